@@ -1,0 +1,98 @@
+//! The JSON form of diagnostics, shared by `guarantor check --json` and the server.
+
+use guarantor_core::Diagnostic;
+use serde::Serialize;
+
+/// One diagnostic as JSON.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiagnosticDto {
+    /// `error` or `warning`.
+    pub level: &'static str,
+    /// Stable kebab-case kind, e.g. `unknown-reference`.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// File, relative to the scenario folder.
+    pub file: String,
+    /// 1-based line (0: the file as a whole).
+    pub line: u32,
+    /// 1-based column in characters (0: the file as a whole).
+    pub column: u32,
+    /// Byte offsets `[start, end)` in the file.
+    pub span: [usize; 2],
+    /// The field, as a path such as `pledge[fra-mech].nation`.
+    pub field: String,
+    /// What would have been accepted.
+    pub expected: Option<String>,
+    /// A hint.
+    pub help: Option<String>,
+    /// Other places that explain the problem.
+    pub related: Vec<RelatedDto>,
+}
+
+/// A related place.
+#[derive(Clone, Debug, Serialize)]
+pub struct RelatedDto {
+    /// File.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// What it shows.
+    pub note: String,
+}
+
+impl From<&Diagnostic> for DiagnosticDto {
+    fn from(d: &Diagnostic) -> Self {
+        Self {
+            level: d.level.as_str(),
+            code: d.code,
+            message: d.message.clone(),
+            file: d.location.file.clone(),
+            line: d.location.line,
+            column: d.location.column,
+            span: [d.location.span.start, d.location.span.end],
+            field: d.field.clone(),
+            expected: d.expected.clone(),
+            help: d.help.clone(),
+            related: d
+                .related
+                .iter()
+                .map(|(l, note)| RelatedDto {
+                    file: l.file.clone(),
+                    line: l.line,
+                    column: l.column,
+                    note: note.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The result of checking a scenario, as `check --json` prints it.
+#[derive(Clone, Debug, Serialize)]
+pub struct CheckReport {
+    /// Where the scenario was read from.
+    pub origin: String,
+    /// True when there is no error (warnings allowed).
+    pub valid: bool,
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+    /// Every diagnostic, ordered by file, line and column.
+    pub diagnostics: Vec<DiagnosticDto>,
+}
+
+/// Builds the check report for a scenario's diagnostics.
+pub fn check_report(origin: &str, diagnostics: &[Diagnostic]) -> CheckReport {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    CheckReport {
+        origin: origin.to_owned(),
+        valid: errors == 0,
+        errors,
+        warnings: diagnostics.len() - errors,
+        diagnostics: diagnostics.iter().map(DiagnosticDto::from).collect(),
+    }
+}

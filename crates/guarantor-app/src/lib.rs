@@ -1,0 +1,15 @@
+//! guarantor's use cases: the one API the CLI and the server call, so both always give the same answer.
+//!
+//! Each use case takes domain values (or a scenario source) and returns a result value that serialises to the
+//! JSON the interfaces print; the terminal and HTTP renderings live with their interfaces.
+
+mod diagnostics;
+mod open;
+mod summary;
+
+pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
+pub use open::{OpenError, ScenarioSource, open, read_sources};
+pub use summary::{
+    CapabilityLine, DomainLine, FactLine, NationLine, PledgeCounts, SiteLine, Summary, Totals,
+    primary_domain, summary,
+};

@@ -1,0 +1,151 @@
+//! Geometry of the theatre and the geodesic helpers every engine uses.
+//!
+//! Positions are WGS84 longitude/latitude (`x` = longitude). Distances are geodesic, in km.
+
+use geo::{Closest, ClosestPoint, Contains, Distance, Geodesic, Haversine};
+use geo_types::{Coord, LineString, MultiLineString, MultiPolygon, Point};
+
+use crate::id::{AreaId, NationCode};
+use crate::names::named_enum;
+
+named_enum! {
+    /// Whether an area is at sea or in the air.
+    pub enum AreaKind {
+        /// A sea area.
+        Sea => "sea",
+        /// An air area.
+        Air => "air",
+    }
+}
+
+/// A country outline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Country {
+    /// ISO alpha-3.
+    pub iso3: NationCode,
+    /// Name.
+    pub name: String,
+    /// Outline.
+    pub shape: MultiPolygon<f64>,
+}
+
+/// An air or sea area of the mission.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Area {
+    /// Id, referred to by sites.
+    pub id: AreaId,
+    /// Name.
+    pub name: String,
+    /// Sea or air.
+    pub kind: AreaKind,
+    /// Outline.
+    pub shape: MultiPolygon<f64>,
+}
+
+/// The theatre's geometry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theatre {
+    /// The line of contact.
+    pub contact_line: MultiLineString<f64>,
+    /// The occupied area.
+    pub occupied_area: MultiPolygon<f64>,
+    /// Country outlines (for maps and placement).
+    pub countries: Vec<Country>,
+    /// Air and sea areas.
+    pub areas: Vec<Area>,
+    /// Attribution lines owed for the geometry.
+    pub attribution: Vec<String>,
+}
+
+impl Default for Theatre {
+    fn default() -> Self {
+        Self {
+            contact_line: MultiLineString::new(Vec::new()),
+            occupied_area: MultiPolygon::new(Vec::new()),
+            countries: Vec::new(),
+            areas: Vec::new(),
+            attribution: Vec::new(),
+        }
+    }
+}
+
+impl Theatre {
+    /// Geodesic distance from `point` to the nearest point of the contact line.
+    ///
+    /// The nearest point is found in a local equirectangular projection centred on `point` (exact enough at the
+    /// scale of a theatre: well under 1% at 500 km), the distance to it is then measured on the WGS84 ellipsoid.
+    /// Returns `None` when there is no contact line.
+    ///
+    /// # Units
+    /// km
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use geo_types::{line_string, MultiLineString, Point};
+    /// use guarantor_core::Theatre;
+    /// let theatre = Theatre {
+    ///     contact_line: MultiLineString::new(vec![line_string![(x: 30.0, y: 45.0), (x: 30.0, y: 46.0)]]),
+    ///     ..Theatre::default()
+    /// };
+    /// let km = theatre.km_to_contact_line(Point::new(31.0, 45.5)).unwrap();
+    /// assert!((km - 78.0).abs() < 1.0);
+    /// ```
+    pub fn km_to_contact_line(&self, point: Point<f64>) -> Option<f64> {
+        km_to_lines(&self.contact_line, point)
+    }
+
+    /// Whether `point` lies in the occupied area.
+    pub fn is_occupied(&self, point: Point<f64>) -> bool {
+        self.occupied_area.contains(&point)
+    }
+
+    /// The country whose outline contains `point`, if any.
+    pub fn country_at(&self, point: Point<f64>) -> Option<&Country> {
+        self.countries.iter().find(|c| c.shape.contains(&point))
+    }
+
+    /// The area with this id.
+    pub fn area(&self, id: &AreaId) -> Option<&Area> {
+        self.areas.iter().find(|a| &a.id == id)
+    }
+}
+
+/// Geodesic distance from `point` to the nearest of `lines` (see [`Theatre::km_to_contact_line`]).
+///
+/// # Units
+/// km
+pub fn km_to_lines(lines: &MultiLineString<f64>, point: Point<f64>) -> Option<f64> {
+    let scale = point.y().to_radians().cos().max(0.01);
+    let project = |c: Coord<f64>| Coord { x: (c.x - point.x()) * scale, y: c.y - point.y() };
+    let mut best: Option<(f64, Point<f64>)> = None;
+    for line in &lines.0 {
+        let local: LineString<f64> = line.0.iter().map(|&c| project(c)).collect();
+        let nearest = match local.closest_point(&Point::new(0.0, 0.0)) {
+            Closest::Intersection(p) | Closest::SinglePoint(p) => p,
+            Closest::Indeterminate => continue,
+        };
+        let d2 = nearest.x() * nearest.x() + nearest.y() * nearest.y();
+        if best.is_none_or(|(b, _)| d2 < b) {
+            let back = Point::new(nearest.x() / scale + point.x(), nearest.y() + point.y());
+            best = Some((d2, back));
+        }
+    }
+    best.map(|(_, nearest)| Geodesic.distance(point, nearest) / 1000.0)
+}
+
+/// Great-circle distance between two points (mean Earth radius), for quick estimates.
+///
+/// # Units
+/// km
+pub fn great_circle_km(a: Point<f64>, b: Point<f64>) -> f64 {
+    Haversine.distance(a, b) / 1000.0
+}
+
+/// Geodesic distance between two points on the WGS84 ellipsoid.
+///
+/// # Units
+/// km
+pub fn geodesic_km(a: Point<f64>, b: Point<f64>) -> f64 {
+    Geodesic.distance(a, b) / 1000.0
+}

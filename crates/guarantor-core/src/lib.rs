@@ -1,0 +1,61 @@
+//! guarantor's vocabulary: the domain model every engine, the scenario files and the interfaces share.
+//!
+//! Nothing here does I/O. Quantities carry their units in their names or in a `# Units` section:
+//! troops, days, months, km, tonnes, billions of US dollars.
+//!
+//! The chain the product covers, and where each term belongs:
+//!
+//! ```text
+//! pledges ─┐
+//!          ├─► sourcing ─► rotation ─► movement ─► posture ─► incidents ─► verdicts ─► responses
+//! needs ───┘
+//! ```
+//!
+//! - [`Nation`], [`Capability`], [`Pledge`] (with [`Caveats`] and a [`Condition`]), [`PoliticalFact`] and
+//!   [`WorldState`]: who offers what, when;
+//! - [`Site`], [`Requirement`], [`Mission`] with its [`Phase`]s: what is needed where;
+//! - [`Network`] ([`Node`], [`Link`]): how it gets there;
+//! - [`Terms`], [`Theatre`]: the ceasefire and its geometry;
+//! - [`Report`], [`Incident`], [`Verdict`], [`Response`]: what happens once it holds;
+//! - [`Diagnostic`]: a problem in user data, with file, line, column and field.
+
+mod capability;
+mod condition;
+mod diagnostic;
+mod geometry;
+mod id;
+mod mission;
+mod monitoring;
+mod names;
+mod nation;
+mod network;
+mod pledge;
+mod scenario;
+mod site;
+mod terms;
+mod world;
+
+pub use capability::{Capability, Domain, Echelon, Role, Sign};
+pub use condition::{Condition, ConditionError, MAX_CONDITION_DEPTH, ParsedCondition};
+pub use diagnostic::{Diagnostic, Level, Location};
+pub use geometry::{
+    Area, AreaKind, Country, Theatre, geodesic_km, great_circle_km, km_to_lines,
+};
+pub use id::{
+    AreaId, CapabilityId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId,
+    RegionId, RequirementId, SiteId, TermId, is_record_id,
+};
+pub use mission::{Mission, Phase, Purpose};
+pub use monitoring::{
+    Confidence, EventKind, Incident, Precision, Report, Response, Severity, SourceKind, Verdict,
+};
+pub use nation::{Membership, Nation, Party};
+pub use network::{Link, Mode, Network, Node, NodeKind};
+pub use pledge::{Caveats, EnablerKind, Offer, Pledge, PledgeStatus};
+pub use scenario::{FairShareKey, Scenario};
+pub use site::{Contribution, Priority, Requirement, Site, SiteKind};
+pub use terms::{
+    BufferZone, Category, Coverage, EscalationStep, ProtectedPlace, ProtectedSite, Terms,
+    TimeWindow,
+};
+pub use world::{PoliticalFact, WorldState};

@@ -1,0 +1,151 @@
+//! The monitoring vocabulary: reports, incidents, verdicts and responses.
+//!
+//! The monitoring engine turns reports into incidents, judges them against the [`Terms`](crate::Terms)
+//! and maps verdicts onto the escalation ladder; these are the values it passes around.
+
+use geo_types::Point;
+use jiff::Timestamp;
+
+use crate::id::TermId;
+use crate::names::named_enum;
+use crate::terms::Category;
+
+named_enum! {
+    /// Who a report comes from.
+    pub enum SourceKind {
+        /// The coalition's own patrols.
+        Patrol => "patrol",
+        /// The coalition's own sensors.
+        Sensor => "sensor",
+        /// A party to the ceasefire.
+        Party => "party",
+        /// Media and open sources.
+        Media => "media",
+    }
+}
+
+named_enum! {
+    /// What happened.
+    pub enum EventKind {
+        /// Artillery fire.
+        Artillery => "artillery",
+        /// A drone attack.
+        Drone => "drone",
+        /// A missile strike.
+        Missile => "missile",
+        /// Small arms fire.
+        SmallArms => "small_arms",
+        /// An aircraft entering forbidden airspace.
+        AirIncursion => "air_incursion",
+        /// A naval incident.
+        Naval => "naval",
+        /// A mine.
+        Mine => "mine",
+        /// A strike on infrastructure.
+        InfrastructureStrike => "infrastructure_strike",
+    }
+}
+
+named_enum! {
+    /// How sure the coalition is that an incident happened as reported.
+    pub enum Confidence {
+        /// One source only.
+        SingleSource => "single_source",
+        /// Several sources, none the coalition's own, or weakly independent.
+        Possible => "possible",
+        /// Several independent sources.
+        Probable => "probable",
+        /// Two independent sources at least one of which is the coalition's own monitors or sensors.
+        Confirmed => "confirmed",
+    }
+}
+
+named_enum! {
+    /// How serious a violation is.
+    pub enum Severity {
+        /// Not a violation.
+        None => "none",
+        /// A minor violation.
+        Minor => "minor",
+        /// A serious violation.
+        Serious => "serious",
+        /// A grave violation (e.g. a strike near a nuclear plant).
+        Grave => "grave",
+    }
+}
+
+/// How precisely a report's time or place is known.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Precision {
+    /// Half-width of the uncertainty.
+    ///
+    /// # Units
+    /// km for places, hours for times
+    pub radius: f64,
+}
+
+/// One account of an event from one source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The source's own id for the report.
+    pub id: String,
+    /// Who reports.
+    pub source: String,
+    /// What kind of source it is.
+    pub source_kind: SourceKind,
+    /// When it happened.
+    pub time: Timestamp,
+    /// How precisely the time is known (hours).
+    pub time_precision: Precision,
+    /// Where it happened.
+    ///
+    /// # Units
+    /// degrees, WGS84 (x = longitude, y = latitude)
+    pub place: Point<f64>,
+    /// How precisely the place is known (km).
+    pub place_precision: Precision,
+    /// What happened.
+    pub kind: EventKind,
+    /// What was hit, if known.
+    pub target: Option<Category>,
+    /// Counts (e.g. rounds, explosions, casualties) as reported.
+    pub count: u32,
+    /// The report's text.
+    pub text: String,
+}
+
+/// Reports merged into one event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Incident {
+    /// The merged reports.
+    pub reports: Vec<Report>,
+    /// How sure the coalition is.
+    pub confidence: Confidence,
+}
+
+/// Whether an incident breaks the terms, and how badly.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// Whether it is a violation.
+    pub violation: bool,
+    /// How serious.
+    pub severity: Severity,
+    /// The buffer zone it falls in, if any.
+    pub zone: Option<TermId>,
+    /// The protected site it touches, if any.
+    pub protected_site: Option<TermId>,
+    /// Why, in words.
+    pub reasons: Vec<String>,
+}
+
+/// The escalation step a verdict (or a pattern of them) triggers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    /// The step of the ladder.
+    pub step: TermId,
+    /// Days until a reinforcement reaches the site, when the step moves forces.
+    ///
+    /// # Units
+    /// days
+    pub reinforcement_days: Option<u32>,
+}

@@ -1,0 +1,230 @@
+//! Cross-checks between files: every reference resolves, requirements can be met, sites stand where they may.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use guarantor_core::*;
+
+use crate::diag::{Sink, did_you_mean};
+use crate::geometry::{EUROPE_LAT, EUROPE_LON, in_europe};
+use crate::model::{Model, Ref};
+
+/// The names defined in one file, for resolving references into it.
+struct Names<'a> {
+    kind: &'static str,
+    file: &'static str,
+    names: BTreeSet<&'a str>,
+    /// The file could not be read: references into it are not judged.
+    broken: bool,
+}
+
+impl<'a> Names<'a> {
+    fn new(kind: &'static str, file: &'static str, names: impl IntoIterator<Item = &'a str>, model: &Model) -> Self {
+        Self { kind, file, names: names.into_iter().collect(), broken: model.broken.contains(file) }
+    }
+
+    /// Reports `r` if it names nothing; true when it resolves (or cannot be judged).
+    fn resolve(&self, sink: &mut Sink, r: &Ref, field: String) -> bool {
+        if self.broken || self.names.contains(r.name.as_str()) {
+            return true;
+        }
+        let b = sink
+            .at(Level::Error, r.at.clone(), "unknown-reference", field, format!("unknown {} `{}`", self.kind, r.name))
+            .expected(format!("a {} defined in {}", self.kind, self.file));
+        if let Some(guess) = did_you_mean(&r.name, self.names.iter().copied()) {
+            b.help(format!("did you mean `{guess}`?"));
+        }
+        false
+    }
+}
+
+/// Where a point may be: sites and staging nodes in Europe; a swapped latitude/longitude is named as such.
+fn check_position(sink: &mut Sink, point: geo_types::Point<f64>, at: &Location, field: String, what: &str) -> bool {
+    let (lon, lat) = (point.x(), point.y());
+    if in_europe(lon, lat) {
+        return true;
+    }
+    let b = sink.at(Level::Error, at.clone(), "implausible-coordinates", field, format!(
+        "{what} at latitude {lat}, longitude {lon} is far outside Europe"
+    ));
+    if in_europe(lat, lon) {
+        b.expected(format!("lat = {lon}, lon = {lat}")).help("latitude and longitude look swapped");
+    } else {
+        b.expected(format!(
+            "latitude {}..{}, longitude {}..{}",
+            EUROPE_LAT.0, EUROPE_LAT.1, EUROPE_LON.0, EUROPE_LON.1
+        ));
+    }
+    false
+}
+
+pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut Sink) {
+    let nations = Names::new("nation", "nations.toml", model.nations.iter().map(|n| n.nation.code.as_str()), model);
+    let capabilities =
+        Names::new("capability", "capabilities.toml", model.capabilities.iter().map(|(c, _)| c.id.as_str()), model);
+    let sites = Names::new("site", "sites.toml", model.sites.iter().map(|s| s.site.id.as_str()), model);
+    let nodes = Names::new("node", "network.toml", model.nodes.iter().map(|n| n.node.id.as_str()), model);
+    let phases = Names::new("phase", "scenario.toml", model.phases_at.keys().map(String::as_str), model);
+    let facts = Names::new("political fact", "scenario.toml", model.facts.iter().map(|(f, _)| f.id.as_str()), model);
+    let regions = Names::new("region", "sites.toml", model.sites.iter().map(|s| s.site.region.as_str()), model);
+
+    for n in &model.nations {
+        nodes.resolve(sink, &n.home, format!("nation[{}].home", n.nation.code));
+    }
+
+    for p in &model.pledges {
+        let id = &p.pledge.id;
+        nations.resolve(sink, &p.nation, format!("pledge[{id}].nation"));
+        if let Some(c) = &p.capability {
+            capabilities.resolve(sink, c, format!("pledge[{id}].capability"));
+        }
+        if let Some(d) = &p.depot {
+            nodes.resolve(sink, d, format!("pledge[{id}].depot"));
+        }
+        for r in &p.regions {
+            regions.resolve(sink, r, format!("pledge[{id}].caveats.regions"));
+        }
+        for f in &p.facts {
+            if !facts.resolve(sink, f, format!("pledge[{id}].condition")) {
+                if let Some(last) = sink.diagnostics.last_mut() {
+                    last.help.get_or_insert_with(|| "declare it as a `[[fact]]` in scenario.toml".into());
+                }
+            }
+        }
+    }
+
+    let capability_by_id: BTreeMap<&str, &Capability> =
+        model.capabilities.iter().map(|(c, _)| (c.id.as_str(), c)).collect();
+    let site_by_id: BTreeMap<&str, &Site> = model.sites.iter().map(|s| (s.site.id.as_str(), &s.site)).collect();
+    let pledged: BTreeSet<&str> = model
+        .pledges
+        .iter()
+        .filter(|p| p.pledge.status != PledgeStatus::Withdrawn)
+        .filter_map(|p| match &p.pledge.offer {
+            Offer::Units { capability, .. } => Some(capability.as_str()),
+            _ => None,
+        })
+        .collect();
+
+    for r in &model.requirements {
+        let req = &r.requirement;
+        let field = |f: &str| format!("requirement[{}].{f}", req.id);
+        capabilities.resolve(sink, &r.capability, field("capability"));
+        sites.resolve(sink, &r.site, field("site"));
+        phases.resolve(sink, &r.phase, field("phase"));
+        let (Some(cap), Some(site)) = (capability_by_id.get(req.capability.as_str()), site_by_id.get(req.site.as_str()))
+        else {
+            continue;
+        };
+        let site_domains = site.kind.domains();
+        if cap.domains.is_disjoint(&site_domains) {
+            let serves: Vec<&str> = cap.domains.iter().map(|d| d.as_str()).collect();
+            let needs: Vec<&str> = site_domains.iter().map(|d| d.as_str()).collect();
+            let fitting: Vec<&str> = model
+                .capabilities
+                .iter()
+                .filter(|(c, _)| !c.domains.is_disjoint(&site_domains) && c.roles.contains(&req.role))
+                .map(|(c, _)| c.id.as_str())
+                .collect();
+            let b = sink
+                .at(Level::Error, r.capability.at.clone(), "unmeetable-requirement", field("capability"), format!(
+                    "no `{}` can meet this line: it serves {} and `{}` is a {} ({})",
+                    cap.id,
+                    serves.join(", "),
+                    site.id,
+                    site.kind,
+                    needs.join(", ")
+                ))
+                .expected(format!("a capability that serves {}", needs.join(" or ")));
+            if !fitting.is_empty() {
+                b.help(format!("capabilities that fit this site and role: {}", fitting.join(", ")));
+            }
+        } else if !cap.roles.contains(&req.role) {
+            let roles: Vec<&str> = cap.roles.iter().map(|r| r.as_str()).collect();
+            sink.at(Level::Error, r.role.clone(), "unmeetable-requirement", field("role"), format!(
+                "a `{}` cannot take the role `{}`",
+                cap.id, req.role
+            ))
+            .expected(crate::diag::one_of(&roles));
+        } else if !model.broken.contains("pledges.toml") && !pledged.contains(cap.id.as_str()) {
+            sink.at(Level::Warning, r.capability.at.clone(), "unpledged-capability", field("capability"), format!(
+                "no nation pledges any `{}`: this line will be a shortfall in every world state",
+                cap.id
+            ));
+        }
+    }
+
+    let areas: Option<BTreeMap<&str, &Area>> = theatre.map(|t| t.areas.iter().map(|a| (a.id.as_str(), a)).collect());
+    let standoff = model.mission.as_ref().map(|m| m.standoff_km);
+    for s in &model.sites {
+        let site = &s.site;
+        let field = |f: &str| format!("site[{}].{f}", site.id);
+        if !check_position(sink, site.location, &s.position, field("lat"), "the site") {
+            continue;
+        }
+        if let (Some(area_ref), Some(areas)) = (&s.area, &areas) {
+            match areas.get(area_ref.name.as_str()) {
+                None => {
+                    let names: Vec<&str> = areas.keys().copied().collect();
+                    sink.at(Level::Error, area_ref.at.clone(), "unknown-reference", field("area"), format!(
+                        "unknown area `{}`",
+                        area_ref.name
+                    ))
+                    .expected(format!("the id of a feature in the areas geometry: {}", crate::diag::one_of(&names)));
+                }
+                Some(area) => {
+                    let want = if site.kind == SiteKind::SeaArea { AreaKind::Sea } else { AreaKind::Air };
+                    if area.kind != want {
+                        sink.at(Level::Error, area_ref.at.clone(), "wrong-area-kind", field("area"), format!(
+                            "`{}` is a {} area but the site is a {}",
+                            area.id, area.kind, site.kind
+                        ))
+                        .expected(format!("a {want} area"));
+                    }
+                }
+            }
+        }
+        let (Some(theatre), Some(standoff)) = (theatre, standoff) else { continue };
+        if site.country.as_str() != "UKR" || site.kind.is_area() {
+            continue;
+        }
+        if theatre.is_occupied(site.location) {
+            sink.at(Level::Error, s.position.clone(), "site-in-occupied-area", field("lat"), format!(
+                "`{}` lies inside the occupied area: the force does not stand there",
+                site.id
+            ))
+            .expected("a site on the Ukrainian-held side, away from the line")
+            .help("to protect it under the terms, make it a `[[protected_site]]` in terms.toml");
+        } else if let Some(km) = theatre.km_to_contact_line(site.location)
+            && km < standoff
+        {
+            sink.at(Level::Error, s.position.clone(), "site-too-close", field("lat"), format!(
+                "`{}` is {km:.0} km from the contact line, closer than the mission's stand-off of {standoff} km",
+                site.id
+            ))
+            .expected(format!("at least {standoff} km from the contact line"))
+            .help("move the site, or lower `mission.standoff_km` in scenario.toml");
+        }
+    }
+
+    for n in &model.nodes {
+        let node = &n.node;
+        if let Some(site) = &n.site {
+            sites.resolve(sink, site, format!("node[{}].site", node.id));
+        }
+        if node.kind != NodeKind::Home {
+            check_position(sink, node.location, &n.position, format!("node[{}].lat", node.id), "the node");
+        }
+    }
+    for l in &model.links {
+        nodes.resolve(sink, &l.from, format!("link[{}].from", l.link.id));
+        nodes.resolve(sink, &l.to, format!("link[{}].to", l.link.id));
+    }
+    for p in &model.protected {
+        if let Some(site) = &p.site {
+            sites.resolve(sink, site, "protected_site.site".into());
+        }
+        if let Some((point, at)) = &p.position {
+            check_position(sink, *point, at, "protected_site.lat".into(), "the protected site");
+        }
+    }
+}

@@ -1,0 +1,325 @@
+//! The GeoJSON files of a scenario: contact line, occupied area, country outlines, air and sea areas.
+//!
+//! Each feature is located in its file (so a problem points at the feature's line), converted to `geo` types,
+//! checked for coordinates that cannot be right and for invalid polygons, and given RFC 7946 winding.
+
+use std::collections::BTreeMap;
+
+use geo::{BoundingRect, Orient, Validation, orient::Direction};
+use geo_types::{Geometry, MultiLineString, MultiPolygon, Polygon};
+use guarantor_core::{Area, AreaId, AreaKind, Country, Level, Location, NationCode, Theatre};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use crate::diag::{Sink, one_of};
+use crate::model::{GeometryPaths, Ref, duplicate};
+use crate::sources::{File, SourceSet};
+
+/// The box (longitude, latitude) that sites, nodes and theatre geometry must fall in.
+pub(crate) const EUROPE_LON: (f64, f64) = (-25.0, 50.0);
+/// See [`EUROPE_LON`].
+pub(crate) const EUROPE_LAT: (f64, f64) = (34.0, 72.0);
+
+pub(crate) fn in_europe(lon: f64, lat: f64) -> bool {
+    (EUROPE_LON.0..=EUROPE_LON.1).contains(&lon) && (EUROPE_LAT.0..=EUROPE_LAT.1).contains(&lat)
+}
+
+struct Feature {
+    at: Location,
+    geometry: Geometry<f64>,
+    properties: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Deserialize)]
+struct Collection<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(borrow)]
+    features: Vec<&'a RawValue>,
+}
+
+/// Reads a FeatureCollection file named by `path` (a field of scenario.toml). `None` when it cannot be used.
+fn read_features(sources: &SourceSet, path: &Ref, sink: &mut Sink) -> Option<(String, Vec<Feature>)> {
+    let Some(text) = sources.get(&path.name) else {
+        sink.at(Level::Error, path.at.clone(), "missing-file", "geometry", format!(
+            "geometry file `{}` does not exist in the scenario folder",
+            path.name
+        ))
+        .expected("a path relative to the scenario folder, e.g. \"geometry/contact_line.geojson\"");
+        return None;
+    };
+    let file = File::new(&path.name, text);
+    let collection: Collection<'_> = match serde_json::from_str(text) {
+        Ok(c) => c,
+        Err(e) => {
+            let at = offset_of_line_col(text, e.line(), e.column());
+            sink.error(&file, at..at, "bad-geojson", "", format!("invalid GeoJSON: {e}"))
+                .expected("a GeoJSON FeatureCollection (RFC 7946)");
+            return None;
+        }
+    };
+    if collection.kind != "FeatureCollection" {
+        sink.error(&file, 0..0, "bad-geojson", "type", format!("`type` is \"{}\"", collection.kind))
+            .expected("\"FeatureCollection\"");
+        return None;
+    }
+    let mut features = Vec::new();
+    let mut ok = true;
+    for (i, raw) in collection.features.iter().enumerate() {
+        // `raw` borrows from `text`: its address gives its place in the file.
+        let start = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
+        let span = start..start + 1;
+        let field = format!("features[{i}]");
+        let feature: geojson::Feature = match serde_json::from_str(raw.get()) {
+            Ok(f) => f,
+            Err(e) => {
+                sink.error(&file, span, "bad-geojson", field, format!("feature {} is not a valid GeoJSON feature: {e}", i + 1))
+                    .expected("{\"type\": \"Feature\", \"properties\": {…}, \"geometry\": {…}}");
+                ok = false;
+                continue;
+            }
+        };
+        let Some(geometry) = feature.geometry else {
+            sink.error(&file, span, "bad-geojson", field, format!("feature {} has no geometry", i + 1));
+            ok = false;
+            continue;
+        };
+        let geometry: Geometry<f64> = match Geometry::try_from(geometry) {
+            Ok(g) => g,
+            Err(e) => {
+                sink.error(&file, span, "bad-geojson", field, format!("feature {}: {e}", i + 1));
+                ok = false;
+                continue;
+            }
+        };
+        if let Some(bad) = coordinates(&geometry).find(|c| !(c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0)) {
+            sink.error(&file, span, "bad-coordinates", field, format!(
+                "feature {} has a coordinate that is not a longitude/latitude: [{}, {}]",
+                i + 1,
+                bad.x,
+                bad.y
+            ))
+            .expected("[longitude, latitude] in degrees, longitude -180..180, latitude -90..90");
+            ok = false;
+            continue;
+        }
+        features.push(Feature { at: file.location(span), geometry, properties: feature.properties.unwrap_or_default() });
+    }
+    ok.then_some((path.name.clone(), features))
+}
+
+fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let line_text = text[line_start.min(text.len())..].lines().next().unwrap_or("");
+    let col: usize = line_text.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
+    (line_start + col).min(text.len())
+}
+
+fn coordinates(geometry: &Geometry<f64>) -> Box<dyn Iterator<Item = geo_types::Coord<f64>> + '_> {
+    use geo::CoordsIter;
+    Box::new(geometry.coords_iter())
+}
+
+fn type_name(geometry: &Geometry<f64>) -> &'static str {
+    match geometry {
+        Geometry::Point(_) => "Point",
+        Geometry::Line(_) => "Line",
+        Geometry::LineString(_) => "LineString",
+        Geometry::Polygon(_) => "Polygon",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+        Geometry::Rect(_) => "Rect",
+        Geometry::Triangle(_) => "Triangle",
+    }
+}
+
+/// Checks that a file's coordinates are where a theatre in Europe can be; catches swapped axes.
+fn plausible(feature: &Feature, file: &str, sink: &mut Sink) -> bool {
+    let Some(rect) = feature.geometry.bounding_rect() else { return true };
+    let c = rect.center();
+    if in_europe(c.x, c.y) {
+        return true;
+    }
+    let b = sink.at(Level::Error, feature.at.clone(), "implausible-coordinates", file.to_owned(), format!(
+        "the feature lies around longitude {:.2}, latitude {:.2}, far outside Europe",
+        c.x, c.y
+    ));
+    if in_europe(c.y, c.x) {
+        b.expected("[longitude, latitude] order").help("longitude and latitude look swapped: GeoJSON writes [longitude, latitude]");
+    } else {
+        b.expected(format!(
+            "coordinates in longitude {}..{}, latitude {}..{}",
+            EUROPE_LON.0, EUROPE_LON.1, EUROPE_LAT.0, EUROPE_LAT.1
+        ));
+    }
+    false
+}
+
+/// Polygons of a feature, valid and with RFC 7946 winding; problems reported.
+fn polygons(feature: &Feature, file: &str, sink: &mut Sink) -> Option<Vec<Polygon<f64>>> {
+    let polys = match &feature.geometry {
+        Geometry::Polygon(p) => vec![p.clone()],
+        Geometry::MultiPolygon(mp) => mp.0.clone(),
+        other => {
+            sink.at(Level::Error, feature.at.clone(), "wrong-geometry", file.to_owned(), format!(
+                "found a {} where an area was expected",
+                type_name(other)
+            ))
+            .expected("a Polygon or MultiPolygon");
+            return None;
+        }
+    };
+    let mp = MultiPolygon::new(polys);
+    let errors = mp.validation_errors();
+    if let Some(first) = errors.first() {
+        let more = if errors.len() > 1 { format!(" (and {} more problems)", errors.len() - 1) } else { String::new() };
+        sink.at(Level::Error, feature.at.clone(), "invalid-geometry", file.to_owned(), format!("invalid polygon: {first}{more}"))
+            .expected("closed rings that do not cross themselves or each other (OGC simple features)");
+        return None;
+    }
+    Some(mp.orient(Direction::Default).0)
+}
+
+/// Reads every geometry file scenario.toml names into a theatre.
+pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mut Sink) -> Option<Theatre> {
+    let mut theatre = Theatre { attribution: paths.attribution.clone(), ..Theatre::default() };
+    let mut ok = true;
+
+    if let Some(path) = &paths.contact_line {
+        match read_features(sources, path, sink) {
+            Some((file, features)) => {
+                let mut lines = Vec::new();
+                for f in &features {
+                    if !plausible(f, &file, sink) {
+                        ok = false;
+                        continue;
+                    }
+                    match &f.geometry {
+                        Geometry::LineString(l) => lines.push(l.clone()),
+                        Geometry::MultiLineString(ml) => lines.extend(ml.0.iter().cloned()),
+                        other => {
+                            sink.at(Level::Error, f.at.clone(), "wrong-geometry", file.clone(), format!(
+                                "found a {} in the contact line",
+                                type_name(other)
+                            ))
+                            .expected("LineString or MultiLineString features");
+                            ok = false;
+                        }
+                    }
+                }
+                if lines.is_empty() && ok {
+                    sink.at(Level::Error, path.at.clone(), "empty-geometry", "geometry.contact_line", "the contact line file has no lines")
+                        .expected("at least one LineString");
+                    ok = false;
+                }
+                theatre.contact_line = MultiLineString::new(lines);
+            }
+            None => ok = false,
+        }
+    }
+
+    if let Some(path) = &paths.occupied_area {
+        match read_features(sources, path, sink) {
+            Some((file, features)) => {
+                let mut polys = Vec::new();
+                for f in &features {
+                    if !plausible(f, &file, sink) {
+                        ok = false;
+                        continue;
+                    }
+                    match polygons(f, &file, sink) {
+                        Some(p) => polys.extend(p),
+                        None => ok = false,
+                    }
+                }
+                theatre.occupied_area = MultiPolygon::new(polys);
+            }
+            None => ok = false,
+        }
+    }
+
+    if let Some(path) = &paths.countries {
+        match read_features(sources, path, sink) {
+            Some((file, features)) => {
+                for f in &features {
+                    let iso3 = property(f, "iso3", &file, sink).and_then(|s| match NationCode::new(&s) {
+                        Ok(code) => Some(code),
+                        Err(e) => {
+                            sink.at(Level::Error, f.at.clone(), "bad-id", format!("{file}: iso3"), e.to_string());
+                            None
+                        }
+                    });
+                    let name = property(f, "name", &file, sink);
+                    match (iso3, name, polygons(f, &file, sink)) {
+                        (Some(iso3), Some(name), Some(p)) => {
+                            theatre.countries.push(Country { iso3, name, shape: MultiPolygon::new(p) })
+                        }
+                        _ => ok = false,
+                    }
+                }
+            }
+            None => ok = false,
+        }
+    }
+
+    if let Some(path) = &paths.areas {
+        match read_features(sources, path, sink) {
+            Some((file, features)) => {
+                let mut seen = BTreeMap::new();
+                for f in &features {
+                    if !plausible(f, &file, sink) {
+                        ok = false;
+                        continue;
+                    }
+                    let id = property(f, "id", &file, sink).and_then(|s| match AreaId::new(&s) {
+                        Ok(id) => Some(id),
+                        Err(e) => {
+                            sink.at(Level::Error, f.at.clone(), "bad-id", format!("{file}: id"), e.to_string());
+                            None
+                        }
+                    });
+                    let name = property(f, "name", &file, sink);
+                    let kind = property(f, "kind", &file, sink).and_then(|k| match AreaKind::from_name(&k) {
+                        Some(kind) => Some(kind),
+                        None => {
+                            sink.at(Level::Error, f.at.clone(), "unknown-name", format!("{file}: kind"), format!(
+                                "`{k}` is not a kind of area"
+                            ))
+                            .expected(one_of(&AreaKind::names()));
+                            None
+                        }
+                    });
+                    if let Some(id) = &id
+                        && duplicate(sink, &mut seen, id.as_str(), &f.at, "area", &file)
+                    {
+                        ok = false;
+                        continue;
+                    }
+                    match (id, name, kind, polygons(f, &file, sink)) {
+                        (Some(id), Some(name), Some(kind), Some(p)) => {
+                            theatre.areas.push(Area { id, name, kind, shape: MultiPolygon::new(p) })
+                        }
+                        _ => ok = false,
+                    }
+                }
+            }
+            None => ok = false,
+        }
+    }
+    ok.then_some(theatre)
+}
+
+fn property(feature: &Feature, key: &str, file: &str, sink: &mut Sink) -> Option<String> {
+    match feature.properties.get(key) {
+        Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        _ => {
+            sink.at(Level::Error, feature.at.clone(), "missing-field", format!("{file}: properties.{key}"), format!(
+                "the feature has no `{key}` property"
+            ))
+            .expected(format!("\"properties\": {{\"{key}\": \"…\"}}"));
+            None
+        }
+    }
+}

@@ -1,0 +1,199 @@
+//! The `guarantor` command: plans, sources, deploys and watches over a multinational reassurance force.
+//!
+//! This file owns argv, the terminal and exit codes (0 ok, 2 invalid input or other error); every answer comes
+//! from `guarantor-app`, the same code the server calls.
+
+mod show;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use guarantor_app::{OpenError, ScenarioSource};
+use guarantor_scenario::{RenderOptions, SourceSet, render_diagnostics};
+
+/// Plan, source, deploy and watch over a multinational reassurance force guaranteeing a ceasefire.
+///
+/// With no command, summarises the built-in default scenario "Reassurance Force Ukraine".
+#[derive(Debug, Parser)]
+#[command(name = "guarantor", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// Print JSON on stdout instead of tables (see README for the fields)
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// When to colour diagnostics
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+
+    /// World state for the summary: `fact=true,other=false` on top of the scenario's "today"
+    #[arg(long, value_name = "FACTS")]
+    world: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Summarise a scenario: nations, live and conditional pledges, troops required and pledged, sites
+    Summary {
+        /// Scenario folder (default: the built-in default scenario)
+        dir: Option<PathBuf>,
+        /// World state: `fact=true,other=false` on top of the scenario's "today"
+        #[arg(long, value_name = "FACTS")]
+        world: Option<String>,
+    },
+    /// Write the built-in default scenario out as files to edit
+    Init {
+        /// Folder to create (must not hold scenario files yet)
+        dir: PathBuf,
+    },
+    /// Validate a scenario and print every problem with file, line and column
+    Check {
+        /// Scenario folder (default: the built-in default scenario)
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// What a command produced: text for stdout and the exit code.
+struct Outcome {
+    stdout: String,
+    stderr: String,
+    code: u8,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let outcome = match run(cli, color) {
+        Ok(outcome) => outcome,
+        Err(e) => Outcome { stdout: String::new(), stderr: format!("error: {e:#}\n"), code: 2 },
+    };
+    // A closed pipe (`guarantor | head`) is not an error.
+    let wrote = std::io::stdout().lock().write_all(outcome.stdout.as_bytes());
+    if let Err(e) = wrote
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write output: {e}");
+        return ExitCode::from(2);
+    }
+    let _ = std::io::stderr().lock().write_all(outcome.stderr.as_bytes());
+    ExitCode::from(outcome.code)
+}
+
+fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
+    match cli.command {
+        None => summary(None, cli.world.as_deref(), cli.json, color),
+        Some(Command::Summary { dir, world }) => {
+            summary(dir, world.as_deref().or(cli.world.as_deref()), cli.json, color)
+        }
+        Some(Command::Init { dir }) => init(&dir, cli.json),
+        Some(Command::Check { dir }) => check(dir, cli.json, color),
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> anyhow::Result<String> {
+    Ok(serde_json::to_string_pretty(value)? + "\n")
+}
+
+/// An invalid scenario: diagnostics on stderr (or the JSON report on stdout), exit 2.
+fn invalid(sources: &SourceSet, diagnostics: &[guarantor_core::Diagnostic], json: bool, color: bool) -> anyhow::Result<Outcome> {
+    if json {
+        let report = guarantor_app::check_report(&sources.origin, diagnostics);
+        return Ok(Outcome { stdout: to_json(&report)?, stderr: String::new(), code: 2 });
+    }
+    Ok(Outcome {
+        stdout: String::new(),
+        stderr: render_diagnostics(sources, diagnostics, RenderOptions { color }),
+        code: 2,
+    })
+}
+
+fn summary(dir: Option<PathBuf>, world: Option<&str>, json: bool, color: bool) -> anyhow::Result<Outcome> {
+    let source = ScenarioSource::from_arg(dir);
+    let (sources, loaded) = match guarantor_app::open(&source) {
+        Ok(opened) => opened,
+        Err(OpenError::Invalid { sources, diagnostics }) => return invalid(&sources, &diagnostics, json, color),
+        Err(e) => return Err(e.into()),
+    };
+    let scenario = &loaded.scenario;
+    let world = match world {
+        Some(text) => guarantor_scenario::parse_world(scenario, scenario.today(), text)
+            .map_err(anyhow::Error::msg)
+            .context("bad --world")?,
+        None => scenario.today(),
+    };
+    let summary = guarantor_app::summary(scenario, &world);
+    let stderr = if loaded.warnings.is_empty() || json {
+        String::new()
+    } else {
+        render_diagnostics(&sources, &loaded.warnings, RenderOptions { color })
+    };
+    let stdout = if json { to_json(&summary)? } else { show::summary(&summary, world == scenario.today()) };
+    Ok(Outcome { stdout, stderr, code: 0 })
+}
+
+fn init(dir: &std::path::Path, json: bool) -> anyhow::Result<Outcome> {
+    let written = SourceSet::builtin_default().write_dir(dir)?;
+    let files: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+    let stdout = if json {
+        to_json(&serde_json::json!({ "dir": dir.display().to_string(), "files": files }))?
+    } else {
+        let mut out = format!("wrote the default scenario \"Reassurance Force Ukraine\" to {}:\n", dir.display());
+        for f in &files {
+            out.push_str(&format!("  {f}\n"));
+        }
+        out.push_str(&format!(
+            "\nedit the TOML files (docs/scenario-format.md explains each field), then run\n  guarantor check {0}\n  guarantor summary {0}\n",
+            dir.display()
+        ));
+        out
+    };
+    Ok(Outcome { stdout, stderr: String::new(), code: 0 })
+}
+
+fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcome> {
+    let source = ScenarioSource::from_arg(dir);
+    let sources = guarantor_app::read_sources(&source)?;
+    let checked = guarantor_scenario::check(&sources);
+    let report = guarantor_app::check_report(&sources.origin, &checked.diagnostics);
+    let code = if report.valid { 0 } else { 2 };
+    if json {
+        return Ok(Outcome { stdout: to_json(&report)?, stderr: String::new(), code });
+    }
+    let mut stderr = render_diagnostics(&sources, &checked.diagnostics, RenderOptions { color });
+    let stdout = if report.valid {
+        match &checked.scenario {
+            Some(s) => format!(
+                "ok: {} is valid: {} nations, {} pledges, {} sites, {} requirement lines{}\n",
+                sources.origin,
+                s.nations.len(),
+                s.pledges.len(),
+                s.sites.len(),
+                s.requirements.len(),
+                if report.warnings > 0 { format!(" ({} warnings)", report.warnings) } else { String::new() }
+            ),
+            None => String::new(),
+        }
+    } else {
+        String::new()
+    };
+    if report.valid && report.warnings == 0 {
+        stderr.clear();
+    }
+    Ok(Outcome { stdout, stderr, code })
+}
