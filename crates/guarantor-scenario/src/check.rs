@@ -18,8 +18,10 @@ struct Names<'a> {
 }
 
 impl<'a> Names<'a> {
-    fn new(kind: &'static str, file: &'static str, names: impl IntoIterator<Item = &'a str>, model: &Model) -> Self {
-        Self { kind, file, names: names.into_iter().collect(), broken: model.broken.contains(file) }
+    /// The names of `kind` declared in `file` (see `Model::declared`).
+    fn new(kind: &'static str, file: &'static str, model: &'a Model) -> Self {
+        let names = model.declared.get(kind).map(|set| set.iter().map(String::as_str).collect()).unwrap_or_default();
+        Self { kind, file, names, broken: model.broken.contains(file) }
     }
 
     /// Reports `r` if it names nothing; true when it resolves (or cannot be judged).
@@ -58,14 +60,14 @@ fn check_position(sink: &mut Sink, point: geo_types::Point<f64>, at: &Location, 
 }
 
 pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut Sink) {
-    let nations = Names::new("nation", "nations.toml", model.nations.iter().map(|n| n.nation.code.as_str()), model);
-    let capabilities =
-        Names::new("capability", "capabilities.toml", model.capabilities.iter().map(|(c, _)| c.id.as_str()), model);
-    let sites = Names::new("site", "sites.toml", model.sites.iter().map(|s| s.site.id.as_str()), model);
-    let nodes = Names::new("node", "network.toml", model.nodes.iter().map(|n| n.node.id.as_str()), model);
-    let phases = Names::new("phase", "scenario.toml", model.phases_at.keys().map(String::as_str), model);
-    let facts = Names::new("political fact", "scenario.toml", model.facts.iter().map(|(f, _)| f.id.as_str()), model);
-    let regions = Names::new("region", "sites.toml", model.sites.iter().map(|s| s.site.region.as_str()), model);
+    let nations = Names::new("nation", "nations.toml", model);
+    let capabilities = Names::new("capability", "capabilities.toml", model);
+    let sites = Names::new("site", "sites.toml", model);
+    let nodes = Names::new("node", "network.toml", model);
+    let phases = Names::new("phase", "scenario.toml", model);
+    let mut facts = Names::new("fact", "scenario.toml", model);
+    facts.kind = "political fact";
+    let regions = Names::new("region", "sites.toml", model);
 
     for n in &model.nations {
         nodes.resolve(sink, &n.home, format!("nation[{}].home", n.nation.code));

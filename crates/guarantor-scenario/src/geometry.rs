@@ -26,6 +26,8 @@ pub(crate) fn in_europe(lon: f64, lat: f64) -> bool {
 
 struct Feature {
     at: Location,
+    /// `<file>: features[i]`, for diagnostics.
+    field: String,
     geometry: Geometry<f64>,
     properties: serde_json::Map<String, serde_json::Value>,
 }
@@ -39,9 +41,9 @@ struct Collection<'a> {
 }
 
 /// Reads a FeatureCollection file named by `path` (a field of scenario.toml). `None` when it cannot be used.
-fn read_features(sources: &SourceSet, path: &Ref, sink: &mut Sink) -> Option<(String, Vec<Feature>)> {
+fn read_features(sources: &SourceSet, (path, field): &(Ref, String), sink: &mut Sink) -> Option<Vec<Feature>> {
     let Some(text) = sources.get(&path.name) else {
-        sink.at(Level::Error, path.at.clone(), "missing-file", "geometry", format!(
+        sink.at(Level::Error, path.at.clone(), "missing-file", field.clone(), format!(
             "geometry file `{}` does not exist in the scenario folder",
             path.name
         ))
@@ -53,7 +55,9 @@ fn read_features(sources: &SourceSet, path: &Ref, sink: &mut Sink) -> Option<(St
         Ok(c) => c,
         Err(e) => {
             let at = offset_of_line_col(text, e.line(), e.column());
-            sink.error(&file, at..at, "bad-geojson", "", format!("invalid GeoJSON: {e}"))
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message);
+            sink.error(&file, at..at, "bad-geojson", "", format!("invalid GeoJSON: {message}"))
                 .expected("a GeoJSON FeatureCollection (RFC 7946)");
             return None;
         }
@@ -103,9 +107,14 @@ fn read_features(sources: &SourceSet, path: &Ref, sink: &mut Sink) -> Option<(St
             ok = false;
             continue;
         }
-        features.push(Feature { at: file.location(span), geometry, properties: feature.properties.unwrap_or_default() });
+        features.push(Feature {
+            at: file.location(span),
+            field: format!("{}: features[{i}]", path.name),
+            geometry,
+            properties: feature.properties.unwrap_or_default(),
+        });
     }
-    ok.then_some((path.name.clone(), features))
+    ok.then_some(features)
 }
 
 fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
@@ -136,13 +145,13 @@ fn type_name(geometry: &Geometry<f64>) -> &'static str {
 }
 
 /// Checks that a file's coordinates are where a theatre in Europe can be; catches swapped axes.
-fn plausible(feature: &Feature, file: &str, sink: &mut Sink) -> bool {
+fn plausible(feature: &Feature, sink: &mut Sink) -> bool {
     let Some(rect) = feature.geometry.bounding_rect() else { return true };
     let c = rect.center();
     if in_europe(c.x, c.y) {
         return true;
     }
-    let b = sink.at(Level::Error, feature.at.clone(), "implausible-coordinates", file.to_owned(), format!(
+    let b = sink.at(Level::Error, feature.at.clone(), "implausible-coordinates", feature.field.clone(), format!(
         "the feature lies around longitude {:.2}, latitude {:.2}, far outside Europe",
         c.x, c.y
     ));
@@ -158,12 +167,12 @@ fn plausible(feature: &Feature, file: &str, sink: &mut Sink) -> bool {
 }
 
 /// Polygons of a feature, valid and with RFC 7946 winding; problems reported.
-fn polygons(feature: &Feature, file: &str, sink: &mut Sink) -> Option<Vec<Polygon<f64>>> {
+fn polygons(feature: &Feature, sink: &mut Sink) -> Option<Vec<Polygon<f64>>> {
     let polys = match &feature.geometry {
         Geometry::Polygon(p) => vec![p.clone()],
         Geometry::MultiPolygon(mp) => mp.0.clone(),
         other => {
-            sink.at(Level::Error, feature.at.clone(), "wrong-geometry", file.to_owned(), format!(
+            sink.at(Level::Error, feature.at.clone(), "wrong-geometry", feature.field.clone(), format!(
                 "found a {} where an area was expected",
                 type_name(other)
             ))
@@ -175,7 +184,7 @@ fn polygons(feature: &Feature, file: &str, sink: &mut Sink) -> Option<Vec<Polygo
     let errors = mp.validation_errors();
     if let Some(first) = errors.first() {
         let more = if errors.len() > 1 { format!(" (and {} more problems)", errors.len() - 1) } else { String::new() };
-        sink.at(Level::Error, feature.at.clone(), "invalid-geometry", file.to_owned(), format!("invalid polygon: {first}{more}"))
+        sink.at(Level::Error, feature.at.clone(), "invalid-geometry", feature.field.clone(), format!("invalid polygon: {first}{more}"))
             .expected("closed rings that do not cross themselves or each other (OGC simple features)");
         return None;
     }
@@ -189,10 +198,10 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
 
     if let Some(path) = &paths.contact_line {
         match read_features(sources, path, sink) {
-            Some((file, features)) => {
+            Some(features) => {
                 let mut lines = Vec::new();
                 for f in &features {
-                    if !plausible(f, &file, sink) {
+                    if !plausible(f, sink) {
                         ok = false;
                         continue;
                     }
@@ -200,7 +209,7 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
                         Geometry::LineString(l) => lines.push(l.clone()),
                         Geometry::MultiLineString(ml) => lines.extend(ml.0.iter().cloned()),
                         other => {
-                            sink.at(Level::Error, f.at.clone(), "wrong-geometry", file.clone(), format!(
+                            sink.at(Level::Error, f.at.clone(), "wrong-geometry", f.field.clone(), format!(
                                 "found a {} in the contact line",
                                 type_name(other)
                             ))
@@ -210,7 +219,7 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
                     }
                 }
                 if lines.is_empty() && ok {
-                    sink.at(Level::Error, path.at.clone(), "empty-geometry", "geometry.contact_line", "the contact line file has no lines")
+                    sink.at(Level::Error, path.0.at.clone(), "empty-geometry", path.1.clone(), "the contact line file has no lines")
                         .expected("at least one LineString");
                     ok = false;
                 }
@@ -222,14 +231,14 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
 
     if let Some(path) = &paths.occupied_area {
         match read_features(sources, path, sink) {
-            Some((file, features)) => {
+            Some(features) => {
                 let mut polys = Vec::new();
                 for f in &features {
-                    if !plausible(f, &file, sink) {
+                    if !plausible(f, sink) {
                         ok = false;
                         continue;
                     }
-                    match polygons(f, &file, sink) {
+                    match polygons(f, sink) {
                         Some(p) => polys.extend(p),
                         None => ok = false,
                     }
@@ -242,17 +251,17 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
 
     if let Some(path) = &paths.countries {
         match read_features(sources, path, sink) {
-            Some((file, features)) => {
+            Some(features) => {
                 for f in &features {
-                    let iso3 = property(f, "iso3", &file, sink).and_then(|s| match NationCode::new(&s) {
+                    let iso3 = property(f, "iso3", sink).and_then(|s| match NationCode::new(&s) {
                         Ok(code) => Some(code),
                         Err(e) => {
-                            sink.at(Level::Error, f.at.clone(), "bad-id", format!("{file}: iso3"), e.to_string());
+                            sink.at(Level::Error, f.at.clone(), "bad-id", format!("{}.properties.iso3", f.field), e.to_string());
                             None
                         }
                     });
-                    let name = property(f, "name", &file, sink);
-                    match (iso3, name, polygons(f, &file, sink)) {
+                    let name = property(f, "name", sink);
+                    match (iso3, name, polygons(f, sink)) {
                         (Some(iso3), Some(name), Some(p)) => {
                             theatre.countries.push(Country { iso3, name, shape: MultiPolygon::new(p) })
                         }
@@ -266,25 +275,25 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
 
     if let Some(path) = &paths.areas {
         match read_features(sources, path, sink) {
-            Some((file, features)) => {
+            Some(features) => {
                 let mut seen = BTreeMap::new();
                 for f in &features {
-                    if !plausible(f, &file, sink) {
+                    if !plausible(f, sink) {
                         ok = false;
                         continue;
                     }
-                    let id = property(f, "id", &file, sink).and_then(|s| match AreaId::new(&s) {
+                    let id = property(f, "id", sink).and_then(|s| match AreaId::new(&s) {
                         Ok(id) => Some(id),
                         Err(e) => {
-                            sink.at(Level::Error, f.at.clone(), "bad-id", format!("{file}: id"), e.to_string());
+                            sink.at(Level::Error, f.at.clone(), "bad-id", format!("{}.properties.id", f.field), e.to_string());
                             None
                         }
                     });
-                    let name = property(f, "name", &file, sink);
-                    let kind = property(f, "kind", &file, sink).and_then(|k| match AreaKind::from_name(&k) {
+                    let name = property(f, "name", sink);
+                    let kind = property(f, "kind", sink).and_then(|k| match AreaKind::from_name(&k) {
                         Some(kind) => Some(kind),
                         None => {
-                            sink.at(Level::Error, f.at.clone(), "unknown-name", format!("{file}: kind"), format!(
+                            sink.at(Level::Error, f.at.clone(), "unknown-name", format!("{}.properties.kind", f.field), format!(
                                 "`{k}` is not a kind of area"
                             ))
                             .expected(one_of(&AreaKind::names()));
@@ -297,7 +306,7 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
                         ok = false;
                         continue;
                     }
-                    match (id, name, kind, polygons(f, &file, sink)) {
+                    match (id, name, kind, polygons(f, sink)) {
                         (Some(id), Some(name), Some(kind), Some(p)) => {
                             theatre.areas.push(Area { id, name, kind, shape: MultiPolygon::new(p) })
                         }
@@ -311,11 +320,11 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
     ok.then_some(theatre)
 }
 
-fn property(feature: &Feature, key: &str, file: &str, sink: &mut Sink) -> Option<String> {
+fn property(feature: &Feature, key: &str, sink: &mut Sink) -> Option<String> {
     match feature.properties.get(key) {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
         _ => {
-            sink.at(Level::Error, feature.at.clone(), "missing-field", format!("{file}: properties.{key}"), format!(
+            sink.at(Level::Error, feature.at.clone(), "missing-field", format!("{}.properties.{key}", feature.field), format!(
                 "the feature has no `{key}` property"
             ))
             .expected(format!("\"properties\": {{\"{key}\": \"…\"}}"));

@@ -25,10 +25,10 @@ impl Ref {
 /// Paths of the geometry files, as scenario.toml names them.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct GeometryPaths {
-    pub(crate) contact_line: Option<Ref>,
-    pub(crate) occupied_area: Option<Ref>,
-    pub(crate) countries: Option<Ref>,
-    pub(crate) areas: Option<Ref>,
+    pub(crate) contact_line: Option<(Ref, String)>,
+    pub(crate) occupied_area: Option<(Ref, String)>,
+    pub(crate) countries: Option<(Ref, String)>,
+    pub(crate) areas: Option<(Ref, String)>,
     pub(crate) attribution: Vec<String>,
 }
 
@@ -101,6 +101,15 @@ pub(crate) struct Model {
     pub(crate) terms: Option<Terms>,
     pub(crate) protected: Vec<ProtectedRead>,
     pub(crate) terms_ids: Vec<(String, Location)>,
+    /// Every id written in each kind of record, even in records with other problems: references resolve
+    /// against these, so one bad field does not make every reference to its record an error too.
+    pub(crate) declared: BTreeMap<&'static str, BTreeSet<String>>,
+}
+
+impl Model {
+    fn declare(&mut self, kind: &'static str, id: &str) {
+        self.declared.entry(kind).or_default().insert(id.to_owned());
+    }
 }
 
 /// Reads every model file of `sources`.
@@ -169,6 +178,7 @@ fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m
     for mut rec in Rec::records(file, root.get_ref(), "phase", sink) {
         let id = rec.id(sink, "id", true, PhaseId::new);
         if let Some(id) = &id {
+            m.declare("phase", id.v.as_str());
             rec.path = format!("phase[{}]", id.v);
         }
         let name = rec.text(sink, "name", true);
@@ -249,6 +259,7 @@ fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m
     for mut rec in Rec::records(file, root.get_ref(), "fact", sink) {
         let id = rec.id(sink, "id", true, FactId::new);
         if let Some(id) = &id {
+            m.declare("fact", id.v.as_str());
             rec.path = format!("fact[{}]", id.v);
         }
         let description = rec.text(sink, "description", true);
@@ -277,7 +288,7 @@ fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m
 
     if let Some(mut rec) = Rec::section(file, root, "geometry", true, sink) {
         let mut path = |rec: &mut Rec<'_, '_>, key: &'static str, required: bool| {
-            rec.text(sink, key, required).map(|s| Ref::new(rec, &s))
+            rec.text(sink, key, required).map(|s| (Ref::new(rec, &s), rec.field(key)))
         };
         m.geometry.contact_line = path(&mut rec, "contact_line", true);
         m.geometry.occupied_area = path(&mut rec, "occupied_area", true);
@@ -319,6 +330,7 @@ fn read_nations(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
     for mut rec in Rec::records(file, root.get_ref(), "nation", sink) {
         let code = rec.id(sink, "code", true, NationCode::new);
         if let Some(code) = &code {
+            m.declare("nation", code.v.as_str());
             rec.path = format!("nation[{}]", code.v);
         }
         let name = rec.text(sink, "name", true);
@@ -374,6 +386,7 @@ fn read_capabilities(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>
     for mut rec in Rec::records(file, root.get_ref(), "capability", sink) {
         let id = rec.id(sink, "id", true, CapabilityId::new);
         if let Some(id) = &id {
+            m.declare("capability", id.v.as_str());
             rec.path = format!("capability[{}]", id.v);
         }
         let name = rec.text(sink, "name", true);
@@ -620,6 +633,7 @@ fn read_sites(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
     for mut rec in Rec::records(file, root.get_ref(), "site", sink) {
         let id = rec.id(sink, "id", true, SiteId::new);
         if let Some(id) = &id {
+            m.declare("site", id.v.as_str());
             rec.path = format!("site[{}]", id.v);
         }
         let name = rec.text(sink, "name", true);
@@ -627,6 +641,9 @@ fn read_sites(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
         let country = rec.id(sink, "country", true, NationCode::new);
         let pos = position(&mut rec, sink, true);
         let region = rec.id(sink, "region", true, RegionId::new);
+        if let Some(region) = &region {
+            m.declare("region", region.v.as_str());
+        }
         let area = rec.id(sink, "area", false, AreaId::new);
         let area_ref = area.as_ref().map(|a| Ref { name: a.v.to_string(), at: rec.location(a.span.clone()) });
         if let Some(kind) = &kind {
@@ -737,6 +754,7 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
     for mut rec in Rec::records(file, root.get_ref(), "node", sink) {
         let id = rec.id(sink, "id", true, NodeId::new);
         if let Some(id) = &id {
+            m.declare("node", id.v.as_str());
             rec.path = format!("node[{}]", id.v);
         }
         let name = rec.text(sink, "name", true);

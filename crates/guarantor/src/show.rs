@@ -1,13 +1,17 @@
 //! The summary as tables in the terminal.
 
-use comfy_table::{Cell, CellAlignment, Table, presets};
+use comfy_table::{Cell, CellAlignment, LineStyle, Table, TableStyle};
 use guarantor_app::Summary;
 
-fn table(header: &[&str], right_from: usize) -> Table {
+/// Plain columns with one rule under the header: easy to read and to copy.
+const STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
+
+/// A table whose columns listed in `right` are right-aligned (numbers).
+fn table(header: &[&str], right: &[usize]) -> Table {
     let mut t = Table::new();
-    t.load_style(presets::UTF8_HORIZONTAL_ONLY);
+    t.load_style(STYLE);
     t.set_header(header.iter().map(|h| Cell::new(h)));
-    for i in right_from..header.len() {
+    for &i in right {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
         }
@@ -62,7 +66,7 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     ));
 
     out.push_str("Political facts\n");
-    let mut facts = table(&["fact", "value", "today", "pledges", "meaning"], 3);
+    let mut facts = table(&["fact", "value", "today", "pledges", "meaning"], &[3]);
     for f in &s.facts {
         facts.add_row(vec![
             Cell::new(&f.fact),
@@ -75,7 +79,7 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     out.push_str(&format!("{facts}\n\n"));
 
     out.push_str("Troops by domain\n");
-    let mut domains = table(&["domain", "required", "live", "live %", "if all conditions met"], 1);
+    let mut domains = table(&["domain", "required", "live", "live %", "if all conditions met"], &[1, 2, 3, 4]);
     for d in s.domains.iter().filter(|d| d.required_troops + d.potential_troops > 0) {
         domains.add_row(vec![
             Cell::new(d.domain),
@@ -88,7 +92,7 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     out.push_str(&format!("{domains}\n\n"));
 
     out.push_str("Troops by capability (units in brackets)\n");
-    let mut caps = table(&["capability", "domain", "required", "live", "live %", "if all conditions met"], 2);
+    let mut caps = table(&["capability", "domain", "required", "live", "live %", "if all conditions met"], &[2, 3, 4, 5]);
     for c in &s.capabilities {
         caps.add_row(vec![
             Cell::new(&c.name),
@@ -102,7 +106,7 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     out.push_str(&format!("{caps}\n\n"));
 
     out.push_str(&format!("Nations ({})\n", s.nations.len()));
-    let mut nations = table(&["nation", "name", "live troops", "waiting troops", "cap", "pledges", "waiting on"], 2);
+    let mut nations = table(&["nation", "name", "live troops", "waiting troops", "cap", "pledges", "waiting on"], &[2, 3, 4, 5]);
     for x in &s.nations {
         nations.add_row(vec![
             Cell::new(&x.nation),
@@ -111,13 +115,13 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
             Cell::new(n(x.conditional_troops)),
             Cell::new(x.max_troops.map_or("-".into(), |c| n(u64::from(c)))),
             Cell::new(x.pledges),
-            Cell::new(x.waiting_on.join(", ")).set_alignment(CellAlignment::Left),
+            Cell::new(x.waiting_on.join(", ")),
         ]);
     }
     out.push_str(&format!("{nations}\n\n"));
 
     out.push_str(&format!("Sites ({})\n", s.sites.len()));
-    let mut sites = table(&["site", "name", "kind", "region", "required troops", "km to line"], 4);
+    let mut sites = table(&["site", "name", "kind", "region", "required troops", "km to line"], &[4, 5]);
     for x in &s.sites {
         sites.add_row(vec![
             Cell::new(&x.site),
