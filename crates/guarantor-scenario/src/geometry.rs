@@ -301,7 +301,7 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
                         }
                     });
                     if let Some(id) = &id
-                        && duplicate(sink, &mut seen, id.as_str(), &f.at, "area", &file)
+                        && duplicate(sink, &mut seen, id.as_str(), &f.at, "area", &path.0.name)
                     {
                         ok = false;
                         continue;
