@@ -10,6 +10,9 @@ use crate::model::{Model, Ref};
 
 /// The names defined in one file, for resolving references into it.
 struct Names<'a> {
+    /// The kind as `Model::declared` keys it.
+    key: &'static str,
+    /// The kind in messages.
     kind: &'static str,
     file: &'static str,
     names: BTreeSet<&'a str>,
@@ -21,7 +24,7 @@ impl<'a> Names<'a> {
     /// The names of `kind` declared in `file` (see `Model::declared`).
     fn new(kind: &'static str, file: &'static str, model: &'a Model) -> Self {
         let names = model.declared.get(kind).map(|set| set.iter().map(String::as_str).collect()).unwrap_or_default();
-        Self { kind, file, names, broken: model.broken.contains(file) }
+        Self { key: kind, kind, file, names, broken: model.broken.contains(file) }
     }
 
     /// Reports `r` if it names nothing; true when it resolves (or cannot be judged).
@@ -69,27 +72,12 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
     facts.kind = "political fact";
     let regions = Names::new("region", "sites.toml", model);
 
-    for n in &model.nations {
-        nodes.resolve(sink, &n.home, format!("nation[{}].home", n.nation.code));
-    }
-
-    for p in &model.pledges {
-        let id = &p.pledge.id;
-        nations.resolve(sink, &p.nation, format!("pledge[{id}].nation"));
-        if let Some(c) = &p.capability {
-            capabilities.resolve(sink, c, format!("pledge[{id}].capability"));
-        }
-        if let Some(d) = &p.depot {
-            nodes.resolve(sink, d, format!("pledge[{id}].depot"));
-        }
-        for r in &p.regions {
-            regions.resolve(sink, r, format!("pledge[{id}].caveats.regions"));
-        }
-        for f in &p.facts {
-            if !facts.resolve(sink, f, format!("pledge[{id}].condition")) {
-                if let Some(last) = sink.diagnostics.last_mut() {
-                    last.help.get_or_insert_with(|| "declare it as a `[[fact]]` in scenario.toml".into());
-                }
+    let all = [&nations, &capabilities, &sites, &nodes, &phases, &facts, &regions];
+    for (kind, r, field) in &model.references {
+        let Some(names) = all.iter().find(|n| n.key == *kind) else { continue };
+        if !names.resolve(sink, r, field.clone()) && *kind == "fact" {
+            if let Some(last) = sink.diagnostics.last_mut() {
+                last.help.get_or_insert_with(|| "declare it as a `[[fact]]` in scenario.toml".into());
             }
         }
     }
@@ -100,8 +88,8 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
     let pledged: BTreeSet<&str> = model
         .pledges
         .iter()
-        .filter(|p| p.pledge.status != PledgeStatus::Withdrawn)
-        .filter_map(|p| match &p.pledge.offer {
+        .filter(|p| p.status != PledgeStatus::Withdrawn)
+        .filter_map(|p| match &p.offer {
             Offer::Units { capability, .. } => Some(capability.as_str()),
             _ => None,
         })
@@ -110,9 +98,6 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
     for r in &model.requirements {
         let req = &r.requirement;
         let field = |f: &str| format!("requirement[{}].{f}", req.id);
-        capabilities.resolve(sink, &r.capability, field("capability"));
-        sites.resolve(sink, &r.site, field("site"));
-        phases.resolve(sink, &r.phase, field("phase"));
         let (Some(cap), Some(site)) = (capability_by_id.get(req.capability.as_str()), site_by_id.get(req.site.as_str()))
         else {
             continue;
@@ -210,21 +195,11 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
 
     for n in &model.nodes {
         let node = &n.node;
-        if let Some(site) = &n.site {
-            sites.resolve(sink, site, format!("node[{}].site", node.id));
-        }
         if node.kind != NodeKind::Home {
             check_position(sink, node.location, &n.position, format!("node[{}].lat", node.id), "the node");
         }
     }
-    for l in &model.links {
-        nodes.resolve(sink, &l.from, format!("link[{}].from", l.link.id));
-        nodes.resolve(sink, &l.to, format!("link[{}].to", l.link.id));
-    }
     for p in &model.protected {
-        if let Some(site) = &p.site {
-            sites.resolve(sink, site, "protected_site.site".into());
-        }
         if let Some((point, at)) = &p.position {
             check_position(sink, *point, at, "protected_site.lat".into(), "the protected site");
         }

@@ -88,6 +88,16 @@ fn read_features(sources: &SourceSet, (path, field): &(Ref, String), sink: &mut 
             ok = false;
             continue;
         };
+        // geojson accepts positions with fewer than two numbers, then panics converting them: refuse them first.
+        if let Some(short) = short_position(&geometry.value) {
+            sink.error(&file, span, "bad-coordinates", field, format!(
+                "feature {} has a position with {short} number(s)",
+                i + 1
+            ))
+            .expected("positions of [longitude, latitude]");
+            ok = false;
+            continue;
+        }
         let geometry: Geometry<f64> = match Geometry::try_from(geometry) {
             Ok(g) => g,
             Err(e) => {
@@ -115,6 +125,21 @@ fn read_features(sources: &SourceSet, (path, field): &(Ref, String), sink: &mut 
         });
     }
     ok.then_some(features)
+}
+
+/// The length of the first position with fewer than two numbers, if any.
+fn short_position(value: &geojson::GeometryValue) -> Option<usize> {
+    use geojson::GeometryValue as V;
+    let short = |p: &geojson::Position| (p.len() < 2).then_some(p.len());
+    match value {
+        V::Point { coordinates } => short(coordinates),
+        V::MultiPoint { coordinates } | V::LineString { coordinates } => coordinates.iter().find_map(short),
+        V::MultiLineString { coordinates } | V::Polygon { coordinates } => {
+            coordinates.iter().flatten().find_map(short)
+        }
+        V::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().find_map(short),
+        V::GeometryCollection { geometries } => geometries.iter().find_map(|g| short_position(&g.value)),
+    }
 }
 
 fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {

@@ -32,20 +32,6 @@ pub(crate) struct GeometryPaths {
     pub(crate) attribution: Vec<String>,
 }
 
-pub(crate) struct NationRead {
-    pub(crate) nation: Nation,
-    pub(crate) home: Ref,
-}
-
-pub(crate) struct PledgeRead {
-    pub(crate) pledge: Pledge,
-    pub(crate) nation: Ref,
-    pub(crate) capability: Option<Ref>,
-    pub(crate) depot: Option<Ref>,
-    pub(crate) regions: Vec<Ref>,
-    pub(crate) facts: Vec<Ref>,
-}
-
 pub(crate) struct SiteRead {
     pub(crate) site: Site,
     pub(crate) position: Location,
@@ -55,25 +41,15 @@ pub(crate) struct SiteRead {
 pub(crate) struct RequirementRead {
     pub(crate) requirement: Requirement,
     pub(crate) capability: Ref,
-    pub(crate) site: Ref,
-    pub(crate) phase: Ref,
     pub(crate) role: Location,
 }
 
 pub(crate) struct NodeRead {
     pub(crate) node: Node,
     pub(crate) position: Location,
-    pub(crate) site: Option<Ref>,
-}
-
-pub(crate) struct LinkRead {
-    pub(crate) link: Link,
-    pub(crate) from: Ref,
-    pub(crate) to: Ref,
 }
 
 pub(crate) struct ProtectedRead {
-    pub(crate) site: Option<Ref>,
     pub(crate) position: Option<(Point<f64>, Location)>,
 }
 
@@ -91,22 +67,28 @@ pub(crate) struct Model {
     pub(crate) phases_at: BTreeMap<String, Location>,
     pub(crate) facts: Vec<(PoliticalFact, Location)>,
     pub(crate) geometry: GeometryPaths,
-    pub(crate) nations: Vec<NationRead>,
+    pub(crate) nations: Vec<Nation>,
     pub(crate) capabilities: Vec<(Capability, Location)>,
-    pub(crate) pledges: Vec<PledgeRead>,
+    pub(crate) pledges: Vec<Pledge>,
     pub(crate) sites: Vec<SiteRead>,
     pub(crate) requirements: Vec<RequirementRead>,
     pub(crate) nodes: Vec<NodeRead>,
-    pub(crate) links: Vec<LinkRead>,
+    pub(crate) links: Vec<Link>,
     pub(crate) terms: Option<Terms>,
     pub(crate) protected: Vec<ProtectedRead>,
-    pub(crate) terms_ids: Vec<(String, Location)>,
     /// Every id written in each kind of record, even in records with other problems: references resolve
     /// against these, so one bad field does not make every reference to its record an error too.
     pub(crate) declared: BTreeMap<&'static str, BTreeSet<String>>,
+    /// Every reference written, with the kind it names and its field, whether or not its record is complete.
+    pub(crate) references: Vec<(&'static str, Ref, String)>,
 }
 
 impl Model {
+    /// Records a reference to be resolved against the declared ids of `kind` once every file is read.
+    fn refer(&mut self, kind: &'static str, r: &Ref, field: String) {
+        self.references.push((kind, r.clone(), field));
+    }
+
     fn declare(&mut self, kind: &'static str, id: &str) {
         self.declared.entry(kind).or_default().insert(id.to_owned());
     }
@@ -344,6 +326,9 @@ fn read_nations(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         let vote = rec.uint(sink, "parliament_vote_days", false, 1);
         let election = rec.date(sink, "next_election", false);
         let home = rec.id(sink, "home", true, NodeId::new);
+        if let Some(h) = &home {
+            m.refer("node", &Ref { name: h.v.to_string(), at: rec.location(h.span.clone()) }, rec.field("home"));
+        }
         let notes = rec.str(sink, "notes", false).map(|s| s.v).unwrap_or_default();
         let src = source(&mut rec, sink);
         rec.finish(sink);
@@ -355,8 +340,7 @@ fn read_nations(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         if let (Some(name), Some(population), Some(gdp), Some(defence), Some(active), Some(home), Some(source)) =
             (name, population, gdp, defence, active, home, src)
         {
-            m.nations.push(NationRead {
-                nation: Nation {
+            m.nations.push(Nation {
                     code: code.v,
                     name: name.v,
                     memberships: memberships.map(|s| s.v).unwrap_or_default(),
@@ -368,11 +352,9 @@ fn read_nations(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
                     max_troops: max_troops.map(|s| s.v as u32),
                     parliament_vote_days: vote.map(|s| s.v as u32),
                     next_election: election.map(|s| s.v),
-                    home: home.v.clone(),
+                    home: home.v,
                     notes,
                     source,
-                },
-                home: Ref { name: home.v.to_string(), at: file.location(home.span) },
             });
         }
     }
@@ -464,15 +446,18 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         if let Some(id) = &id {
             rec.path = format!("pledge[{}]", id.v);
         }
-        let nation = rec.str(sink, "nation", true).map(|s| Ref::new(&rec, &s));
+        let nation = rec.id(sink, "nation", true, NationCode::new);
+        if let Some(n) = &nation {
+            m.refer("nation", &Ref { name: n.v.to_string(), at: rec.location(n.span.clone()) }, rec.field("nation"));
+        }
         let kind = rec.choice(sink, "kind", true, |s| ["units", "materiel", "enabler"].into_iter().find(|k| *k == s), &["units", "materiel", "enabler"]);
-        let mut capability_ref = None;
-        let mut depot_ref = None;
         let offer = match kind.as_ref().map(|k| k.v) {
             Some("units") => {
                 let capability = rec.id(sink, "capability", true, CapabilityId::new);
                 let count = rec.uint(sink, "count", true, 1);
-                capability_ref = capability.as_ref().map(|c| Ref { name: c.v.to_string(), at: rec.location(c.span.clone()) });
+                if let Some(c) = &capability {
+                    m.refer("capability", &Ref { name: c.v.to_string(), at: rec.location(c.span.clone()) }, rec.field("capability"));
+                }
                 match (capability, count) {
                     (Some(capability), Some(count)) => Some(Offer::Units { capability: capability.v, count: count.v as u32 }),
                     _ => None,
@@ -483,7 +468,9 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
                 let quantity = rec.uint(sink, "quantity", true, 1);
                 let tonnes = rec.num(sink, "tonnes", true, 0.0, true, f64::INFINITY);
                 let depot = rec.id(sink, "depot", true, NodeId::new);
-                depot_ref = depot.as_ref().map(|d| Ref { name: d.v.to_string(), at: rec.location(d.span.clone()) });
+                if let Some(d) = &depot {
+                    m.refer("node", &Ref { name: d.v.to_string(), at: rec.location(d.span.clone()) }, rec.field("depot"));
+                }
                 match (item, quantity, tonnes, depot) {
                     (Some(item), Some(quantity), Some(tonnes), Some(depot)) => {
                         Some(Offer::Materiel { item: item.v, quantity: quantity.v, tonnes: tonnes.v, depot: depot.v })
@@ -509,14 +496,14 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         let rotations = rec.uint(sink, "rotations", false, 1);
         let status = rec.choice(sink, "status", false, PledgeStatus::from_name, &PledgeStatus::names());
         let restricted = rec.boolean(sink, "restricted").map(|b| b.v).unwrap_or(false);
-        let mut facts = Vec::new();
         let condition = match rec.str(sink, "condition", false) {
             None => Some(Condition::True),
             Some(text) => match Condition::parse(&text.v) {
                 Ok(parsed) => {
                     for (fact, span) in parsed.fact_spans {
                         if let Some(at) = inner_span(file, &text, span) {
-                            facts.push(Ref { name: fact.to_string(), at: file.location(at) });
+                            let r = Ref { name: fact.to_string(), at: file.location(at) };
+                            m.refer("fact", &r, rec.field("condition"));
                         }
                     }
                     Some(parsed.condition)
@@ -533,7 +520,6 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
                 }
             },
         };
-        let mut regions = Vec::new();
         let caveats = match rec.sub(sink, "caveats") {
             None => Some(Caveats::default()),
             Some(mut sub) => {
@@ -545,7 +531,7 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
                     for r in list.v {
                         match RegionId::new(&r.v) {
                             Ok(id) => {
-                                regions.push(Ref::new(&sub, &r));
+                                m.refer("region", &Ref::new(&sub, &r), sub.field("regions"));
                                 set.insert(id);
                             }
                             Err(e) => {
@@ -563,22 +549,17 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         };
         let src = source(&mut rec, sink);
         rec.finish(sink);
-        let (Some(id), Some(nation)) = (id, nation) else { continue };
+        let Some(id) = id else { continue };
         let at = file.location(id.span.clone());
         if duplicate(sink, &mut seen, id.v.as_str(), &at, "pledge", "pledges.toml") {
             continue;
         }
-        let nation_code = NationCode::new(&nation.name);
-        if let Err(e) = &nation_code {
-            sink.at(Level::Error, nation.at.clone(), "bad-id", format!("pledge[{}].nation", id.v), e.to_string());
-        }
-        if let (Ok(code), Some(offer), Some(notice), Some(condition), Some(caveats), Some(source)) =
-            (nation_code, offer, notice, condition, caveats, src)
+        if let (Some(code), Some(offer), Some(notice), Some(condition), Some(caveats), Some(source)) =
+            (nation, offer, notice, condition, caveats, src)
         {
-            m.pledges.push(PledgeRead {
-                pledge: Pledge {
+            m.pledges.push(Pledge {
                     id: id.v,
-                    nation: code,
+                    nation: code.v,
                     offer,
                     notice_days: notice.v as u32,
                     sustain_months: sustain.map(|s| s.v as u32),
@@ -588,12 +569,6 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
                     restricted,
                     caveats,
                     source,
-                },
-                nation,
-                capability: capability_ref,
-                depot: depot_ref,
-                regions,
-                facts,
             });
         }
     }
@@ -707,6 +682,15 @@ fn read_requirements(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>
         let count = rec.uint(sink, "count", true, 1);
         let site = rec.id(sink, "site", true, SiteId::new);
         let phase = rec.id(sink, "phase", true, PhaseId::new);
+        for (kind, key, value) in [
+            ("capability", "capability", capability.as_ref().map(|c| (c.v.to_string(), c.span.clone()))),
+            ("site", "site", site.as_ref().map(|c| (c.v.to_string(), c.span.clone()))),
+            ("phase", "phase", phase.as_ref().map(|c| (c.v.to_string(), c.span.clone()))),
+        ] {
+            if let Some((name, span)) = value {
+                m.refer(kind, &Ref { name, at: rec.location(span) }, rec.field(key));
+            }
+        }
         let priority = rec.choice(sink, "priority", true, Priority::from_name, &Priority::names());
         let role = rec.choice(sink, "role", true, Role::from_name, &Role::names());
         let min_nations = rec.uint(sink, "min_nations", false, 1);
@@ -724,8 +708,6 @@ fn read_requirements(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>
         {
             m.requirements.push(RequirementRead {
                 capability: Ref { name: capability.v.to_string(), at: file.location(capability.span) },
-                site: Ref { name: site.v.to_string(), at: file.location(site.span) },
-                phase: Ref { name: phase.v.to_string(), at: file.location(phase.span) },
                 role: file.location(role.span),
                 requirement: Requirement {
                     id: id.v,
@@ -765,6 +747,9 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         let tonnes = rec.num(sink, "reception_tonnes_per_day", true, 0.0, true, f64::INFINITY);
         let site = rec.id(sink, "site", false, SiteId::new);
         let site_ref = site.as_ref().map(|s| Ref { name: s.v.to_string(), at: rec.location(s.span.clone()) });
+        if let Some(r) = &site_ref {
+            m.refer("site", r, rec.field("site"));
+        }
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
@@ -788,7 +773,6 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
                     source,
                 },
                 position: file.location(pspan),
-                site: site_ref,
             });
         }
     }
@@ -800,6 +784,11 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         }
         let from = rec.id(sink, "from", true, NodeId::new);
         let to = rec.id(sink, "to", true, NodeId::new);
+        for (key, value) in [("from", &from), ("to", &to)] {
+            if let Some(v) = value {
+                m.refer("node", &Ref { name: v.v.to_string(), at: rec.location(v.span.clone()) }, rec.field(key));
+            }
+        }
         let mode = rec.choice(sink, "mode", true, Mode::from_name, &Mode::names());
         let distance = rec.num(sink, "distance_km", true, 0.0, true, 40_000.0);
         let speed = rec.num(sink, "speed_km_per_day", true, 0.0, true, 50_000.0);
@@ -824,10 +813,7 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         if let (Some(from), Some(to), Some(mode), Some(distance), Some(speed), Some(troops), Some(tonnes), Some(source)) =
             (from, to, mode, distance, speed, troops, tonnes, src)
         {
-            m.links.push(LinkRead {
-                from: Ref { name: from.v.to_string(), at: file.location(from.span) },
-                to: Ref { name: to.v.to_string(), at: file.location(to.span) },
-                link: Link {
+            m.links.push(Link {
                     id: id.v,
                     from: from.v,
                     to: to.v,
@@ -837,7 +823,6 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
                     troops_per_day: troops.v as u32,
                     tonnes_per_day: tonnes.v,
                     source,
-                },
             });
         }
     }
@@ -857,7 +842,6 @@ fn read_terms(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
         if duplicate(sink, &mut seen, id.v.as_str(), &at, "term", "terms.toml") {
             return None;
         }
-        m.terms_ids.push((id.v.to_string(), at));
         Some(id.v)
     };
 
@@ -878,6 +862,9 @@ fn read_terms(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
         let id = term_id(&mut rec, sink, "protected_site");
         let name = rec.text(sink, "name", true);
         let site = rec.id(sink, "site", false, SiteId::new);
+        if let Some(v) = &site {
+            m.refer("site", &Ref { name: v.v.to_string(), at: rec.location(v.span.clone()) }, rec.field("site"));
+        }
         let has_position = rec.has("lat") || rec.has("lon");
         let pos = if has_position { position(&mut rec, sink, true) } else { position(&mut rec, sink, false) };
         let radius = rec.num(sink, "radius_km", true, 0.0, true, 500.0);
@@ -903,7 +890,6 @@ fn read_terms(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
             }
         };
         m.protected.push(ProtectedRead {
-            site: site.as_ref().map(|s| Ref { name: s.v.to_string(), at: rec.location(s.span.clone()) }),
             position: pos.as_ref().map(|(p, span)| (*p, rec.location(span.clone()))),
         });
         rec.finish(sink);

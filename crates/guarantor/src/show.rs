@@ -1,15 +1,20 @@
 //! The summary as tables in the terminal.
 
-use comfy_table::{Cell, CellAlignment, LineStyle, Table, TableStyle};
+use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
 use guarantor_app::Summary;
 
 /// Plain columns with one rule under the header: easy to read and to copy.
 const STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
 
+/// The width tables wrap to.
+const WIDTH: u16 = 130;
+
 /// A table whose columns listed in `right` are right-aligned (numbers).
 fn table(header: &[&str], right: &[usize]) -> Table {
     let mut t = Table::new();
     t.load_style(STYLE);
+    // Long text wraps within a width that reads well in a terminal and in a log.
+    t.set_content_arrangement(ContentArrangement::Dynamic).set_width(WIDTH);
     t.set_header(header.iter().map(|h| Cell::new(h)));
     for &i in right {
         if let Some(c) = t.column_mut(i) {
