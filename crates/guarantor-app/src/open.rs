@@ -48,9 +48,21 @@ pub fn read_sources(source: &ScenarioSource) -> Result<SourceSet, ReadError> {
 /// Reads and validates a scenario; fails with every diagnostic when it has errors.
 pub fn open(source: &ScenarioSource) -> Result<(SourceSet, Loaded), OpenError> {
     let sources = read_sources(source)?;
-    let Checked { scenario, diagnostics } = check(&sources);
+    let Checked {
+        scenario,
+        diagnostics,
+    } = check(&sources);
     match scenario {
-        Some(scenario) => Ok((sources, Loaded { scenario, warnings: diagnostics })),
-        None => Err(OpenError::Invalid { sources: Box::new(sources), diagnostics }),
+        Some(scenario) => Ok((
+            sources,
+            Loaded {
+                scenario,
+                warnings: diagnostics,
+            },
+        )),
+        None => Err(OpenError::Invalid {
+            sources: Box::new(sources),
+            diagnostics,
+        }),
     }
 }

@@ -310,12 +310,19 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
         n.waiting_on.sort();
     }
     nations.sort_by(|a, b| {
-        (b.live_troops + b.conditional_troops).cmp(&(a.live_troops + a.conditional_troops)).then(a.nation.cmp(&b.nation))
+        (b.live_troops + b.conditional_troops)
+            .cmp(&(a.live_troops + a.conditional_troops))
+            .then(a.nation.cmp(&b.nation))
     });
 
     let mut domains: Vec<DomainLine> = Domain::ALL
         .iter()
-        .map(|d| DomainLine { domain: d.as_str(), required_troops: 0, live_troops: 0, potential_troops: 0 })
+        .map(|d| DomainLine {
+            domain: d.as_str(),
+            required_troops: 0,
+            live_troops: 0,
+            potential_troops: 0,
+        })
         .collect();
     for c in &scenario.capabilities {
         let line = &capability_lines[c.id.as_str()];
@@ -334,7 +341,11 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
             fact: f.id.to_string(),
             value: world.get(&f.id),
             today: f.today,
-            pledges_naming_it: scenario.pledges.iter().filter(|p| p.condition.facts().contains(&f.id)).count(),
+            pledges_naming_it: scenario
+                .pledges
+                .iter()
+                .filter(|p| p.condition.facts().contains(&f.id))
+                .count(),
             description: f.description.clone(),
         })
         .collect();
@@ -351,7 +362,10 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
             km_to_contact_line: if s.kind.is_area() {
                 None
             } else {
-                scenario.theatre.km_to_contact_line(s.location).map(|km| km.round())
+                scenario
+                    .theatre
+                    .km_to_contact_line(s.location)
+                    .map(|km| km.round())
             },
         })
         .collect();
@@ -365,7 +379,11 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
         totals,
         pledges: counts,
         nations,
-        capabilities: scenario.capabilities.iter().filter_map(|c| capability_lines.remove(c.id.as_str())).collect(),
+        capabilities: scenario
+            .capabilities
+            .iter()
+            .filter_map(|c| capability_lines.remove(c.id.as_str()))
+            .collect(),
         domains,
         sites,
         attribution: scenario.theatre.attribution.clone(),

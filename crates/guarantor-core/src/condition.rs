@@ -75,16 +75,27 @@ impl Condition {
     /// ```
     pub fn parse(text: &str) -> Result<ParsedCondition, ConditionError> {
         let tokens = lex(text)?;
-        let mut parser = Parser { tokens: &tokens, pos: 0, end: text.len(), fact_spans: Vec::new() };
+        let mut parser = Parser {
+            tokens: &tokens,
+            pos: 0,
+            end: text.len(),
+            fact_spans: Vec::new(),
+        };
         let condition = parser.or(0)?;
         if let Some(token) = parser.peek() {
             return Err(ConditionError {
                 span: token.span.clone(),
-                message: format!("unexpected {} after a complete condition", token.kind.describe()),
+                message: format!(
+                    "unexpected {} after a complete condition",
+                    token.kind.describe()
+                ),
                 expected: "`&&`, `||` or the end of the condition".into(),
             });
         }
-        Ok(ParsedCondition { condition, fact_spans: parser.fact_spans })
+        Ok(ParsedCondition {
+            condition,
+            fact_spans: parser.fact_spans,
+        })
     }
 
     /// Whether the condition holds in `world`. A fact the world state does not mention is false.
@@ -189,7 +200,10 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
     let mut tokens = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
-        let single = |kind| Token { kind, span: start..start + 1 };
+        let single = |kind| Token {
+            kind,
+            span: start..start + 1,
+        };
         match c {
             c if c.is_whitespace() => {}
             '(' => tokens.push(single(TokenKind::Open)),
@@ -198,8 +212,15 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
             '&' | '|' => {
                 if chars.peek().map(|&(_, next)| next) == Some(c) {
                     chars.next();
-                    let kind = if c == '&' { TokenKind::And } else { TokenKind::Or };
-                    tokens.push(Token { kind, span: start..start + 2 });
+                    let kind = if c == '&' {
+                        TokenKind::And
+                    } else {
+                        TokenKind::Or
+                    };
+                    tokens.push(Token {
+                        kind,
+                        span: start..start + 2,
+                    });
                 } else {
                     return Err(ConditionError {
                         span: start..start + 1,
@@ -225,7 +246,10 @@ fn lex(text: &str) -> Result<Vec<Token>, ConditionError> {
                     "not" | "NOT" => TokenKind::Not,
                     _ => TokenKind::Ident(word.to_owned()),
                 };
-                tokens.push(Token { kind, span: start..end });
+                tokens.push(Token {
+                    kind,
+                    span: start..end,
+                });
             }
             other => {
                 return Err(ConditionError {
@@ -278,7 +302,11 @@ impl Parser<'_> {
         while self.eat(&TokenKind::Or) {
             parts.push(self.and(depth + 1)?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Condition::Or(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Condition::Or(parts)
+        })
     }
 
     fn and(&mut self, depth: usize) -> Result<Condition, ConditionError> {
@@ -287,7 +315,11 @@ impl Parser<'_> {
         while self.eat(&TokenKind::And) {
             parts.push(self.unary(depth + 1)?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Condition::And(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Condition::And(parts)
+        })
     }
 
     fn unary(&mut self, depth: usize) -> Result<Condition, ConditionError> {
@@ -319,8 +351,9 @@ impl Parser<'_> {
                 _ => Err(ConditionError {
                     span: token.span,
                     message: format!("`{word}` is not a valid fact name"),
-                    expected: "a fact name: lowercase letters, digits and `_`, starting with a letter"
-                        .into(),
+                    expected:
+                        "a fact name: lowercase letters, digits and `_`, starting with a letter"
+                            .into(),
                 }),
             },
             TokenKind::Open => {
@@ -407,9 +440,15 @@ mod tests {
     #[test]
     fn fact_spans_point_at_each_fact() {
         let parsed = Condition::parse("us_backstop && !un_mandate").unwrap();
-        let spans: Vec<_> =
-            parsed.fact_spans.iter().map(|(f, s)| (f.as_str().to_owned(), s.clone())).collect();
-        assert_eq!(spans, vec![("us_backstop".into(), 0..11), ("un_mandate".into(), 16..26)]);
+        let spans: Vec<_> = parsed
+            .fact_spans
+            .iter()
+            .map(|(f, s)| (f.as_str().to_owned(), s.clone()))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![("us_backstop".into(), 0..11), ("un_mandate".into(), 16..26)]
+        );
     }
 
     proptest! {

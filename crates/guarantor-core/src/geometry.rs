@@ -117,7 +117,10 @@ impl Theatre {
 /// km
 pub fn km_to_lines(lines: &MultiLineString<f64>, point: Point<f64>) -> Option<f64> {
     let scale = point.y().to_radians().cos().max(0.01);
-    let project = |c: Coord<f64>| Coord { x: (c.x - point.x()) * scale, y: c.y - point.y() };
+    let project = |c: Coord<f64>| Coord {
+        x: (c.x - point.x()) * scale,
+        y: c.y - point.y(),
+    };
     let mut best: Option<(f64, Point<f64>)> = None;
     for line in &lines.0 {
         let local: LineString<f64> = line.0.iter().map(|&c| project(c)).collect();

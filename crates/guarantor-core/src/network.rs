@@ -106,7 +106,11 @@ impl Link {
             return u32::MAX;
         }
         let days = (self.distance_km / self.speed_km_per_day).ceil();
-        if days < 1.0 { 1 } else { days.min(f64::from(u32::MAX)) as u32 }
+        if days < 1.0 {
+            1
+        } else {
+            days.min(f64::from(u32::MAX)) as u32
+        }
     }
 }
 

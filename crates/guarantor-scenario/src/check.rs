@@ -23,8 +23,18 @@ struct Names<'a> {
 impl<'a> Names<'a> {
     /// The names of `kind` declared in `file` (see `Model::declared`).
     fn new(kind: &'static str, file: &'static str, model: &'a Model) -> Self {
-        let names = model.declared.get(kind).map(|set| set.iter().map(String::as_str).collect()).unwrap_or_default();
-        Self { key: kind, kind, file, names, broken: model.broken.contains(file) }
+        let names = model
+            .declared
+            .get(kind)
+            .map(|set| set.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        Self {
+            key: kind,
+            kind,
+            file,
+            names,
+            broken: model.broken.contains(file),
+        }
     }
 
     /// Reports `r` if it names nothing; true when it resolves (or cannot be judged).
@@ -33,7 +43,13 @@ impl<'a> Names<'a> {
             return true;
         }
         let b = sink
-            .at(Level::Error, r.at.clone(), "unknown-reference", field, format!("unknown {} `{}`", self.kind, r.name))
+            .at(
+                Level::Error,
+                r.at.clone(),
+                "unknown-reference",
+                field,
+                format!("unknown {} `{}`", self.kind, r.name),
+            )
             .expected(format!("a {} defined in {}", self.kind, self.file));
         if let Some(guess) = did_you_mean(&r.name, self.names.iter().copied()) {
             b.help(format!("did you mean `{guess}`?"));
@@ -43,16 +59,27 @@ impl<'a> Names<'a> {
 }
 
 /// Where a point may be: sites and staging nodes in Europe; a swapped latitude/longitude is named as such.
-fn check_position(sink: &mut Sink, point: geo_types::Point<f64>, at: &Location, field: String, what: &str) -> bool {
+fn check_position(
+    sink: &mut Sink,
+    point: geo_types::Point<f64>,
+    at: &Location,
+    field: String,
+    what: &str,
+) -> bool {
     let (lon, lat) = (point.x(), point.y());
     if in_europe(lon, lat) {
         return true;
     }
-    let b = sink.at(Level::Error, at.clone(), "implausible-coordinates", field, format!(
-        "{what} at latitude {lat}, longitude {lon} is far outside Europe"
-    ));
+    let b = sink.at(
+        Level::Error,
+        at.clone(),
+        "implausible-coordinates",
+        field,
+        format!("{what} at latitude {lat}, longitude {lon} is far outside Europe"),
+    );
     if in_europe(lat, lon) {
-        b.expected(format!("lat = {lon}, lon = {lat}")).help("latitude and longitude look swapped");
+        b.expected(format!("lat = {lon}, lon = {lat}"))
+            .help("latitude and longitude look swapped");
     } else {
         b.expected(format!(
             "latitude {}..{}, longitude {}..{}",
@@ -72,19 +99,38 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
     facts.kind = "political fact";
     let regions = Names::new("region", "sites.toml", model);
 
-    let all = [&nations, &capabilities, &sites, &nodes, &phases, &facts, &regions];
+    let all = [
+        &nations,
+        &capabilities,
+        &sites,
+        &nodes,
+        &phases,
+        &facts,
+        &regions,
+    ];
     for (kind, r, field) in &model.references {
-        let Some(names) = all.iter().find(|n| n.key == *kind) else { continue };
-        if !names.resolve(sink, r, field.clone()) && *kind == "fact" {
-            if let Some(last) = sink.diagnostics.last_mut() {
-                last.help.get_or_insert_with(|| "declare it as a `[[fact]]` in scenario.toml".into());
-            }
+        let Some(names) = all.iter().find(|n| n.key == *kind) else {
+            continue;
+        };
+        if !names.resolve(sink, r, field.clone())
+            && *kind == "fact"
+            && let Some(last) = sink.diagnostics.last_mut()
+        {
+            last.help
+                .get_or_insert_with(|| "declare it as a `[[fact]]` in scenario.toml".into());
         }
     }
 
-    let capability_by_id: BTreeMap<&str, &Capability> =
-        model.capabilities.iter().map(|(c, _)| (c.id.as_str(), c)).collect();
-    let site_by_id: BTreeMap<&str, &Site> = model.sites.iter().map(|s| (s.site.id.as_str(), &s.site)).collect();
+    let capability_by_id: BTreeMap<&str, &Capability> = model
+        .capabilities
+        .iter()
+        .map(|(c, _)| (c.id.as_str(), c))
+        .collect();
+    let site_by_id: BTreeMap<&str, &Site> = model
+        .sites
+        .iter()
+        .map(|s| (s.site.id.as_str(), &s.site))
+        .collect();
     let pledged: BTreeSet<&str> = model
         .pledges
         .iter()
@@ -98,8 +144,10 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
     for r in &model.requirements {
         let req = &r.requirement;
         let field = |f: &str| format!("requirement[{}].{f}", req.id);
-        let (Some(cap), Some(site)) = (capability_by_id.get(req.capability.as_str()), site_by_id.get(req.site.as_str()))
-        else {
+        let (Some(cap), Some(site)) = (
+            capability_by_id.get(req.capability.as_str()),
+            site_by_id.get(req.site.as_str()),
+        ) else {
             continue;
         };
         let site_domains = site.kind.domains();
@@ -109,28 +157,42 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
             let fitting: Vec<&str> = model
                 .capabilities
                 .iter()
-                .filter(|(c, _)| !c.domains.is_disjoint(&site_domains) && c.roles.contains(&req.role))
+                .filter(|(c, _)| {
+                    !c.domains.is_disjoint(&site_domains) && c.roles.contains(&req.role)
+                })
                 .map(|(c, _)| c.id.as_str())
                 .collect();
             let b = sink
-                .at(Level::Error, r.capability.at.clone(), "unmeetable-requirement", field("capability"), format!(
-                    "no `{}` can meet this line: it serves {} and `{}` is a {} ({})",
-                    cap.id,
-                    serves.join(", "),
-                    site.id,
-                    site.kind,
-                    needs.join(", ")
-                ))
+                .at(
+                    Level::Error,
+                    r.capability.at.clone(),
+                    "unmeetable-requirement",
+                    field("capability"),
+                    format!(
+                        "no `{}` can meet this line: it serves {} and `{}` is a {} ({})",
+                        cap.id,
+                        serves.join(", "),
+                        site.id,
+                        site.kind,
+                        needs.join(", ")
+                    ),
+                )
                 .expected(format!("a capability that serves {}", needs.join(" or ")));
             if !fitting.is_empty() {
-                b.help(format!("capabilities that fit this site and role: {}", fitting.join(", ")));
+                b.help(format!(
+                    "capabilities that fit this site and role: {}",
+                    fitting.join(", ")
+                ));
             }
         } else if !cap.roles.contains(&req.role) {
             let roles: Vec<&str> = cap.roles.iter().map(|r| r.as_str()).collect();
-            sink.at(Level::Error, r.role.clone(), "unmeetable-requirement", field("role"), format!(
-                "a `{}` cannot take the role `{}`",
-                cap.id, req.role
-            ))
+            sink.at(
+                Level::Error,
+                r.role.clone(),
+                "unmeetable-requirement",
+                field("role"),
+                format!("a `{}` cannot take the role `{}`", cap.id, req.role),
+            )
             .expected(crate::diag::one_of(&roles));
         } else if !model.broken.contains("pledges.toml") && !pledged.contains(cap.id.as_str()) {
             sink.at(Level::Warning, r.capability.at.clone(), "unpledged-capability", field("capability"), format!(
@@ -140,7 +202,8 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
         }
     }
 
-    let areas: Option<BTreeMap<&str, &Area>> = theatre.map(|t| t.areas.iter().map(|a| (a.id.as_str(), a)).collect());
+    let areas: Option<BTreeMap<&str, &Area>> =
+        theatre.map(|t| t.areas.iter().map(|a| (a.id.as_str(), a)).collect());
     let standoff = model.mission.as_ref().map(|m| m.standoff_km);
     for s in &model.sites {
         let site = &s.site;
@@ -152,33 +215,57 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
             match areas.get(area_ref.name.as_str()) {
                 None => {
                     let names: Vec<&str> = areas.keys().copied().collect();
-                    sink.at(Level::Error, area_ref.at.clone(), "unknown-reference", field("area"), format!(
-                        "unknown area `{}`",
-                        area_ref.name
-                    ))
-                    .expected(format!("the id of a feature in the areas geometry: {}", crate::diag::one_of(&names)));
+                    sink.at(
+                        Level::Error,
+                        area_ref.at.clone(),
+                        "unknown-reference",
+                        field("area"),
+                        format!("unknown area `{}`", area_ref.name),
+                    )
+                    .expected(format!(
+                        "the id of a feature in the areas geometry: {}",
+                        crate::diag::one_of(&names)
+                    ));
                 }
                 Some(area) => {
-                    let want = if site.kind == SiteKind::SeaArea { AreaKind::Sea } else { AreaKind::Air };
+                    let want = if site.kind == SiteKind::SeaArea {
+                        AreaKind::Sea
+                    } else {
+                        AreaKind::Air
+                    };
                     if area.kind != want {
-                        sink.at(Level::Error, area_ref.at.clone(), "wrong-area-kind", field("area"), format!(
-                            "`{}` is a {} area but the site is a {}",
-                            area.id, area.kind, site.kind
-                        ))
+                        sink.at(
+                            Level::Error,
+                            area_ref.at.clone(),
+                            "wrong-area-kind",
+                            field("area"),
+                            format!(
+                                "`{}` is a {} area but the site is a {}",
+                                area.id, area.kind, site.kind
+                            ),
+                        )
                         .expected(format!("a {want} area"));
                     }
                 }
             }
         }
-        let (Some(theatre), Some(standoff)) = (theatre, standoff) else { continue };
+        let (Some(theatre), Some(standoff)) = (theatre, standoff) else {
+            continue;
+        };
         if site.country.as_str() != "UKR" || site.kind.is_area() {
             continue;
         }
         if theatre.is_occupied(site.location) {
-            sink.at(Level::Error, s.position.clone(), "site-in-occupied-area", field("lat"), format!(
-                "`{}` lies inside the occupied area: the force does not stand there",
-                site.id
-            ))
+            sink.at(
+                Level::Error,
+                s.position.clone(),
+                "site-in-occupied-area",
+                field("lat"),
+                format!(
+                    "`{}` lies inside the occupied area: the force does not stand there",
+                    site.id
+                ),
+            )
             .expected("a site on the Ukrainian-held side, away from the line")
             .help("to protect it under the terms, make it a `[[protected_site]]` in terms.toml");
         } else if let Some(km) = theatre.km_to_contact_line(site.location)
@@ -196,12 +283,24 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
     for n in &model.nodes {
         let node = &n.node;
         if node.kind != NodeKind::Home {
-            check_position(sink, node.location, &n.position, format!("node[{}].lat", node.id), "the node");
+            check_position(
+                sink,
+                node.location,
+                &n.position,
+                format!("node[{}].lat", node.id),
+                "the node",
+            );
         }
     }
     for p in &model.protected {
         if let Some((point, at)) = &p.position {
-            check_position(sink, *point, at, "protected_site.lat".into(), "the protected site");
+            check_position(
+                sink,
+                *point,
+                at,
+                "protected_site.lat".into(),
+                "the protected site",
+            );
         }
     }
 }

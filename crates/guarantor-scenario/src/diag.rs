@@ -84,7 +84,10 @@ pub(crate) fn one_of(names: &[&str]) -> String {
 }
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a likely typo.
-pub(crate) fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
@@ -102,7 +105,11 @@ fn levenshtein(a: &str, b: &str) -> usize {
         row[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {
             let cur = row[j + 1];
-            row[j + 1] = if ca == cb { prev } else { 1 + prev.min(cur).min(row[j]) };
+            row[j + 1] = if ca == cb {
+                prev
+            } else {
+                1 + prev.min(cur).min(row[j])
+            };
             prev = cur;
         }
     }
@@ -115,7 +122,10 @@ mod tests {
 
     #[test]
     fn suggests_near_misses_only() {
-        assert_eq!(did_you_mean("notice_day", ["notice_days", "nation"]), Some("notice_days"));
+        assert_eq!(
+            did_you_mean("notice_day", ["notice_days", "nation"]),
+            Some("notice_days")
+        );
         assert_eq!(did_you_mean("FRA", ["FRA", "GBR"]), Some("FRA"));
         assert_eq!(did_you_mean("zzz", ["notice_days", "nation"]), None);
     }

@@ -41,12 +41,22 @@ struct Collection<'a> {
 }
 
 /// Reads a FeatureCollection file named by `path` (a field of scenario.toml). `None` when it cannot be used.
-fn read_features(sources: &SourceSet, (path, field): &(Ref, String), sink: &mut Sink) -> Option<Vec<Feature>> {
+fn read_features(
+    sources: &SourceSet,
+    (path, field): &(Ref, String),
+    sink: &mut Sink,
+) -> Option<Vec<Feature>> {
     let Some(text) = sources.get(&path.name) else {
-        sink.at(Level::Error, path.at.clone(), "missing-file", field.clone(), format!(
-            "geometry file `{}` does not exist in the scenario folder",
-            path.name
-        ))
+        sink.at(
+            Level::Error,
+            path.at.clone(),
+            "missing-file",
+            field.clone(),
+            format!(
+                "geometry file `{}` does not exist in the scenario folder",
+                path.name
+            ),
+        )
         .expected("a path relative to the scenario folder, e.g. \"geometry/contact_line.geojson\"");
         return None;
     };
@@ -57,43 +67,72 @@ fn read_features(sources: &SourceSet, (path, field): &(Ref, String), sink: &mut 
             let at = offset_of_line_col(text, e.line(), e.column());
             let message = e.to_string();
             let message = message.split(" at line ").next().unwrap_or(&message);
-            sink.error(&file, at..at, "bad-geojson", "", format!("invalid GeoJSON: {message}"))
-                .expected("a GeoJSON FeatureCollection (RFC 7946)");
+            sink.error(
+                &file,
+                at..at,
+                "bad-geojson",
+                "",
+                format!("invalid GeoJSON: {message}"),
+            )
+            .expected("a GeoJSON FeatureCollection (RFC 7946)");
             return None;
         }
     };
     if collection.kind != "FeatureCollection" {
-        sink.error(&file, 0..0, "bad-geojson", "type", format!("`type` is \"{}\"", collection.kind))
-            .expected("\"FeatureCollection\"");
+        sink.error(
+            &file,
+            0..0,
+            "bad-geojson",
+            "type",
+            format!("`type` is \"{}\"", collection.kind),
+        )
+        .expected("\"FeatureCollection\"");
         return None;
     }
     let mut features = Vec::new();
     let mut ok = true;
     for (i, raw) in collection.features.iter().enumerate() {
         // `raw` borrows from `text`: its address gives its place in the file.
-        let start = (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize).min(text.len());
+        let start = (raw.get().as_ptr() as usize)
+            .saturating_sub(text.as_ptr() as usize)
+            .min(text.len());
         let span = start..start + 1;
         let field = format!("features[{i}]");
         let feature: geojson::Feature = match serde_json::from_str(raw.get()) {
             Ok(f) => f,
             Err(e) => {
-                sink.error(&file, span, "bad-geojson", field, format!("feature {} is not a valid GeoJSON feature: {e}", i + 1))
-                    .expected("{\"type\": \"Feature\", \"properties\": {…}, \"geometry\": {…}}");
+                sink.error(
+                    &file,
+                    span,
+                    "bad-geojson",
+                    field,
+                    format!("feature {} is not a valid GeoJSON feature: {e}", i + 1),
+                )
+                .expected("{\"type\": \"Feature\", \"properties\": {…}, \"geometry\": {…}}");
                 ok = false;
                 continue;
             }
         };
         let Some(geometry) = feature.geometry else {
-            sink.error(&file, span, "bad-geojson", field, format!("feature {} has no geometry", i + 1));
+            sink.error(
+                &file,
+                span,
+                "bad-geojson",
+                field,
+                format!("feature {} has no geometry", i + 1),
+            );
             ok = false;
             continue;
         };
         // geojson accepts positions with fewer than two numbers, then panics converting them: refuse them first.
         if let Some(short) = short_position(&geometry.value) {
-            sink.error(&file, span, "bad-coordinates", field, format!(
-                "feature {} has a position with {short} number(s)",
-                i + 1
-            ))
+            sink.error(
+                &file,
+                span,
+                "bad-coordinates",
+                field,
+                format!("feature {} has a position with {short} number(s)", i + 1),
+            )
             .expected("positions of [longitude, latitude]");
             ok = false;
             continue;
@@ -101,18 +140,32 @@ fn read_features(sources: &SourceSet, (path, field): &(Ref, String), sink: &mut 
         let geometry: Geometry<f64> = match Geometry::try_from(geometry) {
             Ok(g) => g,
             Err(e) => {
-                sink.error(&file, span, "bad-geojson", field, format!("feature {}: {e}", i + 1));
+                sink.error(
+                    &file,
+                    span,
+                    "bad-geojson",
+                    field,
+                    format!("feature {}: {e}", i + 1),
+                );
                 ok = false;
                 continue;
             }
         };
-        if let Some(bad) = coordinates(&geometry).find(|c| !(c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0)) {
-            sink.error(&file, span, "bad-coordinates", field, format!(
-                "feature {} has a coordinate that is not a longitude/latitude: [{}, {}]",
-                i + 1,
-                bad.x,
-                bad.y
-            ))
+        if let Some(bad) = coordinates(&geometry).find(|c| {
+            !(c.x.is_finite() && c.y.is_finite() && c.x.abs() <= 180.0 && c.y.abs() <= 90.0)
+        }) {
+            sink.error(
+                &file,
+                span,
+                "bad-coordinates",
+                field,
+                format!(
+                    "feature {} has a coordinate that is not a longitude/latitude: [{}, {}]",
+                    i + 1,
+                    bad.x,
+                    bad.y
+                ),
+            )
             .expected("[longitude, latitude] in degrees, longitude -180..180, latitude -90..90");
             ok = false;
             continue;
@@ -133,19 +186,34 @@ fn short_position(value: &geojson::GeometryValue) -> Option<usize> {
     let short = |p: &geojson::Position| (p.len() < 2).then_some(p.len());
     match value {
         V::Point { coordinates } => short(coordinates),
-        V::MultiPoint { coordinates } | V::LineString { coordinates } => coordinates.iter().find_map(short),
+        V::MultiPoint { coordinates } | V::LineString { coordinates } => {
+            coordinates.iter().find_map(short)
+        }
         V::MultiLineString { coordinates } | V::Polygon { coordinates } => {
             coordinates.iter().flatten().find_map(short)
         }
         V::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().find_map(short),
-        V::GeometryCollection { geometries } => geometries.iter().find_map(|g| short_position(&g.value)),
+        V::GeometryCollection { geometries } => {
+            geometries.iter().find_map(|g| short_position(&g.value))
+        }
     }
 }
 
 fn offset_of_line_col(text: &str, line: usize, column: usize) -> usize {
-    let line_start: usize = text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
-    let line_text = text[line_start.min(text.len())..].lines().next().unwrap_or("");
-    let col: usize = line_text.chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let line_text = text[line_start.min(text.len())..]
+        .lines()
+        .next()
+        .unwrap_or("");
+    let col: usize = line_text
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
     (line_start + col).min(text.len())
 }
 
@@ -171,17 +239,26 @@ fn type_name(geometry: &Geometry<f64>) -> &'static str {
 
 /// Checks that a file's coordinates are where a theatre in Europe can be; catches swapped axes.
 fn plausible(feature: &Feature, sink: &mut Sink) -> bool {
-    let Some(rect) = feature.geometry.bounding_rect() else { return true };
+    let Some(rect) = feature.geometry.bounding_rect() else {
+        return true;
+    };
     let c = rect.center();
     if in_europe(c.x, c.y) {
         return true;
     }
-    let b = sink.at(Level::Error, feature.at.clone(), "implausible-coordinates", feature.field.clone(), format!(
-        "the feature lies around longitude {:.2}, latitude {:.2}, far outside Europe",
-        c.x, c.y
-    ));
+    let b = sink.at(
+        Level::Error,
+        feature.at.clone(),
+        "implausible-coordinates",
+        feature.field.clone(),
+        format!(
+            "the feature lies around longitude {:.2}, latitude {:.2}, far outside Europe",
+            c.x, c.y
+        ),
+    );
     if in_europe(c.y, c.x) {
-        b.expected("[longitude, latitude] order").help("longitude and latitude look swapped: GeoJSON writes [longitude, latitude]");
+        b.expected("[longitude, latitude] order")
+            .help("longitude and latitude look swapped: GeoJSON writes [longitude, latitude]");
     } else {
         b.expected(format!(
             "coordinates in longitude {}..{}, latitude {}..{}",
@@ -197,10 +274,13 @@ fn polygons(feature: &Feature, sink: &mut Sink) -> Option<Vec<Polygon<f64>>> {
         Geometry::Polygon(p) => vec![p.clone()],
         Geometry::MultiPolygon(mp) => mp.0.clone(),
         other => {
-            sink.at(Level::Error, feature.at.clone(), "wrong-geometry", feature.field.clone(), format!(
-                "found a {} where an area was expected",
-                type_name(other)
-            ))
+            sink.at(
+                Level::Error,
+                feature.at.clone(),
+                "wrong-geometry",
+                feature.field.clone(),
+                format!("found a {} where an area was expected", type_name(other)),
+            )
             .expected("a Polygon or MultiPolygon");
             return None;
         }
@@ -208,17 +288,34 @@ fn polygons(feature: &Feature, sink: &mut Sink) -> Option<Vec<Polygon<f64>>> {
     let mp = MultiPolygon::new(polys);
     let errors = mp.validation_errors();
     if let Some(first) = errors.first() {
-        let more = if errors.len() > 1 { format!(" (and {} more problems)", errors.len() - 1) } else { String::new() };
-        sink.at(Level::Error, feature.at.clone(), "invalid-geometry", feature.field.clone(), format!("invalid polygon: {first}{more}"))
-            .expected("closed rings that do not cross themselves or each other (OGC simple features)");
+        let more = if errors.len() > 1 {
+            format!(" (and {} more problems)", errors.len() - 1)
+        } else {
+            String::new()
+        };
+        sink.at(
+            Level::Error,
+            feature.at.clone(),
+            "invalid-geometry",
+            feature.field.clone(),
+            format!("invalid polygon: {first}{more}"),
+        )
+        .expected("closed rings that do not cross themselves or each other (OGC simple features)");
         return None;
     }
     Some(mp.orient(Direction::Default).0)
 }
 
 /// Reads every geometry file scenario.toml names into a theatre.
-pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mut Sink) -> Option<Theatre> {
-    let mut theatre = Theatre { attribution: paths.attribution.clone(), ..Theatre::default() };
+pub(crate) fn read_theatre(
+    sources: &SourceSet,
+    paths: &GeometryPaths,
+    sink: &mut Sink,
+) -> Option<Theatre> {
+    let mut theatre = Theatre {
+        attribution: paths.attribution.clone(),
+        ..Theatre::default()
+    };
     let mut ok = true;
 
     if let Some(path) = &paths.contact_line {
@@ -234,18 +331,27 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
                         Geometry::LineString(l) => lines.push(l.clone()),
                         Geometry::MultiLineString(ml) => lines.extend(ml.0.iter().cloned()),
                         other => {
-                            sink.at(Level::Error, f.at.clone(), "wrong-geometry", f.field.clone(), format!(
-                                "found a {} in the contact line",
-                                type_name(other)
-                            ))
+                            sink.at(
+                                Level::Error,
+                                f.at.clone(),
+                                "wrong-geometry",
+                                f.field.clone(),
+                                format!("found a {} in the contact line", type_name(other)),
+                            )
                             .expected("LineString or MultiLineString features");
                             ok = false;
                         }
                     }
                 }
                 if lines.is_empty() && ok {
-                    sink.at(Level::Error, path.0.at.clone(), "empty-geometry", path.1.clone(), "the contact line file has no lines")
-                        .expected("at least one LineString");
+                    sink.at(
+                        Level::Error,
+                        path.0.at.clone(),
+                        "empty-geometry",
+                        path.1.clone(),
+                        "the contact line file has no lines",
+                    )
+                    .expected("at least one LineString");
                     ok = false;
                 }
                 theatre.contact_line = MultiLineString::new(lines);
@@ -281,15 +387,23 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
                     let iso3 = property(f, "iso3", sink).and_then(|s| match NationCode::new(&s) {
                         Ok(code) => Some(code),
                         Err(e) => {
-                            sink.at(Level::Error, f.at.clone(), "bad-id", format!("{}.properties.iso3", f.field), e.to_string());
+                            sink.at(
+                                Level::Error,
+                                f.at.clone(),
+                                "bad-id",
+                                format!("{}.properties.iso3", f.field),
+                                e.to_string(),
+                            );
                             None
                         }
                     });
                     let name = property(f, "name", sink);
                     match (iso3, name, polygons(f, sink)) {
-                        (Some(iso3), Some(name), Some(p)) => {
-                            theatre.countries.push(Country { iso3, name, shape: MultiPolygon::new(p) })
-                        }
+                        (Some(iso3), Some(name), Some(p)) => theatre.countries.push(Country {
+                            iso3,
+                            name,
+                            shape: MultiPolygon::new(p),
+                        }),
                         _ => ok = false,
                     }
                 }
@@ -310,21 +424,32 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
                     let id = property(f, "id", sink).and_then(|s| match AreaId::new(&s) {
                         Ok(id) => Some(id),
                         Err(e) => {
-                            sink.at(Level::Error, f.at.clone(), "bad-id", format!("{}.properties.id", f.field), e.to_string());
+                            sink.at(
+                                Level::Error,
+                                f.at.clone(),
+                                "bad-id",
+                                format!("{}.properties.id", f.field),
+                                e.to_string(),
+                            );
                             None
                         }
                     });
                     let name = property(f, "name", sink);
-                    let kind = property(f, "kind", sink).and_then(|k| match AreaKind::from_name(&k) {
-                        Some(kind) => Some(kind),
-                        None => {
-                            sink.at(Level::Error, f.at.clone(), "unknown-name", format!("{}.properties.kind", f.field), format!(
-                                "`{k}` is not a kind of area"
-                            ))
-                            .expected(one_of(&AreaKind::names()));
-                            None
-                        }
-                    });
+                    let kind =
+                        property(f, "kind", sink).and_then(|k| match AreaKind::from_name(&k) {
+                            Some(kind) => Some(kind),
+                            None => {
+                                sink.at(
+                                    Level::Error,
+                                    f.at.clone(),
+                                    "unknown-name",
+                                    format!("{}.properties.kind", f.field),
+                                    format!("`{k}` is not a kind of area"),
+                                )
+                                .expected(one_of(&AreaKind::names()));
+                                None
+                            }
+                        });
                     if let Some(id) = &id
                         && duplicate(sink, &mut seen, id.as_str(), &f.at, "area", &path.0.name)
                     {
@@ -332,9 +457,12 @@ pub(crate) fn read_theatre(sources: &SourceSet, paths: &GeometryPaths, sink: &mu
                         continue;
                     }
                     match (id, name, kind, polygons(f, sink)) {
-                        (Some(id), Some(name), Some(kind), Some(p)) => {
-                            theatre.areas.push(Area { id, name, kind, shape: MultiPolygon::new(p) })
-                        }
+                        (Some(id), Some(name), Some(kind), Some(p)) => theatre.areas.push(Area {
+                            id,
+                            name,
+                            kind,
+                            shape: MultiPolygon::new(p),
+                        }),
                         _ => ok = false,
                     }
                 }
@@ -349,9 +477,13 @@ fn property(feature: &Feature, key: &str, sink: &mut Sink) -> Option<String> {
     match feature.properties.get(key) {
         Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
         _ => {
-            sink.at(Level::Error, feature.at.clone(), "missing-field", format!("{}.properties.{key}", feature.field), format!(
-                "the feature has no `{key}` property"
-            ))
+            sink.at(
+                Level::Error,
+                feature.at.clone(),
+                "missing-field",
+                format!("{}.properties.{key}", feature.field),
+                format!("the feature has no `{key}` property"),
+            )
             .expected(format!("\"properties\": {{\"{key}\": \"…\"}}"));
             None
         }

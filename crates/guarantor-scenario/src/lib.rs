@@ -48,25 +48,52 @@ pub fn check(sources: &SourceSet) -> Checked {
     let model = model::read_model(sources, &mut sink);
     let theatre = geometry::read_theatre(sources, &model.geometry, &mut sink);
     check::cross_check(&model, theatre.as_ref(), &mut sink);
-    let scenario = if sink.has_errors() { None } else { assemble(model, theatre) };
+    let scenario = if sink.has_errors() {
+        None
+    } else {
+        assemble(model, theatre)
+    };
     let mut diagnostics = sink.diagnostics;
     let order = |file: &str| {
-        MODEL_FILES.iter().position(|f| *f == file).unwrap_or(MODEL_FILES.len())
+        MODEL_FILES
+            .iter()
+            .position(|f| *f == file)
+            .unwrap_or(MODEL_FILES.len())
     };
     diagnostics.sort_by(|a, b| {
         let (la, lb) = (&a.location, &b.location);
-        (order(&la.file), &la.file, la.line, la.column, a.level, &a.message)
-            .cmp(&(order(&lb.file), &lb.file, lb.line, lb.column, b.level, &b.message))
+        (
+            order(&la.file),
+            &la.file,
+            la.line,
+            la.column,
+            a.level,
+            &a.message,
+        )
+            .cmp(&(
+                order(&lb.file),
+                &lb.file,
+                lb.line,
+                lb.column,
+                b.level,
+                &b.message,
+            ))
     });
     diagnostics.dedup();
-    Checked { scenario, diagnostics }
+    Checked {
+        scenario,
+        diagnostics,
+    }
 }
 
 /// Loads a scenario: its model, or every diagnostic when it has errors.
 pub fn load(sources: &SourceSet) -> Result<Loaded, Vec<Diagnostic>> {
     let checked = check(sources);
     match checked.scenario {
-        Some(scenario) => Ok(Loaded { scenario, warnings: checked.diagnostics }),
+        Some(scenario) => Ok(Loaded {
+            scenario,
+            warnings: checked.diagnostics,
+        }),
         None => Err(checked.diagnostics),
     }
 }
@@ -82,7 +109,11 @@ fn assemble(model: model::Model, theatre: Option<guarantor_core::Theatre>) -> Op
         capabilities: model.capabilities.into_iter().map(|(c, _)| c).collect(),
         pledges: model.pledges,
         sites: model.sites.into_iter().map(|s| s.site).collect(),
-        requirements: model.requirements.into_iter().map(|r| r.requirement).collect(),
+        requirements: model
+            .requirements
+            .into_iter()
+            .map(|r| r.requirement)
+            .collect(),
         network: guarantor_core::Network {
             nodes: model.nodes.into_iter().map(|n| n.node).collect(),
             links: model.links,
@@ -95,7 +126,11 @@ fn assemble(model: model::Model, theatre: Option<guarantor_core::Theatre>) -> Op
 
 /// Parses a world state as `--world` takes it: `fact=true,other=false` (also `yes`/`no`, `1`/`0`), starting from
 /// `base` (usually today's). Every fact named must be one the scenario declares.
-pub fn parse_world(scenario: &Scenario, base: WorldState, text: &str) -> Result<WorldState, String> {
+pub fn parse_world(
+    scenario: &Scenario,
+    base: WorldState,
+    text: &str,
+) -> Result<WorldState, String> {
     let mut world = base;
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let Some((name, value)) = part.split_once('=') else {
@@ -107,12 +142,19 @@ pub fn parse_world(scenario: &Scenario, base: WorldState, text: &str) -> Result<
             let guess = diag::did_you_mean(name, names.iter().copied())
                 .map(|g| format!(" (did you mean `{g}`?)"))
                 .unwrap_or_default();
-            return Err(format!("unknown political fact `{name}`{guess}; the scenario's facts are {}", diag::one_of(&names)));
+            return Err(format!(
+                "unknown political fact `{name}`{guess}; the scenario's facts are {}",
+                diag::one_of(&names)
+            ));
         };
         let value = match value {
             "true" | "yes" | "1" => true,
             "false" | "no" | "0" => false,
-            other => return Err(format!("`{other}` is not a truth value for `{name}`: use true or false")),
+            other => {
+                return Err(format!(
+                    "`{other}` is not a truth value for `{name}`: use true or false"
+                ));
+            }
         };
         world.set(fact.id.clone(), value);
     }

@@ -18,7 +18,10 @@ pub(crate) struct Ref {
 
 impl Ref {
     fn new(rec: &Rec<'_, '_>, sp: &Sp<String>) -> Self {
-        Self { name: sp.v.clone(), at: rec.location(sp.span.clone()) }
+        Self {
+            name: sp.v.clone(),
+            at: rec.location(sp.span.clone()),
+        }
     }
 }
 
@@ -128,15 +131,28 @@ pub(crate) fn read_model(sources: &SourceSet, sink: &mut Sink) -> Model {
 }
 
 /// Reports top-level keys a file does not have.
-fn top_level<'a, 'i>(file: &'a File<'a>, root: &'a toml::Spanned<toml::de::DeTable<'i>>) -> Rec<'a, 'i> {
-    Rec::new(file, root.get_ref(), 0..0, file.path.trim_end_matches(".toml").to_owned())
+fn top_level<'a, 'i>(
+    file: &'a File<'a>,
+    root: &'a toml::Spanned<toml::de::DeTable<'i>>,
+) -> Rec<'a, 'i> {
+    Rec::new(
+        file,
+        root.get_ref(),
+        0..0,
+        file.path.trim_end_matches(".toml").to_owned(),
+    )
 }
 
 fn source(rec: &mut Rec<'_, '_>, sink: &mut Sink) -> Option<String> {
     rec.text(sink, "source", true).map(|s| s.v)
 }
 
-fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &mut Model, sink: &mut Sink) {
+fn read_scenario(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &mut Model,
+    sink: &mut Sink,
+) {
     let mut top = top_level(file, root);
     // Mark the sections as known; each is read below.
     for key in ["scenario", "mission", "phase", "fact", "geometry"] {
@@ -146,9 +162,18 @@ fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m
 
     if let Some(mut rec) = Rec::section(file, root, "scenario", true, sink) {
         m.name = rec.text(sink, "name", true).map(|s| s.v);
-        m.description = rec.str(sink, "description", false).map(|s| s.v).unwrap_or_default();
+        m.description = rec
+            .str(sink, "description", false)
+            .map(|s| s.v)
+            .unwrap_or_default();
         m.fair_share = rec
-            .choice(sink, "fair_share", false, FairShareKey::from_name, &FairShareKey::names())
+            .choice(
+                sink,
+                "fair_share",
+                false,
+                FairShareKey::from_name,
+                &FairShareKey::names(),
+            )
             .map(|s| s.v)
             .or(Some(FairShareKey::Gdp));
         m.source = source(&mut rec, sink);
@@ -166,15 +191,24 @@ fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m
         let name = rec.text(sink, "name", true);
         let start = rec.uint(sink, "start_day", true, 0);
         let duration = rec.uint(sink, "duration_days", true, 1);
-        let description = rec.str(sink, "description", false).map(|s| s.v).unwrap_or_default();
+        let description = rec
+            .str(sink, "description", false)
+            .map(|s| s.v)
+            .unwrap_or_default();
         let src = source(&mut rec, sink);
         if let (Some(start), Some((prev, prev_id))) = (&start, &last_start)
             && start.v < *prev
         {
-            sink.error(file, start.span.clone(), "phase-order", rec.field("start_day"), format!(
-                "phase starts on day {} before the phase above it (`{prev_id}`, day {prev})",
-                start.v
-            ))
+            sink.error(
+                file,
+                start.span.clone(),
+                "phase-order",
+                rec.field("start_day"),
+                format!(
+                    "phase starts on day {} before the phase above it (`{prev_id}`, day {prev})",
+                    start.v
+                ),
+            )
             .expected("phases in the order they start");
         }
         if let (Some(start), Some(id)) = (&start, &id) {
@@ -183,10 +217,19 @@ fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m
         rec.finish(sink);
         let Some(id) = id else { continue };
         let at = file.location(id.span.clone());
-        if duplicate(sink, &mut m.phases_at, id.v.as_str(), &at, "phase", "scenario.toml") {
+        if duplicate(
+            sink,
+            &mut m.phases_at,
+            id.v.as_str(),
+            &at,
+            "phase",
+            "scenario.toml",
+        ) {
             continue;
         }
-        if let (Some(name), Some(start), Some(duration), Some(source)) = (name, start, duration, src) {
+        if let (Some(name), Some(start), Some(duration), Some(source)) =
+            (name, start, duration, src)
+        {
             phases.push(Phase {
                 id: id.v,
                 name: name.v,
@@ -210,17 +253,30 @@ fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m
         if let (Some(ioc), Some(foc)) = (&ioc, &foc)
             && ioc.v > foc.v
         {
-            sink.error(file, ioc.span.clone(), "out-of-range", rec.field("ioc_fill"), format!(
-                "initial operating capability ({}) is set above full operating capability ({})",
-                ioc.v, foc.v
-            ))
+            sink.error(
+                file,
+                ioc.span.clone(),
+                "out-of-range",
+                rec.field("ioc_fill"),
+                format!(
+                    "initial operating capability ({}) is set above full operating capability ({})",
+                    ioc.v, foc.v
+                ),
+            )
             .expected("ioc_fill <= foc_fill")
             .related(rec.location(foc.span.clone()), "foc_fill is set here");
         }
         let src = source(&mut rec, sink);
         rec.finish(sink);
-        if let (Some(name), Some(standoff), Some(tour), Some(horizon), Some(ioc), Some(foc), Some(source)) =
-            (name, standoff, tour, horizon, ioc, foc, src)
+        if let (
+            Some(name),
+            Some(standoff),
+            Some(tour),
+            Some(horizon),
+            Some(ioc),
+            Some(foc),
+            Some(source),
+        ) = (name, standoff, tour, horizon, ioc, foc, src)
         {
             m.mission = Some(Mission {
                 name: name.v,
@@ -249,10 +305,13 @@ fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m
         if today.is_none() {
             // `boolean` only reports a wrong type; a missing value is reported here.
             if !rec.has("today") {
-                sink.error(file, rec.span.start..rec.span.start, "missing-field", rec.field("today"), format!(
-                    "missing field `today` in {}",
-                    rec.path
-                ))
+                sink.error(
+                    file,
+                    rec.span.start..rec.span.start,
+                    "missing-field",
+                    rec.field("today"),
+                    format!("missing field `today` in {}", rec.path),
+                )
                 .expected("`true` or `false`: the fact's value in today's world state");
             }
         }
@@ -264,20 +323,31 @@ fn read_scenario(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m
             continue;
         }
         if let (Some(description), Some(today), Some(source)) = (description, today, src) {
-            m.facts.push((PoliticalFact { id: id.v, description: description.v, today: today.v, source }, at));
+            m.facts.push((
+                PoliticalFact {
+                    id: id.v,
+                    description: description.v,
+                    today: today.v,
+                    source,
+                },
+                at,
+            ));
         }
     }
 
     if let Some(mut rec) = Rec::section(file, root, "geometry", true, sink) {
         let mut path = |rec: &mut Rec<'_, '_>, key: &'static str, required: bool| {
-            rec.text(sink, key, required).map(|s| (Ref::new(rec, &s), rec.field(key)))
+            rec.text(sink, key, required)
+                .map(|s| (Ref::new(rec, &s), rec.field(key)))
         };
         m.geometry.contact_line = path(&mut rec, "contact_line", true);
         m.geometry.occupied_area = path(&mut rec, "occupied_area", true);
         m.geometry.countries = path(&mut rec, "countries", false);
         m.geometry.areas = path(&mut rec, "areas", false);
-        m.geometry.attribution =
-            rec.str_list(sink, "attribution").map(|l| l.v.into_iter().map(|s| s.v).collect()).unwrap_or_default();
+        m.geometry.attribution = rec
+            .str_list(sink, "attribution")
+            .map(|l| l.v.into_iter().map(|s| s.v).collect())
+            .unwrap_or_default();
         rec.finish(sink);
     }
 }
@@ -292,9 +362,13 @@ pub(crate) fn duplicate(
     file: &str,
 ) -> bool {
     if let Some(first) = seen.get(id) {
-        sink.at(Level::Error, at.clone(), "duplicate-id", format!("{kind}[{id}]"), format!(
-            "duplicate {kind} `{id}`"
-        ))
+        sink.at(
+            Level::Error,
+            at.clone(),
+            "duplicate-id",
+            format!("{kind}[{id}]"),
+            format!("duplicate {kind} `{id}`"),
+        )
         .expected(format!("each {kind} defined once in {file}"))
         .related(first.clone(), "first defined here");
         true
@@ -304,7 +378,12 @@ pub(crate) fn duplicate(
     }
 }
 
-fn read_nations(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &mut Model, sink: &mut Sink) {
+fn read_nations(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &mut Model,
+    sink: &mut Sink,
+) {
     let mut top = top_level(file, root);
     top.allow("nation");
     top.finish(sink);
@@ -316,7 +395,12 @@ fn read_nations(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
             rec.path = format!("nation[{}]", code.v);
         }
         let name = rec.text(sink, "name", true);
-        let memberships = rec.choices(sink, "memberships", Membership::from_name, &Membership::names());
+        let memberships = rec.choices(
+            sink,
+            "memberships",
+            Membership::from_name,
+            &Membership::names(),
+        );
         let population = rec.num(sink, "population_m", true, 0.0, true, f64::INFINITY);
         let gdp = rec.num(sink, "gdp_usd_bn", true, 0.0, true, f64::INFINITY);
         let defence = rec.num(sink, "defence_usd_bn", true, 0.0, true, f64::INFINITY);
@@ -327,40 +411,69 @@ fn read_nations(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         let election = rec.date(sink, "next_election", false);
         let home = rec.id(sink, "home", true, NodeId::new);
         if let Some(h) = &home {
-            m.refer("node", &Ref { name: h.v.to_string(), at: rec.location(h.span.clone()) }, rec.field("home"));
+            m.refer(
+                "node",
+                &Ref {
+                    name: h.v.to_string(),
+                    at: rec.location(h.span.clone()),
+                },
+                rec.field("home"),
+            );
         }
-        let notes = rec.str(sink, "notes", false).map(|s| s.v).unwrap_or_default();
+        let notes = rec
+            .str(sink, "notes", false)
+            .map(|s| s.v)
+            .unwrap_or_default();
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(code) = code else { continue };
         let at = file.location(code.span.clone());
-        if duplicate(sink, &mut seen, code.v.as_str(), &at, "nation", "nations.toml") {
+        if duplicate(
+            sink,
+            &mut seen,
+            code.v.as_str(),
+            &at,
+            "nation",
+            "nations.toml",
+        ) {
             continue;
         }
-        if let (Some(name), Some(population), Some(gdp), Some(defence), Some(active), Some(home), Some(source)) =
-            (name, population, gdp, defence, active, home, src)
+        if let (
+            Some(name),
+            Some(population),
+            Some(gdp),
+            Some(defence),
+            Some(active),
+            Some(home),
+            Some(source),
+        ) = (name, population, gdp, defence, active, home, src)
         {
             m.nations.push(Nation {
-                    code: code.v,
-                    name: name.v,
-                    memberships: memberships.map(|s| s.v).unwrap_or_default(),
-                    population_m: population.v,
-                    gdp_usd_bn: gdp.v,
-                    defence_usd_bn: defence.v,
-                    active_forces: active.v as u32,
-                    acceptable_to: acceptable.map(|s| s.v).unwrap_or_default(),
-                    max_troops: max_troops.map(|s| s.v as u32),
-                    parliament_vote_days: vote.map(|s| s.v as u32),
-                    next_election: election.map(|s| s.v),
-                    home: home.v,
-                    notes,
-                    source,
+                code: code.v,
+                name: name.v,
+                memberships: memberships.map(|s| s.v).unwrap_or_default(),
+                population_m: population.v,
+                gdp_usd_bn: gdp.v,
+                defence_usd_bn: defence.v,
+                active_forces: active.v as u32,
+                acceptable_to: acceptable.map(|s| s.v).unwrap_or_default(),
+                max_troops: max_troops.map(|s| s.v as u32),
+                parliament_vote_days: vote.map(|s| s.v as u32),
+                next_election: election.map(|s| s.v),
+                home: home.v,
+                notes,
+                source,
             });
         }
     }
 }
 
-fn read_capabilities(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &mut Model, sink: &mut Sink) {
+fn read_capabilities(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &mut Model,
+    sink: &mut Sink,
+) {
     let mut top = top_level(file, root);
     top.allow("capability");
     top.finish(sink);
@@ -377,18 +490,41 @@ fn read_capabilities(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>
         let personnel = rec.uint(sink, "personnel", true, 1);
         let vehicles = rec.uint(sink, "vehicles", true, 0);
         let tonnes = rec.num(sink, "tonnes", true, 0.0, true, f64::INFINITY);
-        let domains = required_set(&mut rec, sink, "domains", Domain::from_name, &Domain::names());
+        let domains = required_set(
+            &mut rec,
+            sink,
+            "domains",
+            Domain::from_name,
+            &Domain::names(),
+        );
         let roles = required_set(&mut rec, sink, "roles", Role::from_name, &Role::names());
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
         let at = file.location(id.span.clone());
-        if duplicate(sink, &mut seen, id.v.as_str(), &at, "capability", "capabilities.toml") {
+        if duplicate(
+            sink,
+            &mut seen,
+            id.v.as_str(),
+            &at,
+            "capability",
+            "capabilities.toml",
+        ) {
             continue;
         }
-        if let (Some(name), Some(echelon), Some(sign), Some(personnel), Some(vehicles), Some(tonnes), Some(domains), Some(roles), Some(source)) =
-            (name, echelon, sign, personnel, vehicles, tonnes, domains, roles, src)
-        {
+        if let (
+            Some(name),
+            Some(echelon),
+            Some(sign),
+            Some(personnel),
+            Some(vehicles),
+            Some(tonnes),
+            Some(domains),
+            Some(roles),
+            Some(source),
+        ) = (
+            name, echelon, sign, personnel, vehicles, tonnes, domains, roles, src,
+        ) {
             m.capabilities.push((
                 Capability {
                     id: id.v,
@@ -419,16 +555,25 @@ fn required_set<E: Copy + Ord>(
     match rec.choices(sink, key, from_name, names) {
         Some(set) if !set.v.is_empty() => Some(set.v),
         Some(set) => {
-            sink.error(rec.file, set.span, "empty-value", rec.field(key), format!("`{key}` may not be empty"))
-                .expected(format!("at least one of {}", crate::diag::one_of(names)));
+            sink.error(
+                rec.file,
+                set.span,
+                "empty-value",
+                rec.field(key),
+                format!("`{key}` may not be empty"),
+            )
+            .expected(format!("at least one of {}", crate::diag::one_of(names)));
             None
         }
         None => {
             if !rec.has(key) {
-                sink.error(rec.file, rec.span.start..rec.span.start, "missing-field", rec.field(key), format!(
-                    "missing field `{key}` in {}",
-                    rec.path
-                ))
+                sink.error(
+                    rec.file,
+                    rec.span.start..rec.span.start,
+                    "missing-field",
+                    rec.field(key),
+                    format!("missing field `{key}` in {}", rec.path),
+                )
                 .expected(format!("a list of {}", crate::diag::one_of(names)));
             }
             None
@@ -436,7 +581,12 @@ fn required_set<E: Copy + Ord>(
     }
 }
 
-fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &mut Model, sink: &mut Sink) {
+fn read_pledges(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &mut Model,
+    sink: &mut Sink,
+) {
     let mut top = top_level(file, root);
     top.allow("pledge");
     top.finish(sink);
@@ -448,18 +598,45 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         }
         let nation = rec.id(sink, "nation", true, NationCode::new);
         if let Some(n) = &nation {
-            m.refer("nation", &Ref { name: n.v.to_string(), at: rec.location(n.span.clone()) }, rec.field("nation"));
+            m.refer(
+                "nation",
+                &Ref {
+                    name: n.v.to_string(),
+                    at: rec.location(n.span.clone()),
+                },
+                rec.field("nation"),
+            );
         }
-        let kind = rec.choice(sink, "kind", true, |s| ["units", "materiel", "enabler"].into_iter().find(|k| *k == s), &["units", "materiel", "enabler"]);
+        let kind = rec.choice(
+            sink,
+            "kind",
+            true,
+            |s| {
+                ["units", "materiel", "enabler"]
+                    .into_iter()
+                    .find(|k| *k == s)
+            },
+            &["units", "materiel", "enabler"],
+        );
         let offer = match kind.as_ref().map(|k| k.v) {
             Some("units") => {
                 let capability = rec.id(sink, "capability", true, CapabilityId::new);
                 let count = rec.uint(sink, "count", true, 1);
                 if let Some(c) = &capability {
-                    m.refer("capability", &Ref { name: c.v.to_string(), at: rec.location(c.span.clone()) }, rec.field("capability"));
+                    m.refer(
+                        "capability",
+                        &Ref {
+                            name: c.v.to_string(),
+                            at: rec.location(c.span.clone()),
+                        },
+                        rec.field("capability"),
+                    );
                 }
                 match (capability, count) {
-                    (Some(capability), Some(count)) => Some(Offer::Units { capability: capability.v, count: count.v as u32 }),
+                    (Some(capability), Some(count)) => Some(Offer::Units {
+                        capability: capability.v,
+                        count: count.v as u32,
+                    }),
                     _ => None,
                 }
             }
@@ -469,23 +646,43 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
                 let tonnes = rec.num(sink, "tonnes", true, 0.0, true, f64::INFINITY);
                 let depot = rec.id(sink, "depot", true, NodeId::new);
                 if let Some(d) = &depot {
-                    m.refer("node", &Ref { name: d.v.to_string(), at: rec.location(d.span.clone()) }, rec.field("depot"));
+                    m.refer(
+                        "node",
+                        &Ref {
+                            name: d.v.to_string(),
+                            at: rec.location(d.span.clone()),
+                        },
+                        rec.field("depot"),
+                    );
                 }
                 match (item, quantity, tonnes, depot) {
                     (Some(item), Some(quantity), Some(tonnes), Some(depot)) => {
-                        Some(Offer::Materiel { item: item.v, quantity: quantity.v, tonnes: tonnes.v, depot: depot.v })
+                        Some(Offer::Materiel {
+                            item: item.v,
+                            quantity: quantity.v,
+                            tonnes: tonnes.v,
+                            depot: depot.v,
+                        })
                     }
                     _ => None,
                 }
             }
             Some("enabler") => {
-                let enabler = rec.choice(sink, "enabler", true, EnablerKind::from_name, &EnablerKind::names());
+                let enabler = rec.choice(
+                    sink,
+                    "enabler",
+                    true,
+                    EnablerKind::from_name,
+                    &EnablerKind::names(),
+                );
                 let capacity = rec.num(sink, "capacity", true, 0.0, true, f64::INFINITY);
                 let unit = rec.text(sink, "capacity_unit", true);
                 match (enabler, capacity, unit) {
-                    (Some(kind), Some(capacity), Some(unit)) => {
-                        Some(Offer::Enabler { kind: kind.v, capacity: capacity.v, capacity_unit: unit.v })
-                    }
+                    (Some(kind), Some(capacity), Some(unit)) => Some(Offer::Enabler {
+                        kind: kind.v,
+                        capacity: capacity.v,
+                        capacity_unit: unit.v,
+                    }),
                     _ => None,
                 }
             }
@@ -494,15 +691,27 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         let notice = rec.uint(sink, "notice_days", true, 0);
         let sustain = rec.uint(sink, "sustain_months", false, 1);
         let rotations = rec.uint(sink, "rotations", false, 1);
-        let status = rec.choice(sink, "status", false, PledgeStatus::from_name, &PledgeStatus::names());
-        let restricted = rec.boolean(sink, "restricted").map(|b| b.v).unwrap_or(false);
+        let status = rec.choice(
+            sink,
+            "status",
+            false,
+            PledgeStatus::from_name,
+            &PledgeStatus::names(),
+        );
+        let restricted = rec
+            .boolean(sink, "restricted")
+            .map(|b| b.v)
+            .unwrap_or(false);
         let condition = match rec.str(sink, "condition", false) {
             None => Some(Condition::True),
             Some(text) => match Condition::parse(&text.v) {
                 Ok(parsed) => {
                     for (fact, span) in parsed.fact_spans {
                         if let Some(at) = inner_span(file, &text, span) {
-                            let r = Ref { name: fact.to_string(), at: file.location(at) };
+                            let r = Ref {
+                                name: fact.to_string(),
+                                at: file.location(at),
+                            };
                             m.refer("fact", &r, rec.field("condition"));
                         }
                     }
@@ -523,7 +732,9 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         let caveats = match rec.sub(sink, "caveats") {
             None => Some(Caveats::default()),
             Some(mut sub) => {
-                let roles = sub.choices(sink, "roles", Role::from_name, &Role::names()).map(|s| s.v);
+                let roles = sub
+                    .choices(sink, "roles", Role::from_name, &Role::names())
+                    .map(|s| s.v);
                 let region_list = sub.str_list(sink, "regions");
                 let mut region_set = None;
                 if let Some(list) = region_list {
@@ -535,40 +746,68 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
                                 set.insert(id);
                             }
                             Err(e) => {
-                                sink.error(file, r.span.clone(), "bad-id", sub.field("regions"), e.to_string());
+                                sink.error(
+                                    file,
+                                    r.span.clone(),
+                                    "bad-id",
+                                    sub.field("regions"),
+                                    e.to_string(),
+                                );
                             }
                         }
                     }
                     region_set = Some(set);
                 }
-                let min_km = sub.num(sink, "min_km_from_line", false, 0.0, false, 2000.0).map(|s| s.v);
-                let domains = sub.choices(sink, "domains", Domain::from_name, &Domain::names()).map(|s| s.v);
+                let min_km = sub
+                    .num(sink, "min_km_from_line", false, 0.0, false, 2000.0)
+                    .map(|s| s.v);
+                let domains = sub
+                    .choices(sink, "domains", Domain::from_name, &Domain::names())
+                    .map(|s| s.v);
                 sub.finish(sink);
-                Some(Caveats { roles, regions: region_set, min_km_from_line: min_km, domains })
+                Some(Caveats {
+                    roles,
+                    regions: region_set,
+                    min_km_from_line: min_km,
+                    domains,
+                })
             }
         };
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
         let at = file.location(id.span.clone());
-        if duplicate(sink, &mut seen, id.v.as_str(), &at, "pledge", "pledges.toml") {
+        if duplicate(
+            sink,
+            &mut seen,
+            id.v.as_str(),
+            &at,
+            "pledge",
+            "pledges.toml",
+        ) {
             continue;
         }
-        if let (Some(code), Some(offer), Some(notice), Some(condition), Some(caveats), Some(source)) =
-            (nation, offer, notice, condition, caveats, src)
+        if let (
+            Some(code),
+            Some(offer),
+            Some(notice),
+            Some(condition),
+            Some(caveats),
+            Some(source),
+        ) = (nation, offer, notice, condition, caveats, src)
         {
             m.pledges.push(Pledge {
-                    id: id.v,
-                    nation: code.v,
-                    offer,
-                    notice_days: notice.v as u32,
-                    sustain_months: sustain.map(|s| s.v as u32),
-                    rotations: rotations.map(|s| s.v as u32),
-                    status: status.map(|s| s.v).unwrap_or(PledgeStatus::Offered),
-                    condition,
-                    restricted,
-                    caveats,
-                    source,
+                id: id.v,
+                nation: code.v,
+                offer,
+                notice_days: notice.v as u32,
+                sustain_months: sustain.map(|s| s.v as u32),
+                rotations: rotations.map(|s| s.v as u32),
+                status: status.map(|s| s.v).unwrap_or(PledgeStatus::Offered),
+                condition,
+                restricted,
+                caveats,
+                source,
             });
         }
     }
@@ -576,10 +815,18 @@ fn read_pledges(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
 
 /// Maps a byte range inside a string's value to the range in the file, when the string is written
 /// without escapes (so that value offsets and file offsets agree).
-fn inner_span(file: &File<'_>, text: &Sp<String>, inner: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+fn inner_span(
+    file: &File<'_>,
+    text: &Sp<String>,
+    inner: std::ops::Range<usize>,
+) -> Option<std::ops::Range<usize>> {
     let raw = file.text.get(text.span.clone())?;
     let quote = raw.chars().next()?;
-    let open = if raw.starts_with("\"\"\"") || raw.starts_with("'''") { 3 } else { 1 };
+    let open = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        3
+    } else {
+        1
+    };
     if !matches!(quote, '"' | '\'') {
         return None;
     }
@@ -592,7 +839,11 @@ fn inner_span(file: &File<'_>, text: &Sp<String>, inner: std::ops::Range<usize>)
 }
 
 /// Latitude and longitude of a record, with the span covering both.
-fn position(rec: &mut Rec<'_, '_>, sink: &mut Sink, required: bool) -> Option<(Point<f64>, std::ops::Range<usize>)> {
+fn position(
+    rec: &mut Rec<'_, '_>,
+    sink: &mut Sink,
+    required: bool,
+) -> Option<(Point<f64>, std::ops::Range<usize>)> {
     let lat = rec.num(sink, "lat", required, -90.0, false, 90.0);
     let lon = rec.num(sink, "lon", required, -180.0, false, 180.0);
     let (lat, lon) = (lat?, lon?);
@@ -600,7 +851,12 @@ fn position(rec: &mut Rec<'_, '_>, sink: &mut Sink, required: bool) -> Option<(P
     Some((Point::new(lon.v, lat.v), span))
 }
 
-fn read_sites(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &mut Model, sink: &mut Sink) {
+fn read_sites(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &mut Model,
+    sink: &mut Sink,
+) {
     let mut top = top_level(file, root);
     top.allow("site");
     top.finish(sink);
@@ -620,25 +876,43 @@ fn read_sites(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
             m.declare("region", region.v.as_str());
         }
         let area = rec.id(sink, "area", false, AreaId::new);
-        let area_ref = area.as_ref().map(|a| Ref { name: a.v.to_string(), at: rec.location(a.span.clone()) });
+        let area_ref = area.as_ref().map(|a| Ref {
+            name: a.v.to_string(),
+            at: rec.location(a.span.clone()),
+        });
         if let Some(kind) = &kind {
             if kind.v.is_area() && area.is_none() && !rec.has("area") {
-                sink.error(file, kind.span.clone(), "missing-field", rec.field("area"), format!(
-                    "a {} needs `area`: the id of its outline in the areas geometry",
-                    kind.v
-                ))
+                sink.error(
+                    file,
+                    kind.span.clone(),
+                    "missing-field",
+                    rec.field("area"),
+                    format!(
+                        "a {} needs `area`: the id of its outline in the areas geometry",
+                        kind.v
+                    ),
+                )
                 .expected("area = \"<feature id>\"");
             }
-            if !kind.v.is_area() {
-                if let Some(a) = &area {
-                    sink.error(file, a.span.clone(), "unexpected-field", rec.field("area"), format!(
+            if !kind.v.is_area()
+                && let Some(a) = &area
+            {
+                sink.error(
+                    file,
+                    a.span.clone(),
+                    "unexpected-field",
+                    rec.field("area"),
+                    format!(
                         "only sea and air areas have `area`; this site is a {}",
                         kind.v
-                    ));
-                }
+                    ),
+                );
             }
         }
-        let protection = rec.str(sink, "protection", false).map(|s| s.v).unwrap_or_default();
+        let protection = rec
+            .str(sink, "protection", false)
+            .map(|s| s.v)
+            .unwrap_or_default();
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
@@ -646,8 +920,14 @@ fn read_sites(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
         if duplicate(sink, &mut seen, id.v.as_str(), &at, "site", "sites.toml") {
             continue;
         }
-        if let (Some(name), Some(kind), Some(country), Some((point, pspan)), Some(region), Some(source)) =
-            (name, kind, country, pos, region, src)
+        if let (
+            Some(name),
+            Some(kind),
+            Some(country),
+            Some((point, pspan)),
+            Some(region),
+            Some(source),
+        ) = (name, kind, country, pos, region, src)
         {
             m.sites.push(SiteRead {
                 site: Site {
@@ -668,7 +948,12 @@ fn read_sites(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
     }
 }
 
-fn read_requirements(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &mut Model, sink: &mut Sink) {
+fn read_requirements(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &mut Model,
+    sink: &mut Sink,
+) {
     let mut top = top_level(file, root);
     top.allow("requirement");
     top.finish(sink);
@@ -683,15 +968,42 @@ fn read_requirements(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>
         let site = rec.id(sink, "site", true, SiteId::new);
         let phase = rec.id(sink, "phase", true, PhaseId::new);
         for (kind, key, value) in [
-            ("capability", "capability", capability.as_ref().map(|c| (c.v.to_string(), c.span.clone()))),
-            ("site", "site", site.as_ref().map(|c| (c.v.to_string(), c.span.clone()))),
-            ("phase", "phase", phase.as_ref().map(|c| (c.v.to_string(), c.span.clone()))),
+            (
+                "capability",
+                "capability",
+                capability
+                    .as_ref()
+                    .map(|c| (c.v.to_string(), c.span.clone())),
+            ),
+            (
+                "site",
+                "site",
+                site.as_ref().map(|c| (c.v.to_string(), c.span.clone())),
+            ),
+            (
+                "phase",
+                "phase",
+                phase.as_ref().map(|c| (c.v.to_string(), c.span.clone())),
+            ),
         ] {
             if let Some((name, span)) = value {
-                m.refer(kind, &Ref { name, at: rec.location(span) }, rec.field(key));
+                m.refer(
+                    kind,
+                    &Ref {
+                        name,
+                        at: rec.location(span),
+                    },
+                    rec.field(key),
+                );
             }
         }
-        let priority = rec.choice(sink, "priority", true, Priority::from_name, &Priority::names());
+        let priority = rec.choice(
+            sink,
+            "priority",
+            true,
+            Priority::from_name,
+            &Priority::names(),
+        );
         let role = rec.choice(sink, "role", true, Role::from_name, &Role::names());
         let min_nations = rec.uint(sink, "min_nations", false, 1);
         let acceptable = rec.choices(sink, "acceptable_to", Party::from_name, &Party::names());
@@ -700,14 +1012,31 @@ fn read_requirements(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>
         rec.finish(sink);
         let Some(id) = id else { continue };
         let at = file.location(id.span.clone());
-        if duplicate(sink, &mut seen, id.v.as_str(), &at, "requirement", "requirements.toml") {
+        if duplicate(
+            sink,
+            &mut seen,
+            id.v.as_str(),
+            &at,
+            "requirement",
+            "requirements.toml",
+        ) {
             continue;
         }
-        if let (Some(capability), Some(count), Some(site), Some(phase), Some(priority), Some(role), Some(source)) =
-            (capability, count, site, phase, priority, role, src)
+        if let (
+            Some(capability),
+            Some(count),
+            Some(site),
+            Some(phase),
+            Some(priority),
+            Some(role),
+            Some(source),
+        ) = (capability, count, site, phase, priority, role, src)
         {
             m.requirements.push(RequirementRead {
-                capability: Ref { name: capability.v.to_string(), at: file.location(capability.span) },
+                capability: Ref {
+                    name: capability.v.to_string(),
+                    at: file.location(capability.span),
+                },
                 role: file.location(role.span),
                 requirement: Requirement {
                     id: id.v,
@@ -727,7 +1056,12 @@ fn read_requirements(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>
     }
 }
 
-fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &mut Model, sink: &mut Sink) {
+fn read_network(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &mut Model,
+    sink: &mut Sink,
+) {
     let mut top = top_level(file, root);
     top.allow("node");
     top.allow("link");
@@ -744,9 +1078,19 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         let country = rec.id(sink, "country", true, NationCode::new);
         let pos = position(&mut rec, sink, true);
         let troops = rec.uint(sink, "reception_troops_per_day", true, 1);
-        let tonnes = rec.num(sink, "reception_tonnes_per_day", true, 0.0, true, f64::INFINITY);
+        let tonnes = rec.num(
+            sink,
+            "reception_tonnes_per_day",
+            true,
+            0.0,
+            true,
+            f64::INFINITY,
+        );
         let site = rec.id(sink, "site", false, SiteId::new);
-        let site_ref = site.as_ref().map(|s| Ref { name: s.v.to_string(), at: rec.location(s.span.clone()) });
+        let site_ref = site.as_ref().map(|s| Ref {
+            name: s.v.to_string(),
+            at: rec.location(s.span.clone()),
+        });
         if let Some(r) = &site_ref {
             m.refer("site", r, rec.field("site"));
         }
@@ -757,8 +1101,15 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         if duplicate(sink, &mut seen, id.v.as_str(), &at, "node", "network.toml") {
             continue;
         }
-        if let (Some(name), Some(kind), Some(country), Some((point, pspan)), Some(troops), Some(tonnes), Some(source)) =
-            (name, kind, country, pos, troops, tonnes, src)
+        if let (
+            Some(name),
+            Some(kind),
+            Some(country),
+            Some((point, pspan)),
+            Some(troops),
+            Some(tonnes),
+            Some(source),
+        ) = (name, kind, country, pos, troops, tonnes, src)
         {
             m.nodes.push(NodeRead {
                 node: Node {
@@ -786,7 +1137,14 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         let to = rec.id(sink, "to", true, NodeId::new);
         for (key, value) in [("from", &from), ("to", &to)] {
             if let Some(v) = value {
-                m.refer("node", &Ref { name: v.v.to_string(), at: rec.location(v.span.clone()) }, rec.field(key));
+                m.refer(
+                    "node",
+                    &Ref {
+                        name: v.v.to_string(),
+                        at: rec.location(v.span.clone()),
+                    },
+                    rec.field(key),
+                );
             }
         }
         let mode = rec.choice(sink, "mode", true, Mode::from_name, &Mode::names());
@@ -798,10 +1156,13 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         if let (Some(f), Some(t)) = (&from, &to)
             && f.v == t.v
         {
-            sink.error(file, t.span.clone(), "self-link", rec.field("to"), format!(
-                "link goes from `{}` to itself",
-                f.v
-            ))
+            sink.error(
+                file,
+                t.span.clone(),
+                "self-link",
+                rec.field("to"),
+                format!("link goes from `{}` to itself", f.v),
+            )
             .expected("two different nodes");
         }
         rec.finish(sink);
@@ -810,27 +1171,46 @@ fn read_network(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m:
         if duplicate(sink, &mut seen, id.v.as_str(), &at, "link", "network.toml") {
             continue;
         }
-        if let (Some(from), Some(to), Some(mode), Some(distance), Some(speed), Some(troops), Some(tonnes), Some(source)) =
-            (from, to, mode, distance, speed, troops, tonnes, src)
+        if let (
+            Some(from),
+            Some(to),
+            Some(mode),
+            Some(distance),
+            Some(speed),
+            Some(troops),
+            Some(tonnes),
+            Some(source),
+        ) = (from, to, mode, distance, speed, troops, tonnes, src)
         {
             m.links.push(Link {
-                    id: id.v,
-                    from: from.v,
-                    to: to.v,
-                    mode: mode.v,
-                    distance_km: distance.v,
-                    speed_km_per_day: speed.v,
-                    troops_per_day: troops.v as u32,
-                    tonnes_per_day: tonnes.v,
-                    source,
+                id: id.v,
+                from: from.v,
+                to: to.v,
+                mode: mode.v,
+                distance_km: distance.v,
+                speed_km_per_day: speed.v,
+                troops_per_day: troops.v as u32,
+                tonnes_per_day: tonnes.v,
+                source,
             });
         }
     }
 }
 
-fn read_terms(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &mut Model, sink: &mut Sink) {
+fn read_terms(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &mut Model,
+    sink: &mut Sink,
+) {
     let mut top = top_level(file, root);
-    for key in ["terms", "buffer_zone", "protected_site", "window", "escalation"] {
+    for key in [
+        "terms",
+        "buffer_zone",
+        "protected_site",
+        "window",
+        "escalation",
+    ] {
         top.allow(key);
     }
     top.finish(sink);
@@ -853,7 +1233,12 @@ fn read_terms(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
         let src = source(&mut rec, sink);
         rec.finish(sink);
         if let (Some(id), Some(name), Some(width), Some(source)) = (id, name, width, src) {
-            zones.push(BufferZone { id, name: name.v, width_km: width.v, source });
+            zones.push(BufferZone {
+                id,
+                name: name.v,
+                width_km: width.v,
+                source,
+            });
         }
     }
 
@@ -863,40 +1248,78 @@ fn read_terms(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
         let name = rec.text(sink, "name", true);
         let site = rec.id(sink, "site", false, SiteId::new);
         if let Some(v) = &site {
-            m.refer("site", &Ref { name: v.v.to_string(), at: rec.location(v.span.clone()) }, rec.field("site"));
+            m.refer(
+                "site",
+                &Ref {
+                    name: v.v.to_string(),
+                    at: rec.location(v.span.clone()),
+                },
+                rec.field("site"),
+            );
         }
         let has_position = rec.has("lat") || rec.has("lon");
-        let pos = if has_position { position(&mut rec, sink, true) } else { position(&mut rec, sink, false) };
+        let pos = if has_position {
+            position(&mut rec, sink, true)
+        } else {
+            position(&mut rec, sink, false)
+        };
         let radius = rec.num(sink, "radius_km", true, 0.0, true, 500.0);
-        let category = rec.choice(sink, "category", true, Category::from_name, &Category::names());
+        let category = rec.choice(
+            sink,
+            "category",
+            true,
+            Category::from_name,
+            &Category::names(),
+        );
         let src = source(&mut rec, sink);
         let place = match (&site, &pos) {
             (Some(s), None) => Some(ProtectedPlace::Site(s.v.clone())),
             (None, Some((p, _))) => Some(ProtectedPlace::Point(*p)),
             (Some(s), Some(_)) => {
-                sink.error(file, s.span.clone(), "ambiguous-place", rec.field("site"), "a protected site has either `site` or `lat`/`lon`, not both")
-                    .expected("`site = \"<site id>\"` or `lat = …` and `lon = …`");
+                sink.error(
+                    file,
+                    s.span.clone(),
+                    "ambiguous-place",
+                    rec.field("site"),
+                    "a protected site has either `site` or `lat`/`lon`, not both",
+                )
+                .expected("`site = \"<site id>\"` or `lat = …` and `lon = …`");
                 None
             }
             (None, None) => {
                 if !has_position && !rec.has("site") {
-                    sink.error(file, rec.span.start..rec.span.start, "missing-field", rec.field("site"), format!(
-                        "{} says neither where it is (`site`) nor its position (`lat`, `lon`)",
-                        rec.path
-                    ))
+                    sink.error(
+                        file,
+                        rec.span.start..rec.span.start,
+                        "missing-field",
+                        rec.field("site"),
+                        format!(
+                            "{} says neither where it is (`site`) nor its position (`lat`, `lon`)",
+                            rec.path
+                        ),
+                    )
                     .expected("`site = \"<site id>\"` or `lat = …` and `lon = …`");
                 }
                 None
             }
         };
         m.protected.push(ProtectedRead {
-            position: pos.as_ref().map(|(p, span)| (*p, rec.location(span.clone()))),
+            position: pos
+                .as_ref()
+                .map(|(p, span)| (*p, rec.location(span.clone()))),
         });
         rec.finish(sink);
         if let (Some(id), Some(name), Some(place), Some(radius), Some(category), Some(source)) =
             (id, name, place, radius, category, src)
         {
-            protected.push(ProtectedSite { id, name: name.v, place, radius_km: radius.v, category: category.v, source });
+            protected.push(ProtectedSite {
+                id,
+                name: name.v,
+                place,
+                radius_km: radius.v,
+                category: category.v,
+                source,
+            });
         } else {
             m.protected.pop();
         }
@@ -908,22 +1331,39 @@ fn read_terms(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
         let name = rec.text(sink, "name", true);
         let start = rec.date(sink, "start", true);
         let end = rec.date(sink, "end", true);
-        let covers = required_set(&mut rec, sink, "covers", Category::from_name, &Category::names());
+        let covers = required_set(
+            &mut rec,
+            sink,
+            "covers",
+            Category::from_name,
+            &Category::names(),
+        );
         let src = source(&mut rec, sink);
         if let (Some(s), Some(e)) = (&start, &end)
             && e.v < s.v
         {
-            sink.error(file, e.span.clone(), "out-of-range", rec.field("end"), format!(
-                "the window ends ({}) before it starts ({})",
-                e.v, s.v
-            ))
+            sink.error(
+                file,
+                e.span.clone(),
+                "out-of-range",
+                rec.field("end"),
+                format!("the window ends ({}) before it starts ({})", e.v, s.v),
+            )
             .expected("end on or after start");
         }
         rec.finish(sink);
-        if let (Some(id), Some(name), Some(start), Some(end), Some(covers), Some(source)) = (id, name, start, end, covers, src)
+        if let (Some(id), Some(name), Some(start), Some(end), Some(covers), Some(source)) =
+            (id, name, start, end, covers, src)
             && end.v >= start.v
         {
-            windows.push(TimeWindow { id, name: name.v, start: start.v, end: end.v, covers, source });
+            windows.push(TimeWindow {
+                id,
+                name: name.v,
+                start: start.v,
+                end: end.v,
+                covers,
+                source,
+            });
         }
     }
 
@@ -931,29 +1371,62 @@ fn read_terms(file: &File<'_>, root: &toml::Spanned<toml::de::DeTable<'_>>, m: &
     for mut rec in Rec::records(file, root.get_ref(), "escalation", sink) {
         let id = term_id(&mut rec, sink, "escalation");
         let name = rec.text(sink, "name", true);
-        let description = rec.str(sink, "description", false).map(|s| s.v).unwrap_or_default();
-        let moves = rec.boolean(sink, "moves_forces").map(|b| b.v).unwrap_or(false);
+        let description = rec
+            .str(sink, "description", false)
+            .map(|s| s.v)
+            .unwrap_or_default();
+        let moves = rec
+            .boolean(sink, "moves_forces")
+            .map(|b| b.v)
+            .unwrap_or(false);
         let src = source(&mut rec, sink);
         rec.finish(sink);
         if let (Some(id), Some(name), Some(source)) = (id, name, src) {
-            escalation.push(EscalationStep { id, name: name.v, description, moves_forces: moves, source });
+            escalation.push(EscalationStep {
+                id,
+                name: name.v,
+                description,
+                moves_forces: moves,
+                source,
+            });
         }
     }
 
     if let Some(mut rec) = Rec::section(file, root, "terms", true, sink) {
         let name = rec.text(sink, "name", true);
-        let coverage = rec.choice(sink, "coverage", true, Coverage::from_name, &Coverage::names());
+        let coverage = rec.choice(
+            sink,
+            "coverage",
+            true,
+            Coverage::from_name,
+            &Coverage::names(),
+        );
         let categories = rec.choices(sink, "categories", Category::from_name, &Category::names());
         let effective = rec.date(sink, "effective", true);
         let src = source(&mut rec, sink);
         if let (Some(c), None) = (&coverage, &categories)
             && c.v == Coverage::Limited
         {
-            sink.error(file, c.span.clone(), "missing-field", rec.field("categories"), "a limited ceasefire must say what it covers")
-                .expected(format!("categories = [{}]", Category::names().iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ")));
+            sink.error(
+                file,
+                c.span.clone(),
+                "missing-field",
+                rec.field("categories"),
+                "a limited ceasefire must say what it covers",
+            )
+            .expected(format!(
+                "categories = [{}]",
+                Category::names()
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
         rec.finish(sink);
-        if let (Some(name), Some(coverage), Some(effective), Some(source)) = (name, coverage, effective, src) {
+        if let (Some(name), Some(coverage), Some(effective), Some(source)) =
+            (name, coverage, effective, src)
+        {
             m.terms = Some(Terms {
                 name: name.v,
                 coverage: coverage.v,

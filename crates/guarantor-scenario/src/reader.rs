@@ -27,8 +27,14 @@ pub(crate) fn parse_toml<'i>(file: &File<'i>, sink: &mut Sink) -> Option<Spanned
     for error in errors {
         let span = error.span().unwrap_or(0..0);
         let message = error.message().trim().trim_end_matches('.').to_owned();
-        sink.error(file, span, "toml-syntax", "", format!("invalid TOML: {message}"))
-            .help("see docs/scenario-format.md for the layout of each file");
+        sink.error(
+            file,
+            span,
+            "toml-syntax",
+            "",
+            format!("invalid TOML: {message}"),
+        )
+        .help("see docs/scenario-format.md for the layout of each file");
     }
     None
 }
@@ -47,7 +53,9 @@ fn kind(value: &DeValue<'_>) -> &'static str {
 }
 
 fn integer(value: &DeValue<'_>) -> Option<i128> {
-    let DeValue::Integer(i) = value else { return None };
+    let DeValue::Integer(i) = value else {
+        return None;
+    };
     i128::from_str_radix(i.as_str(), i.radix()).ok()
 }
 
@@ -71,8 +79,19 @@ pub(crate) struct Rec<'a, 'i> {
 }
 
 impl<'a, 'i> Rec<'a, 'i> {
-    pub(crate) fn new(file: &'a File<'a>, table: &'a DeTable<'i>, span: Range<usize>, path: String) -> Self {
-        Self { file, table, span, path, known: Vec::new() }
+    pub(crate) fn new(
+        file: &'a File<'a>,
+        table: &'a DeTable<'i>,
+        span: Range<usize>,
+        path: String,
+    ) -> Self {
+        Self {
+            file,
+            table,
+            span,
+            path,
+            known: Vec::new(),
+        }
     }
 
     /// The records of `[[key]]` in `root`; an error if `key` is there but not an array of tables.
@@ -86,8 +105,14 @@ impl<'a, 'i> Rec<'a, 'i> {
             return Vec::new();
         };
         let DeValue::Array(items) = value.get_ref() else {
-            sink.error(file, k.span(), "wrong-type", key, format!("`{key}` must be a list of records"))
-                .expected(format!("`[[{key}]]` headers, one per record"));
+            sink.error(
+                file,
+                k.span(),
+                "wrong-type",
+                key,
+                format!("`{key}` must be a list of records"),
+            )
+            .expected(format!("`[[{key}]]` headers, one per record"));
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -97,10 +122,13 @@ impl<'a, 'i> Rec<'a, 'i> {
                     out.push(Rec::new(file, t, item.span(), format!("{key}[{}]", i + 1)));
                 }
                 other => {
-                    sink.error(file, item.span(), "wrong-type", format!("{key}[{}]", i + 1), format!(
-                        "each `{key}` must be a table, found {}",
-                        kind(other)
-                    ));
+                    sink.error(
+                        file,
+                        item.span(),
+                        "wrong-type",
+                        format!("{key}[{}]", i + 1),
+                        format!("each `{key}` must be a table, found {}", kind(other)),
+                    );
                 }
             }
         }
@@ -115,22 +143,35 @@ impl<'a, 'i> Rec<'a, 'i> {
         required: bool,
         sink: &mut Sink,
     ) -> Option<Rec<'a, 'i>> {
-        match root.get_ref().iter().find(|(k, _)| k.get_ref().as_ref() == key) {
+        match root
+            .get_ref()
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+        {
             Some((_, value)) => match value.get_ref() {
                 DeValue::Table(t) => Some(Rec::new(file, t, value.span(), key.to_owned())),
                 other => {
-                    sink.error(file, value.span(), "wrong-type", key, format!(
-                        "`{key}` must be a table, found {}",
-                        kind(other)
-                    ))
+                    sink.error(
+                        file,
+                        value.span(),
+                        "wrong-type",
+                        key,
+                        format!("`{key}` must be a table, found {}", kind(other)),
+                    )
                     .expected(format!("a `[{key}]` section"));
                     None
                 }
             },
             None => {
                 if required {
-                    sink.error(file, 0..0, "missing-field", key, format!("missing section `[{key}]`"))
-                        .help("see docs/scenario-format.md");
+                    sink.error(
+                        file,
+                        0..0,
+                        "missing-field",
+                        key,
+                        format!("missing section `[{key}]`"),
+                    )
+                    .help("see docs/scenario-format.md");
                 }
                 None
             }
@@ -159,27 +200,44 @@ impl<'a, 'i> Rec<'a, 'i> {
 
     fn get(&mut self, key: &'static str) -> Option<&'a Spanned<DeValue<'i>>> {
         self.allow(key);
-        self.table.iter().find(|(k, _)| k.get_ref().as_ref() == key).map(|(_, v)| v)
+        self.table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
     }
 
     fn missing(&self, sink: &mut Sink, key: &str, expected: &str) {
-        sink.error(self.file, self.span.start..self.span.start, "missing-field", self.field(key), format!(
-            "missing field `{key}` in {}",
-            self.path
-        ))
+        sink.error(
+            self.file,
+            self.span.start..self.span.start,
+            "missing-field",
+            self.field(key),
+            format!("missing field `{key}` in {}", self.path),
+        )
         .expected(expected.to_owned());
     }
 
     fn wrong(&self, sink: &mut Sink, key: &str, value: &Spanned<DeValue<'_>>, expected: &str) {
-        sink.error(self.file, value.span(), "wrong-type", self.field(key), format!(
-            "`{key}` must be {expected}, found {}",
-            kind(value.get_ref())
-        ))
+        sink.error(
+            self.file,
+            value.span(),
+            "wrong-type",
+            self.field(key),
+            format!(
+                "`{key}` must be {expected}, found {}",
+                kind(value.get_ref())
+            ),
+        )
         .expected(expected.to_owned());
     }
 
     /// A string field.
-    pub(crate) fn str(&mut self, sink: &mut Sink, key: &'static str, required: bool) -> Option<Sp<String>> {
+    pub(crate) fn str(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+        required: bool,
+    ) -> Option<Sp<String>> {
         let Some(value) = self.get(key) else {
             if required {
                 self.missing(sink, key, "a string");
@@ -187,7 +245,10 @@ impl<'a, 'i> Rec<'a, 'i> {
             return None;
         };
         match value.get_ref() {
-            DeValue::String(s) => Some(Sp { v: s.to_string(), span: value.span() }),
+            DeValue::String(s) => Some(Sp {
+                v: s.to_string(),
+                span: value.span(),
+            }),
             _ => {
                 self.wrong(sink, key, value, "a string");
                 None
@@ -196,7 +257,12 @@ impl<'a, 'i> Rec<'a, 'i> {
     }
 
     /// A non-empty string field (names, sources).
-    pub(crate) fn text(&mut self, sink: &mut Sink, key: &'static str, required: bool) -> Option<Sp<String>> {
+    pub(crate) fn text(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+        required: bool,
+    ) -> Option<Sp<String>> {
         let value = self.str(sink, key, required)?;
         if value.v.trim().is_empty() {
             sink.error(self.file, value.span.clone(), "empty-value", self.field(key), format!("`{key}` may not be empty"))
@@ -222,15 +288,31 @@ impl<'a, 'i> Rec<'a, 'i> {
         match make(&text.v) {
             Ok(v) => Some(Sp { v, span: text.span }),
             Err(e) => {
-                sink.error(self.file, text.span, "bad-id", self.field(key), e.to_string());
+                sink.error(
+                    self.file,
+                    text.span,
+                    "bad-id",
+                    self.field(key),
+                    e.to_string(),
+                );
                 None
             }
         }
     }
 
     /// A whole number at least `min`.
-    pub(crate) fn uint(&mut self, sink: &mut Sink, key: &'static str, required: bool, min: u64) -> Option<Sp<u64>> {
-        let expected = if min == 0 { "a whole number, 0 or more" } else { "a whole number, 1 or more" };
+    pub(crate) fn uint(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+        required: bool,
+        min: u64,
+    ) -> Option<Sp<u64>> {
+        let expected = if min == 0 {
+            "a whole number, 0 or more"
+        } else {
+            "a whole number, 1 or more"
+        };
         let Some(value) = self.get(key) else {
             if required {
                 self.missing(sink, key, expected);
@@ -243,15 +325,30 @@ impl<'a, 'i> Rec<'a, 'i> {
         };
         if i < i128::from(min) {
             let what = if i < 0 { "negative" } else { "zero" };
-            sink.error(self.file, value.span(), "out-of-range", self.field(key), format!("`{key}` is {what} ({i})"))
-                .expected(expected);
+            sink.error(
+                self.file,
+                value.span(),
+                "out-of-range",
+                self.field(key),
+                format!("`{key}` is {what} ({i})"),
+            )
+            .expected(expected);
             return None;
         }
         match u32::try_from(i) {
-            Ok(v) => Some(Sp { v: u64::from(v), span: value.span() }),
+            Ok(v) => Some(Sp {
+                v: u64::from(v),
+                span: value.span(),
+            }),
             Err(_) => {
-                sink.error(self.file, value.span(), "out-of-range", self.field(key), format!("`{key}` is too large ({i})"))
-                    .expected(format!("at most {}", u32::MAX));
+                sink.error(
+                    self.file,
+                    value.span(),
+                    "out-of-range",
+                    self.field(key),
+                    format!("`{key}` is too large ({i})"),
+                )
+                .expected(format!("at most {}", u32::MAX));
                 None
             }
         }
@@ -285,19 +382,37 @@ impl<'a, 'i> Rec<'a, 'i> {
         };
         let below = if lo_open { x <= lo } else { x < lo };
         if below || x > hi {
-            let what = if x < 0.0 { "negative" } else if x == 0.0 { "zero" } else { "out of range" };
-            sink.error(self.file, value.span(), "out-of-range", self.field(key), format!("`{key}` is {what} ({x})"))
-                .expected(range);
+            let what = if x < 0.0 {
+                "negative"
+            } else if x == 0.0 {
+                "zero"
+            } else {
+                "out of range"
+            };
+            sink.error(
+                self.file,
+                value.span(),
+                "out-of-range",
+                self.field(key),
+                format!("`{key}` is {what} ({x})"),
+            )
+            .expected(range);
             return None;
         }
-        Some(Sp { v: x, span: value.span() })
+        Some(Sp {
+            v: x,
+            span: value.span(),
+        })
     }
 
     /// A boolean.
     pub(crate) fn boolean(&mut self, sink: &mut Sink, key: &'static str) -> Option<Sp<bool>> {
         let value = self.get(key)?;
         match value.get_ref() {
-            DeValue::Boolean(b) => Some(Sp { v: *b, span: value.span() }),
+            DeValue::Boolean(b) => Some(Sp {
+                v: *b,
+                span: value.span(),
+            }),
             _ => {
                 self.wrong(sink, key, value, "`true` or `false`");
                 None
@@ -306,7 +421,12 @@ impl<'a, 'i> Rec<'a, 'i> {
     }
 
     /// A calendar date, written as a TOML date (`2026-12-01`, no quotes).
-    pub(crate) fn date(&mut self, sink: &mut Sink, key: &'static str, required: bool) -> Option<Sp<Date>> {
+    pub(crate) fn date(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+        required: bool,
+    ) -> Option<Sp<Date>> {
         let expected = "a date such as 2026-12-01 (no quotes)";
         let Some(value) = self.get(key) else {
             if required {
@@ -319,7 +439,10 @@ impl<'a, 'i> Rec<'a, 'i> {
             _ => None,
         };
         match date.and_then(|d| Date::new(d.year as i16, d.month as i8, d.day as i8).ok()) {
-            Some(v) => Some(Sp { v, span: value.span() }),
+            Some(v) => Some(Sp {
+                v,
+                span: value.span(),
+            }),
             None => {
                 self.wrong(sink, key, value, expected);
                 None
@@ -349,14 +472,23 @@ impl<'a, 'i> Rec<'a, 'i> {
         names: &[&str],
     ) -> Option<Sp<E>> {
         match from_name(&text.v) {
-            Some(v) => Some(Sp { v, span: text.span.clone() }),
+            Some(v) => Some(Sp {
+                v,
+                span: text.span.clone(),
+            }),
             None => {
                 let b = sink
-                    .error(self.file, text.span.clone(), "unknown-name", self.field(key), format!(
-                        "`{}` is not a known {}",
-                        text.v,
-                        key.trim_end_matches('s').replace('_', " ")
-                    ))
+                    .error(
+                        self.file,
+                        text.span.clone(),
+                        "unknown-name",
+                        self.field(key),
+                        format!(
+                            "`{}` is not a known {}",
+                            text.v,
+                            key.trim_end_matches('s').replace('_', " ")
+                        ),
+                    )
                     .expected(one_of(names));
                 if let Some(guess) = did_you_mean(&text.v, names.iter().copied()) {
                     b.help(format!("did you mean `{guess}`?"));
@@ -367,7 +499,11 @@ impl<'a, 'i> Rec<'a, 'i> {
     }
 
     /// A list of strings (absent: `None`).
-    pub(crate) fn str_list(&mut self, sink: &mut Sink, key: &'static str) -> Option<Sp<Vec<Sp<String>>>> {
+    pub(crate) fn str_list(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+    ) -> Option<Sp<Vec<Sp<String>>>> {
         let value = self.get(key)?;
         let DeValue::Array(items) = value.get_ref() else {
             self.wrong(sink, key, value, "a list of strings, e.g. [\"a\", \"b\"]");
@@ -376,11 +512,17 @@ impl<'a, 'i> Rec<'a, 'i> {
         let mut out = Vec::new();
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::String(s) => out.push(Sp { v: s.to_string(), span: item.span() }),
+                DeValue::String(s) => out.push(Sp {
+                    v: s.to_string(),
+                    span: item.span(),
+                }),
                 _ => self.wrong(sink, key, item, "a string"),
             }
         }
-        Some(Sp { v: out, span: value.span() })
+        Some(Sp {
+            v: out,
+            span: value.span(),
+        })
     }
 
     /// A list of names from a closed vocabulary, as a set (absent: `None`).
@@ -392,8 +534,16 @@ impl<'a, 'i> Rec<'a, 'i> {
         names: &[&str],
     ) -> Option<Sp<BTreeSet<E>>> {
         let list = self.str_list(sink, key)?;
-        let set = list.v.iter().filter_map(|t| self.name_in(sink, key, t, from_name, names)).map(|s| s.v).collect();
-        Some(Sp { v: set, span: list.span })
+        let set = list
+            .v
+            .iter()
+            .filter_map(|t| self.name_in(sink, key, t, from_name, names))
+            .map(|s| s.v)
+            .collect();
+        Some(Sp {
+            v: set,
+            span: list.span,
+        })
     }
 
     /// An inline table such as `caveats = { … }`, as a record.
@@ -402,7 +552,12 @@ impl<'a, 'i> Rec<'a, 'i> {
         match value.get_ref() {
             DeValue::Table(t) => Some(Rec::new(self.file, t, value.span(), self.field(key))),
             _ => {
-                self.wrong(sink, key, value, "a table, e.g. { roles = [\"protection\"] }");
+                self.wrong(
+                    sink,
+                    key,
+                    value,
+                    "a table, e.g. { roles = [\"protection\"] }",
+                );
                 None
             }
         }
@@ -416,10 +571,13 @@ impl<'a, 'i> Rec<'a, 'i> {
                 continue;
             }
             let b = sink
-                .error(self.file, key.span(), "unknown-field", self.field(name), format!(
-                    "unknown field `{name}` in {}",
-                    self.path
-                ))
+                .error(
+                    self.file,
+                    key.span(),
+                    "unknown-field",
+                    self.field(name),
+                    format!("unknown field `{name}` in {}", self.path),
+                )
                 .expected(one_of(&self.known));
             if let Some(guess) = did_you_mean(name, self.known.iter().copied()) {
                 b.help(format!("did you mean `{guess}`?"));

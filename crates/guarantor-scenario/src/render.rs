@@ -26,8 +26,16 @@ pub struct RenderOptions {
 /// assert!(shown.contains("unknown nation `FRX`"));
 /// assert!(shown.contains("--> pledges.toml:"));
 /// ```
-pub fn render_diagnostics(sources: &SourceSet, diagnostics: &[Diagnostic], options: RenderOptions) -> String {
-    let renderer = if options.color { Renderer::styled() } else { Renderer::plain() };
+pub fn render_diagnostics(
+    sources: &SourceSet,
+    diagnostics: &[Diagnostic],
+    options: RenderOptions,
+) -> String {
+    let renderer = if options.color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let mut out = String::new();
     for d in diagnostics {
         out.push_str(&renderer.render(&report(sources, d)));
@@ -40,7 +48,11 @@ pub fn render_diagnostics(sources: &SourceSet, diagnostics: &[Diagnostic], optio
             "error: {errors} {} in {}{}\n",
             if errors == 1 { "problem" } else { "problems" },
             sources.origin,
-            if warnings > 0 { format!(" ({warnings} warnings)") } else { String::new() }
+            if warnings > 0 {
+                format!(" ({warnings} warnings)")
+            } else {
+                String::new()
+            }
         ));
     } else if warnings > 0 {
         out.push_str(&format!(
@@ -61,12 +73,21 @@ fn report<'a>(sources: &'a SourceSet, d: &'a Diagnostic) -> Vec<Group<'a>> {
     let label = d.expected.as_ref().map(|e| format!("expected {e}"));
     let mut group = match sources.get(&d.location.file) {
         Some(text) if d.location.line > 0 => {
-            let mut snippet = Snippet::source(text).path(d.location.file.as_str()).fold(true).annotation(
-                AnnotationKind::Primary.span(d.location.span.clone()).label(label.clone()),
-            );
+            let mut snippet = Snippet::source(text)
+                .path(d.location.file.as_str())
+                .fold(true)
+                .annotation(
+                    AnnotationKind::Primary
+                        .span(d.location.span.clone())
+                        .label(label.clone()),
+                );
             for (loc, note) in &d.related {
                 if loc.file == d.location.file {
-                    snippet = snippet.annotation(AnnotationKind::Context.span(loc.span.clone()).label(note.as_str()));
+                    snippet = snippet.annotation(
+                        AnnotationKind::Context
+                            .span(loc.span.clone())
+                            .label(note.as_str()),
+                    );
                 }
             }
             let mut group = title.element(snippet);
@@ -78,14 +99,19 @@ fn report<'a>(sources: &'a SourceSet, d: &'a Diagnostic) -> Vec<Group<'a>> {
                         Snippet::source(other)
                             .path(loc.file.as_str())
                             .fold(true)
-                            .annotation(AnnotationKind::Context.span(loc.span.clone()).label(note.as_str())),
+                            .annotation(
+                                AnnotationKind::Context
+                                    .span(loc.span.clone())
+                                    .label(note.as_str()),
+                            ),
                     );
                 }
             }
             group
         }
         _ => {
-            let mut group = title.element(annotate_snippets::Origin::path(d.location.file.as_str()));
+            let mut group =
+                title.element(annotate_snippets::Origin::path(d.location.file.as_str()));
             if let Some(label) = label {
                 group = group.element(Lvl::NOTE.message(label));
             }

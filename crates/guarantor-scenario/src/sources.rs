@@ -10,17 +10,38 @@ use guarantor_core::Location;
 const DEFAULT_FILES: &[(&str, &str)] = &[
     ("scenario.toml", include_str!("../default/scenario.toml")),
     ("nations.toml", include_str!("../default/nations.toml")),
-    ("capabilities.toml", include_str!("../default/capabilities.toml")),
+    (
+        "capabilities.toml",
+        include_str!("../default/capabilities.toml"),
+    ),
     ("pledges.toml", include_str!("../default/pledges.toml")),
     ("sites.toml", include_str!("../default/sites.toml")),
-    ("requirements.toml", include_str!("../default/requirements.toml")),
+    (
+        "requirements.toml",
+        include_str!("../default/requirements.toml"),
+    ),
     ("network.toml", include_str!("../default/network.toml")),
     ("terms.toml", include_str!("../default/terms.toml")),
-    ("geometry/contact_line.geojson", include_str!("../default/geometry/contact_line.geojson")),
-    ("geometry/occupied_area.geojson", include_str!("../default/geometry/occupied_area.geojson")),
-    ("geometry/countries.geojson", include_str!("../default/geometry/countries.geojson")),
-    ("geometry/areas.geojson", include_str!("../default/geometry/areas.geojson")),
-    ("geometry/ATTRIBUTION.md", include_str!("../default/geometry/ATTRIBUTION.md")),
+    (
+        "geometry/contact_line.geojson",
+        include_str!("../default/geometry/contact_line.geojson"),
+    ),
+    (
+        "geometry/occupied_area.geojson",
+        include_str!("../default/geometry/occupied_area.geojson"),
+    ),
+    (
+        "geometry/countries.geojson",
+        include_str!("../default/geometry/countries.geojson"),
+    ),
+    (
+        "geometry/areas.geojson",
+        include_str!("../default/geometry/areas.geojson"),
+    ),
+    (
+        "geometry/ATTRIBUTION.md",
+        include_str!("../default/geometry/ATTRIBUTION.md"),
+    ),
 ];
 
 /// The TOML files every scenario has, in the order they are read.
@@ -81,13 +102,22 @@ pub enum WriteError {
 impl SourceSet {
     /// The built-in default scenario "Reassurance Force Ukraine".
     pub fn builtin_default() -> Self {
-        let files = DEFAULT_FILES.iter().map(|(p, t)| ((*p).to_owned(), (*t).to_owned())).collect();
-        Self { origin: "<built-in default>".into(), files }
+        let files = DEFAULT_FILES
+            .iter()
+            .map(|(p, t)| ((*p).to_owned(), (*t).to_owned()))
+            .collect();
+        Self {
+            origin: "<built-in default>".into(),
+            files,
+        }
     }
 
     /// A set from in-memory files (for tests and the server).
     pub fn from_files(origin: &str, files: impl IntoIterator<Item = (String, String)>) -> Self {
-        Self { origin: origin.to_owned(), files: files.into_iter().collect() }
+        Self {
+            origin: origin.to_owned(),
+            files: files.into_iter().collect(),
+        }
     }
 
     /// Reads the scenario files in `dir`: the model files, and every `.geojson`, `.csv` and `.md` under
@@ -99,12 +129,15 @@ impl SourceSet {
         let mut files = BTreeMap::new();
         let mut paths: Vec<PathBuf> = MODEL_FILES.iter().map(|f| dir.join(f)).collect();
         for sub in ["geometry", "data"] {
-            let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
+            let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+                continue;
+            };
             for entry in entries.flatten() {
                 let path = entry.path();
-                let wanted = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    matches!(e, "geojson" | "json" | "csv" | "md")
-                });
+                let wanted = path
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .is_some_and(|e| matches!(e, "geojson" | "json" | "csv" | "md"));
                 if wanted && path.is_file() {
                     paths.push(path);
                 }
@@ -114,7 +147,12 @@ impl SourceSet {
             let bytes = match std::fs::read(&path) {
                 Ok(bytes) => bytes,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                Err(source) => return Err(ReadError::Io { path: path.display().to_string(), source }),
+                Err(source) => {
+                    return Err(ReadError::Io {
+                        path: path.display().to_string(),
+                        source,
+                    });
+                }
             };
             let rel = path
                 .strip_prefix(dir)
@@ -123,24 +161,37 @@ impl SourceSet {
                 .map(|c| c.as_os_str().to_string_lossy().into_owned())
                 .collect::<Vec<_>>()
                 .join("/");
-            let text =
-                String::from_utf8(bytes).map_err(|_| ReadError::NotText(path.display().to_string()))?;
+            let text = String::from_utf8(bytes)
+                .map_err(|_| ReadError::NotText(path.display().to_string()))?;
             files.insert(rel, text);
         }
-        Ok(Self { origin: dir.display().to_string(), files })
+        Ok(Self {
+            origin: dir.display().to_string(),
+            files,
+        })
     }
 
     /// Writes every file under `dir`, creating it. Refuses (writing nothing) if `dir` already holds any of them.
     pub fn write_dir(&self, dir: &Path) -> Result<Vec<PathBuf>, WriteError> {
-        let clashes: Vec<&str> =
-            self.files.keys().filter(|p| dir.join(p).exists()).map(String::as_str).collect();
+        let clashes: Vec<&str> = self
+            .files
+            .keys()
+            .filter(|p| dir.join(p).exists())
+            .map(String::as_str)
+            .collect();
         if !clashes.is_empty() {
-            return Err(WriteError::NotEmpty(dir.display().to_string(), clashes.join(", ")));
+            return Err(WriteError::NotEmpty(
+                dir.display().to_string(),
+                clashes.join(", "),
+            ));
         }
         let mut written = Vec::new();
         for (rel, text) in &self.files {
             let path = dir.join(rel);
-            let io = |source| WriteError::Io { path: path.display().to_string(), source };
+            let io = |source| WriteError::Io {
+                path: path.display().to_string(),
+                source,
+            };
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).map_err(io)?;
             }
@@ -182,7 +233,11 @@ impl<'a> File<'a> {
     pub(crate) fn new(path: &'a str, text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { path, text, line_starts }
+        Self {
+            path,
+            text,
+            line_starts,
+        }
     }
 
     /// The location of a byte range (clamped into the text, snapped to character boundaries).
@@ -209,5 +264,10 @@ impl<'a> File<'a> {
 
 /// The location of a file as a whole (line 0, column 0).
 pub(crate) fn whole_file(path: &str) -> Location {
-    Location { file: path.to_owned(), line: 0, column: 0, span: 0..0 }
+    Location {
+        file: path.to_owned(),
+        line: 0,
+        column: 0,
+        span: 0..0,
+    }
 }

@@ -43,12 +43,22 @@ fn tiny() -> SourceSet {
 
 fn apply(case: &Case, sources: &mut SourceSet) {
     for path in &case.remove {
-        assert!(sources.remove(path).is_some(), "case removes {path}, which the fixture does not have");
+        assert!(
+            sources.remove(path).is_some(),
+            "case removes {path}, which the fixture does not have"
+        );
     }
     for edit in &case.edit {
-        let mut text = sources.get(&edit.file).unwrap_or_else(|| panic!("no fixture file {}", edit.file)).to_owned();
+        let mut text = sources
+            .get(&edit.file)
+            .unwrap_or_else(|| panic!("no fixture file {}", edit.file))
+            .to_owned();
         if let Some(find) = &edit.find {
-            assert!(text.contains(find.as_str()), "`{find}` is not in {}", edit.file);
+            assert!(
+                text.contains(find.as_str()),
+                "`{find}` is not in {}",
+                edit.file
+            );
             text = text.replacen(find.as_str(), edit.replace.as_deref().unwrap_or(""), 1);
         }
         if let Some(append) = &edit.append {
@@ -61,7 +71,11 @@ fn apply(case: &Case, sources: &mut SourceSet) {
 #[test]
 fn the_tiny_fixture_is_valid() {
     let checked = check(&tiny());
-    assert!(checked.diagnostics.is_empty(), "{}", render_diagnostics(&tiny(), &checked.diagnostics, RenderOptions::default()));
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{}",
+        render_diagnostics(&tiny(), &checked.diagnostics, RenderOptions::default())
+    );
     assert!(checked.scenario.is_some());
 }
 
@@ -70,25 +84,41 @@ fn broken_scenarios() {
     let mut count = 0;
     insta::glob!("broken/*.toml", |path| {
         count += 1;
-        let case: Case = toml::from_str(&std::fs::read_to_string(path).expect("case reads")).expect("case parses");
+        let case: Case = toml::from_str(&std::fs::read_to_string(path).expect("case reads"))
+            .expect("case parses");
         let mut sources = tiny();
         apply(&case, &mut sources);
         let checked = check(&sources);
-        assert!(checked.scenario.is_none(), "{}: the mistake was not caught", case.what);
+        assert!(
+            checked.scenario.is_none(),
+            "{}: the mistake was not caught",
+            case.what
+        );
         assert!(
             checked.diagnostics.iter().any(|d| d.code == case.code),
             "{}: no `{}` diagnostic among {:?}",
             case.what,
             case.code,
-            checked.diagnostics.iter().map(|d| d.code).collect::<Vec<_>>()
+            checked
+                .diagnostics
+                .iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>()
         );
         for d in &checked.diagnostics {
-            assert!(!d.location.file.is_empty(), "{}: a diagnostic without a file", case.what);
+            assert!(
+                !d.location.file.is_empty(),
+                "{}: a diagnostic without a file",
+                case.what
+            );
         }
         let shown = render_diagnostics(&sources, &checked.diagnostics, RenderOptions::default());
         insta::with_settings!({ description => case.what.as_str(), omit_expression => true }, {
             insta::assert_snapshot!(shown);
         });
     });
-    assert!(count >= 30, "the corpus has {count} cases; it should have at least 30");
+    assert!(
+        count >= 30,
+        "the corpus has {count} cases; it should have at least 30"
+    );
 }

@@ -24,24 +24,47 @@ fn is_valid_with_no_warnings() {
 fn has_the_coalition_the_seeds_describe() {
     let s = default_scenario();
     // "around 30 nations and delegations" (seeds 001, 002)
-    assert!((28..=35).contains(&s.nations.len()), "{} nations", s.nations.len());
-    for code in ["FRA", "GBR", "DEU", "POL", "NLD", "ITA", "CAN", "TUR", "JPN", "KOR", "AUS", "NZL", "NOR", "SWE", "FIN", "EST", "LVA", "LTU"] {
-        assert!(s.nation(&NationCode::new(code).unwrap()).is_some(), "{code} is missing");
+    assert!(
+        (28..=35).contains(&s.nations.len()),
+        "{} nations",
+        s.nations.len()
+    );
+    for code in [
+        "FRA", "GBR", "DEU", "POL", "NLD", "ITA", "CAN", "TUR", "JPN", "KOR", "AUS", "NZL", "NOR",
+        "SWE", "FIN", "EST", "LVA", "LTU",
+    ] {
+        assert!(
+            s.nation(&NationCode::new(code).unwrap()).is_some(),
+            "{code} is missing"
+        );
     }
     // France could commit up to 10,000 troops (seed 003)
     let fra = s.nation(&NationCode::new("FRA").unwrap()).unwrap();
     assert_eq!(fra.max_troops, Some(10_000));
-    let fra_troops: u64 = s.pledges.iter().filter(|p| p.nation == fra.code).map(|p| s.pledged_troops(p)).sum();
+    let fra_troops: u64 = s
+        .pledges
+        .iter()
+        .filter(|p| p.nation == fra.code)
+        .map(|p| s.pledged_troops(p))
+        .sum();
     assert!(fra_troops <= 10_000, "France pledges {fra_troops}");
     // The Netherlands needs a parliamentary vote (seed 003)
-    assert!(s.nation(&NationCode::new("NLD").unwrap()).unwrap().parliament_vote_days.is_some());
+    assert!(
+        s.nation(&NationCode::new("NLD").unwrap())
+            .unwrap()
+            .parliament_vote_days
+            .is_some()
+    );
 }
 
 #[test]
 fn asks_for_a_force_of_25_to_30_thousand() {
     let s = default_scenario();
     let required: u64 = s.requirements.iter().map(|r| s.required_troops(r)).sum();
-    assert!((25_000..=30_000).contains(&required), "{required} troops required");
+    assert!(
+        (25_000..=30_000).contains(&required),
+        "{required} troops required"
+    );
 }
 
 #[test]
@@ -49,27 +72,67 @@ fn today_leaves_a_shortfall_that_conditions_would_close() {
     let s = default_scenario();
     let today = s.today();
     let required: u64 = s.requirements.iter().map(|r| s.required_troops(r)).sum();
-    let live: u64 = s.pledges.iter().filter(|p| p.is_live(&today)).map(|p| s.pledged_troops(p)).sum();
-    let potential: u64 =
-        s.pledges.iter().filter(|p| p.status != PledgeStatus::Withdrawn).map(|p| s.pledged_troops(p)).sum();
+    let live: u64 = s
+        .pledges
+        .iter()
+        .filter(|p| p.is_live(&today))
+        .map(|p| s.pledged_troops(p))
+        .sum();
+    let potential: u64 = s
+        .pledges
+        .iter()
+        .filter(|p| p.status != PledgeStatus::Withdrawn)
+        .map(|p| s.pledged_troops(p))
+        .sum();
     assert!(live < required, "live {live} >= required {required}");
-    assert!(potential > required, "potential {potential} <= required {required}");
+    assert!(
+        potential > required,
+        "potential {potential} <= required {required}"
+    );
     assert!(s.pledges.iter().any(|p| p.is_conditional()));
-    assert!(s.pledges.iter().any(|p| matches!(p.offer, Offer::Materiel { .. })));
-    assert!(s.pledges.iter().any(|p| matches!(p.offer, Offer::Enabler { .. })));
+    assert!(
+        s.pledges
+            .iter()
+            .any(|p| matches!(p.offer, Offer::Materiel { .. }))
+    );
+    assert!(
+        s.pledges
+            .iter()
+            .any(|p| matches!(p.offer, Offer::Enabler { .. }))
+    );
 }
 
 #[test]
 fn stands_at_key_infrastructure_away_from_the_line() {
     let s = default_scenario();
     let kinds: Vec<SiteKind> = s.sites.iter().map(|site| site.kind).collect();
-    for kind in [SiteKind::NuclearPlant, SiteKind::Port, SiteKind::Energy, SiteKind::Headquarters, SiteKind::LogisticsHub, SiteKind::SeaArea, SiteKind::AirArea] {
+    for kind in [
+        SiteKind::NuclearPlant,
+        SiteKind::Port,
+        SiteKind::Energy,
+        SiteKind::Headquarters,
+        SiteKind::LogisticsHub,
+        SiteKind::SeaArea,
+        SiteKind::AirArea,
+    ] {
         assert!(kinds.contains(&kind), "no {kind} site");
     }
-    for site in s.sites.iter().filter(|x| x.country.as_str() == "UKR" && !x.kind.is_area()) {
+    for site in s
+        .sites
+        .iter()
+        .filter(|x| x.country.as_str() == "UKR" && !x.kind.is_area())
+    {
         let km = s.theatre.km_to_contact_line(site.location).unwrap();
-        assert!(km >= s.mission.standoff_km, "{} is {km:.0} km from the line", site.id);
-        assert!(!s.theatre.is_occupied(site.location), "{} is in the occupied area", site.id);
+        assert!(
+            km >= s.mission.standoff_km,
+            "{} is {km:.0} km from the line",
+            site.id
+        );
+        assert!(
+            !s.theatre.is_occupied(site.location),
+            "{} is in the occupied area",
+            site.id
+        );
     }
 }
 
@@ -86,13 +149,26 @@ fn carries_the_real_contact_line_with_attribution() {
         .sum();
     // about 1,160 km on 2026-08-22 (FACTS.md); the simplified line is a little shorter
     assert!((1_050.0..=1_200.0).contains(&km), "contact line {km:.0} km");
-    assert!(s.theatre.attribution.iter().any(|a| a.contains("DeepStateMap")));
-    assert!(s.theatre.attribution.iter().any(|a| a.contains("Natural Earth")));
+    assert!(
+        s.theatre
+            .attribution
+            .iter()
+            .any(|a| a.contains("DeepStateMap"))
+    );
+    assert!(
+        s.theatre
+            .attribution
+            .iter()
+            .any(|a| a.contains("Natural Earth"))
+    );
     // Zaporizhzhia NPP is inside the occupied area, ~1 km from the line (FACTS.md)
     let znpp = geo_types::Point::new(34.5863, 47.5119);
     assert!(s.theatre.is_occupied(znpp));
     let kyiv = geo_types::Point::new(30.52, 50.45);
-    assert_eq!(s.theatre.country_at(kyiv).map(|c| c.iso3.as_str()), Some("UKR"));
+    assert_eq!(
+        s.theatre.country_at(kyiv).map(|c| c.iso3.as_str()),
+        Some("UKR")
+    );
 }
 
 #[test]

@@ -11,11 +11,15 @@ fn assert_explained(sources: &SourceSet) -> Result<(), TestCaseError> {
     for d in &checked.diagnostics {
         if let Some(text) = sources.get(&d.location.file) {
             prop_assert!(d.location.span.end <= text.len(), "{d}");
-            prop_assert!(text.is_char_boundary(d.location.span.start) && text.is_char_boundary(d.location.span.end));
+            prop_assert!(
+                text.is_char_boundary(d.location.span.start)
+                    && text.is_char_boundary(d.location.span.end)
+            );
         }
     }
     // Rendering never panics either.
-    let _ = guarantor_scenario::render_diagnostics(sources, &checked.diagnostics, Default::default());
+    let _ =
+        guarantor_scenario::render_diagnostics(sources, &checked.diagnostics, Default::default());
     Ok(())
 }
 
@@ -31,11 +35,23 @@ enum Mutation {
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         (any::<usize>(), 1usize..40).prop_map(|(at, len)| Mutation::Delete { at, len }),
-        (any::<usize>(), prop_oneof![
-            Just("\"".to_owned()), Just("[".to_owned()), Just("]".to_owned()), Just("=".to_owned()),
-            Just("\n[[pledge]]\n".to_owned()), Just("-".to_owned()), Just("{".to_owned()), Just("é".to_owned()),
-            Just(" && ".to_owned()), Just("\u{0}".to_owned()), "\\PC{0,8}"
-        ]).prop_map(|(at, text)| Mutation::Insert { at, text }),
+        (
+            any::<usize>(),
+            prop_oneof![
+                Just("\"".to_owned()),
+                Just("[".to_owned()),
+                Just("]".to_owned()),
+                Just("=".to_owned()),
+                Just("\n[[pledge]]\n".to_owned()),
+                Just("-".to_owned()),
+                Just("{".to_owned()),
+                Just("é".to_owned()),
+                Just(" && ".to_owned()),
+                Just("\u{0}".to_owned()),
+                "\\PC{0,8}"
+            ]
+        )
+            .prop_map(|(at, text)| Mutation::Insert { at, text }),
         any::<usize>().prop_map(|line| Mutation::DuplicateLine { line }),
         (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines { a, b }),
         any::<usize>().prop_map(|at| Mutation::FlipDigit { at }),
@@ -79,7 +95,11 @@ fn apply(text: &str, m: &Mutation) -> String {
             lines.join("\n")
         }
         Mutation::FlipDigit { at } => {
-            let digits: Vec<usize> = text.char_indices().filter(|(_, c)| c.is_ascii_digit()).map(|(i, _)| i).collect();
+            let digits: Vec<usize> = text
+                .char_indices()
+                .filter(|(_, c)| c.is_ascii_digit())
+                .map(|(i, _)| i)
+                .collect();
             if digits.is_empty() {
                 return text.to_owned();
             }

@@ -81,26 +81,37 @@ fn main() -> ExitCode {
     };
     let outcome = match run(cli, color) {
         Ok(outcome) => outcome,
-        Err(e) => Outcome { stdout: String::new(), stderr: format!("error: {e:#}\n"), code: 2 },
+        Err(e) => Outcome {
+            stdout: String::new(),
+            stderr: format!("error: {e:#}\n"),
+            code: 2,
+        },
     };
     // A closed pipe (`guarantor | head`) is not an error.
-    let wrote = std::io::stdout().lock().write_all(outcome.stdout.as_bytes());
+    let wrote = std::io::stdout()
+        .lock()
+        .write_all(outcome.stdout.as_bytes());
     if let Err(e) = wrote
         && e.kind() != std::io::ErrorKind::BrokenPipe
     {
         eprintln!("error: cannot write output: {e}");
         return ExitCode::from(2);
     }
-    let _ = std::io::stderr().lock().write_all(outcome.stderr.as_bytes());
+    let _ = std::io::stderr()
+        .lock()
+        .write_all(outcome.stderr.as_bytes());
     ExitCode::from(outcome.code)
 }
 
 fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
     match cli.command {
         None => summary(None, cli.world.as_deref(), cli.json, color),
-        Some(Command::Summary { dir, world }) => {
-            summary(dir, world.as_deref().or(cli.world.as_deref()), cli.json, color)
-        }
+        Some(Command::Summary { dir, world }) => summary(
+            dir,
+            world.as_deref().or(cli.world.as_deref()),
+            cli.json,
+            color,
+        ),
         Some(Command::Init { dir }) => init(&dir, cli.json),
         Some(Command::Check { dir }) => check(dir, cli.json, color),
     }
@@ -111,10 +122,19 @@ fn to_json(value: &impl serde::Serialize) -> anyhow::Result<String> {
 }
 
 /// An invalid scenario: diagnostics on stderr (or the JSON report on stdout), exit 2.
-fn invalid(sources: &SourceSet, diagnostics: &[guarantor_core::Diagnostic], json: bool, color: bool) -> anyhow::Result<Outcome> {
+fn invalid(
+    sources: &SourceSet,
+    diagnostics: &[guarantor_core::Diagnostic],
+    json: bool,
+    color: bool,
+) -> anyhow::Result<Outcome> {
     if json {
         let report = guarantor_app::check_report(&sources.origin, diagnostics);
-        return Ok(Outcome { stdout: to_json(&report)?, stderr: String::new(), code: 2 });
+        return Ok(Outcome {
+            stdout: to_json(&report)?,
+            stderr: String::new(),
+            code: 2,
+        });
     }
     Ok(Outcome {
         stdout: String::new(),
@@ -123,11 +143,19 @@ fn invalid(sources: &SourceSet, diagnostics: &[guarantor_core::Diagnostic], json
     })
 }
 
-fn summary(dir: Option<PathBuf>, world: Option<&str>, json: bool, color: bool) -> anyhow::Result<Outcome> {
+fn summary(
+    dir: Option<PathBuf>,
+    world: Option<&str>,
+    json: bool,
+    color: bool,
+) -> anyhow::Result<Outcome> {
     let source = ScenarioSource::from_arg(dir);
     let (sources, loaded) = match guarantor_app::open(&source) {
         Ok(opened) => opened,
-        Err(OpenError::Invalid { sources, diagnostics }) => return invalid(&sources, &diagnostics, json, color),
+        Err(OpenError::Invalid {
+            sources,
+            diagnostics,
+        }) => return invalid(&sources, &diagnostics, json, color),
         Err(e) => return Err(e.into()),
     };
     let scenario = &loaded.scenario;
@@ -143,8 +171,16 @@ fn summary(dir: Option<PathBuf>, world: Option<&str>, json: bool, color: bool) -
     } else {
         render_diagnostics(&sources, &loaded.warnings, RenderOptions { color })
     };
-    let stdout = if json { to_json(&summary)? } else { show::summary(&summary, world == scenario.today()) };
-    Ok(Outcome { stdout, stderr, code: 0 })
+    let stdout = if json {
+        to_json(&summary)?
+    } else {
+        show::summary(&summary, world == scenario.today())
+    };
+    Ok(Outcome {
+        stdout,
+        stderr,
+        code: 0,
+    })
 }
 
 fn init(dir: &std::path::Path, json: bool) -> anyhow::Result<Outcome> {
@@ -153,7 +189,10 @@ fn init(dir: &std::path::Path, json: bool) -> anyhow::Result<Outcome> {
     let stdout = if json {
         to_json(&serde_json::json!({ "dir": dir.display().to_string(), "files": files }))?
     } else {
-        let mut out = format!("wrote the default scenario \"Reassurance Force Ukraine\" to {}:\n", dir.display());
+        let mut out = format!(
+            "wrote the default scenario \"Reassurance Force Ukraine\" to {}:\n",
+            dir.display()
+        );
         for f in &files {
             out.push_str(&format!("  {f}\n"));
         }
@@ -163,7 +202,11 @@ fn init(dir: &std::path::Path, json: bool) -> anyhow::Result<Outcome> {
         ));
         out
     };
-    Ok(Outcome { stdout, stderr: String::new(), code: 0 })
+    Ok(Outcome {
+        stdout,
+        stderr: String::new(),
+        code: 0,
+    })
 }
 
 fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcome> {
@@ -173,7 +216,11 @@ fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcom
     let report = guarantor_app::check_report(&sources.origin, &checked.diagnostics);
     let code = if report.valid { 0 } else { 2 };
     if json {
-        return Ok(Outcome { stdout: to_json(&report)?, stderr: String::new(), code });
+        return Ok(Outcome {
+            stdout: to_json(&report)?,
+            stderr: String::new(),
+            code,
+        });
     }
     let mut stderr = render_diagnostics(&sources, &checked.diagnostics, RenderOptions { color });
     let stdout = if report.valid {
@@ -185,7 +232,11 @@ fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcom
                 s.pledges.len(),
                 s.sites.len(),
                 s.requirements.len(),
-                if report.warnings > 0 { format!(" ({} warnings)", report.warnings) } else { String::new() }
+                if report.warnings > 0 {
+                    format!(" ({} warnings)", report.warnings)
+                } else {
+                    String::new()
+                }
             ),
             None => String::new(),
         }
@@ -195,5 +246,9 @@ fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcom
     if report.valid && report.warnings == 0 {
         stderr.clear();
     }
-    Ok(Outcome { stdout, stderr, code })
+    Ok(Outcome {
+        stdout,
+        stderr,
+        code,
+    })
 }

@@ -4,7 +4,8 @@ use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, Tab
 use guarantor_app::Summary;
 
 /// Plain columns with one rule under the header: easy to read and to copy.
-const STYLE: TableStyle = TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
+const STYLE: TableStyle =
+    TableStyle::new().header_separator(LineStyle::none().fill('─').junction(' '));
 
 /// The width tables wrap to.
 const WIDTH: u16 = 130;
@@ -14,8 +15,9 @@ fn table(header: &[&str], right: &[usize]) -> Table {
     let mut t = Table::new();
     t.load_style(STYLE);
     // Long text wraps within a width that reads well in a terminal and in a log.
-    t.set_content_arrangement(ContentArrangement::Dynamic).set_width(WIDTH);
-    t.set_header(header.iter().map(|h| Cell::new(h)));
+    t.set_content_arrangement(ContentArrangement::Dynamic)
+        .set_width(WIDTH);
+    t.set_header(header.iter().map(Cell::new));
     for &i in right {
         if let Some(c) = t.column_mut(i) {
             c.set_cell_alignment(CellAlignment::Right);
@@ -28,7 +30,7 @@ fn n(x: u64) -> String {
     let digits = x.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -37,7 +39,11 @@ fn n(x: u64) -> String {
 }
 
 fn pct(part: u64, whole: u64) -> String {
-    if whole == 0 { "-".into() } else { format!("{:.0}%", 100.0 * part as f64 / whole as f64) }
+    if whole == 0 {
+        "-".into()
+    } else {
+        format!("{:.0}%", 100.0 * part as f64 / whole as f64)
+    }
 }
 
 /// Renders the summary for a terminal.
@@ -49,7 +55,11 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     out.push_str(&format!(
         "world state: {}{}\n\n",
         if is_today { "today " } else { "" },
-        if s.world.is_empty() { "(no political facts)".to_owned() } else { format!("({})", s.world.replace(',', ", ")) }
+        if s.world.is_empty() {
+            "(no political facts)".to_owned()
+        } else {
+            format!("({})", s.world.replace(',', ", "))
+        }
     ));
     out.push_str(&format!(
         "required   {} troops deployed ({} essential) in {} lines at {} sites\n",
@@ -84,8 +94,21 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     out.push_str(&format!("{facts}\n\n"));
 
     out.push_str("Troops by domain\n");
-    let mut domains = table(&["domain", "required", "live", "live %", "if all conditions met"], &[1, 2, 3, 4]);
-    for d in s.domains.iter().filter(|d| d.required_troops + d.potential_troops > 0) {
+    let mut domains = table(
+        &[
+            "domain",
+            "required",
+            "live",
+            "live %",
+            "if all conditions met",
+        ],
+        &[1, 2, 3, 4],
+    );
+    for d in s
+        .domains
+        .iter()
+        .filter(|d| d.required_troops + d.potential_troops > 0)
+    {
         domains.add_row(vec![
             Cell::new(d.domain),
             Cell::new(n(d.required_troops)),
@@ -97,7 +120,17 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     out.push_str(&format!("{domains}\n\n"));
 
     out.push_str("Troops by capability (units in brackets)\n");
-    let mut caps = table(&["capability", "domain", "required", "live", "live %", "if all conditions met"], &[2, 3, 4, 5]);
+    let mut caps = table(
+        &[
+            "capability",
+            "domain",
+            "required",
+            "live",
+            "live %",
+            "if all conditions met",
+        ],
+        &[2, 3, 4, 5],
+    );
     for c in &s.capabilities {
         caps.add_row(vec![
             Cell::new(&c.name),
@@ -111,7 +144,18 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     out.push_str(&format!("{caps}\n\n"));
 
     out.push_str(&format!("Nations ({})\n", s.nations.len()));
-    let mut nations = table(&["nation", "name", "live troops", "waiting troops", "cap", "pledges", "waiting on"], &[2, 3, 4, 5]);
+    let mut nations = table(
+        &[
+            "nation",
+            "name",
+            "live troops",
+            "waiting troops",
+            "cap",
+            "pledges",
+            "waiting on",
+        ],
+        &[2, 3, 4, 5],
+    );
     for x in &s.nations {
         nations.add_row(vec![
             Cell::new(&x.nation),
@@ -126,7 +170,17 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     out.push_str(&format!("{nations}\n\n"));
 
     out.push_str(&format!("Sites ({})\n", s.sites.len()));
-    let mut sites = table(&["site", "name", "kind", "region", "required troops", "km to line"], &[4, 5]);
+    let mut sites = table(
+        &[
+            "site",
+            "name",
+            "kind",
+            "region",
+            "required troops",
+            "km to line",
+        ],
+        &[4, 5],
+    );
     for x in &s.sites {
         sites.add_row(vec![
             Cell::new(&x.site),
@@ -134,7 +188,10 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
             Cell::new(x.kind),
             Cell::new(&x.region),
             Cell::new(n(x.required_troops)),
-            Cell::new(x.km_to_contact_line.map_or("-".into(), |k| format!("{k:.0}"))),
+            Cell::new(
+                x.km_to_contact_line
+                    .map_or("-".into(), |k| format!("{k:.0}")),
+            ),
         ]);
     }
     out.push_str(&format!("{sites}\n"));

@@ -17,7 +17,8 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", text(&output.stdout)))
+    serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", text(&output.stdout)))
 }
 
 #[test]
@@ -26,8 +27,21 @@ fn with_no_arguments_it_summarises_the_default_scenario() {
     let out = guarantor(&[], tmp.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    for expected in ["Reassurance Force Ukraine", "required", "pledged", "Political facts", "Troops by domain", "Troops by capability", "Nations (", "Sites (", "DeepStateMap"] {
-        assert!(stdout.contains(expected), "summary lacks {expected:?}:\n{stdout}");
+    for expected in [
+        "Reassurance Force Ukraine",
+        "required",
+        "pledged",
+        "Political facts",
+        "Troops by domain",
+        "Troops by capability",
+        "Nations (",
+        "Sites (",
+        "DeepStateMap",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "summary lacks {expected:?}:\n{stdout}"
+        );
     }
     assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }
@@ -47,27 +61,59 @@ fn summary_json_has_the_documented_fields() {
     assert!(live < required && required < potential);
     assert!(v["nations"].as_array().unwrap().len() >= 28);
     assert!(v["pledges"]["waiting_on_conditions"].as_u64().unwrap() > 0);
-    let domains: Vec<&str> = v["domains"].as_array().unwrap().iter().map(|d| d["domain"].as_str().unwrap()).collect();
+    let domains: Vec<&str> = v["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["domain"].as_str().unwrap())
+        .collect();
     assert_eq!(domains, ["land", "air", "sea", "border"]);
-    assert!(v["capabilities"].as_array().unwrap().iter().all(|c| c["required_troops"].is_u64()));
-    assert!(v["sites"].as_array().unwrap().iter().any(|s| s["kind"] == "nuclear_plant"));
+    assert!(
+        v["capabilities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["required_troops"].is_u64())
+    );
+    assert!(
+        v["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["kind"] == "nuclear_plant")
+    );
     // The same summary, explicitly.
     let again = guarantor(&["summary", "--json"], tmp.path());
-    assert_eq!(again.stdout, out.stdout, "summary and no-argument output differ");
+    assert_eq!(
+        again.stdout, out.stdout,
+        "summary and no-argument output differ"
+    );
 }
 
 #[test]
 fn a_world_state_changes_what_is_live() {
     let tmp = tempfile::tempdir().unwrap();
     let today = json(&guarantor(&["--json"], tmp.path()));
-    let backstop = json(&guarantor(&["--json", "--world", "us_backstop=true"], tmp.path()));
+    let backstop = json(&guarantor(
+        &["--json", "--world", "us_backstop=true"],
+        tmp.path(),
+    ));
     assert!(backstop["totals"]["live_troops"].as_u64() > today["totals"]["live_troops"].as_u64());
-    assert!(backstop["world"].as_str().unwrap().contains("us_backstop=true"));
+    assert!(
+        backstop["world"]
+            .as_str()
+            .unwrap()
+            .contains("us_backstop=true")
+    );
 
     let bad = guarantor(&["--world", "us_backstp=true"], tmp.path());
     assert_eq!(bad.status.code(), Some(2));
     let stderr = text(&bad.stderr);
-    assert!(stderr.contains("unknown political fact `us_backstp`") && stderr.contains("did you mean `us_backstop`"), "{stderr}");
+    assert!(
+        stderr.contains("unknown political fact `us_backstp`")
+            && stderr.contains("did you mean `us_backstop`"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -77,10 +123,17 @@ fn init_then_check_passes_and_the_files_read_as_a_planner_wants() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let check = guarantor(&["check", "plan"], tmp.path());
     assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
-    assert!(text(&check.stdout).starts_with("ok: plan is valid"), "{}", text(&check.stdout));
+    assert!(
+        text(&check.stdout).starts_with("ok: plan is valid"),
+        "{}",
+        text(&check.stdout)
+    );
     for file in guarantor_scenario::MODEL_FILES {
         let body = std::fs::read_to_string(tmp.path().join("plan").join(file)).unwrap();
-        assert!(body.starts_with('#'), "{file} does not open with a comment for the planner");
+        assert!(
+            body.starts_with('#'),
+            "{file} does not open with a comment for the planner"
+        );
         assert!(body.contains("source"), "{file} does not cite its sources");
     }
     // A summary of the folder equals the built-in one.
@@ -90,24 +143,39 @@ fn init_then_check_passes_and_the_files_read_as_a_planner_wants() {
     // init refuses to overwrite.
     let again = guarantor(&["init", "plan"], tmp.path());
     assert_eq!(again.status.code(), Some(2));
-    assert!(text(&again.stderr).contains("already holds scenario files"), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("already holds scenario files"),
+        "{}",
+        text(&again.stderr)
+    );
 }
 
 #[test]
 fn check_shows_problems_the_way_rustc_does() {
     let tmp = tempfile::tempdir().unwrap();
-    assert_eq!(guarantor(&["init", "plan"], tmp.path()).status.code(), Some(0));
+    assert_eq!(
+        guarantor(&["init", "plan"], tmp.path()).status.code(),
+        Some(0)
+    );
     let pledges = tmp.path().join("plan/pledges.toml");
     let body = std::fs::read_to_string(&pledges).unwrap();
-    let broken = body.replacen("nation = \"FRA\"", "nation = \"FRX\"", 1).replacen("\nnotice_days =", "\nnotice_day =", 1);
+    let broken = body
+        .replacen("nation = \"FRA\"", "nation = \"FRX\"", 1)
+        .replacen("\nnotice_days =", "\nnotice_day =", 1);
     std::fs::write(&pledges, broken).unwrap();
 
     let out = guarantor(&["check", "plan"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("error[unknown-reference]: unknown nation `FRX`"), "{stderr}");
+    assert!(
+        stderr.contains("error[unknown-reference]: unknown nation `FRX`"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--> pledges.toml:"), "{stderr}");
-    assert!(stderr.contains("^^^^^"), "no caret under the problem:\n{stderr}");
+    assert!(
+        stderr.contains("^^^^^"),
+        "no caret under the problem:\n{stderr}"
+    );
     assert!(stderr.contains("did you mean `FRA`?"), "{stderr}");
     assert!(stderr.contains("unknown field `notice_day`"), "{stderr}");
     assert!(stderr.contains("problems in plan"), "{stderr}");
@@ -117,10 +185,18 @@ fn check_shows_problems_the_way_rustc_does() {
     let v = json(&out);
     assert_eq!(v["valid"], false);
     assert!(v["errors"].as_u64().unwrap() >= 2);
-    let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown-reference").unwrap();
+    let d = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "unknown-reference")
+        .unwrap();
     assert_eq!(d["file"], "pledges.toml");
     assert!(d["line"].as_u64().unwrap() > 0 && d["column"].as_u64().unwrap() > 0);
-    assert_eq!(d["field"].as_str().unwrap().split('.').next_back(), Some("nation"));
+    assert_eq!(
+        d["field"].as_str().unwrap().split('.').next_back(),
+        Some("nation")
+    );
     assert!(d["expected"].as_str().unwrap().contains("nations.toml"));
 
     // Summarising a broken scenario fails the same way instead of guessing.
@@ -147,7 +223,11 @@ fn a_missing_folder_is_a_clear_error() {
         let out = guarantor(args, tmp.path());
         assert_eq!(out.status.code(), Some(2));
         let stderr = text(&out.stderr);
-        assert!(stderr.contains("nowhere is not a scenario folder") && stderr.contains("guarantor init nowhere"), "{stderr}");
+        assert!(
+            stderr.contains("nowhere is not a scenario folder")
+                && stderr.contains("guarantor init nowhere"),
+            "{stderr}"
+        );
     }
 }
 

@@ -19,21 +19,36 @@ const PURE: &[&str] = &[
     "guarantor-render",
 ];
 /// Engines: siblings that share the core and nothing else of ours.
-const ENGINES: &[&str] =
-    &["guarantor-sourcing", "guarantor-rotation", "guarantor-movement", "guarantor-monitor", "guarantor-render"];
+const ENGINES: &[&str] = &[
+    "guarantor-sourcing",
+    "guarantor-rotation",
+    "guarantor-movement",
+    "guarantor-monitor",
+    "guarantor-render",
+];
 /// What pure crates must never reach.
-const BANNED: &[&str] = &["tokio", "sqlx", "axum", "clap", "hyper", "reqwest", "rusqlite"];
+const BANNED: &[&str] = &[
+    "tokio", "sqlx", "axum", "clap", "hyper", "reqwest", "rusqlite",
+];
 
 fn metadata() -> Metadata {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    MetadataCommand::new().current_dir(&root).exec().expect("cargo metadata runs")
+    MetadataCommand::new()
+        .current_dir(&root)
+        .exec()
+        .expect("cargo metadata runs")
 }
 
 /// Every package a package reaches through normal (non-dev, non-build) dependencies.
 fn reach(meta: &Metadata, start: &PackageId) -> BTreeSet<String> {
     let resolve = meta.resolve.as_ref().expect("metadata has a resolve graph");
-    let nodes: BTreeMap<&PackageId, &cargo_metadata::Node> = resolve.nodes.iter().map(|n| (&n.id, n)).collect();
-    let names: BTreeMap<&PackageId, &str> = meta.packages.iter().map(|p| (&p.id, p.name.as_str())).collect();
+    let nodes: BTreeMap<&PackageId, &cargo_metadata::Node> =
+        resolve.nodes.iter().map(|n| (&n.id, n)).collect();
+    let names: BTreeMap<&PackageId, &str> = meta
+        .packages
+        .iter()
+        .map(|p| (&p.id, p.name.as_str()))
+        .collect();
     let mut seen = BTreeSet::new();
     let mut stack = vec![start];
     let mut out = BTreeSet::new();
@@ -42,7 +57,11 @@ fn reach(meta: &Metadata, start: &PackageId) -> BTreeSet<String> {
             continue;
         }
         for dep in &nodes[id].deps {
-            if dep.dep_kinds.iter().any(|k| k.kind == DependencyKind::Normal) {
+            if dep
+                .dep_kinds
+                .iter()
+                .any(|k| k.kind == DependencyKind::Normal)
+            {
                 out.insert(names[&dep.pkg].to_owned());
                 stack.push(&dep.pkg);
             }
@@ -66,13 +85,21 @@ fn pure_crates_never_reach_io_frameworks() {
             }
         }
     }
-    assert!(problems.is_empty(), "architecture rule broken:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "architecture rule broken:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn engines_depend_on_the_core_only() {
     let meta = metadata();
-    let ours: BTreeSet<String> = meta.workspace_packages().iter().map(|p| p.name.to_string()).collect();
+    let ours: BTreeSet<String> = meta
+        .workspace_packages()
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect();
     let mut problems = Vec::new();
     for package in meta.workspace_packages() {
         let name = package.name.as_str();
@@ -80,20 +107,32 @@ fn engines_depend_on_the_core_only() {
             continue;
         }
         for dep in &package.dependencies {
-            if dep.kind == DependencyKind::Normal && ours.contains(&dep.name) && dep.name != "guarantor-core" {
+            if dep.kind == DependencyKind::Normal
+                && ours.contains(&dep.name)
+                && dep.name != "guarantor-core"
+            {
                 problems.push(format!("{name} depends on {}", dep.name));
             }
         }
     }
-    assert!(problems.is_empty(), "engines are siblings:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "engines are siblings:\n{}",
+        problems.join("\n")
+    );
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            if path.file_name().is_some_and(|n| n == "target" || n == "snapshots") {
+            if path
+                .file_name()
+                .is_some_and(|n| n == "target" || n == "snapshots")
+            {
                 continue;
             }
             rust_files(&path, out);
@@ -117,5 +156,9 @@ fn every_source_file_says_what_it_is_for() {
         })
         .map(|f| f.display().to_string())
         .collect();
-    assert!(missing.is_empty(), "these files do not open with a `//!` line:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "these files do not open with a `//!` line:\n{}",
+        missing.join("\n")
+    );
 }
