@@ -51,7 +51,7 @@ pub use nation::{Membership, Nation, Party};
 pub use network::{Link, Mode, Network, Node, NodeKind};
 pub use pledge::{Caveats, EnablerKind, Offer, Pledge, PledgeStatus};
 pub use scenario::{FairShareKey, Scenario};
-pub use site::{Contribution, Priority, Requirement, Site, SiteKind};
+pub use site::{Priority, Requirement, Site, SiteKind};
 pub use terms::{
     BufferZone, Category, Coverage, EscalationStep, ProtectedPlace, ProtectedSite, Terms,
     TimeWindow,

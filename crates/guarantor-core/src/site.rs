@@ -129,13 +129,3 @@ impl Requirement {
         u64::from(self.count) * u64::from(personnel_per_unit)
     }
 }
-
-/// A nation's contribution at a site, as the sourcing engine will report it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Contribution {
-    /// Who.
-    pub nation: NationCode,
-    /// # Units
-    /// troops
-    pub troops: u64,
-}

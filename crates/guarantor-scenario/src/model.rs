@@ -301,20 +301,7 @@ fn read_scenario(
             rec.path = format!("fact[{}]", id.v);
         }
         let description = rec.text(sink, "description", true);
-        let today = rec.boolean(sink, "today");
-        if today.is_none() {
-            // `boolean` only reports a wrong type; a missing value is reported here.
-            if !rec.has("today") {
-                sink.error(
-                    file,
-                    rec.span.start..rec.span.start,
-                    "missing-field",
-                    rec.field("today"),
-                    format!("missing field `today` in {}", rec.path),
-                )
-                .expected("`true` or `false`: the fact's value in today's world state");
-            }
-        }
+        let today = rec.boolean(sink, "today", true);
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
@@ -567,14 +554,11 @@ fn required_set<E: Copy + Ord>(
         }
         None => {
             if !rec.has(key) {
-                sink.error(
-                    rec.file,
-                    rec.span.start..rec.span.start,
-                    "missing-field",
-                    rec.field(key),
-                    format!("missing field `{key}` in {}", rec.path),
-                )
-                .expected(format!("a list of {}", crate::diag::one_of(names)));
+                rec.missing(
+                    sink,
+                    key,
+                    &format!("a list of {}", crate::diag::one_of(names)),
+                );
             }
             None
         }
@@ -699,7 +683,7 @@ fn read_pledges(
             &PledgeStatus::names(),
         );
         let restricted = rec
-            .boolean(sink, "restricted")
+            .boolean(sink, "restricted", false)
             .map(|b| b.v)
             .unwrap_or(false);
         let condition = match rec.str(sink, "condition", false) {
@@ -1007,7 +991,10 @@ fn read_requirements(
         let role = rec.choice(sink, "role", true, Role::from_name, &Role::names());
         let min_nations = rec.uint(sink, "min_nations", false, 1);
         let acceptable = rec.choices(sink, "acceptable_to", Party::from_name, &Party::names());
-        let framework = rec.boolean(sink, "framework").map(|b| b.v).unwrap_or(false);
+        let framework = rec
+            .boolean(sink, "framework", false)
+            .map(|b| b.v)
+            .unwrap_or(false);
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
@@ -1376,7 +1363,7 @@ fn read_terms(
             .map(|s| s.v)
             .unwrap_or_default();
         let moves = rec
-            .boolean(sink, "moves_forces")
+            .boolean(sink, "moves_forces", false)
             .map(|b| b.v)
             .unwrap_or(false);
         let src = source(&mut rec, sink);

@@ -206,7 +206,8 @@ impl<'a, 'i> Rec<'a, 'i> {
             .map(|(_, v)| v)
     }
 
-    fn missing(&self, sink: &mut Sink, key: &str, expected: &str) {
+    /// Reports that the required field `key` is absent, at the start of the record.
+    pub(crate) fn missing(&self, sink: &mut Sink, key: &str, expected: &str) {
         sink.error(
             self.file,
             self.span.start..self.span.start,
@@ -406,8 +407,18 @@ impl<'a, 'i> Rec<'a, 'i> {
     }
 
     /// A boolean.
-    pub(crate) fn boolean(&mut self, sink: &mut Sink, key: &'static str) -> Option<Sp<bool>> {
-        let value = self.get(key)?;
+    pub(crate) fn boolean(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+        required: bool,
+    ) -> Option<Sp<bool>> {
+        let Some(value) = self.get(key) else {
+            if required {
+                self.missing(sink, key, "`true` or `false`");
+            }
+            return None;
+        };
         match value.get_ref() {
             DeValue::Boolean(b) => Some(Sp {
                 v: *b,

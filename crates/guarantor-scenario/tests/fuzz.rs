@@ -4,6 +4,20 @@
 use guarantor_scenario::{MODEL_FILES, SourceSet, check};
 use proptest::prelude::*;
 
+/// Applies `mutations` to one file of the default scenario and checks the result is explained.
+fn mutate_and_check(path: &str, mutations: &[Mutation]) -> Result<(), TestCaseError> {
+    let mut sources = SourceSet::builtin_default();
+    let mut text = sources
+        .get(path)
+        .expect("the default scenario has this file")
+        .to_owned();
+    for m in mutations {
+        text = apply(&text, m);
+    }
+    sources.set(path, text);
+    assert_explained(&sources)
+}
+
 /// What a test asserts about any input: no panic, and no silent failure.
 fn assert_explained(sources: &SourceSet) -> Result<(), TestCaseError> {
     let checked = check(sources);
@@ -121,26 +135,12 @@ proptest! {
 
     #[test]
     fn mutated_model_files_are_explained(file in 0..MODEL_FILES.len(), mutations in proptest::collection::vec(mutation(), 1..4)) {
-        let mut sources = SourceSet::builtin_default();
-        let path = MODEL_FILES[file];
-        let mut text = sources.get(path).unwrap().to_owned();
-        for m in &mutations {
-            text = apply(&text, m);
-        }
-        sources.set(path, text);
-        assert_explained(&sources)?;
+        mutate_and_check(MODEL_FILES[file], &mutations)?;
     }
 
     #[test]
     fn mutated_geometry_is_explained(file in 0..GEOMETRY.len(), mutations in proptest::collection::vec(mutation(), 1..3)) {
-        let mut sources = SourceSet::builtin_default();
-        let path = GEOMETRY[file];
-        let mut text = sources.get(path).unwrap().to_owned();
-        for m in &mutations {
-            text = apply(&text, m);
-        }
-        sources.set(path, text);
-        assert_explained(&sources)?;
+        mutate_and_check(GEOMETRY[file], &mutations)?;
     }
 
     #[test]
