@@ -5,10 +5,16 @@
 
 mod diagnostics;
 mod open;
+mod sourcing;
 mod summary;
 
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 pub use open::{OpenError, ScenarioSource, open, read_sources};
+pub use sourcing::{
+    AssignmentDto, CriticalDto, FactEffectDto, LineDto, NationDto, ObjectivesDto, PlanReport,
+    ReasonDto, SiteDto, SourcingDto, SourcingTotals, StateDto, WhatIfReport, plan, plan_report,
+    whatif,
+};
 pub use summary::{
     CapabilityLine, DomainLine, FactLine, NationLine, PledgeCounts, SiteLine, Summary, Totals,
     primary_domain, summary,

@@ -46,6 +46,24 @@ enum Command {
         #[arg(long, value_name = "FACTS")]
         world: Option<String>,
     },
+    /// Source the requirement from live pledges: fill per line and why it falls short, nations against their
+    /// fair share, sites with their framework nation
+    Plan {
+        /// Scenario folder (default: the built-in default scenario)
+        dir: Option<PathBuf>,
+        /// World state: `fact=true,other=false` on top of the scenario's "today"
+        #[arg(long, value_name = "FACTS")]
+        world: Option<String>,
+    },
+    /// Every combination of the political facts the pledges name, worst to best; the facts and the nations
+    /// that matter most
+    Whatif {
+        /// Scenario folder (default: the built-in default scenario)
+        dir: Option<PathBuf>,
+        /// Base world state (default: "today"): `fact=true,other=false`
+        #[arg(long, value_name = "FACTS")]
+        world: Option<String>,
+    },
     /// Write the built-in default scenario out as files to edit
     Init {
         /// Folder to create (must not hold scenario files yet)
@@ -112,6 +130,40 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             cli.json,
             color,
         ),
+        Some(Command::Plan { dir, world }) => {
+            let world = world.or(cli.world);
+            with_scenario(
+                dir,
+                world.as_deref(),
+                cli.json,
+                color,
+                |scenario, world, json| {
+                    let report = guarantor_app::plan(scenario, world)?;
+                    if json {
+                        to_json(&report)
+                    } else {
+                        Ok(show::plan(&report, scenario))
+                    }
+                },
+            )
+        }
+        Some(Command::Whatif { dir, world }) => {
+            let world = world.or(cli.world);
+            with_scenario(
+                dir,
+                world.as_deref(),
+                cli.json,
+                color,
+                |scenario, world, json| {
+                    let report = guarantor_app::whatif(scenario, world)?;
+                    if json {
+                        to_json(&report)
+                    } else {
+                        Ok(show::whatif(&report))
+                    }
+                },
+            )
+        }
         Some(Command::Init { dir }) => init(&dir, cli.json),
         Some(Command::Check { dir }) => check(dir, cli.json, color),
     }
@@ -143,11 +195,17 @@ fn invalid(
     })
 }
 
-fn summary(
+/// Opens a scenario (diagnostics and exit 2 when it is invalid), picks the world state, and runs `body`.
+fn with_scenario(
     dir: Option<PathBuf>,
     world: Option<&str>,
     json: bool,
     color: bool,
+    body: impl FnOnce(
+        &guarantor_core::Scenario,
+        &guarantor_core::WorldState,
+        bool,
+    ) -> anyhow::Result<String>,
 ) -> anyhow::Result<Outcome> {
     let source = ScenarioSource::from_arg(dir);
     let (sources, loaded) = match guarantor_app::open(&source) {
@@ -155,7 +213,9 @@ fn summary(
         Err(OpenError::Invalid {
             sources,
             diagnostics,
-        }) => return invalid(&sources, &diagnostics, json, color),
+        }) => {
+            return invalid(&sources, &diagnostics, json, color);
+        }
         Err(e) => return Err(e.into()),
     };
     let scenario = &loaded.scenario;
@@ -165,21 +225,32 @@ fn summary(
             .context("bad --world")?,
         None => scenario.today(),
     };
-    let summary = guarantor_app::summary(scenario, &world);
     let stderr = if loaded.warnings.is_empty() || json {
         String::new()
     } else {
         render_diagnostics(&sources, &loaded.warnings, RenderOptions { color })
     };
-    let stdout = if json {
-        to_json(&summary)?
-    } else {
-        show::summary(&summary, world == scenario.today())
-    };
+    let stdout = body(scenario, &world, json)?;
     Ok(Outcome {
         stdout,
         stderr,
         code: 0,
+    })
+}
+
+fn summary(
+    dir: Option<PathBuf>,
+    world: Option<&str>,
+    json: bool,
+    color: bool,
+) -> anyhow::Result<Outcome> {
+    with_scenario(dir, world, json, color, |scenario, world, json| {
+        let summary = guarantor_app::summary(scenario, world);
+        if json {
+            to_json(&summary)
+        } else {
+            Ok(show::summary(&summary, *world == scenario.today()))
+        }
     })
 }
 

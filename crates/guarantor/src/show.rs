@@ -200,3 +200,237 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
     }
     out
 }
+
+/// Renders a sourcing plan for a terminal.
+pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Scenario) -> String {
+    let s = &r.sourcing;
+    let t = &s.totals;
+    let mut out = String::new();
+    out.push_str(&format!("{} — sourcing plan\n", r.scenario));
+    out.push_str(&format!("world state: {}\n\n", r.world.replace(',', ", ")));
+    out.push_str(&format!(
+        "filled     {} of {} troops ({}); essential {} of {} ({})\n",
+        n(t.filled_troops),
+        n(t.required_troops),
+        pct(t.filled_troops, t.required_troops),
+        n(t.essential_filled_troops),
+        n(t.essential_required_troops),
+        pct(t.essential_filled_troops, t.essential_required_troops)
+    ));
+    out.push_str(&format!(
+        "shortfall  {} troops ({} essential, {} desirable)\n",
+        n(t.required_troops - t.filled_troops),
+        n(s.objectives.essential_shortfall_troops),
+        n(s.objectives.desirable_shortfall_troops)
+    ));
+    if s.violations.is_empty() {
+        out.push_str("checked    the independent checker finds no broken rule\n\n");
+    } else {
+        out.push_str(&format!(
+            "checked    {} BROKEN RULES:\n",
+            s.violations.len()
+        ));
+        for v in &s.violations {
+            out.push_str(&format!("  {v}\n"));
+        }
+        out.push('\n');
+    }
+
+    out.push_str("Requirement lines\n");
+    let mut lines = table(
+        &["line", "site", "capability", "need", "filled", "by"],
+        &[3, 4],
+    );
+    for l in &s.lines {
+        let by: Vec<String> = l
+            .assignments
+            .iter()
+            .map(|a| format!("{} {}", a.nation, a.units))
+            .collect();
+        let short = if l.filled_units < l.required_units {
+            " !"
+        } else {
+            ""
+        };
+        lines.add_row(vec![
+            Cell::new(format!(
+                "{}{}",
+                l.requirement,
+                if l.priority == "essential" {
+                    ""
+                } else {
+                    " (d)"
+                }
+            )),
+            Cell::new(&l.site),
+            Cell::new(&l.capability),
+            Cell::new(format!("{} ({})", n(l.required_troops), l.required_units)),
+            Cell::new(format!(
+                "{} ({}){short}",
+                n(l.filled_troops),
+                l.filled_units
+            )),
+            Cell::new(by.join(", ")),
+        ]);
+    }
+    out.push_str(&format!(
+        "{lines}\n(d) desirable; troops with units in brackets; ! short\n\n"
+    ));
+
+    let short: Vec<_> = s
+        .lines
+        .iter()
+        .filter(|l| l.filled_units < l.required_units)
+        .collect();
+    if !short.is_empty() {
+        out.push_str(&format!("Why {} lines fall short\n", short.len()));
+        for l in short {
+            out.push_str(&format!(
+                "  {} ({} at {}): {} of {} troops\n",
+                l.requirement,
+                l.capability,
+                l.site,
+                n(l.filled_troops),
+                n(l.required_troops)
+            ));
+            for r in &l.shortfall_reasons {
+                out.push_str(&format!("    - {}\n", r.message));
+            }
+        }
+        out.push('\n');
+    }
+
+    out.push_str("Nations against their fair share (by ");
+    out.push_str(scenario.fair_share.as_str());
+    out.push_str(")\n");
+    let mut nations = table(
+        &[
+            "nation",
+            "name",
+            "troops",
+            "fair share",
+            "difference",
+            "cap",
+        ],
+        &[2, 3, 4, 5],
+    );
+    for x in s
+        .nations
+        .iter()
+        .filter(|x| x.troops > 0 || x.fair_share_troops > 0)
+    {
+        let diff = x.troops as i64 - x.fair_share_troops as i64;
+        nations.add_row(vec![
+            Cell::new(&x.nation),
+            Cell::new(&x.name),
+            Cell::new(n(x.troops)),
+            Cell::new(n(x.fair_share_troops)),
+            Cell::new(format!(
+                "{}{}",
+                if diff > 0 {
+                    "+"
+                } else if diff < 0 {
+                    "-"
+                } else {
+                    ""
+                },
+                n(diff.unsigned_abs())
+            )),
+            Cell::new(x.cap.map_or("-".into(), |c| n(u64::from(c)))),
+        ]);
+    }
+    out.push_str(&format!("{nations}\n\n"));
+
+    out.push_str("Sites: framework nation and tripwire (nations present)\n");
+    let mut sites = table(
+        &["site", "required", "filled", "framework", "nations", "who"],
+        &[1, 2, 4],
+    );
+    for x in &s.sites {
+        let who: Vec<String> = x
+            .nations
+            .iter()
+            .map(|(code, t)| format!("{code} {}", n(*t)))
+            .collect();
+        sites.add_row(vec![
+            Cell::new(&x.site),
+            Cell::new(n(x.required_troops)),
+            Cell::new(n(x.troops)),
+            Cell::new(x.framework_nation.as_deref().unwrap_or("-")),
+            Cell::new(x.nations_present),
+            Cell::new(who.join(", ")),
+        ]);
+    }
+    out.push_str(&format!("{sites}\n"));
+    out
+}
+
+/// Renders the what-if for a terminal.
+pub(crate) fn whatif(r: &guarantor_app::WhatIfReport) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("{} — what if\n", r.scenario));
+    out.push_str(&format!(
+        "base world state: {}\nfilled there: {} of {} troops ({})\n\n",
+        r.base.replace(',', ", "),
+        n(r.base_filled_troops),
+        n(r.required_troops),
+        pct(r.base_filled_troops, r.required_troops)
+    ));
+
+    out.push_str("The facts that matter most\n");
+    let mut facts = table(&["fact", "mean gain when true", "flip from base"], &[1, 2]);
+    for f in &r.facts {
+        facts.add_row(vec![
+            Cell::new(&f.fact),
+            Cell::new(format!("{:+.0}", f.mean_gain_troops)),
+            Cell::new(format!("{:+}", f.flip_from_base_troops)),
+        ]);
+    }
+    out.push_str(&format!("{facts}\n\n"));
+
+    out.push_str("Who matters most (fill without each nation, base world state)\n");
+    let mut crit = table(&["nation", "name", "filled without", "loss"], &[2, 3]);
+    for c in &r.critical_nations {
+        crit.add_row(vec![
+            Cell::new(&c.nation),
+            Cell::new(&c.name),
+            Cell::new(n(c.filled_troops_without)),
+            Cell::new(n(c.loss_troops)),
+        ]);
+    }
+    out.push_str(&format!("{crit}\n\n"));
+
+    let names: Vec<&String> = r
+        .states
+        .first()
+        .map(|s| s.facts.keys().collect())
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "Every world state, worst to best ({} states, {} distinct solves); columns: {}\n",
+        r.states.len(),
+        r.distinct_solves,
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("{}={f}", i + 1))
+            .collect::<Vec<_>>()
+            .join(" ")
+    ));
+    let mut header: Vec<String> = (1..=names.len()).map(|i| i.to_string()).collect();
+    header.extend(["filled".into(), "of required".into()]);
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let k = names.len();
+    let mut states = table(&header_refs, &[k, k + 1]);
+    for st in &r.states {
+        let mut row: Vec<Cell> = st
+            .facts
+            .values()
+            .map(|v| Cell::new(if *v { "T" } else { "·" }))
+            .collect();
+        row.push(Cell::new(n(st.filled_troops)));
+        row.push(Cell::new(pct(st.filled_troops, st.required_troops)));
+        states.add_row(row);
+    }
+    out.push_str(&format!("{states}\n"));
+    out
+}

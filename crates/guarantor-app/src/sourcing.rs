@@ -1,0 +1,431 @@
+//! The sourcing use cases: a plan for one world state, and the what-if over all of them, as the JSON the
+//! interfaces print.
+
+use std::collections::BTreeMap;
+
+use guarantor_core::{Scenario, WorldState};
+use guarantor_sourcing::{ShortfallReason, SolveError, SourcingPlan, WhatIf};
+use serde::Serialize;
+
+/// `guarantor plan --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlanReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// The world state, `fact=value,…`.
+    pub world: String,
+    /// The sourcing answer.
+    pub sourcing: SourcingDto,
+}
+
+/// The sourcing answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct SourcingDto {
+    /// Troops required, filled, and of which essential.
+    pub totals: SourcingTotals,
+    /// Every requirement line, in file order.
+    pub lines: Vec<LineDto>,
+    /// Every nation, in scenario order.
+    pub nations: Vec<NationDto>,
+    /// Every site with lines.
+    pub sites: Vec<SiteDto>,
+    /// The optimum of each goal, in lexicographic order.
+    pub objectives: ObjectivesDto,
+    /// Rules the plan breaks, by the independent checker (empty for every plan guarantor makes).
+    pub violations: Vec<String>,
+}
+
+/// Headline figures.
+///
+/// # Units
+/// troops
+#[derive(Clone, Debug, Serialize)]
+pub struct SourcingTotals {
+    /// Troops required.
+    pub required_troops: u64,
+    /// Troops filled.
+    pub filled_troops: u64,
+    /// Essential troops required.
+    pub essential_required_troops: u64,
+    /// Essential troops filled.
+    pub essential_filled_troops: u64,
+}
+
+/// One line.
+#[derive(Clone, Debug, Serialize)]
+pub struct LineDto {
+    /// Requirement id.
+    pub requirement: String,
+    /// Capability id.
+    pub capability: String,
+    /// Site id.
+    pub site: String,
+    /// `essential` or `desirable`.
+    pub priority: &'static str,
+    /// Units required.
+    pub required_units: u32,
+    /// Units filled.
+    pub filled_units: u32,
+    /// Troops required.
+    pub required_troops: u64,
+    /// Troops filled.
+    pub filled_troops: u64,
+    /// Who fills it.
+    pub assignments: Vec<AssignmentDto>,
+    /// Why it is short (empty when full).
+    pub shortfall_reasons: Vec<ReasonDto>,
+}
+
+/// Units of one pledge on one line.
+#[derive(Clone, Debug, Serialize)]
+pub struct AssignmentDto {
+    /// ISO alpha-3.
+    pub nation: String,
+    /// Pledge id.
+    pub pledge: String,
+    /// Units.
+    pub units: u32,
+    /// Troops.
+    pub troops: u64,
+}
+
+/// A reason for a shortfall.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReasonDto {
+    /// `no_pledge`, `withdrawn`, `conditions_false`, `caveated_out`, `committed_elsewhere`, `nation_cap` or
+    /// `too_few_nations`.
+    pub kind: &'static str,
+    /// The reason in words.
+    pub message: String,
+    /// Pledges concerned.
+    pub pledges: Vec<String>,
+    /// For `conditions_false`: the smallest sets of facts that would unlock the pledges, e.g. `["us_backstop"]`.
+    pub unlocked_by: Vec<Vec<String>>,
+    /// For `nation_cap`: the nations at their cap.
+    pub nations: Vec<String>,
+}
+
+/// A nation against its fair share.
+#[derive(Clone, Debug, Serialize)]
+pub struct NationDto {
+    /// ISO alpha-3.
+    pub nation: String,
+    /// Name.
+    pub name: String,
+    /// Troops deployed in the plan.
+    pub troops: u64,
+    /// Fair share of the filled troops.
+    pub fair_share_troops: u64,
+    /// Political cap.
+    pub cap: Option<u32>,
+}
+
+/// A site.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteDto {
+    /// Site id.
+    pub site: String,
+    /// Name.
+    pub name: String,
+    /// Troops required.
+    pub required_troops: u64,
+    /// Troops filled.
+    pub troops: u64,
+    /// The nation holding the largest share.
+    pub framework_nation: Option<String>,
+    /// Nations present: how many capitals an attack on the site would touch.
+    pub nations_present: usize,
+    /// Troops per nation, largest first.
+    pub nations: Vec<(String, u64)>,
+}
+
+/// The optimum of each goal.
+#[derive(Clone, Debug, Serialize)]
+pub struct ObjectivesDto {
+    /// Essential troops unfilled.
+    pub essential_shortfall_troops: u64,
+    /// Desirable troops unfilled.
+    pub desirable_shortfall_troops: u64,
+    /// Nation–site pairs.
+    pub nation_site_pairs: u64,
+    /// Troops held by each site's framework nation, summed.
+    pub framework_troops: u64,
+    /// Sum of |troops − fair share| over nations.
+    pub fair_share_deviation_troops: u64,
+    /// Troops × days of notice.
+    pub readiness_troop_days: u64,
+}
+
+fn reason(r: &ShortfallReason) -> ReasonDto {
+    let ids = |v: &[guarantor_core::PledgeId]| v.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    let mut dto = ReasonDto {
+        kind: "",
+        message: String::new(),
+        pledges: vec![],
+        unlocked_by: vec![],
+        nations: vec![],
+    };
+    match r {
+        ShortfallReason::NoPledge => {
+            dto.kind = "no_pledge";
+            dto.message = "no nation pledges this capability".into();
+        }
+        ShortfallReason::Withdrawn { pledges } => {
+            dto.kind = "withdrawn";
+            dto.pledges = ids(pledges);
+            dto.message = format!("withdrawn: {}", dto.pledges.join(", "));
+        }
+        ShortfallReason::ConditionsFalse { pledges } => {
+            dto.kind = "conditions_false";
+            dto.pledges = pledges.iter().map(|(p, _)| p.to_string()).collect();
+            let mut sets: Vec<Vec<String>> = pledges
+                .iter()
+                .flat_map(|(_, sets)| {
+                    sets.iter()
+                        .map(|s| s.iter().map(|f| f.to_string()).collect())
+                })
+                .collect();
+            sets.sort();
+            sets.dedup();
+            dto.unlocked_by = sets;
+            let unlock: Vec<String> = dto.unlocked_by.iter().map(|s| s.join(" + ")).collect();
+            dto.message = format!(
+                "waiting on conditions: {}{}",
+                dto.pledges.join(", "),
+                if unlock.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (unlocked by {})", unlock.join(" or "))
+                }
+            );
+        }
+        ShortfallReason::CaveatedOut { pledges } => {
+            dto.kind = "caveated_out";
+            dto.pledges = pledges.iter().map(|(p, _)| p.to_string()).collect();
+            let parts: Vec<String> = pledges
+                .iter()
+                .map(|(p, why)| format!("{p} ({why})"))
+                .collect();
+            dto.message = format!("caveated out: {}", parts.join(", "));
+        }
+        ShortfallReason::CommittedElsewhere { pledges } => {
+            dto.kind = "committed_elsewhere";
+            dto.pledges = ids(pledges);
+            dto.message = format!(
+                "eligible units all serve other lines: {}",
+                dto.pledges.join(", ")
+            );
+        }
+        ShortfallReason::NationCap { nations } => {
+            dto.kind = "nation_cap";
+            dto.nations = nations.iter().map(|n| n.to_string()).collect();
+            dto.message = format!("at their political cap: {}", dto.nations.join(", "));
+        }
+        ShortfallReason::TooFewNations { needed, eligible } => {
+            dto.kind = "too_few_nations";
+            dto.message = format!("needs {needed} nations; {eligible} can contribute");
+        }
+    }
+    dto
+}
+
+/// The JSON form of a plan, checked by the independent checker.
+pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
+    let essential =
+        |l: &&guarantor_sourcing::LinePlan| l.priority == guarantor_core::Priority::Essential;
+    let o = &plan.objectives;
+    PlanReport {
+        scenario: scenario.name.clone(),
+        world: plan.world.to_string(),
+        sourcing: SourcingDto {
+            totals: SourcingTotals {
+                required_troops: plan.required_troops(),
+                filled_troops: plan.filled_troops(),
+                essential_required_troops: plan
+                    .lines
+                    .iter()
+                    .filter(essential)
+                    .map(|l| l.required_troops())
+                    .sum(),
+                essential_filled_troops: plan
+                    .lines
+                    .iter()
+                    .filter(essential)
+                    .map(|l| l.filled_troops())
+                    .sum(),
+            },
+            lines: plan
+                .lines
+                .iter()
+                .map(|l| LineDto {
+                    requirement: l.requirement.to_string(),
+                    capability: l.capability.to_string(),
+                    site: l.site.to_string(),
+                    priority: l.priority.as_str(),
+                    required_units: l.required_units,
+                    filled_units: l.filled_units(),
+                    required_troops: l.required_troops(),
+                    filled_troops: l.filled_troops(),
+                    assignments: l
+                        .assignments
+                        .iter()
+                        .map(|a| AssignmentDto {
+                            nation: a.nation.to_string(),
+                            pledge: a.pledge.to_string(),
+                            units: a.units,
+                            troops: a.troops,
+                        })
+                        .collect(),
+                    shortfall_reasons: l.shortfall_reasons.iter().map(reason).collect(),
+                })
+                .collect(),
+            nations: plan
+                .nations
+                .iter()
+                .map(|n| NationDto {
+                    nation: n.nation.to_string(),
+                    name: scenario
+                        .nation(&n.nation)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_default(),
+                    troops: n.troops,
+                    fair_share_troops: n.fair_share_troops,
+                    cap: n.cap,
+                })
+                .collect(),
+            sites: plan
+                .sites
+                .iter()
+                .map(|s| SiteDto {
+                    site: s.site.to_string(),
+                    name: scenario
+                        .site(&s.site)
+                        .map(|x| x.name.clone())
+                        .unwrap_or_default(),
+                    required_troops: s.required_troops,
+                    troops: s.troops,
+                    framework_nation: s.framework_nation.as_ref().map(|n| n.to_string()),
+                    nations_present: s.nations.len(),
+                    nations: s.nations.iter().map(|(n, t)| (n.to_string(), *t)).collect(),
+                })
+                .collect(),
+            objectives: ObjectivesDto {
+                essential_shortfall_troops: o.essential_shortfall_troops,
+                desirable_shortfall_troops: o.desirable_shortfall_troops,
+                nation_site_pairs: o.nation_site_pairs,
+                framework_troops: o.framework_troops,
+                fair_share_deviation_troops: o.fair_share_deviation_troops,
+                readiness_troop_days: o.readiness_troop_days,
+            },
+            violations: guarantor_sourcing::check_plan(scenario, plan)
+                .into_iter()
+                .map(|v| format!("{}: {}", v.rule, v.message))
+                .collect(),
+        },
+    }
+}
+
+/// Sources `scenario` in `world`.
+pub fn plan(scenario: &Scenario, world: &WorldState) -> Result<PlanReport, SolveError> {
+    let plan = guarantor_sourcing::source(scenario, world)?;
+    Ok(plan_report(scenario, &plan))
+}
+
+/// `guarantor whatif --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct WhatIfReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// The base world state.
+    pub base: String,
+    /// Fill in the base world state.
+    pub base_filled_troops: u64,
+    /// Troops required.
+    pub required_troops: u64,
+    /// Every combination of the facts the pledges name, worst first.
+    pub states: Vec<StateDto>,
+    /// Each fact's effect on the fill, largest first.
+    pub facts: Vec<FactEffectDto>,
+    /// Nations whose absence costs most, first.
+    pub critical_nations: Vec<CriticalDto>,
+    /// Distinct MILPs solved (states leaving the same pledges live share one).
+    pub distinct_solves: usize,
+}
+
+/// One world state.
+#[derive(Clone, Debug, Serialize)]
+pub struct StateDto {
+    /// Each fact's value.
+    pub facts: BTreeMap<String, bool>,
+    /// Troops filled.
+    pub filled_troops: u64,
+    /// Troops required.
+    pub required_troops: u64,
+}
+
+/// One fact's effect.
+#[derive(Clone, Debug, Serialize)]
+pub struct FactEffectDto {
+    /// The fact.
+    pub fact: String,
+    /// Mean fill where true minus mean fill where false.
+    pub mean_gain_troops: f64,
+    /// Fill with only this fact flipped from the base state, minus the base fill.
+    pub flip_from_base_troops: i64,
+}
+
+/// One nation's weight.
+#[derive(Clone, Debug, Serialize)]
+pub struct CriticalDto {
+    /// ISO alpha-3.
+    pub nation: String,
+    /// Name.
+    pub name: String,
+    /// Fill without it.
+    pub filled_troops_without: u64,
+    /// Fill lost without it.
+    pub loss_troops: u64,
+}
+
+/// The what-if over every world state, from `base`.
+pub fn whatif(scenario: &Scenario, base: &WorldState) -> Result<WhatIfReport, SolveError> {
+    let w: WhatIf = guarantor_sourcing::what_if(scenario, base)?;
+    Ok(WhatIfReport {
+        scenario: scenario.name.clone(),
+        base: w.base.to_string(),
+        base_filled_troops: w.base_filled_troops,
+        required_troops: w.required_troops,
+        states: w
+            .states
+            .iter()
+            .map(|s| StateDto {
+                facts: s.facts.iter().map(|(f, v)| (f.to_string(), *v)).collect(),
+                filled_troops: s.filled_troops,
+                required_troops: s.required_troops,
+            })
+            .collect(),
+        facts: w
+            .facts
+            .iter()
+            .map(|f| FactEffectDto {
+                fact: f.fact.to_string(),
+                mean_gain_troops: (f.mean_gain_troops * 10.0).round() / 10.0,
+                flip_from_base_troops: f.flip_from_base_troops,
+            })
+            .collect(),
+        critical_nations: w
+            .critical_nations
+            .iter()
+            .map(|n| CriticalDto {
+                nation: n.nation.to_string(),
+                name: scenario
+                    .nation(&n.nation)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                filled_troops_without: n.filled_troops_without,
+                loss_troops: n.loss_troops,
+            })
+            .collect(),
+        distinct_solves: w.distinct_solves,
+    })
+}

@@ -1,0 +1,274 @@
+//! The sourcing instance: requirement lines and live unit pledges, and which pledge may serve which line.
+//!
+//! Eligibility is where the hard rules on a single pledge live (capability, caveats, acceptability); the rules
+//! that bind several assignments together (counts, caps, nations per line) are constraints of the model.
+
+use std::collections::BTreeMap;
+
+use guarantor_core::{
+    Capability, Domain, NationCode, Offer, Party, Pledge, PledgeStatus, Priority, Requirement,
+    Scenario, Site, WorldState,
+};
+
+/// Why a live pledge of the right capability may not serve a line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Exclusion {
+    /// The line's role is not among the roles the caveats allow.
+    Role,
+    /// The site's region is not among the regions the caveats allow.
+    Region,
+    /// The site is closer to the contact line than the caveats allow.
+    ///
+    /// # Units
+    /// km
+    Distance {
+        /// The site's distance to the contact line.
+        site_km: f64,
+        /// The caveat's minimum.
+        min_km: f64,
+    },
+    /// None of the domains the caveats allow is served at the site.
+    Domain,
+    /// The line requires nations acceptable to a party that does not accept this nation.
+    NotAcceptable(Party),
+}
+
+impl std::fmt::Display for Exclusion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exclusion::Role => f.write_str("role not allowed by its caveats"),
+            Exclusion::Region => f.write_str("region not allowed by its caveats"),
+            Exclusion::Distance { site_km, min_km } => {
+                write!(
+                    f,
+                    "site {site_km:.0} km from the line, caveat asks {min_km:.0} km"
+                )
+            }
+            Exclusion::Domain => f.write_str("domain not allowed by its caveats"),
+            Exclusion::NotAcceptable(party) => write!(f, "not acceptable to {party}"),
+        }
+    }
+}
+
+/// A requirement line with what the model needs to know of it.
+#[derive(Clone, Debug)]
+pub(crate) struct Line<'s> {
+    pub(crate) requirement: &'s Requirement,
+    pub(crate) site: &'s Site,
+    pub(crate) capability: &'s Capability,
+    /// Index of the site among the instance's sites.
+    pub(crate) site_index: usize,
+    /// Distance of the site to the contact line (km), when there is a line.
+    pub(crate) site_km: Option<f64>,
+}
+
+impl Line<'_> {
+    pub(crate) fn personnel(&self) -> u64 {
+        u64::from(self.capability.personnel)
+    }
+}
+
+/// A live units pledge.
+#[derive(Clone, Debug)]
+pub(crate) struct Offered<'s> {
+    pub(crate) pledge: &'s Pledge,
+    pub(crate) capability: &'s Capability,
+    pub(crate) count: u32,
+    /// Index of the nation among the instance's nations.
+    pub(crate) nation_index: usize,
+}
+
+/// Everything the model is built from, in a fixed order (file order), so that results are reproducible.
+pub(crate) struct Instance<'s> {
+    pub(crate) scenario: &'s Scenario,
+    pub(crate) lines: Vec<Line<'s>>,
+    pub(crate) offers: Vec<Offered<'s>>,
+    /// Nations, in scenario order.
+    pub(crate) nations: Vec<&'s NationCode>,
+    /// Sites that have lines, in scenario order.
+    pub(crate) sites: Vec<&'s Site>,
+    /// (offer index, line index) pairs that may be assigned, in offer-then-line order.
+    pub(crate) pairs: Vec<(usize, usize)>,
+}
+
+/// Whether `pledge` (of the line's capability) may serve `line`; the first rule that forbids it otherwise.
+pub fn eligibility(
+    scenario: &Scenario,
+    pledge: &Pledge,
+    requirement: &Requirement,
+    site: &Site,
+    site_km: Option<f64>,
+) -> Result<(), Exclusion> {
+    let caveats = &pledge.caveats;
+    if let Some(roles) = &caveats.roles
+        && !roles.contains(&requirement.role)
+    {
+        return Err(Exclusion::Role);
+    }
+    if let Some(regions) = &caveats.regions
+        && !regions.contains(&site.region)
+    {
+        return Err(Exclusion::Region);
+    }
+    if let (Some(min_km), Some(site_km)) = (caveats.min_km_from_line, site_km)
+        && site_km < min_km
+    {
+        return Err(Exclusion::Distance { site_km, min_km });
+    }
+    if let Some(domains) = &caveats.domains {
+        let capability = scenario.capability(&requirement.capability);
+        let served: Vec<Domain> = site
+            .kind
+            .domains()
+            .into_iter()
+            .filter(|d| capability.is_none_or(|c| c.domains.contains(d)))
+            .collect();
+        if !served.iter().any(|d| domains.contains(d)) {
+            return Err(Exclusion::Domain);
+        }
+    }
+    let accepted = scenario.nation(&pledge.nation).map(|n| &n.acceptable_to);
+    for party in &requirement.acceptable_to {
+        if !accepted.is_some_and(|a| a.contains(party)) {
+            return Err(Exclusion::NotAcceptable(*party));
+        }
+    }
+    Ok(())
+}
+
+/// The distance of a site to the contact line, as the engine and the checker measure it.
+///
+/// # Units
+/// km
+pub fn site_km_to_line(scenario: &Scenario, site: &Site) -> Option<f64> {
+    scenario.theatre.km_to_contact_line(site.location)
+}
+
+impl<'s> Instance<'s> {
+    /// Builds the instance for `world`, leaving out the pledges of `without` (for "who matters most").
+    pub(crate) fn new(
+        scenario: &'s Scenario,
+        world: &WorldState,
+        without: Option<&NationCode>,
+    ) -> Self {
+        let nations: Vec<&NationCode> = scenario.nations.iter().map(|n| &n.code).collect();
+        let mut sites: Vec<&Site> = Vec::new();
+        let mut site_km: BTreeMap<&str, Option<f64>> = BTreeMap::new();
+        let mut lines = Vec::new();
+        for requirement in &scenario.requirements {
+            let (Some(site), Some(capability)) = (
+                scenario.site(&requirement.site),
+                scenario.capability(&requirement.capability),
+            ) else {
+                continue;
+            };
+            let site_index = match sites.iter().position(|s| s.id == site.id) {
+                Some(i) => i,
+                None => {
+                    sites.push(site);
+                    sites.len() - 1
+                }
+            };
+            let km = *site_km
+                .entry(site.id.as_str())
+                .or_insert_with(|| site_km_to_line(scenario, site));
+            lines.push(Line {
+                requirement,
+                site,
+                capability,
+                site_index,
+                site_km: km,
+            });
+        }
+        sites.sort_by_key(|s| scenario.sites.iter().position(|x| x.id == s.id));
+        for line in &mut lines {
+            line.site_index = sites.iter().position(|s| s.id == line.site.id).unwrap_or(0);
+        }
+        let offers: Vec<Offered<'s>> = scenario
+            .pledges
+            .iter()
+            .filter(|p| p.is_live(world) && Some(&p.nation) != without)
+            .filter_map(|pledge| match &pledge.offer {
+                Offer::Units { capability, count } => Some(Offered {
+                    pledge,
+                    capability: scenario.capability(capability)?,
+                    count: *count,
+                    nation_index: nations.iter().position(|n| **n == pledge.nation)?,
+                }),
+                _ => None,
+            })
+            .collect();
+        let mut pairs = Vec::new();
+        for (o, offer) in offers.iter().enumerate() {
+            for (l, line) in lines.iter().enumerate() {
+                if offer.capability.id == line.capability.id
+                    && eligibility(
+                        scenario,
+                        offer.pledge,
+                        line.requirement,
+                        line.site,
+                        line.site_km,
+                    )
+                    .is_ok()
+                {
+                    pairs.push((o, l));
+                }
+            }
+        }
+        Self {
+            scenario,
+            lines,
+            offers,
+            nations,
+            sites,
+            pairs,
+        }
+    }
+
+    /// Fair-share weight of each nation (by the scenario's key), for the nations that have a live units pledge.
+    pub(crate) fn fair_share_weights(&self) -> Vec<f64> {
+        use guarantor_core::FairShareKey;
+        let mut weights = vec![0.0; self.nations.len()];
+        for offer in &self.offers {
+            let Some(nation) = self.scenario.nation(&offer.pledge.nation) else {
+                continue;
+            };
+            weights[offer.nation_index] = match self.scenario.fair_share {
+                FairShareKey::Gdp => nation.gdp_usd_bn,
+                FairShareKey::Population => nation.population_m,
+                FairShareKey::Defence => nation.defence_usd_bn,
+                FairShareKey::Equal => 1.0,
+            };
+        }
+        let total: f64 = weights.iter().sum();
+        if total > 0.0 {
+            weights.iter_mut().for_each(|w| *w /= total);
+        }
+        weights
+    }
+
+    /// Days before an offer can move: its notice plus, for nations that need one, the parliamentary vote.
+    pub(crate) fn readiness_days(&self, offer: &Offered<'_>) -> u64 {
+        let vote = self
+            .scenario
+            .nation(&offer.pledge.nation)
+            .and_then(|n| n.parliament_vote_days)
+            .unwrap_or(0);
+        u64::from(offer.pledge.notice_days) + u64::from(vote)
+    }
+}
+
+/// Whether a pledge is of the units kind with this capability.
+pub(crate) fn offers_capability(pledge: &Pledge, capability: &Capability) -> bool {
+    matches!(&pledge.offer, Offer::Units { capability: c, .. } if *c == capability.id)
+}
+
+/// Whether a requirement is essential.
+pub(crate) fn essential(requirement: &Requirement) -> bool {
+    requirement.priority == Priority::Essential
+}
+
+/// Whether a pledge is withdrawn.
+pub(crate) fn withdrawn(pledge: &Pledge) -> bool {
+    pledge.status == PledgeStatus::Withdrawn
+}

@@ -1,0 +1,125 @@
+//! The sourcing engine on the built-in default scenario: sound plans, and answers that agree with the seeds.
+
+use guarantor_core::{FactId, NationCode, Scenario};
+use guarantor_scenario::{SourceSet, load};
+use guarantor_sourcing::{ShortfallReason, check_plan, source, what_if};
+
+fn scenario() -> Scenario {
+    load(&SourceSet::builtin_default())
+        .expect("default loads")
+        .scenario
+}
+
+fn fact(s: &str) -> FactId {
+    FactId::new(s).unwrap()
+}
+
+#[test]
+fn todays_plan_is_sound_and_falls_short_where_it_says() {
+    let s = scenario();
+    let plan = source(&s, &s.today()).unwrap();
+    assert_eq!(check_plan(&s, &plan), vec![]);
+    assert!(plan.filled_troops() < plan.required_troops());
+    // Every line with a shortfall says why.
+    for line in &plan.lines {
+        if line.filled_units() < line.required_units {
+            assert!(
+                !line.shortfall_reasons.is_empty(),
+                "{} is short without a reason",
+                line.requirement
+            );
+        }
+    }
+    // France stays within its 10,000 (seed 003).
+    let fra = plan
+        .nations
+        .iter()
+        .find(|n| n.nation.as_str() == "FRA")
+        .unwrap();
+    assert!(fra.troops <= 10_000 && fra.troops > 0);
+    // Lines both parties must accept cannot be filled by NATO members, and the reason says so.
+    let both = plan
+        .lines
+        .iter()
+        .find(|l| {
+            s.requirements
+                .iter()
+                .any(|r| r.id == l.requirement && r.acceptable_to.len() == 2)
+        })
+        .expect("the default has lines both parties must accept");
+    assert!(both.shortfall_reasons.iter().any(|r| matches!(r,
+        ShortfallReason::CaveatedOut { pledges } if pledges.iter().any(|(_, why)| why.to_string().contains("not acceptable to russia"))
+    ) || matches!(r, ShortfallReason::ConditionsFalse { .. })), "{:?}", both.shortfall_reasons);
+}
+
+#[test]
+fn a_us_backstop_fills_more_and_every_plan_is_sound() {
+    let s = scenario();
+    let today = source(&s, &s.today()).unwrap();
+    let mut world = s.today();
+    world.set(fact("us_backstop"), true);
+    let backstop = source(&s, &world).unwrap();
+    assert_eq!(check_plan(&s, &backstop), vec![]);
+    assert!(backstop.filled_troops() > today.filled_troops());
+    // Lines short today for want of a backstop name it as the fact that unlocks them.
+    let unlocks_backstop = today
+        .lines
+        .iter()
+        .flat_map(|l| &l.shortfall_reasons)
+        .any(|r| match r {
+            ShortfallReason::ConditionsFalse { pledges } => pledges
+                .iter()
+                .any(|(_, sets)| sets.iter().any(|set| set.contains(&fact("us_backstop")))),
+            _ => false,
+        });
+    assert!(unlocks_backstop);
+    // Everything true: the pledges exceed the requirement, so the essential lines that can be met are met.
+    let mut all = s.today();
+    for f in &s.facts {
+        all.set(f.id.clone(), true);
+    }
+    let best = source(&s, &all).unwrap();
+    assert_eq!(check_plan(&s, &best), vec![]);
+    assert!(best.filled_troops() >= backstop.filled_troops());
+}
+
+#[test]
+fn the_same_input_gives_the_same_plan() {
+    let s = scenario();
+    let a = source(&s, &s.today()).unwrap();
+    let b = source(&s, &s.today()).unwrap();
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+}
+
+#[test]
+fn what_if_covers_every_state_worst_first() {
+    let s = scenario();
+    let w = what_if(&s, &s.today()).unwrap();
+    let k = w.facts.len();
+    assert!(k >= 6, "{k} facts");
+    assert_eq!(w.states.len(), 1 << k);
+    assert!(
+        w.states
+            .windows(2)
+            .all(|p| p[0].filled_troops <= p[1].filled_troops)
+    );
+    assert!(
+        w.distinct_solves < w.states.len(),
+        "equal live sets share a solve"
+    );
+    // Without a permanent ceasefire most pledges lapse: the worst state is far below today.
+    assert!(w.states[0].filled_troops < w.base_filled_troops);
+    // The best state beats today.
+    assert!(w.states.last().unwrap().filled_troops > w.base_filled_troops);
+    // France and the UK matter most today.
+    let top: Vec<&NationCode> = w
+        .critical_nations
+        .iter()
+        .take(3)
+        .map(|n| &n.nation)
+        .collect();
+    assert!(
+        top.iter().any(|n| n.as_str() == "FRA") && top.iter().any(|n| n.as_str() == "GBR"),
+        "{top:?}"
+    );
+}
