@@ -187,7 +187,17 @@ fn reason(r: &ShortfallReason) -> ReasonDto {
                 .collect();
             sets.sort();
             sets.dedup();
-            dto.unlocked_by = sets;
+            // A set that contains a smaller one says nothing more.
+            let minimal: Vec<Vec<String>> = sets
+                .iter()
+                .filter(|s| {
+                    !sets
+                        .iter()
+                        .any(|t| t.len() < s.len() && t.iter().all(|f| s.contains(f)))
+                })
+                .cloned()
+                .collect();
+            dto.unlocked_by = minimal;
             let unlock: Vec<String> = dto.unlocked_by.iter().map(|s| s.join(" + ")).collect();
             dto.message = format!(
                 "waiting on conditions: {}{}",

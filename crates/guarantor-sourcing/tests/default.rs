@@ -11,7 +11,7 @@ fn scenario() -> Scenario {
 }
 
 fn fact(s: &str) -> FactId {
-    FactId::new(s).unwrap()
+    FactId::new(s).expect("a valid fact name")
 }
 
 #[test]

@@ -278,7 +278,7 @@ fn brute_force(s: &Scenario) -> (u64, u64) {
             .requirements
             .iter()
             .map(|r| {
-                let personnel = s.capability(&r.capability).unwrap().personnel;
+                let personnel = s.capability(&r.capability).expect("capability exists").personnel;
                 LinePlan {
                     requirement: r.id.clone(),
                     capability: r.capability.clone(),

@@ -378,7 +378,10 @@ pub(crate) fn whatif(r: &guarantor_app::WhatIfReport) -> String {
     ));
 
     out.push_str("The facts that matter most\n");
-    let mut facts = table(&["fact", "mean gain when true", "flip from base"], &[1, 2]);
+    let mut facts = table(
+        &["fact", "mean gain when true", "if flipped from base"],
+        &[1, 2],
+    );
     for f in &r.facts {
         facts.add_row(vec![
             Cell::new(&f.fact),

@@ -237,3 +237,136 @@ fn bad_arguments_exit_2() {
     let out = guarantor(&["frobnicate"], tmp.path());
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn plan_json_has_the_sourcing_fields_and_no_broken_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = guarantor(&["plan", "--json"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out);
+    let s = &v["sourcing"];
+    assert_eq!(s["violations"].as_array().unwrap().len(), 0);
+    let lines = s["lines"].as_array().unwrap();
+    assert!(lines.len() >= 30);
+    let mut filled = 0;
+    for l in lines {
+        for key in [
+            "requirement",
+            "capability",
+            "site",
+            "required_troops",
+            "filled_troops",
+            "assignments",
+            "shortfall_reasons",
+        ] {
+            assert!(!l[key].is_null(), "line lacks {key}: {l}");
+        }
+        let sum: u64 = l["assignments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                for key in ["nation", "pledge", "units", "troops"] {
+                    assert!(!a[key].is_null(), "assignment lacks {key}");
+                }
+                a["troops"].as_u64().unwrap()
+            })
+            .sum();
+        assert_eq!(sum, l["filled_troops"].as_u64().unwrap());
+        if l["filled_troops"].as_u64() < l["required_troops"].as_u64() {
+            assert!(
+                !l["shortfall_reasons"].as_array().unwrap().is_empty(),
+                "{}",
+                l["requirement"]
+            );
+        }
+        filled += sum;
+    }
+    assert_eq!(filled, s["totals"]["filled_troops"].as_u64().unwrap());
+    assert!(
+        filled < s["totals"]["required_troops"].as_u64().unwrap(),
+        "today falls short"
+    );
+    let nations = s["nations"].as_array().unwrap();
+    assert!(nations.iter().all(|n| n["nation"].is_string()
+        && n["troops"].is_u64()
+        && n["fair_share_troops"].is_u64()));
+    let fra = nations.iter().find(|n| n["nation"] == "FRA").unwrap();
+    assert!(fra["troops"].as_u64().unwrap() <= 10_000);
+    assert!(
+        s["sites"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["framework_nation"].is_string() && x["nations_present"].as_u64() >= Some(2))
+    );
+}
+
+#[test]
+fn plan_text_says_how_far_short_and_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = guarantor(&["plan"], tmp.path());
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = text(&out.stderr) + &text(&out.stdout);
+    for expected in [
+        "sourcing plan",
+        "shortfall",
+        "no broken rule",
+        "Requirement lines",
+        "lines fall short",
+        "unlocked by",
+        "us_backstop",
+        "fair share",
+        "framework",
+    ] {
+        assert!(stdout.contains(expected), "plan lacks {expected:?}");
+    }
+}
+
+#[test]
+fn a_us_backstop_raises_the_plans_fill() {
+    let tmp = tempfile::tempdir().unwrap();
+    let filled = |world: &str| {
+        let v = json(&guarantor(
+            &["plan", "--json", "--world", world],
+            tmp.path(),
+        ));
+        v["sourcing"]["totals"]["filled_troops"].as_u64().unwrap()
+    };
+    assert!(filled("us_backstop=true") > filled("us_backstop=false"));
+}
+
+#[test]
+fn whatif_json_has_every_state_and_the_critical_nations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = guarantor(&["whatif", "--json"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out);
+    let states = v["states"].as_array().unwrap();
+    let k = states[0]["facts"].as_object().unwrap().len();
+    assert_eq!(states.len(), 1 << k);
+    assert!(
+        states
+            .iter()
+            .all(|s| s["filled_troops"].is_u64() && s["required_troops"].is_u64())
+    );
+    let fills: Vec<u64> = states
+        .iter()
+        .map(|s| s["filled_troops"].as_u64().unwrap())
+        .collect();
+    assert!(
+        fills.windows(2).all(|w| w[0] <= w[1]),
+        "sorted worst to best"
+    );
+    let critical = v["critical_nations"].as_array().unwrap();
+    assert!(
+        critical
+            .iter()
+            .all(|c| c["nation"].is_string() && c["filled_troops_without"].is_u64())
+    );
+    assert_eq!(critical[0]["nation"], "FRA");
+    let text_out = text(&guarantor(&["whatif"], tmp.path()).stdout);
+    assert!(
+        text_out.contains("The facts that matter most") && text_out.contains("Who matters most")
+    );
+}
