@@ -18,11 +18,13 @@ mod model;
 mod reader;
 mod render;
 mod sources;
+mod synthetic;
 
 use guarantor_core::{Diagnostic, Scenario, WorldState};
 
 pub use render::{RenderOptions, render_diagnostics};
 pub use sources::{MODEL_FILES, ReadError, SourceSet, WriteError};
+pub use synthetic::{SyntheticError, SyntheticSpec, synthetic};
 
 /// What checking a scenario found: the scenario when it has no errors, and every diagnostic in file order.
 #[derive(Clone, Debug)]

@@ -278,7 +278,10 @@ fn brute_force(s: &Scenario) -> (u64, u64) {
             .requirements
             .iter()
             .map(|r| {
-                let personnel = s.capability(&r.capability).expect("capability exists").personnel;
+                let personnel = s
+                    .capability(&r.capability)
+                    .expect("capability exists")
+                    .personnel;
                 LinePlan {
                     requirement: r.id.clone(),
                     capability: r.capability.clone(),

@@ -64,6 +64,29 @@ enum Command {
         #[arg(long, value_name = "FACTS")]
         world: Option<String>,
     },
+    /// Write a synthetic scenario of the given size (seeded, reproducible) for benchmarks and load tests
+    Generate {
+        /// Folder to create (must not hold scenario files yet)
+        dir: PathBuf,
+        /// Participating nations
+        #[arg(long, default_value_t = 40)]
+        nations: usize,
+        /// Pledge records
+        #[arg(long, default_value_t = 2000)]
+        pledges: usize,
+        /// Requirement lines
+        #[arg(long, default_value_t = 400)]
+        lines: usize,
+        /// Sites (including three air and sea areas)
+        #[arg(long, default_value_t = 30)]
+        sites: usize,
+        /// Political facts
+        #[arg(long, default_value_t = 8)]
+        facts: usize,
+        /// Seed of the random stream
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Write the built-in default scenario out as files to edit
     Init {
         /// Folder to create (must not hold scenario files yet)
@@ -163,6 +186,41 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                     }
                 },
             )
+        }
+        Some(Command::Generate {
+            dir,
+            nations,
+            pledges,
+            lines,
+            sites,
+            facts,
+            seed,
+        }) => {
+            let spec = guarantor_scenario::SyntheticSpec {
+                nations,
+                pledges,
+                lines,
+                sites,
+                facts,
+                seed,
+            };
+            let files = guarantor_scenario::synthetic(&spec)?;
+            let written = files.write_dir(&dir)?;
+            let stdout = if cli.json {
+                to_json(
+                    &serde_json::json!({ "dir": dir.display().to_string(), "files": written.len() }),
+                )?
+            } else {
+                format!(
+                    "wrote a synthetic scenario ({nations} nations, {pledges} pledges, {lines} lines, {sites} sites, {facts} facts, seed {seed}) to {}\n",
+                    dir.display()
+                )
+            };
+            Ok(Outcome {
+                stdout,
+                stderr: String::new(),
+                code: 0,
+            })
         }
         Some(Command::Init { dir }) => init(&dir, cli.json),
         Some(Command::Check { dir }) => check(dir, cli.json, color),
