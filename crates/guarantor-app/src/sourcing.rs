@@ -154,6 +154,8 @@ pub struct ObjectivesDto {
     pub fair_share_deviation_troops: u64,
     /// Troops × days of notice.
     pub readiness_troop_days: u64,
+    /// The secondary goal at which the solver stopped within its work limit (null when every goal was reached).
+    pub stopped_at: Option<&'static str>,
 }
 
 fn reason(r: &ShortfallReason) -> ReasonDto {
@@ -326,6 +328,7 @@ pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
                 framework_troops: o.framework_troops,
                 fair_share_deviation_troops: o.fair_share_deviation_troops,
                 readiness_troop_days: o.readiness_troop_days,
+                stopped_at: o.stopped_at,
             },
             violations: guarantor_sourcing::check_plan(scenario, plan)
                 .into_iter()

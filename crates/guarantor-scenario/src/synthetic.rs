@@ -197,10 +197,10 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
         site_kinds.push(((*id).to_owned(), kind, region));
     }
     for i in 0..spec.sites - AREAS.len() {
-        let kind = if i < LAND_KINDS.len() {
-            LAND_KINDS[i]
-        } else {
-            *d.pick(LAND_KINDS)
+        // Every kind of land site at least once, then at random.
+        let kind = match LAND_KINDS.get(i) {
+            Some(kind) => *kind,
+            None => *d.pick(LAND_KINDS),
         };
         let (lat, lon) = (d.float(48.3, 51.3), d.float(23.5, 30.5));
         let region = if lon < 26.5 {
@@ -287,6 +287,14 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
     }
     files.set("requirements.toml", requirements);
 
+    // Caveats name only regions some site is in.
+    let mut regions: Vec<&str> = site_kinds
+        .iter()
+        .map(|(_, _, r)| *r)
+        .filter(|r| !matches!(*r, "airspace" | "black_sea"))
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
     let mut pledges = header.clone();
     for i in 0..spec.pledges {
         let c = &catalogue[*d.pick(&weighted)];
@@ -309,10 +317,7 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
             caveats.push(format!("roles = [\"{}\"]", d.pick(&roles)));
         }
         if d.chance(0.2) {
-            caveats.push(format!(
-                "regions = [\"{}\"]",
-                d.pick(&["west", "centre", "north"])
-            ));
+            caveats.push(format!("regions = [\"{}\"]", d.pick(&regions)));
         }
         if d.chance(0.2) {
             caveats.push(format!("min_km_from_line = {}", d.pick(&[150, 300, 450])));

@@ -67,8 +67,13 @@ pub fn filled_troops(
     without: Option<&NationCode>,
 ) -> Result<u64, SolveError> {
     let inst = Instance::new(scenario, world, without);
-    let solved = solve(&inst, Goal::DesirableFill)?;
-    Ok(solved.reached.iter().map(|(_, v)| v.max(0.0) as u64).sum())
+    let solved = solve(&inst, Goal::Fill)?;
+    Ok(inst
+        .pairs
+        .iter()
+        .zip(&solved.units)
+        .map(|(&(_, l), u)| u64::from(*u) * inst.lines[l].personnel())
+        .sum())
 }
 
 fn assemble(
@@ -192,22 +197,16 @@ fn assemble(
             .find(|(g, _)| *g == goal)
             .map_or(0.0, |(_, v)| *v)
     };
-    let essential_required: u64 = lines
-        .iter()
-        .filter(|l| l.priority == guarantor_core::Priority::Essential)
-        .map(LinePlan::required_troops)
-        .sum();
-    let desirable_required =
-        lines.iter().map(LinePlan::required_troops).sum::<u64>() - essential_required;
+    let essential = |l: &&LinePlan| l.priority == guarantor_core::Priority::Essential;
+    let shortfall = |l: &LinePlan| l.required_troops() - l.filled_troops();
     let objectives = Objectives {
-        essential_shortfall_troops: essential_required
-            .saturating_sub(value(Goal::EssentialFill) as u64),
-        desirable_shortfall_troops: desirable_required
-            .saturating_sub(value(Goal::DesirableFill) as u64),
+        essential_shortfall_troops: lines.iter().filter(essential).map(shortfall).sum(),
+        desirable_shortfall_troops: lines.iter().filter(|l| !essential(l)).map(shortfall).sum(),
         nation_site_pairs: value(Goal::Cohesion) as u64,
         framework_troops: value(Goal::Framework) as u64,
         fair_share_deviation_troops: value(Goal::FairShare).round() as u64,
         readiness_troop_days: value(Goal::Readiness) as u64,
+        stopped_at: solved.stopped_at.map(model::goal_name),
     };
     SourcingPlan {
         world: world.clone(),

@@ -5,10 +5,10 @@
 //! for lines that need `k` nations, contributions from at least `k` nations whenever the line is filled at all.
 //! The goals are solved in order, each new solve keeping the optimum of the ones before:
 //!
-//! 1. most essential troops filled; 2. most desirable troops filled (together: the least priority-weighted
-//!    shortfall, essential first);
-//! 3. fewest nation–site pairs (cohesive contingents); 4. most troops held by one framework nation per site;
-//! 5. least total deviation from each nation's fair share; 6. least troops × days of notice (readiness).
+//! 1. most troops filled, essential first: one objective in which each essential troop weighs more than every
+//!    desirable troop together, so it is the lexicographic order (essential, then desirable) in a single solve;
+//! 2. fewest nation–site pairs (cohesive contingents); 3. most troops held by one framework nation per site;
+//! 4. least total deviation from each nation's fair share; 5. least troops × days of notice (readiness).
 
 use std::collections::BTreeMap;
 
@@ -22,11 +22,14 @@ use crate::instance::{Instance, essential};
 /// readiness costs seconds and changes no shortfall.
 pub(crate) const SECONDARY_GAP: f32 = 1e-3;
 
+/// Branch-and-bound nodes a secondary goal may use: a work limit, not a time limit, so the answer is the same
+/// on every machine. On large scenarios a secondary goal may stop there with a good, unproven solution.
+pub(crate) const SECONDARY_NODE_LIMIT: i32 = 1000;
+
 /// A goal of the lexicographic order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Goal {
-    EssentialFill,
-    DesirableFill,
+    Fill,
     Cohesion,
     Framework,
     FairShare,
@@ -34,9 +37,8 @@ pub(crate) enum Goal {
 }
 
 impl Goal {
-    pub(crate) const ALL: [Goal; 6] = [
-        Goal::EssentialFill,
-        Goal::DesirableFill,
+    pub(crate) const ALL: [Goal; 5] = [
+        Goal::Fill,
         Goal::Cohesion,
         Goal::Framework,
         Goal::FairShare,
@@ -46,16 +48,18 @@ impl Goal {
     /// The relative optimality gap the goal is solved to: the fill goals exactly, the others to 0.1%.
     fn gap(self) -> f32 {
         match self {
-            Goal::EssentialFill | Goal::DesirableFill => 0.0,
+            Goal::Fill => 0.0,
             _ => SECONDARY_GAP,
         }
     }
 
+    /// Whether the goal's value is a whole number for every integer solution.
+    fn integral(self) -> bool {
+        !matches!(self, Goal::FairShare)
+    }
+
     fn maximise(self) -> bool {
-        matches!(
-            self,
-            Goal::EssentialFill | Goal::DesirableFill | Goal::Framework
-        )
+        matches!(self, Goal::Fill | Goal::Framework)
     }
 }
 
@@ -72,10 +76,9 @@ pub enum SolveError {
     },
 }
 
-fn goal_name(goal: Goal) -> &'static str {
+pub(crate) fn goal_name(goal: Goal) -> &'static str {
     match goal {
-        Goal::EssentialFill => "essential fill",
-        Goal::DesirableFill => "desirable fill",
+        Goal::Fill => "fill",
         Goal::Cohesion => "cohesion",
         Goal::Framework => "framework nation",
         Goal::FairShare => "fair share",
@@ -97,37 +100,76 @@ struct Vars {
 /// The values of the goals reached so far.
 pub(crate) type Reached = Vec<(Goal, f64)>;
 
-/// Assigned units per pair, and the optimum of every goal.
+/// Assigned units per pair, the value of every goal reached, and whether every goal was.
 pub(crate) struct Solved {
     pub(crate) units: Vec<u32>,
     pub(crate) reached: Reached,
+    /// The first secondary goal the solver found no solution for within its work limit, if any: the plan then
+    /// keeps the solution of the goals before it.
+    pub(crate) stopped_at: Option<Goal>,
 }
 
 /// Solves the goals up to and including `last`.
 pub(crate) fn solve(inst: &Instance<'_>, last: Goal) -> Result<Solved, SolveError> {
     let mut reached: Reached = Vec::new();
     let mut units = vec![0; inst.pairs.len()];
+    let mut filled = 0.0;
+    let mut stopped_at = None;
     for goal in Goal::ALL.into_iter().take_while(|g| *g <= last) {
-        let (value, solution) = solve_goal(inst, goal, &reached)?;
+        let (value, solution) = match solve_goal(inst, goal, &reached, filled) {
+            Ok(found) => found,
+            // The fill must be found; a secondary goal that finds nothing within its limit leaves the plan as it is.
+            Err(_) if goal != Goal::Fill => {
+                stopped_at = Some(goal);
+                break;
+            }
+            Err(e) => return Err(e),
+        };
         reached.push((goal, value));
         units = solution;
+        if goal == Goal::Fill {
+            filled = units
+                .iter()
+                .enumerate()
+                .map(|(k, u)| f64::from(*u) * troops(inst, k))
+                .sum();
+        }
     }
-    Ok(Solved { units, reached })
+    Ok(Solved {
+        units,
+        reached,
+        stopped_at,
+    })
 }
 
 fn troops(inst: &Instance<'_>, k: usize) -> f64 {
     inst.lines[inst.pairs[k].1].personnel() as f64
 }
 
+/// The weight of an essential troop: one more than all desirable troops together, so that no amount of desirable
+/// fill can make up for one essential troop.
+fn essential_weight(inst: &Instance<'_>) -> f64 {
+    let desirable: u64 = inst
+        .lines
+        .iter()
+        .filter(|l| !essential(l.requirement))
+        .map(|l| u64::from(l.requirement.count) * l.personnel())
+        .sum();
+    desirable as f64 + 1.0
+}
+
 fn goal_expression(inst: &Instance<'_>, vars: &Vars, goal: Goal) -> Expression {
     let mut e = Expression::from(0.0);
     match goal {
-        Goal::EssentialFill | Goal::DesirableFill => {
-            let want = goal == Goal::EssentialFill;
+        Goal::Fill => {
+            let weight = essential_weight(inst);
             for (k, &(_, l)) in inst.pairs.iter().enumerate() {
-                if essential(inst.lines[l].requirement) == want {
-                    e += troops(inst, k) * vars.x[k];
-                }
+                let w = if essential(inst.lines[l].requirement) {
+                    weight
+                } else {
+                    1.0
+                };
+                e += w * troops(inst, k) * vars.x[k];
             }
         }
         Goal::Cohesion => vars.y.values().for_each(|v| e += *v),
@@ -147,6 +189,7 @@ fn solve_goal(
     inst: &Instance<'_>,
     goal: Goal,
     reached: &Reached,
+    filled: f64,
 ) -> Result<(f64, Vec<u32>), SolveError> {
     if inst.pairs.is_empty() {
         // Nothing can be assigned: every goal is at its trivial value (HiGHS refuses an empty model).
@@ -267,11 +310,6 @@ fn solve_goal(
     }
     let mut d = BTreeMap::new();
     if goal >= Goal::FairShare {
-        let filled: f64 = reached
-            .iter()
-            .filter(|(g, _)| matches!(g, Goal::EssentialFill | Goal::DesirableFill))
-            .map(|(_, v)| *v)
-            .sum();
         let weights = inst.fair_share_weights();
         for (n, w) in weights.iter().enumerate() {
             if *w <= 0.0 {
@@ -318,6 +356,15 @@ fn solve_goal(
     problem = problem
         .set_mip_rel_gap(goal.gap())
         .map_err(|e| fail(e.to_string()))?;
+    if goal != Goal::Fill {
+        problem = problem.set_option("mip_max_nodes", SECONDARY_NODE_LIMIT);
+    }
+    if goal.integral() {
+        // Integer-valued objective: a better solution is better by at least 1, so a gap under 1 is optimal.
+        problem = problem
+            .set_mip_abs_gap(0.99)
+            .map_err(|e| fail(e.to_string()))?;
+    }
     problem = problem.set_option("random_seed", 0);
     for c in constraints {
         problem = problem.with(c);

@@ -169,6 +169,9 @@ pub struct Objectives {
     pub fair_share_deviation_troops: u64,
     /// Troops × days of notice (plus parliamentary votes), summed.
     pub readiness_troop_days: u64,
+    /// The secondary goal at which the solver stopped within its work limit, if any (the goals from there on
+    /// were not optimised; the fill always is).
+    pub stopped_at: Option<&'static str>,
 }
 
 /// The sourcing answer for one world state.

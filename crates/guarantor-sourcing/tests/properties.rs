@@ -316,6 +316,7 @@ fn brute_force(s: &Scenario) -> (u64, u64) {
                 framework_troops: 0,
                 fair_share_deviation_troops: 0,
                 readiness_troop_days: 0,
+                stopped_at: None,
             },
         };
         plan.nations = s

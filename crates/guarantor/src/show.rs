@@ -223,6 +223,11 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
         n(s.objectives.essential_shortfall_troops),
         n(s.objectives.desirable_shortfall_troops)
     ));
+    if let Some(goal) = s.objectives.stopped_at {
+        out.push_str(&format!(
+            "note       the {goal} goal and those after it stopped at the solver's work limit: the fill is optimal, the rest is not\n"
+        ));
+    }
     if s.violations.is_empty() {
         out.push_str("checked    the independent checker finds no broken rule\n\n");
     } else {

@@ -370,3 +370,44 @@ fn whatif_json_has_every_state_and_the_critical_nations() {
         text_out.contains("The facts that matter most") && text_out.contains("Who matters most")
     );
 }
+
+#[test]
+fn generate_writes_a_reproducible_valid_scenario_that_plans() {
+    let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "--nations",
+        "6",
+        "--pledges",
+        "60",
+        "--lines",
+        "20",
+        "--sites",
+        "8",
+        "--facts",
+        "3",
+        "--seed",
+        "9",
+    ];
+    let mut first = vec!["generate", "a"];
+    first.extend(args);
+    let mut second = vec!["generate", "b"];
+    second.extend(args);
+    assert_eq!(guarantor(&first, tmp.path()).status.code(), Some(0));
+    assert_eq!(guarantor(&second, tmp.path()).status.code(), Some(0));
+    for file in guarantor_scenario::MODEL_FILES {
+        let a = std::fs::read(tmp.path().join("a").join(file)).unwrap();
+        let b = std::fs::read(tmp.path().join("b").join(file)).unwrap();
+        assert_eq!(a, b, "{file} differs between two runs with the same seed");
+    }
+    let check = guarantor(&["check", "a"], tmp.path());
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+    let plan = guarantor(&["plan", "a", "--json"], tmp.path());
+    assert_eq!(plan.status.code(), Some(0), "{}", text(&plan.stderr));
+    assert_eq!(
+        json(&plan)["sourcing"]["violations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+}
