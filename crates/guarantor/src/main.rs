@@ -153,40 +153,22 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             cli.json,
             color,
         ),
-        Some(Command::Plan { dir, world }) => {
-            let world = world.or(cli.world);
-            with_scenario(
-                dir,
-                world.as_deref(),
-                cli.json,
-                color,
-                |scenario, world, json| {
-                    let report = guarantor_app::plan(scenario, world)?;
-                    if json {
-                        to_json(&report)
-                    } else {
-                        Ok(show::plan(&report, scenario))
-                    }
-                },
-            )
-        }
-        Some(Command::Whatif { dir, world }) => {
-            let world = world.or(cli.world);
-            with_scenario(
-                dir,
-                world.as_deref(),
-                cli.json,
-                color,
-                |scenario, world, json| {
-                    let report = guarantor_app::whatif(scenario, world)?;
-                    if json {
-                        to_json(&report)
-                    } else {
-                        Ok(show::whatif(&report))
-                    }
-                },
-            )
-        }
+        Some(Command::Plan { dir, world }) => report(
+            dir,
+            world.or(cli.world),
+            cli.json,
+            color,
+            guarantor_app::plan,
+            show::plan,
+        ),
+        Some(Command::Whatif { dir, world }) => report(
+            dir,
+            world.or(cli.world),
+            cli.json,
+            color,
+            guarantor_app::whatif,
+            |r, _| show::whatif(r),
+        ),
         Some(Command::Generate {
             dir,
             nations,
@@ -294,6 +276,31 @@ fn with_scenario(
         stderr,
         code: 0,
     })
+}
+
+/// Opens a scenario, computes a report in the chosen world state, prints it as JSON or as tables.
+fn report<R: serde::Serialize, E: std::error::Error + Send + Sync + 'static>(
+    dir: Option<PathBuf>,
+    world: Option<String>,
+    json: bool,
+    color: bool,
+    compute: impl FnOnce(&guarantor_core::Scenario, &guarantor_core::WorldState) -> Result<R, E>,
+    render: impl FnOnce(&R, &guarantor_core::Scenario) -> String,
+) -> anyhow::Result<Outcome> {
+    with_scenario(
+        dir,
+        world.as_deref(),
+        json,
+        color,
+        |scenario, world, json| {
+            let report = compute(scenario, world)?;
+            if json {
+                to_json(&report)
+            } else {
+                Ok(render(&report, scenario))
+            }
+        },
+    )
 }
 
 fn summary(
