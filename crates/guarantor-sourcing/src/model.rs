@@ -26,6 +26,11 @@ pub(crate) const SECONDARY_GAP: f32 = 1e-3;
 /// on every machine. On large scenarios a secondary goal may stop there with a good, unproven solution.
 pub(crate) const SECONDARY_NODE_LIMIT: i32 = 1000;
 
+/// Above this many (pledge, line) pairs the secondary goals are not attempted: on a 71,000-pair instance the
+/// cohesion goal's root solve alone ran for over ten minutes. The fill is always optimised; the plan says where
+/// it stopped.
+pub(crate) const SECONDARY_PAIR_LIMIT: usize = 20_000;
+
 /// A goal of the lexicographic order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Goal {
@@ -116,6 +121,10 @@ pub(crate) fn solve(inst: &Instance<'_>, last: Goal) -> Result<Solved, SolveErro
     let mut filled = 0.0;
     let mut stopped_at = None;
     for goal in Goal::ALL.into_iter().take_while(|g| *g <= last) {
+        if goal != Goal::Fill && inst.pairs.len() > SECONDARY_PAIR_LIMIT {
+            stopped_at = Some(goal);
+            break;
+        }
         let (value, solution) = match solve_goal(inst, goal, &reached, filled) {
             Ok(found) => found,
             // The fill must be found; a secondary goal that finds nothing within its limit leaves the plan as it is.

@@ -225,7 +225,7 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
     ));
     if let Some(goal) = s.objectives.stopped_at {
         out.push_str(&format!(
-            "note       the {goal} goal and those after it stopped at the solver's work limit: the fill is optimal, the rest is not\n"
+            "note       the {goal} goal and those after it were stopped by the solver's work limits (size or nodes): the fill is optimal, the rest is not\n"
         ));
     }
     if s.violations.is_empty() {
