@@ -2,7 +2,7 @@
 //!
 //! Positions are WGS84 longitude/latitude (`x` = longitude). Distances are geodesic, in km.
 
-use geo::{Closest, ClosestPoint, Contains, Distance, Geodesic, Haversine};
+use geo::{Closest, ClosestPoint, Contains, Distance, Geodesic};
 use geo_types::{Coord, LineString, MultiLineString, MultiPolygon, Point};
 
 use crate::id::{AreaId, NationCode};
@@ -135,14 +135,6 @@ pub fn km_to_lines(lines: &MultiLineString<f64>, point: Point<f64>) -> Option<f6
         }
     }
     best.map(|(_, nearest)| Geodesic.distance(point, nearest) / 1000.0)
-}
-
-/// Great-circle distance between two points (mean Earth radius), for quick estimates.
-///
-/// # Units
-/// km
-pub fn great_circle_km(a: Point<f64>, b: Point<f64>) -> f64 {
-    Haversine.distance(a, b) / 1000.0
 }
 
 /// Geodesic distance between two points on the WGS84 ellipsoid.

@@ -96,24 +96,6 @@ pub struct Link {
     pub source: String,
 }
 
-impl Link {
-    /// How long one trip takes, rounded up to whole days (at least one).
-    ///
-    /// # Units
-    /// days
-    pub fn transit_days(&self) -> u32 {
-        if self.speed_km_per_day <= 0.0 {
-            return u32::MAX;
-        }
-        let days = (self.distance_km / self.speed_km_per_day).ceil();
-        if days < 1.0 {
-            1
-        } else {
-            days.min(f64::from(u32::MAX)) as u32
-        }
-    }
-}
-
 /// Nodes and links.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Network {

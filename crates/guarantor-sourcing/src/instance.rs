@@ -3,8 +3,6 @@
 //! Eligibility is where the hard rules on a single pledge live (capability, caveats, acceptability); the rules
 //! that bind several assignments together (counts, caps, nations per line) are constraints of the model.
 
-use std::collections::BTreeMap;
-
 use guarantor_core::{
     Capability, Domain, NationCode, Offer, Party, Pledge, PledgeStatus, Priority, Requirement,
     Scenario, Site, WorldState,
@@ -136,14 +134,6 @@ pub fn eligibility(
     Ok(())
 }
 
-/// The distance of a site to the contact line, as the engine and the checker measure it.
-///
-/// # Units
-/// km
-pub fn site_km_to_line(scenario: &Scenario, site: &Site) -> Option<f64> {
-    scenario.theatre.km_to_contact_line(site.location)
-}
-
 impl<'s> Instance<'s> {
     /// Builds the instance for `world`, leaving out the pledges of `without` (for "who matters most").
     pub(crate) fn new(
@@ -152,38 +142,30 @@ impl<'s> Instance<'s> {
         without: Option<&NationCode>,
     ) -> Self {
         let nations: Vec<&NationCode> = scenario.nations.iter().map(|n| &n.code).collect();
-        let mut sites: Vec<&Site> = Vec::new();
-        let mut site_km: BTreeMap<&str, Option<f64>> = BTreeMap::new();
-        let mut lines = Vec::new();
-        for requirement in &scenario.requirements {
-            let (Some(site), Some(capability)) = (
-                scenario.site(&requirement.site),
-                scenario.capability(&requirement.capability),
-            ) else {
-                continue;
-            };
-            let site_index = match sites.iter().position(|s| s.id == site.id) {
-                Some(i) => i,
-                None => {
-                    sites.push(site);
-                    sites.len() - 1
-                }
-            };
-            let km = *site_km
-                .entry(site.id.as_str())
-                .or_insert_with(|| site_km_to_line(scenario, site));
-            lines.push(Line {
-                requirement,
-                site,
-                capability,
-                site_index,
-                site_km: km,
-            });
-        }
-        sites.sort_by_key(|s| scenario.sites.iter().position(|x| x.id == s.id));
-        for line in &mut lines {
-            line.site_index = sites.iter().position(|s| s.id == line.site.id).unwrap_or(0);
-        }
+        // Sites with lines, in scenario order, each measured to the contact line once.
+        let sites: Vec<&Site> = scenario
+            .sites
+            .iter()
+            .filter(|s| scenario.requirements.iter().any(|r| r.site == s.id))
+            .collect();
+        let site_km: Vec<Option<f64>> = sites
+            .iter()
+            .map(|s| scenario.theatre.km_to_contact_line(s.location))
+            .collect();
+        let lines: Vec<Line<'s>> = scenario
+            .requirements
+            .iter()
+            .filter_map(|requirement| {
+                let site_index = sites.iter().position(|s| s.id == requirement.site)?;
+                Some(Line {
+                    requirement,
+                    site: sites[site_index],
+                    capability: scenario.capability(&requirement.capability)?,
+                    site_index,
+                    site_km: site_km[site_index],
+                })
+            })
+            .collect();
         let offers: Vec<Offered<'s>> = scenario
             .pledges
             .iter()

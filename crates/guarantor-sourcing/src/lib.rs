@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 use guarantor_core::{NationCode, PledgeId, Scenario, WorldState};
 
 pub use checker::{Violation, check_plan};
-pub use instance::{Exclusion, eligibility, site_km_to_line};
+pub use instance::{Exclusion, eligibility};
 pub use model::SolveError;
 pub use plan::{
     Assignment, LinePlan, NationLoad, Objectives, ShortfallReason, SitePlan, SourcingPlan,
