@@ -11,9 +11,9 @@ mod summary;
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 pub use open::{OpenError, ScenarioSource, open, read_sources};
 pub use sourcing::{
-    AssignmentDto, CriticalDto, FactEffectDto, LineDto, NationDto, ObjectivesDto, PlanReport,
-    ReasonDto, SiteDto, SourcingDto, SourcingTotals, StateDto, WhatIfReport, plan, plan_report,
-    whatif,
+    AssignmentDto, CriticalDto, ExportedInstance, FactEffectDto, LineDto, NationDto, ObjectivesDto,
+    PlanReport, ReasonDto, SiteDto, SourcingDto, SourcingTotals, StateDto, WhatIfReport,
+    export_instance, plan, plan_report, whatif,
 };
 pub use summary::{
     CapabilityLine, DomainLine, FactLine, NationLine, PledgeCounts, SiteLine, Summary, Totals,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use guarantor_core::{Scenario, WorldState};
+pub use guarantor_sourcing::ExportedInstance;
 use guarantor_sourcing::{ShortfallReason, SolveError, SourcingPlan, WhatIf};
 use serde::Serialize;
 
@@ -441,4 +442,10 @@ pub fn whatif(scenario: &Scenario, base: &WorldState) -> Result<WhatIfReport, So
             .collect(),
         distinct_solves: w.distinct_solves,
     })
+}
+
+/// `guarantor export-instance`: the sourcing instance as data, for solvers outside guarantor (it serialises to
+/// the documented JSON).
+pub fn export_instance(scenario: &Scenario, base: &WorldState) -> ExportedInstance {
+    guarantor_sourcing::export_instance(scenario, base)
 }

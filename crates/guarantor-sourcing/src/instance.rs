@@ -141,6 +141,11 @@ impl<'s> Instance<'s> {
         world: &WorldState,
         without: Option<&NationCode>,
     ) -> Self {
+        Self::of_pledges(scenario, |p| p.is_live(world) && Some(&p.nation) != without)
+    }
+
+    /// Builds the instance of the units pledges `keep` accepts (every line is always in).
+    pub(crate) fn of_pledges(scenario: &'s Scenario, keep: impl Fn(&Pledge) -> bool) -> Self {
         let nations: Vec<&NationCode> = scenario.nations.iter().map(|n| &n.code).collect();
         // Sites with lines, in scenario order, each measured to the contact line once.
         let sites: Vec<&Site> = scenario
@@ -169,7 +174,7 @@ impl<'s> Instance<'s> {
         let offers: Vec<Offered<'s>> = scenario
             .pledges
             .iter()
-            .filter(|p| p.is_live(world) && Some(&p.nation) != without)
+            .filter(|p| keep(p))
             .filter_map(|pledge| match &pledge.offer {
                 Offer::Units { capability, count } => Some(Offered {
                     pledge,
@@ -205,6 +210,91 @@ impl<'s> Instance<'s> {
             sites,
             pairs,
         }
+    }
+
+    /// The same instance with offers merged where the fill cannot tell them apart: same nation, same
+    /// capability, same eligible lines. Their units are interchangeable for every rule and for both fill goals
+    /// (caps and nations per line look only at the nation), so the fill optimum is the same, on far fewer
+    /// pairs. Not for the readiness goal: a merged offer's notice is its first member's.
+    ///
+    /// Returns the merged instance and, per merged offer, the offers it stands for.
+    pub(crate) fn merged(&self) -> (Instance<'s>, Vec<Vec<usize>>) {
+        let mut eligible: Vec<Vec<usize>> = vec![Vec::new(); self.offers.len()];
+        for &(o, l) in &self.pairs {
+            eligible[o].push(l);
+        }
+        let mut group_of: std::collections::BTreeMap<(usize, &str, &[usize]), usize> =
+            std::collections::BTreeMap::new();
+        let mut offers: Vec<Offered<'s>> = Vec::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        for (o, offer) in self.offers.iter().enumerate() {
+            let key = (
+                offer.nation_index,
+                offer.capability.id.as_str(),
+                eligible[o].as_slice(),
+            );
+            match group_of.get(&key) {
+                Some(&g) => {
+                    offers[g].count += offer.count;
+                    members[g].push(o);
+                }
+                None => {
+                    group_of.insert(key, offers.len());
+                    offers.push(offer.clone());
+                    members.push(vec![o]);
+                }
+            }
+        }
+        let pairs = members
+            .iter()
+            .enumerate()
+            .flat_map(|(g, m)| eligible[m[0]].iter().map(move |&l| (g, l)))
+            .collect();
+        let merged = Instance {
+            scenario: self.scenario,
+            lines: self.lines.clone(),
+            offers,
+            nations: self.nations.clone(),
+            sites: self.sites.clone(),
+            pairs,
+        };
+        (merged, members)
+    }
+
+    /// Spreads the units of the merged instance's pairs over this instance's pairs: each merged pair's units
+    /// are taken from its member offers in file order. Every member may serve every line of the merged offer,
+    /// so any spread keeps every rule.
+    pub(crate) fn spread(
+        &self,
+        merged: &Instance<'_>,
+        members: &[Vec<usize>],
+        units: &[u32],
+    ) -> Vec<u32> {
+        let mut index: std::collections::BTreeMap<(usize, usize), usize> =
+            std::collections::BTreeMap::new();
+        for (k, &pair) in self.pairs.iter().enumerate() {
+            index.insert(pair, k);
+        }
+        let mut left: Vec<u32> = self.offers.iter().map(|o| o.count).collect();
+        let mut spread = vec![0; self.pairs.len()];
+        for (&(g, l), &u) in merged.pairs.iter().zip(units) {
+            let mut need = u;
+            for &o in &members[g] {
+                if need == 0 {
+                    break;
+                }
+                let take = need.min(left[o]);
+                if take == 0 {
+                    continue;
+                }
+                if let Some(&k) = index.get(&(o, l)) {
+                    spread[k] += take;
+                    left[o] -= take;
+                    need -= take;
+                }
+            }
+        }
+        spread
     }
 
     /// Fair-share weight of each nation (by the scenario's key), for the nations that have a live units pledge.

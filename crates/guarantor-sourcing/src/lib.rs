@@ -19,6 +19,7 @@
 //! ```
 
 mod checker;
+mod export;
 mod instance;
 mod model;
 mod plan;
@@ -30,6 +31,7 @@ use std::collections::BTreeMap;
 use guarantor_core::{NationCode, PledgeId, Scenario, WorldState};
 
 pub use checker::{Violation, check_plan};
+pub use export::{ExportedInstance, ExportedLine, ExportedOffer, INSTANCE_FORMAT, export_instance};
 pub use instance::{Exclusion, eligibility};
 pub use model::SolveError;
 pub use plan::{
@@ -67,7 +69,7 @@ pub fn filled_troops(
     without: Option<&NationCode>,
 ) -> Result<u64, SolveError> {
     let inst = Instance::new(scenario, world, without);
-    let solved = solve(&inst, Goal::Fill)?;
+    let solved = solve(&inst, Goal::Desirable)?;
     Ok(inst
         .pairs
         .iter()

@@ -84,9 +84,10 @@ pub struct WhatIf {
 /// The most facts `what_if` enumerates (2^16 world states).
 pub const MAX_WHATIF_FACTS: usize = 16;
 
-/// Explores every world state over the facts the pledges name, starting from `base`.
-pub fn what_if(scenario: &Scenario, base: &WorldState) -> Result<WhatIf, SolveError> {
-    let facts: Vec<FactId> = scenario
+/// The facts the pledges name, in scenario order (at most [`MAX_WHATIF_FACTS`]): bit `i` of a what-if state
+/// is fact `i`.
+pub(crate) fn whatif_facts(scenario: &Scenario) -> Vec<FactId> {
+    scenario
         .facts
         .iter()
         .map(|f| f.id.clone())
@@ -97,7 +98,12 @@ pub fn what_if(scenario: &Scenario, base: &WorldState) -> Result<WhatIf, SolveEr
                 .any(|p| p.condition.facts().contains(id))
         })
         .take(MAX_WHATIF_FACTS)
-        .collect();
+        .collect()
+}
+
+/// Explores every world state over the facts the pledges name, starting from `base`.
+pub fn what_if(scenario: &Scenario, base: &WorldState) -> Result<WhatIf, SolveError> {
+    let facts = whatif_facts(scenario);
     let required: u64 = scenario
         .requirements
         .iter()

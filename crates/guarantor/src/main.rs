@@ -64,6 +64,15 @@ enum Command {
         #[arg(long, value_name = "FACTS")]
         world: Option<String>,
     },
+    /// Print the sourcing instance as JSON (pledges, lines, eligible pairs, caps, liveness in every what-if
+    /// state) for solvers outside guarantor
+    ExportInstance {
+        /// Scenario folder (default: the built-in default scenario)
+        dir: Option<PathBuf>,
+        /// Base world state (default: "today"): `fact=true,other=false`
+        #[arg(long, value_name = "FACTS")]
+        world: Option<String>,
+    },
     /// Write a synthetic scenario of the given size (seeded, reproducible) for benchmarks and load tests
     Generate {
         /// Folder to create (must not hold scenario files yet)
@@ -168,6 +177,13 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             color,
             guarantor_app::whatif,
             |r, _| show::whatif(r),
+        ),
+        Some(Command::ExportInstance { dir, world }) => with_scenario(
+            dir,
+            world.or(cli.world).as_deref(),
+            cli.json,
+            color,
+            |scenario, world, _| to_json(&guarantor_app::export_instance(scenario, world)),
         ),
         Some(Command::Generate {
             dir,

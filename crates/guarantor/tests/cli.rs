@@ -411,3 +411,44 @@ fn generate_writes_a_reproducible_valid_scenario_that_plans() {
         0
     );
 }
+
+#[test]
+fn export_instance_gives_the_model_data_for_other_solvers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = guarantor(&["export-instance"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["format"], "guarantor.sourcing-instance.v1");
+    let facts: Vec<&str> = v["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    assert!(facts.contains(&"us_backstop"), "{facts:?}");
+    let offers = v["offers"].as_array().unwrap();
+    let lines = v["lines"].as_array().unwrap();
+    assert!(offers.len() > 50 && lines.len() == 45);
+    // The base state's index, by the documented bit rule.
+    let base: usize = facts
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| v["base"][**f] == true)
+        .map(|(i, _)| 1 << i)
+        .sum();
+    for o in offers {
+        let states = o["live_in_state"].as_str().unwrap();
+        assert_eq!(states.len(), 1 << facts.len());
+        let live_in_base = states.as_bytes()[base] == b'1';
+        assert_eq!(live_in_base, o["live"] == true, "{o}");
+    }
+    for pair in v["pairs"].as_array().unwrap() {
+        let (o, l) = (pair[0].as_u64().unwrap(), pair[1].as_u64().unwrap());
+        assert!((o as usize) < offers.len() && (l as usize) < lines.len());
+        assert_eq!(
+            offers[o as usize]["capability"],
+            lines[l as usize]["capability"]
+        );
+    }
+    assert_eq!(v["nation_caps"]["FRA"], 10000);
+}
