@@ -454,11 +454,14 @@ fn solve_model(
                 .or_default()
                 .push(k);
         }
+        // One nation brings at most count - (k - 1) units: each of the k - 1 others brings at least one. The
+        // tighter bound gives a tighter LP, which is what proves the fill optimal.
+        let most_per_nation = (count - f64::from(k_nations) + 1.0).max(0.0);
         let mut contributors = Expression::from(0.0);
         for ks_n in per_nation.values() {
             let u = cols.add(variable().binary());
             let sum_n: Expression = ks_n.iter().map(|&k| x[k]).sum();
-            constraints.push(constraint!(sum_n.clone() <= count * u));
+            constraints.push(constraint!(sum_n.clone() <= most_per_nation * u));
             constraints.push(constraint!(sum_n >= u));
             contributors += u;
         }
