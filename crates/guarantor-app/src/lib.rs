@@ -5,11 +5,16 @@
 
 mod diagnostics;
 mod open;
+mod rotation;
 mod sourcing;
 mod summary;
 
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 pub use open::{OpenError, ScenarioSource, open, read_sources};
+pub use rotation::{
+    CapabilityRotationDto, MonthDto, NationRotationDto, RotationDto, RotationWarningDto,
+    deployments, rotation_dto,
+};
 pub use sourcing::{
     AssignmentDto, CriticalDto, ExportedInstance, FactEffectDto, LineDto, NationDto, ObjectivesDto,
     PlanReport, ReasonDto, SiteDto, SourcingDto, SourcingTotals, StateDto, WhatIfReport,

@@ -17,6 +17,8 @@ pub struct PlanReport {
     pub world: String,
     /// The sourcing answer.
     pub sourcing: SourcingDto,
+    /// The sourced force rotated through each nation's cycle over the horizon.
+    pub rotation: crate::rotation::RotationDto,
 }
 
 /// The sourcing answer.
@@ -336,6 +338,7 @@ pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
                 .map(|v| format!("{}: {}", v.rule, v.message))
                 .collect(),
         },
+        rotation: crate::rotation::rotation_dto(scenario, plan),
     }
 }
 

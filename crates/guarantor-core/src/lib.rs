@@ -43,7 +43,7 @@ pub use id::{
     AreaId, CapabilityId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId, RegionId,
     RequirementId, SiteId, TermId, is_record_id,
 };
-pub use mission::{Mission, Phase, Purpose};
+pub use mission::{Cycle, Mission, Phase, Purpose};
 pub use monitoring::{
     Confidence, EventKind, Incident, Precision, Report, Response, Severity, SourceKind, Verdict,
 };

@@ -23,6 +23,67 @@ named_enum! {
     }
 }
 
+/// A force-generation cycle: for every part of a unit's time deployed, how many parts it spends recovering and
+/// how many training for the next tour. The rule of thirds is 1:1:1 (three units keep one deployed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Cycle {
+    /// Parts deployed (at least 1).
+    pub deploy: u32,
+    /// Parts recovering after a tour.
+    pub recover: u32,
+    /// Parts training before a tour.
+    pub train: u32,
+}
+
+impl Cycle {
+    /// The rule of thirds: deploy, recover, train in equal parts.
+    pub const THIRDS: Cycle = Cycle {
+        deploy: 1,
+        recover: 1,
+        train: 1,
+    };
+
+    /// Troops committed for each troop deployed, once the cycle runs: (deploy + recover + train) / deploy.
+    pub fn commitment_factor(self) -> f64 {
+        f64::from(self.deploy + self.recover + self.train) / f64::from(self.deploy.max(1))
+    }
+
+    /// Sets of units the cycle needs to keep one set deployed without a break: ⌈(d + r + t) / d⌉.
+    pub fn unit_sets(self) -> u32 {
+        (self.deploy + self.recover + self.train).div_ceil(self.deploy.max(1))
+    }
+
+    /// Parses `deploy:recover:train`, e.g. `1:1:1` or `1:2:2`.
+    pub fn parse(text: &str) -> Result<Cycle, String> {
+        let parts: Vec<&str> = text.split(':').map(str::trim).collect();
+        let [d, r, t] = parts.as_slice() else {
+            return Err(format!(
+                "`{text}` has {} part(s); a cycle is deploy:recover:train, e.g. 1:1:1",
+                parts.len()
+            ));
+        };
+        let number = |s: &str, what: &str| {
+            s.parse::<u32>()
+                .map_err(|_| format!("`{s}` ({what}) is not a whole number"))
+        };
+        let cycle = Cycle {
+            deploy: number(d, "deploy")?,
+            recover: number(r, "recover")?,
+            train: number(t, "train")?,
+        };
+        if cycle.deploy == 0 {
+            return Err("the deploy part must be at least 1".to_owned());
+        }
+        Ok(cycle)
+    }
+}
+
+impl std::fmt::Display for Cycle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.deploy, self.recover, self.train)
+    }
+}
+
 /// A step of the mission in time, counted from the day the ceasefire takes effect (day 0).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Phase {
@@ -66,6 +127,13 @@ pub struct Mission {
     /// # Units
     /// months
     pub horizon_months: u32,
+    /// The force-generation cycle of nations that do not state their own.
+    pub cycle: Cycle,
+    /// Rotation warns when a nation's committed troops exceed this share of its active forces.
+    ///
+    /// # Units
+    /// fraction in (0, 1]
+    pub max_active_share: f64,
     /// Initial operating capability: share of essential troops in place.
     ///
     /// # Units
@@ -78,4 +146,10 @@ pub struct Mission {
     pub foc_fill: f64,
     /// Where it comes from.
     pub source: String,
+}
+
+impl Mission {
+    /// The share of a nation's active forces rotation warns above when the scenario does not say: one in six
+    /// or seven active troops tied to one mission (an illustrative planning threshold).
+    pub const DEFAULT_MAX_ACTIVE_SHARE: f64 = 0.15;
 }

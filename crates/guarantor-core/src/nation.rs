@@ -74,6 +74,13 @@ pub struct Nation {
     /// # Units
     /// days
     pub parliament_vote_days: Option<u32>,
+    /// The nation's own force-generation cycle, when it differs from the mission's.
+    pub cycle: Option<crate::Cycle>,
+    /// The nation's own tour length, when it differs from the mission's.
+    ///
+    /// # Units
+    /// months
+    pub tour_months: Option<u32>,
     /// The next national election, when it weighs on decisions.
     pub next_election: Option<Date>,
     /// Home port or airbase of embarkation (a network node).

@@ -248,6 +248,8 @@ fn read_scenario(
         let standoff = rec.num(sink, "standoff_km", true, 0.0, false, 1000.0);
         let tour = rec.uint(sink, "tour_months", true, 1);
         let horizon = rec.uint(sink, "horizon_months", true, 1);
+        let cycle = rec.cycle(sink, "cycle", false);
+        let share = rec.num(sink, "max_active_share", false, 0.0, true, 1.0);
         let ioc = rec.num(sink, "ioc_fill", true, 0.0, true, 1.0);
         let foc = rec.num(sink, "foc_fill", true, 0.0, true, 1.0);
         if let (Some(ioc), Some(foc)) = (&ioc, &foc)
@@ -285,6 +287,8 @@ fn read_scenario(
                 standoff_km: standoff.v,
                 tour_months: tour.v as u32,
                 horizon_months: horizon.v as u32,
+                cycle: cycle.map_or(Cycle::THIRDS, |c| c.v),
+                max_active_share: share.map_or(Mission::DEFAULT_MAX_ACTIVE_SHARE, |s| s.v),
                 ioc_fill: ioc.v,
                 foc_fill: foc.v,
                 source,
@@ -396,6 +400,8 @@ fn read_nations(
         let max_troops = rec.uint(sink, "max_troops", false, 1);
         let vote = rec.uint(sink, "parliament_vote_days", false, 1);
         let election = rec.date(sink, "next_election", false);
+        let cycle = rec.cycle(sink, "cycle", false);
+        let tour = rec.uint(sink, "tour_months", false, 1);
         let home = rec.id(sink, "home", true, NodeId::new);
         if let Some(h) = &home {
             m.refer(
@@ -446,6 +452,8 @@ fn read_nations(
                 acceptable_to: acceptable.map(|s| s.v).unwrap_or_default(),
                 max_troops: max_troops.map(|s| s.v as u32),
                 parliament_vote_days: vote.map(|s| s.v as u32),
+                cycle: cycle.map(|c| c.v),
+                tour_months: tour.map(|t| t.v as u32),
                 next_election: election.map(|s| s.v),
                 home: home.v,
                 notes,

@@ -461,6 +461,33 @@ impl<'a, 'i> Rec<'a, 'i> {
         }
     }
 
+    /// A force-generation cycle, `"deploy:recover:train"` such as `"1:1:1"`.
+    pub(crate) fn cycle(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+        required: bool,
+    ) -> Option<Sp<guarantor_core::Cycle>> {
+        let text = self.str(sink, key, required)?;
+        match guarantor_core::Cycle::parse(&text.v) {
+            Ok(v) => Some(Sp { v, span: text.span }),
+            Err(message) => {
+                sink.error(
+                    self.file,
+                    text.span,
+                    "bad-cycle",
+                    self.field(key),
+                    format!("`{key}` is not a force-generation cycle: {message}"),
+                )
+                .expected(
+                    "deploy:recover:train in whole parts, deploy at least 1, e.g. \"1:1:1\""
+                        .to_owned(),
+                );
+                None
+            }
+        }
+    }
+
     /// One name from a closed vocabulary.
     pub(crate) fn choice<E: Copy>(
         &mut self,

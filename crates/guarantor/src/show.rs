@@ -367,6 +367,77 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
         ]);
     }
     out.push_str(&format!("{sites}\n"));
+    out.push_str(&rotation(&r.rotation));
+    out
+}
+
+/// The rotation section of the plan.
+fn rotation(r: &guarantor_app::RotationDto) -> String {
+    let mut out = format!(
+        "\nRotation: {} deployed ties up {} at the peak (cycle deploy:recover:train {} unless a nation says otherwise, {}-month tours, {} months)\n",
+        n(r.peak_deployed),
+        n(r.peak_committed),
+        r.cycle,
+        r.tour_months,
+        r.horizon_months
+    );
+    let mut months = table(
+        &["month", "deployed", "preparing", "recovering", "committed"],
+        &[0, 1, 2, 3, 4],
+    );
+    // Every month where anything changes, and the last one.
+    let mut previous = None;
+    for (i, m) in r.months.iter().enumerate() {
+        let key = (m.deployed, m.preparing, m.recovering);
+        if previous == Some(key) && i + 1 != r.months.len() {
+            continue;
+        }
+        previous = Some(key);
+        months.add_row(vec![
+            Cell::new(m.month),
+            Cell::new(n(m.deployed)),
+            Cell::new(n(m.preparing)),
+            Cell::new(n(m.recovering)),
+            Cell::new(n(m.committed)),
+        ]);
+    }
+    out.push_str(&format!(
+        "{months}\n(months where the numbers change; month 0 is the month the ceasefire takes effect)\n\n"
+    ));
+    let mut nations = table(
+        &[
+            "nation",
+            "cycle",
+            "tour",
+            "tours",
+            "deployed",
+            "committed",
+            "of active forces",
+        ],
+        &[2, 3, 4, 5, 6],
+    );
+    let mut by_commitment: Vec<_> = r.nations.iter().collect();
+    by_commitment.sort_by_key(|x| std::cmp::Reverse(x.peak_committed));
+    for x in by_commitment {
+        nations.add_row(vec![
+            Cell::new(&x.nation),
+            Cell::new(&x.cycle),
+            Cell::new(format!("{} mo", x.tour_months)),
+            Cell::new(x.tours),
+            Cell::new(n(x.peak_deployed)),
+            Cell::new(n(x.peak_committed)),
+            Cell::new(format!("{:.1}%", 100.0 * x.share_of_active)),
+        ]);
+    }
+    out.push_str(&format!("{nations}\n"));
+    if r.warnings.is_empty() {
+        out.push_str("no rotation warnings\n");
+    } else {
+        out.push_str(&format!("{} rotation warnings\n", r.warnings.len()));
+        for w in &r.warnings {
+            out.push_str(&format!("  - {}\n", w.message));
+        }
+    }
     out
 }
 

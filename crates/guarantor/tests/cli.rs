@@ -452,3 +452,41 @@ fn export_instance_gives_the_model_data_for_other_solvers() {
     }
     assert_eq!(v["nation_caps"]["FRA"], 10000);
 }
+
+#[test]
+fn plan_rotates_the_sourced_force_and_says_what_it_ties_up() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = guarantor(&["plan", "--json"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out);
+    let r = &v["rotation"];
+    assert_eq!(r["cycle"], "1:1:1");
+    let months = r["months"].as_array().unwrap();
+    assert_eq!(months.len() as u64, r["horizon_months"].as_u64().unwrap());
+    for m in months {
+        let get = |k: &str| m[k].as_u64().unwrap();
+        assert_eq!(
+            get("committed"),
+            get("deployed") + get("preparing") + get("recovering"),
+            "{m}"
+        );
+    }
+    // Everything sourced is deployed once every phase has started, and the rule of thirds triples it.
+    let filled = v["sourcing"]["totals"]["filled_troops"].as_u64().unwrap();
+    assert_eq!(r["peak_deployed"].as_u64().unwrap(), filled);
+    assert_eq!(r["peak_committed"].as_u64().unwrap(), 3 * filled);
+    let nations = r["nations"].as_array().unwrap();
+    assert!(nations.iter().any(|n| n["nation"] == "FRA"));
+    for w in r["warnings"].as_array().unwrap() {
+        assert!(
+            ["too_few_rotations", "sustain_too_short", "active_share"]
+                .contains(&w["kind"].as_str().unwrap())
+        );
+        assert!(!w["message"].as_str().unwrap().is_empty());
+    }
+
+    let out = guarantor(&["plan"], tmp.path());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Rotation:"), "{stdout}");
+    assert!(stdout.contains("committed"), "{stdout}");
+}

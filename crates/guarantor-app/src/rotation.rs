@@ -1,0 +1,184 @@
+//! The rotation use case: the sourced force, rotated through each nation's cycle, as the JSON `plan` prints.
+
+use guarantor_core::Scenario;
+use guarantor_rotation::{Deployment, RotationPlan, RotationWarning};
+use guarantor_sourcing::SourcingPlan;
+use serde::Serialize;
+
+/// The `rotation` section of `guarantor plan --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct RotationDto {
+    /// Months planned from day 0.
+    pub horizon_months: u32,
+    /// The mission's cycle, `deploy:recover:train`.
+    pub cycle: String,
+    /// The mission's tour length (months).
+    pub tour_months: u32,
+    /// Most troops deployed in any month.
+    pub peak_deployed: u64,
+    /// Most troops committed in any month.
+    pub peak_committed: u64,
+    /// The whole force, month by month.
+    pub months: Vec<MonthDto>,
+    /// Nations with deployed troops.
+    pub nations: Vec<NationRotationDto>,
+    /// Capabilities with deployed troops.
+    pub capabilities: Vec<CapabilityRotationDto>,
+    /// What the force-generation plan cannot keep.
+    pub warnings: Vec<RotationWarningDto>,
+}
+
+/// Troops in each state of the cycle in one month.
+#[derive(Clone, Debug, Serialize)]
+pub struct MonthDto {
+    /// Month, 0 = the month the ceasefire takes effect.
+    pub month: u32,
+    /// In theatre.
+    pub deployed: u64,
+    /// Training for a coming tour.
+    pub preparing: u64,
+    /// Recovering from a tour.
+    pub recovering: u64,
+    /// The sum: troops the mission ties up.
+    pub committed: u64,
+}
+
+/// One nation's rotation.
+#[derive(Clone, Debug, Serialize)]
+pub struct NationRotationDto {
+    /// ISO alpha-3.
+    pub nation: String,
+    /// Its cycle.
+    pub cycle: String,
+    /// Its tour length (months).
+    pub tour_months: u32,
+    /// Tours over the horizon.
+    pub tours: u32,
+    /// Most troops deployed in any month.
+    pub peak_deployed: u64,
+    /// Most troops committed in any month.
+    pub peak_committed: u64,
+    /// Its active armed forces.
+    pub active_forces: u32,
+    /// Peak committed over active forces, as a fraction.
+    pub share_of_active: f64,
+}
+
+/// One capability's rotation.
+#[derive(Clone, Debug, Serialize)]
+pub struct CapabilityRotationDto {
+    /// Capability id.
+    pub capability: String,
+    /// Most troops deployed in any month.
+    pub peak_deployed: u64,
+    /// Most troops committed in any month.
+    pub peak_committed: u64,
+}
+
+/// One warning.
+#[derive(Clone, Debug, Serialize)]
+pub struct RotationWarningDto {
+    /// `too_few_rotations`, `sustain_too_short` or `active_share`.
+    pub kind: &'static str,
+    /// The nation.
+    pub nation: String,
+    /// The pledge, for pledge warnings.
+    pub pledge: Option<String>,
+    /// What it means, in a sentence.
+    pub message: String,
+}
+
+/// The deployments of a sourcing plan: every assignment, from the month its line's phase starts.
+pub fn deployments(scenario: &Scenario, plan: &SourcingPlan) -> Vec<Deployment> {
+    let mut out = Vec::new();
+    for line in &plan.lines {
+        let start_day = scenario
+            .requirements
+            .iter()
+            .find(|r| r.id == line.requirement)
+            .and_then(|r| scenario.mission.phases.iter().find(|p| p.id == r.phase))
+            .map_or(0, |p| p.start_day);
+        for a in &line.assignments {
+            out.push(Deployment {
+                pledge: a.pledge.clone(),
+                nation: a.nation.clone(),
+                capability: line.capability.clone(),
+                troops: a.troops,
+                start_month: month_of_day(start_day),
+            });
+        }
+    }
+    out
+}
+
+/// The month (of 30.4375 days, the mean Gregorian month) a day falls in.
+fn month_of_day(day: u32) -> u32 {
+    (f64::from(day) / 30.4375).floor() as u32
+}
+
+/// The rotation of `plan`'s force, as JSON.
+pub fn rotation_dto(scenario: &Scenario, plan: &SourcingPlan) -> RotationDto {
+    let r: RotationPlan = guarantor_rotation::rotation(scenario, &deployments(scenario, plan));
+    RotationDto {
+        horizon_months: r.horizon_months,
+        cycle: scenario.mission.cycle.to_string(),
+        tour_months: scenario.mission.tour_months,
+        peak_deployed: r.peak_deployed(),
+        peak_committed: r.peak_committed(),
+        months: r
+            .months
+            .iter()
+            .map(|m| MonthDto {
+                month: m.month,
+                deployed: m.deployed,
+                preparing: m.preparing,
+                recovering: m.recovering,
+                committed: m.committed,
+            })
+            .collect(),
+        nations: r
+            .nations
+            .iter()
+            .map(|n| NationRotationDto {
+                nation: n.nation.to_string(),
+                cycle: n.cycle.to_string(),
+                tour_months: n.tour_months,
+                tours: n.tours,
+                peak_deployed: n.peak_deployed,
+                peak_committed: n.peak_committed,
+                active_forces: n.active_forces,
+                share_of_active: (n.share_of_active * 1000.0).round() / 1000.0,
+            })
+            .collect(),
+        capabilities: r
+            .capabilities
+            .iter()
+            .map(|c| CapabilityRotationDto {
+                capability: c.capability.to_string(),
+                peak_deployed: c.peak_deployed,
+                peak_committed: c.peak_committed,
+            })
+            .collect(),
+        warnings: r
+            .warnings
+            .iter()
+            .map(|w| {
+                let (kind, nation, pledge) = match w {
+                    RotationWarning::TooFewRotations { nation, pledge, .. } => {
+                        ("too_few_rotations", nation, Some(pledge))
+                    }
+                    RotationWarning::SustainTooShort { nation, pledge, .. } => {
+                        ("sustain_too_short", nation, Some(pledge))
+                    }
+                    RotationWarning::ActiveShare { nation, .. } => ("active_share", nation, None),
+                };
+                RotationWarningDto {
+                    kind,
+                    nation: nation.to_string(),
+                    pledge: pledge.map(ToString::to_string),
+                    message: w.to_string(),
+                }
+            })
+            .collect(),
+    }
+}
