@@ -406,7 +406,9 @@ pub struct CriticalDto {
 
 /// The what-if over every world state, from `base`.
 pub fn whatif(scenario: &Scenario, base: &WorldState) -> Result<WhatIfReport, SolveError> {
-    let w: WhatIf = guarantor_sourcing::what_if(scenario, base)?;
+    // Every core: the states are independent solves, and the answer does not depend on how many run at once.
+    let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
+    let w: WhatIf = guarantor_sourcing::what_if(scenario, base, threads)?;
     Ok(WhatIfReport {
         scenario: scenario.name.clone(),
         base: w.base.to_string(),

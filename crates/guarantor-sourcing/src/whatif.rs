@@ -101,8 +101,13 @@ pub(crate) fn whatif_facts(scenario: &Scenario) -> Vec<FactId> {
         .collect()
 }
 
-/// Explores every world state over the facts the pledges name, starting from `base`.
-pub fn what_if(scenario: &Scenario, base: &WorldState) -> Result<WhatIf, SolveError> {
+/// Explores every world state over the facts the pledges name, starting from `base`, solving on up to
+/// `threads` threads (each solve is single-threaded and deterministic, so the answer does not depend on it).
+pub fn what_if(
+    scenario: &Scenario,
+    base: &WorldState,
+    threads: std::num::NonZeroUsize,
+) -> Result<WhatIf, SolveError> {
     let facts = whatif_facts(scenario);
     let required: u64 = scenario
         .requirements
@@ -110,42 +115,79 @@ pub fn what_if(scenario: &Scenario, base: &WorldState) -> Result<WhatIf, SolveEr
         .map(|r| scenario.required_troops(r))
         .sum();
 
-    // States that leave the same unit pledges live have the same fill: solve each live set once.
-    let mut cache: BTreeMap<Vec<bool>, u64> = BTreeMap::new();
-    let mut fill = |world: &WorldState| -> Result<u64, SolveError> {
-        let key: Vec<bool> = scenario
+    let worlds: Vec<WorldState> = (0u32..(1u32 << facts.len()))
+        .map(|bits| {
+            let mut world = base.clone();
+            for (i, f) in facts.iter().enumerate() {
+                world.set(f.clone(), bits & (1 << i) != 0);
+            }
+            world
+        })
+        .collect();
+    // States that leave the same unit pledges live have the same fill: one job per live set. The base state and
+    // its one-fact flips are among the states; the nations left out in turn are jobs of their own.
+    let live_set = |world: &WorldState| -> Vec<bool> {
+        scenario
             .pledges
             .iter()
             .filter(|p| matches!(p.offer, Offer::Units { .. }))
             .map(|p| p.is_live(world))
-            .collect();
-        if let Some(v) = cache.get(&key) {
-            return Ok(*v);
-        }
-        let v = crate::filled_troops(scenario, world, None)?;
-        cache.insert(key, v);
-        Ok(v)
+            .collect()
     };
+    let mut job_of_set: BTreeMap<Vec<bool>, usize> = BTreeMap::new();
+    let mut jobs: Vec<(WorldState, Option<&NationCode>)> = Vec::new();
+    let mut job_of_world =
+        |world: &WorldState, jobs: &mut Vec<(WorldState, Option<&NationCode>)>| {
+            *job_of_set.entry(live_set(world)).or_insert_with(|| {
+                jobs.push((world.clone(), None));
+                jobs.len() - 1
+            })
+        };
+    let state_jobs: Vec<usize> = worlds.iter().map(|w| job_of_world(w, &mut jobs)).collect();
+    let base_job = job_of_world(base, &mut jobs);
+    let flip_jobs: Vec<usize> = facts
+        .iter()
+        .map(|f| {
+            let mut flipped = base.clone();
+            flipped.set(f.clone(), !base.get(f));
+            job_of_world(&flipped, &mut jobs)
+        })
+        .collect();
+    let distinct_solves = jobs.len();
+    let critical_nations: Vec<&NationCode> = scenario
+        .nations
+        .iter()
+        .filter(|nation| {
+            scenario.pledges.iter().any(|p| {
+                p.nation == nation.code && p.is_live(base) && matches!(p.offer, Offer::Units { .. })
+            })
+        })
+        .map(|n| &n.code)
+        .collect();
+    let nation_jobs: Vec<usize> = critical_nations
+        .iter()
+        .map(|n| {
+            jobs.push((base.clone(), Some(*n)));
+            jobs.len() - 1
+        })
+        .collect();
 
-    let mut states = Vec::with_capacity(1 << facts.len());
-    for bits in 0u32..(1u32 << facts.len()) {
-        let mut world = base.clone();
-        for (i, f) in facts.iter().enumerate() {
-            world.set(f.clone(), bits & (1 << i) != 0);
-        }
-        let filled = fill(&world)?;
-        let values = facts.iter().map(|f| (f.clone(), world.get(f))).collect();
-        states.push(StateFill {
+    let fills = solve_all(scenario, &jobs, threads)?;
+
+    let states: Vec<StateFill> = worlds
+        .into_iter()
+        .zip(&state_jobs)
+        .map(|(world, &job)| StateFill {
+            facts: facts.iter().map(|f| (f.clone(), world.get(f))).collect(),
             world,
-            facts: values,
-            filled_troops: filled,
+            filled_troops: fills[job],
             required_troops: required,
-        });
-    }
-    let base_filled = fill(base)?;
+        })
+        .collect();
+    let base_filled = fills[base_job];
 
     let mut effects = Vec::new();
-    for f in &facts {
+    for (f, &flip_job) in facts.iter().zip(&flip_jobs) {
         let (mut t, mut nt, mut fsum, mut nf) = (0.0, 0.0, 0.0, 0.0);
         for s in &states {
             if s.world.get(f) {
@@ -156,9 +198,6 @@ pub fn what_if(scenario: &Scenario, base: &WorldState) -> Result<WhatIf, SolveEr
                 nf += 1.0;
             }
         }
-        let mut flipped = base.clone();
-        flipped.set(f.clone(), !base.get(f));
-        let flip = fill(&flipped)? as i64 - base_filled as i64;
         effects.push(FactEffect {
             fact: f.clone(),
             mean_gain_troops: if nt > 0.0 && nf > 0.0 {
@@ -166,7 +205,7 @@ pub fn what_if(scenario: &Scenario, base: &WorldState) -> Result<WhatIf, SolveEr
             } else {
                 0.0
             },
-            flip_from_base_troops: flip,
+            flip_from_base_troops: fills[flip_job] as i64 - base_filled as i64,
         });
     }
     effects.sort_by(|a, b| {
@@ -175,29 +214,23 @@ pub fn what_if(scenario: &Scenario, base: &WorldState) -> Result<WhatIf, SolveEr
             .total_cmp(&a.mean_gain_troops.abs())
             .then(a.fact.cmp(&b.fact))
     });
-    let distinct_solves = cache.len();
 
-    let mut critical = Vec::new();
-    for nation in &scenario.nations {
-        let has_live_units = scenario.pledges.iter().any(|p| {
-            p.nation == nation.code && p.is_live(base) && matches!(p.offer, Offer::Units { .. })
-        });
-        if !has_live_units {
-            continue;
-        }
-        let without = crate::filled_troops(scenario, base, Some(&nation.code))?;
-        critical.push(NationEffect {
-            nation: nation.code.clone(),
-            filled_troops_without: without,
-            loss_troops: base_filled.saturating_sub(without),
-        });
-    }
+    let mut critical: Vec<NationEffect> = critical_nations
+        .iter()
+        .zip(&nation_jobs)
+        .map(|(nation, &job)| NationEffect {
+            nation: (*nation).clone(),
+            filled_troops_without: fills[job],
+            loss_troops: base_filled.saturating_sub(fills[job]),
+        })
+        .collect();
     critical.sort_by(|a, b| {
         b.loss_troops
             .cmp(&a.loss_troops)
             .then(a.nation.cmp(&b.nation))
     });
 
+    let mut states = states;
     states.sort_by(|a, b| {
         a.filled_troops
             .cmp(&b.filled_troops)
@@ -212,4 +245,49 @@ pub fn what_if(scenario: &Scenario, base: &WorldState) -> Result<WhatIf, SolveEr
         critical_nations: critical,
         distinct_solves,
     })
+}
+
+/// The fill of every job (a world state, and a nation to leave out), on up to `threads` threads. Each HiGHS
+/// instance is created, solved and dropped on one thread; HiGHS keeps its scheduler per thread, so they do not
+/// meet.
+fn solve_all(
+    scenario: &Scenario,
+    jobs: &[(WorldState, Option<&NationCode>)],
+    threads: std::num::NonZeroUsize,
+) -> Result<Vec<u64>, SolveError> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<Option<Result<u64, SolveError>>>> =
+        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let work = || {
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((world, without)) = jobs.get(i) else {
+                break;
+            };
+            let fill = crate::filled_troops(scenario, world, *without);
+            if let Ok(mut r) = results.lock() {
+                r[i] = Some(fill);
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        for _ in 1..threads.get().min(jobs.len().max(1)) {
+            scope.spawn(work);
+        }
+        work();
+    });
+    let results = results
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    results
+        .into_iter()
+        .map(|r| {
+            r.unwrap_or_else(|| {
+                Err(SolveError::Solver {
+                    goal: "fill",
+                    message: "a what-if job was not run".to_owned(),
+                })
+            })
+        })
+        .collect()
 }
