@@ -12,7 +12,7 @@ use guarantor_core::{Scenario, WorldState};
 use serde::Serialize;
 
 use crate::instance::{Instance, essential, withdrawn};
-use crate::whatif::whatif_facts;
+use crate::whatif::{whatif_facts, whatif_worlds};
 
 /// The format name, for readers to check.
 pub const INSTANCE_FORMAT: &str = "guarantor.sourcing-instance.v1";
@@ -84,15 +84,7 @@ pub struct ExportedInstance {
 pub fn export_instance(scenario: &Scenario, base: &WorldState) -> ExportedInstance {
     let inst = Instance::of_pledges(scenario, |p| !withdrawn(p));
     let facts = whatif_facts(scenario);
-    let states: Vec<WorldState> = (0u32..(1u32 << facts.len()))
-        .map(|bits| {
-            let mut world = base.clone();
-            for (i, f) in facts.iter().enumerate() {
-                world.set(f.clone(), bits & (1 << i) != 0);
-            }
-            world
-        })
-        .collect();
+    let states = whatif_worlds(&facts, base);
     let offers = inst
         .offers
         .iter()

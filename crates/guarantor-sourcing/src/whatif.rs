@@ -101,6 +101,20 @@ pub(crate) fn whatif_facts(scenario: &Scenario) -> Vec<FactId> {
         .collect()
 }
 
+/// Every what-if world state: `base` with the facts set to each combination, state `s` setting fact `i` true
+/// exactly when bit `i` of `s` is set.
+pub(crate) fn whatif_worlds(facts: &[FactId], base: &WorldState) -> Vec<WorldState> {
+    (0u32..(1u32 << facts.len()))
+        .map(|bits| {
+            let mut world = base.clone();
+            for (i, f) in facts.iter().enumerate() {
+                world.set(f.clone(), bits & (1 << i) != 0);
+            }
+            world
+        })
+        .collect()
+}
+
 /// Explores every world state over the facts the pledges name, starting from `base`, solving on up to
 /// `threads` threads (each solve is single-threaded and deterministic, so the answer does not depend on it).
 pub fn what_if(
@@ -115,15 +129,7 @@ pub fn what_if(
         .map(|r| scenario.required_troops(r))
         .sum();
 
-    let worlds: Vec<WorldState> = (0u32..(1u32 << facts.len()))
-        .map(|bits| {
-            let mut world = base.clone();
-            for (i, f) in facts.iter().enumerate() {
-                world.set(f.clone(), bits & (1 << i) != 0);
-            }
-            world
-        })
-        .collect();
+    let worlds = whatif_worlds(&facts, base);
     // States that leave the same unit pledges live have the same fill: one job per live set. The base state and
     // its one-fact flips are among the states; the nations left out in turn are jobs of their own.
     let live_set = |world: &WorldState| -> Vec<bool> {
