@@ -43,11 +43,6 @@ impl Cycle {
         train: 1,
     };
 
-    /// Troops committed for each troop deployed, once the cycle runs: (deploy + recover + train) / deploy.
-    pub fn commitment_factor(self) -> f64 {
-        f64::from(self.deploy + self.recover + self.train) / f64::from(self.deploy.max(1))
-    }
-
     /// Sets of units the cycle needs to keep one set deployed without a break: ⌈(d + r + t) / d⌉.
     pub fn unit_sets(self) -> u32 {
         (self.deploy + self.recover + self.train).div_ceil(self.deploy.max(1))

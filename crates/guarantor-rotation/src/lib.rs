@@ -14,8 +14,8 @@
 //!
 //! ```
 //! use guarantor_core::Cycle;
-//! // Under the rule of thirds, three troops are tied up for each one deployed.
-//! assert_eq!(Cycle::THIRDS.commitment_factor(), 3.0);
+//! // Under the rule of thirds, three sets of units keep one deployed without a break.
+//! assert_eq!(Cycle::THIRDS.unit_sets(), 3);
 //! ```
 
 use std::collections::BTreeMap;
@@ -283,6 +283,9 @@ pub fn rotation(scenario: &Scenario, deployments: &[Deployment]) -> RotationPlan
     let mut by_nation: BTreeMap<&NationCode, (Vec<MonthLoad>, u32)> = BTreeMap::new();
     let mut by_capability: BTreeMap<&CapabilityId, Vec<MonthLoad>> = BTreeMap::new();
     let mut warnings = Vec::new();
+    // Per pledge, in first-deployment order: (sets of units the cycle needs, months deployed), the most of any
+    // of its deployments.
+    let mut by_pledge: Vec<(&Deployment, (u32, u32))> = Vec::new();
     for d in deployments {
         let nation = scenario.nation(&d.nation);
         let cycle = nation.and_then(|n| n.cycle).unwrap_or(mission.cycle);
@@ -302,31 +305,38 @@ pub fn rotation(scenario: &Scenario, deployments: &[Deployment]) -> RotationPlan
             nation_months[m].add(load);
             capability_months[m].add(load);
         }
-        if let Some(pledge) = scenario.pledge(&d.pledge) {
-            let needed = cycle.unit_sets().min(tours);
-            if let Some(pledged) = pledge.rotations
-                && pledged < needed
-            {
-                warnings.push(RotationWarning::TooFewRotations {
-                    pledge: d.pledge.clone(),
-                    nation: d.nation.clone(),
-                    needed,
-                    pledged,
-                });
-            }
-            if let Some(sustain) = pledge.sustain_months
-                && sustain < deployed_months
-            {
-                warnings.push(RotationWarning::SustainTooShort {
-                    pledge: d.pledge.clone(),
-                    nation: d.nation.clone(),
-                    needed_months: deployed_months,
-                    sustain_months: sustain,
-                });
-            }
+        // A pledge serving several lines is judged once, by its most demanding deployment.
+        let need = (cycle.unit_sets().min(tours), deployed_months);
+        match by_pledge.iter_mut().find(|(d2, _)| d2.pledge == d.pledge) {
+            Some((_, most)) => *most = (most.0.max(need.0), most.1.max(need.1)),
+            None => by_pledge.push((d, need)),
         }
     }
-    warnings.dedup();
+    for (d, (needed, deployed_months)) in by_pledge {
+        let Some(pledge) = scenario.pledge(&d.pledge) else {
+            continue;
+        };
+        if let Some(pledged) = pledge.rotations
+            && pledged < needed
+        {
+            warnings.push(RotationWarning::TooFewRotations {
+                pledge: d.pledge.clone(),
+                nation: d.nation.clone(),
+                needed,
+                pledged,
+            });
+        }
+        if let Some(sustain) = pledge.sustain_months
+            && sustain < deployed_months
+        {
+            warnings.push(RotationWarning::SustainTooShort {
+                pledge: d.pledge.clone(),
+                nation: d.nation.clone(),
+                needed_months: deployed_months,
+                sustain_months: sustain,
+            });
+        }
+    }
 
     let peak =
         |loads: &[MonthLoad], f: fn(&MonthLoad) -> u64| loads.iter().map(f).max().unwrap_or(0);

@@ -95,8 +95,13 @@ fn a_one_in_five_cycle_ties_up_more_and_shorter_tours_reach_the_steady_state_soo
 #[test]
 fn it_warns_where_pledges_and_nations_cannot_keep_up() {
     let mut scenario = with_cycle(default_scenario(), Cycle::THIRDS, 6);
-    let d = deployments(&scenario, 40_000, 4);
+    let mut d = deployments(&scenario, 40_000, 4);
     let first = d[0].pledge.clone();
+    // The same pledge on a second line, later and not next to the first: still one warning of each kind.
+    d.push(Deployment {
+        start_month: 3,
+        ..d[0].clone()
+    });
     let pledge = scenario
         .pledges
         .iter_mut()
@@ -114,6 +119,20 @@ fn it_warns_where_pledges_and_nations_cannot_keep_up() {
     ));
     // 10,000 troops deployed by one nation commit 30,000: more than 15% of most armies.
     assert!(has(&|w| matches!(w, RotationWarning::ActiveShare { .. })));
+    let about_first = |kind: fn(&RotationWarning) -> bool| {
+        plan.warnings
+            .iter()
+            .filter(|w| kind(w) && w.to_string().contains(first.as_str()))
+            .count()
+    };
+    assert_eq!(
+        about_first(|w| matches!(w, RotationWarning::TooFewRotations { .. })),
+        1
+    );
+    assert_eq!(
+        about_first(|w| matches!(w, RotationWarning::SustainTooShort { .. })),
+        1
+    );
     assert!(plan.warnings.iter().all(|w| !w.to_string().is_empty()));
 }
 
