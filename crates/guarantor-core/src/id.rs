@@ -98,6 +98,10 @@ record_id!(
     LinkId
 );
 record_id!(
+    /// The id of a reserve: a force held outside the sourced force that can reinforce a site.
+    ReserveId
+);
+record_id!(
     /// The id of an air or sea area (a feature of the areas geometry).
     AreaId
 );

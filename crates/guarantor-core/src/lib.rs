@@ -41,14 +41,14 @@ pub use diagnostic::{Diagnostic, Level, Location};
 pub use geometry::{Area, AreaKind, Country, Theatre, geodesic_km, km_to_lines};
 pub use id::{
     AreaId, CapabilityId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId, RegionId,
-    RequirementId, SiteId, TermId, is_record_id,
+    RequirementId, ReserveId, SiteId, TermId, is_record_id,
 };
 pub use mission::{Cycle, Mission, Phase, Purpose};
 pub use monitoring::{
     Confidence, EventKind, Incident, Precision, Report, Response, Severity, SourceKind, Verdict,
 };
 pub use nation::{Membership, Nation, Party};
-pub use network::{Link, Mode, Network, Node, NodeKind};
+pub use network::{Link, Mode, Network, Node, NodeKind, Reserve, ReserveKind};
 pub use pledge::{Caveats, EnablerKind, Offer, Pledge, PledgeStatus};
 pub use scenario::{FairShareKey, Scenario};
 pub use site::{Priority, Requirement, Site, SiteKind};

@@ -2,7 +2,7 @@
 
 use geo_types::Point;
 
-use crate::id::{LinkId, NationCode, NodeId, SiteId};
+use crate::id::{CapabilityId, LinkId, NationCode, NodeId, ReserveId, SiteId};
 use crate::names::named_enum;
 
 named_enum! {
@@ -22,6 +22,8 @@ named_enum! {
         StagingHub => "staging_hub",
         /// A site of the force.
         Site => "site",
+        /// A garrison outside Ukraine where forces stand ready, e.g. a NATO forward-presence battlegroup.
+        Garrison => "garrison",
     }
 }
 
@@ -69,7 +71,7 @@ pub struct Node {
     pub source: String,
 }
 
-/// A directed connection between two nodes (the movement engine may use it both ways).
+/// A connection between two nodes, usable both ways, each way with the daily capacity given.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Link {
     /// Id.
@@ -96,11 +98,51 @@ pub struct Link {
     pub source: String,
 }
 
-/// Nodes and links.
+named_enum! {
+    /// Where a reserve stands.
+    pub enum ReserveKind {
+        /// In Ukraine, held back by the force.
+        InTheatre => "in_theatre",
+        /// In a neighbouring country, e.g. NATO's forward presence in Romania or Poland.
+        ForwardPresence => "forward_presence",
+        /// At home, at high readiness.
+        Home => "home",
+    }
+}
+
+/// A force held outside the sourced force that can reinforce a site.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reserve {
+    /// Id.
+    pub id: ReserveId,
+    /// Name, e.g. "eFP battlegroup Romania (Cincu)".
+    pub name: String,
+    /// Where it stands.
+    pub kind: ReserveKind,
+    /// The nation that leads it.
+    pub nation: NationCode,
+    /// What kind of unit.
+    pub capability: CapabilityId,
+    /// How many units.
+    pub count: u32,
+    /// The network node it stands at.
+    pub node: NodeId,
+    /// Notice to move.
+    ///
+    /// # Units
+    /// days
+    pub notice_days: u32,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+/// Nodes, links, and the reserves that stand at nodes.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Network {
     /// Nodes, in file order.
     pub nodes: Vec<Node>,
     /// Links, in file order.
     pub links: Vec<Link>,
+    /// Reserves, in file order.
+    pub reserves: Vec<Reserve>,
 }

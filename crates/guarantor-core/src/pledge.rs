@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use crate::capability::{Domain, Role};
 use crate::condition::Condition;
-use crate::id::{CapabilityId, NationCode, NodeId, PledgeId, RegionId};
+use crate::id::{CapabilityId, NationCode, NodeId, PledgeId, RegionId, SiteId};
 use crate::names::named_enum;
 use crate::world::WorldState;
 
@@ -63,6 +63,8 @@ pub enum Offer {
         tonnes: f64,
         /// The network node where it is stocked.
         depot: NodeId,
+        /// The site it is moved to, if it is to be moved forward.
+        site: Option<SiteId>,
     },
     /// An enabler such as airlift, intelligence or air surveillance.
     Enabler {

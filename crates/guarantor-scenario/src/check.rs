@@ -280,6 +280,24 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
         }
     }
 
+    if !model.broken.contains("network.toml") {
+        let served: BTreeSet<&str> = model
+            .nodes
+            .iter()
+            .filter_map(|n| n.node.site.as_ref().map(|s| s.as_str()))
+            .collect();
+        for s in &model.sites {
+            let site = &s.site;
+            if !site.kind.is_area() && !served.contains(site.id.as_str()) {
+                sink.at(Level::Warning, s.position.clone(), "site-without-node", format!("site[{}]", site.id), format!(
+                    "no node in network.toml serves `{}`: units and materiel for it cannot be moved there, nor reinforcements",
+                    site.id
+                ))
+                .help(format!("add a `[[node]]` with `site = \"{}\"` and links to it", site.id));
+            }
+        }
+    }
+
     for n in &model.nodes {
         let node = &n.node;
         if node.kind != NodeKind::Home {

@@ -119,6 +119,7 @@ fn assemble(model: model::Model, theatre: Option<guarantor_core::Theatre>) -> Op
         network: guarantor_core::Network {
             nodes: model.nodes.into_iter().map(|n| n.node).collect(),
             links: model.links,
+            reserves: model.reserves,
         },
         terms: model.terms?,
         theatre: theatre?,

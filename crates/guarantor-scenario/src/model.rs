@@ -77,6 +77,7 @@ pub(crate) struct Model {
     pub(crate) requirements: Vec<RequirementRead>,
     pub(crate) nodes: Vec<NodeRead>,
     pub(crate) links: Vec<Link>,
+    pub(crate) reserves: Vec<Reserve>,
     pub(crate) terms: Option<Terms>,
     pub(crate) protected: Vec<ProtectedRead>,
     /// Every id written in each kind of record, even in records with other problems: references resolve
@@ -84,6 +85,23 @@ pub(crate) struct Model {
     pub(crate) declared: BTreeMap<&'static str, BTreeSet<String>>,
     /// Every reference written, with the kind it names and its field, whether or not its record is complete.
     pub(crate) references: Vec<(&'static str, Ref, String)>,
+}
+
+/// Records the reference in `key` of `rec`, when it was read, to a record of `kind`.
+fn refer<T: std::fmt::Display>(
+    m: &mut Model,
+    rec: &Rec<'_, '_>,
+    kind: &'static str,
+    key: &str,
+    value: &Option<Sp<T>>,
+) {
+    if let Some(v) = value {
+        let r = Ref {
+            name: v.v.to_string(),
+            at: rec.location(v.span.clone()),
+        };
+        m.refer(kind, &r, rec.field(key));
+    }
 }
 
 impl Model {
@@ -403,16 +421,7 @@ fn read_nations(
         let cycle = rec.cycle(sink, "cycle", false);
         let tour = rec.uint(sink, "tour_months", false, 1);
         let home = rec.id(sink, "home", true, NodeId::new);
-        if let Some(h) = &home {
-            m.refer(
-                "node",
-                &Ref {
-                    name: h.v.to_string(),
-                    at: rec.location(h.span.clone()),
-                },
-                rec.field("home"),
-            );
-        }
+        refer(m, &rec, "node", "home", &home);
         let notes = rec
             .str(sink, "notes", false)
             .map(|s| s.v)
@@ -589,16 +598,7 @@ fn read_pledges(
             rec.path = format!("pledge[{}]", id.v);
         }
         let nation = rec.id(sink, "nation", true, NationCode::new);
-        if let Some(n) = &nation {
-            m.refer(
-                "nation",
-                &Ref {
-                    name: n.v.to_string(),
-                    at: rec.location(n.span.clone()),
-                },
-                rec.field("nation"),
-            );
-        }
+        refer(m, &rec, "nation", "nation", &nation);
         let kind = rec.choice(
             sink,
             "kind",
@@ -614,16 +614,7 @@ fn read_pledges(
             Some("units") => {
                 let capability = rec.id(sink, "capability", true, CapabilityId::new);
                 let count = rec.uint(sink, "count", true, 1);
-                if let Some(c) = &capability {
-                    m.refer(
-                        "capability",
-                        &Ref {
-                            name: c.v.to_string(),
-                            at: rec.location(c.span.clone()),
-                        },
-                        rec.field("capability"),
-                    );
-                }
+                refer(m, &rec, "capability", "capability", &capability);
                 match (capability, count) {
                     (Some(capability), Some(count)) => Some(Offer::Units {
                         capability: capability.v,
@@ -637,16 +628,9 @@ fn read_pledges(
                 let quantity = rec.uint(sink, "quantity", true, 1);
                 let tonnes = rec.num(sink, "tonnes", true, 0.0, true, f64::INFINITY);
                 let depot = rec.id(sink, "depot", true, NodeId::new);
-                if let Some(d) = &depot {
-                    m.refer(
-                        "node",
-                        &Ref {
-                            name: d.v.to_string(),
-                            at: rec.location(d.span.clone()),
-                        },
-                        rec.field("depot"),
-                    );
-                }
+                refer(m, &rec, "node", "depot", &depot);
+                let site = rec.id(sink, "site", false, SiteId::new);
+                refer(m, &rec, "site", "site", &site);
                 match (item, quantity, tonnes, depot) {
                     (Some(item), Some(quantity), Some(tonnes), Some(depot)) => {
                         Some(Offer::Materiel {
@@ -654,6 +638,7 @@ fn read_pledges(
                             quantity: quantity.v,
                             tonnes: tonnes.v,
                             depot: depot.v,
+                            site: site.map(|s| s.v),
                         })
                     }
                     _ => None,
@@ -1060,6 +1045,7 @@ fn read_network(
     let mut top = top_level(file, root);
     top.allow("node");
     top.allow("link");
+    top.allow("reserve");
     top.finish(sink);
     let mut seen = BTreeMap::new();
     for mut rec in Rec::records(file, root.get_ref(), "node", sink) {
@@ -1082,13 +1068,7 @@ fn read_network(
             f64::INFINITY,
         );
         let site = rec.id(sink, "site", false, SiteId::new);
-        let site_ref = site.as_ref().map(|s| Ref {
-            name: s.v.to_string(),
-            at: rec.location(s.span.clone()),
-        });
-        if let Some(r) = &site_ref {
-            m.refer("site", r, rec.field("site"));
-        }
+        refer(m, &rec, "site", "site", &site);
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
@@ -1123,6 +1103,7 @@ fn read_network(
         }
     }
     let mut seen = BTreeMap::new();
+    let mut parallel: BTreeMap<(NodeId, NodeId, Mode), (String, Location)> = BTreeMap::new();
     for mut rec in Rec::records(file, root.get_ref(), "link", sink) {
         let id = rec.id(sink, "id", true, LinkId::new);
         if let Some(id) = &id {
@@ -1130,18 +1111,8 @@ fn read_network(
         }
         let from = rec.id(sink, "from", true, NodeId::new);
         let to = rec.id(sink, "to", true, NodeId::new);
-        for (key, value) in [("from", &from), ("to", &to)] {
-            if let Some(v) = value {
-                m.refer(
-                    "node",
-                    &Ref {
-                        name: v.v.to_string(),
-                        at: rec.location(v.span.clone()),
-                    },
-                    rec.field(key),
-                );
-            }
-        }
+        refer(m, &rec, "node", "from", &from);
+        refer(m, &rec, "node", "to", &to);
         let mode = rec.choice(sink, "mode", true, Mode::from_name, &Mode::names());
         let distance = rec.num(sink, "distance_km", true, 0.0, true, 40_000.0);
         let speed = rec.num(sink, "speed_km_per_day", true, 0.0, true, 50_000.0);
@@ -1177,6 +1148,21 @@ fn read_network(
             Some(source),
         ) = (from, to, mode, distance, speed, troops, tonnes, src)
         {
+            let key = if from.v <= to.v {
+                (from.v.clone(), to.v.clone(), mode.v)
+            } else {
+                (to.v.clone(), from.v.clone(), mode.v)
+            };
+            if let Some((first, first_at)) = parallel.get(&key) {
+                sink.at(Level::Warning, at.clone(), "parallel-link", format!("link[{}]", id.v), format!(
+                    "link `{}` joins `{}` and `{}` by {} like link `{first}`: links carry traffic both ways, so the two add up to twice the capacity",
+                    id.v, from.v, to.v, mode.v.as_str()
+                ))
+                .related(first_at.clone(), format!("link `{first}` is here"))
+                .help("keep one link per pair of nodes and mode, with the capacity of each direction");
+            } else {
+                parallel.insert(key, (id.v.to_string(), at.clone()));
+            }
             m.links.push(Link {
                 id: id.v,
                 from: from.v,
@@ -1186,6 +1172,77 @@ fn read_network(
                 speed_km_per_day: speed.v,
                 troops_per_day: troops.v as u32,
                 tonnes_per_day: tonnes.v,
+                source,
+            });
+        }
+    }
+
+    read_reserves(file, root, m, sink);
+}
+
+/// `[[reserve]]` records of network.toml: forces held outside the sourced force, standing at nodes.
+fn read_reserves(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &mut Model,
+    sink: &mut Sink,
+) {
+    let mut seen = BTreeMap::new();
+    for mut rec in Rec::records(file, root.get_ref(), "reserve", sink) {
+        let id = rec.id(sink, "id", true, ReserveId::new);
+        if let Some(id) = &id {
+            rec.path = format!("reserve[{}]", id.v);
+        }
+        let name = rec.text(sink, "name", true);
+        let kind = rec.choice(
+            sink,
+            "kind",
+            true,
+            ReserveKind::from_name,
+            &ReserveKind::names(),
+        );
+        let nation = rec.id(sink, "nation", true, NationCode::new);
+        refer(m, &rec, "nation", "nation", &nation);
+        let capability = rec.id(sink, "capability", true, CapabilityId::new);
+        refer(m, &rec, "capability", "capability", &capability);
+        let count = rec.uint(sink, "count", true, 1);
+        let node = rec.id(sink, "node", true, NodeId::new);
+        refer(m, &rec, "node", "node", &node);
+        let notice = rec.uint(sink, "notice_days", true, 0);
+        let src = source(&mut rec, sink);
+        rec.finish(sink);
+        let Some(id) = id else { continue };
+        let at = file.location(id.span.clone());
+        if duplicate(
+            sink,
+            &mut seen,
+            id.v.as_str(),
+            &at,
+            "reserve",
+            "network.toml",
+        ) {
+            continue;
+        }
+        if let (
+            Some(name),
+            Some(kind),
+            Some(nation),
+            Some(capability),
+            Some(count),
+            Some(node),
+            Some(notice),
+            Some(source),
+        ) = (name, kind, nation, capability, count, node, notice, src)
+        {
+            m.reserves.push(Reserve {
+                id: id.v,
+                name: name.v,
+                kind: kind.v,
+                nation: nation.v,
+                capability: capability.v,
+                count: count.v as u32,
+                node: node.v,
+                notice_days: notice.v as u32,
                 source,
             });
         }
@@ -1242,16 +1299,7 @@ fn read_terms(
         let id = term_id(&mut rec, sink, "protected_site");
         let name = rec.text(sink, "name", true);
         let site = rec.id(sink, "site", false, SiteId::new);
-        if let Some(v) = &site {
-            m.refer(
-                "site",
-                &Ref {
-                    name: v.v.to_string(),
-                    at: rec.location(v.span.clone()),
-                },
-                rec.field("site"),
-            );
-        }
+        refer(m, &rec, "site", "site", &site);
         let has_position = rec.has("lat") || rec.has("lon");
         let pos = if has_position {
             position(&mut rec, sink, true)

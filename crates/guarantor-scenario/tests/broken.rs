@@ -16,6 +16,9 @@ struct Case {
     what: String,
     /// The diagnostic code the mistake must raise.
     code: String,
+    /// `warning` for a mistake the scenario survives (it still loads, with the warning); errors otherwise.
+    #[serde(default)]
+    level: Option<String>,
     #[serde(default)]
     edit: Vec<Edit>,
     #[serde(default)]
@@ -89,10 +92,17 @@ fn broken_scenarios() {
         let mut sources = tiny();
         apply(&case, &mut sources);
         let checked = check(&sources);
-        assert!(
-            checked.scenario.is_none(),
-            "{}: the mistake was not caught",
-            case.what
+        let warning = case.level.as_deref() == Some("warning");
+        assert_eq!(
+            checked.scenario.is_some(),
+            warning,
+            "{}: expected {}",
+            case.what,
+            if warning {
+                "a scenario that loads with a warning"
+            } else {
+                "an error"
+            }
         );
         assert!(
             checked.diagnostics.iter().any(|d| d.code == case.code),
