@@ -4,12 +4,17 @@
 //! JSON the interfaces print; the terminal and HTTP renderings live with their interfaces.
 
 mod diagnostics;
+mod movement;
 mod open;
 mod rotation;
 mod sourcing;
 mod summary;
 
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
+pub use movement::{
+    BottleneckDto, ClosurePointDto, MovementDto, ReinforcementDto, StockpileMoveDto, UnitMoveDto,
+    horizon_days, movement_dto, reinforcement_dto,
+};
 pub use open::{OpenError, ScenarioSource, open, read_sources};
 pub use rotation::{
     CapabilityRotationDto, MonthDto, NationRotationDto, RotationDto, RotationWarningDto,

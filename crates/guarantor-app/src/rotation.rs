@@ -93,11 +93,9 @@ pub fn deployments(scenario: &Scenario, plan: &SourcingPlan) -> Vec<Deployment> 
     let mut out = Vec::new();
     for line in &plan.lines {
         let start_day = scenario
-            .requirements
-            .iter()
-            .find(|r| r.id == line.requirement)
-            .and_then(|r| scenario.mission.phases.iter().find(|p| p.id == r.phase))
-            .map_or(0, |p| p.start_day);
+            .requirement(&line.requirement)
+            .and_then(|r| scenario.phase_of(r))
+            .map_or(0, |(_, p)| p.start_day);
         for a in &line.assignments {
             out.push(Deployment {
                 pledge: a.pledge.clone(),

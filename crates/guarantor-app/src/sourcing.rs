@@ -19,6 +19,10 @@ pub struct PlanReport {
     pub sourcing: SourcingDto,
     /// The sourced force rotated through each nation's cycle over the horizon.
     pub rotation: crate::rotation::RotationDto,
+    /// The sourced force and the stockpiles moved over the network: when each closes.
+    pub movement: crate::movement::MovementDto,
+    /// For each site and capability, the fastest reinforcement and its days.
+    pub reinforcement: Vec<crate::movement::ReinforcementDto>,
 }
 
 /// The sourcing answer.
@@ -339,6 +343,8 @@ pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
                 .collect(),
         },
         rotation: crate::rotation::rotation_dto(scenario, plan),
+        movement: crate::movement::movement_dto(scenario, plan),
+        reinforcement: crate::movement::reinforcement_dto(scenario, plan),
     }
 }
 

@@ -2,8 +2,8 @@
 
 use crate::capability::Capability;
 use crate::geometry::Theatre;
-use crate::id::{CapabilityId, NationCode, NodeId, PledgeId, SiteId};
-use crate::mission::Mission;
+use crate::id::{CapabilityId, NationCode, NodeId, PledgeId, RequirementId, SiteId};
+use crate::mission::{Mission, Phase};
 use crate::names::named_enum;
 use crate::nation::Nation;
 use crate::network::{Network, Node};
@@ -83,6 +83,20 @@ impl Scenario {
     /// The site with this id.
     pub fn site(&self, id: &SiteId) -> Option<&Site> {
         self.sites.iter().find(|s| &s.id == id)
+    }
+
+    /// The requirement line with this id.
+    pub fn requirement(&self, id: &RequirementId) -> Option<&Requirement> {
+        self.requirements.iter().find(|r| &r.id == id)
+    }
+
+    /// The phase a requirement line belongs to, with its index in the mission's phases.
+    pub fn phase_of(&self, requirement: &Requirement) -> Option<(usize, &Phase)> {
+        self.mission
+            .phases
+            .iter()
+            .enumerate()
+            .find(|(_, p)| p.id == requirement.phase)
     }
 
     /// The network node with this id.

@@ -368,7 +368,229 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
     }
     out.push_str(&format!("{sites}\n"));
     out.push_str(&rotation(&r.rotation));
+    out.push_str(&movement(&r.movement));
+    out.push_str(&reinforcement(&r.reinforcement));
     out
+}
+
+/// `day N`, or the reason there is no day.
+fn day_or(d: Option<u32>, otherwise: &str) -> String {
+    d.map_or_else(|| otherwise.to_owned(), |d| format!("day {d}"))
+}
+
+/// The movement section of the plan.
+fn movement(m: &guarantor_app::MovementDto) -> String {
+    let in_place = m.closure_curve.last().map_or(0, |p| p.troops);
+    let sourced: u64 = m.units.iter().map(|u| u.troops).sum();
+    let last = m.closure_curve.last().map(|p| p.day);
+    let mut out = format!(
+        "\nMovement: {} units ({} troops) and {} stockpiles, over the network within {} days\n",
+        m.units.len(),
+        n(sourced),
+        m.stockpiles.len(),
+        m.horizon_days
+    );
+    let milestone = |name: &str, troops: u64, day: Option<u32>| {
+        let why = if in_place < troops {
+            format!(
+                "not reached: {} troops close, {} short of it",
+                n(in_place),
+                n(troops - in_place)
+            )
+        } else {
+            "not reached within the horizon".to_owned()
+        };
+        format!(
+            "  {name} ({} troops, {} of the requirement): {}\n",
+            n(troops),
+            pct(troops, m.required_troops),
+            day_or(day, &why)
+        )
+    };
+    out.push_str(&milestone("IOC", m.ioc_troops, m.ioc_day));
+    out.push_str(&milestone("FOC", m.foc_troops, m.foc_day));
+    let open = m.units.iter().filter(|u| u.arrival_day.is_none()).count();
+    out.push_str(&format!(
+        "  {} of {} units closed{}{}\n\n",
+        m.units.len() - open,
+        m.units.len(),
+        last.map_or(String::new(), |d| format!(", the last on day {d}")),
+        if open > 0 {
+            " (see `not closed` below)"
+        } else {
+            ""
+        }
+    ));
+
+    // The closure curve at each tenth of the troops that close, and its end.
+    let mut curve = table(
+        &["day", "troops in place", "of the requirement"],
+        &[0, 1, 2],
+    );
+    let mut next = 1;
+    for (i, p) in m.closure_curve.iter().enumerate() {
+        if p.troops * 10 >= in_place * next || i + 1 == m.closure_curve.len() {
+            while next <= 10 && p.troops * 10 >= in_place * next {
+                next += 1;
+            }
+            curve.add_row(vec![
+                Cell::new(p.day),
+                Cell::new(n(p.troops)),
+                Cell::new(pct(p.troops, m.required_troops)),
+            ]);
+        }
+    }
+    out.push_str(&format!(
+        "{curve}\n(the closure curve at each tenth of the force)\n\n"
+    ));
+
+    // Per site: when its units leave and close.
+    let mut sites: Vec<(&str, Vec<&guarantor_app::UnitMoveDto>)> = Vec::new();
+    for u in &m.units {
+        match sites.iter_mut().find(|(s, _)| *s == u.site) {
+            Some((_, v)) => v.push(u),
+            None => sites.push((&u.site, vec![u])),
+        }
+    }
+    let mut t = table(
+        &[
+            "site",
+            "units",
+            "troops",
+            "first ready",
+            "first closes",
+            "all closed",
+        ],
+        &[1, 2, 3, 4, 5],
+    );
+    for (site, units) in &sites {
+        let closed: Vec<u32> = units.iter().filter_map(|u| u.arrival_day).collect();
+        let all = if closed.len() == units.len() {
+            closed
+                .iter()
+                .max()
+                .map_or("-".into(), |d| format!("day {d}"))
+        } else {
+            format!("{} not closed", units.len() - closed.len())
+        };
+        t.add_row(vec![
+            Cell::new(site),
+            Cell::new(units.len()),
+            Cell::new(n(units.iter().map(|u| u.troops).sum())),
+            Cell::new(format!(
+                "day {}",
+                units.iter().map(|u| u.ready_day).min().unwrap_or(0)
+            )),
+            Cell::new(
+                closed
+                    .iter()
+                    .min()
+                    .map_or("-".into(), |d| format!("day {d}")),
+            ),
+            Cell::new(all),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+    let open: Vec<_> = m.units.iter().filter(|u| u.not_closed.is_some()).collect();
+    if !open.is_empty() {
+        out.push_str("not closed:\n");
+        for u in open {
+            let why = match u.not_closed {
+                Some("no_node") => "no node in network.toml serves the site",
+                Some("unreachable") => "no route from its home node",
+                _ => "still on its way at the end of the horizon",
+            };
+            out.push_str(&format!(
+                "  - {} ({} {}) for {}: {why}\n",
+                u.pledge, u.nation, u.capability, u.site
+            ));
+        }
+    }
+    if !m.stockpiles.is_empty() {
+        let mut t = table(
+            &["stockpile", "tonnes", "from", "to", "ready", "closes"],
+            &[1, 4, 5],
+        );
+        for s in &m.stockpiles {
+            t.add_row(vec![
+                Cell::new(format!("{} ({})", s.item, s.pledge)),
+                Cell::new(n(s.tonnes)),
+                Cell::new(&s.depot),
+                Cell::new(&s.site),
+                Cell::new(format!("day {}", s.ready_day)),
+                Cell::new(day_or(s.arrival_day, "not closed")),
+            ]);
+        }
+        out.push_str(&format!("\n{t}\n"));
+    }
+    if m.bottlenecks.is_empty() {
+        out.push_str("\nno link or node ran full\n");
+    } else {
+        let mut t = table(
+            &["bottleneck", "of", "days full", "from day", "to day"],
+            &[2, 3, 4],
+        );
+        for b in m.bottlenecks.iter().take(10) {
+            let at = match (&b.from, &b.to) {
+                (Some(f), Some(to)) => format!("{f} → {to} ({})", b.id),
+                _ => format!("{} (reception)", b.id),
+            };
+            t.add_row(vec![
+                Cell::new(at),
+                Cell::new(b.commodity),
+                Cell::new(b.days_full),
+                Cell::new(b.first_day),
+                Cell::new(b.last_day),
+            ]);
+        }
+        out.push_str(&format!(
+            "\n{t}\n({} links and nodes ran full on some day; the {} fullest are shown)\n",
+            m.bottlenecks.len(),
+            m.bottlenecks.len().min(10)
+        ));
+    }
+    out
+}
+
+/// The reinforcement matrix: sites down, capabilities across, days (and where the fastest comes from) in each
+/// cell.
+fn reinforcement(cells: &[guarantor_app::ReinforcementDto]) -> String {
+    let mut sites: Vec<&str> = Vec::new();
+    let mut caps: Vec<&str> = Vec::new();
+    for c in cells {
+        if !sites.contains(&c.site.as_str()) {
+            sites.push(&c.site);
+        }
+        if !caps.contains(&c.capability.as_str()) {
+            caps.push(&c.capability);
+        }
+    }
+    let mut header = vec!["site"];
+    header.extend(caps.iter().copied());
+    let right: Vec<usize> = (1..=caps.len()).collect();
+    let mut t = table(&header, &right);
+    for site in &sites {
+        let mut row = vec![Cell::new(site)];
+        for cap in &caps {
+            let cell = cells
+                .iter()
+                .find(|c| c.site == *site && c.capability == *cap);
+            row.push(Cell::new(cell.map_or("-".to_owned(), |c| {
+                let mark = match c.source_kind {
+                    "in_theatre" => "T",
+                    "forward_presence" => "F",
+                    _ => "H",
+                };
+                format!("{} {mark}", c.days)
+            })));
+        }
+        t.add_row(row);
+    }
+    format!(
+        "\nReinforcement: days until one unit can be at the site, from the order (notice to move included)\n{t}\n\
+         T in theatre (the force's deterrence lines), F forward presence in a neighbouring country, H a pledge's\n\
+         spare unit at home; `--json` names each source.\n"
+    )
 }
 
 /// The rotation section of the plan.

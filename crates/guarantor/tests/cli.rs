@@ -485,8 +485,98 @@ fn plan_rotates_the_sourced_force_and_says_what_it_ties_up() {
         assert!(!w["message"].as_str().unwrap().is_empty());
     }
 
+    // Movement: every sourced unit moves, none before it is ready, and the curve adds up.
+    let m = &v["movement"];
+    let units = m["units"].as_array().unwrap();
+    let filled_units: u64 = v["sourcing"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["filled_units"].as_u64().unwrap())
+        .sum();
+    assert_eq!(units.len() as u64, filled_units);
+    let troops: u64 = units.iter().map(|u| u["troops"].as_u64().unwrap()).sum();
+    assert_eq!(troops, filled);
+    let mut closed = 0;
+    for u in units {
+        let ready = u["ready_day"].as_u64().unwrap();
+        let arrival = u["arrival_day"]
+            .as_u64()
+            .expect("every default unit closes");
+        assert!(arrival > ready, "{u}");
+        assert!(u["not_closed"].is_null(), "{u}");
+        assert!(
+            ["network", "own"].contains(&u["route"].as_str().unwrap()),
+            "{u}"
+        );
+        closed += u["troops"].as_u64().unwrap();
+    }
+    let curve = m["closure_curve"].as_array().unwrap();
+    assert_eq!(curve.last().unwrap()["troops"].as_u64().unwrap(), closed);
+    for w in curve.windows(2) {
+        assert!(w[0]["day"].as_u64() < w[1]["day"].as_u64());
+        assert!(w[0]["troops"].as_u64() < w[1]["troops"].as_u64());
+    }
+    // Today the force is short of the requirement, so the IOC threshold is not reached; the tables say so.
+    let ioc = m["ioc_troops"].as_u64().unwrap();
+    assert_eq!(m["ioc_day"].is_null(), closed < ioc, "{m}");
+    assert!(!m["stockpiles"].as_array().unwrap().is_empty());
+    for b in m["bottlenecks"].as_array().unwrap() {
+        assert!(b["days_full"].as_u64().unwrap() >= 1);
+        assert!(["troops", "tonnes"].contains(&b["commodity"].as_str().unwrap()));
+    }
+    // Reinforcement: a cell for each site and capability that fits it, from each kind of source somewhere.
+    let cells = v["reinforcement"].as_array().unwrap();
+    let kinds: std::collections::BTreeSet<&str> = cells
+        .iter()
+        .map(|c| c["source_kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["forward_presence", "home", "in_theatre"]
+            .into_iter()
+            .collect()
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c["site"] == "npp-south-ukraine" && c["capability"] == "mech_inf_bn")
+    );
+    assert!(
+        !cells
+            .iter()
+            .any(|c| c["site"] == "npp-south-ukraine" && c["capability"] == "frigate"),
+        "no frigates to a nuclear plant"
+    );
+
     let out = guarantor(&["plan"], tmp.path());
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("Rotation:"), "{stdout}");
-    assert!(stdout.contains("committed"), "{stdout}");
+    for heading in [
+        "Rotation:",
+        "committed",
+        "Movement:",
+        "IOC",
+        "Reinforcement:",
+    ] {
+        assert!(stdout.contains(heading), "{heading}: {stdout}");
+    }
+}
+
+#[test]
+fn with_every_fact_true_the_force_reaches_full_operating_capability() {
+    let tmp = tempfile::tempdir().unwrap();
+    let world = "permanent_ceasefire=true,us_backstop=true,un_mandate=true,mutual_defence_pact=true,\
+                 gbr_if_necessary=true,deu_bundestag_mandate=true,nld_parliament_approved=true,\
+                 pol_ground_troops=true";
+    let out = guarantor(&["plan", "--json", "--world", world], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out);
+    let m = &v["movement"];
+    let (ioc, foc) = (
+        m["ioc_day"].as_u64().expect("IOC is reached"),
+        m["foc_day"].as_u64().expect("FOC is reached"),
+    );
+    assert!(ioc <= foc, "{m}");
+    // Full capability needs the lines of the full-capability phase, which start on day 120.
+    assert!(foc >= 120, "{m}");
 }

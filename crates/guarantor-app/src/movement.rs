@@ -1,0 +1,558 @@
+//! The movement use case: the sourced force and the stockpiles as loads on the network, moved in phase and
+//! priority order; when each closes, the closure curve and the days to initial and full operating capability;
+//! and the reinforcement matrix, from the reserves, the force's deterrence lines and the pledges' spare units.
+
+use std::collections::BTreeMap;
+
+use guarantor_core::{
+    Capability, Mode, NodeId, Offer, Priority, Reserve, ReserveKind, Role, Scenario, Site, SiteId,
+    SiteKind, WorldState, geodesic_km,
+};
+use guarantor_movement::{
+    BottleneckAt, Load, LoadOutcome, Movement, NotClosed, ReinforcementSource, Route,
+    own_transit_days, whole_tonnes_up,
+};
+use guarantor_sourcing::SourcingPlan;
+use serde::Serialize;
+
+/// Mean Gregorian month, in days: the horizon in months becomes days.
+const DAYS_PER_MONTH: f64 = 30.4375;
+
+/// The `movement` section of `guarantor plan --json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct MovementDto {
+    /// Days planned from day 0 (the mission's horizon).
+    pub horizon_days: u32,
+    /// Every sourced unit, line by line.
+    pub units: Vec<UnitMoveDto>,
+    /// Every live stockpile with a destination.
+    pub stockpiles: Vec<StockpileMoveDto>,
+    /// Troops of the units closed by each day a unit closes.
+    pub closure_curve: Vec<ClosurePointDto>,
+    /// Troops the requirement asks for.
+    pub required_troops: u64,
+    /// Troops in place that make initial operating capability (`ioc_fill` of the requirement).
+    pub ioc_troops: u64,
+    /// The day they are in place; `null` when they never are.
+    pub ioc_day: Option<u32>,
+    /// Troops in place that make full operating capability (`foc_fill` of the requirement).
+    pub foc_troops: u64,
+    /// The day they are in place; `null` when they never are.
+    pub foc_day: Option<u32>,
+    /// Links and nodes that ran full, most days first.
+    pub bottlenecks: Vec<BottleneckDto>,
+}
+
+/// One unit's move.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnitMoveDto {
+    /// The pledge it comes from.
+    pub pledge: String,
+    /// ISO alpha-3.
+    pub nation: String,
+    /// Capability id.
+    pub capability: String,
+    /// The requirement line it fills.
+    pub requirement: String,
+    /// Its site.
+    pub site: String,
+    /// Troops.
+    pub troops: u64,
+    /// Tonnes of cargo.
+    pub tonnes: u64,
+    /// `network` (over links and nodes) or `own` (ships and aircraft moving themselves to an area).
+    pub route: &'static str,
+    /// Where it starts (its nation's home node), for network moves.
+    pub origin: Option<String>,
+    /// First day it may leave: its phase's start, or its notice to move plus its parliament's vote if later.
+    pub ready_day: u32,
+    /// Day its troops were all received at the site.
+    pub troops_day: Option<u32>,
+    /// Day its cargo was all received.
+    pub tonnes_day: Option<u32>,
+    /// Day it closed; `null` when it does not.
+    pub arrival_day: Option<u32>,
+    /// Why it does not close: `unreachable`, `horizon`, or `no_node` (no node serves its site).
+    pub not_closed: Option<&'static str>,
+}
+
+/// One stockpile's move.
+#[derive(Clone, Debug, Serialize)]
+pub struct StockpileMoveDto {
+    /// The pledge.
+    pub pledge: String,
+    /// ISO alpha-3.
+    pub nation: String,
+    /// What.
+    pub item: String,
+    /// Tonnes.
+    pub tonnes: u64,
+    /// Where it is stocked.
+    pub depot: String,
+    /// Where it goes.
+    pub site: String,
+    /// First day it may leave.
+    pub ready_day: u32,
+    /// Day it was all received at the site; `null` when it was not.
+    pub arrival_day: Option<u32>,
+    /// Why it does not close.
+    pub not_closed: Option<&'static str>,
+}
+
+/// A point of the closure curve.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClosurePointDto {
+    /// Day.
+    pub day: u32,
+    /// Troops in place (units closed) by the end of it.
+    pub troops: u64,
+}
+
+/// A link or node that ran full.
+#[derive(Clone, Debug, Serialize)]
+pub struct BottleneckDto {
+    /// `link` or `node`.
+    pub kind: &'static str,
+    /// Link or node id.
+    pub id: String,
+    /// For a link, the direction: from.
+    pub from: Option<String>,
+    /// For a link, the direction: to.
+    pub to: Option<String>,
+    /// `troops` or `tonnes`.
+    pub commodity: &'static str,
+    /// Days it was full.
+    pub days_full: u32,
+    /// First such day.
+    pub first_day: u32,
+    /// Last such day.
+    pub last_day: u32,
+}
+
+/// One cell of the reinforcement matrix.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReinforcementDto {
+    /// Site id.
+    pub site: String,
+    /// Capability id.
+    pub capability: String,
+    /// Days from the order until one unit has closed at the site, notice to move included.
+    pub days: u32,
+    /// The fastest source: a reserve id, `deployed:<pledge>@<site>` or `pledge:<pledge>`.
+    pub source: String,
+    /// `in_theatre`, `forward_presence` or `home`.
+    pub source_kind: &'static str,
+    /// The source's nation.
+    pub nation: String,
+}
+
+/// The movement horizon: the mission's, in days.
+pub fn horizon_days(scenario: &Scenario) -> u32 {
+    (f64::from(scenario.mission.horizon_months) * DAYS_PER_MONTH).round() as u32
+}
+
+/// The node that serves `site`, if any (the first in file order).
+fn site_node<'a>(scenario: &'a Scenario, site: &SiteId) -> Option<&'a NodeId> {
+    scenario
+        .network
+        .nodes
+        .iter()
+        .find(|n| n.site.as_ref() == Some(site))
+        .map(|n| &n.id)
+}
+
+/// What a row of the answer is; `load` indexes the loads moved (`None`: not moved, no node serves its site).
+enum What {
+    Unit {
+        line: usize,
+        pledge: usize,
+        load: Option<usize>,
+    },
+    Stockpile {
+        pledge: usize,
+        load: usize,
+    },
+}
+
+/// The loads of `plan`: one per unit assigned, then one per stockpile with a destination; and the rows.
+fn loads(scenario: &Scenario, plan: &SourcingPlan, world: &WorldState) -> (Vec<Load>, Vec<What>) {
+    let mut loads = Vec::new();
+    let mut what = Vec::new();
+    let capability = |id| scenario.capability(id);
+    for (li, line) in plan.lines.iter().enumerate() {
+        let Some(req) = scenario.requirement(&line.requirement) else {
+            continue;
+        };
+        let (phase, phase_start) = scenario
+            .phase_of(req)
+            .map_or((0, 0), |(i, p)| (i, p.start_day));
+        let order = (phase as u32) * 2 + u32::from(req.priority == Priority::Desirable);
+        let (Some(site), Some(cap)) = (scenario.site(&line.site), capability(&line.capability))
+        else {
+            continue;
+        };
+        for a in &line.assignments {
+            let (Some(pi), Some(nation)) = (
+                scenario.pledges.iter().position(|p| p.id == a.pledge),
+                scenario.nation(&a.nation),
+            ) else {
+                continue;
+            };
+            let pledge = &scenario.pledges[pi];
+            let vote = nation.parliament_vote_days.unwrap_or(0);
+            let ready_day = phase_start.max(pledge.notice_days + vote);
+            let route = if site.kind.is_area() {
+                let km = scenario
+                    .node(&nation.home)
+                    .map_or(0.0, |n| geodesic_km(n.location, site.location));
+                let mode = if site.kind == SiteKind::SeaArea {
+                    Mode::Sea
+                } else {
+                    Mode::Air
+                };
+                Some(Route::Own {
+                    days: own_transit_days(km, mode),
+                })
+            } else {
+                site_node(scenario, &site.id).map(|dest| Route::Network {
+                    origin: nation.home.clone(),
+                    destination: dest.clone(),
+                })
+            };
+            for k in 1..=a.units {
+                let load = route.clone().map(|route| {
+                    loads.push(Load {
+                        id: format!("{}#{k}", pledge.id),
+                        route,
+                        troops: u64::from(cap.personnel),
+                        tonnes: whole_tonnes_up(cap.tonnes),
+                        ready_day,
+                        order,
+                    });
+                    loads.len() - 1
+                });
+                what.push(What::Unit {
+                    line: li,
+                    pledge: pi,
+                    load,
+                });
+            }
+        }
+    }
+    for (pi, pledge) in scenario.pledges.iter().enumerate() {
+        let Offer::Materiel {
+            tonnes,
+            depot,
+            site: Some(site),
+            ..
+        } = &pledge.offer
+        else {
+            continue;
+        };
+        if !pledge.is_live(world) {
+            continue;
+        }
+        let Some(dest) = site_node(scenario, site) else {
+            continue;
+        };
+        // With the first line at its site: that line's phase, after the units of that phase.
+        let (phase, phase_start) = scenario
+            .requirements
+            .iter()
+            .filter(|r| &r.site == site)
+            .filter_map(|r| scenario.phase_of(r))
+            .map(|(i, p)| (i, p.start_day))
+            .min()
+            .unwrap_or((0, 0));
+        what.push(What::Stockpile {
+            pledge: pi,
+            load: loads.len(),
+        });
+        loads.push(Load {
+            id: pledge.id.to_string(),
+            route: Route::Network {
+                origin: depot.clone(),
+                destination: dest.clone(),
+            },
+            troops: 0,
+            tonnes: whole_tonnes_up(*tonnes),
+            ready_day: phase_start.max(pledge.notice_days),
+            order: (phase as u32) * 2 + 1,
+        });
+    }
+    (loads, what)
+}
+
+fn not_closed(o: &LoadOutcome) -> Option<&'static str> {
+    o.not_closed.map(|n| match n {
+        NotClosed::Unreachable => "unreachable",
+        NotClosed::Horizon => "horizon",
+    })
+}
+
+/// Moves `plan`'s force and the live stockpiles over the scenario's network.
+pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
+    let horizon = horizon_days(scenario);
+    let (loads, what) = loads(scenario, plan, &plan.world);
+    let moved: Movement = guarantor_movement::movement(&scenario.network, &loads, horizon)
+        .unwrap_or_else(|e| unreachable!("a checked scenario's network holds every node: {e}"));
+    let mut units = Vec::new();
+    let mut stockpiles = Vec::new();
+    let mut curve: BTreeMap<u32, u64> = BTreeMap::new();
+    for w in &what {
+        match *w {
+            What::Unit { line, pledge, load } => {
+                let l = &plan.lines[line];
+                let p = &scenario.pledges[pledge];
+                let cap = scenario.capability(&l.capability);
+                let troops = cap.map_or(0, |c| u64::from(c.personnel));
+                let moved_load = load.map(|i| (&loads[i], &moved.loads[i]));
+                let arrival = moved_load.and_then(|(_, o)| o.arrival_day);
+                if let Some(d) = arrival {
+                    *curve.entry(d).or_default() += troops;
+                }
+                units.push(UnitMoveDto {
+                    pledge: p.id.to_string(),
+                    nation: p.nation.to_string(),
+                    capability: l.capability.to_string(),
+                    requirement: l.requirement.to_string(),
+                    site: l.site.to_string(),
+                    troops,
+                    tonnes: cap.map_or(0, |c| whole_tonnes_up(c.tonnes)),
+                    route: match moved_load.map(|(l, _)| &l.route) {
+                        None => "none",
+                        Some(Route::Network { .. }) => "network",
+                        Some(Route::Own { .. }) => "own",
+                    },
+                    origin: match moved_load.map(|(l, _)| &l.route) {
+                        Some(Route::Network { origin, .. }) => Some(origin.to_string()),
+                        _ => None,
+                    },
+                    ready_day: moved_load.map_or(0, |(l, _)| l.ready_day),
+                    troops_day: moved_load.and_then(|(_, o)| o.troops_day),
+                    tonnes_day: moved_load.and_then(|(_, o)| o.tonnes_day),
+                    arrival_day: arrival,
+                    not_closed: match moved_load {
+                        None => Some("no_node"),
+                        Some((_, o)) => not_closed(o),
+                    },
+                });
+            }
+            What::Stockpile { pledge, load } => {
+                let p = &scenario.pledges[pledge];
+                let (load, outcome) = (&loads[load], &moved.loads[load]);
+                let Offer::Materiel {
+                    item, depot, site, ..
+                } = &p.offer
+                else {
+                    continue;
+                };
+                stockpiles.push(StockpileMoveDto {
+                    pledge: p.id.to_string(),
+                    nation: p.nation.to_string(),
+                    item: item.clone(),
+                    tonnes: load.tonnes,
+                    depot: depot.to_string(),
+                    site: site.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    ready_day: load.ready_day,
+                    arrival_day: outcome.arrival_day,
+                    not_closed: not_closed(outcome),
+                });
+            }
+        }
+    }
+    let mut total = 0;
+    let closure_curve: Vec<ClosurePointDto> = curve
+        .into_iter()
+        .map(|(day, t)| {
+            total += t;
+            ClosurePointDto { day, troops: total }
+        })
+        .collect();
+    let required = plan.required_troops();
+    let threshold = |fill: f64| (fill * required as f64).ceil() as u64;
+    let (ioc_troops, foc_troops) = (
+        threshold(scenario.mission.ioc_fill),
+        threshold(scenario.mission.foc_fill),
+    );
+    let first_day = |troops: u64| {
+        closure_curve
+            .iter()
+            .find(|p| p.troops >= troops)
+            .map(|p| p.day)
+    };
+    MovementDto {
+        horizon_days: horizon,
+        units,
+        stockpiles,
+        ioc_day: first_day(ioc_troops),
+        foc_day: first_day(foc_troops),
+        closure_curve,
+        required_troops: required,
+        ioc_troops,
+        foc_troops,
+        bottlenecks: moved
+            .bottlenecks
+            .iter()
+            .map(|b| {
+                let (kind, id, from, to) = match &b.at {
+                    BottleneckAt::Link { link, from, to } => (
+                        "link",
+                        link.to_string(),
+                        Some(from.to_string()),
+                        Some(to.to_string()),
+                    ),
+                    BottleneckAt::Node { node } => ("node", node.to_string(), None, None),
+                };
+                BottleneckDto {
+                    kind,
+                    id,
+                    from,
+                    to,
+                    commodity: b.commodity.as_str(),
+                    days_full: b.days_full,
+                    first_day: b.first_day,
+                    last_day: b.last_day,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Every force that could reinforce a site: the scenario's reserves; the units on the force's deterrence lines
+/// (in theatre, at their sites, ready at once); and the live pledges' units not assigned (at home, after their
+/// notice and any parliamentary vote). Each with its nation.
+fn sources(scenario: &Scenario, plan: &SourcingPlan) -> Vec<(ReinforcementSource, String)> {
+    let mut out = Vec::new();
+    let unit = |cap: &Capability| (u64::from(cap.personnel), whole_tonnes_up(cap.tonnes));
+    for Reserve {
+        id,
+        kind,
+        nation,
+        capability,
+        node,
+        notice_days,
+        ..
+    } in &scenario.network.reserves
+    {
+        if let Some(cap) = scenario.capability(capability) {
+            let (troops, tonnes) = unit(cap);
+            out.push((
+                ReinforcementSource {
+                    label: id.to_string(),
+                    kind: *kind,
+                    node: node.clone(),
+                    capability: capability.clone(),
+                    troops,
+                    tonnes,
+                    notice_days: *notice_days,
+                },
+                nation.to_string(),
+            ));
+        }
+    }
+    for line in &plan.lines {
+        let Some(req) = scenario.requirement(&line.requirement) else {
+            continue;
+        };
+        let (Some(cap), Some(node)) = (
+            scenario.capability(&line.capability),
+            site_node(scenario, &line.site),
+        ) else {
+            continue;
+        };
+        if req.role != Role::Deterrence {
+            continue;
+        }
+        let (troops, tonnes) = unit(cap);
+        for a in &line.assignments {
+            out.push((
+                ReinforcementSource {
+                    label: format!("deployed:{}@{}", a.pledge, line.site),
+                    kind: ReserveKind::InTheatre,
+                    node: node.clone(),
+                    capability: line.capability.clone(),
+                    troops,
+                    tonnes,
+                    notice_days: 0,
+                },
+                a.nation.to_string(),
+            ));
+        }
+    }
+    let mut assigned: BTreeMap<&guarantor_core::PledgeId, u32> = BTreeMap::new();
+    for line in &plan.lines {
+        for a in &line.assignments {
+            *assigned.entry(&a.pledge).or_default() += a.units;
+        }
+    }
+    for pledge in &scenario.pledges {
+        let Offer::Units { capability, count } = &pledge.offer else {
+            continue;
+        };
+        let spare = count.saturating_sub(assigned.get(&pledge.id).copied().unwrap_or(0));
+        let (Some(cap), Some(nation)) = (
+            scenario.capability(capability),
+            scenario.nation(&pledge.nation),
+        ) else {
+            continue;
+        };
+        if spare == 0 || !pledge.is_live(&plan.world) {
+            continue;
+        }
+        let (troops, tonnes) = unit(cap);
+        out.push((
+            ReinforcementSource {
+                label: format!("pledge:{}", pledge.id),
+                kind: ReserveKind::Home,
+                node: nation.home.clone(),
+                capability: capability.clone(),
+                troops,
+                tonnes,
+                notice_days: pledge.notice_days + nation.parliament_vote_days.unwrap_or(0),
+            },
+            nation.code.to_string(),
+        ));
+    }
+    out
+}
+
+/// The reinforcement matrix: every land site with a node (but the logistics hubs) × every capability some
+/// source has that can serve there.
+pub fn reinforcement_dto(scenario: &Scenario, plan: &SourcingPlan) -> Vec<ReinforcementDto> {
+    let sources = sources(scenario, plan);
+    let targets: Vec<(SiteId, NodeId)> = scenario
+        .sites
+        .iter()
+        .filter(|s: &&Site| !s.kind.is_area() && s.kind != SiteKind::LogisticsHub)
+        .filter_map(|s| site_node(scenario, &s.id).map(|n| (s.id.clone(), n.clone())))
+        .collect();
+    let plain: Vec<ReinforcementSource> = sources.iter().map(|(s, _)| s.clone()).collect();
+    let cells = guarantor_movement::reinforcement(
+        &scenario.network,
+        &targets,
+        &plain,
+        horizon_days(scenario),
+    )
+    .unwrap_or_else(|e| unreachable!("a checked scenario's network holds every node: {e}"));
+    cells
+        .into_iter()
+        .filter(|c| {
+            // Only what can serve at the site: no frigates for a nuclear plant.
+            let site = scenario.site(&c.site).map(|s| s.kind.domains());
+            let cap = scenario.capability(&c.capability).map(|c| &c.domains);
+            matches!((site, cap), (Some(s), Some(d)) if !s.is_disjoint(d))
+        })
+        .map(|c| {
+            let (s, nation) = &sources[c.source];
+            ReinforcementDto {
+                site: c.site.to_string(),
+                capability: c.capability.to_string(),
+                days: c.days,
+                source: s.label.clone(),
+                source_kind: s.kind.as_str(),
+                nation: nation.clone(),
+            }
+        })
+        .collect()
+}

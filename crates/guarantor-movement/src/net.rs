@@ -1,0 +1,202 @@
+//! The network as the engine indexes it: nodes by number, each link as two directed arcs with a whole-day transit,
+//! and the capacity each arc and node has left on each day.
+
+use std::collections::{BTreeMap, BinaryHeap};
+
+use guarantor_core::{Mode, Network, NodeId};
+
+use crate::{Commodity, MovementError};
+
+/// A link in one direction.
+#[derive(Clone, Debug)]
+pub(crate) struct Arc {
+    /// Index of the link in the network's file order.
+    pub(crate) link: usize,
+    pub(crate) from: usize,
+    pub(crate) to: usize,
+    /// Days from departure to arrival, at least one.
+    pub(crate) transit: usize,
+}
+
+/// The network indexed, over a horizon of `horizon` days (days `0..horizon`).
+#[derive(Clone, Debug)]
+pub(crate) struct Net {
+    pub(crate) nodes: Vec<NodeId>,
+    pub(crate) index: BTreeMap<NodeId, usize>,
+    pub(crate) arcs: Vec<Arc>,
+    pub(crate) out_arcs: Vec<Vec<usize>>,
+    pub(crate) in_arcs: Vec<Vec<usize>>,
+    pub(crate) horizon: usize,
+}
+
+/// How fast forces that move themselves go: aircraft ferry like the air links of the default network; ships
+/// make a sustained 11 knots (about 500 km a day).
+const OWN_AIR_KM_PER_DAY: f64 = 8_000.0;
+const OWN_SEA_KM_PER_DAY: f64 = 500.0;
+/// Sea routes run round coasts and through straits: half as long again as the great circle.
+const SEA_DETOUR: f64 = 1.5;
+
+/// Days a force that moves itself (ships, aircraft) needs for `great_circle_km`, at least one.
+pub fn own_transit_days(great_circle_km: f64, mode: Mode) -> u32 {
+    match mode {
+        Mode::Sea => transit_days(great_circle_km * SEA_DETOUR, OWN_SEA_KM_PER_DAY),
+        _ => transit_days(great_circle_km, OWN_AIR_KM_PER_DAY),
+    }
+}
+
+/// Whole days a link takes: its distance over its speed, rounded up, at least one (the engine moves in days).
+pub fn transit_days(distance_km: f64, speed_km_per_day: f64) -> u32 {
+    if speed_km_per_day <= 0.0 || !distance_km.is_finite() || !speed_km_per_day.is_finite() {
+        return u32::MAX;
+    }
+    let days = (distance_km / speed_km_per_day).ceil();
+    if days >= f64::from(u32::MAX) {
+        u32::MAX
+    } else {
+        (days as u32).max(1)
+    }
+}
+
+impl Net {
+    pub(crate) fn new(network: &Network, horizon: usize) -> Result<Net, MovementError> {
+        let nodes: Vec<NodeId> = network.nodes.iter().map(|n| n.id.clone()).collect();
+        let mut index = BTreeMap::new();
+        for (i, id) in nodes.iter().enumerate() {
+            if index.insert(id.clone(), i).is_some() {
+                return Err(MovementError::DuplicateNode(id.to_string()));
+            }
+        }
+        let find = |id: &NodeId| {
+            index
+                .get(id)
+                .copied()
+                .ok_or_else(|| MovementError::UnknownNode(id.to_string()))
+        };
+        let mut arcs = Vec::with_capacity(network.links.len() * 2);
+        let mut out_arcs = vec![Vec::new(); nodes.len()];
+        let mut in_arcs = vec![Vec::new(); nodes.len()];
+        for (l, link) in network.links.iter().enumerate() {
+            let (a, b) = (find(&link.from)?, find(&link.to)?);
+            let transit = transit_days(link.distance_km, link.speed_km_per_day) as usize;
+            for (from, to) in [(a, b), (b, a)] {
+                out_arcs[from].push(arcs.len());
+                in_arcs[to].push(arcs.len());
+                arcs.push(Arc {
+                    link: l,
+                    from,
+                    to,
+                    transit,
+                });
+            }
+        }
+        Ok(Net {
+            nodes,
+            index,
+            arcs,
+            out_arcs,
+            in_arcs,
+            horizon,
+        })
+    }
+
+    pub(crate) fn node(&self, id: &NodeId) -> Result<usize, MovementError> {
+        self.index
+            .get(id)
+            .copied()
+            .ok_or_else(|| MovementError::UnknownNode(id.to_string()))
+    }
+
+    /// Fewest days from each node to `dest` over the arcs and nodes that carry `commodity` at all, ignoring how
+    /// much (`usize::MAX` where `dest` cannot be reached).
+    pub(crate) fn days_to(&self, dest: usize, full: &Capacity, commodity: Commodity) -> Vec<usize> {
+        let k = commodity as usize;
+        let h = self.horizon;
+        let node_ok = |v: usize| full.node[k][v * h] > 0;
+        let arc_ok = |a: usize| full.link[k][a * h] > 0;
+        let mut dist = vec![usize::MAX; self.nodes.len()];
+        if !node_ok(dest) {
+            return dist;
+        }
+        let mut heap = BinaryHeap::new();
+        dist[dest] = 0;
+        heap.push(std::cmp::Reverse((0usize, dest)));
+        while let Some(std::cmp::Reverse((d, v))) = heap.pop() {
+            if d > dist[v] {
+                continue;
+            }
+            for &a in &self.in_arcs[v] {
+                let arc = &self.arcs[a];
+                if !arc_ok(a) || !node_ok(arc.from) {
+                    continue;
+                }
+                let nd = d.saturating_add(arc.transit);
+                if nd < dist[arc.from] {
+                    dist[arc.from] = nd;
+                    heap.push(std::cmp::Reverse((nd, arc.from)));
+                }
+            }
+        }
+        dist
+    }
+}
+
+/// What each arc and node can still take on each day, per commodity (whole troops, whole tonnes).
+#[derive(Clone, Debug)]
+pub(crate) struct Capacity {
+    /// `[commodity][arc * horizon + day]`.
+    pub(crate) link: [Vec<u64>; 2],
+    /// `[commodity][node * horizon + day]`.
+    pub(crate) node: [Vec<u64>; 2],
+}
+
+impl Capacity {
+    /// The network's full daily capacities on every day of the horizon.
+    pub(crate) fn full(network: &Network, net: &Net) -> Capacity {
+        let h = net.horizon;
+        let per_arc = |c: Commodity| -> Vec<u64> {
+            let mut v = Vec::with_capacity(net.arcs.len() * h);
+            for arc in &net.arcs {
+                let link = &network.links[arc.link];
+                let cap = match c {
+                    Commodity::Troops => u64::from(link.troops_per_day),
+                    Commodity::Tonnes => whole_tonnes_down(link.tonnes_per_day),
+                };
+                v.extend(std::iter::repeat_n(cap, h));
+            }
+            v
+        };
+        let per_node = |c: Commodity| -> Vec<u64> {
+            let mut v = Vec::with_capacity(net.nodes.len() * h);
+            for node in &network.nodes {
+                let cap = match c {
+                    Commodity::Troops => u64::from(node.reception_troops_per_day),
+                    Commodity::Tonnes => whole_tonnes_down(node.reception_tonnes_per_day),
+                };
+                v.extend(std::iter::repeat_n(cap, h));
+            }
+            v
+        };
+        Capacity {
+            link: [per_arc(Commodity::Troops), per_arc(Commodity::Tonnes)],
+            node: [per_node(Commodity::Troops), per_node(Commodity::Tonnes)],
+        }
+    }
+}
+
+/// A capacity in tonnes as whole tonnes, rounded down (a capacity is never overstated).
+pub(crate) fn whole_tonnes_down(t: f64) -> u64 {
+    if t.is_finite() && t > 0.0 {
+        t.floor().min(1e15) as u64
+    } else {
+        0
+    }
+}
+
+/// A load in tonnes as whole tonnes, rounded up (a load is never understated).
+pub fn whole_tonnes_up(t: f64) -> u64 {
+    if t.is_finite() && t > 0.0 {
+        t.ceil().min(1e15) as u64
+    } else {
+        0
+    }
+}

@@ -1,0 +1,224 @@
+//! The movement engine on small networks worked out by hand, and on the default scenario's network.
+
+use std::sync::LazyLock;
+
+use geo_types::Point;
+use guarantor_core::{
+    CapabilityId, Link, LinkId, Mode, NationCode, Network, Node, NodeId, NodeKind, ReserveKind,
+    Scenario, SiteId,
+};
+use guarantor_movement::{
+    BottleneckAt, Commodity, Load, NotClosed, ReinforcementSource, Route, movement, reinforcement,
+};
+
+fn node(id: &str, troops: u32, tonnes: f64) -> Node {
+    Node {
+        id: NodeId::new(id).expect("valid id"),
+        name: id.into(),
+        kind: NodeKind::StagingHub,
+        country: NationCode::new("POL").expect("valid code"),
+        location: Point::new(22.0, 50.0),
+        reception_troops_per_day: troops,
+        reception_tonnes_per_day: tonnes,
+        site: None,
+        source: "test".into(),
+    }
+}
+
+fn link(from: &str, to: &str, days: f64, troops: u32, tonnes: f64) -> Link {
+    Link {
+        id: LinkId::new(&format!("{from}-{to}")).expect("valid id"),
+        from: NodeId::new(from).expect("valid id"),
+        to: NodeId::new(to).expect("valid id"),
+        mode: Mode::Rail,
+        distance_km: days * 500.0,
+        speed_km_per_day: 500.0,
+        troops_per_day: troops,
+        tonnes_per_day: tonnes,
+        source: "test".into(),
+    }
+}
+
+fn load(id: &str, from: &str, to: &str, troops: u64, tonnes: u64, ready: u32, order: u32) -> Load {
+    Load {
+        id: id.into(),
+        route: Route::Network {
+            origin: NodeId::new(from).expect("valid id"),
+            destination: NodeId::new(to).expect("valid id"),
+        },
+        troops,
+        tonnes,
+        ready_day: ready,
+        order,
+    }
+}
+
+/// home → hub (2 days) → site (1 day); the hub receives 1,000 troops and 500 t a day.
+fn line() -> Network {
+    Network {
+        nodes: vec![
+            node("home", 100_000, 100_000.0),
+            node("hub", 1_000, 500.0),
+            node("site", 100_000, 100_000.0),
+        ],
+        links: vec![
+            link("home", "hub", 2.0, 5_000, 5_000.0),
+            link("hub", "site", 1.0, 5_000, 5_000.0),
+        ],
+        reserves: Vec::new(),
+    }
+}
+
+#[test]
+fn a_unit_on_an_empty_network_takes_the_transit_time() {
+    let m = movement(&line(), &[load("a", "home", "site", 500, 0, 4, 0)], 30).unwrap();
+    assert_eq!(m.loads[0].arrival_day, Some(4 + 2 + 1));
+    assert_eq!(m.closure_curve, vec![(7, 500)]);
+}
+
+#[test]
+fn reception_capacity_spreads_a_large_unit_over_days() {
+    // 2,500 troops through a hub that receives 1,000 a day: days 2, 3 and 4 at the hub, the last on day 5.
+    let m = movement(&line(), &[load("a", "home", "site", 2_500, 0, 0, 0)], 30).unwrap();
+    assert_eq!(m.loads[0].troops_day, Some(5));
+    let hub = m
+        .bottlenecks
+        .iter()
+        .find(|b| {
+            b.at == BottleneckAt::Node {
+                node: NodeId::new("hub").unwrap(),
+            }
+        })
+        .expect("the hub ran full");
+    assert_eq!(
+        (hub.commodity, hub.days_full, hub.first_day, hub.last_day),
+        (Commodity::Troops, 2, 2, 3)
+    );
+}
+
+#[test]
+fn a_unit_closes_when_its_cargo_has_arrived_too() {
+    // 600 troops pass in a day; 1,200 t at 500 t a day take three.
+    let m = movement(&line(), &[load("a", "home", "site", 600, 1_200, 0, 0)], 30).unwrap();
+    assert_eq!(m.loads[0].troops_day, Some(3));
+    assert_eq!(m.loads[0].tonnes_day, Some(5));
+    assert_eq!(m.loads[0].arrival_day, Some(5));
+}
+
+#[test]
+fn an_earlier_class_keeps_the_capacity_it_takes() {
+    // Both want the hub's 1,000 a day from day 2; the class-0 load goes first even though it is listed second.
+    let loads = [
+        load("late", "home", "site", 1_000, 0, 0, 1),
+        load("first", "home", "site", 1_000, 0, 0, 0),
+    ];
+    let m = movement(&line(), &loads, 30).unwrap();
+    assert_eq!(m.loads[1].arrival_day, Some(3));
+    assert_eq!(m.loads[0].arrival_day, Some(4));
+}
+
+#[test]
+fn loads_that_cannot_close_say_why() {
+    let mut net = line();
+    net.nodes.push(node("island", 1_000, 1_000.0));
+    let loads = [
+        load("cut-off", "island", "site", 100, 0, 0, 0),
+        load("too-late", "home", "site", 100, 0, 9, 0),
+    ];
+    let m = movement(&net, &loads, 10).unwrap();
+    assert_eq!(m.loads[0].not_closed, Some(NotClosed::Unreachable));
+    assert_eq!(m.loads[1].not_closed, Some(NotClosed::Horizon));
+    assert!(m.loads.iter().all(|o| o.arrival_day.is_none()));
+    assert!(m.closure_curve.is_empty());
+}
+
+#[test]
+fn links_carry_traffic_both_ways() {
+    // The link is written hub → home; a load from home still uses it.
+    let mut net = line();
+    net.links[0] = link("hub", "home", 2.0, 5_000, 5_000.0);
+    let m = movement(&net, &[load("a", "home", "site", 100, 0, 0, 0)], 30).unwrap();
+    assert_eq!(m.loads[0].arrival_day, Some(3));
+}
+
+#[test]
+fn ships_and_aircraft_move_themselves() {
+    let own = Load {
+        id: "frigate".into(),
+        route: Route::Own { days: 6 },
+        troops: 180,
+        tonnes: 200,
+        ready_day: 10,
+        order: 0,
+    };
+    let m = movement(&line(), &[own], 30).unwrap();
+    assert_eq!(m.loads[0].arrival_day, Some(16));
+    assert!(m.bottlenecks.is_empty());
+}
+
+#[test]
+fn reinforcement_takes_the_fastest_source_and_counts_its_notice() {
+    let source = |label: &str, at: &str, notice: u32| ReinforcementSource {
+        label: label.into(),
+        kind: ReserveKind::ForwardPresence,
+        node: NodeId::new(at).unwrap(),
+        capability: CapabilityId::new("mech_inf_bn").unwrap(),
+        troops: 650,
+        tonnes: 0,
+        notice_days: notice,
+    };
+    let sources = [
+        source("slow-notice", "hub", 9),
+        source("far", "home", 1),
+        source("there-already", "site", 0),
+    ];
+    let target = [(SiteId::new("s").unwrap(), NodeId::new("site").unwrap())];
+    let cells = reinforcement(&line(), &target, &sources, 60).unwrap();
+    assert_eq!(cells.len(), 1);
+    // From home: 1 day's notice, 2 + 1 days' travel = 4; from the hub: 9 + 1 = 10; the one at the site is not
+    // a reinforcement.
+    assert_eq!((cells[0].days, cells[0].source), (4, 1));
+}
+
+static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {
+    guarantor_scenario::check(&guarantor_scenario::SourceSet::builtin_default())
+        .scenario
+        .expect("the default scenario is valid")
+});
+
+#[test]
+fn every_site_of_the_default_network_is_reachable_from_every_home() {
+    let s = &*DEFAULT;
+    let sites: Vec<&NodeId> = s
+        .network
+        .nodes
+        .iter()
+        .filter(|n| n.site.is_some())
+        .map(|n| &n.id)
+        .collect();
+    let mut loads = Vec::new();
+    for nation in &s.nations {
+        for &site in &sites {
+            loads.push(Load {
+                id: format!("{}-{site}", nation.code),
+                route: Route::Network {
+                    origin: nation.home.clone(),
+                    destination: site.clone(),
+                },
+                troops: 10,
+                tonnes: 10,
+                ready_day: 0,
+                order: 0,
+            });
+        }
+    }
+    let m = movement(&s.network, &loads, 365).unwrap();
+    for (l, o) in loads.iter().zip(&m.loads) {
+        assert!(
+            o.arrival_day.is_some(),
+            "{} does not close: {:?}",
+            l.id,
+            o.not_closed
+        );
+    }
+}
