@@ -11,8 +11,11 @@ mod sourcing;
 mod summary;
 
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
+/// The movement engine's synthetic problems (for `closure_bench`).
+pub use guarantor_movement::synthetic::Spec as ClosureSpec;
 pub use movement::{
-    BottleneckDto, ClosurePointDto, MovementDto, ReinforcementDto, StockpileMoveDto, UnitMoveDto,
+    BottleneckDto, ClosureInstance, ClosureLink, ClosureLoad, ClosureNode, ClosurePointDto,
+    ClosureRun, MovementDto, ReinforcementDto, StockpileMoveDto, UnitMoveDto, closure_bench,
     horizon_days, movement_dto, reinforcement_dto,
 };
 pub use open::{OpenError, ScenarioSource, open, read_sources};

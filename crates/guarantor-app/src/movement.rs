@@ -556,3 +556,143 @@ pub fn reinforcement_dto(scenario: &Scenario, plan: &SourcingPlan) -> Vec<Reinfo
         })
         .collect()
 }
+
+/// A single-commodity movement problem as JSON, for a max-flow solver outside guarantor
+/// (`bench/movement/peer.py`): the same network, transit days and loads the engine solves.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClosureInstance {
+    /// `guarantor.closure-instance.v1`.
+    pub format: &'static str,
+    /// Days `0..horizon_days` are planned.
+    pub horizon_days: u32,
+    /// The node every load goes to.
+    pub destination: String,
+    /// Nodes: `{id, reception_troops_per_day}`.
+    pub nodes: Vec<ClosureNode>,
+    /// Links, each usable both ways: `{id, from, to, transit_days, troops_per_day}`.
+    pub links: Vec<ClosureLink>,
+    /// Loads: `{id, origin, ready_day, troops}`.
+    pub loads: Vec<ClosureLoad>,
+}
+
+/// A node of a closure instance.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClosureNode {
+    /// Id.
+    pub id: String,
+    /// Troops received a day.
+    pub reception_troops_per_day: u32,
+}
+
+/// A link of a closure instance.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClosureLink {
+    /// Id.
+    pub id: String,
+    /// One end.
+    pub from: String,
+    /// The other end.
+    pub to: String,
+    /// Whole days from departure to arrival.
+    pub transit_days: u32,
+    /// Troops a day, each way.
+    pub troops_per_day: u32,
+}
+
+/// A load of a closure instance.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClosureLoad {
+    /// Id.
+    pub id: String,
+    /// Where it starts.
+    pub origin: String,
+    /// First day it may leave.
+    pub ready_day: u32,
+    /// Troops.
+    pub troops: u64,
+}
+
+/// What `guarantor closure-bench` reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct ClosureRun {
+    /// Nodes.
+    pub nodes: usize,
+    /// Links.
+    pub links: usize,
+    /// Loads.
+    pub units: usize,
+    /// Troops in all.
+    pub troops: u64,
+    /// Days planned.
+    pub horizon_days: u32,
+    /// The day the last load closed; `null` when not all close within the horizon.
+    pub closure_day: Option<u32>,
+    /// Wall-clock seconds the engine took (network indexing included).
+    pub seconds: f64,
+}
+
+/// A generated single-commodity problem (see `guarantor_movement::synthetic`), as an instance and a timed solve.
+pub fn closure_bench(
+    spec: &guarantor_movement::synthetic::Spec,
+    horizon_days: u32,
+) -> Result<(ClosureInstance, ClosureRun), guarantor_movement::MovementError> {
+    let p = guarantor_movement::synthetic::problem(spec);
+    let started = std::time::Instant::now();
+    let moved = guarantor_movement::movement(&p.network, &p.loads, horizon_days)?;
+    let seconds = started.elapsed().as_secs_f64();
+    let closure_day = moved
+        .loads
+        .iter()
+        .map(|o| o.arrival_day)
+        .collect::<Option<Vec<u32>>>()
+        .map(|d| d.into_iter().max().unwrap_or(0));
+    let instance = ClosureInstance {
+        format: "guarantor.closure-instance.v1",
+        horizon_days,
+        destination: p.destination.to_string(),
+        nodes: p
+            .network
+            .nodes
+            .iter()
+            .map(|n| ClosureNode {
+                id: n.id.to_string(),
+                reception_troops_per_day: n.reception_troops_per_day,
+            })
+            .collect(),
+        links: p
+            .network
+            .links
+            .iter()
+            .map(|l| ClosureLink {
+                id: l.id.to_string(),
+                from: l.from.to_string(),
+                to: l.to.to_string(),
+                transit_days: guarantor_movement::transit_days(l.distance_km, l.speed_km_per_day),
+                troops_per_day: l.troops_per_day,
+            })
+            .collect(),
+        loads: p
+            .loads
+            .iter()
+            .map(|l| ClosureLoad {
+                id: l.id.clone(),
+                origin: match &l.route {
+                    Route::Network { origin, .. } => origin.to_string(),
+                    Route::Own { .. } => String::new(),
+                },
+                ready_day: l.ready_day,
+                troops: l.troops,
+            })
+            .collect(),
+    };
+    let run = ClosureRun {
+        nodes: p.network.nodes.len(),
+        links: p.network.links.len(),
+        units: p.loads.len(),
+        troops: p.loads.iter().map(|l| l.troops).sum(),
+        horizon_days,
+        closure_day,
+        seconds,
+    };
+    Ok((instance, run))
+}

@@ -13,7 +13,7 @@
 //! network can deliver by that day (an earliest-arrival flow), and the first day the whole demand has arrived is
 //! the least `T` for which a maximum flow in the `T`-day time-expanded network carries it all.
 
-use crate::net::{Arc, Net};
+use crate::net::Net;
 
 /// Load entering the network at one node on one day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,6 +54,9 @@ enum Edge {
 }
 
 /// One solve's state: the flow on every time-expanded arc for days `0..h`.
+///
+/// Time-expanded node ids pack `(day, node, side)` into bits, `((t << shift) | v) << 1 | out`, with `shift`
+/// wide enough for every node, so decoding an id takes shifts and masks rather than divisions.
 struct Solver<'a> {
     net: &'a Net,
     link_cap: &'a [u64],
@@ -62,7 +65,8 @@ struct Solver<'a> {
     dest: usize,
     /// Local horizon: days `0..h`.
     h: usize,
-    n: usize,
+    shift: u32,
+    mask: usize,
     link_flow: Vec<u64>,
     recv: Vec<u64>,
     hold_in: Vec<u64>,
@@ -71,22 +75,33 @@ struct Solver<'a> {
     sink: Vec<u64>,
     level: Vec<u32>,
     it: Vec<u32>,
+    queue: Vec<u32>,
+    scratch: Vec<usize>,
     lo: usize,
     hi: usize,
 }
 
+/// A step of an augmenting path: the node left, the index of the arc taken, the arc, its residual.
+#[derive(Clone, Copy)]
+struct Step {
+    from: usize,
+    k: u32,
+    edge: Edge,
+    residual: u64,
+}
+
 impl<'a> Solver<'a> {
     fn s(&self) -> usize {
-        2 * self.n * self.h
+        (self.h << self.shift) << 1
     }
     fn z(&self) -> usize {
-        2 * self.n * self.h + 1
+        self.s() + 1
     }
     fn id(&self, v: usize, t: usize, out: bool) -> usize {
-        (t * self.n + v) * 2 + usize::from(out)
+        (((t << self.shift) | v) << 1) | usize::from(out)
     }
     fn day(&self, x: usize) -> usize {
-        (x / 2) / self.n
+        x >> (self.shift + 1)
     }
     /// Capacity of arc `a` on day `t` (global arrays have stride `net.horizon`).
     fn cap_link(&self, a: usize, t: usize) -> u64 {
@@ -97,9 +112,15 @@ impl<'a> Solver<'a> {
     }
 
     /// The `k`-th arc out of time-expanded node `x`, its head, and its residual capacity; `None` past the last.
+    /// Arcs that do not exist at `x` (waiting past the horizon, say) come back with residual 0.
+    #[inline(always)]
     fn edge(&self, x: usize, k: usize) -> Option<(Edge, usize, u64)> {
-        let (s, z) = (self.s(), self.z());
-        if x == s {
+        let s = self.s();
+        let z = s + 1;
+        if x >= s {
+            if x == z {
+                return None;
+            }
             let b = *self.buckets.get(k)?;
             if b.day >= self.h {
                 return Some((Edge::None, z, 0));
@@ -110,12 +131,12 @@ impl<'a> Solver<'a> {
                 b.amount - self.src[k],
             ));
         }
-        if x == z {
-            return None;
-        }
-        let (v, t, out) = ((x / 2) % self.n, self.day(x), x % 2 == 1);
+        let out = x & 1 == 1;
+        let v = (x >> 1) & self.mask;
+        let t = self.day(x);
         let i = v * self.h + t;
         let none = Some((Edge::None, z, 0));
+        let net = self.net;
         if !out {
             match k {
                 0 => Some((
@@ -123,24 +144,26 @@ impl<'a> Solver<'a> {
                     x + 1,
                     self.cap_node(v, t) - self.recv[i],
                 )),
-                1 if t + 1 < self.h => Some((
-                    Edge::HoldIn { v, t, fwd: true },
-                    self.id(v, t + 1, false),
-                    INF,
-                )),
+                1 if t + 1 < self.h => {
+                    Some((Edge::HoldIn { v, t, fwd: true }, x + (2 << self.shift), INF))
+                }
                 2 if t > 0 => Some((
                     Edge::HoldIn {
                         v,
                         t: t - 1,
                         fwd: false,
                     },
-                    self.id(v, t - 1, false),
+                    x - (2 << self.shift),
                     self.hold_in[i - 1],
                 )),
                 1 | 2 => none,
                 _ => {
-                    let a = *self.net.in_arcs[v].get(k - 3)?;
-                    let Arc { from, transit, .. } = self.net.arcs[a];
+                    let j = net.in_start[v] as usize + k - 3;
+                    if j >= net.in_start[v + 1] as usize {
+                        return None;
+                    }
+                    let a = net.in_arc[j] as usize;
+                    let transit = net.arc_transit[a] as usize;
                     if t < transit {
                         return none;
                     }
@@ -151,7 +174,7 @@ impl<'a> Solver<'a> {
                             t: d,
                             fwd: false,
                         },
-                        self.id(from, d, true),
+                        self.id(net.arc_from[a] as usize, d, true),
                         self.link_flow[a * self.h + d],
                     ))
                 }
@@ -159,9 +182,9 @@ impl<'a> Solver<'a> {
         } else {
             match k {
                 0 if v == self.dest => Some((Edge::Sink { t }, z, INF)),
-                1 if t + 1 < self.h => Some((
+                1 if t + 1 < self.h && v != self.dest => Some((
                     Edge::HoldOut { v, t, fwd: true },
-                    self.id(v, t + 1, true),
+                    x + (2 << self.shift),
                     INF,
                 )),
                 2 if t > 0 => Some((
@@ -170,20 +193,24 @@ impl<'a> Solver<'a> {
                         t: t - 1,
                         fwd: false,
                     },
-                    self.id(v, t - 1, true),
+                    x - (2 << self.shift),
                     self.hold_out[i - 1],
                 )),
                 3 => Some((Edge::Recv { v, t, fwd: false }, x - 1, self.recv[i])),
                 0..=2 => none,
                 _ => {
-                    let a = *self.net.out_arcs[v].get(k - 4)?;
-                    let Arc { to, transit, .. } = self.net.arcs[a];
+                    let j = net.out_start[v] as usize + k - 4;
+                    if j >= net.out_start[v + 1] as usize {
+                        return None;
+                    }
+                    let a = net.out_arc[j] as usize;
+                    let transit = net.arc_transit[a] as usize;
                     if t + transit >= self.h {
                         return none;
                     }
                     Some((
                         Edge::Link { a, t, fwd: true },
-                        self.id(to, t + transit, false),
+                        self.id(net.arc_to[a] as usize, t + transit, false),
                         self.cap_link(a, t) - self.link_flow[a * self.h + t],
                     ))
                 }
@@ -212,67 +239,149 @@ impl<'a> Solver<'a> {
     }
 
     /// Whether `x` is inside the current window of days (`lo..=hi`), or is the source or sink.
+    #[inline]
     fn inside(&self, x: usize) -> bool {
         x >= self.s() || (self.lo..=self.hi).contains(&self.day(x))
     }
 
+    /// The ids of the window's nodes: `from..to`.
+    fn window(&self) -> std::ops::Range<usize> {
+        self.id(0, self.lo, false)..self.id(0, self.hi + 1, false)
+    }
+
     /// Breadth-first levels from the source over residual arcs within the window; whether the sink was reached.
+    /// Nodes at the sink's level or beyond are not expanded: no shortest path runs through them.
     fn bfs(&mut self) -> bool {
         let (s, z) = (self.s(), self.z());
-        let from = self.id(0, self.lo, false);
-        let to = self.id(0, self.hi + 1, false);
-        self.level[from..to].fill(UNSET);
+        let w = self.window();
+        self.level[w].fill(UNSET);
         self.level[s] = 0;
         self.level[z] = UNSET;
-        let mut queue = std::collections::VecDeque::from([s]);
-        while let Some(x) = queue.pop_front() {
-            let mut k = 0;
-            while let Some((_, y, r)) = self.edge(x, k) {
-                k += 1;
-                if r > 0 && self.inside(y) && self.level[y] == UNSET {
-                    self.level[y] = self.level[x] + 1;
-                    if y == z {
-                        continue;
+        self.queue.clear();
+        self.queue.push(s as u32);
+        let mut head = 0;
+        while head < self.queue.len() {
+            let x = self.queue[head] as usize;
+            head += 1;
+            let next = self.level[x] + 1;
+            if self.level[z] != UNSET && next > self.level[z] {
+                break;
+            }
+            let mut heads = std::mem::take(&mut self.scratch);
+            heads.clear();
+            self.each_residual(x, |y| heads.push(y));
+            for &y in &heads {
+                if self.level[y] == UNSET && self.inside(y) {
+                    self.level[y] = next;
+                    if y != z {
+                        self.queue.push(y as u32);
                     }
-                    queue.push_back(y);
                 }
             }
+            self.scratch = heads;
         }
         self.level[z] != UNSET
     }
 
-    /// Blocking flow along level-increasing paths (Dinic's phase); returns the amount pushed.
+    /// Calls `f` with the head of every arc out of `x` that has residual capacity (the same arcs as `edge`,
+    /// without building them: the breadth-first search's inner loop).
+    #[inline(always)]
+    fn each_residual(&self, x: usize, mut f: impl FnMut(usize)) {
+        let s = self.s();
+        if x >= s {
+            if x == s {
+                for (k, b) in self.buckets.iter().enumerate() {
+                    if b.day < self.h && b.amount > self.src[k] {
+                        f(self.id(b.node, b.day, false));
+                    }
+                }
+            }
+            return;
+        }
+        let net = self.net;
+        let h = self.h;
+        let step = 2 << self.shift;
+        let v = (x >> 1) & self.mask;
+        let t = self.day(x);
+        let i = v * h + t;
+        if x & 1 == 0 {
+            if self.cap_node(v, t) > self.recv[i] {
+                f(x + 1);
+            }
+            if t + 1 < h {
+                f(x + step);
+            }
+            if t > 0 && self.hold_in[i - 1] > 0 {
+                f(x - step);
+            }
+            for &a in &net.in_arc[net.in_start[v] as usize..net.in_start[v + 1] as usize] {
+                let a = a as usize;
+                let tr = net.arc_transit[a] as usize;
+                if t >= tr && self.link_flow[a * h + t - tr] > 0 {
+                    f(self.id(net.arc_from[a] as usize, t - tr, true));
+                }
+            }
+        } else {
+            if v == self.dest {
+                f(s + 1);
+            } else if t + 1 < h {
+                f(x + step);
+            }
+            if t > 0 && self.hold_out[i - 1] > 0 {
+                f(x - step);
+            }
+            if self.recv[i] > 0 {
+                f(x - 1);
+            }
+            for &a in &net.out_arc[net.out_start[v] as usize..net.out_start[v + 1] as usize] {
+                let a = a as usize;
+                let tr = net.arc_transit[a] as usize;
+                if t + tr < h && self.cap_link(a, t) > self.link_flow[a * h + t] {
+                    f(self.id(net.arc_to[a] as usize, t + tr, false));
+                }
+            }
+        }
+    }
+
+    /// Blocking flow along level-increasing paths (Dinic's phase); returns the amount pushed. After each
+    /// augmentation the search backs up only to the first arc it saturated.
     fn blocking(&mut self) -> u64 {
         let (s, z) = (self.s(), self.z());
-        let from = self.id(0, self.lo, false);
-        let to = self.id(0, self.hi + 1, false);
-        self.it[from..to].fill(0);
+        let w = self.window();
+        self.it[w].fill(0);
         self.it[s] = 0;
         let mut total = 0;
-        let mut path: Vec<(usize, Edge, usize)> = Vec::new();
+        let mut path: Vec<Step> = Vec::new();
         let mut x = s;
         loop {
             if x == z {
-                let mut f = INF;
-                for &(u, _, k) in &path {
-                    f = f.min(self.edge(u, k).map_or(0, |e| e.2));
+                let f = path.iter().map(|p| p.residual).min().unwrap_or(0);
+                let mut cut = None;
+                for (i, p) in path.iter_mut().enumerate() {
+                    p.residual -= f;
+                    if p.residual == 0 && cut.is_none() {
+                        cut = Some(i);
+                    }
                 }
-                for &(_, e, _) in &path {
-                    self.push(e, f);
+                let cut = cut.unwrap_or(0);
+                for p in &path {
+                    self.push(p.edge, f);
                 }
                 total += f;
-                path.clear();
-                x = s;
+                x = path[cut].from;
+                path.truncate(cut);
                 continue;
             }
             let mut advanced = false;
+            let level = self.level[x];
             while let Some((e, y, r)) = self.edge(x, self.it[x] as usize) {
-                if r > 0
-                    && self.inside(y)
-                    && self.level[y] != UNSET
-                    && self.level[y] == self.level[x] + 1
-                {
-                    path.push((x, e, self.it[x] as usize));
+                if r > 0 && self.level[y] == level + 1 && self.inside(y) {
+                    path.push(Step {
+                        from: x,
+                        k: self.it[x],
+                        edge: e,
+                        residual: r,
+                    });
                     x = y;
                     advanced = true;
                     break;
@@ -283,9 +392,9 @@ impl<'a> Solver<'a> {
                 self.level[x] = UNSET;
                 match path.pop() {
                     None => return total,
-                    Some((u, _, _)) => {
-                        self.it[u] += 1;
-                        x = u;
+                    Some(p) => {
+                        self.it[p.from] = p.k + 1;
+                        x = p.from;
                     }
                 }
             }
@@ -374,6 +483,8 @@ pub(crate) fn earliest_arrival(
 ) -> Delivered {
     let h = h.min(net.horizon);
     let n = net.nodes.len();
+    let shift = usize::BITS - n.max(1).leading_zeros();
+    let ids = (h << shift) * 2 + 2;
     let demand: u64 = buckets.iter().map(|b| b.amount).sum();
     let lo = buckets.iter().map(|b| b.day).min().unwrap_or(0);
     let first = buckets
@@ -388,15 +499,18 @@ pub(crate) fn earliest_arrival(
         buckets,
         dest,
         h,
-        n,
+        shift,
+        mask: (1 << shift) - 1,
         link_flow: vec![0; net.arcs.len() * h],
         recv: vec![0; n * h],
         hold_in: vec![0; n * h],
         hold_out: vec![0; n * h],
         src: vec![0; buckets.len()],
         sink: vec![0; h],
-        level: vec![UNSET; 2 * n * h + 2],
-        it: vec![0; 2 * n * h + 2],
+        level: vec![UNSET; ids],
+        it: vec![0; ids],
+        queue: Vec::new(),
+        scratch: Vec::new(),
         lo,
         hi: lo,
     };

@@ -24,9 +24,30 @@ pub(crate) struct Net {
     pub(crate) nodes: Vec<NodeId>,
     pub(crate) index: BTreeMap<NodeId, usize>,
     pub(crate) arcs: Vec<Arc>,
-    pub(crate) out_arcs: Vec<Vec<usize>>,
     pub(crate) in_arcs: Vec<Vec<usize>>,
     pub(crate) horizon: usize,
+    /// The same adjacency flattened for the flow solver's inner loops: node `v`'s arcs are
+    /// `*_arc[*_start[v]..*_start[v + 1]]`.
+    pub(crate) out_start: Vec<u32>,
+    pub(crate) out_arc: Vec<u32>,
+    pub(crate) in_start: Vec<u32>,
+    pub(crate) in_arc: Vec<u32>,
+    /// Per arc: tail, head, transit days.
+    pub(crate) arc_from: Vec<u32>,
+    pub(crate) arc_to: Vec<u32>,
+    pub(crate) arc_transit: Vec<u32>,
+}
+
+/// Adjacency lists as one offsets array and one flat array.
+fn flatten(lists: &[Vec<usize>]) -> (Vec<u32>, Vec<u32>) {
+    let mut start = Vec::with_capacity(lists.len() + 1);
+    let mut flat = Vec::new();
+    start.push(0);
+    for l in lists {
+        flat.extend(l.iter().map(|&a| a as u32));
+        start.push(flat.len() as u32);
+    }
+    (start, flat)
 }
 
 /// How fast forces that move themselves go: aircraft ferry like the air links of the default network; ships
@@ -89,13 +110,22 @@ impl Net {
                 });
             }
         }
+        let (out_start, out_arc) = flatten(&out_arcs);
+        let (in_start, in_arc) = flatten(&in_arcs);
+        let transit_u32 = |a: &Arc| u32::try_from(a.transit).unwrap_or(u32::MAX);
         Ok(Net {
+            arc_from: arcs.iter().map(|a| a.from as u32).collect(),
+            arc_to: arcs.iter().map(|a| a.to as u32).collect(),
+            arc_transit: arcs.iter().map(transit_u32).collect(),
             nodes,
             index,
             arcs,
-            out_arcs,
             in_arcs,
             horizon,
+            out_start,
+            out_arc,
+            in_start,
+            in_arc,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Seeded synthetic movement problems of any size, for tests, oracles and benchmarks: a connected network of
 //! road and rail links between random places in eastern Europe, units at a tenth of the nodes (their homes),
-//! all bound for one destination (a single commodity: troops), each ready on a day of its own.
+//! all bound for one destination — the last node, a hub linked to its eight nearest nodes and receiving 20,000
+//! troops a day — (a single commodity: troops), each ready on a day of its own.
 
 use geo_types::Point;
 use guarantor_core::{Link, LinkId, Mode, NationCode, Network, Node, NodeId, NodeKind};
@@ -78,7 +79,11 @@ pub fn problem(spec: &Spec) -> Problem {
                 },
                 country: country.clone(),
                 location: Point::new(lon, lat),
-                reception_troops_per_day: rng.range(1_000, 6_000) as u32,
+                reception_troops_per_day: if i == n - 1 {
+                    20_000
+                } else {
+                    rng.range(1_000, 6_000) as u32
+                },
                 reception_tonnes_per_day: 0.0,
                 site: None,
                 source: "synthetic".into(),
@@ -105,6 +110,15 @@ pub fn problem(spec: &Spec) -> Problem {
         for &(_, j) in near.iter().take(spec.extra_links_per_node) {
             pairs.push((i.min(j), i.max(j)));
         }
+    }
+    // The destination is a hub: linked to its eight nearest nodes, as a theatre's main base would be.
+    let dest = n - 1;
+    let mut near: Vec<(u64, usize)> = (0..dest)
+        .map(|j| ((km(dest, j) * 1000.0) as u64, j))
+        .collect();
+    near.sort_unstable();
+    for &(_, j) in near.iter().take(8) {
+        pairs.push((j, dest));
     }
     pairs.sort_unstable();
     pairs.dedup();

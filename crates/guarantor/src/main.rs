@@ -96,6 +96,31 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Solve a generated single-commodity movement problem and time it (for the benchmark against a
+    /// time-expanded max flow in NetworkX); `--instance FILE` writes the problem as JSON for the peer
+    ClosureBench {
+        /// Network nodes
+        #[arg(long, default_value_t = 500)]
+        nodes: usize,
+        /// Links per node besides a spanning tree (to its nearest neighbours)
+        #[arg(long, default_value_t = 2)]
+        extra_links: usize,
+        /// Units, all bound for one node
+        #[arg(long, default_value_t = 2000)]
+        units: usize,
+        /// Days planned
+        #[arg(long, default_value_t = 180)]
+        days: u32,
+        /// Latest ready day of a unit
+        #[arg(long, default_value_t = 30)]
+        max_ready: u32,
+        /// Seed of the random stream
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write the problem as JSON here
+        #[arg(long, value_name = "FILE")]
+        instance: Option<PathBuf>,
+    },
     /// Write the built-in default scenario out as files to edit
     Init {
         /// Folder to create (must not hold scenario files yet)
@@ -212,6 +237,49 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                 format!(
                     "wrote a synthetic scenario ({nations} nations, {pledges} pledges, {lines} lines, {sites} sites, {facts} facts, seed {seed}) to {}\n",
                     dir.display()
+                )
+            };
+            Ok(Outcome {
+                stdout,
+                stderr: String::new(),
+                code: 0,
+            })
+        }
+        Some(Command::ClosureBench {
+            nodes,
+            extra_links,
+            units,
+            days,
+            max_ready,
+            seed,
+            instance,
+        }) => {
+            let spec = guarantor_app::ClosureSpec {
+                seed,
+                nodes,
+                extra_links_per_node: extra_links,
+                units,
+                max_ready_day: max_ready,
+            };
+            let (problem, run) = guarantor_app::closure_bench(&spec, days)?;
+            if let Some(path) = &instance {
+                std::fs::write(path, to_json(&problem)?)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            }
+            let stdout = if cli.json {
+                to_json(&run)?
+            } else {
+                format!(
+                    "{} units ({} troops) over {} nodes and {} links: {} ({:.3} s)\n",
+                    run.units,
+                    run.troops,
+                    run.nodes,
+                    run.links,
+                    run.closure_day.map_or_else(
+                        || format!("not all closed within {} days", run.horizon_days),
+                        |d| format!("all closed on day {d}")
+                    ),
+                    run.seconds
                 )
             };
             Ok(Outcome {

@@ -580,3 +580,44 @@ fn with_every_fact_true_the_force_reaches_full_operating_capability() {
     // Full capability needs the lines of the full-capability phase, which start on day 120.
     assert!(foc >= 120, "{m}");
 }
+
+#[test]
+fn closure_bench_solves_a_generated_problem_and_writes_it_for_the_peer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("closure.json");
+    let out = guarantor(
+        &[
+            "closure-bench",
+            "--nodes",
+            "30",
+            "--units",
+            "40",
+            "--days",
+            "90",
+            "--instance",
+            file.to_str().unwrap(),
+            "--json",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let run = json(&out);
+    assert_eq!(run["nodes"], 30);
+    assert_eq!(run["units"], 40);
+    assert!(run["closure_day"].as_u64().unwrap() < 90, "{run}");
+    let instance: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(instance["format"], "guarantor.closure-instance.v1");
+    assert_eq!(instance["nodes"].as_array().unwrap().len(), 30);
+    assert_eq!(instance["loads"].as_array().unwrap().len(), 40);
+    let troops: u64 = instance["loads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["troops"].as_u64().unwrap())
+        .sum();
+    assert_eq!(run["troops"].as_u64().unwrap(), troops);
+    for l in instance["links"].as_array().unwrap() {
+        assert!(l["transit_days"].as_u64().unwrap() >= 1);
+    }
+}
