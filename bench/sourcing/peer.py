@@ -67,7 +67,11 @@ def groups(inst, pairs):
 # PuLP (CBC)
 
 
-def solve_pulp(inst, live):
+class TimedOut(Exception):
+    """A solve that did not prove its optimum within the time allowed (`--time-limit`)."""
+
+
+def solve_pulp(inst, live, time_limit=None):
     import pulp
 
     offers, lines = inst["offers"], inst["lines"]
@@ -106,23 +110,37 @@ def solve_pulp(inst, live):
     essential = pulp.lpSum(troops[p] * x[p] for p, (_, l) in enumerate(pairs) if lines[l]["essential"])
     desirable = pulp.lpSum(troops[p] * x[p] for p, (_, l) in enumerate(pairs) if not lines[l]["essential"])
 
-    with warnings.catch_warnings():
-        # PuLP 3.3 announces that PULP_CBC_CMD goes away in 4.0; the bundled CBC is still what it runs.
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", FutureWarning)
-        solver = pulp.PULP_CBC_CMD(msg=False, threads=1, gapRel=REL_GAP, gapAbs=ABS_GAP)
+    started = time.perf_counter()
+
+    def cbc():
+        options = dict(msg=False, threads=1, gapRel=REL_GAP, gapAbs=ABS_GAP)
+        if time_limit is not None:
+            left = time_limit - (time.perf_counter() - started)
+            if left <= 0:
+                raise TimedOut()
+            options["timeLimit"] = left
+        with warnings.catch_warnings():
+            # PuLP 3.3 announces that PULP_CBC_CMD goes away in 4.0; the bundled CBC is still what it runs.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            return pulp.PULP_CBC_CMD(**options)
+
+    def solved(status, goal):
+        # With a time limit, CBC stops with the best solution found: status "Optimal" but solution status
+        # "integer feasible" (not proven). Without one, anything but a proven optimum is an error.
+        if status == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal:
+            return
+        if time_limit is not None and time.perf_counter() - started >= 0.99 * time_limit:
+            raise TimedOut()
+        sys.exit(f"peer.py: CBC {goal} solve: {pulp.LpStatus[status]} (solution status {prob.sol_status})")
 
     prob.setObjective(essential)
-    status = prob.solve(solver)
-    if status != pulp.LpStatusOptimal:
-        sys.exit(f"peer.py: CBC essential solve: {pulp.LpStatus[status]}")
+    solved(prob.solve(cbc()), "essential")
     e_star = round(pulp.value(essential) or 0)
 
     prob += essential >= e_star - 0.5, "keep_essential"
     prob.setObjective(desirable)
-    status = prob.solve(solver)
-    if status != pulp.LpStatusOptimal:
-        sys.exit(f"peer.py: CBC desirable solve: {pulp.LpStatus[status]}")
+    solved(prob.solve(cbc()), "desirable")
     d_star = round(pulp.value(desirable) or 0)
 
     units = [(o, l, round(x[p].varValue or 0)) for p, (o, l) in enumerate(pairs)]
@@ -133,8 +151,11 @@ def solve_pulp(inst, live):
 # highspy (HiGHS)
 
 
-def solve_highspy(inst, live):
+def solve_highspy(inst, live, time_limit=None):
     import highspy
+
+    if time_limit is not None:
+        sys.exit("peer.py: --time-limit is implemented for pulp only")
 
     offers, lines = inst["offers"], inst["lines"]
     pairs = live_pairs(inst, live)
@@ -267,6 +288,9 @@ def main():
                         help="what-if: solve only a systematic sample of N states (the middle state of each of N "
                              "equal blocks of state indices), not all 2^k")
     parser.add_argument("--verify", action="store_true", help="re-check every solution (slower)")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
+                        help="what-if with pulp: give up a state not proven optimal within this long and report "
+                             "it as timed out (its time then only bounds the loop's from below)")
     parser.add_argument("instance")
     args = parser.parse_args()
 
@@ -291,11 +315,17 @@ def main():
         states = []
         for s in chosen:
             live = [offer["live_in_state"][s] == "1" for offer in inst["offers"]]
-            e_star, d_star, units = solve(inst, live)
+            began = time.perf_counter()
+            try:
+                e_star, d_star, units = solve(inst, live, args.time_limit)
+            except TimedOut:
+                states.append({"state": s, "timed_out": True, "seconds": time.perf_counter() - began})
+                continue
             if args.verify:
                 verify(inst, live, e_star, d_star, units, f"state {s}")
             states.append(
-                {"state": s, "essential_filled_troops": e_star, "filled_troops": e_star + d_star}
+                {"state": s, "essential_filled_troops": e_star, "filled_troops": e_star + d_star,
+                 "seconds": time.perf_counter() - began}
             )
         result = {"solver": args.solver, "mode": "whatif", "states": states}
 
