@@ -8,6 +8,7 @@
 
 use std::fmt::Write as _;
 
+use geo_types::Point;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
@@ -96,6 +97,8 @@ fn nation_code(i: usize) -> String {
 /// let spec = SyntheticSpec { nations: 5, pledges: 40, lines: 12, sites: 6, facts: 3, seed: 1 };
 /// let checked = check(&synthetic(&spec).unwrap());
 /// assert!(checked.scenario.is_some(), "{:?}", checked.diagnostics);
+/// // Every land site has a node to move to (small specs may still leave a capability unpledged).
+/// assert!(checked.diagnostics.iter().all(|d| d.code != "site-without-node"));
 /// ```
 pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
     if spec.nations == 0 || spec.nations > 26 * 26 {
@@ -153,6 +156,7 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
 
     let mut nations = header.clone();
     let mut network = header.clone();
+    let mut homes: Vec<(String, f64, f64)> = Vec::new();
     for i in 0..spec.nations {
         let code = nation_code(i);
         let gdp = d.float(20.0, 4000.0);
@@ -170,20 +174,20 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
             d.range(5, 200) * 1000,
             code.to_lowercase()
         );
+        let (lat, lon) = (d.float(40.0, 60.0), d.float(-5.0, 30.0));
         let _ = write!(
             network,
-            "[[node]]\nid = \"home-{}\"\nname = \"Home of {code}\"\nkind = \"home\"\ncountry = \"{code}\"\nlat = {:.3}\nlon = {:.3}\nreception_troops_per_day = 5000\nreception_tonnes_per_day = 20000\nsource = \"illustrative\"\n\n",
+            "[[node]]\nid = \"home-{}\"\nname = \"Home of {code}\"\nkind = \"home\"\ncountry = \"{code}\"\nlat = {lat:.3}\nlon = {lon:.3}\nreception_troops_per_day = 5000\nreception_tonnes_per_day = 20000\nsource = \"illustrative\"\n\n",
             code.to_lowercase(),
-            d.float(40.0, 60.0),
-            d.float(-5.0, 30.0)
         );
+        homes.push((code.to_lowercase(), lat, lon));
     }
     files.set("nations.toml", nations);
-    files.set("network.toml", network);
 
     // Sites: the three areas, then land sites in western and central Ukraine (far from the line).
     let mut sites = header.clone();
     let mut site_kinds: Vec<(String, &str, &str)> = Vec::new();
+    let mut land_sites: Vec<(String, f64, f64)> = Vec::new();
     for (id, kind, lat, lon) in AREAS {
         let region = if *kind == "air_area" {
             "airspace"
@@ -215,9 +219,41 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
             sites,
             "[[site]]\nid = \"{id}\"\nname = \"Synthetic site {i}\"\nkind = \"{kind}\"\ncountry = \"UKR\"\nlat = {lat:.4}\nlon = {lon:.4}\nregion = \"{region}\"\nsource = \"illustrative\"\n\n"
         );
+        land_sites.push((id.clone(), lat, lon));
         site_kinds.push((id, kind, region));
     }
     files.set("sites.toml", sites);
+    // The network around them: one staging hub (at Rzeszów) that every home reaches by air and by rail, and a
+    // node for each land site, by rail from the hub. Derived from the positions already drawn, so the rest of
+    // the scenario is the same stream of random numbers as without it.
+    let hub = (50.11, 22.02);
+    network.push_str("[[node]]\nid = \"hub\"\nname = \"Staging hub\"\nkind = \"staging_hub\"\ncountry = \"POL\"\nlat = 50.11\nlon = 22.02\nreception_troops_per_day = 20000\nreception_tonnes_per_day = 60000\nsource = \"illustrative\"\n\n");
+    let km = |(a, b): (f64, f64), (c, e): (f64, f64)| {
+        guarantor_core::geodesic_km(Point::new(b, a), Point::new(e, c))
+            .round()
+            .max(1.0)
+    };
+    for (home, lat, lon) in &homes {
+        let far = km((*lat, *lon), hub);
+        for (mode, detour, speed, troops, tonnes) in [
+            ("air", 1.0, 8000, 2000, 600),
+            ("rail", 1.2, 500, 3000, 8000),
+        ] {
+            let _ = write!(
+                network,
+                "[[link]]\nid = \"home-{home}-hub-{mode}\"\nfrom = \"home-{home}\"\nto = \"hub\"\nmode = \"{mode}\"\ndistance_km = {:.0}\nspeed_km_per_day = {speed}\ntroops_per_day = {troops}\ntonnes_per_day = {tonnes}\nsource = \"illustrative\"\n\n",
+                far * detour
+            );
+        }
+    }
+    for (id, lat, lon) in &land_sites {
+        let _ = write!(
+            network,
+            "[[node]]\nid = \"node-{id}\"\nname = \"{id}\"\nkind = \"site\"\ncountry = \"UKR\"\nlat = {lat:.4}\nlon = {lon:.4}\nreception_troops_per_day = 3000\nreception_tonnes_per_day = 8000\nsite = \"{id}\"\nsource = \"illustrative\"\n\n[[link]]\nid = \"hub-{id}-rail\"\nfrom = \"hub\"\nto = \"node-{id}\"\nmode = \"rail\"\ndistance_km = {:.0}\nspeed_km_per_day = 500\ntroops_per_day = 3000\ntonnes_per_day = 8000\nsource = \"illustrative\"\n\n",
+            km((*lat, *lon), hub) * 1.2
+        );
+    }
+    files.set("network.toml", network);
 
     // Capabilities, their roles and the site kinds they can serve, from the default catalogue itself.
     let catalogue = crate::load(&default)
