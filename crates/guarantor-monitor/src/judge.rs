@@ -1,0 +1,183 @@
+//! Verdicts: each incident judged against the ceasefire terms — when it happened (before the terms took effect,
+//! inside a time window), where (buffer zone, protected site, sea), and what it hit — with a severity.
+
+use guarantor_core::{
+    Category, Coverage, EventKind, Incident, ProtectedPlace, Report, Scenario, Severity, Verdict,
+};
+use jiff::tz::TimeZone;
+
+use crate::place::{Placement, Surface, place};
+
+/// The time zone the terms' dates are read in: the ceasefire's day starts at midnight in Kyiv.
+pub const TERMS_TIME_ZONE: &str = "Europe/Kyiv";
+
+/// The report that locates an incident best: the smallest place uncertainty, then the earliest, then by source
+/// and id (so the choice does not depend on order).
+pub fn best_located(incident: &Incident) -> Option<&Report> {
+    incident.reports.iter().min_by(|a, b| {
+        a.place_precision
+            .radius
+            .total_cmp(&b.place_precision.radius)
+            .then(a.time.cmp(&b.time))
+            .then(a.source.cmp(&b.source))
+            .then(a.id.cmp(&b.id))
+    })
+}
+
+/// The category an incident hit: the one a report names, else that of the protected site it falls in, else
+/// sea targets for a naval event or a mine at sea.
+fn category(scenario: &Scenario, incident: &Incident, placement: &Placement) -> Option<Category> {
+    if let Some(c) = incident.reports.iter().find_map(|r| r.target) {
+        return Some(c);
+    }
+    if let Some(id) = &placement.inside_protected {
+        return scenario
+            .terms
+            .protected_sites
+            .iter()
+            .find(|s| &s.id == id)
+            .map(|s| s.category);
+    }
+    let at_sea = matches!(placement.surface, Surface::BlackSea | Surface::Azov);
+    let naval = incident
+        .reports
+        .iter()
+        .any(|r| matches!(r.kind, EventKind::Naval | EventKind::Mine));
+    (at_sea && naval).then_some(Category::SeaTargets)
+}
+
+/// Judges `incident` against `scenario`'s terms; also returns where it was placed.
+pub fn judge(scenario: &Scenario, incident: &Incident) -> (Placement, Verdict) {
+    let Some(anchor) = best_located(incident) else {
+        let empty = Verdict {
+            violation: false,
+            severity: Severity::None,
+            zone: None,
+            protected_site: None,
+            reasons: vec!["no reports".to_owned()],
+        };
+        return (place(scenario, geo_types::Point::new(0.0, 0.0)), empty);
+    };
+    let placement = place(scenario, anchor.place);
+    let terms = &scenario.terms;
+    let mut reasons = Vec::new();
+    let first = incident
+        .reports
+        .iter()
+        .map(|r| r.time)
+        .min()
+        .unwrap_or(anchor.time);
+    // The tz database is compiled in (jiff's `tzdb-bundle-always`): no file is read.
+    let tz = TimeZone::get(TERMS_TIME_ZONE)
+        .unwrap_or_else(|e| unreachable!("{TERMS_TIME_ZONE} is in the bundled tz database: {e}"));
+    let day = first.to_zoned(tz).date();
+    let verdict = |violation, severity, reasons| Verdict {
+        violation,
+        severity,
+        zone: placement.buffer_zone.clone(),
+        protected_site: placement.inside_protected.clone(),
+        reasons,
+    };
+    if day < terms.effective {
+        reasons.push(format!(
+            "{day} is before the terms took effect ({})",
+            terms.effective
+        ));
+        let v = verdict(false, Severity::None, reasons);
+        return (placement, v);
+    }
+    let hit = category(scenario, incident, &placement);
+    let covered = match terms.coverage {
+        Coverage::General => {
+            reasons.push("a hostile act under a general ceasefire".to_owned());
+            true
+        }
+        Coverage::Limited => match hit {
+            Some(c) if terms.categories.contains(&c) => {
+                reasons.push(format!(
+                    "it hit {}, which the limited ceasefire covers",
+                    c.as_str()
+                ));
+                true
+            }
+            Some(c) => {
+                reasons.push(format!(
+                    "it hit {}, which the limited ceasefire does not cover",
+                    c.as_str()
+                ));
+                false
+            }
+            None => {
+                reasons.push("nothing the limited ceasefire covers was hit".to_owned());
+                false
+            }
+        },
+    };
+    if !covered {
+        let v = verdict(false, Severity::None, reasons);
+        return (placement, v);
+    }
+
+    // Severity: what was hit and where, raised inside a protection window for the category hit.
+    let kinds: Vec<EventKind> = incident.reports.iter().map(|r| r.kind).collect();
+    let heavy = kinds.iter().any(|k| {
+        matches!(
+            k,
+            EventKind::Artillery
+                | EventKind::Missile
+                | EventKind::Drone
+                | EventKind::InfrastructureStrike
+        )
+    });
+    let protected = placement.inside_protected.as_ref().and_then(|id| {
+        terms
+            .protected_sites
+            .iter()
+            .find(|s| &s.id == id)
+            .map(|s| (s, matches!(s.place, ProtectedPlace::Site(_))))
+    });
+    let mut severity = if heavy {
+        Severity::Serious
+    } else {
+        Severity::Minor
+    };
+    if let Some(zone) = &placement.buffer_zone {
+        reasons.push(format!("inside the buffer zone `{zone}`"));
+    }
+    if let Some((site, _)) = protected {
+        reasons.push(format!(
+            "inside the {} km of protected site `{}` ({})",
+            site.radius_km,
+            site.id,
+            site.category.as_str()
+        ));
+        severity = severity.max(Severity::Serious);
+        if site.category == Category::Nuclear && heavy {
+            reasons.push("a strike near a nuclear plant".to_owned());
+            severity = Severity::Grave;
+        }
+    }
+    if let Some(c) = hit {
+        // The categories the terms name are specially protected: hitting one is serious at least.
+        if terms.categories.contains(&c) {
+            if terms.coverage == Coverage::General {
+                reasons.push(format!("it hit {}, which the terms protect", c.as_str()));
+            }
+            severity = severity.max(Severity::Serious);
+        }
+        for w in &terms.windows {
+            if w.covers.contains(&c) && w.start <= day && day <= w.end {
+                reasons.push(format!(
+                    "during the `{}` window, which protects {}",
+                    w.id,
+                    c.as_str()
+                ));
+                if heavy {
+                    severity = Severity::Grave;
+                }
+            }
+        }
+    }
+    let v = verdict(true, severity, reasons);
+    (placement, v)
+}

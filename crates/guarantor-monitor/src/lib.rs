@@ -1,0 +1,31 @@
+//! guarantor's monitoring engine: what happened, and whether it breaks the ceasefire. No I/O: reports in,
+//! incidents out.
+//!
+//! `corroborate` merges reports of one event into incidents and grades how sure the coalition can be of each;
+//! `place` puts a point against the contact line, the buffer zones, land and sea, and the protected sites;
+//! `judge` gives an incident its verdict and severity under the terms. The escalation ladder, report intake,
+//! storage and the daily report build on these (issue #5, in progress).
+
+pub mod corroborate;
+pub mod judge;
+pub mod place;
+
+pub use corroborate::{Slack, compatible, grade, group, same_event};
+pub use judge::{TERMS_TIME_ZONE, best_located, judge};
+pub use place::{Placement, Surface, place};
+
+use guarantor_core::{Incident, Report};
+
+/// The reports merged into incidents (see [`group`]), each with its confidence (see [`grade`]).
+pub fn incidents(reports: &[Report], slack: Slack) -> Vec<Incident> {
+    group(reports, slack)
+        .into_iter()
+        .map(|g| {
+            let merged: Vec<Report> = g.iter().map(|&i| reports[i].clone()).collect();
+            Incident {
+                confidence: grade(&merged),
+                reports: merged,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,330 @@
+//! Corroboration as a monitoring cell would check it: which reports make one incident, how sure it is, and
+//! that neither depends on the order the reports came in.
+
+use std::collections::BTreeSet;
+
+use geo_types::Point;
+use guarantor_core::{Confidence, EventKind, Precision, Report, SourceKind};
+use guarantor_monitor::{Slack, grade, group, incidents, same_event};
+use jiff::Timestamp;
+use proptest::prelude::*;
+
+/// A report at `minutes` past 2026-12-05 06:00 UTC, `km_east` km east of a point near Huliaipole.
+fn report(
+    id: &str,
+    source: &str,
+    kind: SourceKind,
+    what: EventKind,
+    minutes: i64,
+    km_east: f64,
+) -> Report {
+    let base = Timestamp::from_second(1_796_450_400).expect("a valid time"); // 2026-12-05T06:00:00Z
+    Report {
+        id: id.into(),
+        source: source.into(),
+        source_kind: kind,
+        time: base
+            .checked_add(jiff::SignedDuration::from_mins(minutes))
+            .expect("in range"),
+        time_precision: Precision { radius: 0.25 },
+        place: Point::new(36.26 + km_east / 75.0, 47.65),
+        place_precision: Precision { radius: 0.5 },
+        kind: what,
+        target: None,
+        count: 1,
+        text: String::new(),
+    }
+}
+
+fn ids(reports: &[Report], groups: &[Vec<usize>]) -> BTreeSet<BTreeSet<String>> {
+    groups
+        .iter()
+        .map(|g| g.iter().map(|&i| reports[i].id.clone()).collect())
+        .collect()
+}
+
+#[test]
+fn two_sources_close_in_time_and_place_make_one_confirmed_incident() {
+    let reports = vec![
+        report(
+            "p1",
+            "smm-patrol-7",
+            SourceKind::Patrol,
+            EventKind::Artillery,
+            0,
+            0.0,
+        ),
+        report(
+            "m1",
+            "ukrinform",
+            SourceKind::Media,
+            EventKind::Artillery,
+            20,
+            1.0,
+        ),
+    ];
+    let found = incidents(&reports, Slack::default());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].confidence, Confidence::Confirmed);
+}
+
+#[test]
+fn reports_far_apart_or_of_incompatible_kinds_stay_apart() {
+    let reports = vec![
+        report(
+            "p1",
+            "smm-patrol-7",
+            SourceKind::Patrol,
+            EventKind::Artillery,
+            0,
+            0.0,
+        ),
+        report(
+            "far",
+            "ukrinform",
+            SourceKind::Media,
+            EventKind::Artillery,
+            10,
+            40.0,
+        ),
+        report(
+            "later",
+            "ukrinform",
+            SourceKind::Media,
+            EventKind::Artillery,
+            6 * 60,
+            0.0,
+        ),
+        report(
+            "rifle",
+            "ukrinform",
+            SourceKind::Media,
+            EventKind::SmallArms,
+            5,
+            0.0,
+        ),
+    ];
+    let found = incidents(&reports, Slack::default());
+    assert_eq!(found.len(), 4);
+    // The patrol alone is probable; a single outlet is a single source.
+    assert_eq!(found[0].confidence, Confidence::Probable);
+    assert!(
+        found[1..]
+            .iter()
+            .all(|i| i.confidence == Confidence::SingleSource)
+    );
+}
+
+#[test]
+fn a_vague_report_joins_what_its_precision_allows() {
+    // A date-only report (±12 h) from a party matches a patrol's report nine hours from its midpoint.
+    let mut vague = report(
+        "ua-1",
+        "ua-general-staff",
+        SourceKind::Party,
+        EventKind::Artillery,
+        0,
+        0.5,
+    );
+    vague.time_precision = Precision { radius: 12.0 };
+    let patrol = report(
+        "p1",
+        "smm-patrol-7",
+        SourceKind::Patrol,
+        EventKind::Artillery,
+        9 * 60,
+        0.0,
+    );
+    assert!(same_event(&vague, &patrol, Slack::default()));
+    let mut exact = vague.clone();
+    exact.time_precision = Precision { radius: 0.25 };
+    assert!(!same_event(&exact, &patrol, Slack::default()));
+}
+
+#[test]
+fn a_strike_on_infrastructure_matches_the_weapon_that_made_it() {
+    let a = report(
+        "a",
+        "ua-mod",
+        SourceKind::Party,
+        EventKind::InfrastructureStrike,
+        0,
+        0.0,
+    );
+    let b = report(
+        "b",
+        "sensor-3",
+        SourceKind::Sensor,
+        EventKind::Drone,
+        10,
+        0.5,
+    );
+    assert!(same_event(&a, &b, Slack::default()));
+    let c = report(
+        "c",
+        "sensor-3",
+        SourceKind::Sensor,
+        EventKind::SmallArms,
+        10,
+        0.5,
+    );
+    assert!(!same_event(&a, &c, Slack::default()));
+}
+
+#[test]
+fn a_report_between_two_others_joins_them_into_one_incident() {
+    // 0 km and 5 km are too far apart (3 km at most, with the precision and slack), but 2.5 km is close to both.
+    let reports = vec![
+        report("west", "a", SourceKind::Media, EventKind::Artillery, 0, 0.0),
+        report("east", "b", SourceKind::Media, EventKind::Artillery, 0, 5.0),
+        report("mid", "c", SourceKind::Media, EventKind::Artillery, 0, 2.5),
+    ];
+    assert!(!same_event(&reports[0], &reports[1], Slack::default()));
+    assert_eq!(group(&reports, Slack::default()).len(), 1);
+}
+
+#[test]
+fn confidence_follows_the_sources() {
+    let r = |source: &str, kind| report("x", source, kind, EventKind::Artillery, 0, 0.0);
+    let cases = [
+        (
+            vec![r("ua-mod", SourceKind::Party)],
+            Confidence::SingleSource,
+        ),
+        (
+            vec![
+                r("ua-mod", SourceKind::Party),
+                r("ua-mod", SourceKind::Party),
+            ],
+            Confidence::SingleSource,
+        ),
+        (
+            vec![
+                r("ua-mod", SourceKind::Party),
+                r("ru-mod", SourceKind::Party),
+            ],
+            Confidence::Possible,
+        ),
+        (
+            vec![
+                r("ua-mod", SourceKind::Party),
+                r("reuters", SourceKind::Media),
+            ],
+            Confidence::Probable,
+        ),
+        (
+            vec![r("sensor-3", SourceKind::Sensor)],
+            Confidence::Probable,
+        ),
+        (
+            vec![
+                r("sensor-3", SourceKind::Sensor),
+                r("ru-mod", SourceKind::Party),
+            ],
+            Confidence::Confirmed,
+        ),
+    ];
+    for (reports, expected) in cases {
+        assert_eq!(grade(&reports), expected, "{reports:?}");
+    }
+}
+
+fn arbitrary_reports() -> impl Strategy<Value = Vec<Report>> {
+    let one = (
+        0usize..4,
+        0usize..3,
+        0i64..600,
+        0.0f64..12.0,
+        0.0f64..3.0,
+        0.0f64..4.0,
+    );
+    prop::collection::vec(one, 0..40).prop_map(|rows| {
+        let kinds = [
+            EventKind::Artillery,
+            EventKind::Drone,
+            EventKind::InfrastructureStrike,
+        ];
+        let sources = [
+            ("patrol-1", SourceKind::Patrol),
+            ("ua-mod", SourceKind::Party),
+            ("ru-mod", SourceKind::Party),
+            ("media", SourceKind::Media),
+        ];
+        rows.into_iter()
+            .enumerate()
+            .map(|(n, (s, k, minutes, km, km_precision, hours_precision))| {
+                let mut r = report(
+                    &format!("r{n}"),
+                    sources[s].0,
+                    sources[s].1,
+                    kinds[k],
+                    minutes,
+                    km,
+                );
+                r.place_precision = Precision {
+                    radius: km_precision,
+                };
+                r.time_precision = Precision {
+                    radius: hours_precision,
+                };
+                r
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #[test]
+    fn the_order_of_the_reports_does_not_change_the_incidents(
+        reports in arbitrary_reports(),
+        seed in any::<u64>(),
+    ) {
+        let slack = Slack::default();
+        let mut shuffled = reports.clone();
+        // A deterministic shuffle from the seed.
+        let mut state = seed;
+        for i in (1..shuffled.len()).rev() {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            let j = (state >> 33) as usize % (i + 1);
+            shuffled.swap(i, j);
+        }
+        let a = ids(&reports, &group(&reports, slack));
+        let b = ids(&shuffled, &group(&shuffled, slack));
+        prop_assert_eq!(a, b);
+        let grades = |rs: &[Report]| -> BTreeSet<(BTreeSet<String>, &'static str)> {
+            incidents(rs, slack)
+                .into_iter()
+                .map(|i| (i.reports.iter().map(|r| r.id.clone()).collect(), i.confidence.as_str()))
+                .collect()
+        };
+        prop_assert_eq!(grades(&reports), grades(&shuffled));
+    }
+
+    #[test]
+    fn incidents_are_the_connected_groups_of_the_same_event_relation(reports in arbitrary_reports()) {
+        // Brute force over every pair: the oracle for the windowed search.
+        let slack = Slack::default();
+        let n = reports.len();
+        let mut label: Vec<usize> = (0..n).collect();
+        loop {
+            let mut changed = false;
+            for i in 0..n {
+                for j in 0..n {
+                    if same_event(&reports[i], &reports[j], slack) && label[j] > label[i] {
+                        label[j] = label[i];
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        let mut expected: std::collections::BTreeMap<usize, BTreeSet<String>> = Default::default();
+        for (i, l) in label.iter().enumerate() {
+            expected.entry(*l).or_default().insert(reports[i].id.clone());
+        }
+        let expected: BTreeSet<BTreeSet<String>> = expected.into_values().collect();
+        prop_assert_eq!(ids(&reports, &group(&reports, slack)), expected);
+    }
+}
