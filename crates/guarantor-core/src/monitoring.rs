@@ -43,6 +43,8 @@ named_enum! {
         Mine => "mine",
         /// A strike on infrastructure.
         InfrastructureStrike => "infrastructure_strike",
+        /// An armed clash whose weapons the source does not say (UCDP codes events, not weapons).
+        Clash => "clash",
     }
 }
 

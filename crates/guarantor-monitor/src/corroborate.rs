@@ -31,7 +31,8 @@ impl Default for Slack {
 
 /// Whether two kinds of event can be the same event seen by different sources: the same kind; an
 /// infrastructure strike and the weapon that made it (artillery, drone, missile); a drone and a missile (often
-/// confused); a drone and an air incursion; a mine and a naval event.
+/// confused); a drone and an air incursion; a mine and a naval event; a clash of unreported weapons and any
+/// fighting on land.
 pub fn compatible(a: EventKind, b: EventKind) -> bool {
     use EventKind::*;
     let pair = |x, y| (a == x && b == y) || (a == y && b == x);
@@ -42,6 +43,13 @@ pub fn compatible(a: EventKind, b: EventKind) -> bool {
         || pair(Drone, Missile)
         || pair(Drone, AirIncursion)
         || pair(Mine, Naval)
+        || (a == Clash || b == Clash)
+            && [a, b].iter().all(|k| {
+                matches!(
+                    k,
+                    Clash | Artillery | SmallArms | Drone | Missile | Mine | InfrastructureStrike
+                )
+            })
 }
 
 /// Whether `a` and `b` can be accounts of one event.

@@ -17,12 +17,14 @@ mod geometry;
 mod model;
 mod reader;
 mod render;
+mod reports;
 mod sources;
 mod synthetic;
 
 use guarantor_core::{Diagnostic, Scenario, WorldState};
 
 pub use render::{RenderOptions, render_diagnostics};
+pub use reports::{ReadReports, Rejected, ReportFormat, read_reports};
 pub use sources::{MODEL_FILES, ReadError, SourceSet, WriteError};
 pub use synthetic::{SyntheticError, SyntheticSpec, synthetic};
 
