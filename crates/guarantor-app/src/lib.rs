@@ -4,6 +4,7 @@
 //! JSON the interfaces print; the terminal and HTTP renderings live with their interfaces.
 
 mod diagnostics;
+mod monitor;
 mod movement;
 mod open;
 mod rotation;
@@ -13,6 +14,10 @@ mod summary;
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 /// The movement engine's synthetic problems (for `closure_bench`).
 pub use guarantor_movement::synthetic::Spec as ClosureSpec;
+pub use monitor::{
+    IncidentDto, IncidentsReport, IngestError, IngestReport, IngestedFile, incidents, ingest,
+    time_bound,
+};
 pub use movement::{
     BottleneckDto, ClosureInstance, ClosureLink, ClosureLoad, ClosureNode, ClosurePointDto,
     ClosureRun, MovementDto, ReinforcementDto, StockpileMoveDto, UnitMoveDto, closure_bench,

@@ -160,7 +160,8 @@ pub fn judge(scenario: &Scenario, incident: &Incident) -> (Placement, Verdict) {
     if let Some(c) = hit {
         // The categories the terms name are specially protected: hitting one is serious at least.
         if terms.categories.contains(&c) {
-            if terms.coverage == Coverage::General {
+            let named = incident.reports.iter().any(|r| r.target.is_some());
+            if terms.coverage == Coverage::General && named {
                 reasons.push(format!("it hit {}, which the terms protect", c.as_str()));
             }
             severity = severity.max(Severity::Serious);

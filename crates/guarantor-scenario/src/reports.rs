@@ -102,16 +102,62 @@ pub struct ReadReports {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Where each line starts in a text (byte offsets; line 1 at index 0).
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines { text, starts }
+    }
+
+    /// Line `line` (1-based) without its end of line.
+    fn row(&self, line: u32) -> &'t str {
+        let Some(&start) = self.starts.get(line.saturating_sub(1) as usize) else {
+            return "";
+        };
+        let end = self.text[start..]
+            .find('\n')
+            .map_or(self.text.len(), |e| start + e);
+        self.text[start..end].trim_end_matches('\r')
+    }
+
+    /// The span and column of `value` in line `line` (its first occurrence), or of the whole line.
+    fn span(&self, line: u32, value: Option<&str>) -> (std::ops::Range<usize>, u32) {
+        let start = self
+            .starts
+            .get(line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(0);
+        let row = self.row(line);
+        match value
+            .filter(|v| !v.is_empty())
+            .and_then(|v| row.find(v).map(|at| (at, v.len())))
+        {
+            Some((at, len)) => (start + at..start + at + len, at as u32 + 1),
+            None => (start..start + row.len(), 1),
+        }
+    }
+}
+
 impl ReadReports {
+    /// Rejects line `line`; `value` is the offending field's text, to point at (else the whole line).
+    #[allow(clippy::too_many_arguments)]
     fn reject(
         &mut self,
+        lines: &Lines<'_>,
         path: &str,
         line: u32,
         field: &str,
         reason: String,
         expected: &str,
-        row: &str,
+        value: Option<&str>,
     ) {
+        let (span, column) = lines.span(line, value);
         self.diagnostics.push(Diagnostic {
             level: Level::Error,
             code: "bad-report",
@@ -119,8 +165,8 @@ impl ReadReports {
             location: Location {
                 file: path.to_owned(),
                 line,
-                column: 1,
-                span: 0..0,
+                column,
+                span,
             },
             field: field.to_owned(),
             expected: (!expected.is_empty()).then(|| expected.to_owned()),
@@ -130,7 +176,7 @@ impl ReadReports {
         self.rejected.push(Rejected {
             line,
             reason,
-            row: row.to_owned(),
+            row: lines.row(line).to_owned(),
         });
     }
 }
@@ -466,6 +512,7 @@ fn acled_report(f: &dyn Fields) -> Result<Report, FieldError> {
 
 fn read_csv(path: &str, text: &str, format: ReportFormat) -> ReadReports {
     let mut out = ReadReports::default();
+    let lines = Lines::new(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
@@ -474,12 +521,13 @@ fn read_csv(path: &str, text: &str, format: ReportFormat) -> ReadReports {
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
         Err(e) => {
             out.reject(
+                &lines,
                 path,
                 1,
                 "",
                 format!("the header row cannot be read: {e}"),
                 "a CSV header row",
-                "",
+                None,
             );
             return out;
         }
@@ -501,32 +549,29 @@ fn read_csv(path: &str, text: &str, format: ReportFormat) -> ReadReports {
         ];
         if let Some(unknown) = header.iter().find(|h| !KNOWN.contains(&h.as_str())) {
             out.reject(
+                &lines,
                 path,
                 1,
                 unknown,
                 format!("unknown column `{unknown}`"),
                 &KNOWN.join(", "),
-                "",
+                None,
             );
             return out;
         }
     }
-    let lines: Vec<&str> = text.lines().collect();
     for record in reader.records() {
         let (line, result) = match record {
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as u32);
-                let row = lines
-                    .get(line.saturating_sub(1) as usize)
-                    .copied()
-                    .unwrap_or("");
                 out.reject(
+                    &lines,
                     path,
                     line,
                     "",
                     format!("the row cannot be read: {e}"),
                     &format!("{} fields", header.len()),
-                    row,
+                    None,
                 );
                 continue;
             }
@@ -542,17 +587,25 @@ fn read_csv(path: &str, text: &str, format: ReportFormat) -> ReadReports {
                     ReportFormat::Acled => acled_report(&fields),
                     _ => own_report(&fields, None),
                 };
-                (line, result)
+                let value = result
+                    .as_ref()
+                    .err()
+                    .and_then(|(f, _, _)| fields.get(f).cloned());
+                (line, result.map_err(|e| (e, value)))
             }
         };
         match result {
             Ok(report) => out.reports.push(report),
-            Err((field, message, expected)) => {
-                let row = lines
-                    .get(line.saturating_sub(1) as usize)
-                    .copied()
-                    .unwrap_or("");
-                out.reject(path, line, &field, message, &expected, row);
+            Err(((field, message, expected), value)) => {
+                out.reject(
+                    &lines,
+                    path,
+                    line,
+                    &field,
+                    message,
+                    &expected,
+                    value.as_deref(),
+                );
             }
         }
     }
@@ -573,6 +626,7 @@ fn json_fields(object: &serde_json::Map<String, serde_json::Value>) -> BTreeMap<
 
 fn read_json_lines(path: &str, text: &str) -> ReadReports {
     let mut out = ReadReports::default();
+    let lines = Lines::new(text);
     for (i, row) in text.lines().enumerate() {
         let line = i as u32 + 1;
         if row.trim().is_empty() {
@@ -580,28 +634,32 @@ fn read_json_lines(path: &str, text: &str) -> ReadReports {
         }
         match serde_json::from_str::<serde_json::Value>(row) {
             Ok(serde_json::Value::Object(object)) => {
-                match own_report(&json_fields(&object), None) {
+                let fields = json_fields(&object);
+                match own_report(&fields, None) {
                     Ok(r) => out.reports.push(r),
                     Err((field, message, expected)) => {
-                        out.reject(path, line, &field, message, &expected, row)
+                        let value = fields.get(&field).map(String::as_str);
+                        out.reject(&lines, path, line, &field, message, &expected, value)
                     }
                 }
             }
             Ok(_) => out.reject(
+                &lines,
                 path,
                 line,
                 "",
                 "the line is not a JSON object".into(),
                 "one JSON object per line",
-                row,
+                None,
             ),
             Err(e) => out.reject(
+                &lines,
                 path,
                 line,
                 "",
                 format!("the line is not JSON: {e}"),
                 "one JSON object per line",
-                row,
+                None,
             ),
         }
     }
@@ -610,33 +668,35 @@ fn read_json_lines(path: &str, text: &str) -> ReadReports {
 
 fn read_geojson(path: &str, text: &str) -> ReadReports {
     let mut out = ReadReports::default();
+    let lines = Lines::new(text);
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
             out.reject(
+                &lines,
                 path,
                 e.line() as u32,
                 "",
                 format!("the file is not JSON: {e}"),
                 "a GeoJSON FeatureCollection",
-                "",
+                None,
             );
             return out;
         }
     };
     let Some(features) = value.get("features").and_then(|f| f.as_array()) else {
         out.reject(
+            &lines,
             path,
             1,
             "features",
             "no `features` array".into(),
             "a GeoJSON FeatureCollection",
-            "",
+            None,
         );
         return out;
     };
     for (i, feature) in features.iter().enumerate() {
-        let row = feature.to_string();
         // Line of the feature: the n-th `"Feature"` in the text is the best a parsed value tells us.
         let line = nth_feature_line(text, i);
         let coords = feature
@@ -656,12 +716,13 @@ fn read_geojson(path: &str, text: &str) -> ReadReports {
         });
         let Some((lat, lon)) = place else {
             out.reject(
+                &lines,
                 path,
                 line,
                 "geometry",
                 format!("feature {i} has no point geometry"),
                 "a Point with [lon, lat]",
-                &row,
+                None,
             );
             continue;
         };
@@ -673,7 +734,8 @@ fn read_geojson(path: &str, text: &str) -> ReadReports {
         match position(lat, lon).and_then(|p| own_report(&props, Some(p))) {
             Ok(r) => out.reports.push(r),
             Err((field, message, expected)) => {
-                out.reject(path, line, &field, message, &expected, &row)
+                let value = props.get(&field).map(String::as_str);
+                out.reject(&lines, path, line, &field, message, &expected, value)
             }
         }
     }

@@ -52,6 +52,11 @@ fn guarantor_csv_keeps_good_rows_and_rejects_bad_ones_with_their_line() {
         read.rejected[0].row.starts_with("p-2,"),
         "the row is kept as written"
     );
+    // The diagnostic points at the bad value itself.
+    let column = read.rejected[0].row.find("yesterday").expect("in the row") as u32 + 1;
+    assert_eq!(read.diagnostics[0].location.column, column);
+    let span = read.diagnostics[0].location.span.clone();
+    assert_eq!(&text[span], "yesterday");
     assert!(
         read.diagnostics
             .iter()

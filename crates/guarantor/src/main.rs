@@ -121,6 +121,18 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         instance: Option<PathBuf>,
     },
+    /// Ceasefire monitoring: take reports in, see the incidents they make and how they are judged
+    Monitor {
+        /// The monitoring database [default: DIR/monitor.sqlite with --scenario DIR, else
+        /// ./guarantor-monitor.sqlite]
+        #[arg(long, global = true, value_name = "FILE")]
+        db: Option<PathBuf>,
+        /// Scenario folder whose terms judge the incidents (default: the built-in default scenario)
+        #[arg(long, global = true, value_name = "DIR")]
+        scenario: Option<PathBuf>,
+        #[command(subcommand)]
+        command: MonitorCommand,
+    },
     /// Write the built-in default scenario out as files to edit
     Init {
         /// Folder to create (must not hold scenario files yet)
@@ -130,6 +142,30 @@ enum Command {
     Check {
         /// Scenario folder (default: the built-in default scenario)
         dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MonitorCommand {
+    /// Read reports into the database: guarantor's CSV, JSON lines or GeoJSON, or UCDP GED and ACLED CSV
+    /// exports. Bad rows are listed (file:line, field, why) and kept in the rejects list; the rest is stored,
+    /// one transaction per file. Exit 1 when rows were rejected.
+    Ingest {
+        /// Report files
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The layout, when the name does not tell: csv, jsonl, geojson, ucdp, acled
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// The stored reports as incidents: merged, graded, placed and judged against the terms
+    Incidents {
+        /// From this time (RFC 3339) or day (YYYY-MM-DD, from midnight in Kyiv)
+        #[arg(long)]
+        since: Option<String>,
+        /// Until this time or day (exclusive)
+        #[arg(long)]
+        until: Option<String>,
     },
 }
 
@@ -288,6 +324,11 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                 code: 0,
             })
         }
+        Some(Command::Monitor {
+            db,
+            scenario,
+            command,
+        }) => monitor(db, scenario, command, cli.json, color),
         Some(Command::Init { dir }) => init(&dir, cli.json),
         Some(Command::Check { dir }) => check(dir, cli.json, color),
     }
@@ -471,4 +512,75 @@ fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcom
         stderr,
         code,
     })
+}
+
+/// `guarantor monitor ...`.
+fn monitor(
+    db: Option<PathBuf>,
+    scenario: Option<PathBuf>,
+    command: MonitorCommand,
+    json: bool,
+    color: bool,
+) -> anyhow::Result<Outcome> {
+    let db = db.unwrap_or_else(|| match &scenario {
+        Some(dir) => dir.join("monitor.sqlite"),
+        None => PathBuf::from("guarantor-monitor.sqlite"),
+    });
+    match command {
+        MonitorCommand::Ingest { files, format } => {
+            let format = match format.as_deref() {
+                None => None,
+                Some(name) => Some(
+                    guarantor_scenario::ReportFormat::from_name(name).ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "--format {name}: expected csv, jsonl, geojson, ucdp or acled"
+                        )
+                    })?,
+                ),
+            };
+            let mut texts = Vec::new();
+            for f in &files {
+                let text = std::fs::read_to_string(f)
+                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
+                texts.push((f.display().to_string(), text));
+            }
+            let mut store = guarantor_store::SqliteStore::open(&db)?;
+            let (report, diagnostics) = guarantor_app::ingest(&mut store, &texts, format)?;
+            let rejected: usize = report.files.iter().map(|f| f.rejected).sum();
+            let stdout = if json {
+                to_json(&report)?
+            } else {
+                show::ingest(&report, &db.display().to_string())
+            };
+            let stderr = if json || diagnostics.is_empty() {
+                String::new()
+            } else {
+                let sources = SourceSet::from_files("reports", texts);
+                render_diagnostics(&sources, &diagnostics, RenderOptions { color })
+            };
+            Ok(Outcome {
+                stdout,
+                stderr,
+                code: u8::from(rejected > 0),
+            })
+        }
+        MonitorCommand::Incidents { since, until } => {
+            let bound = |flag: &str, text: Option<String>| {
+                text.map(|t| {
+                    guarantor_app::time_bound(&t).map_err(|e| anyhow::anyhow!("--{flag}: {e}"))
+                })
+                .transpose()
+            };
+            let (from, to) = (bound("since", since)?, bound("until", until)?);
+            with_scenario(scenario, None, json, color, |scenario, _, json| {
+                let store = guarantor_store::SqliteStore::open(&db)?;
+                let report = guarantor_app::incidents(scenario, &store, from, to)?;
+                if json {
+                    to_json(&report)
+                } else {
+                    Ok(show::incidents(&report))
+                }
+            })
+        }
+    }
 }

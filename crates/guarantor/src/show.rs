@@ -735,3 +735,95 @@ pub(crate) fn whatif(r: &guarantor_app::WhatIfReport) -> String {
     out.push_str(&format!("{states}\n"));
     out
 }
+
+/// What an ingest did, file by file.
+pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
+    let mut t = table(
+        &[
+            "file",
+            "format",
+            "read",
+            "new",
+            "duplicates",
+            "conflicts",
+            "rejected",
+        ],
+        &[2, 3, 4, 5, 6],
+    );
+    for f in &r.files {
+        t.add_row(vec![
+            Cell::new(&f.file),
+            Cell::new(f.format),
+            Cell::new(f.read),
+            Cell::new(f.new),
+            Cell::new(f.duplicates),
+            Cell::new(f.conflicts),
+            Cell::new(f.rejected),
+        ]);
+    }
+    let rejected: usize = r.files.iter().map(|f| f.rejected).sum();
+    let mut out = format!("{t}\nstored in {db}\n");
+    if rejected > 0 {
+        out.push_str(&format!(
+            "{rejected} rows rejected (why: on stderr); they are kept in the database's rejects list\n"
+        ));
+    }
+    out
+}
+
+/// The incidents, worst first within each confidence grade's order of time.
+pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
+    let violations = r.incidents.iter().filter(|i| i.violation).count();
+    let mut out = format!(
+        "{} reports make {} incidents, {} of them violations\n",
+        n(r.reports as u64),
+        n(r.incidents.len() as u64),
+        n(violations as u64)
+    );
+    let mut t = table(
+        &[
+            "time (UTC)",
+            "where",
+            "what",
+            "confidence",
+            "sources",
+            "zone / protected site",
+            "verdict",
+        ],
+        &[],
+    );
+    for i in &r.incidents {
+        let place = format!(
+            "{:.3}, {:.3}{}{}",
+            i.lat,
+            i.lon,
+            i.km_to_line
+                .map_or(String::new(), |km| format!(" ({km:.0} km from the line)")),
+            if i.occupied { ", occupied" } else { "" }
+        );
+        let zone = match (&i.buffer_zone, &i.protected_site) {
+            (Some(z), Some(s)) => format!("{z}; {s}"),
+            (Some(z), None) => z.clone(),
+            (None, Some(s)) => s.clone(),
+            (None, None) => "-".into(),
+        };
+        let verdict = if i.violation {
+            format!("violation, {}", i.severity)
+        } else {
+            "no violation".into()
+        };
+        // `2026-12-05T04:10:00Z` as `2026-12-05 04:10`.
+        let time = i.time.get(..16).unwrap_or(&i.time).replace('T', " ");
+        t.add_row(vec![
+            Cell::new(time),
+            Cell::new(place),
+            Cell::new(i.kinds.join(", ")),
+            Cell::new(i.confidence),
+            Cell::new(i.sources.join(", ")),
+            Cell::new(zone),
+            Cell::new(verdict),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+    out
+}

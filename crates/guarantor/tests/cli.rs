@@ -621,3 +621,79 @@ fn closure_bench_solves_a_generated_problem_and_writes_it_for_the_peer() {
         assert!(l["transit_days"].as_u64().unwrap() >= 1);
     }
 }
+
+#[test]
+fn monitor_ingests_reports_once_and_judges_the_incidents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = "id,source,source_kind,time,time_precision_hours,lat,lon,place_precision_km,kind,target,count,text\n\
+        p-1,smm-patrol-7,patrol,2026-12-05T06:10:00+02:00,0.25,47.5119,34.5863,0.5,artillery,,12,shelling near Enerhodar\n\
+        m-1,ukrinform,media,2026-12-05T06:30:00+02:00,1,47.52,34.60,2,artillery,,10,shelling of Enerhodar\n\
+        p-2,smm-patrol-7,patrol,yesterday,0.25,47.65,36.26,0.5,artillery,,1,\n\
+        s-1,sensor-3,sensor,2026-12-05T11:00:00Z,0.1,46.3,30.9,0.2,naval,,1,fast boat attack off Odesa\n";
+    std::fs::write(tmp.path().join("day1.csv"), reports).unwrap();
+
+    // The bad row is named (file:line, the value, what was expected); the rest is stored; exit 1.
+    let out = guarantor(&["monitor", "ingest", "day1.csv"], tmp.path());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("day1.csv:4:"), "{stderr}");
+    assert!(stderr.contains("yesterday"), "{stderr}");
+    assert!(tmp.path().join("guarantor-monitor.sqlite").exists());
+
+    // Again: stored once.
+    let out = guarantor(&["monitor", "ingest", "day1.csv", "--json"], tmp.path());
+    let v = json(&out);
+    let f = &v["files"][0];
+    assert_eq!(
+        (
+            f["read"].as_u64(),
+            f["new"].as_u64(),
+            f["duplicates"].as_u64()
+        ),
+        (Some(3), Some(0), Some(3))
+    );
+    assert_eq!(f["rejected"], 1);
+    assert_eq!(f["diagnostics"][0]["line"], 4);
+
+    let out = guarantor(
+        &["monitor", "incidents", "--since", "2026-12-05", "--json"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json(&out);
+    let incidents = v["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 2);
+    let npp = &incidents[0];
+    assert_eq!(npp["confidence"], "confirmed");
+    assert_eq!(npp["severity"], "grave");
+    assert_eq!(npp["protected_site"], "zaporizhzhia-npp");
+    assert_eq!(npp["occupied"], true);
+    assert_eq!(incidents[1]["surface"], "black_sea");
+
+    // A window that holds nothing, and a bad bound.
+    let out = guarantor(
+        &["monitor", "incidents", "--until", "2026-12-01", "--json"],
+        tmp.path(),
+    );
+    assert_eq!(json(&out)["incidents"].as_array().unwrap().len(), 0);
+    let out = guarantor(
+        &["monitor", "incidents", "--since", "last week"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--since"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // The real UCDP extract reads whole into the same store.
+    let ucdp = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../guarantor-scenario/tests/fixtures/ucdp_ged_ukraine_extract.csv");
+    let out = guarantor(
+        &["monitor", "ingest", ucdp.to_str().unwrap(), "--json"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(json(&out)["files"][0]["new"], 195);
+}

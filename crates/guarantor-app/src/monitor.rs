@@ -1,0 +1,245 @@
+//! The monitoring use cases: reports read from files into the store, and the stored reports as incidents with
+//! their confidence, placement and verdict.
+
+use guarantor_core::{Diagnostic, Scenario};
+use guarantor_monitor::Slack;
+use guarantor_scenario::{ReportFormat, read_reports};
+use guarantor_store::{Batch, ReportStore, StoreError, StoredReject};
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::DiagnosticDto;
+
+/// What `guarantor monitor ingest` did.
+#[derive(Clone, Debug, Serialize)]
+pub struct IngestReport {
+    /// One entry per file, in the order given.
+    pub files: Vec<IngestedFile>,
+}
+
+/// One file's intake.
+#[derive(Clone, Debug, Serialize)]
+pub struct IngestedFile {
+    /// The file.
+    pub file: String,
+    /// The layout it was read as.
+    pub format: &'static str,
+    /// Reports read from it.
+    pub read: usize,
+    /// Stored for the first time.
+    pub new: usize,
+    /// Already stored, identical (stored once).
+    pub duplicates: usize,
+    /// Already stored under the same source and id with other contents (the first is kept).
+    pub conflicts: usize,
+    /// Rows rejected, each with a diagnostic.
+    pub rejected: usize,
+    /// Why rows were rejected.
+    pub diagnostics: Vec<DiagnosticDto>,
+}
+
+/// A problem ingesting.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The format is neither given nor clear from the file's name.
+    #[error(
+        "{0}: cannot tell the format from the name; give --format (csv, jsonl, geojson, ucdp or acled)"
+    )]
+    UnknownFormat(String),
+    /// The store failed; nothing of the file was stored.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Reads each `(path, text)` as `format` (or the format its name and header suggest) and stores it, one
+/// transaction per file. Rejected rows are stored in the rejects list with their reasons and reported; their
+/// diagnostics come back too, for a terminal to render.
+pub fn ingest(
+    store: &mut dyn ReportStore,
+    files: &[(String, String)],
+    format: Option<ReportFormat>,
+) -> Result<(IngestReport, Vec<Diagnostic>), IngestError> {
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (path, text) in files {
+        let format = format
+            .or_else(|| ReportFormat::guess(path, text))
+            .ok_or_else(|| IngestError::UnknownFormat(path.clone()))?;
+        let read = read_reports(path, text, format);
+        let rejected: Vec<StoredReject> = read
+            .rejected
+            .iter()
+            .map(|r| StoredReject {
+                file: path.clone(),
+                line: r.line,
+                reason: r.reason.clone(),
+                row: r.row.clone(),
+            })
+            .collect();
+        let done = store.ingest(Batch {
+            file: path,
+            reports: &read.reports,
+            rejected: &rejected,
+        })?;
+        out.push(IngestedFile {
+            file: path.clone(),
+            format: format.name(),
+            read: read.reports.len(),
+            new: done.new,
+            duplicates: done.duplicates,
+            conflicts: done.conflicts,
+            rejected: read.rejected.len(),
+            diagnostics: read.diagnostics.iter().map(DiagnosticDto::from).collect(),
+        });
+        diagnostics.extend(read.diagnostics);
+    }
+    Ok((IngestReport { files: out }, diagnostics))
+}
+
+/// `guarantor monitor incidents`.
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentsReport {
+    /// The window, `from` inclusive (RFC 3339), or null when open.
+    pub from: Option<String>,
+    /// The window, `to` exclusive, or null when open.
+    pub to: Option<String>,
+    /// Reports in the window.
+    pub reports: usize,
+    /// Incidents, by their first report's time.
+    pub incidents: Vec<IncidentDto>,
+}
+
+/// The protected site nearest an incident.
+#[derive(Clone, Debug, Serialize)]
+pub struct NearestDto {
+    /// Its id in the terms.
+    pub site: String,
+    /// Distance to its centre (km, one decimal).
+    pub km: f64,
+}
+
+/// One incident.
+#[derive(Clone, Debug, Serialize)]
+pub struct IncidentDto {
+    /// Time of the first report (RFC 3339, UTC).
+    pub time: String,
+    /// Where the best-located report puts it.
+    pub lat: f64,
+    /// Where the best-located report puts it.
+    pub lon: f64,
+    /// Its uncertainty (km).
+    pub place_precision_km: f64,
+    /// The kinds reported.
+    pub kinds: Vec<&'static str>,
+    /// `confirmed`, `probable`, `possible` or `single_source`.
+    pub confidence: &'static str,
+    /// The distinct sources.
+    pub sources: Vec<String>,
+    /// The reports merged, as `source/id`.
+    pub reports: Vec<String>,
+    /// Inside the occupied area.
+    pub occupied: bool,
+    /// Distance to the contact line (km, one decimal).
+    pub km_to_line: Option<f64>,
+    /// `land`, `black_sea`, `azov` or `elsewhere`.
+    pub surface: &'static str,
+    /// ISO alpha-3 of the country it falls in.
+    pub country: Option<String>,
+    /// The buffer zone it falls in.
+    pub buffer_zone: Option<String>,
+    /// The nearest protected site and the distance to it.
+    pub nearest_protected: Option<NearestDto>,
+    /// The protected site whose radius holds it.
+    pub protected_site: Option<String>,
+    /// Whether it breaks the terms.
+    pub violation: bool,
+    /// `none`, `minor`, `serious` or `grave`.
+    pub severity: &'static str,
+    /// Why, in words.
+    pub reasons: Vec<String>,
+}
+
+fn tenth(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// The stored reports with a time in `[from, to)` as incidents, each placed and judged against `scenario`.
+pub fn incidents(
+    scenario: &Scenario,
+    store: &dyn ReportStore,
+    from: Option<Timestamp>,
+    to: Option<Timestamp>,
+) -> Result<IncidentsReport, StoreError> {
+    let reports = store.reports(from, to)?;
+    let merged = guarantor_monitor::incidents(&reports, Slack::default());
+    let incidents = merged
+        .iter()
+        .map(|incident| {
+            let (placement, verdict) = guarantor_monitor::judge(scenario, incident);
+            let anchor = guarantor_monitor::best_located(incident);
+            let mut kinds: Vec<&'static str> =
+                incident.reports.iter().map(|r| r.kind.as_str()).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let mut sources: Vec<String> =
+                incident.reports.iter().map(|r| r.source.clone()).collect();
+            sources.sort();
+            sources.dedup();
+            IncidentDto {
+                time: incident
+                    .reports
+                    .iter()
+                    .map(|r| r.time)
+                    .min()
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+                lat: anchor.map_or(0.0, |r| r.place.y()),
+                lon: anchor.map_or(0.0, |r| r.place.x()),
+                place_precision_km: anchor.map_or(0.0, |r| r.place_precision.radius),
+                kinds,
+                confidence: incident.confidence.as_str(),
+                sources,
+                reports: incident
+                    .reports
+                    .iter()
+                    .map(|r| format!("{}/{}", r.source, r.id))
+                    .collect(),
+                occupied: placement.occupied,
+                km_to_line: placement.km_to_line.map(tenth),
+                surface: placement.surface.as_str(),
+                country: placement.country.map(|c| c.to_string()),
+                buffer_zone: placement.buffer_zone.map(|z| z.to_string()),
+                nearest_protected: placement.nearest_protected.map(|(id, km)| NearestDto {
+                    site: id.to_string(),
+                    km: tenth(km),
+                }),
+                protected_site: verdict.protected_site.map(|s| s.to_string()),
+                violation: verdict.violation,
+                severity: verdict.severity.as_str(),
+                reasons: verdict.reasons,
+            }
+        })
+        .collect();
+    Ok(IncidentsReport {
+        from: from.map(|t| t.to_string()),
+        to: to.map(|t| t.to_string()),
+        reports: reports.len(),
+        incidents,
+    })
+}
+
+/// A time bound as `--since` and `--until` take it: an RFC 3339 time, or a day `YYYY-MM-DD` starting at
+/// midnight in Kyiv (the terms' time zone).
+pub fn time_bound(text: &str) -> Result<Timestamp, String> {
+    if let Ok(t) = text.parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let day = text.parse::<jiff::civil::Date>().map_err(|_| {
+        format!("`{text}` is neither a time (2026-12-05T06:00:00Z) nor a day (2026-12-05)")
+    })?;
+    let tz = jiff::tz::TimeZone::get(guarantor_monitor::TERMS_TIME_ZONE)
+        .map_err(|e| format!("time zone {}: {e}", guarantor_monitor::TERMS_TIME_ZONE))?;
+    day.to_zoned(tz)
+        .map(|z| z.timestamp())
+        .map_err(|e| format!("`{text}`: {e}"))
+}
