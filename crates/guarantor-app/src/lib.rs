@@ -15,8 +15,8 @@ pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 /// The movement engine's synthetic problems (for `closure_bench`).
 pub use guarantor_movement::synthetic::Spec as ClosureSpec;
 pub use monitor::{
-    IncidentDto, IncidentsReport, IngestError, IngestReport, IngestedFile, incidents, ingest,
-    time_bound,
+    CountDto, DailyReport, IncidentDto, IncidentsReport, IngestError, IngestReport, IngestedFile,
+    NearestDto, PeriodTotals, daily_report, incidents, ingest, time_bound,
 };
 pub use movement::{
     BottleneckDto, ClosureInstance, ClosureLink, ClosureLoad, ClosureNode, ClosurePointDto,

@@ -243,3 +243,148 @@ pub fn time_bound(text: &str) -> Result<Timestamp, String> {
         .map(|z| z.timestamp())
         .map_err(|e| format!("`{text}`: {e}"))
 }
+
+/// `guarantor monitor report`: the day's report, in the manner of the OSCE monitoring mission's daily reports.
+#[derive(Clone, Debug, Serialize)]
+pub struct DailyReport {
+    /// The day reported (the period ends at the cut on this day, Kyiv time).
+    pub day: String,
+    /// The cut, `HH:MM` Kyiv time.
+    pub cut: String,
+    /// The period: from the cut the day before (inclusive) to the cut on the day (exclusive), RFC 3339.
+    pub from: String,
+    /// See `from`.
+    pub to: String,
+    /// This period's figures.
+    pub totals: PeriodTotals,
+    /// The period before, for comparison.
+    pub previous: PeriodTotals,
+    /// Incidents by kind of event: this period and the previous one.
+    pub by_kind: Vec<CountDto>,
+    /// By zone: `occupied area`, `buffer zone <id>`, `government-controlled area`, `Black Sea`, `Sea of Azov`,
+    /// or `<ISO3> territory`.
+    pub by_zone: Vec<CountDto>,
+    /// By confidence grade.
+    pub by_confidence: Vec<CountDto>,
+    /// Violations by severity.
+    pub by_severity: Vec<CountDto>,
+    /// Every incident of the period.
+    pub incidents: Vec<IncidentDto>,
+    /// The incidents that need a spot report: grave ones, and serious ones that are confirmed or probable.
+    pub spot_reports: Vec<IncidentDto>,
+}
+
+/// Figures for one period.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct PeriodTotals {
+    /// Reports received.
+    pub reports: usize,
+    /// Incidents they make.
+    pub incidents: usize,
+    /// Of which violations.
+    pub violations: usize,
+}
+
+/// A count in this period and the previous one.
+#[derive(Clone, Debug, Serialize)]
+pub struct CountDto {
+    /// What is counted.
+    pub key: String,
+    /// This period.
+    pub count: usize,
+    /// The period before.
+    pub previous: usize,
+}
+
+/// The zone an incident falls in, for the report's table.
+fn zone(i: &IncidentDto) -> String {
+    match (i.surface, i.occupied, &i.buffer_zone, &i.country) {
+        ("black_sea", ..) => "Black Sea".into(),
+        ("azov", ..) => "Sea of Azov".into(),
+        (_, true, ..) => "occupied area".into(),
+        (_, _, Some(z), _) => format!("buffer zone {z}"),
+        (_, _, None, Some(c)) if c == "UKR" => "government-controlled area".into(),
+        (_, _, None, Some(c)) => format!("{c} territory"),
+        _ => "elsewhere".into(),
+    }
+}
+
+/// Counts by `key` in both periods, keys in order of this period's count (largest first), then by name.
+fn counts(
+    now: &[IncidentDto],
+    before: &[IncidentDto],
+    key: impl Fn(&IncidentDto) -> Option<String>,
+) -> Vec<CountDto> {
+    let mut map: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    for i in now {
+        if let Some(k) = key(i) {
+            map.entry(k).or_default().0 += 1;
+        }
+    }
+    for i in before {
+        if let Some(k) = key(i) {
+            map.entry(k).or_default().1 += 1;
+        }
+    }
+    let mut out: Vec<CountDto> = map
+        .into_iter()
+        .map(|(key, (count, previous))| CountDto {
+            key,
+            count,
+            previous,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    out
+}
+
+/// The daily report for `day` (a civil date), the period ending at `cut` (hour, minute) Kyiv time that day.
+pub fn daily_report(
+    scenario: &Scenario,
+    store: &dyn ReportStore,
+    day: jiff::civil::Date,
+    cut: (i8, i8),
+) -> Result<DailyReport, String> {
+    let tz = jiff::tz::TimeZone::get(guarantor_monitor::TERMS_TIME_ZONE)
+        .map_err(|e| format!("time zone {}: {e}", guarantor_monitor::TERMS_TIME_ZONE))?;
+    let at = |d: jiff::civil::Date| -> Result<Timestamp, String> {
+        d.at(cut.0, cut.1, 0, 0)
+            .to_zoned(tz.clone())
+            .map(|z| z.timestamp())
+            .map_err(|e| e.to_string())
+    };
+    let yesterday = day.yesterday().map_err(|e| e.to_string())?;
+    let before = yesterday.yesterday().map_err(|e| e.to_string())?;
+    let (from, to, prev_from) = (at(yesterday)?, at(day)?, at(before)?);
+    let now = incidents(scenario, store, Some(from), Some(to)).map_err(|e| e.to_string())?;
+    let prev =
+        incidents(scenario, store, Some(prev_from), Some(from)).map_err(|e| e.to_string())?;
+    let totals = |r: &IncidentsReport| PeriodTotals {
+        reports: r.reports,
+        incidents: r.incidents.len(),
+        violations: r.incidents.iter().filter(|i| i.violation).count(),
+    };
+    let (a, b) = (&now.incidents, &prev.incidents);
+    let spot_reports = a
+        .iter()
+        .filter(|i| {
+            i.severity == "grave"
+                || (i.severity == "serious" && matches!(i.confidence, "confirmed" | "probable"))
+        })
+        .cloned()
+        .collect();
+    Ok(DailyReport {
+        day: day.to_string(),
+        cut: format!("{:02}:{:02}", cut.0, cut.1),
+        from: from.to_string(),
+        to: to.to_string(),
+        totals: totals(&now),
+        previous: totals(&prev),
+        by_kind: counts(a, b, |i| Some(i.kinds.join("/"))),
+        by_zone: counts(a, b, |i| Some(zone(i))),
+        by_confidence: counts(a, b, |i| Some(i.confidence.to_owned())),
+        by_severity: counts(a, b, |i| i.violation.then(|| i.severity.to_owned())),
+        spot_reports,
+        incidents: now.incidents,
+    })
+}

@@ -163,6 +163,8 @@ pub fn judge(scenario: &Scenario, incident: &Incident) -> (Placement, Verdict) {
             let named = incident.reports.iter().any(|r| r.target.is_some());
             if terms.coverage == Coverage::General && named {
                 reasons.push(format!("it hit {}, which the terms protect", c.as_str()));
+            } else if c == Category::SeaTargets && placement.inside_protected.is_none() {
+                reasons.push("a naval attack at sea, on sea targets the terms protect".to_owned());
             }
             severity = severity.max(Severity::Serious);
         }

@@ -167,6 +167,16 @@ enum MonitorCommand {
         #[arg(long)]
         until: Option<String>,
     },
+    /// The daily report, as Markdown (or `--json`): counts by kind, zone, confidence and severity against the
+    /// day before, every incident, and spot reports for the severe ones
+    Report {
+        /// The day (YYYY-MM-DD): the period ends at the cut that day, Kyiv time
+        #[arg(long)]
+        day: String,
+        /// The daily cut, HH:MM Kyiv time (the OSCE monitoring mission cut at 19:30)
+        #[arg(long, default_value = "19:30")]
+        cut: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -564,6 +574,22 @@ fn monitor(
                 code: u8::from(rejected > 0),
             })
         }
+        MonitorCommand::Report { day, cut } => {
+            let day: jiff::civil::Date = day
+                .parse()
+                .map_err(|_| anyhow::anyhow!("--day {day}: expected a day, YYYY-MM-DD"))?;
+            let cut = parse_cut(&cut)?;
+            with_scenario(scenario, None, json, color, |scenario, _, json| {
+                let store = guarantor_store::SqliteStore::open(&db)?;
+                let report = guarantor_app::daily_report(scenario, &store, day, cut)
+                    .map_err(anyhow::Error::msg)?;
+                if json {
+                    to_json(&report)
+                } else {
+                    Ok(show::daily_report(&report, &scenario.terms.name))
+                }
+            })
+        }
         MonitorCommand::Incidents { since, until } => {
             let bound = |flag: &str, text: Option<String>| {
                 text.map(|t| {
@@ -583,4 +609,15 @@ fn monitor(
             })
         }
     }
+}
+
+/// `HH:MM` as (hour, minute).
+fn parse_cut(text: &str) -> anyhow::Result<(i8, i8)> {
+    let bad = || anyhow::anyhow!("--cut {text}: expected HH:MM, e.g. 19:30");
+    let (h, m) = text.split_once(':').ok_or_else(bad)?;
+    let (h, m): (i8, i8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    if !(0..24).contains(&h) || !(0..60).contains(&m) {
+        return Err(bad());
+    }
+    Ok((h, m))
 }

@@ -827,3 +827,103 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
     out.push_str(&format!("{t}\n"));
     out
 }
+
+/// The daily report as Markdown.
+pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> String {
+    let change = |now: usize, before: usize| {
+        let d = now as i64 - before as i64;
+        match d.cmp(&0) {
+            std::cmp::Ordering::Greater => format!("+{d}"),
+            std::cmp::Ordering::Less => d.to_string(),
+            std::cmp::Ordering::Equal => "=".into(),
+        }
+    };
+    let mut out = format!(
+        "# Daily report, {} (period to {} Kyiv time)\n\nTerms: {terms}.\nPeriod {} to {} (UTC).\n\n",
+        r.day, r.cut, r.from, r.to
+    );
+    out.push_str(&format!(
+        "{} reports made {} incidents, {} of them violations ({} reports, {} incidents, {} violations the day \
+         before).\n",
+        r.totals.reports,
+        r.totals.incidents,
+        r.totals.violations,
+        r.previous.reports,
+        r.previous.incidents,
+        r.previous.violations
+    ));
+    for (title, rows) in [
+        ("By kind", &r.by_kind),
+        ("By zone", &r.by_zone),
+        ("By confidence", &r.by_confidence),
+        ("Violations by severity", &r.by_severity),
+    ] {
+        if rows.is_empty() {
+            continue;
+        }
+        out.push_str(&format!(
+            "\n## {title}\n\n| | this period | the day before | change |\n|---|---:|---:|---:|\n"
+        ));
+        for c in rows {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                c.key,
+                c.count,
+                c.previous,
+                change(c.count, c.previous)
+            ));
+        }
+    }
+    if !r.spot_reports.is_empty() {
+        out.push_str("\n## Spot reports\n");
+        for i in &r.spot_reports {
+            out.push_str(&format!(
+                "\n**{} — {} ({}), {}.** At {:.3}, {:.3}{}. Sources: {}. {}.\n",
+                i.time,
+                i.kinds.join(", "),
+                i.confidence,
+                if i.violation {
+                    format!("violation, {}", i.severity)
+                } else {
+                    "no violation".to_owned()
+                },
+                i.lat,
+                i.lon,
+                i.km_to_line.map_or(String::new(), |km| format!(
+                    ", {km:.0} km from the contact line"
+                )),
+                i.sources.join(", "),
+                capitalised(&i.reasons.join("; "))
+            ));
+        }
+    }
+    if !r.incidents.is_empty() {
+        out.push_str(
+            "\n## Incidents\n\n| time (UTC) | where | what | confidence | verdict |\n|---|---|---|---|---|\n",
+        );
+        for i in &r.incidents {
+            out.push_str(&format!(
+                "| {} | {:.3}, {:.3} | {} | {} | {} |\n",
+                i.time,
+                i.lat,
+                i.lon,
+                i.kinds.join(", "),
+                i.confidence,
+                if i.violation {
+                    format!("violation, {}", i.severity)
+                } else {
+                    "no violation".to_owned()
+                }
+            ));
+        }
+    }
+    out
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}

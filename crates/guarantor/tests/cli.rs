@@ -670,6 +670,42 @@ fn monitor_ingests_reports_once_and_judges_the_incidents() {
     assert_eq!(npp["occupied"], true);
     assert_eq!(incidents[1]["surface"], "black_sea");
 
+    // The daily report to 19:30 Kyiv time on 5 December: Markdown by default, JSON on request.
+    let out = guarantor(&["monitor", "report", "--day", "2026-12-05"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    for part in [
+        "# Daily report, 2026-12-05",
+        "## By zone",
+        "occupied area",
+        "## Spot reports",
+        "zaporizhzhia-npp",
+    ] {
+        assert!(md.contains(part), "{part}: {md}");
+    }
+    let out = guarantor(
+        &[
+            "monitor",
+            "report",
+            "--day",
+            "2026-12-06",
+            "--cut",
+            "07:00",
+            "--json",
+        ],
+        tmp.path(),
+    );
+    let v = json(&out);
+    // 6 December 07:00 Kyiv is 05:00 UTC: the period from 5 December 05:00 UTC holds only the naval attack.
+    assert_eq!(v["from"], "2026-12-05T05:00:00Z");
+    assert_eq!(v["totals"]["incidents"], 1);
+    assert_eq!(v["previous"]["incidents"], 1);
+    let out = guarantor(
+        &["monitor", "report", "--day", "2026-12-06", "--cut", "25:00"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+
     // A window that holds nothing, and a bad bound.
     let out = guarantor(
         &["monitor", "incidents", "--until", "2026-12-01", "--json"],
