@@ -807,11 +807,7 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
             (None, Some(s)) => s.clone(),
             (None, None) => "-".into(),
         };
-        let verdict = if i.violation {
-            format!("violation, {}", i.severity)
-        } else {
-            "no violation".into()
-        };
+
         // `2026-12-05T04:10:00Z` as `2026-12-05 04:10`.
         let time = i.time.get(..16).unwrap_or(&i.time).replace('T', " ");
         t.add_row(vec![
@@ -821,7 +817,7 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
             Cell::new(i.confidence),
             Cell::new(i.sources.join(", ")),
             Cell::new(zone),
-            Cell::new(verdict),
+            Cell::new(verdict(i)),
         ]);
     }
     out.push_str(&format!("{t}\n"));
@@ -882,11 +878,7 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
                 i.time,
                 i.kinds.join(", "),
                 i.confidence,
-                if i.violation {
-                    format!("violation, {}", i.severity)
-                } else {
-                    "no violation".to_owned()
-                },
+                verdict(i),
                 i.lat,
                 i.lon,
                 i.km_to_line.map_or(String::new(), |km| format!(
@@ -918,6 +910,15 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
         }
     }
     out
+}
+
+/// `violation, grave` or `no violation`.
+fn verdict(i: &guarantor_app::IncidentDto) -> String {
+    if i.violation {
+        format!("violation, {}", i.severity)
+    } else {
+        "no violation".to_owned()
+    }
 }
 
 fn capitalised(s: &str) -> String {
