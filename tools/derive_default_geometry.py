@@ -443,6 +443,31 @@ def derive_countries(data):
     return feats, {iso3: g for iso3, _, g in out}, full, info
 
 
+ADMIN1_TOL = 0.01  # degrees, coverage simplification of Ukraine's oblasts
+# Natural Earth's English names, with the capital and Odesa spelt as Ukraine spells them in English.
+ADMIN1_NAMES = {"UA-30": "Kyiv City", "UA-32": "Kyiv", "UA-51": "Odesa"}
+
+
+def derive_admin1(data):
+    """Ukraine's 27 first-level units (24 oblasts, Kyiv City, Crimea, Sevastopol), simplified as a coverage."""
+    adm1 = load(os.path.join(data, "boundaries", "ne10m_admin1_ua_pl_ro_sk_hu_md_by.geojson"))
+    units = sorted(
+        (f for f in adm1["features"] if str(f["properties"].get("iso_3166_2", "")).startswith("UA-")),
+        key=lambda f: f["properties"]["iso_3166_2"],
+    )
+    assert len(units) == 27, f"expected Ukraine's 27 admin-1 units, found {len(units)}"
+    geoms = [fix(shape(f["geometry"])) for f in units]
+    arr = np.array(geoms, dtype=object)
+    simple = shapely.coverage_simplify(arr, ADMIN1_TOL)
+    simple = shapely.set_precision(simple, GRID)
+    feats = []
+    for f, g in zip(units, simple):
+        code = f["properties"]["iso_3166_2"]
+        name = ADMIN1_NAMES.get(code, f["properties"].get("name_en") or f["properties"]["name"])
+        feats.append(feature({"code": code, "name": name, "attribution": NE_ATTRIBUTION}, snap_polygonal(g, 0.0)))
+    return feats
+
+
 def largest(geom):
     ps = sorted(polygons(geom), key=lambda p: -p.area)
     return ps[0]
@@ -518,6 +543,7 @@ counter-clockwise and holes clockwise (RFC 7946). One feature per line.
 | `occupied_area.geojson` | occupied area on 2026-08-22 incl. Crimea, one MultiPolygon (`area_km2` {geodesy}) | `frontline/deepstatemap_occupied_20260822.geojson` | parts and holes under {occ_min} km2 dropped, Douglas-Peucker {occ_tol} deg topology preserving, made valid | DeepStateMap data (commit ok, simplified) | "{ds}" |
 | `countries.geojson` | outlines of Ukraine and its neighbours ({country_codes}); Crimea and Sevastopol drawn in Ukraine (de jure) | `boundaries/ne10m_countries_europe.geojson`, Crimea identified with `boundaries/ne10m_admin1_ua_pl_ro_sk_hu_md_by.geojson` (UA-43, UA-40) | clipped to lon {clip0}..{clip2}, lat {clip1}..{clip3}; coverage simplification (Visvalingam-Whyatt, shared borders stay identical) tolerance {country_tol} deg; islands under {country_min} km2 dropped | public domain (commit ok) | "{ne}" |
 | `areas.geojson` | illustrative mission areas: `black-sea-west`, `odesa-approaches` (sea), `air-west` (air) | hand-drawn polygons in the script, cut with the outlines above and the DeepStateMap line and area | sea areas: land removed, kept {sea_km} km from the occupied area; air-west: Ukraine west of {air_lon} E, at least {air_km} km from the contact line, outside the occupied area | planning assumptions (`source = "illustrative"`), not legal boundaries; derived in part from DeepStateMap data and Natural Earth | "{ds}"; "{ne}" |
+| `admin1.geojson` | Ukraine's 27 first-level units (24 oblasts, Kyiv City, the Autonomous Republic of Crimea, Sevastopol), `code` (ISO 3166-2) and `name` | `boundaries/ne10m_admin1_ua_pl_ro_sk_hu_md_by.geojson` | coverage simplification (Visvalingam-Whyatt, shared borders stay identical) tolerance {admin1_tol} deg | public domain (commit ok) | "{ne}" |
 
 Natural Earth 4.1 (as packaged in npm world-atlas 2.0.2) draws Crimea inside Russia; here the Russian polygon
 lying inside the admin-1 units UA-43 (Autonomous Republic of Crimea) and UA-40 (Sevastopol) is moved into Ukraine's
@@ -543,6 +569,7 @@ def write_attribution(path, n_contact, country_codes):
         occ_tol=OCCUPIED_TOL,
         occ_min=OCCUPIED_MIN_KM2,
         country_tol=COUNTRY_TOL,
+        admin1_tol=ADMIN1_TOL,
         country_min=COUNTRY_MIN_KM2,
         country_codes=", ".join(country_codes),
         clip0=CLIP_BOX[0],
@@ -713,6 +740,7 @@ def main():
     write_fc(os.path.join(args.out, "occupied_area.geojson"), occ_feats)
     write_fc(os.path.join(args.out, "countries.geojson"), country_feats)
     write_fc(os.path.join(args.out, "areas.geojson"), area_feats)
+    write_fc(os.path.join(args.out, "admin1.geojson"), derive_admin1(data))
     write_attribution(
         os.path.join(args.out, "ATTRIBUTION.md"), len(contact_feats), list(countries.keys())
     )

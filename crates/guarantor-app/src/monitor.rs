@@ -145,6 +145,8 @@ pub struct IncidentDto {
     pub surface: &'static str,
     /// ISO alpha-3 of the country it falls in.
     pub country: Option<String>,
+    /// The oblast it falls in.
+    pub oblast: Option<String>,
     /// The buffer zone it falls in.
     pub buffer_zone: Option<String>,
     /// The nearest protected site and the distance to it.
@@ -208,6 +210,7 @@ pub fn incidents(
                 km_to_line: placement.km_to_line.map(tenth),
                 surface: placement.surface.as_str(),
                 country: placement.country.map(|c| c.to_string()),
+                oblast: placement.oblast,
                 buffer_zone: placement.buffer_zone.map(|z| z.to_string()),
                 nearest_protected: placement.nearest_protected.map(|(id, km)| NearestDto {
                     site: id.to_string(),
@@ -264,6 +267,8 @@ pub struct DailyReport {
     /// By zone: `occupied area`, `buffer zone <id>`, `government-controlled area`, `Black Sea`, `Sea of Azov`,
     /// or `<ISO3> territory`.
     pub by_zone: Vec<CountDto>,
+    /// By oblast (incidents at sea or abroad are not counted here).
+    pub by_oblast: Vec<CountDto>,
     /// By confidence grade.
     pub by_confidence: Vec<CountDto>,
     /// Violations by severity.
@@ -382,6 +387,7 @@ pub fn daily_report(
         previous: totals(&prev),
         by_kind: counts(a, b, |i| Some(i.kinds.join("/"))),
         by_zone: counts(a, b, |i| Some(zone(i))),
+        by_oblast: counts(a, b, |i| i.oblast.clone()),
         by_confidence: counts(a, b, |i| Some(i.confidence.to_owned())),
         by_severity: counts(a, b, |i| i.violation.then(|| i.severity.to_owned())),
         spot_reports,

@@ -42,6 +42,17 @@ pub struct Area {
     pub shape: MultiPolygon<f64>,
 }
 
+/// A first-level administrative unit (an oblast), for reports by area.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Region {
+    /// ISO 3166-2 code, e.g. `UA-23`.
+    pub code: String,
+    /// Name, e.g. `Zaporizhzhia`.
+    pub name: String,
+    /// Outline.
+    pub shape: MultiPolygon<f64>,
+}
+
 /// The theatre's geometry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Theatre {
@@ -53,6 +64,8 @@ pub struct Theatre {
     pub countries: Vec<Country>,
     /// Air and sea areas.
     pub areas: Vec<Area>,
+    /// First-level administrative units (oblasts), when the scenario has them.
+    pub regions: Vec<Region>,
     /// Attribution lines owed for the geometry.
     pub attribution: Vec<String>,
 }
@@ -64,6 +77,7 @@ impl Default for Theatre {
             occupied_area: MultiPolygon::new(Vec::new()),
             countries: Vec::new(),
             areas: Vec::new(),
+            regions: Vec::new(),
             attribution: Vec::new(),
         }
     }
@@ -103,6 +117,11 @@ impl Theatre {
     /// The country whose outline contains `point`, if any.
     pub fn country_at(&self, point: Point<f64>) -> Option<&Country> {
         self.countries.iter().find(|c| c.shape.contains(&point))
+    }
+
+    /// The first-level unit (oblast) containing `point`, if the scenario has them.
+    pub fn region_at(&self, point: Point<f64>) -> Option<&Region> {
+        self.regions.iter().find(|r| r.shape.contains(&point))
     }
 
     /// The area with this id.

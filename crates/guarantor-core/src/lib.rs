@@ -38,7 +38,7 @@ mod world;
 pub use capability::{Capability, Domain, Echelon, Role, Sign};
 pub use condition::{Condition, ConditionError, MAX_CONDITION_DEPTH, ParsedCondition};
 pub use diagnostic::{Diagnostic, Level, Location};
-pub use geometry::{Area, AreaKind, Country, Theatre, geodesic_km, km_to_lines};
+pub use geometry::{Area, AreaKind, Country, Region, Theatre, geodesic_km, km_to_lines};
 pub use id::{
     AreaId, CapabilityId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId, RegionId,
     RequirementId, ReserveId, SiteId, TermId, is_record_id,

@@ -1,5 +1,5 @@
 //! Placement: where a report stands against the ceasefire's geography — the side of the contact line, the
-//! distance to it, the buffer zone, land or sea, the country, and the nearest protected site.
+//! distance to it, the buffer zone, land or sea, the country and oblast, and the nearest protected site.
 
 use geo_types::Point;
 use guarantor_core::{NationCode, ProtectedPlace, Scenario, TermId, geodesic_km};
@@ -45,6 +45,8 @@ pub struct Placement {
     pub surface: Surface,
     /// The country whose outline holds it.
     pub country: Option<NationCode>,
+    /// The oblast (first-level unit) that holds it, by name, when the scenario has them.
+    pub oblast: Option<String>,
     /// The nearest protected site and the distance to its centre.
     pub nearest_protected: Option<(TermId, f64)>,
     /// The protected site whose radius holds it (the nearest such), if any.
@@ -106,6 +108,7 @@ pub fn place(scenario: &Scenario, point: Point<f64>) -> Placement {
         buffer_zone,
         surface,
         country,
+        oblast: theatre.region_at(point).map(|r| r.name.clone()),
         nearest_protected: nearest,
         inside_protected: inside.map(|(id, _)| id),
     }

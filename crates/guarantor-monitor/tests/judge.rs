@@ -44,6 +44,7 @@ fn zaporizhzhia_npp_is_occupied_protected_and_a_strike_there_is_grave() {
     assert!(p.occupied);
     assert_eq!(p.surface, Surface::Land);
     assert_eq!(p.country.as_ref().map(|c| c.as_str()), Some("UKR"));
+    assert_eq!(p.oblast.as_deref(), Some("Zaporizhzhia"));
     assert_eq!(
         p.inside_protected.as_ref().map(|t| t.as_str()),
         Some("zaporizhzhia-npp")
@@ -74,6 +75,11 @@ fn the_seas_are_told_apart() {
     assert_eq!(place(s, Point::new(31.2, 45.9)).surface, Surface::BlackSea);
     assert_eq!(place(s, Point::new(36.6, 46.3)).surface, Surface::Azov);
     assert_eq!(place(s, Point::new(30.52, 50.45)).surface, Surface::Land); // Kyiv
+    assert_eq!(
+        place(s, Point::new(30.52, 50.45)).oblast.as_deref(),
+        Some("Kyiv City")
+    );
+    assert_eq!(place(s, Point::new(31.2, 45.9)).oblast, None);
     // Far from the line, in no buffer zone.
     let kyiv = place(s, Point::new(30.52, 50.45));
     assert!(kyiv.km_to_line.expect("a line") > 300.0);

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 
 use geo::{BoundingRect, Orient, Validation, orient::Direction};
 use geo_types::{Geometry, MultiLineString, MultiPolygon, Polygon};
-use guarantor_core::{Area, AreaId, AreaKind, Country, Level, Location, NationCode, Theatre};
+use guarantor_core::{
+    Area, AreaId, AreaKind, Country, Level, Location, NationCode, Region, Theatre,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -461,6 +463,29 @@ pub(crate) fn read_theatre(
                             id,
                             name,
                             kind,
+                            shape: MultiPolygon::new(p),
+                        }),
+                        _ => ok = false,
+                    }
+                }
+            }
+            None => ok = false,
+        }
+    }
+    if let Some(path) = &paths.admin1 {
+        match read_features(sources, path, sink) {
+            Some(features) => {
+                for f in &features {
+                    if !plausible(f, sink) {
+                        ok = false;
+                        continue;
+                    }
+                    let code = property(f, "code", sink);
+                    let name = property(f, "name", sink);
+                    match (code, name, polygons(f, sink)) {
+                        (Some(code), Some(name), Some(p)) => theatre.regions.push(Region {
+                            code,
+                            name,
                             shape: MultiPolygon::new(p),
                         }),
                         _ => ok = false,

@@ -39,6 +39,10 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
         include_str!("../default/geometry/areas.geojson"),
     ),
     (
+        "geometry/admin1.geojson",
+        include_str!("../default/geometry/admin1.geojson"),
+    ),
+    (
         "geometry/ATTRIBUTION.md",
         include_str!("../default/geometry/ATTRIBUTION.md"),
     ),

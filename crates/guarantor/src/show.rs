@@ -851,6 +851,7 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
     for (title, rows) in [
         ("By kind", &r.by_kind),
         ("By zone", &r.by_zone),
+        ("By oblast", &r.by_oblast),
         ("By confidence", &r.by_confidence),
         ("Violations by severity", &r.by_severity),
     ] {

@@ -668,6 +668,7 @@ fn monitor_ingests_reports_once_and_judges_the_incidents() {
     assert_eq!(npp["severity"], "grave");
     assert_eq!(npp["protected_site"], "zaporizhzhia-npp");
     assert_eq!(npp["occupied"], true);
+    assert_eq!(npp["oblast"], "Zaporizhzhia");
     assert_eq!(incidents[1]["surface"], "black_sea");
 
     // The daily report to 19:30 Kyiv time on 5 December: Markdown by default, JSON on request.
