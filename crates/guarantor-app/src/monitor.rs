@@ -107,6 +107,32 @@ pub struct IncidentsReport {
     pub reports: usize,
     /// Incidents, by their first report's time.
     pub incidents: Vec<IncidentDto>,
+    /// The escalation rules they fire, highest step first.
+    pub responses: Vec<ResponseDto>,
+}
+
+/// A rule of the terms that fired, and the step it calls for.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResponseDto {
+    /// The rule.
+    pub rule: String,
+    /// The step of the ladder.
+    pub step: String,
+    /// Its name.
+    pub step_name: String,
+    /// Whether it moves forces.
+    pub moves_forces: bool,
+    /// The incidents that fired it (indices into `incidents`).
+    pub incidents: Vec<usize>,
+    /// For a step that moves forces: the site to reinforce.
+    pub site: Option<String>,
+    /// Days until one unit of the fastest reserve (network.toml's reserves) has closed at the site, notice
+    /// included; `null` when none can reach it within the horizon.
+    pub reinforcement_days: Option<u32>,
+    /// That reserve.
+    pub reinforcement_source: Option<String>,
+    /// Its capability.
+    pub reinforcement_capability: Option<String>,
 }
 
 /// The protected site nearest an incident.
@@ -174,10 +200,18 @@ pub fn incidents(
 ) -> Result<IncidentsReport, StoreError> {
     let reports = store.reports(from, to)?;
     let merged = guarantor_monitor::incidents(&reports, Slack::default());
+    let judged: Vec<_> = merged
+        .iter()
+        .map(|incident| guarantor_monitor::judge(scenario, incident))
+        .collect();
+    let responses = guarantor_monitor::respond(scenario, &merged, &judged)
+        .into_iter()
+        .map(|t| response(scenario, &merged, &judged, t))
+        .collect();
     let incidents = merged
         .iter()
-        .map(|incident| {
-            let (placement, verdict) = guarantor_monitor::judge(scenario, incident);
+        .zip(judged)
+        .map(|(incident, (placement, verdict))| {
             let anchor = guarantor_monitor::best_located(incident);
             let mut kinds: Vec<&'static str> =
                 incident.reports.iter().map(|r| r.kind.as_str()).collect();
@@ -228,7 +262,75 @@ pub fn incidents(
         to: to.map(|t| t.to_string()),
         reports: reports.len(),
         incidents,
+        responses,
     })
+}
+
+/// A fired rule for people: the step's name, and for a step that moves forces, the site and how fast the
+/// scenario's reserves can reinforce it (the movement engine over the network at full capacity).
+fn response(
+    scenario: &Scenario,
+    incidents: &[guarantor_core::Incident],
+    judged: &[(guarantor_monitor::Placement, guarantor_core::Verdict)],
+    t: guarantor_monitor::Triggered,
+) -> ResponseDto {
+    let step_name = scenario
+        .terms
+        .escalation
+        .iter()
+        .find(|s| s.id == t.step)
+        .map(|s| s.name.clone())
+        .unwrap_or_default();
+    let mut dto = ResponseDto {
+        rule: t.rule.to_string(),
+        step: t.step.to_string(),
+        step_name,
+        moves_forces: t.moves_forces,
+        incidents: t.incidents.clone(),
+        site: None,
+        reinforcement_days: None,
+        reinforcement_source: None,
+        reinforcement_capability: None,
+    };
+    let Some(&first) = t.incidents.first() else {
+        return dto;
+    };
+    if !t.moves_forces {
+        return dto;
+    }
+    let Some(site) =
+        guarantor_monitor::threatened_site(scenario, &incidents[first], &judged[first].0)
+    else {
+        return dto;
+    };
+    dto.site = Some(site.id.to_string());
+    let Some(node) = crate::movement::site_node(scenario, &site.id) else {
+        return dto;
+    };
+    let sources = crate::movement::reserve_sources(scenario);
+    let plain: Vec<_> = sources.iter().map(|(s, _)| s.clone()).collect();
+    let cells = guarantor_movement::reinforcement(
+        &scenario.network,
+        &[(site.id.clone(), node.clone())],
+        &plain,
+        crate::movement::horizon_days(scenario),
+    )
+    .unwrap_or_default();
+    let domains = site.kind.domains();
+    if let Some(best) = cells
+        .iter()
+        .filter(|c| {
+            scenario
+                .capability(&c.capability)
+                .is_some_and(|cap| !cap.domains.is_disjoint(&domains))
+        })
+        .min_by_key(|c| (c.days, c.source))
+    {
+        dto.reinforcement_days = Some(best.days);
+        dto.reinforcement_source = Some(plain[best.source].label.clone());
+        dto.reinforcement_capability = Some(best.capability.to_string());
+    }
+    dto
 }
 
 /// A time bound as `--since` and `--until` take it: an RFC 3339 time, or a day `YYYY-MM-DD` starting at
@@ -277,6 +379,8 @@ pub struct DailyReport {
     pub incidents: Vec<IncidentDto>,
     /// The incidents that need a spot report: grave ones, and serious ones that are confirmed or probable.
     pub spot_reports: Vec<IncidentDto>,
+    /// The escalation rules the period's incidents fire, highest step first.
+    pub responses: Vec<ResponseDto>,
 }
 
 /// Figures for one period.
@@ -391,6 +495,7 @@ pub fn daily_report(
         by_confidence: counts(a, b, |i| Some(i.confidence.to_owned())),
         by_severity: counts(a, b, |i| i.violation.then(|| i.severity.to_owned())),
         spot_reports,
+        responses: now.responses,
         incidents: now.incidents,
     })
 }

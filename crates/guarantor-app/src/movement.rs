@@ -152,7 +152,7 @@ pub fn horizon_days(scenario: &Scenario) -> u32 {
 }
 
 /// The node that serves `site`, if any (the first in file order).
-fn site_node<'a>(scenario: &'a Scenario, site: &SiteId) -> Option<&'a NodeId> {
+pub(crate) fn site_node<'a>(scenario: &'a Scenario, site: &SiteId) -> Option<&'a NodeId> {
     scenario
         .network
         .nodes
@@ -419,10 +419,8 @@ pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
     }
 }
 
-/// Every force that could reinforce a site: the scenario's reserves; the units on the force's deterrence lines
-/// (in theatre, at their sites, ready at once); and the live pledges' units not assigned (at home, after their
-/// notice and any parliamentary vote). Each with its nation.
-fn sources(scenario: &Scenario, plan: &SourcingPlan) -> Vec<(ReinforcementSource, String)> {
+/// The scenario's reserves (network.toml) as reinforcement sources, each with its nation.
+pub(crate) fn reserve_sources(scenario: &Scenario) -> Vec<(ReinforcementSource, String)> {
     let mut out = Vec::new();
     let unit = |cap: &Capability| (u64::from(cap.personnel), whole_tonnes_up(cap.tonnes));
     for Reserve {
@@ -451,6 +449,15 @@ fn sources(scenario: &Scenario, plan: &SourcingPlan) -> Vec<(ReinforcementSource
             ));
         }
     }
+    out
+}
+
+/// Every force that could reinforce a site: the scenario's reserves; the units on the force's deterrence lines
+/// (in theatre, at their sites, ready at once); and the live pledges' units not assigned (at home, after their
+/// notice and any parliamentary vote). Each with its nation.
+fn sources(scenario: &Scenario, plan: &SourcingPlan) -> Vec<(ReinforcementSource, String)> {
+    let mut out = reserve_sources(scenario);
+    let unit = |cap: &Capability| (u64::from(cap.personnel), whole_tonnes_up(cap.tonnes));
     for line in &plan.lines {
         let Some(req) = scenario.requirement(&line.requirement) else {
             continue;

@@ -53,7 +53,7 @@ pub use pledge::{Caveats, EnablerKind, Offer, Pledge, PledgeStatus};
 pub use scenario::{FairShareKey, Scenario};
 pub use site::{Priority, Requirement, Site, SiteKind};
 pub use terms::{
-    BufferZone, Category, Coverage, EscalationStep, ProtectedPlace, ProtectedSite, Terms,
-    TimeWindow,
+    BufferZone, Category, Coverage, EscalationRule, EscalationStep, ProtectedPlace, ProtectedSite,
+    RuleScope, Terms, TimeWindow,
 };
 pub use world::{PoliticalFact, WorldState};

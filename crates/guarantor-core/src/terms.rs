@@ -6,6 +6,7 @@ use geo_types::Point;
 use jiff::civil::Date;
 
 use crate::id::{SiteId, TermId};
+use crate::monitoring::{Confidence, Severity};
 use crate::names::named_enum;
 
 named_enum! {
@@ -127,6 +128,47 @@ pub struct EscalationStep {
     pub source: String,
 }
 
+named_enum! {
+    /// What an escalation rule looks at.
+    pub enum RuleScope {
+        /// One incident (e.g. a confirmed strike near a nuclear plant).
+        Incident => "incident",
+        /// A pattern of incidents (e.g. three confirmed violations in one sector within 24 hours).
+        Pattern => "pattern",
+    }
+}
+
+/// When to climb the escalation ladder, and to which step.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EscalationRule {
+    /// Id.
+    pub id: TermId,
+    /// One incident, or a pattern.
+    pub scope: RuleScope,
+    /// Violations at least this sure count.
+    pub min_confidence: Confidence,
+    /// Violations at least this severe count.
+    pub min_severity: Severity,
+    /// Only violations inside a protected site of this category, when given.
+    pub category: Option<Category>,
+    /// For a pattern: how many violations.
+    pub count: u32,
+    /// For a pattern: within this many hours of the first.
+    ///
+    /// # Units
+    /// hours
+    pub within_hours: f64,
+    /// For a pattern: within this distance of the first (one sector).
+    ///
+    /// # Units
+    /// km
+    pub within_km: f64,
+    /// The step of the ladder it calls for.
+    pub step: TermId,
+    /// Where it comes from.
+    pub source: String,
+}
+
 /// The ceasefire terms.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Terms {
@@ -146,6 +188,8 @@ pub struct Terms {
     pub windows: Vec<TimeWindow>,
     /// The escalation ladder, mildest first.
     pub escalation: Vec<EscalationStep>,
+    /// When to climb it.
+    pub rules: Vec<EscalationRule>,
     /// Where it comes from.
     pub source: String,
 }

@@ -3,16 +3,18 @@
 //!
 //! `corroborate` merges reports of one event into incidents and grades how sure the coalition can be of each;
 //! `place` puts a point against the contact line, the buffer zones, land and sea, and the protected sites;
-//! `judge` gives an incident its verdict and severity under the terms. The escalation ladder, report intake,
-//! storage and the daily report build on these (issue #5, in progress).
+//! `judge` gives an incident its verdict and severity under the terms; `respond` applies the terms' escalation
+//! rules to judged incidents, each calling for a step of the ladder.
 
 pub mod corroborate;
 pub mod judge;
 pub mod place;
+pub mod respond;
 
 pub use corroborate::{Slack, compatible, grade, group, same_event};
 pub use judge::{TERMS_TIME_ZONE, best_located, judge};
 pub use place::{Placement, Surface, place};
+pub use respond::{Triggered, respond, threatened_site};
 
 use guarantor_core::{Incident, Report};
 

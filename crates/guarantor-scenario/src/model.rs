@@ -1264,6 +1264,7 @@ fn read_terms(
         "protected_site",
         "window",
         "escalation",
+        "escalation_rule",
     ] {
         top.allow(key);
     }
@@ -1437,6 +1438,77 @@ fn read_terms(
         }
     }
 
+    // Escalation rules: each names a step of the ladder above.
+    let steps: BTreeSet<String> = escalation.iter().map(|e| e.id.to_string()).collect();
+    let mut rules = Vec::new();
+    for mut rec in Rec::records(file, root.get_ref(), "escalation_rule", sink) {
+        let id = term_id(&mut rec, sink, "escalation_rule");
+        let scope = rec.choice(
+            sink,
+            "scope",
+            true,
+            RuleScope::from_name,
+            &RuleScope::names(),
+        );
+        let confidence = rec.choice(
+            sink,
+            "min_confidence",
+            false,
+            Confidence::from_name,
+            &Confidence::names(),
+        );
+        let severity = rec.choice(
+            sink,
+            "min_severity",
+            false,
+            Severity::from_name,
+            &Severity::names(),
+        );
+        let category = rec.choice(
+            sink,
+            "category",
+            false,
+            Category::from_name,
+            &Category::names(),
+        );
+        let pattern = scope.as_ref().is_some_and(|s| s.v == RuleScope::Pattern);
+        let count = rec.uint(sink, "count", pattern, 2);
+        let hours = rec.num(sink, "within_hours", false, 0.0, true, 24.0 * 366.0);
+        let km = rec.num(sink, "within_km", false, 0.0, true, 5_000.0);
+        let step = rec.id(sink, "step", true, TermId::new);
+        if let Some(step) = &step
+            && !steps.contains(step.v.as_str())
+        {
+            let known: Vec<&str> = steps.iter().map(String::as_str).collect();
+            sink.error(
+                file,
+                step.span.clone(),
+                "unknown-reference",
+                rec.field("step"),
+                format!("unknown escalation step `{}`", step.v),
+            )
+            .expected(crate::diag::one_of(&known));
+        }
+        let src = source(&mut rec, sink);
+        rec.finish(sink);
+        if let (Some(id), Some(scope), Some(step), Some(source)) = (id, scope, step, src)
+            && steps.contains(step.v.as_str())
+        {
+            rules.push(EscalationRule {
+                id,
+                scope: scope.v,
+                min_confidence: confidence.map_or(Confidence::SingleSource, |c| c.v),
+                min_severity: severity.map_or(Severity::Minor, |s| s.v),
+                category: category.map(|c| c.v),
+                count: count.map_or(1, |c| c.v as u32),
+                within_hours: hours.map_or(24.0, |h| h.v),
+                within_km: km.map_or(30.0, |k| k.v),
+                step: step.v,
+                source,
+            });
+        }
+    }
+
     if let Some(mut rec) = Rec::section(file, root, "terms", true, sink) {
         let name = rec.text(sink, "name", true);
         let coverage = rec.choice(
@@ -1481,6 +1553,7 @@ fn read_terms(
                 protected_sites: protected,
                 windows,
                 escalation,
+                rules,
                 source,
             });
         }

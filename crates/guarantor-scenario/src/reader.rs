@@ -309,11 +309,8 @@ impl<'a, 'i> Rec<'a, 'i> {
         required: bool,
         min: u64,
     ) -> Option<Sp<u64>> {
-        let expected = if min == 0 {
-            "a whole number, 0 or more"
-        } else {
-            "a whole number, 1 or more"
-        };
+        let expected = format!("a whole number, {min} or more");
+        let expected = expected.as_str();
         let Some(value) = self.get(key) else {
             if required {
                 self.missing(sink, key, expected);
@@ -325,7 +322,11 @@ impl<'a, 'i> Rec<'a, 'i> {
             return None;
         };
         if i < i128::from(min) {
-            let what = if i < 0 { "negative" } else { "zero" };
+            let what = match i {
+                ..0 => "negative",
+                0 => "zero",
+                _ => "too small",
+            };
             sink.error(
                 self.file,
                 value.span(),

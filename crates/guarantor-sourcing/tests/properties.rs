@@ -237,6 +237,7 @@ fn build(spec: &Spec) -> Scenario {
             protected_sites: vec![],
             windows: vec![],
             escalation: vec![],
+            rules: vec![],
             source: "test".into(),
         },
         theatre: Theatre {

@@ -782,6 +782,7 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
     );
     let mut t = table(
         &[
+            "#",
             "time (UTC)",
             "where",
             "what",
@@ -790,9 +791,9 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
             "zone / protected site",
             "verdict",
         ],
-        &[],
+        &[0],
     );
-    for i in &r.incidents {
+    for (n, i) in r.incidents.iter().enumerate() {
         let place = format!(
             "{:.3}, {:.3}{}{}",
             i.lat,
@@ -811,6 +812,7 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
         // `2026-12-05T04:10:00Z` as `2026-12-05 04:10`.
         let time = i.time.get(..16).unwrap_or(&i.time).replace('T', " ");
         t.add_row(vec![
+            Cell::new(n + 1),
             Cell::new(time),
             Cell::new(place),
             Cell::new(i.kinds.join(", ")),
@@ -821,6 +823,43 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
         ]);
     }
     out.push_str(&format!("{t}\n"));
+    out.push_str(&responses(
+        &r.responses,
+        "\nResponses the terms call for (highest step first):\n",
+    ));
+    out
+}
+
+/// The fired escalation rules as a list (empty when none fired).
+fn responses(list: &[guarantor_app::ResponseDto], heading: &str) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let mut out = heading.to_owned();
+    for r in list {
+        let which: Vec<String> = r.incidents.iter().map(|i| format!("#{}", i + 1)).collect();
+        out.push_str(&format!(
+            "- {} (`{}`), rule `{}`, incident{} {}",
+            r.step_name,
+            r.step,
+            r.rule,
+            if which.len() == 1 { "" } else { "s" },
+            which.join(", ")
+        ));
+        if r.moves_forces {
+            match (&r.site, r.reinforcement_days, &r.reinforcement_source) {
+                (Some(site), Some(days), Some(source)) => out.push_str(&format!(
+                    ": reinforce {site} — {} from `{source}` closes in {days} days",
+                    r.reinforcement_capability.as_deref().unwrap_or("a unit")
+                )),
+                (Some(site), ..) => out.push_str(&format!(
+                    ": reinforce {site} — no reserve in network.toml reaches it within the horizon"
+                )),
+                _ => out.push_str(": no site with a network node to reinforce"),
+            }
+        }
+        out.push('\n');
+    }
     out
 }
 
@@ -890,6 +929,10 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
             ));
         }
     }
+    out.push_str(&responses(
+        &r.responses,
+        "\n## Responses the terms call for\n\n",
+    ));
     if !r.incidents.is_empty() {
         out.push_str(
             "\n## Incidents\n\n| time (UTC) | where | what | confidence | verdict |\n|---|---|---|---|---|\n",

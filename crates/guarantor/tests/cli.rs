@@ -670,6 +670,15 @@ fn monitor_ingests_reports_once_and_judges_the_incidents() {
     assert_eq!(npp["occupied"], true);
     assert_eq!(npp["oblast"], "Zaporizhzhia");
     assert_eq!(incidents[1]["surface"], "black_sea");
+    // The confirmed strike at the nuclear plant calls for reinforcement, first, with the days it needs.
+    let first = &v["responses"][0];
+    assert_eq!(first["step"], "reinforce-site");
+    assert_eq!(first["incidents"][0], 0);
+    assert_eq!(first["site"], "npp-south-ukraine");
+    assert!(
+        first["reinforcement_days"].as_u64().unwrap() >= 1,
+        "{first}"
+    );
 
     // The daily report to 19:30 Kyiv time on 5 December: Markdown by default, JSON on request.
     let out = guarantor(&["monitor", "report", "--day", "2026-12-05"], tmp.path());

@@ -1,0 +1,154 @@
+//! The default terms' escalation rules applied to judged incidents: single incidents and patterns.
+
+use std::sync::LazyLock;
+
+use geo_types::Point;
+use guarantor_core::{EventKind, Incident, Precision, Report, Scenario, SourceKind};
+use guarantor_monitor::{grade, judge, respond, threatened_site};
+
+static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {
+    guarantor_scenario::check(&guarantor_scenario::SourceSet::builtin_default())
+        .scenario
+        .expect("the default scenario is valid")
+});
+
+fn report(
+    source: &str,
+    kind: SourceKind,
+    what: EventKind,
+    lon: f64,
+    lat: f64,
+    when: &str,
+) -> Report {
+    Report {
+        id: format!("{source}-{when}"),
+        source: source.into(),
+        source_kind: kind,
+        time: when.parse().expect("a valid time"),
+        time_precision: Precision { radius: 0.25 },
+        place: Point::new(lon, lat),
+        place_precision: Precision { radius: 0.5 },
+        kind: what,
+        target: None,
+        count: 1,
+        text: String::new(),
+    }
+}
+
+fn incident(reports: Vec<Report>) -> Incident {
+    Incident {
+        confidence: grade(&reports),
+        reports,
+    }
+}
+
+fn fired(incidents: &[Incident]) -> Vec<(String, Vec<usize>)> {
+    let s = &*DEFAULT;
+    let judged: Vec<_> = incidents.iter().map(|i| judge(s, i)).collect();
+    respond(s, incidents, &judged)
+        .into_iter()
+        .map(|t| (t.rule.to_string(), t.incidents))
+        .collect()
+}
+
+#[test]
+fn a_confirmed_strike_at_a_nuclear_plant_calls_for_reinforcement_first() {
+    let when = "2027-01-10T08:00:00Z";
+    let strike = incident(vec![
+        report(
+            "smm-7",
+            SourceKind::Patrol,
+            EventKind::Artillery,
+            34.5863,
+            47.5119,
+            when,
+        ),
+        report(
+            "reuters",
+            SourceKind::Media,
+            EventKind::Artillery,
+            34.59,
+            47.515,
+            when,
+        ),
+    ]);
+    let rules = fired(std::slice::from_ref(&strike));
+    let names: Vec<&str> = rules.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(
+        names,
+        ["nuclear-strike", "probable-serious", "every-violation"]
+    );
+    // The site to reinforce: Zaporizhzhia NPP is not a force site; the nearest one with a node is.
+    let (placement, _) = judge(&DEFAULT, &strike);
+    let site = threatened_site(&DEFAULT, &strike, &placement).expect("a site");
+    assert_eq!(site.id.as_str(), "npp-south-ukraine");
+}
+
+#[test]
+fn the_same_strike_seen_by_one_patrol_alone_is_not_enough_to_move_forces() {
+    let strike = incident(vec![report(
+        "smm-7",
+        SourceKind::Patrol,
+        EventKind::Artillery,
+        34.5863,
+        47.5119,
+        "2027-01-10T08:00:00Z",
+    )]);
+    let names: Vec<String> = fired(&[strike]).into_iter().map(|(r, _)| r).collect();
+    assert_eq!(names, ["probable-serious", "every-violation"]);
+}
+
+#[test]
+fn three_confirmed_violations_in_one_sector_within_a_day_make_a_pattern() {
+    // Small arms near Huliaipole, confirmed each time (a patrol and the media), hours apart and a few km apart.
+    let at = |lon: f64, when: &str| {
+        incident(vec![
+            report(
+                "smm-7",
+                SourceKind::Patrol,
+                EventKind::SmallArms,
+                lon,
+                47.65,
+                when,
+            ),
+            report(
+                "ukrinform",
+                SourceKind::Media,
+                EventKind::SmallArms,
+                lon,
+                47.65,
+                when,
+            ),
+        ])
+    };
+    let three = [
+        at(36.20, "2027-01-10T02:00:00Z"),
+        at(36.26, "2027-01-10T09:00:00Z"),
+        at(36.30, "2027-01-10T20:00:00Z"),
+    ];
+    let patterns: Vec<Vec<usize>> = fired(&three)
+        .into_iter()
+        .filter(|(r, _)| r == "sector-pattern")
+        .map(|(_, i)| i)
+        .collect();
+    assert_eq!(patterns, [vec![0, 1, 2]]);
+
+    // Two are not a pattern; nor are three spread along 150 km of the line, or over two days.
+    assert!(
+        !fired(&three[..2])
+            .iter()
+            .any(|(r, _)| r == "sector-pattern")
+    );
+    let spread = [
+        at(35.0, "2027-01-10T02:00:00Z"),
+        at(36.0, "2027-01-10T09:00:00Z"),
+        at(37.0, "2027-01-10T20:00:00Z"),
+    ];
+    assert!(!fired(&spread).iter().any(|(r, _)| r == "sector-pattern"));
+    let slow = [
+        at(36.20, "2027-01-10T02:00:00Z"),
+        at(36.26, "2027-01-11T09:00:00Z"),
+        at(36.30, "2027-01-12T20:00:00Z"),
+    ];
+    assert!(!fired(&slow).iter().any(|(r, _)| r == "sector-pattern"));
+}
