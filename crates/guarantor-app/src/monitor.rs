@@ -43,7 +43,7 @@ pub struct IngestedFile {
 pub enum IngestError {
     /// The format is neither given nor clear from the file's name.
     #[error(
-        "{0}: cannot tell the format from the name; give --format (csv, jsonl, geojson, ucdp or acled)"
+        "{0}: cannot tell the format from the name; give --format (csv, jsonl, geojson, ucdp, ucdp-articles or acled)"
     )]
     UnknownFormat(String),
     /// The store failed; nothing of the file was stored.

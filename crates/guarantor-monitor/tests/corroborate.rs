@@ -328,3 +328,38 @@ proptest! {
         prop_assert_eq!(ids(&reports, &group(&reports, slack)), expected);
     }
 }
+
+#[test]
+fn a_ucdp_event_told_by_five_articles_is_one_incident_with_five_sources() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../guarantor-scenario/tests/fixtures/ucdp_ged_ukraine_extract.csv");
+    let text = std::fs::read_to_string(&path).expect("the UCDP extract");
+    let read = guarantor_scenario::read_reports(
+        "ucdp.csv",
+        &text,
+        guarantor_scenario::ReportFormat::UcdpArticles,
+    );
+    let events =
+        guarantor_scenario::read_reports("ucdp.csv", &text, guarantor_scenario::ReportFormat::Ucdp);
+    let found = incidents(&read.reports, Slack::default());
+    let maidan = found
+        .iter()
+        .find(|i| i.reports.iter().any(|r| r.id == "ucdp-147997-a1"))
+        .expect("the event's incident");
+    let own: Vec<&Report> = maidan
+        .reports
+        .iter()
+        .filter(|r| r.id.starts_with("ucdp-147997-"))
+        .collect();
+    assert_eq!(own.len(), 5, "all five articles in one incident");
+    let sources: BTreeSet<&str> = own.iter().map(|r| r.source.as_str()).collect();
+    assert_eq!(sources.len(), 5);
+    assert_eq!(maidan.confidence, Confidence::Probable);
+    // Articles of one event never make more incidents than there are events.
+    assert!(
+        found.len() <= events.reports.len(),
+        "{} incidents from {} events",
+        found.len(),
+        events.reports.len()
+    );
+}

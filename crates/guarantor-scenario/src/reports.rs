@@ -27,23 +27,26 @@ pub enum ReportFormat {
     JsonLines,
     /// A GeoJSON FeatureCollection of points with guarantor's fields as properties.
     GeoJson,
-    /// A UCDP GED CSV export.
+    /// A UCDP GED CSV export, one report per event.
     Ucdp,
+    /// A UCDP GED CSV export, one report per source article of each event (the way the sources first told it).
+    UcdpArticles,
     /// An ACLED CSV export.
     Acled,
 }
 
 impl ReportFormat {
     /// Every format, by its name.
-    pub const ALL: [(ReportFormat, &'static str); 5] = [
+    pub const ALL: [(ReportFormat, &'static str); 6] = [
         (ReportFormat::Csv, "csv"),
         (ReportFormat::JsonLines, "jsonl"),
         (ReportFormat::GeoJson, "geojson"),
         (ReportFormat::Ucdp, "ucdp"),
+        (ReportFormat::UcdpArticles, "ucdp-articles"),
         (ReportFormat::Acled, "acled"),
     ];
 
-    /// The format called `name` (`csv`, `jsonl`, `geojson`, `ucdp`, `acled`).
+    /// The format called `name` (`csv`, `jsonl`, `geojson`, `ucdp`, `ucdp-articles`, `acled`).
     pub fn from_name(name: &str) -> Option<ReportFormat> {
         Self::ALL.iter().find(|(_, n)| *n == name).map(|(f, _)| *f)
     }
@@ -184,9 +187,10 @@ impl ReadReports {
 /// Reads `text` (the file `path`) as `format`.
 pub fn read_reports(path: &str, text: &str, format: ReportFormat) -> ReadReports {
     match format {
-        ReportFormat::Csv | ReportFormat::Ucdp | ReportFormat::Acled => {
-            read_csv(path, text, format)
-        }
+        ReportFormat::Csv
+        | ReportFormat::Ucdp
+        | ReportFormat::UcdpArticles
+        | ReportFormat::Acled => read_csv(path, text, format),
         ReportFormat::JsonLines => read_json_lines(path, text),
         ReportFormat::GeoJson => read_geojson(path, text),
     }
@@ -443,6 +447,34 @@ fn ucdp_report(f: &dyn Fields) -> Result<Report, FieldError> {
     })
 }
 
+/// One UCDP event as its source articles: `source_article` lists them as `"outlet,date,headline";"…"`; each
+/// becomes a report of the event from that article (its source), so corroboration can count them.
+fn ucdp_articles(f: &dyn Fields, event: Report) -> Vec<Report> {
+    let articles: Vec<String> = f
+        .text("source_article")
+        .map(|a| {
+            a.trim()
+                .trim_matches('"')
+                .split("\";\"")
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if articles.is_empty() {
+        return vec![event];
+    }
+    articles
+        .into_iter()
+        .enumerate()
+        .map(|(k, article)| Report {
+            id: format!("{}-a{}", event.id, k + 1),
+            source: article,
+            ..event.clone()
+        })
+        .collect()
+}
+
 fn acled_report(f: &dyn Fields) -> Result<Report, FieldError> {
     let id = required(f, "event_id_cnty", "the ACLED event id")?;
     let day = date(f, "event_date")?;
@@ -583,9 +615,12 @@ fn read_csv(path: &str, text: &str, format: ReportFormat) -> ReadReports {
                     .zip(r.iter().map(str::to_owned))
                     .collect();
                 let result = match format {
-                    ReportFormat::Ucdp => ucdp_report(&fields),
-                    ReportFormat::Acled => acled_report(&fields),
-                    _ => own_report(&fields, None),
+                    ReportFormat::Ucdp => ucdp_report(&fields).map(|r| vec![r]),
+                    ReportFormat::UcdpArticles => {
+                        ucdp_report(&fields).map(|r| ucdp_articles(&fields, r))
+                    }
+                    ReportFormat::Acled => acled_report(&fields).map(|r| vec![r]),
+                    _ => own_report(&fields, None).map(|r| vec![r]),
                 };
                 let value = result
                     .as_ref()
@@ -595,7 +630,7 @@ fn read_csv(path: &str, text: &str, format: ReportFormat) -> ReadReports {
             }
         };
         match result {
-            Ok(report) => out.reports.push(report),
+            Ok(reports) => out.reports.extend(reports),
             Err(((field, message, expected), value)) => {
                 out.reject(
                     &lines,

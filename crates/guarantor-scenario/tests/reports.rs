@@ -182,3 +182,74 @@ fn real_ucdp_events_read_whole() {
     assert_eq!((read.reports.len(), read.rejected.len()), (194, 1));
     assert_eq!(read.diagnostics[0].field, "date_end");
 }
+
+#[test]
+fn a_ucdp_event_read_as_its_articles_gives_one_report_per_article() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ucdp_ged_ukraine_extract.csv");
+    let text = std::fs::read_to_string(&path).expect("the UCDP extract");
+    let events = read_reports("ucdp.csv", &text, ReportFormat::Ucdp);
+    let articles = read_reports("ucdp.csv", &text, ReportFormat::UcdpArticles);
+    assert!(articles.rejected.is_empty());
+    // Event 147997 cites five articles: five reports, each its own source, of the same event.
+    let five: Vec<_> = articles
+        .reports
+        .iter()
+        .filter(|r| r.id.starts_with("ucdp-147997-a"))
+        .collect();
+    assert_eq!(five.len(), 5);
+    let sources: std::collections::BTreeSet<&str> =
+        five.iter().map(|r| r.source.as_str()).collect();
+    assert_eq!(sources.len(), 5);
+    assert!(
+        five[0]
+            .source
+            .starts_with("Agence France Presse,2014-01-22,"),
+        "{}",
+        five[0].source
+    );
+    assert!(
+        five.iter()
+            .all(|r| r.time == events.reports[0].time && r.place == events.reports[0].place)
+    );
+    assert!(articles.reports.len() > events.reports.len());
+}
+
+mod properties {
+    use guarantor_scenario::{ReportFormat, read_reports};
+    use proptest::prelude::*;
+
+    /// Text that looks like report files more often than random bytes do: header words, separators, numbers.
+    fn report_like() -> impl Strategy<Value = String> {
+        let token = prop_oneof![
+            Just("id,source,source_kind,time,lat,lon,kind\n".to_owned()),
+            Just("event_id_cnty,event_date,sub_event_type,latitude,longitude\n".to_owned()),
+            Just("id,date_start,date_end,where_prec,latitude,longitude\n".to_owned()),
+            Just("{\"type\":\"FeatureCollection\",\"features\":[".to_owned()),
+            Just("2026-12-05T06:10:00Z".to_owned()),
+            Just("\"".to_owned()),
+            Just(",".to_owned()),
+            Just("\n".to_owned()),
+            Just("{".to_owned()),
+            Just("}".to_owned()),
+            "[-0-9.e]{1,8}",
+            "\\PC{0,12}",
+        ];
+        prop::collection::vec(token, 0..60).prop_map(|t| t.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn no_input_makes_the_readers_panic_or_lose_a_row(text in report_like()) {
+            for (format, _) in ReportFormat::ALL {
+                let read = read_reports("random", &text, format);
+                // Every rejected row has its diagnostic, pointing inside the text.
+                prop_assert_eq!(read.rejected.len(), read.diagnostics.len());
+                for d in &read.diagnostics {
+                    prop_assert!(d.location.span.end <= text.len());
+                    prop_assert!(text.is_char_boundary(d.location.span.start));
+                }
+            }
+        }
+    }
+}

@@ -154,7 +154,8 @@ enum MonitorCommand {
         /// Report files
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// The layout, when the name does not tell: csv, jsonl, geojson, ucdp, acled
+        /// The layout, when the name does not tell: csv, jsonl, geojson, ucdp, acled; ucdp-articles reads a UCDP
+        /// export as one report per source article of each event
         #[arg(long)]
         format: Option<String>,
     },
@@ -543,7 +544,7 @@ fn monitor(
                 Some(name) => Some(
                     guarantor_scenario::ReportFormat::from_name(name).ok_or_else(|| {
                         anyhow::anyhow!(
-                            "--format {name}: expected csv, jsonl, geojson, ucdp or acled"
+                            "--format {name}: expected csv, jsonl, geojson, ucdp, ucdp-articles or acled"
                         )
                     })?,
                 ),

@@ -743,3 +743,65 @@ fn monitor_ingests_reports_once_and_judges_the_incidents() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(json(&out)["files"][0]["new"], 195);
 }
+
+/// Reports of `file` stored in the monitoring database.
+fn stored_from(db: &Path, file: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("SELECT count(*) FROM report WHERE file = ?1", [file], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+#[test]
+fn an_ingest_killed_midway_stores_its_file_whole_or_not_at_all() {
+    let tmp = tempfile::tempdir().unwrap();
+    let header = "id,source,source_kind,time,lat,lon,kind\n";
+    let small = format!("{header}a-1,smm-7,patrol,2026-12-05T06:10:00Z,47.65,36.26,artillery\n");
+    std::fs::write(tmp.path().join("small.csv"), small).unwrap();
+    let out = guarantor(&["monitor", "ingest", "small.csv"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let db = tmp.path().join("guarantor-monitor.sqlite");
+
+    let rows = 200_000;
+    let mut outcomes = Vec::new();
+    for (k, delay_ms) in [30u64, 150, 400, 900, 1600].into_iter().enumerate() {
+        // Each run its own reports (ids), so one run's commit does not make the next one's duplicates.
+        let name = format!("big-{k}.csv");
+        let mut big = String::from(header);
+        for i in 0..rows {
+            big.push_str(&format!(
+                "{k}-{i},sensor-{},sensor,2026-12-05T{:02}:{:02}:00Z,{:.4},36.26,artillery\n",
+                i % 7,
+                (i / 60) % 24,
+                i % 60,
+                47.0 + (i % 1000) as f64 / 1000.0
+            ));
+        }
+        std::fs::write(tmp.path().join(&name), big).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_guarantor"))
+            .args(["monitor", "ingest", &name])
+            .current_dir(tmp.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL: no chance to clean up
+        let _ = child.wait();
+        let stored = stored_from(&db, &name);
+        assert!(
+            stored == 0 || stored == rows,
+            "killed after {delay_ms} ms: {stored} of {rows} stored"
+        );
+        // What was acknowledged before is all there.
+        assert_eq!(stored_from(&db, "small.csv"), 1);
+        outcomes.push((delay_ms, stored));
+    }
+    // The first kill (30 ms) came before the commit: the test did kill an ingest midway.
+    assert_eq!(outcomes[0].1, 0, "{outcomes:?}");
+    // And a run left alone stores its file whole.
+    let out = guarantor(&["monitor", "ingest", "big-0.csv"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(stored_from(&db, "big-0.csv"), rows, "{outcomes:?}");
+}
