@@ -746,11 +746,11 @@ fn monitor_ingests_reports_once_and_judges_the_incidents() {
 
 /// Reports of `file` stored in the monitoring database.
 fn stored_from(db: &Path, file: &str) -> i64 {
-    let conn = rusqlite::Connection::open(db).unwrap();
+    let conn = rusqlite::Connection::open(db).expect("the database opens");
     conn.query_row("SELECT count(*) FROM report WHERE file = ?1", [file], |r| {
         r.get(0)
     })
-    .unwrap()
+    .expect("the count reads")
 }
 
 #[test]
