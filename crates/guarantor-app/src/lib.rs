@@ -16,7 +16,7 @@ pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 pub use guarantor_movement::synthetic::Spec as ClosureSpec;
 pub use monitor::{
     CountDto, DailyReport, IncidentDto, IncidentsReport, IngestError, IngestReport, IngestedFile,
-    NearestDto, PeriodTotals, ResponseDto, daily_report, incidents, ingest, time_bound,
+    NearestDto, PeriodTotals, ResponseDto, daily_report, incidents, ingest, parse_cut, time_bound,
 };
 pub use movement::{
     BottleneckDto, ClosureInstance, ClosureLink, ClosureLoad, ClosureNode, ClosurePointDto,

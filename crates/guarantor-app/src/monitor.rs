@@ -1,8 +1,8 @@
 //! The monitoring use cases: reports read from files into the store, and the stored reports as incidents with
 //! their confidence, placement and verdict.
 
-use guarantor_core::{Diagnostic, Scenario};
-use guarantor_monitor::Slack;
+use guarantor_core::{Confidence, Diagnostic, Incident, Scenario, Severity, Verdict};
+use guarantor_monitor::{Placement, Slack, Surface};
 use guarantor_scenario::{ReportFormat, read_reports};
 use guarantor_store::{Batch, ReportStore, StoreError, StoredReject};
 use jiff::Timestamp;
@@ -42,9 +42,7 @@ pub struct IngestedFile {
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// The format is neither given nor clear from the file's name.
-    #[error(
-        "{0}: cannot tell the format from the name; give --format (csv, jsonl, geojson, ucdp, ucdp-articles or acled)"
-    )]
+    #[error("{0}: cannot tell the format from the name; give --format ({names})", names = ReportFormat::names().join(", "))]
     UnknownFormat(String),
     /// The store failed; nothing of the file was stored.
     #[error(transparent)]
@@ -59,12 +57,18 @@ pub fn ingest(
     files: &[(String, String)],
     format: Option<ReportFormat>,
 ) -> Result<(IngestReport, Vec<Diagnostic>), IngestError> {
+    // Every file's format first: an unknown one stops the command before anything is stored.
+    let formats = files
+        .iter()
+        .map(|(path, text)| {
+            format
+                .or_else(|| ReportFormat::guess(path, text))
+                .ok_or_else(|| IngestError::UnknownFormat(path.clone()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let mut out = Vec::new();
     let mut diagnostics = Vec::new();
-    for (path, text) in files {
-        let format = format
-            .or_else(|| ReportFormat::guess(path, text))
-            .ok_or_else(|| IngestError::UnknownFormat(path.clone()))?;
+    for ((path, text), format) in files.iter().zip(formats) {
         let read = read_reports(path, text, format);
         let rejected: Vec<StoredReject> = read
             .rejected
@@ -169,6 +173,9 @@ pub struct IncidentDto {
     pub km_to_line: Option<f64>,
     /// `land`, `black_sea`, `azov` or `elsewhere`.
     pub surface: &'static str,
+    /// The zone for the report's table: `occupied area`, `buffer zone <id>`, `government-controlled area`,
+    /// `Black Sea`, `Sea of Azov`, `<ISO3> territory` or `elsewhere`.
+    pub zone: String,
     /// ISO alpha-3 of the country it falls in.
     pub country: Option<String>,
     /// The oblast it falls in.
@@ -191,7 +198,156 @@ fn tenth(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-/// The stored reports with a time in `[from, to)` as incidents, each placed and judged against `scenario`.
+/// Incidents merged from reports, each placed and judged.
+struct Analysis {
+    incidents: Vec<Incident>,
+    judged: Vec<(Placement, Verdict)>,
+}
+
+impl Analysis {
+    fn of(scenario: &Scenario, reports: &[guarantor_core::Report]) -> Analysis {
+        let incidents = guarantor_monitor::incidents(reports, Slack::default());
+        let judged = incidents
+            .iter()
+            .map(|i| guarantor_monitor::judge(scenario, i))
+            .collect();
+        Analysis { incidents, judged }
+    }
+
+    /// The time of incident `i`'s first report.
+    fn time(&self, i: usize) -> Option<Timestamp> {
+        self.incidents[i].reports.iter().map(|r| r.time).min()
+    }
+
+    /// Incident `i` for people.
+    fn dto(&self, i: usize) -> IncidentDto {
+        let (incident, (placement, verdict)) = (&self.incidents[i], &self.judged[i]);
+        let anchor = guarantor_monitor::best_located(incident);
+        let mut kinds: Vec<&'static str> =
+            incident.reports.iter().map(|r| r.kind.as_str()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        let mut sources: Vec<String> = incident.reports.iter().map(|r| r.source.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        IncidentDto {
+            time: self.time(i).map(|t| t.to_string()).unwrap_or_default(),
+            lat: anchor.map_or(0.0, |r| r.place.y()),
+            lon: anchor.map_or(0.0, |r| r.place.x()),
+            place_precision_km: anchor.map_or(0.0, |r| r.place_precision.radius),
+            kinds,
+            confidence: incident.confidence.as_str(),
+            sources,
+            reports: incident
+                .reports
+                .iter()
+                .map(|r| format!("{}/{}", r.source, r.id))
+                .collect(),
+            occupied: placement.occupied,
+            km_to_line: placement.km_to_line.map(tenth),
+            surface: placement.surface.as_str(),
+            zone: zone(placement),
+            country: placement.country.as_ref().map(|c| c.to_string()),
+            oblast: placement.oblast.clone(),
+            buffer_zone: placement.buffer_zone.as_ref().map(|z| z.to_string()),
+            nearest_protected: placement
+                .nearest_protected
+                .as_ref()
+                .map(|(id, km)| NearestDto {
+                    site: id.to_string(),
+                    km: tenth(*km),
+                }),
+            protected_site: placement.inside_protected.as_ref().map(|s| s.to_string()),
+            violation: verdict.violation,
+            severity: verdict.severity.as_str(),
+            reasons: verdict.reasons.clone(),
+        }
+    }
+
+    /// Whether incident `i` needs a spot report: grave, or serious and confirmed or probable.
+    fn needs_spot_report(&self, i: usize) -> bool {
+        let severity = self.judged[i].1.severity;
+        severity == Severity::Grave
+            || (severity == Severity::Serious
+                && self.incidents[i].confidence >= Confidence::Probable)
+    }
+
+    /// The escalation rules the incidents fire, for people; `index` maps an incident to its place in the
+    /// answer (`None`: not part of it).
+    fn responses(
+        &self,
+        scenario: &Scenario,
+        index: impl Fn(usize) -> Option<usize>,
+    ) -> Vec<ResponseDto> {
+        let sites = crate::movement::reinforceable_sites(scenario);
+        let reserves: Vec<_> = crate::movement::reserve_sources(scenario)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect();
+        guarantor_monitor::respond(scenario, &self.incidents, &self.judged)
+            .into_iter()
+            .filter_map(|t| {
+                let incidents: Vec<usize> = t.incidents.iter().filter_map(|&i| index(i)).collect();
+                if incidents.is_empty() {
+                    return None;
+                }
+                let mut dto = ResponseDto {
+                    rule: t.rule.to_string(),
+                    step: t.step.to_string(),
+                    step_name: scenario
+                        .terms
+                        .step(&t.step)
+                        .map(|(_, s)| s.name.clone())
+                        .unwrap_or_default(),
+                    moves_forces: t.moves_forces,
+                    incidents,
+                    site: None,
+                    reinforcement_days: None,
+                    reinforcement_source: None,
+                    reinforcement_capability: None,
+                };
+                let first = *t.incidents.first()?;
+                let site = guarantor_monitor::threatened_site(
+                    scenario,
+                    &self.incidents[first],
+                    &self.judged[first].0,
+                    &sites,
+                )
+                .filter(|_| t.moves_forces);
+                if let Some(site) = site {
+                    dto.site = Some(site.id.to_string());
+                    let best =
+                        crate::movement::fastest_reinforcements(scenario, &[site], &reserves)
+                            .into_iter()
+                            .min_by_key(|c| (c.days, c.source));
+                    if let Some(best) = best {
+                        dto.reinforcement_days = Some(best.days);
+                        dto.reinforcement_source = Some(reserves[best.source].label.clone());
+                        dto.reinforcement_capability = Some(best.capability.to_string());
+                    }
+                }
+                Some(dto)
+            })
+            .collect()
+    }
+}
+
+/// The zone an incident falls in, for people: `Black Sea`, `Sea of Azov`, `occupied area`, `buffer zone <id>`,
+/// `government-controlled area`, `<ISO3> territory`, or `elsewhere`.
+fn zone(p: &Placement) -> String {
+    match (p.surface, p.occupied, &p.buffer_zone, &p.country) {
+        (Surface::BlackSea, ..) => "Black Sea".into(),
+        (Surface::Azov, ..) => "Sea of Azov".into(),
+        (_, true, ..) => "occupied area".into(),
+        (_, _, Some(z), _) => format!("buffer zone {z}"),
+        (_, _, None, Some(c)) if c.as_str() == "UKR" => "government-controlled area".into(),
+        (_, _, None, Some(c)) => format!("{c} territory"),
+        _ => "elsewhere".into(),
+    }
+}
+
+/// The stored reports with a time in `[from, to)` as incidents, each placed and judged against `scenario`, and
+/// the responses the terms call for.
 pub fn incidents(
     scenario: &Scenario,
     store: &dyn ReportStore,
@@ -199,138 +355,14 @@ pub fn incidents(
     to: Option<Timestamp>,
 ) -> Result<IncidentsReport, StoreError> {
     let reports = store.reports(from, to)?;
-    let merged = guarantor_monitor::incidents(&reports, Slack::default());
-    let judged: Vec<_> = merged
-        .iter()
-        .map(|incident| guarantor_monitor::judge(scenario, incident))
-        .collect();
-    let responses = guarantor_monitor::respond(scenario, &merged, &judged)
-        .into_iter()
-        .map(|t| response(scenario, &merged, &judged, t))
-        .collect();
-    let incidents = merged
-        .iter()
-        .zip(judged)
-        .map(|(incident, (placement, verdict))| {
-            let anchor = guarantor_monitor::best_located(incident);
-            let mut kinds: Vec<&'static str> =
-                incident.reports.iter().map(|r| r.kind.as_str()).collect();
-            kinds.sort_unstable();
-            kinds.dedup();
-            let mut sources: Vec<String> =
-                incident.reports.iter().map(|r| r.source.clone()).collect();
-            sources.sort();
-            sources.dedup();
-            IncidentDto {
-                time: incident
-                    .reports
-                    .iter()
-                    .map(|r| r.time)
-                    .min()
-                    .map(|t| t.to_string())
-                    .unwrap_or_default(),
-                lat: anchor.map_or(0.0, |r| r.place.y()),
-                lon: anchor.map_or(0.0, |r| r.place.x()),
-                place_precision_km: anchor.map_or(0.0, |r| r.place_precision.radius),
-                kinds,
-                confidence: incident.confidence.as_str(),
-                sources,
-                reports: incident
-                    .reports
-                    .iter()
-                    .map(|r| format!("{}/{}", r.source, r.id))
-                    .collect(),
-                occupied: placement.occupied,
-                km_to_line: placement.km_to_line.map(tenth),
-                surface: placement.surface.as_str(),
-                country: placement.country.map(|c| c.to_string()),
-                oblast: placement.oblast,
-                buffer_zone: placement.buffer_zone.map(|z| z.to_string()),
-                nearest_protected: placement.nearest_protected.map(|(id, km)| NearestDto {
-                    site: id.to_string(),
-                    km: tenth(km),
-                }),
-                protected_site: verdict.protected_site.map(|s| s.to_string()),
-                violation: verdict.violation,
-                severity: verdict.severity.as_str(),
-                reasons: verdict.reasons,
-            }
-        })
-        .collect();
+    let a = Analysis::of(scenario, &reports);
     Ok(IncidentsReport {
         from: from.map(|t| t.to_string()),
         to: to.map(|t| t.to_string()),
         reports: reports.len(),
-        incidents,
-        responses,
+        incidents: (0..a.incidents.len()).map(|i| a.dto(i)).collect(),
+        responses: a.responses(scenario, Some),
     })
-}
-
-/// A fired rule for people: the step's name, and for a step that moves forces, the site and how fast the
-/// scenario's reserves can reinforce it (the movement engine over the network at full capacity).
-fn response(
-    scenario: &Scenario,
-    incidents: &[guarantor_core::Incident],
-    judged: &[(guarantor_monitor::Placement, guarantor_core::Verdict)],
-    t: guarantor_monitor::Triggered,
-) -> ResponseDto {
-    let step_name = scenario
-        .terms
-        .escalation
-        .iter()
-        .find(|s| s.id == t.step)
-        .map(|s| s.name.clone())
-        .unwrap_or_default();
-    let mut dto = ResponseDto {
-        rule: t.rule.to_string(),
-        step: t.step.to_string(),
-        step_name,
-        moves_forces: t.moves_forces,
-        incidents: t.incidents.clone(),
-        site: None,
-        reinforcement_days: None,
-        reinforcement_source: None,
-        reinforcement_capability: None,
-    };
-    let Some(&first) = t.incidents.first() else {
-        return dto;
-    };
-    if !t.moves_forces {
-        return dto;
-    }
-    let Some(site) =
-        guarantor_monitor::threatened_site(scenario, &incidents[first], &judged[first].0)
-    else {
-        return dto;
-    };
-    dto.site = Some(site.id.to_string());
-    let Some(node) = crate::movement::site_node(scenario, &site.id) else {
-        return dto;
-    };
-    let sources = crate::movement::reserve_sources(scenario);
-    let plain: Vec<_> = sources.iter().map(|(s, _)| s.clone()).collect();
-    let cells = guarantor_movement::reinforcement(
-        &scenario.network,
-        &[(site.id.clone(), node.clone())],
-        &plain,
-        crate::movement::horizon_days(scenario),
-    )
-    .unwrap_or_default();
-    let domains = site.kind.domains();
-    if let Some(best) = cells
-        .iter()
-        .filter(|c| {
-            scenario
-                .capability(&c.capability)
-                .is_some_and(|cap| !cap.domains.is_disjoint(&domains))
-        })
-        .min_by_key(|c| (c.days, c.source))
-    {
-        dto.reinforcement_days = Some(best.days);
-        dto.reinforcement_source = Some(plain[best.source].label.clone());
-        dto.reinforcement_capability = Some(best.capability.to_string());
-    }
-    dto
 }
 
 /// A time bound as `--since` and `--until` take it: an RFC 3339 time, or a day `YYYY-MM-DD` starting at
@@ -342,9 +374,7 @@ pub fn time_bound(text: &str) -> Result<Timestamp, String> {
     let day = text.parse::<jiff::civil::Date>().map_err(|_| {
         format!("`{text}` is neither a time (2026-12-05T06:00:00Z) nor a day (2026-12-05)")
     })?;
-    let tz = jiff::tz::TimeZone::get(guarantor_monitor::TERMS_TIME_ZONE)
-        .map_err(|e| format!("time zone {}: {e}", guarantor_monitor::TERMS_TIME_ZONE))?;
-    day.to_zoned(tz)
+    day.to_zoned(guarantor_monitor::terms_time_zone())
         .map(|z| z.timestamp())
         .map_err(|e| format!("`{text}`: {e}"))
 }
@@ -366,8 +396,7 @@ pub struct DailyReport {
     pub previous: PeriodTotals,
     /// Incidents by kind of event: this period and the previous one.
     pub by_kind: Vec<CountDto>,
-    /// By zone: `occupied area`, `buffer zone <id>`, `government-controlled area`, `Black Sea`, `Sea of Azov`,
-    /// or `<ISO3> territory`.
+    /// By zone (see `IncidentDto::zone`).
     pub by_zone: Vec<CountDto>,
     /// By oblast (incidents at sea or abroad are not counted here).
     pub by_oblast: Vec<CountDto>,
@@ -377,9 +406,11 @@ pub struct DailyReport {
     pub by_severity: Vec<CountDto>,
     /// Every incident of the period.
     pub incidents: Vec<IncidentDto>,
-    /// The incidents that need a spot report: grave ones, and serious ones that are confirmed or probable.
-    pub spot_reports: Vec<IncidentDto>,
-    /// The escalation rules the period's incidents fire, highest step first.
+    /// The incidents that need a spot report (indices into `incidents`): grave ones, and serious ones that are
+    /// confirmed or probable.
+    pub spot_reports: Vec<usize>,
+    /// The escalation rules the period's incidents fire, highest step first (`incidents`: those of this
+    /// period, as indices into `incidents`; a pattern may also count incidents of the day before).
     pub responses: Vec<ResponseDto>,
 }
 
@@ -403,19 +434,6 @@ pub struct CountDto {
     pub count: usize,
     /// The period before.
     pub previous: usize,
-}
-
-/// The zone an incident falls in, for the report's table.
-fn zone(i: &IncidentDto) -> String {
-    match (i.surface, i.occupied, &i.buffer_zone, &i.country) {
-        ("black_sea", ..) => "Black Sea".into(),
-        ("azov", ..) => "Sea of Azov".into(),
-        (_, true, ..) => "occupied area".into(),
-        (_, _, Some(z), _) => format!("buffer zone {z}"),
-        (_, _, None, Some(c)) if c == "UKR" => "government-controlled area".into(),
-        (_, _, None, Some(c)) => format!("{c} territory"),
-        _ => "elsewhere".into(),
-    }
 }
 
 /// Counts by `key` in both periods, keys in order of this period's count (largest first), then by name.
@@ -447,17 +465,26 @@ fn counts(
     out
 }
 
-/// The daily report for `day` (a civil date), the period ending at `cut` (hour, minute) Kyiv time that day.
+/// The daily cut as `--cut` takes it, `HH:MM` (Kyiv time).
+pub fn parse_cut(text: &str) -> Result<jiff::civil::Time, String> {
+    let bad = || format!("`{text}`: expected HH:MM, e.g. 19:30");
+    let (h, m) = text.split_once(':').ok_or_else(bad)?;
+    let (h, m): (i8, i8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+    jiff::civil::Time::new(h, m, 0, 0).map_err(|_| bad())
+}
+
+/// The daily report for `day`, the period ending at `cut` (Kyiv time) that day. The two periods (and a day
+/// either side) are read and corroborated together, so reports of one event either side of a cut make one
+/// incident, counted in the period of its first report, and patterns across the cut are seen.
 pub fn daily_report(
     scenario: &Scenario,
     store: &dyn ReportStore,
     day: jiff::civil::Date,
-    cut: (i8, i8),
+    cut: jiff::civil::Time,
 ) -> Result<DailyReport, String> {
-    let tz = jiff::tz::TimeZone::get(guarantor_monitor::TERMS_TIME_ZONE)
-        .map_err(|e| format!("time zone {}: {e}", guarantor_monitor::TERMS_TIME_ZONE))?;
+    let tz = guarantor_monitor::terms_time_zone();
     let at = |d: jiff::civil::Date| -> Result<Timestamp, String> {
-        d.at(cut.0, cut.1, 0, 0)
+        d.to_datetime(cut)
             .to_zoned(tz.clone())
             .map(|z| z.timestamp())
             .map_err(|e| e.to_string())
@@ -465,37 +492,51 @@ pub fn daily_report(
     let yesterday = day.yesterday().map_err(|e| e.to_string())?;
     let before = yesterday.yesterday().map_err(|e| e.to_string())?;
     let (from, to, prev_from) = (at(yesterday)?, at(day)?, at(before)?);
-    let now = incidents(scenario, store, Some(from), Some(to)).map_err(|e| e.to_string())?;
-    let prev =
-        incidents(scenario, store, Some(prev_from), Some(from)).map_err(|e| e.to_string())?;
-    let totals = |r: &IncidentsReport| PeriodTotals {
-        reports: r.reports,
-        incidents: r.incidents.len(),
-        violations: r.incidents.iter().filter(|i| i.violation).count(),
-    };
-    let (a, b) = (&now.incidents, &prev.incidents);
-    let spot_reports = a
-        .iter()
-        .filter(|i| {
-            i.severity == "grave"
-                || (i.severity == "serious" && matches!(i.confidence, "confirmed" | "probable"))
-        })
-        .cloned()
+    // A day either side as well, so that later or earlier accounts of an event join it.
+    let margin = jiff::SignedDuration::from_hours(24);
+    let wide = |t: Timestamp, d: jiff::SignedDuration| t.checked_add(d).map_err(|e| e.to_string());
+    let reports = store
+        .reports(Some(wide(prev_from, -margin)?), Some(wide(to, margin)?))
+        .map_err(|e| e.to_string())?;
+    let a = Analysis::of(scenario, &reports);
+    let period =
+        |t: Option<Timestamp>, lo: Timestamp, hi: Timestamp| t.is_some_and(|t| lo <= t && t < hi);
+    let now: Vec<usize> = (0..a.incidents.len())
+        .filter(|&i| period(a.time(i), from, to))
         .collect();
+    let prev: Vec<usize> = (0..a.incidents.len())
+        .filter(|&i| period(a.time(i), prev_from, from))
+        .collect();
+    let received = |lo, hi| {
+        reports
+            .iter()
+            .filter(|r| period(Some(r.time), lo, hi))
+            .count()
+    };
+    let totals = |which: &[usize], reports: usize| PeriodTotals {
+        reports,
+        incidents: which.len(),
+        violations: which.iter().filter(|&&i| a.judged[i].1.violation).count(),
+    };
+    let incidents: Vec<IncidentDto> = now.iter().map(|&i| a.dto(i)).collect();
+    let before_dtos: Vec<IncidentDto> = prev.iter().map(|&i| a.dto(i)).collect();
+    let (x, y) = (&incidents, &before_dtos);
     Ok(DailyReport {
         day: day.to_string(),
-        cut: format!("{:02}:{:02}", cut.0, cut.1),
+        cut: cut.strftime("%H:%M").to_string(),
         from: from.to_string(),
         to: to.to_string(),
-        totals: totals(&now),
-        previous: totals(&prev),
-        by_kind: counts(a, b, |i| Some(i.kinds.join("/"))),
-        by_zone: counts(a, b, |i| Some(zone(i))),
-        by_oblast: counts(a, b, |i| i.oblast.clone()),
-        by_confidence: counts(a, b, |i| Some(i.confidence.to_owned())),
-        by_severity: counts(a, b, |i| i.violation.then(|| i.severity.to_owned())),
-        spot_reports,
-        responses: now.responses,
-        incidents: now.incidents,
+        totals: totals(&now, received(from, to)),
+        previous: totals(&prev, received(prev_from, from)),
+        by_kind: counts(x, y, |i| Some(i.kinds.join("/"))),
+        by_zone: counts(x, y, |i| Some(i.zone.clone())),
+        by_oblast: counts(x, y, |i| i.oblast.clone()),
+        by_confidence: counts(x, y, |i| Some(i.confidence.to_owned())),
+        by_severity: counts(x, y, |i| i.violation.then(|| i.severity.to_owned())),
+        spot_reports: (0..now.len())
+            .filter(|&k| a.needs_spot_report(now[k]))
+            .collect(),
+        responses: a.responses(scenario, |i| now.iter().position(|&n| n == i)),
+        incidents,
     })
 }

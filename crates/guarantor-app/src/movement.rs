@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use guarantor_core::{
-    Capability, Mode, NodeId, Offer, Priority, Reserve, ReserveKind, Role, Scenario, Site, SiteId,
+    Capability, CapabilityId, Mode, NodeId, Offer, Priority, ReserveKind, Role, Scenario, Site,
     SiteKind, WorldState, geodesic_km,
 };
 use guarantor_movement::{
@@ -16,7 +16,7 @@ use guarantor_sourcing::SourcingPlan;
 use serde::Serialize;
 
 /// Mean Gregorian month, in days: the horizon in months becomes days.
-const DAYS_PER_MONTH: f64 = 30.4375;
+pub(crate) const DAYS_PER_MONTH: f64 = 30.4375;
 
 /// The `movement` section of `guarantor plan --json`.
 #[derive(Clone, Debug, Serialize)]
@@ -29,18 +29,47 @@ pub struct MovementDto {
     pub stockpiles: Vec<StockpileMoveDto>,
     /// Troops of the units closed by each day a unit closes.
     pub closure_curve: Vec<ClosurePointDto>,
+    /// Each site's units: when the first may leave, when the first and the last close.
+    pub sites: Vec<SiteMoveDto>,
     /// Troops the requirement asks for.
     pub required_troops: u64,
+    /// Troops of the units sourced.
+    pub sourced_troops: u64,
+    /// Troops of the units that close within the horizon.
+    pub closed_troops: u64,
     /// Troops in place that make initial operating capability (`ioc_fill` of the requirement).
     pub ioc_troops: u64,
     /// The day they are in place; `null` when they never are.
     pub ioc_day: Option<u32>,
+    /// Why not: `force_too_small` (the sourced force is below the threshold) or `not_within_horizon`.
+    pub ioc_not_reached: Option<&'static str>,
     /// Troops in place that make full operating capability (`foc_fill` of the requirement).
     pub foc_troops: u64,
     /// The day they are in place; `null` when they never are.
     pub foc_day: Option<u32>,
+    /// Why not, as for `ioc_not_reached`.
+    pub foc_not_reached: Option<&'static str>,
     /// Links and nodes that ran full, most days first.
     pub bottlenecks: Vec<BottleneckDto>,
+}
+
+/// One site's units.
+#[derive(Clone, Debug, Serialize)]
+pub struct SiteMoveDto {
+    /// Site id.
+    pub site: String,
+    /// Units bound for it.
+    pub units: u32,
+    /// Their troops.
+    pub troops: u64,
+    /// The first day one of them may leave.
+    pub first_ready_day: u32,
+    /// The day the first closes; `null` when none does.
+    pub first_closed_day: Option<u32>,
+    /// The day the last closes; `null` unless all do.
+    pub all_closed_day: Option<u32>,
+    /// Units that do not close.
+    pub not_closed: u32,
 }
 
 /// One unit's move.
@@ -60,7 +89,8 @@ pub struct UnitMoveDto {
     pub troops: u64,
     /// Tonnes of cargo.
     pub tonnes: u64,
-    /// `network` (over links and nodes) or `own` (ships and aircraft moving themselves to an area).
+    /// `network` (over links and nodes), `own` (ships and aircraft moving themselves to an area), or `none`
+    /// (no node serves its site).
     pub route: &'static str,
     /// Where it starts (its nation's home node), for network moves.
     pub origin: Option<String>,
@@ -151,34 +181,32 @@ pub fn horizon_days(scenario: &Scenario) -> u32 {
     (f64::from(scenario.mission.horizon_months) * DAYS_PER_MONTH).round() as u32
 }
 
-/// The node that serves `site`, if any (the first in file order).
-pub(crate) fn site_node<'a>(scenario: &'a Scenario, site: &SiteId) -> Option<&'a NodeId> {
-    scenario
-        .network
-        .nodes
-        .iter()
-        .find(|n| n.site.as_ref() == Some(site))
-        .map(|n| &n.id)
-}
-
-/// What a row of the answer is; `load` indexes the loads moved (`None`: not moved, no node serves its site).
+/// One row of the answer: a unit or a stockpile, the day it may leave, and the load moved for it (`None`: no
+/// node serves its site, so it is not moved).
 enum What {
     Unit {
         line: usize,
         pledge: usize,
+        ready_day: u32,
         load: Option<usize>,
     },
     Stockpile {
         pledge: usize,
-        load: usize,
+        ready_day: u32,
+        load: Option<usize>,
     },
 }
 
-/// The loads of `plan`: one per unit assigned, then one per stockpile with a destination; and the rows.
+/// The loads of `plan`: one per unit assigned, then one per live stockpile with a destination; and the rows.
 fn loads(scenario: &Scenario, plan: &SourcingPlan, world: &WorldState) -> (Vec<Load>, Vec<What>) {
     let mut loads = Vec::new();
     let mut what = Vec::new();
-    let capability = |id| scenario.capability(id);
+    let push = |loads: &mut Vec<Load>, load: Option<Load>| {
+        load.map(|l| {
+            loads.push(l);
+            loads.len() - 1
+        })
+    };
     for (li, line) in plan.lines.iter().enumerate() {
         let Some(req) = scenario.requirement(&line.requirement) else {
             continue;
@@ -187,10 +215,13 @@ fn loads(scenario: &Scenario, plan: &SourcingPlan, world: &WorldState) -> (Vec<L
             .phase_of(req)
             .map_or((0, 0), |(i, p)| (i, p.start_day));
         let order = (phase as u32) * 2 + u32::from(req.priority == Priority::Desirable);
-        let (Some(site), Some(cap)) = (scenario.site(&line.site), capability(&line.capability))
-        else {
+        let (Some(site), Some(cap)) = (
+            scenario.site(&line.site),
+            scenario.capability(&line.capability),
+        ) else {
             continue;
         };
+        let (troops, tonnes) = unit_size(cap);
         for a in &line.assignments {
             let (Some(pi), Some(nation)) = (
                 scenario.pledges.iter().position(|p| p.id == a.pledge),
@@ -199,8 +230,7 @@ fn loads(scenario: &Scenario, plan: &SourcingPlan, world: &WorldState) -> (Vec<L
                 continue;
             };
             let pledge = &scenario.pledges[pi];
-            let vote = nation.parliament_vote_days.unwrap_or(0);
-            let ready_day = phase_start.max(pledge.notice_days + vote);
+            let ready_day = phase_start.max(scenario.ready_days(pledge));
             let route = if site.kind.is_area() {
                 let km = scenario
                     .node(&nation.home)
@@ -214,26 +244,25 @@ fn loads(scenario: &Scenario, plan: &SourcingPlan, world: &WorldState) -> (Vec<L
                     days: own_transit_days(km, mode),
                 })
             } else {
-                site_node(scenario, &site.id).map(|dest| Route::Network {
+                scenario.site_node(&site.id).map(|dest| Route::Network {
                     origin: nation.home.clone(),
                     destination: dest.clone(),
                 })
             };
             for k in 1..=a.units {
-                let load = route.clone().map(|route| {
-                    loads.push(Load {
-                        id: format!("{}#{k}", pledge.id),
-                        route,
-                        troops: u64::from(cap.personnel),
-                        tonnes: whole_tonnes_up(cap.tonnes),
-                        ready_day,
-                        order,
-                    });
-                    loads.len() - 1
+                let load = route.clone().map(|route| Load {
+                    id: format!("{}#{k}", pledge.id),
+                    route,
+                    troops,
+                    tonnes,
+                    ready_day,
+                    order,
                 });
+                let load = push(&mut loads, load);
                 what.push(What::Unit {
                     line: li,
                     pledge: pi,
+                    ready_day,
                     load,
                 });
             }
@@ -252,10 +281,7 @@ fn loads(scenario: &Scenario, plan: &SourcingPlan, world: &WorldState) -> (Vec<L
         if !pledge.is_live(world) {
             continue;
         }
-        let Some(dest) = site_node(scenario, site) else {
-            continue;
-        };
-        // With the first line at its site: that line's phase, after the units of that phase.
+        // The phase of the first line at its site, moving with that phase's desirable units.
         let (phase, phase_start) = scenario
             .requirements
             .iter()
@@ -264,11 +290,8 @@ fn loads(scenario: &Scenario, plan: &SourcingPlan, world: &WorldState) -> (Vec<L
             .map(|(i, p)| (i, p.start_day))
             .min()
             .unwrap_or((0, 0));
-        what.push(What::Stockpile {
-            pledge: pi,
-            load: loads.len(),
-        });
-        loads.push(Load {
+        let ready_day = phase_start.max(pledge.notice_days);
+        let load = scenario.site_node(site).map(|dest| Load {
             id: pledge.id.to_string(),
             route: Route::Network {
                 origin: depot.clone(),
@@ -276,18 +299,28 @@ fn loads(scenario: &Scenario, plan: &SourcingPlan, world: &WorldState) -> (Vec<L
             },
             troops: 0,
             tonnes: whole_tonnes_up(*tonnes),
-            ready_day: phase_start.max(pledge.notice_days),
+            ready_day,
             order: (phase as u32) * 2 + 1,
+        });
+        let load = push(&mut loads, load);
+        what.push(What::Stockpile {
+            pledge: pi,
+            ready_day,
+            load,
         });
     }
     (loads, what)
 }
 
-fn not_closed(o: &LoadOutcome) -> Option<&'static str> {
-    o.not_closed.map(|n| match n {
-        NotClosed::Unreachable => "unreachable",
-        NotClosed::Horizon => "horizon",
-    })
+/// Why a row did not close: `no_node` when it was not moved at all.
+fn not_closed(o: Option<&LoadOutcome>) -> Option<&'static str> {
+    match o {
+        None => Some("no_node"),
+        Some(o) => o.not_closed.map(|n| match n {
+            NotClosed::Unreachable => "unreachable",
+            NotClosed::Horizon => "horizon",
+        }),
+    }
 }
 
 /// Moves `plan`'s force and the live stockpiles over the scenario's network.
@@ -298,19 +331,18 @@ pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
         .unwrap_or_else(|e| unreachable!("a checked scenario's network holds every node: {e}"));
     let mut units = Vec::new();
     let mut stockpiles = Vec::new();
-    let mut curve: BTreeMap<u32, u64> = BTreeMap::new();
     for w in &what {
         match *w {
-            What::Unit { line, pledge, load } => {
+            What::Unit {
+                line,
+                pledge,
+                ready_day,
+                load,
+            } => {
                 let l = &plan.lines[line];
                 let p = &scenario.pledges[pledge];
-                let cap = scenario.capability(&l.capability);
-                let troops = cap.map_or(0, |c| u64::from(c.personnel));
-                let moved_load = load.map(|i| (&loads[i], &moved.loads[i]));
-                let arrival = moved_load.and_then(|(_, o)| o.arrival_day);
-                if let Some(d) = arrival {
-                    *curve.entry(d).or_default() += troops;
-                }
+                let (troops, tonnes) = scenario.capability(&l.capability).map_or((0, 0), unit_size);
+                let load = load.map(|i| (&loads[i], &moved.loads[i]));
                 units.push(UnitMoveDto {
                     pledge: p.id.to_string(),
                     nation: p.nation.to_string(),
@@ -318,79 +350,88 @@ pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
                     requirement: l.requirement.to_string(),
                     site: l.site.to_string(),
                     troops,
-                    tonnes: cap.map_or(0, |c| whole_tonnes_up(c.tonnes)),
-                    route: match moved_load.map(|(l, _)| &l.route) {
+                    tonnes,
+                    route: match load.map(|(l, _)| &l.route) {
                         None => "none",
                         Some(Route::Network { .. }) => "network",
                         Some(Route::Own { .. }) => "own",
                     },
-                    origin: match moved_load.map(|(l, _)| &l.route) {
+                    origin: match load.map(|(l, _)| &l.route) {
                         Some(Route::Network { origin, .. }) => Some(origin.to_string()),
                         _ => None,
                     },
-                    ready_day: moved_load.map_or(0, |(l, _)| l.ready_day),
-                    troops_day: moved_load.and_then(|(_, o)| o.troops_day),
-                    tonnes_day: moved_load.and_then(|(_, o)| o.tonnes_day),
-                    arrival_day: arrival,
-                    not_closed: match moved_load {
-                        None => Some("no_node"),
-                        Some((_, o)) => not_closed(o),
-                    },
+                    ready_day,
+                    troops_day: load.and_then(|(_, o)| o.troops_day),
+                    tonnes_day: load.and_then(|(_, o)| o.tonnes_day),
+                    arrival_day: load.and_then(|(_, o)| o.arrival_day),
+                    not_closed: not_closed(load.map(|(_, o)| o)),
                 });
             }
-            What::Stockpile { pledge, load } => {
+            What::Stockpile {
+                pledge,
+                ready_day,
+                load,
+            } => {
                 let p = &scenario.pledges[pledge];
-                let (load, outcome) = (&loads[load], &moved.loads[load]);
                 let Offer::Materiel {
-                    item, depot, site, ..
+                    item,
+                    depot,
+                    site,
+                    tonnes,
+                    ..
                 } = &p.offer
                 else {
                     continue;
                 };
+                let outcome = load.map(|i| &moved.loads[i]);
                 stockpiles.push(StockpileMoveDto {
                     pledge: p.id.to_string(),
                     nation: p.nation.to_string(),
                     item: item.clone(),
-                    tonnes: load.tonnes,
+                    tonnes: whole_tonnes_up(*tonnes),
                     depot: depot.to_string(),
                     site: site.as_ref().map(ToString::to_string).unwrap_or_default(),
-                    ready_day: load.ready_day,
-                    arrival_day: outcome.arrival_day,
+                    ready_day,
+                    arrival_day: outcome.and_then(|o| o.arrival_day),
                     not_closed: not_closed(outcome),
                 });
             }
         }
     }
-    let mut total = 0;
-    let closure_curve: Vec<ClosurePointDto> = curve
-        .into_iter()
-        .map(|(day, t)| {
-            total += t;
-            ClosurePointDto { day, troops: total }
-        })
-        .collect();
     let required = plan.required_troops();
-    let threshold = |fill: f64| (fill * required as f64).ceil() as u64;
-    let (ioc_troops, foc_troops) = (
-        threshold(scenario.mission.ioc_fill),
-        threshold(scenario.mission.foc_fill),
-    );
-    let first_day = |troops: u64| {
-        closure_curve
-            .iter()
-            .find(|p| p.troops >= troops)
-            .map(|p| p.day)
+    let sourced: u64 = units.iter().map(|u| u.troops).sum();
+    let closed = moved.closure_curve.last().map_or(0, |(_, t)| *t);
+    let milestone = |fill: f64| {
+        let troops = (fill * required as f64).ceil() as u64;
+        let day = moved.first_day_with(troops);
+        let why = match day {
+            Some(_) => None,
+            None if sourced < troops => Some("force_too_small"),
+            None => Some("not_within_horizon"),
+        };
+        (troops, day, why)
     };
+    let (ioc_troops, ioc_day, ioc_not_reached) = milestone(scenario.mission.ioc_fill);
+    let (foc_troops, foc_day, foc_not_reached) = milestone(scenario.mission.foc_fill);
     MovementDto {
         horizon_days: horizon,
+        sites: site_rows(&units),
         units,
         stockpiles,
-        ioc_day: first_day(ioc_troops),
-        foc_day: first_day(foc_troops),
-        closure_curve,
+        closure_curve: moved
+            .closure_curve
+            .iter()
+            .map(|&(day, troops)| ClosurePointDto { day, troops })
+            .collect(),
         required_troops: required,
+        sourced_troops: sourced,
+        closed_troops: closed,
         ioc_troops,
+        ioc_day,
+        ioc_not_reached,
         foc_troops,
+        foc_day,
+        foc_not_reached,
         bottlenecks: moved
             .bottlenecks
             .iter()
@@ -419,37 +460,89 @@ pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
     }
 }
 
-/// The scenario's reserves (network.toml) as reinforcement sources, each with its nation.
-pub(crate) fn reserve_sources(scenario: &Scenario) -> Vec<(ReinforcementSource, String)> {
-    let mut out = Vec::new();
-    let unit = |cap: &Capability| (u64::from(cap.personnel), whole_tonnes_up(cap.tonnes));
-    for Reserve {
-        id,
-        kind,
-        nation,
-        capability,
-        node,
-        notice_days,
-        ..
-    } in &scenario.network.reserves
-    {
-        if let Some(cap) = scenario.capability(capability) {
-            let (troops, tonnes) = unit(cap);
-            out.push((
-                ReinforcementSource {
-                    label: id.to_string(),
-                    kind: *kind,
-                    node: node.clone(),
-                    capability: capability.clone(),
-                    troops,
-                    tonnes,
-                    notice_days: *notice_days,
-                },
-                nation.to_string(),
-            ));
+/// Each site's units: when the first may leave, when the first and the last close.
+fn site_rows(units: &[UnitMoveDto]) -> Vec<SiteMoveDto> {
+    let mut out: Vec<SiteMoveDto> = Vec::new();
+    for u in units {
+        let i = match out.iter().position(|s| s.site == u.site) {
+            Some(i) => i,
+            None => {
+                out.push(SiteMoveDto {
+                    site: u.site.clone(),
+                    units: 0,
+                    troops: 0,
+                    first_ready_day: u.ready_day,
+                    first_closed_day: None,
+                    all_closed_day: None,
+                    not_closed: 0,
+                });
+                out.len() - 1
+            }
+        };
+        let s = &mut out[i];
+        s.units += 1;
+        s.troops += u.troops;
+        s.first_ready_day = s.first_ready_day.min(u.ready_day);
+        match u.arrival_day {
+            Some(d) => {
+                s.first_closed_day = Some(s.first_closed_day.map_or(d, |f| f.min(d)));
+                s.all_closed_day = Some(s.all_closed_day.map_or(d, |f| f.max(d)));
+            }
+            None => s.not_closed += 1,
+        }
+    }
+    for s in &mut out {
+        if s.not_closed > 0 {
+            s.all_closed_day = None;
         }
     }
     out
+}
+
+/// One unit of `cap` as a load: its troops and its cargo in whole tonnes.
+fn unit_size(cap: &Capability) -> (u64, u64) {
+    (u64::from(cap.personnel), whole_tonnes_up(cap.tonnes))
+}
+
+/// A source of one unit of `capability`, if the catalogue knows it.
+fn source(
+    scenario: &Scenario,
+    label: String,
+    kind: ReserveKind,
+    node: &NodeId,
+    capability: &CapabilityId,
+    notice_days: u32,
+) -> Option<ReinforcementSource> {
+    let (troops, tonnes) = unit_size(scenario.capability(capability)?);
+    Some(ReinforcementSource {
+        label,
+        kind,
+        node: node.clone(),
+        capability: capability.clone(),
+        troops,
+        tonnes,
+        notice_days,
+    })
+}
+
+/// The scenario's reserves (network.toml) as reinforcement sources, each with its nation.
+pub(crate) fn reserve_sources(scenario: &Scenario) -> Vec<(ReinforcementSource, String)> {
+    scenario
+        .network
+        .reserves
+        .iter()
+        .filter_map(|r| {
+            let s = source(
+                scenario,
+                r.id.to_string(),
+                r.kind,
+                &r.node,
+                &r.capability,
+                r.notice_days,
+            )?;
+            Some((s, r.nation.to_string()))
+        })
+        .collect()
 }
 
 /// Every force that could reinforce a site: the scenario's reserves; the units on the force's deterrence lines
@@ -457,99 +550,108 @@ pub(crate) fn reserve_sources(scenario: &Scenario) -> Vec<(ReinforcementSource, 
 /// notice and any parliamentary vote). Each with its nation.
 fn sources(scenario: &Scenario, plan: &SourcingPlan) -> Vec<(ReinforcementSource, String)> {
     let mut out = reserve_sources(scenario);
-    let unit = |cap: &Capability| (u64::from(cap.personnel), whole_tonnes_up(cap.tonnes));
     for line in &plan.lines {
-        let Some(req) = scenario.requirement(&line.requirement) else {
+        let deterrence = scenario
+            .requirement(&line.requirement)
+            .is_some_and(|r| r.role == Role::Deterrence);
+        let Some(node) = scenario.site_node(&line.site).filter(|_| deterrence) else {
             continue;
         };
-        let (Some(cap), Some(node)) = (
-            scenario.capability(&line.capability),
-            site_node(scenario, &line.site),
-        ) else {
-            continue;
-        };
-        if req.role != Role::Deterrence {
-            continue;
-        }
-        let (troops, tonnes) = unit(cap);
         for a in &line.assignments {
-            out.push((
-                ReinforcementSource {
-                    label: format!("deployed:{}@{}", a.pledge, line.site),
-                    kind: ReserveKind::InTheatre,
-                    node: node.clone(),
-                    capability: line.capability.clone(),
-                    troops,
-                    tonnes,
-                    notice_days: 0,
-                },
-                a.nation.to_string(),
-            ));
+            let label = format!("deployed:{}@{}", a.pledge, line.site);
+            let kind = ReserveKind::InTheatre;
+            if let Some(s) = source(scenario, label, kind, node, &line.capability, 0) {
+                out.push((s, a.nation.to_string()));
+            }
         }
     }
     let mut assigned: BTreeMap<&guarantor_core::PledgeId, u32> = BTreeMap::new();
-    for line in &plan.lines {
-        for a in &line.assignments {
-            *assigned.entry(&a.pledge).or_default() += a.units;
-        }
+    for a in plan.lines.iter().flat_map(|l| &l.assignments) {
+        *assigned.entry(&a.pledge).or_default() += a.units;
     }
     for pledge in &scenario.pledges {
         let Offer::Units { capability, count } = &pledge.offer else {
             continue;
         };
         let spare = count.saturating_sub(assigned.get(&pledge.id).copied().unwrap_or(0));
-        let (Some(cap), Some(nation)) = (
-            scenario.capability(capability),
-            scenario.nation(&pledge.nation),
-        ) else {
+        let Some(nation) = scenario.nation(&pledge.nation) else {
             continue;
         };
         if spare == 0 || !pledge.is_live(&plan.world) {
             continue;
         }
-        let (troops, tonnes) = unit(cap);
-        out.push((
-            ReinforcementSource {
-                label: format!("pledge:{}", pledge.id),
-                kind: ReserveKind::Home,
-                node: nation.home.clone(),
-                capability: capability.clone(),
-                troops,
-                tonnes,
-                notice_days: pledge.notice_days + nation.parliament_vote_days.unwrap_or(0),
-            },
-            nation.code.to_string(),
-        ));
+        let label = format!("pledge:{}", pledge.id);
+        let notice = scenario.ready_days(pledge);
+        if let Some(s) = source(
+            scenario,
+            label,
+            ReserveKind::Home,
+            &nation.home,
+            capability,
+            notice,
+        ) {
+            out.push((s, nation.code.to_string()));
+        }
     }
     out
 }
 
-/// The reinforcement matrix: every land site with a node (but the logistics hubs) × every capability some
-/// source has that can serve there.
-pub fn reinforcement_dto(scenario: &Scenario, plan: &SourcingPlan) -> Vec<ReinforcementDto> {
-    let sources = sources(scenario, plan);
-    let targets: Vec<(SiteId, NodeId)> = scenario
+/// The sites a reinforcement can go to: land sites with a network node, but not the logistics hubs (which
+/// are in the neighbouring countries, behind the force).
+pub(crate) fn reinforceable_sites(scenario: &Scenario) -> Vec<&Site> {
+    scenario
         .sites
         .iter()
-        .filter(|s: &&Site| !s.kind.is_area() && s.kind != SiteKind::LogisticsHub)
-        .filter_map(|s| site_node(scenario, &s.id).map(|n| (s.id.clone(), n.clone())))
-        .collect();
+        .filter(|s| !s.kind.is_area() && s.kind != SiteKind::LogisticsHub)
+        .filter(|s| scenario.site_node(&s.id).is_some())
+        .collect()
+}
+
+/// The fastest of `sources` for each of `sites` and each capability that can serve there (no frigates for a
+/// nuclear plant), over the network at full capacity.
+pub(crate) fn fastest_reinforcements(
+    scenario: &Scenario,
+    sites: &[&Site],
+    sources: &[ReinforcementSource],
+) -> Vec<guarantor_movement::Reinforcement> {
+    let mut out = Vec::new();
+    for site in sites {
+        let Some(node) = scenario.site_node(&site.id) else {
+            continue;
+        };
+        let domains = site.kind.domains();
+        // Only sources that can serve here, keeping each one's index among all `sources`.
+        let fitting: Vec<usize> = (0..sources.len())
+            .filter(|&i| {
+                scenario
+                    .capability(&sources[i].capability)
+                    .is_some_and(|c| !c.domains.is_disjoint(&domains))
+            })
+            .collect();
+        let subset: Vec<ReinforcementSource> =
+            fitting.iter().map(|&i| sources[i].clone()).collect();
+        let cells = guarantor_movement::reinforcement(
+            &scenario.network,
+            &[(site.id.clone(), node.clone())],
+            &subset,
+            horizon_days(scenario),
+        )
+        .unwrap_or_else(|e| unreachable!("a checked scenario's network holds every node: {e}"));
+        out.extend(cells.into_iter().map(|mut c| {
+            c.source = fitting[c.source];
+            c
+        }));
+    }
+    out
+}
+
+/// The reinforcement matrix: every site a reinforcement can go to × every capability some source has that can
+/// serve there.
+pub fn reinforcement_dto(scenario: &Scenario, plan: &SourcingPlan) -> Vec<ReinforcementDto> {
+    let sources = sources(scenario, plan);
     let plain: Vec<ReinforcementSource> = sources.iter().map(|(s, _)| s.clone()).collect();
-    let cells = guarantor_movement::reinforcement(
-        &scenario.network,
-        &targets,
-        &plain,
-        horizon_days(scenario),
-    )
-    .unwrap_or_else(|e| unreachable!("a checked scenario's network holds every node: {e}"));
-    cells
+    fastest_reinforcements(scenario, &reinforceable_sites(scenario), &plain)
         .into_iter()
-        .filter(|c| {
-            // Only what can serve at the site: no frigates for a nuclear plant.
-            let site = scenario.site(&c.site).map(|s| s.kind.domains());
-            let cap = scenario.capability(&c.capability).map(|c| &c.domains);
-            matches!((site, cap), (Some(s), Some(d)) if !s.is_disjoint(d))
-        })
         .map(|c| {
             let (s, nation) = &sources[c.source];
             ReinforcementDto {

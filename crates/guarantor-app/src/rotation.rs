@@ -109,9 +109,9 @@ pub fn deployments(scenario: &Scenario, plan: &SourcingPlan) -> Vec<Deployment> 
     out
 }
 
-/// The month (of 30.4375 days, the mean Gregorian month) a day falls in.
+/// The month (of `DAYS_PER_MONTH` days, the mean Gregorian month) a day falls in.
 fn month_of_day(day: u32) -> u32 {
-    (f64::from(day) / 30.4375).floor() as u32
+    (f64::from(day) / crate::movement::DAYS_PER_MONTH).floor() as u32
 }
 
 /// The rotation of `plan`'s force, as JSON.

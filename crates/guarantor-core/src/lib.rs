@@ -16,7 +16,7 @@
 //! - [`Site`], [`Requirement`], [`Mission`] with its [`Phase`]s: what is needed where;
 //! - [`Network`] ([`Node`], [`Link`]): how it gets there;
 //! - [`Terms`], [`Theatre`]: the ceasefire and its geometry;
-//! - [`Report`], [`Incident`], [`Verdict`], [`Response`]: what happens once it holds;
+//! - [`Report`], [`Incident`], [`Verdict`]: what happens once it holds;
 //! - [`Diagnostic`]: a problem in user data, with file, line, column and field.
 
 mod capability;
@@ -45,7 +45,7 @@ pub use id::{
 };
 pub use mission::{Cycle, Mission, Phase, Purpose};
 pub use monitoring::{
-    Confidence, EventKind, Incident, Precision, Report, Response, Severity, SourceKind, Verdict,
+    Confidence, EventKind, Incident, Precision, Report, Severity, SourceKind, Verdict,
 };
 pub use nation::{Membership, Nation, Party};
 pub use network::{Link, Mode, Network, Node, NodeKind, Reserve, ReserveKind};

@@ -6,7 +6,6 @@
 use geo_types::Point;
 use jiff::Timestamp;
 
-use crate::id::TermId;
 use crate::names::named_enum;
 use crate::terms::Category;
 
@@ -53,9 +52,9 @@ named_enum! {
     pub enum Confidence {
         /// One source only.
         SingleSource => "single_source",
-        /// Several sources, none the coalition's own, or weakly independent.
+        /// Several sources, all of them parties to the conflict (each side's claim).
         Possible => "possible",
-        /// Several independent sources.
+        /// The coalition's own source alone, or several sources at least one of which is not a party.
         Probable => "probable",
         /// Two independent sources at least one of which is the coalition's own monitors or sensors.
         Confirmed => "confirmed",
@@ -132,22 +131,6 @@ pub struct Verdict {
     pub violation: bool,
     /// How serious.
     pub severity: Severity,
-    /// The buffer zone it falls in, if any.
-    pub zone: Option<TermId>,
-    /// The protected site it touches, if any.
-    pub protected_site: Option<TermId>,
-    /// Why, in words.
+    /// Why, in words (the zone and protected site it falls in are the placement's).
     pub reasons: Vec<String>,
-}
-
-/// The escalation step a verdict (or a pattern of them) triggers.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Response {
-    /// The step of the ladder.
-    pub step: TermId,
-    /// Days until a reinforcement reaches the site, when the step moves forces.
-    ///
-    /// # Units
-    /// days
-    pub reinforcement_days: Option<u32>,
 }

@@ -99,6 +99,27 @@ impl Scenario {
             .find(|(_, p)| p.id == requirement.phase)
     }
 
+    /// The network node that serves `site` (the first in file order), if any.
+    pub fn site_node(&self, site: &SiteId) -> Option<&NodeId> {
+        self.network
+            .nodes
+            .iter()
+            .find(|n| n.site.as_ref() == Some(site))
+            .map(|n| &n.id)
+    }
+
+    /// Days before a pledge can move: its notice, plus the parliamentary vote for nations that need one.
+    ///
+    /// # Units
+    /// days
+    pub fn ready_days(&self, pledge: &Pledge) -> u32 {
+        let vote = self
+            .nation(&pledge.nation)
+            .and_then(|n| n.parliament_vote_days)
+            .unwrap_or(0);
+        pledge.notice_days + vote
+    }
+
     /// The network node with this id.
     pub fn node(&self, id: &NodeId) -> Option<&Node> {
         self.network.nodes.iter().find(|n| &n.id == id)

@@ -193,3 +193,18 @@ pub struct Terms {
     /// Where it comes from.
     pub source: String,
 }
+
+impl Terms {
+    /// The protected site with this id.
+    pub fn protected_site(&self, id: &TermId) -> Option<&ProtectedSite> {
+        self.protected_sites.iter().find(|s| &s.id == id)
+    }
+
+    /// The escalation step with this id, with its place on the ladder (0 = mildest).
+    pub fn step(&self, id: &TermId) -> Option<(usize, &EscalationStep)> {
+        self.escalation
+            .iter()
+            .enumerate()
+            .find(|(_, s)| &s.id == id)
+    }
+}

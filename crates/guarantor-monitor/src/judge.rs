@@ -2,7 +2,7 @@
 //! inside a time window), where (buffer zone, protected site, sea), and what it hit — with a severity.
 
 use guarantor_core::{
-    Category, Coverage, EventKind, Incident, ProtectedPlace, Report, Scenario, Severity, Verdict,
+    Category, Coverage, EventKind, Incident, Report, Scenario, Severity, Verdict,
 };
 use jiff::tz::TimeZone;
 
@@ -10,6 +10,13 @@ use crate::place::{Placement, Surface, place};
 
 /// The time zone the terms' dates are read in: the ceasefire's day starts at midnight in Kyiv.
 pub const TERMS_TIME_ZONE: &str = "Europe/Kyiv";
+
+/// [`TERMS_TIME_ZONE`], from the tz database compiled into the binary (jiff's `tzdb-bundle-always`): no file is
+/// read.
+pub fn terms_time_zone() -> TimeZone {
+    TimeZone::get(TERMS_TIME_ZONE)
+        .unwrap_or_else(|e| unreachable!("{TERMS_TIME_ZONE} is in the bundled tz database: {e}"))
+}
 
 /// The report that locates an incident best: the smallest place uncertainty, then the earliest, then by source
 /// and id (so the choice does not depend on order).
@@ -31,12 +38,7 @@ fn category(scenario: &Scenario, incident: &Incident, placement: &Placement) -> 
         return Some(c);
     }
     if let Some(id) = &placement.inside_protected {
-        return scenario
-            .terms
-            .protected_sites
-            .iter()
-            .find(|s| &s.id == id)
-            .map(|s| s.category);
+        return scenario.terms.protected_site(id).map(|s| s.category);
     }
     let at_sea = matches!(placement.surface, Surface::BlackSea | Surface::Azov);
     let naval = incident
@@ -52,8 +54,6 @@ pub fn judge(scenario: &Scenario, incident: &Incident) -> (Placement, Verdict) {
         let empty = Verdict {
             violation: false,
             severity: Severity::None,
-            zone: None,
-            protected_site: None,
             reasons: vec!["no reports".to_owned()],
         };
         return (place(scenario, geo_types::Point::new(0.0, 0.0)), empty);
@@ -67,15 +67,10 @@ pub fn judge(scenario: &Scenario, incident: &Incident) -> (Placement, Verdict) {
         .map(|r| r.time)
         .min()
         .unwrap_or(anchor.time);
-    // The tz database is compiled in (jiff's `tzdb-bundle-always`): no file is read.
-    let tz = TimeZone::get(TERMS_TIME_ZONE)
-        .unwrap_or_else(|e| unreachable!("{TERMS_TIME_ZONE} is in the bundled tz database: {e}"));
-    let day = first.to_zoned(tz).date();
+    let day = first.to_zoned(terms_time_zone()).date();
     let verdict = |violation, severity, reasons| Verdict {
         violation,
         severity,
-        zone: placement.buffer_zone.clone(),
-        protected_site: placement.inside_protected.clone(),
         reasons,
     };
     if day < terms.effective {
@@ -119,23 +114,19 @@ pub fn judge(scenario: &Scenario, incident: &Incident) -> (Placement, Verdict) {
     }
 
     // Severity: what was hit and where, raised inside a protection window for the category hit.
-    let kinds: Vec<EventKind> = incident.reports.iter().map(|r| r.kind).collect();
-    let heavy = kinds.iter().any(|k| {
+    let heavy = incident.reports.iter().any(|r| {
         matches!(
-            k,
+            r.kind,
             EventKind::Artillery
                 | EventKind::Missile
                 | EventKind::Drone
                 | EventKind::InfrastructureStrike
         )
     });
-    let protected = placement.inside_protected.as_ref().and_then(|id| {
-        terms
-            .protected_sites
-            .iter()
-            .find(|s| &s.id == id)
-            .map(|s| (s, matches!(s.place, ProtectedPlace::Site(_))))
-    });
+    let protected = placement
+        .inside_protected
+        .as_ref()
+        .and_then(|id| terms.protected_site(id));
     let mut severity = if heavy {
         Severity::Serious
     } else {
@@ -144,7 +135,7 @@ pub fn judge(scenario: &Scenario, incident: &Incident) -> (Placement, Verdict) {
     if let Some(zone) = &placement.buffer_zone {
         reasons.push(format!("inside the buffer zone `{zone}`"));
     }
-    if let Some((site, _)) = protected {
+    if let Some(site) = protected {
         reasons.push(format!(
             "inside the {} km of protected site `{}` ({})",
             site.radius_km,

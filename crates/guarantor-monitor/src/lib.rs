@@ -12,7 +12,7 @@ pub mod place;
 pub mod respond;
 
 pub use corroborate::{Slack, compatible, grade, group, same_event};
-pub use judge::{TERMS_TIME_ZONE, best_located, judge};
+pub use judge::{TERMS_TIME_ZONE, best_located, judge, terms_time_zone};
 pub use place::{Placement, Surface, place};
 pub use respond::{Triggered, respond, threatened_site};
 

@@ -39,7 +39,7 @@ pub struct Placement {
     /// # Units
     /// km
     pub km_to_line: Option<f64>,
-    /// The buffer zone it falls in (the widest that holds it), if any.
+    /// The buffer zone it falls in (the narrowest that holds it: the most specific), if any.
     pub buffer_zone: Option<TermId>,
     /// Land or sea.
     pub surface: Surface,
@@ -83,7 +83,7 @@ pub fn place(scenario: &Scenario, point: Point<f64>) -> Placement {
             .buffer_zones
             .iter()
             .filter(|z| km <= z.width_km)
-            .max_by(|a, b| a.width_km.total_cmp(&b.width_km))
+            .min_by(|a, b| a.width_km.total_cmp(&b.width_km))
             .map(|z| z.id.clone())
     });
     let mut nearest: Option<(TermId, f64)> = None;

@@ -2,7 +2,9 @@
 //! near a nuclear plant) and patterns (N confirmed violations in one sector within 24 hours) — each calling for
 //! a step of the ladder.
 
-use guarantor_core::{Incident, ProtectedPlace, RuleScope, Scenario, TermId, Verdict, geodesic_km};
+use guarantor_core::{
+    Incident, ProtectedPlace, RuleScope, Scenario, Site, TermId, Verdict, geodesic_km,
+};
 
 use crate::judge::best_located;
 use crate::place::Placement;
@@ -22,8 +24,9 @@ pub struct Triggered {
     pub incidents: Vec<usize>,
 }
 
-/// Every rule of `scenario`'s terms that the judged `incidents` fire, highest step first, then by the time of
-/// the first incident and the rule's order. Incidents and their `(placement, verdict)` are given side by side.
+/// Every rule of `scenario`'s terms that the judged `incidents` fire, highest step first, then in the rules'
+/// order, then by the time of the first incident. Incidents and their `(placement, verdict)` are given side by
+/// side.
 pub fn respond(
     scenario: &Scenario,
     incidents: &[Incident],
@@ -35,23 +38,17 @@ pub fn respond(
     order.sort_by_key(|&i| (time(i), i));
     let mut out = Vec::new();
     for rule in &terms.rules {
-        let Some((rank, step)) = terms
-            .escalation
-            .iter()
-            .enumerate()
-            .find(|(_, s)| s.id == rule.step)
-        else {
+        let Some((rank, step)) = terms.step(&rule.step) else {
             continue;
         };
         let qualifies = |i: usize| {
             let (placement, verdict) = &judged[i];
             let category_ok = rule.category.is_none_or(|c| {
-                placement.inside_protected.as_ref().is_some_and(|id| {
-                    terms
-                        .protected_sites
-                        .iter()
-                        .any(|s| &s.id == id && s.category == c)
-                })
+                placement
+                    .inside_protected
+                    .as_ref()
+                    .and_then(|id| terms.protected_site(id))
+                    .is_some_and(|s| s.category == c)
             });
             verdict.violation
                 && incidents[i].confidence >= rule.min_confidence
@@ -112,36 +109,28 @@ pub fn respond(
     out
 }
 
-/// The site an incident threatens, for a response that moves forces: the force's site behind the protected site
-/// it falls in, else the nearest site with a network node (`None` when the scenario has none).
+/// The site an incident threatens, among `candidates` (the sites a reinforcement can go to): the force's site
+/// behind the protected site it falls in, else the nearest candidate.
 pub fn threatened_site<'s>(
-    scenario: &'s Scenario,
+    scenario: &Scenario,
     incident: &Incident,
     placement: &Placement,
-) -> Option<&'s guarantor_core::Site> {
-    if let Some(id) = &placement.inside_protected
-        && let Some(site) = scenario
-            .terms
-            .protected_sites
-            .iter()
-            .find(|s| &s.id == id)
-            .and_then(|s| match &s.place {
-                ProtectedPlace::Site(site) => scenario.site(site),
-                ProtectedPlace::Point(_) => None,
-            })
-    {
-        return Some(site);
+    candidates: &[&'s Site],
+) -> Option<&'s Site> {
+    let behind = placement
+        .inside_protected
+        .as_ref()
+        .and_then(|id| scenario.terms.protected_site(id))
+        .and_then(|s| match &s.place {
+            ProtectedPlace::Site(site) => candidates.iter().find(|c| &c.id == site).copied(),
+            ProtectedPlace::Point(_) => None,
+        });
+    if behind.is_some() {
+        return behind;
     }
     let at = best_located(incident)?.place;
-    scenario
-        .sites
+    candidates
         .iter()
-        .filter(|s| {
-            scenario
-                .network
-                .nodes
-                .iter()
-                .any(|n| n.site.as_ref() == Some(&s.id))
-        })
+        .copied()
         .min_by(|a, b| geodesic_km(at, a.location).total_cmp(&geodesic_km(at, b.location)))
 }

@@ -51,7 +51,7 @@ fn zaporizhzhia_npp_is_occupied_protected_and_a_strike_there_is_grave() {
     );
     assert!(p.km_to_line.expect("a contact line") < 15.0, "{p:?}");
     assert_eq!(p.buffer_zone.as_ref().map(|t| t.as_str()), Some("dmz"));
-    let (_, v) = judge(
+    let (placed, v) = judge(
         s,
         &incident(
             34.5863,
@@ -64,8 +64,14 @@ fn zaporizhzhia_npp_is_occupied_protected_and_a_strike_there_is_grave() {
     assert!(v.violation);
     assert_eq!(v.severity, Severity::Grave, "{v:?}");
     assert_eq!(
-        v.protected_site.as_ref().map(|t| t.as_str()),
+        placed.inside_protected.as_ref().map(|t| t.as_str()),
         Some("zaporizhzhia-npp")
+    );
+    assert!(
+        v.reasons
+            .iter()
+            .any(|r| r.contains("protected site `zaporizhzhia-npp`")),
+        "{v:?}"
     );
 }
 

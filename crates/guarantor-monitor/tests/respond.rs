@@ -80,7 +80,14 @@ fn a_confirmed_strike_at_a_nuclear_plant_calls_for_reinforcement_first() {
     );
     // The site to reinforce: Zaporizhzhia NPP is not a force site; the nearest one with a node is.
     let (placement, _) = judge(&DEFAULT, &strike);
-    let site = threatened_site(&DEFAULT, &strike, &placement).expect("a site");
+    // The sites a reinforcement can go to, as the app gives them: land sites with a node, not the hubs.
+    let candidates: Vec<&guarantor_core::Site> = DEFAULT
+        .sites
+        .iter()
+        .filter(|s| !s.kind.is_area() && s.kind != guarantor_core::SiteKind::LogisticsHub)
+        .filter(|s| DEFAULT.site_node(&s.id).is_some())
+        .collect();
+    let site = threatened_site(&DEFAULT, &strike, &placement, &candidates).expect("a site");
     assert_eq!(site.id.as_str(), "npp-south-ukraine");
 }
 

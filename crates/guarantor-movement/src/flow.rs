@@ -401,7 +401,9 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// Splits the flow into paths, bucket by bucket, preferring to move on over waiting; each bucket's arrivals.
+    /// Splits the flow into paths, bucket by bucket, taking at each node the first arc with flow in `edge`'s
+    /// order (reception before waiting; at an `out` node the sink, then waiting, then the links); each bucket's
+    /// arrivals.
     fn decompose(&mut self) -> Vec<Vec<(usize, u64)>> {
         let z = self.z();
         let mut arrivals = vec![Vec::new(); self.buckets.len()];

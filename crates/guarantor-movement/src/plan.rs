@@ -83,8 +83,8 @@ pub enum NotClosed {
 /// What happened to one load.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LoadOutcome {
-    /// The day its troops were all received at the destination (`None` when it has no troops, or they did not
-    /// all arrive).
+    /// The day its troops were all received at the destination (`None` when they did not all arrive, or when
+    /// it has tonnes but no troops).
     pub troops_day: Option<u32>,
     /// The day its cargo was all received.
     pub tonnes_day: Option<u32>,
@@ -219,6 +219,12 @@ pub fn movement(
                     not_closed[i] = Some(NotClosed::Unreachable);
                     continue;
                 }
+                // It could not arrive within the horizon even on an empty network: it would only hold the
+                // group's search open to the horizon.
+                if (loads[i].ready_day as usize).saturating_add(days_to[origins[i]]) >= h {
+                    not_closed[i].get_or_insert(NotClosed::Horizon);
+                    continue;
+                }
                 let key = (origins[i], loads[i].ready_day as usize);
                 let b = *bucket_of.entry(key).or_insert_with(|| {
                     buckets.push(Bucket {
@@ -284,10 +290,15 @@ pub fn movement(
             let [troops_day, tonnes_day] = days[i];
             let troops_day = troops_day.filter(|_| load.troops > 0 || load.tonnes == 0);
             let tonnes_day = tonnes_day.filter(|_| load.tonnes > 0);
-            let arrival_day = match not_closed[i] {
-                Some(_) => None,
-                None if load.troops == 0 && load.tonnes == 0 => Some(load.ready_day),
-                None => troops_day.max(tonnes_day),
+            let arrival_day = match (not_closed[i], &load.route) {
+                (Some(_), _) => None,
+                // Moving itself, it arrives after its own transit, whatever it carries.
+                (None, Route::Own { .. }) => days[i][0],
+                // Nothing to move over the network: there as soon as it is ready.
+                (None, Route::Network { .. }) if load.troops == 0 && load.tonnes == 0 => {
+                    Some(load.ready_day)
+                }
+                (None, Route::Network { .. }) => troops_day.max(tonnes_day),
             };
             LoadOutcome {
                 troops_day,

@@ -100,10 +100,11 @@ pub fn reinforcement(
             candidates.sort_unstable();
             let mut best: Option<(usize, usize)> = None;
             for (bound, i) in candidates {
-                if best.is_some_and(|(d, _)| d <= bound) || bound >= h {
+                // A source bounded at the best day so far can still tie it, and win if listed first.
+                if best.is_some_and(|(d, _)| bound > d) || bound >= h {
                     break;
                 }
-                let limit = best.map_or(h, |(d, _)| d);
+                let limit = best.map_or(h, |(d, _)| d + 1).min(h);
                 let s = &sources[i];
                 let mut closed = Some(s.notice_days as usize);
                 for (k, amount) in [(0, s.troops), (1, s.tonnes)] {
@@ -132,7 +133,7 @@ pub fn reinforcement(
                     };
                 }
                 if let Some(d) = closed
-                    && best.is_none_or(|(b, _)| d < b)
+                    && best.is_none_or(|b| (d, i) < b)
                 {
                     best = Some((d, i));
                 }

@@ -222,3 +222,29 @@ fn every_site_of_the_default_network_is_reachable_from_every_home() {
         );
     }
 }
+
+#[test]
+fn a_tie_in_reinforcement_goes_to_the_source_listed_first() {
+    let source = |label: &str, at: &str, troops: u64, notice: u32| ReinforcementSource {
+        label: label.into(),
+        kind: ReserveKind::ForwardPresence,
+        node: NodeId::new(at).expect("valid id"),
+        capability: CapabilityId::new("mech_inf_bn").expect("valid id"),
+        troops,
+        tonnes: 0,
+        notice_days: notice,
+    };
+    // Listed first: 1,000 troops at the hub after 3 days' notice: through its reception on day 3, at the site
+    // on day 4. Second: 2,000 at home, ready at once, but the hub receives 1,000 a day: the last at the site on
+    // day 4 too, although its lower bound (3 days) is the smaller.
+    let sources = [
+        source("hub-first", "hub", 1_000, 3),
+        source("home-second", "home", 2_000, 0),
+    ];
+    let target = [(
+        SiteId::new("s").expect("valid id"),
+        NodeId::new("site").expect("valid id"),
+    )];
+    let cells = reinforcement(&line(), &target, &sources, 60).expect("solves");
+    assert_eq!((cells[0].days, cells[0].source), (4, 0));
+}

@@ -50,12 +50,25 @@ impl<'a> Names<'a> {
                 field,
                 format!("unknown {} `{}`", self.kind, r.name),
             )
-            .expected(format!("a {} defined in {}", self.kind, self.file));
+            .expected(format!(
+                "{} defined in {}",
+                with_article(self.kind),
+                self.file
+            ));
         if let Some(guess) = did_you_mean(&r.name, self.names.iter().copied()) {
             b.help(format!("did you mean `{guess}`?"));
+        } else if (1..=8).contains(&self.names.len()) {
+            let names: Vec<String> = self.names.iter().map(|n| format!("`{n}`")).collect();
+            b.help(format!("{} defines {}", self.file, names.join(", ")));
         }
         false
     }
+}
+
+/// `a node`, `an escalation step`.
+fn with_article(kind: &str) -> String {
+    let vowel = kind.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {kind}", if vowel { "an" } else { "a" })
 }
 
 /// Where a point may be: sites and staging nodes in Europe; a swapped latitude/longitude is named as such.
@@ -98,6 +111,8 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
     let mut facts = Names::new("fact", "scenario.toml", model);
     facts.kind = "political fact";
     let regions = Names::new("region", "sites.toml", model);
+    let mut steps = Names::new("escalation", "terms.toml", model);
+    steps.kind = "escalation step";
 
     let all = [
         &nations,
@@ -107,6 +122,7 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
         &phases,
         &facts,
         &regions,
+        &steps,
     ];
     for (kind, r, field) in &model.references {
         let Some(names) = all.iter().find(|n| n.key == *kind) else {

@@ -1416,6 +1416,9 @@ fn read_terms(
     let mut escalation = Vec::new();
     for mut rec in Rec::records(file, root.get_ref(), "escalation", sink) {
         let id = term_id(&mut rec, sink, "escalation");
+        if let Some(id) = &id {
+            m.declare("escalation", id.as_str());
+        }
         let name = rec.text(sink, "name", true);
         let description = rec
             .str(sink, "description", false)
@@ -1438,8 +1441,7 @@ fn read_terms(
         }
     }
 
-    // Escalation rules: each names a step of the ladder above.
-    let steps: BTreeSet<String> = escalation.iter().map(|e| e.id.to_string()).collect();
+    // Escalation rules: each names a step of the ladder above (checked with the other references).
     let mut rules = Vec::new();
     for mut rec in Rec::records(file, root.get_ref(), "escalation_rule", sink) {
         let id = term_id(&mut rec, sink, "escalation_rule");
@@ -1476,24 +1478,10 @@ fn read_terms(
         let hours = rec.num(sink, "within_hours", false, 0.0, true, 24.0 * 366.0);
         let km = rec.num(sink, "within_km", false, 0.0, true, 5_000.0);
         let step = rec.id(sink, "step", true, TermId::new);
-        if let Some(step) = &step
-            && !steps.contains(step.v.as_str())
-        {
-            let known: Vec<&str> = steps.iter().map(String::as_str).collect();
-            sink.error(
-                file,
-                step.span.clone(),
-                "unknown-reference",
-                rec.field("step"),
-                format!("unknown escalation step `{}`", step.v),
-            )
-            .expected(crate::diag::one_of(&known));
-        }
+        refer(m, &rec, "escalation", "step", &step);
         let src = source(&mut rec, sink);
         rec.finish(sink);
-        if let (Some(id), Some(scope), Some(step), Some(source)) = (id, scope, step, src)
-            && steps.contains(step.v.as_str())
-        {
+        if let (Some(id), Some(scope), Some(step), Some(source)) = (id, scope, step, src) {
             rules.push(EscalationRule {
                 id,
                 scope: scope.v,

@@ -51,6 +51,11 @@ impl ReportFormat {
         Self::ALL.iter().find(|(_, n)| *n == name).map(|(f, _)| *f)
     }
 
+    /// Every format's name, for messages.
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|(_, n)| *n).collect()
+    }
+
     /// The format's name.
     pub fn name(self) -> &'static str {
         Self::ALL

@@ -321,12 +321,7 @@ impl<'s> Instance<'s> {
 
     /// Days before an offer can move: its notice plus, for nations that need one, the parliamentary vote.
     pub(crate) fn readiness_days(&self, offer: &Offered<'_>) -> u64 {
-        let vote = self
-            .scenario
-            .nation(&offer.pledge.nation)
-            .and_then(|n| n.parliament_vote_days)
-            .unwrap_or(0);
-        u64::from(offer.pledge.notice_days) + u64::from(vote)
+        u64::from(self.scenario.ready_days(offer.pledge))
     }
 }
 

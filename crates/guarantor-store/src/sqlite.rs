@@ -47,6 +47,19 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Opens the database at `path`, which must exist (for reading: a mistyped path is an error, not an empty
+    /// database).
+    pub fn open_existing(path: &Path) -> Result<SqliteStore, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Database {
+                path: path.display().to_string(),
+                message: "no monitoring database here; `guarantor monitor ingest` creates it"
+                    .into(),
+            });
+        }
+        SqliteStore::open(path)
+    }
+
     /// Opens (creating it if need be) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let shown = path.display().to_string();
@@ -215,14 +228,17 @@ impl ReportStore for SqliteStore {
         let mut stmt = self
             .conn
             .prepare(&format!(
-                "SELECT {COLUMNS} FROM report WHERE time_s >= ?1 AND time_s < ?2
+                "SELECT {COLUMNS} FROM report
+                 WHERE (time_s > ?1 OR (time_s = ?1 AND time_nanos >= ?2))
+                   AND (time_s < ?3 OR (time_s = ?3 AND time_nanos < ?4))
                  ORDER BY time_s, time_nanos, source, id"
             ))
             .map_err(|e| self.err(e))?;
-        let from = from.map_or(i64::MIN, |t| t.as_second());
-        let to = to.map_or(i64::MAX, |t| t.as_second());
+        let split = |t: Timestamp| (t.as_second(), i64::from(t.subsec_nanosecond()));
+        let (from_s, from_n) = from.map_or((i64::MIN, 0), split);
+        let (to_s, to_n) = to.map_or((i64::MAX, 0), split);
         let rows = stmt
-            .query_map(params![from, to], read_row)
+            .query_map(params![from_s, from_n, to_s, to_n], read_row)
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in rows {

@@ -544,7 +544,8 @@ fn monitor(
                 Some(name) => Some(
                     guarantor_scenario::ReportFormat::from_name(name).ok_or_else(|| {
                         anyhow::anyhow!(
-                            "--format {name}: expected csv, jsonl, geojson, ucdp, ucdp-articles or acled"
+                            "--format {name}: expected one of {}",
+                            guarantor_scenario::ReportFormat::names().join(", ")
                         )
                     })?,
                 ),
@@ -579,9 +580,9 @@ fn monitor(
             let day: jiff::civil::Date = day
                 .parse()
                 .map_err(|_| anyhow::anyhow!("--day {day}: expected a day, YYYY-MM-DD"))?;
-            let cut = parse_cut(&cut)?;
+            let cut = guarantor_app::parse_cut(&cut).map_err(|e| anyhow::anyhow!("--cut {e}"))?;
             with_scenario(scenario, None, json, color, |scenario, _, json| {
-                let store = guarantor_store::SqliteStore::open(&db)?;
+                let store = guarantor_store::SqliteStore::open_existing(&db)?;
                 let report = guarantor_app::daily_report(scenario, &store, day, cut)
                     .map_err(anyhow::Error::msg)?;
                 if json {
@@ -600,7 +601,7 @@ fn monitor(
             };
             let (from, to) = (bound("since", since)?, bound("until", until)?);
             with_scenario(scenario, None, json, color, |scenario, _, json| {
-                let store = guarantor_store::SqliteStore::open(&db)?;
+                let store = guarantor_store::SqliteStore::open_existing(&db)?;
                 let report = guarantor_app::incidents(scenario, &store, from, to)?;
                 if json {
                     to_json(&report)
@@ -610,15 +611,4 @@ fn monitor(
             })
         }
     }
-}
-
-/// `HH:MM` as (hour, minute).
-fn parse_cut(text: &str) -> anyhow::Result<(i8, i8)> {
-    let bad = || anyhow::anyhow!("--cut {text}: expected HH:MM, e.g. 19:30");
-    let (h, m) = text.split_once(':').ok_or_else(bad)?;
-    let (h, m): (i8, i8) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
-    if !(0..24).contains(&h) || !(0..60).contains(&m) {
-        return Err(bad());
-    }
-    Ok((h, m))
 }

@@ -380,25 +380,24 @@ fn day_or(d: Option<u32>, otherwise: &str) -> String {
 
 /// The movement section of the plan.
 fn movement(m: &guarantor_app::MovementDto) -> String {
-    let in_place = m.closure_curve.last().map_or(0, |p| p.troops);
-    let sourced: u64 = m.units.iter().map(|u| u.troops).sum();
-    let last = m.closure_curve.last().map(|p| p.day);
     let mut out = format!(
         "\nMovement: {} units ({} troops) and {} stockpiles, over the network within {} days\n",
         m.units.len(),
-        n(sourced),
+        n(m.sourced_troops),
         m.stockpiles.len(),
         m.horizon_days
     );
-    let milestone = |name: &str, troops: u64, day: Option<u32>| {
-        let why = if in_place < troops {
-            format!(
-                "not reached: {} troops close, {} short of it",
-                n(in_place),
-                n(troops - in_place)
-            )
-        } else {
-            "not reached within the horizon".to_owned()
+    let milestone = |name: &str, troops: u64, day: Option<u32>, why: Option<&str>| {
+        let why = match why {
+            Some("force_too_small") => format!(
+                "not reached: the sourced force is {} troops, {} short of it",
+                n(m.sourced_troops),
+                n(troops.saturating_sub(m.sourced_troops))
+            ),
+            _ => format!(
+                "not reached within the horizon ({} troops close by then)",
+                n(m.closed_troops)
+            ),
         };
         format!(
             "  {name} ({} troops, {} of the requirement): {}\n",
@@ -407,14 +406,26 @@ fn movement(m: &guarantor_app::MovementDto) -> String {
             day_or(day, &why)
         )
     };
-    out.push_str(&milestone("IOC", m.ioc_troops, m.ioc_day));
-    out.push_str(&milestone("FOC", m.foc_troops, m.foc_day));
+    out.push_str(&milestone(
+        "IOC",
+        m.ioc_troops,
+        m.ioc_day,
+        m.ioc_not_reached,
+    ));
+    out.push_str(&milestone(
+        "FOC",
+        m.foc_troops,
+        m.foc_day,
+        m.foc_not_reached,
+    ));
     let open = m.units.iter().filter(|u| u.arrival_day.is_none()).count();
     out.push_str(&format!(
         "  {} of {} units closed{}{}\n\n",
         m.units.len() - open,
         m.units.len(),
-        last.map_or(String::new(), |d| format!(", the last on day {d}")),
+        m.closure_curve
+            .last()
+            .map_or(String::new(), |p| format!(", the last on day {}", p.day)),
         if open > 0 {
             " (see `not closed` below)"
         } else {
@@ -429,8 +440,8 @@ fn movement(m: &guarantor_app::MovementDto) -> String {
     );
     let mut next = 1;
     for (i, p) in m.closure_curve.iter().enumerate() {
-        if p.troops * 10 >= in_place * next || i + 1 == m.closure_curve.len() {
-            while next <= 10 && p.troops * 10 >= in_place * next {
+        if p.troops * 10 >= m.closed_troops * next || i + 1 == m.closure_curve.len() {
+            while next <= 10 && p.troops * 10 >= m.closed_troops * next {
                 next += 1;
             }
             curve.add_row(vec![
@@ -445,13 +456,6 @@ fn movement(m: &guarantor_app::MovementDto) -> String {
     ));
 
     // Per site: when its units leave and close.
-    let mut sites: Vec<(&str, Vec<&guarantor_app::UnitMoveDto>)> = Vec::new();
-    for u in &m.units {
-        match sites.iter_mut().find(|(s, _)| *s == u.site) {
-            Some((_, v)) => v.push(u),
-            None => sites.push((&u.site, vec![u])),
-        }
-    }
     let mut t = table(
         &[
             "site",
@@ -463,30 +467,19 @@ fn movement(m: &guarantor_app::MovementDto) -> String {
         ],
         &[1, 2, 3, 4, 5],
     );
-    for (site, units) in &sites {
-        let closed: Vec<u32> = units.iter().filter_map(|u| u.arrival_day).collect();
-        let all = if closed.len() == units.len() {
-            closed
-                .iter()
-                .max()
-                .map_or("-".into(), |d| format!("day {d}"))
+    let day = |d: Option<u32>| d.map_or("-".to_owned(), |d| format!("day {d}"));
+    for s in &m.sites {
+        let all = if s.not_closed > 0 {
+            format!("{} not closed", s.not_closed)
         } else {
-            format!("{} not closed", units.len() - closed.len())
+            day(s.all_closed_day)
         };
         t.add_row(vec![
-            Cell::new(site),
-            Cell::new(units.len()),
-            Cell::new(n(units.iter().map(|u| u.troops).sum())),
-            Cell::new(format!(
-                "day {}",
-                units.iter().map(|u| u.ready_day).min().unwrap_or(0)
-            )),
-            Cell::new(
-                closed
-                    .iter()
-                    .min()
-                    .map_or("-".into(), |d| format!("day {d}")),
-            ),
+            Cell::new(&s.site),
+            Cell::new(s.units),
+            Cell::new(n(s.troops)),
+            Cell::new(format!("day {}", s.first_ready_day)),
+            Cell::new(day(s.first_closed_day)),
             Cell::new(all),
         ]);
     }
@@ -771,7 +764,7 @@ pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
     out
 }
 
-/// The incidents, worst first within each confidence grade's order of time.
+/// The incidents, in time order, numbered for the responses that cite them.
 pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
     let violations = r.incidents.iter().filter(|i| i.violation).count();
     let mut out = format!(
@@ -912,7 +905,7 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
     }
     if !r.spot_reports.is_empty() {
         out.push_str("\n## Spot reports\n");
-        for i in &r.spot_reports {
+        for i in r.spot_reports.iter().map(|&k| &r.incidents[k]) {
             out.push_str(&format!(
                 "\n**{} — {} ({}), {}.** At {:.3}, {:.3}{}. Sources: {}. {}.\n",
                 i.time,
@@ -935,21 +928,18 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
     ));
     if !r.incidents.is_empty() {
         out.push_str(
-            "\n## Incidents\n\n| time (UTC) | where | what | confidence | verdict |\n|---|---|---|---|---|\n",
+            "\n## Incidents\n\n| # | time (UTC) | where | what | confidence | verdict |\n|---:|---|---|---|---|---|\n",
         );
-        for i in &r.incidents {
+        for (n, i) in r.incidents.iter().enumerate() {
             out.push_str(&format!(
-                "| {} | {:.3}, {:.3} | {} | {} | {} |\n",
+                "| {} | {} | {:.3}, {:.3} | {} | {} | {} |\n",
+                n + 1,
                 i.time,
                 i.lat,
                 i.lon,
                 i.kinds.join(", "),
                 i.confidence,
-                if i.violation {
-                    format!("violation, {}", i.severity)
-                } else {
-                    "no violation".to_owned()
-                }
+                verdict(i)
             ));
         }
     }

@@ -716,6 +716,40 @@ fn monitor_ingests_reports_once_and_judges_the_incidents() {
     );
     assert_eq!(out.status.code(), Some(2));
 
+    // Two accounts of one shelling either side of the 19:30 cut on 7 December (17:30 UTC) are one confirmed
+    // incident, in the period of its first report.
+    let cut = "id,source,source_kind,time,lat,lon,kind\n\
+        c-1,smm-patrol-7,patrol,2026-12-07T17:25:00Z,47.65,36.26,artillery\n\
+        c-2,ukrinform,media,2026-12-07T17:35:00Z,47.65,36.26,artillery\n";
+    std::fs::write(tmp.path().join("cut.csv"), cut).unwrap();
+    let out = guarantor(&["monitor", "ingest", "cut.csv"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = guarantor(
+        &["monitor", "report", "--day", "2026-12-07", "--json"],
+        tmp.path(),
+    );
+    let v = json(&out);
+    assert_eq!(v["totals"]["incidents"], 1, "{v}");
+    assert_eq!(
+        v["totals"]["reports"], 1,
+        "reports are counted in the period they came in"
+    );
+    assert_eq!(v["incidents"][0]["confidence"], "confirmed");
+    assert_eq!(v["incidents"][0]["reports"].as_array().unwrap().len(), 2);
+
+    // A mistyped database is an error, not an empty one.
+    let out = guarantor(
+        &["monitor", "--db", "monitr.sqlite", "incidents"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("no monitoring database"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!tmp.path().join("monitr.sqlite").exists());
+
     // A window that holds nothing, and a bad bound.
     let out = guarantor(
         &["monitor", "incidents", "--until", "2026-12-01", "--json"],
