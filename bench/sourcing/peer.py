@@ -16,7 +16,7 @@ and the objective lexicographically, in two solves: maximise essential troops E;
 maximise desirable troops D. Solved exactly (relative gap 0, absolute gap 0.99 since objectives are whole
 troops), one thread.
 
-    peer.py --solver pulp|highspy --mode plan|whatif [--states N] [--verify] instance.json
+    peer.py --solver pulp|highspy --mode plan|whatif [--states N] [--time-limit SECONDS] [--verify] instance.json
 
 Prints one JSON object on stdout; "seconds" is measured from the start of the script (imports and JSON
 reading included) to the end. `--verify` re-checks every solution against the constraints above in plain

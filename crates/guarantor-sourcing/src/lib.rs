@@ -59,7 +59,8 @@ pub fn source_without(
     Ok(assemble(&inst, world, without, &solved))
 }
 
-/// Troops filled in `world` (the first two goals only: the least priority-weighted shortfall).
+/// Troops filled in `world`: the fill goals only (essential troops, then desirable troops with the essential
+/// optimum kept).
 ///
 /// # Units
 /// troops

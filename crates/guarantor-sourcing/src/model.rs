@@ -150,7 +150,7 @@ pub(crate) fn solve(inst: &Instance<'_>, last: Goal) -> Result<Solved, SolveErro
             stopped_at = Some(goal);
             break;
         }
-        match solve_goal(inst, goal, &reached, filled, &How::default()) {
+        match solve_goal(inst, goal, &reached, filled) {
             Ok(Some((value, solution))) => {
                 reached.push((goal, value));
                 units = solution;
@@ -371,9 +371,8 @@ fn solve_goal(
     goal: Goal,
     reached: &Reached,
     filled: f64,
-    how: &How<'_>,
 ) -> Result<Option<(f64, Vec<u32>)>, SolveError> {
-    let found = solve_model(inst, goal, reached, filled, how)?;
+    let found = solve_model(inst, goal, reached, filled, &How::default())?;
     Ok(found.map(|f| {
         let value = if goal == Goal::FairShare {
             f.objective
@@ -637,7 +636,7 @@ mod tests {
             for goal in [Goal::Essential, Goal::Desirable] {
                 let (fast, _, proof) =
                     solve_fill_traced(&inst, goal, &reached_fast).expect("fill solves");
-                let (plain, _) = solve_goal(&inst, goal, &reached_plain, 0.0, &How::default())
+                let (plain, _) = solve_goal(&inst, goal, &reached_plain, 0.0)
                     .expect("MIP solves")
                     .expect("MIP feasible");
                 assert_eq!(fast, plain, "seed {seed}, {}", goal_name(goal));
