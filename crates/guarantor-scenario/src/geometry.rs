@@ -42,6 +42,14 @@ struct Collection<'a> {
     features: Vec<&'a RawValue>,
 }
 
+/// The byte offset of `part` in `text`, when `part` borrows from it (a `RawValue` parsed from `text`): its
+/// address gives its place in the file, without a second parser.
+pub(crate) fn offset_in(text: &str, part: &str) -> usize {
+    (part.as_ptr() as usize)
+        .saturating_sub(text.as_ptr() as usize)
+        .min(text.len())
+}
+
 /// Reads a FeatureCollection file named by `path` (a field of scenario.toml). `None` when it cannot be used.
 fn read_features(
     sources: &SourceSet,
@@ -94,10 +102,7 @@ fn read_features(
     let mut features = Vec::new();
     let mut ok = true;
     for (i, raw) in collection.features.iter().enumerate() {
-        // `raw` borrows from `text`: its address gives its place in the file.
-        let start = (raw.get().as_ptr() as usize)
-            .saturating_sub(text.as_ptr() as usize)
-            .min(text.len());
+        let start = offset_in(text, raw.get());
         let span = start..start + 1;
         let field = format!("features[{i}]");
         let feature: geojson::Feature = match serde_json::from_str(raw.get()) {

@@ -134,6 +134,11 @@ impl<'t> Lines<'t> {
         self.text[start..end].trim_end_matches('\r')
     }
 
+    /// The line (1-based) of byte `offset`.
+    fn line_of(&self, offset: usize) -> u32 {
+        self.starts.partition_point(|&s| s <= offset) as u32
+    }
+
     /// The span and column of `value` in line `line` (its first occurrence), or of the whole line.
     fn span(&self, line: u32, value: Option<&str>) -> (std::ops::Range<usize>, u32) {
         let start = self
@@ -709,22 +714,28 @@ fn read_json_lines(path: &str, text: &str) -> ReadReports {
 fn read_geojson(path: &str, text: &str) -> ReadReports {
     let mut out = ReadReports::default();
     let lines = Lines::new(text);
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
+    // Each feature borrowed from the text: its address gives its line (as `geometry.rs` locates features).
+    #[derive(serde::Deserialize)]
+    struct Collection<'a> {
+        #[serde(borrow, default)]
+        features: Option<Vec<&'a serde_json::value::RawValue>>,
+    }
+    let collection: Collection<'_> = match serde_json::from_str(text) {
+        Ok(c) => c,
         Err(e) => {
             out.reject(
                 &lines,
                 path,
                 e.line() as u32,
                 "",
-                format!("the file is not JSON: {e}"),
+                format!("the file is not a GeoJSON FeatureCollection: {e}"),
                 "a GeoJSON FeatureCollection",
                 None,
             );
             return out;
         }
     };
-    let Some(features) = value.get("features").and_then(|f| f.as_array()) else {
+    let Some(features) = collection.features else {
         out.reject(
             &lines,
             path,
@@ -736,9 +747,9 @@ fn read_geojson(path: &str, text: &str) -> ReadReports {
         );
         return out;
     };
-    for (i, feature) in features.iter().enumerate() {
-        // Line of the feature: the n-th `"Feature"` in the text is the best a parsed value tells us.
-        let line = nth_feature_line(text, i);
+    for (i, raw) in features.iter().enumerate() {
+        let line = lines.line_of(crate::geometry::offset_in(text, raw.get()));
+        let feature: serde_json::Value = serde_json::from_str(raw.get()).unwrap_or_default();
         let coords = feature
             .pointer("/geometry/coordinates")
             .and_then(|c| c.as_array())
@@ -780,17 +791,4 @@ fn read_geojson(path: &str, text: &str) -> ReadReports {
         }
     }
     out
-}
-
-/// The line of the `n`-th `"Feature"` type marker in `text` (1-based; 1 when not found).
-fn nth_feature_line(text: &str, n: usize) -> u32 {
-    let mut seen = 0;
-    for (i, l) in text.lines().enumerate() {
-        let hits = l.matches("\"Feature\"").count();
-        if seen + hits > n {
-            return i as u32 + 1;
-        }
-        seen += hits;
-    }
-    1
 }

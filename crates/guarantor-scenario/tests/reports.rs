@@ -253,3 +253,20 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_geojson_feature_is_placed_at_its_own_line_whatever_the_text_around_it() {
+    // The first feature has a property named "Feature"; the bad one is still found on line 5.
+    let geojson = r#"{"type": "FeatureCollection", "features": [
+  {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.9, 46.3]},
+   "properties": {"id": "s1", "source": "sensor-3", "source_kind": "sensor", "time": "2026-12-05T06:00:00Z",
+                  "kind": "naval", "Feature": "a property that looks like a type"}},
+  {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.9, 46.3]}, "properties": {"id": "s2"}}
+]}"#;
+    let read = read_reports("feed.geojson", geojson, ReportFormat::GeoJson);
+    assert_eq!(read.reports.len(), 1);
+    assert_eq!(read.diagnostics.len(), 1);
+    assert_eq!(read.diagnostics[0].location.line, 5);
+    let bad = read_reports("bad.geojson", "{\"features\": 5}", ReportFormat::GeoJson);
+    assert_eq!(bad.diagnostics.len(), 1);
+}
