@@ -5,8 +5,10 @@
 
 mod diagnostics;
 mod monitor;
+mod monitor_bench;
 mod movement;
 mod open;
+mod progress;
 mod rotation;
 mod sourcing;
 mod summary;
@@ -18,12 +20,14 @@ pub use monitor::{
     CountDto, DailyReport, IncidentDto, IncidentsReport, IngestError, IngestReport, IngestedFile,
     NearestDto, PeriodTotals, ResponseDto, daily_report, incidents, ingest, parse_cut, time_bound,
 };
+pub use monitor_bench::{FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench};
 pub use movement::{
     BottleneckDto, ClosureInstance, ClosureLink, ClosureLoad, ClosureNode, ClosurePointDto,
     ClosureRun, MovementDto, ReinforcementDto, StockpileMoveDto, UnitMoveDto, closure_bench,
     horizon_days, movement_dto, reinforcement_dto,
 };
 pub use open::{OpenError, ScenarioSource, open, read_sources};
+pub use progress::{Progress, Silent};
 pub use rotation::{
     CapabilityRotationDto, MonthDto, NationRotationDto, RotationDto, RotationWarningDto,
     deployments, rotation_dto,

@@ -3,12 +3,12 @@
 
 use guarantor_core::{Confidence, Diagnostic, Incident, Scenario, Severity, Verdict};
 use guarantor_monitor::{Placement, Slack, Surface};
-use guarantor_scenario::{ReportFormat, read_reports};
+use guarantor_scenario::{ReportFormat, read_reports_with_progress};
 use guarantor_store::{Batch, ReportStore, StoreError, StoredReject};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use crate::DiagnosticDto;
+use crate::{DiagnosticDto, Progress};
 
 /// What `guarantor monitor ingest` did.
 #[derive(Clone, Debug, Serialize)]
@@ -56,6 +56,7 @@ pub fn ingest(
     store: &mut dyn ReportStore,
     files: &[(String, String)],
     format: Option<ReportFormat>,
+    progress: &dyn Progress,
 ) -> Result<(IngestReport, Vec<Diagnostic>), IngestError> {
     // Every file's format first: an unknown one stops the command before anything is stored.
     let formats = files
@@ -69,7 +70,11 @@ pub fn ingest(
     let mut out = Vec::new();
     let mut diagnostics = Vec::new();
     for ((path, text), format) in files.iter().zip(formats) {
-        let read = read_reports(path, text, format);
+        progress.begin(&format!("reading {path}"), text.len() as u64);
+        let read = read_reports_with_progress(path, text, format, &mut |bytes| {
+            progress.advance_to(bytes as u64)
+        });
+        progress.end();
         let rejected: Vec<StoredReject> = read
             .rejected
             .iter()
@@ -80,11 +85,17 @@ pub fn ingest(
                 row: r.row.clone(),
             })
             .collect();
-        let done = store.ingest(Batch {
-            file: path,
-            reports: &read.reports,
-            rejected: &rejected,
-        })?;
+        progress.begin(&format!("storing {path}"), read.reports.len() as u64);
+        let done = store.ingest_with_progress(
+            Batch {
+                file: path,
+                reports: &read.reports,
+                rejected: &rejected,
+            },
+            &mut |n| progress.advance_to(n as u64),
+        );
+        progress.end();
+        let done = done?;
         out.push(IngestedFile {
             file: path.clone(),
             format: format.name(),
@@ -207,9 +218,10 @@ struct Analysis {
 impl Analysis {
     fn of(scenario: &Scenario, reports: &[guarantor_core::Report]) -> Analysis {
         let incidents = guarantor_monitor::incidents(reports, Slack::default());
+        let placer = guarantor_monitor::Placer::new(scenario);
         let judged = incidents
             .iter()
-            .map(|i| guarantor_monitor::judge(scenario, i))
+            .map(|i| guarantor_monitor::judge(&placer, i))
             .collect();
         Analysis { incidents, judged }
     }

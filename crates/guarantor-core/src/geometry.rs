@@ -163,3 +163,54 @@ pub fn km_to_lines(lines: &MultiLineString<f64>, point: Point<f64>) -> Option<f6
 pub fn geodesic_km(a: Point<f64>, b: Point<f64>) -> f64 {
     Geodesic.distance(a, b) / 1000.0
 }
+
+/// Distance between two points on the WGS84 ellipsoid by the Andoyer–Lambert formula: a spherical distance
+/// between the reduced latitudes with a first-order correction for the flattening. Within 2 m of
+/// [`geodesic_km`] for points of the theatre up to 2,000 km apart (tested), and some twenty times faster:
+/// for the millions of distances of placement, where a decision near a threshold falls back to
+/// [`geodesic_km`].
+///
+/// # Units
+/// km
+pub fn andoyer_lambert_km(a: Point<f64>, b: Point<f64>) -> f64 {
+    const A_KM: f64 = 6378.137;
+    const F: f64 = 1.0 / 298.257_223_563;
+    let reduced = |lat: f64| ((1.0 - F) * lat.to_radians().tan()).atan();
+    let (b1, b2) = (reduced(a.y()), reduced(b.y()));
+    let dl = (b.x() - a.x()).to_radians();
+    let (p, q) = ((b1 + b2) / 2.0, (b2 - b1) / 2.0);
+    let h = q.sin().powi(2) + b1.cos() * b2.cos() * (dl / 2.0).sin().powi(2);
+    let sigma = 2.0 * h.sqrt().min(1.0).asin();
+    if sigma == 0.0 {
+        return 0.0;
+    }
+    let x = (sigma - sigma.sin()) * (p.sin() * q.cos()).powi(2) / (sigma / 2.0).cos().powi(2);
+    let y = (sigma + sigma.sin()) * (p.cos() * q.sin()).powi(2) / (sigma / 2.0).sin().powi(2);
+    A_KM * (sigma - F / 2.0 * (x + y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn andoyer_lambert_is_within_two_metres_of_the_geodesic_across_the_theatre() {
+        // Pairs from 20–42°E, 43–54°N, up to ~2,000 km apart.
+        let mut rng = crate::SplitMix64::new(11);
+        let mut u = move || rng.unit();
+        let mut worst = 0.0f64;
+        for _ in 0..20_000 {
+            let a = Point::new(20.0 + 22.0 * u(), 43.0 + 11.0 * u());
+            let b = Point::new(20.0 + 22.0 * u(), 43.0 + 11.0 * u());
+            let near = Point::new(a.x() + 0.01 * (u() - 0.5), a.y() + 0.01 * (u() - 0.5));
+            for q in [b, near] {
+                worst = worst.max((andoyer_lambert_km(a, q) - geodesic_km(a, q)).abs());
+            }
+        }
+        assert!(worst < 0.002, "worst error {worst} km");
+        assert_eq!(
+            andoyer_lambert_km(Point::new(30.0, 50.0), Point::new(30.0, 50.0)),
+            0.0
+        );
+    }
+}

@@ -30,6 +30,7 @@ mod names;
 mod nation;
 mod network;
 mod pledge;
+mod rng;
 mod scenario;
 mod site;
 mod terms;
@@ -38,7 +39,9 @@ mod world;
 pub use capability::{Capability, Domain, Echelon, Role, Sign};
 pub use condition::{Condition, ConditionError, MAX_CONDITION_DEPTH, ParsedCondition};
 pub use diagnostic::{Diagnostic, Level, Location};
-pub use geometry::{Area, AreaKind, Country, Region, Theatre, geodesic_km, km_to_lines};
+pub use geometry::{
+    Area, AreaKind, Country, Region, Theatre, andoyer_lambert_km, geodesic_km, km_to_lines,
+};
 pub use id::{
     AreaId, CapabilityId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId, RegionId,
     RequirementId, ReserveId, SiteId, TermId, is_record_id,
@@ -50,6 +53,7 @@ pub use monitoring::{
 pub use nation::{Membership, Nation, Party};
 pub use network::{Link, Mode, Network, Node, NodeKind, Reserve, ReserveKind};
 pub use pledge::{Caveats, EnablerKind, Offer, Pledge, PledgeStatus};
+pub use rng::SplitMix64;
 pub use scenario::{FairShareKey, Scenario};
 pub use site::{Priority, Requirement, Site, SiteKind};
 pub use terms::{

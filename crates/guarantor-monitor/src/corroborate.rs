@@ -95,21 +95,81 @@ pub fn grade<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Confidence {
     }
 }
 
+/// The mean Earth radius (IUGG).
+///
+/// # Units
+/// km
+const EARTH_KM: f64 = 6371.0088;
+
+/// A report's position on the unit sphere.
+fn unit_vector(p: geo_types::Point<f64>) -> [f64; 3] {
+    let (lat, lon) = (p.y().to_radians(), p.x().to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// Whether two points are within `reach` km on the ellipsoid, as [`geodesic_km`] decides, but on the mean
+/// sphere first: the sphere is within 0.7% of the ellipsoid, so only a pair within 1% of the reach needs the
+/// geodesic.
+fn within_km(a: &Report, ua: [f64; 3], b: &Report, ub: [f64; 3], reach: f64) -> bool {
+    let chord =
+        ((ua[0] - ub[0]).powi(2) + (ua[1] - ub[1]).powi(2) + (ua[2] - ub[2]).powi(2)).sqrt();
+    let sphere = 2.0 * (chord / 2.0).min(1.0).asin() * EARTH_KM;
+    if sphere * 1.01 < reach {
+        true
+    } else if sphere * 0.99 > reach {
+        false
+    } else {
+        geodesic_km(a.place, b.place) <= reach
+    }
+}
+
+/// Reports as precise as this, in place (km) and time (hours), or more, go in the spatial index; the vaguer
+/// ones (a UCDP event placed only to its oblast, say) are checked against every report of their time window.
+const INDEXED_KM: f64 = 12.0;
+const INDEXED_HOURS: f64 = 6.0;
+
 /// Groups of report indices, one per incident: each group in ascending time (then source, then id), the
 /// groups by their first report. The same reports in any order give the same groups (of the same reports).
+///
+/// Reports are swept in time order. Each is compared with the earlier ones it could match: the precise ones
+/// through a grid of cells as wide as the longest reach between two precise reports, the vague ones in a
+/// list of their own. Every pair that could be one event is compared, so the groups are those of the plain
+/// all-pairs relation ([`same_event`]).
 pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
-    // Reports in time order; a report can only join those within the widest window any pair could have.
     let mut order: Vec<usize> = (0..reports.len()).collect();
     let key = |i: &usize| {
         let r = &reports[*i];
-        (r.time, r.source.clone(), r.id.clone(), *i)
+        (r.time, r.source.as_str(), r.id.as_str(), *i)
     };
-    order.sort_by_key(key);
-    let widest = reports
+    order.sort_by(|a, b| key(a).cmp(&key(b)));
+    let units: Vec<[f64; 3]> = reports.iter().map(|r| unit_vector(r.place)).collect();
+    let indexed = |r: &Report| {
+        r.place_precision.radius <= INDEXED_KM && r.time_precision.radius <= INDEXED_HOURS
+    };
+    let widest_hours = |f: &dyn Fn(&Report) -> bool| {
+        reports
+            .iter()
+            .filter(|r| f(r))
+            .map(|r| r.time_precision.radius)
+            .fold(0.0f64, f64::max)
+    };
+    let (grid_hours, vague_hours) = (widest_hours(&indexed), widest_hours(&|r| !indexed(r)));
+    let grid_km = reports
         .iter()
-        .map(|r| r.time_precision.radius)
+        .filter(|r| indexed(r))
+        .map(|r| r.place_precision.radius)
         .fold(0.0f64, f64::max);
-    let reach_seconds = ((2.0 * widest + slack.hours) * 3600.0).ceil() as i64;
+    // Cells as tall as the longest reach between two indexed reports: a degree of latitude is at least
+    // 110.5 km, and a degree of longitude at least 110.5 km × cos(latitude).
+    let cell_deg = ((2.0 * grid_km + slack.km) / 110.5).max(1e-3);
+    let cell_of = |r: &Report| {
+        (
+            (r.place.y() / cell_deg).floor() as i64,
+            (r.place.x() / cell_deg).floor() as i64,
+        )
+    };
+    let mut grid: std::collections::HashMap<(i64, i64), Vec<usize>> = Default::default();
+    let mut vague: Vec<usize> = Vec::new();
     let mut parent: Vec<usize> = (0..reports.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -118,26 +178,73 @@ pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
         }
         x
     }
-    for (n, &i) in order.iter().enumerate() {
-        let t = reports[i].time.as_second();
-        for &j in &order[n + 1..] {
-            if reports[j].time.as_second() - t > reach_seconds {
-                break;
+    let mut candidates: Vec<usize> = Vec::new();
+    for &i in &order {
+        let a = &reports[i];
+        let t = a.time.as_second();
+        candidates.clear();
+        // Earlier indexed reports within reach: the cells around, each newest first until out of time.
+        let hours = a.time_precision.radius + grid_hours + slack.hours;
+        let seconds = (hours * 3600.0).ceil() as i64;
+        let reach_km = a.place_precision.radius + grid_km + slack.km;
+        let rows = (reach_km / 110.5 / cell_deg).ceil() as i64;
+        let lat = a.place.y().abs() + reach_km / 110.5;
+        let cols = if lat >= 89.0 {
+            i64::MAX / 4
+        } else {
+            (reach_km / (110.5 * lat.to_radians().cos()) / cell_deg).ceil() as i64
+        };
+        let (row, col) = cell_of(a);
+        let fresh = |j: &&usize| t - reports[**j].time.as_second() <= seconds;
+        let cells = (2 * rows.min(i64::MAX / 8) + 1).saturating_mul(2 * cols.min(i64::MAX / 8) + 1);
+        if cells > grid.len() as i64 {
+            // A reach wider than the cells in use: every cell.
+            for list in grid.values() {
+                candidates.extend(list.iter().rev().take_while(fresh));
             }
-            // A degree of latitude is at least 110.5 km: a cheap test before the geodesic one.
-            let (a, b) = (&reports[i], &reports[j]);
-            let reach_km = a.place_precision.radius + b.place_precision.radius + slack.km;
-            if (a.place.y() - b.place.y()).abs() * 110.5 > reach_km {
+        } else {
+            for r in row - rows..=row + rows {
+                for c in col - cols..=col + cols {
+                    if let Some(list) = grid.get(&(r, c)) {
+                        candidates.extend(list.iter().rev().take_while(fresh));
+                    }
+                }
+            }
+        }
+        let seconds =
+            ((a.time_precision.radius + vague_hours + slack.hours) * 3600.0).ceil() as i64;
+        candidates.extend(
+            vague
+                .iter()
+                .rev()
+                .take_while(|&&j| t - reports[j].time.as_second() <= seconds),
+        );
+        for &j in &candidates {
+            let b = &reports[j];
+            if !compatible(a.kind, b.kind) {
                 continue;
             }
-            if same_event(a, b, slack) {
-                let (a, b) = (find(&mut parent, i), find(&mut parent, j));
-                if a != b {
+            let hours = (t - b.time.as_second()).abs() as f64 / 3600.0;
+            if hours > a.time_precision.radius + b.time_precision.radius + slack.hours {
+                continue;
+            }
+            let reach = a.place_precision.radius + b.place_precision.radius + slack.km;
+            if (a.place.y() - b.place.y()).abs() * 110.5 > reach {
+                continue;
+            }
+            if within_km(a, units[i], b, units[j], reach) {
+                let (x, y) = (find(&mut parent, i), find(&mut parent, j));
+                if x != y {
                     // The smaller index leads: deterministic whatever the order of the unions.
-                    let (lo, hi) = (a.min(b), a.max(b));
+                    let (lo, hi) = (x.min(y), x.max(y));
                     parent[hi] = lo;
                 }
             }
+        }
+        if indexed(a) {
+            grid.entry(cell_of(a)).or_default().push(i);
+        } else {
+            vague.push(i);
         }
     }
     let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
@@ -146,6 +253,6 @@ pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
         groups.entry(root).or_default().push(i);
     }
     let mut out: Vec<Vec<usize>> = groups.into_values().collect();
-    out.sort_by_key(|g| key(&g[0]));
+    out.sort_by(|a, b| key(&a[0]).cmp(&key(&b[0])));
     out
 }

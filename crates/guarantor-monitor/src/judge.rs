@@ -6,7 +6,7 @@ use guarantor_core::{
 };
 use jiff::tz::TimeZone;
 
-use crate::place::{Placement, Surface, place};
+use crate::place::{Placement, Placer, Surface};
 
 /// The time zone the terms' dates are read in: the ceasefire's day starts at midnight in Kyiv.
 pub const TERMS_TIME_ZONE: &str = "Europe/Kyiv";
@@ -48,17 +48,18 @@ fn category(scenario: &Scenario, incident: &Incident, placement: &Placement) -> 
     (at_sea && naval).then_some(Category::SeaTargets)
 }
 
-/// Judges `incident` against `scenario`'s terms; also returns where it was placed.
-pub fn judge(scenario: &Scenario, incident: &Incident) -> (Placement, Verdict) {
+/// Judges `incident` against the terms of the placer's scenario; also returns where it was placed.
+pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
+    let scenario = placer.scenario();
     let Some(anchor) = best_located(incident) else {
         let empty = Verdict {
             violation: false,
             severity: Severity::None,
             reasons: vec!["no reports".to_owned()],
         };
-        return (place(scenario, geo_types::Point::new(0.0, 0.0)), empty);
+        return (placer.place(geo_types::Point::new(0.0, 0.0)), empty);
     };
-    let placement = place(scenario, anchor.place);
+    let placement = placer.place(anchor.place);
     let terms = &scenario.terms;
     let mut reasons = Vec::new();
     let first = incident

@@ -7,13 +7,15 @@
 //! rules to judged incidents, each calling for a step of the ladder.
 
 pub mod corroborate;
+pub mod grid;
 pub mod judge;
 pub mod place;
 pub mod respond;
+pub mod synthetic;
 
 pub use corroborate::{Slack, compatible, grade, group, same_event};
 pub use judge::{TERMS_TIME_ZONE, best_located, judge, terms_time_zone};
-pub use place::{Placement, Surface, place};
+pub use place::{Located, Placement, Placer, Surface, place};
 pub use respond::{Triggered, respond, threatened_site};
 
 use guarantor_core::{Incident, Report};

@@ -235,10 +235,11 @@ fn arbitrary_reports() -> impl Strategy<Value = Vec<Report>> {
         0usize..3,
         0i64..600,
         0.0f64..12.0,
-        0.0f64..3.0,
-        0.0f64..4.0,
+        prop_oneof![3 => 0.0f64..3.0, 1 => 0.0f64..16.0],
+        prop_oneof![3 => 0.0f64..4.0, 1 => 0.0f64..8.0],
+        prop_oneof![0.0f64..0.1, 0.0f64..60.0],
     );
-    prop::collection::vec(one, 0..40).prop_map(|rows| {
+    prop::collection::vec(one, 0..60).prop_map(|rows| {
         let kinds = [
             EventKind::Artillery,
             EventKind::Drone,
@@ -252,23 +253,28 @@ fn arbitrary_reports() -> impl Strategy<Value = Vec<Report>> {
         ];
         rows.into_iter()
             .enumerate()
-            .map(|(n, (s, k, minutes, km, km_precision, hours_precision))| {
-                let mut r = report(
-                    &format!("r{n}"),
-                    sources[s].0,
-                    sources[s].1,
-                    kinds[k],
-                    minutes,
-                    km,
-                );
-                r.place_precision = Precision {
-                    radius: km_precision,
-                };
-                r.time_precision = Precision {
-                    radius: hours_precision,
-                };
-                r
-            })
+            .map(
+                |(n, (s, k, minutes, km, km_precision, hours_precision, km_north))| {
+                    let mut r = report(
+                        &format!("r{n}"),
+                        sources[s].0,
+                        sources[s].1,
+                        kinds[k],
+                        minutes,
+                        km,
+                    );
+                    // Some reports north of the others, across the search grid's cells; some vague enough (in
+                    // place or time) to be searched outside it.
+                    r.place = Point::new(r.place.x(), r.place.y() + km_north / 111.0);
+                    r.place_precision = Precision {
+                        radius: km_precision,
+                    };
+                    r.time_precision = Precision {
+                        radius: hours_precision,
+                    };
+                    r
+                },
+            )
             .collect()
     })
 }

@@ -8,7 +8,7 @@ use guarantor_core::{
     Category, Confidence, Coverage, EventKind, Incident, Precision, Report, Scenario, Severity,
     SourceKind,
 };
-use guarantor_monitor::{Surface, judge, place};
+use guarantor_monitor::{Placer, Surface, judge};
 use jiff::Timestamp;
 
 static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {
@@ -16,6 +16,8 @@ static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {
         .scenario
         .expect("the default scenario is valid")
 });
+
+static PLACER: LazyLock<Placer<'static>> = LazyLock::new(|| Placer::new(&DEFAULT));
 
 fn incident(lon: f64, lat: f64, kind: EventKind, when: &str, target: Option<Category>) -> Incident {
     let report = Report {
@@ -39,8 +41,7 @@ fn incident(lon: f64, lat: f64, kind: EventKind, when: &str, target: Option<Cate
 
 #[test]
 fn zaporizhzhia_npp_is_occupied_protected_and_a_strike_there_is_grave() {
-    let s = &*DEFAULT;
-    let p = place(s, Point::new(34.5863, 47.5119));
+    let p = PLACER.place(Point::new(34.5863, 47.5119));
     assert!(p.occupied);
     assert_eq!(p.surface, Surface::Land);
     assert_eq!(p.country.as_ref().map(|c| c.as_str()), Some("UKR"));
@@ -52,7 +53,7 @@ fn zaporizhzhia_npp_is_occupied_protected_and_a_strike_there_is_grave() {
     assert!(p.km_to_line.expect("a contact line") < 15.0, "{p:?}");
     assert_eq!(p.buffer_zone.as_ref().map(|t| t.as_str()), Some("dmz"));
     let (placed, v) = judge(
-        s,
+        &PLACER,
         &incident(
             34.5863,
             47.5119,
@@ -77,26 +78,30 @@ fn zaporizhzhia_npp_is_occupied_protected_and_a_strike_there_is_grave() {
 
 #[test]
 fn the_seas_are_told_apart() {
-    let s = &*DEFAULT;
-    assert_eq!(place(s, Point::new(31.2, 45.9)).surface, Surface::BlackSea);
-    assert_eq!(place(s, Point::new(36.6, 46.3)).surface, Surface::Azov);
-    assert_eq!(place(s, Point::new(30.52, 50.45)).surface, Surface::Land); // Kyiv
     assert_eq!(
-        place(s, Point::new(30.52, 50.45)).oblast.as_deref(),
+        PLACER.place(Point::new(31.2, 45.9)).surface,
+        Surface::BlackSea
+    );
+    assert_eq!(PLACER.place(Point::new(36.6, 46.3)).surface, Surface::Azov);
+    assert_eq!(
+        PLACER.place(Point::new(30.52, 50.45)).surface,
+        Surface::Land
+    ); // Kyiv
+    assert_eq!(
+        PLACER.place(Point::new(30.52, 50.45)).oblast.as_deref(),
         Some("Kyiv City")
     );
-    assert_eq!(place(s, Point::new(31.2, 45.9)).oblast, None);
+    assert_eq!(PLACER.place(Point::new(31.2, 45.9)).oblast, None);
     // Far from the line, in no buffer zone.
-    let kyiv = place(s, Point::new(30.52, 50.45));
+    let kyiv = PLACER.place(Point::new(30.52, 50.45));
     assert!(kyiv.km_to_line.expect("a line") > 300.0);
     assert!(kyiv.buffer_zone.is_none() && !kyiv.occupied);
 }
 
 #[test]
 fn a_naval_attack_at_sea_hits_sea_targets() {
-    let s = &*DEFAULT;
     let (p, v) = judge(
-        s,
+        &PLACER,
         &incident(30.9, 46.3, EventKind::Naval, "2027-02-01T10:00:00Z", None),
     );
     assert_eq!(p.surface, Surface::BlackSea);
@@ -106,10 +111,9 @@ fn a_naval_attack_at_sea_hits_sea_targets() {
 
 #[test]
 fn nothing_before_the_terms_take_effect_is_a_violation() {
-    let s = &*DEFAULT;
     // 2026-11-30 23:30 UTC is already 1 December in Kyiv (UTC+2): the first day of the terms.
     let (_, before) = judge(
-        s,
+        &PLACER,
         &incident(
             34.5863,
             47.5119,
@@ -120,7 +124,7 @@ fn nothing_before_the_terms_take_effect_is_a_violation() {
     );
     assert!(!before.violation, "{before:?}");
     let (_, first_day) = judge(
-        s,
+        &PLACER,
         &incident(
             34.5863,
             47.5119,
@@ -134,10 +138,9 @@ fn nothing_before_the_terms_take_effect_is_a_violation() {
 
 #[test]
 fn a_strike_on_a_power_plant_during_the_energy_moratorium_is_grave() {
-    let s = &*DEFAULT;
     // Trypilska TPP, 5 December 2026 (inside the 30-day energy window), then in February (outside it).
     let (_, during) = judge(
-        s,
+        &PLACER,
         &incident(
             30.7468,
             50.1344,
@@ -149,7 +152,7 @@ fn a_strike_on_a_power_plant_during_the_energy_moratorium_is_grave() {
     assert!(during.violation);
     assert_eq!(during.severity, Severity::Grave, "{during:?}");
     let (_, after) = judge(
-        s,
+        &PLACER,
         &incident(
             30.7468,
             50.1344,
@@ -166,9 +169,10 @@ fn a_limited_ceasefire_judges_only_what_it_covers() {
     let mut s = DEFAULT.clone();
     s.terms.coverage = Coverage::Limited;
     s.terms.categories = Category::ENERGY.into_iter().collect();
+    let placer = Placer::new(&s);
     // Small arms in an open field: not covered.
     let (_, field) = judge(
-        &s,
+        &placer,
         &incident(
             36.0,
             47.9,
@@ -180,7 +184,7 @@ fn a_limited_ceasefire_judges_only_what_it_covers() {
     assert!(!field.violation, "{field:?}");
     // A refinery hit: covered.
     let (_, refinery) = judge(
-        &s,
+        &placer,
         &incident(
             36.0,
             47.9,

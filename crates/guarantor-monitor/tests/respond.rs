@@ -4,13 +4,15 @@ use std::sync::LazyLock;
 
 use geo_types::Point;
 use guarantor_core::{EventKind, Incident, Precision, Report, Scenario, SourceKind};
-use guarantor_monitor::{grade, judge, respond, threatened_site};
+use guarantor_monitor::{Placer, grade, judge, respond, threatened_site};
 
 static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {
     guarantor_scenario::check(&guarantor_scenario::SourceSet::builtin_default())
         .scenario
         .expect("the default scenario is valid")
 });
+
+static PLACER: LazyLock<Placer<'static>> = LazyLock::new(|| Placer::new(&DEFAULT));
 
 fn report(
     source: &str,
@@ -44,7 +46,7 @@ fn incident(reports: Vec<Report>) -> Incident {
 
 fn fired(incidents: &[Incident]) -> Vec<(String, Vec<usize>)> {
     let s = &*DEFAULT;
-    let judged: Vec<_> = incidents.iter().map(|i| judge(s, i)).collect();
+    let judged: Vec<_> = incidents.iter().map(|i| judge(&PLACER, i)).collect();
     respond(s, incidents, &judged)
         .into_iter()
         .map(|t| (t.rule.to_string(), t.incidents))
@@ -79,7 +81,7 @@ fn a_confirmed_strike_at_a_nuclear_plant_calls_for_reinforcement_first() {
         ["nuclear-strike", "probable-serious", "every-violation"]
     );
     // The site to reinforce: Zaporizhzhia NPP is not a force site; the nearest one with a node is.
-    let (placement, _) = judge(&DEFAULT, &strike);
+    let (placement, _) = judge(&PLACER, &strike);
     // The sites a reinforcement can go to, as the app gives them: land sites with a node, not the hubs.
     let candidates: Vec<&guarantor_core::Site> = DEFAULT
         .sites

@@ -4,7 +4,7 @@
 //! troops a day — (a single commodity: troops), each ready on a day of its own.
 
 use geo_types::Point;
-use guarantor_core::{Link, LinkId, Mode, NationCode, Network, Node, NodeId, NodeKind};
+use guarantor_core::{Link, LinkId, Mode, NationCode, Network, Node, NodeId, NodeKind, SplitMix64};
 
 use crate::{Load, Route};
 
@@ -34,35 +34,13 @@ pub struct Problem {
     pub destination: NodeId,
 }
 
-/// SplitMix64: small, fast, and the same on every platform.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-    fn range(&mut self, lo: u64, hi: u64) -> u64 {
-        lo + self.below(hi - lo + 1)
-    }
-    fn float(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (self.next() >> 11) as f64 / (1u64 << 53) as f64 * (hi - lo)
-    }
-}
-
 fn id<T>(make: fn(&str) -> Result<T, guarantor_core::IdError>, text: &str) -> T {
     make(text).unwrap_or_else(|e| unreachable!("generated id `{text}` is valid: {e}"))
 }
 
 /// Generates the problem `spec` describes; the same spec gives the same problem.
 pub fn problem(spec: &Spec) -> Problem {
-    let mut rng = Rng(spec.seed);
+    let mut rng = SplitMix64::new(spec.seed);
     let n = spec.nodes.max(2);
     let country = NationCode::new("UKR").unwrap_or_else(|e| unreachable!("{e}"));
     let nodes: Vec<Node> = (0..n)

@@ -24,7 +24,9 @@ mod synthetic;
 use guarantor_core::{Diagnostic, Scenario, WorldState};
 
 pub use render::{RenderOptions, render_diagnostics};
-pub use reports::{ReadReports, Rejected, ReportFormat, read_reports};
+pub use reports::{
+    ReadReports, Rejected, ReportFormat, read_reports, read_reports_with_progress, reports_csv,
+};
 pub use sources::{MODEL_FILES, ReadError, SourceSet, WriteError};
 pub use synthetic::{SyntheticError, SyntheticSpec, synthetic};
 

@@ -196,14 +196,46 @@ impl ReadReports {
 
 /// Reads `text` (the file `path`) as `format`.
 pub fn read_reports(path: &str, text: &str, format: ReportFormat) -> ReadReports {
-    match format {
+    read_reports_with_progress(path, text, format, &mut |_| {})
+}
+
+/// The columns of guarantor's own CSV layout, in the order it writes them.
+const OWN_COLUMNS: [&str; 12] = [
+    "id",
+    "source",
+    "source_kind",
+    "time",
+    "time_precision_hours",
+    "lat",
+    "lon",
+    "place_precision_km",
+    "kind",
+    "target",
+    "count",
+    "text",
+];
+
+/// How often (in rows) reading reports how far it has got.
+const PROGRESS_EVERY: usize = 4096;
+
+/// [`read_reports`], telling `progress` now and then how many bytes of `text` are read (for a progress bar on
+/// large files); the last call is `text.len()`.
+pub fn read_reports_with_progress(
+    path: &str,
+    text: &str,
+    format: ReportFormat,
+    progress: &mut dyn FnMut(usize),
+) -> ReadReports {
+    let out = match format {
         ReportFormat::Csv
         | ReportFormat::Ucdp
         | ReportFormat::UcdpArticles
-        | ReportFormat::Acled => read_csv(path, text, format),
-        ReportFormat::JsonLines => read_json_lines(path, text),
-        ReportFormat::GeoJson => read_geojson(path, text),
-    }
+        | ReportFormat::Acled => read_csv(path, text, format, progress),
+        ReportFormat::JsonLines => read_json_lines(path, text, progress),
+        ReportFormat::GeoJson => read_geojson(path, text, progress),
+    };
+    progress(text.len());
+    out
 }
 
 /// A problem with one field: its name, what is wrong, what was expected.
@@ -552,7 +584,12 @@ fn acled_report(f: &dyn Fields) -> Result<Report, FieldError> {
     })
 }
 
-fn read_csv(path: &str, text: &str, format: ReportFormat) -> ReadReports {
+fn read_csv(
+    path: &str,
+    text: &str,
+    format: ReportFormat,
+    progress: &mut dyn FnMut(usize),
+) -> ReadReports {
     let mut out = ReadReports::default();
     let lines = Lines::new(text);
     let mut reader = csv::ReaderBuilder::new()
@@ -574,35 +611,26 @@ fn read_csv(path: &str, text: &str, format: ReportFormat) -> ReadReports {
             return out;
         }
     };
-    if format == ReportFormat::Csv {
-        const KNOWN: [&str; 12] = [
-            "id",
-            "source",
-            "source_kind",
-            "time",
-            "time_precision_hours",
-            "lat",
-            "lon",
-            "place_precision_km",
-            "kind",
-            "target",
-            "count",
-            "text",
-        ];
-        if let Some(unknown) = header.iter().find(|h| !KNOWN.contains(&h.as_str())) {
-            out.reject(
-                &lines,
-                path,
-                1,
-                unknown,
-                format!("unknown column `{unknown}`"),
-                &KNOWN.join(", "),
-                None,
-            );
-            return out;
-        }
+    if format == ReportFormat::Csv
+        && let Some(unknown) = header.iter().find(|h| !OWN_COLUMNS.contains(&h.as_str()))
+    {
+        out.reject(
+            &lines,
+            path,
+            1,
+            unknown,
+            format!("unknown column `{unknown}`"),
+            &OWN_COLUMNS.join(", "),
+            None,
+        );
+        return out;
     }
-    for record in reader.records() {
+    for (n, record) in reader.records().enumerate() {
+        if n % PROGRESS_EVERY == 0
+            && let Some(p) = record.as_ref().ok().and_then(|r| r.position())
+        {
+            progress(p.byte() as usize);
+        }
         let (line, result) = match record {
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line() as u32);
@@ -669,11 +697,14 @@ fn json_fields(object: &serde_json::Map<String, serde_json::Value>) -> BTreeMap<
         .collect()
 }
 
-fn read_json_lines(path: &str, text: &str) -> ReadReports {
+fn read_json_lines(path: &str, text: &str, progress: &mut dyn FnMut(usize)) -> ReadReports {
     let mut out = ReadReports::default();
     let lines = Lines::new(text);
     for (i, row) in text.lines().enumerate() {
         let line = i as u32 + 1;
+        if i % PROGRESS_EVERY == 0 {
+            progress(lines.starts.get(i).copied().unwrap_or(text.len()));
+        }
         if row.trim().is_empty() {
             continue;
         }
@@ -711,7 +742,7 @@ fn read_json_lines(path: &str, text: &str) -> ReadReports {
     out
 }
 
-fn read_geojson(path: &str, text: &str) -> ReadReports {
+fn read_geojson(path: &str, text: &str, progress: &mut dyn FnMut(usize)) -> ReadReports {
     let mut out = ReadReports::default();
     let lines = Lines::new(text);
     // Each feature borrowed from the text: its address gives its line (as `geometry.rs` locates features).
@@ -748,7 +779,11 @@ fn read_geojson(path: &str, text: &str) -> ReadReports {
         return out;
     };
     for (i, raw) in features.iter().enumerate() {
-        let line = lines.line_of(crate::geometry::offset_in(text, raw.get()));
+        let offset = crate::geometry::offset_in(text, raw.get());
+        if i % PROGRESS_EVERY == 0 {
+            progress(offset);
+        }
+        let line = lines.line_of(offset);
         let feature: serde_json::Value = serde_json::from_str(raw.get()).unwrap_or_default();
         let coords = feature
             .pointer("/geometry/coordinates")
@@ -791,4 +826,29 @@ fn read_geojson(path: &str, text: &str) -> ReadReports {
         }
     }
     out
+}
+
+/// `reports` in guarantor's own CSV layout (the columns [`read_reports`] reads with [`ReportFormat::Csv`]),
+/// header first; reading the text back gives the same reports.
+pub fn reports_csv(reports: &[Report]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = w.write_record(OWN_COLUMNS);
+    for r in reports {
+        let _ = w.write_record([
+            r.id.as_str(),
+            r.source.as_str(),
+            r.source_kind.as_str(),
+            &r.time.to_string(),
+            &r.time_precision.radius.to_string(),
+            &r.place.y().to_string(),
+            &r.place.x().to_string(),
+            &r.place_precision.radius.to_string(),
+            r.kind.as_str(),
+            r.target.map_or("", |t| t.as_str()),
+            &r.count.to_string(),
+            r.text.as_str(),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -74,7 +74,17 @@ pub struct Ingested {
 pub trait ReportStore {
     /// Stores a batch in one transaction: when this returns `Ok`, all of it is stored; on an error or a crash,
     /// none of it. A report is identified by its source and id: the same report twice is stored once.
-    fn ingest(&mut self, batch: Batch<'_>) -> Result<Ingested, StoreError>;
+    fn ingest(&mut self, batch: Batch<'_>) -> Result<Ingested, StoreError> {
+        self.ingest_with_progress(batch, &mut |_| {})
+    }
+
+    /// [`ReportStore::ingest`], telling `progress` now and then how many of the batch's reports are done (the
+    /// last call is all of them), for a progress bar on large files.
+    fn ingest_with_progress(
+        &mut self,
+        batch: Batch<'_>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Ingested, StoreError>;
 
     /// The stored reports with a time in `[from, to)` (either end open when `None`), by time, source and id.
     fn reports(

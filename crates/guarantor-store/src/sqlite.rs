@@ -168,7 +168,11 @@ fn row_of(r: &Report) -> Row {
 }
 
 impl ReportStore for SqliteStore {
-    fn ingest(&mut self, batch: Batch<'_>) -> Result<Ingested, StoreError> {
+    fn ingest_with_progress(
+        &mut self,
+        batch: Batch<'_>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Ingested, StoreError> {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| db(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
@@ -186,7 +190,10 @@ impl ReportStore for SqliteStore {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .map_err(e)?;
-            for r in batch.reports {
+            for (n, r) in batch.reports.iter().enumerate() {
+                if n % 4096 == 0 {
+                    progress(n);
+                }
                 let row = row_of(r);
                 let found: Option<Row> = existing
                     .query_row(params![r.source, r.id], read_row)
@@ -217,6 +224,7 @@ impl ReportStore for SqliteStore {
             }
         }
         tx.commit().map_err(e)?;
+        progress(batch.reports.len());
         Ok(done)
     }
 

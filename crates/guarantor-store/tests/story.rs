@@ -77,6 +77,21 @@ fn story(store: &mut dyn ReportStore) {
         .expect("ingest");
     assert_eq!((conflict.new, conflict.conflicts), (0, 1));
 
+    // Progress is told, ending with the whole batch (here a duplicate of what is stored).
+    let mut told = Vec::new();
+    store
+        .ingest_with_progress(
+            Batch {
+                file: "day1.csv",
+                reports: &day1,
+                rejected: &[],
+            },
+            &mut |n| told.push(n),
+        )
+        .expect("ingest");
+    assert_eq!(told.last(), Some(&day1.len()), "{told:?}");
+    assert!(told.windows(2).all(|w| w[0] <= w[1]), "{told:?}");
+
     // Everything comes back exactly, in time order, and a window selects by time.
     let all = store.reports(None, None).expect("read");
     assert_eq!(all, day1.to_vec());
@@ -120,4 +135,52 @@ fn a_database_from_a_newer_guarantor_is_refused() {
     drop(conn);
     let err = SqliteStore::open(&path).err().expect("refused");
     assert!(err.to_string().contains("schema version 999"), "{err}");
+}
+
+mod idempotence {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Reports drawn from a few sources and ids (so that some collide), some identical twins among them.
+    fn reports() -> impl Strategy<Value = Vec<Report>> {
+        let one = (0usize..3, 0usize..6, 0i64..100_000, 0u32..5);
+        prop::collection::vec(one, 0..30).prop_map(|rows| {
+            rows.into_iter()
+                .map(|(s, i, secs, count)| {
+                    let mut r = report(
+                        ["smm-7", "ua-mod", "media-a"][s],
+                        &format!("r{i}"),
+                        "2026-12-05T00:00:00Z",
+                        None,
+                    );
+                    r.time = Timestamp::from_second(1_796_428_800 + secs).expect("in range");
+                    r.count = count;
+                    r
+                })
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn ingesting_again_in_any_split_stores_nothing_more(all in reports(), split in 0usize..30) {
+            let dir = tempfile::tempdir().expect("a temporary folder");
+            let mut store = SqliteStore::open(&dir.path().join("m.sqlite")).expect("opens");
+            fn batch(reports: &[Report]) -> Batch<'_> {
+                Batch { file: "f.csv", reports, rejected: &[] }
+            }
+            let first = store.ingest(batch(&all)).expect("ingest");
+            let stored = store.reports(None, None).expect("read");
+            prop_assert_eq!(first.new, stored.len());
+            prop_assert_eq!(first.new + first.duplicates + first.conflicts, all.len());
+            // The same reports again, in two batches, the second half first: nothing new, nothing changed.
+            let cut = split.min(all.len());
+            let (a, b) = all.split_at(cut);
+            let later = store.ingest(batch(b)).expect("ingest");
+            let earlier = store.ingest(batch(a)).expect("ingest");
+            prop_assert_eq!(later.new + earlier.new, 0);
+            prop_assert_eq!(store.reports(None, None).expect("read"), stored);
+        }
+    }
 }

@@ -31,6 +31,10 @@ struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
 
+    /// No progress bars (they are shown on stderr only when it is a terminal)
+    #[arg(long, short, global = true)]
+    quiet: bool,
+
     /// World state for the summary: `fact=true,other=false` on top of the scenario's "today"
     #[arg(long, value_name = "FACTS")]
     world: Option<String>,
@@ -177,6 +181,37 @@ enum MonitorCommand {
         /// The daily cut, HH:MM Kyiv time (the OSCE monitoring mission cut at 19:30)
         #[arg(long, default_value = "19:30")]
         cut: String,
+    },
+    /// Write a synthetic feed of reports over the scenario's geography (guarantor's CSV layout), seeded: to
+    /// try the tool on, or for the placement benchmark
+    Generate {
+        /// Reports to write
+        #[arg(long, default_value_t = 10_000)]
+        reports: usize,
+        /// Days the feed spans
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// When the feed starts (RFC 3339)
+        #[arg(long, default_value = "2027-01-01T00:00:00Z")]
+        start: String,
+        /// Seed of the random stream
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The CSV file to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Place and corroborate every report of a CSV file and time each step (the benchmark against GeoPandas
+    /// and Shapely); nothing is stored
+    Bench {
+        /// Reports in guarantor's CSV layout
+        file: PathBuf,
+        /// Write each report's placement here (CSV)
+        #[arg(long, value_name = "FILE")]
+        placements: Option<PathBuf>,
+        /// Write each report's incident here (CSV)
+        #[arg(long, value_name = "FILE")]
+        incidents: Option<PathBuf>,
     },
 }
 
@@ -339,7 +374,7 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             db,
             scenario,
             command,
-        }) => monitor(db, scenario, command, cli.json, color),
+        }) => monitor(db, scenario, command, cli.json, color, cli.quiet),
         Some(Command::Init { dir }) => init(&dir, cli.json),
         Some(Command::Check { dir }) => check(dir, cli.json, color),
     }
@@ -525,6 +560,51 @@ fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcom
     })
 }
 
+/// Progress bars on stderr: drawn only when stderr is a terminal and `--quiet` is not given.
+struct Bars {
+    bar: indicatif::ProgressBar,
+}
+
+impl Bars {
+    fn new(quiet: bool) -> Bars {
+        let target = if quiet {
+            indicatif::ProgressDrawTarget::hidden()
+        } else {
+            indicatif::ProgressDrawTarget::stderr()
+        };
+        let bar = indicatif::ProgressBar::with_draw_target(Some(0), target);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg:40!} [{bar:30}] {percent:>3}% {elapsed_precise} (eta {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        Bars { bar }
+    }
+}
+
+impl guarantor_app::Progress for Bars {
+    fn begin(&self, step: &str, total: u64) {
+        self.bar.reset();
+        self.bar.set_length(total);
+        self.bar.set_message(step.to_owned());
+    }
+
+    fn advance_to(&self, done: u64) {
+        self.bar.set_position(done);
+    }
+
+    fn end(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// Writes `text` to `path`, saying which file could not be written.
+fn write_file(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+}
+
 /// `guarantor monitor ...`.
 fn monitor(
     db: Option<PathBuf>,
@@ -532,6 +612,7 @@ fn monitor(
     command: MonitorCommand,
     json: bool,
     color: bool,
+    quiet: bool,
 ) -> anyhow::Result<Outcome> {
     let db = db.unwrap_or_else(|| match &scenario {
         Some(dir) => dir.join("monitor.sqlite"),
@@ -557,7 +638,8 @@ fn monitor(
                 texts.push((f.display().to_string(), text));
             }
             let mut store = guarantor_store::SqliteStore::open(&db)?;
-            let (report, diagnostics) = guarantor_app::ingest(&mut store, &texts, format)?;
+            let bars = Bars::new(quiet);
+            let (report, diagnostics) = guarantor_app::ingest(&mut store, &texts, format, &bars)?;
             let rejected: usize = report.files.iter().map(|f| f.rejected).sum();
             let stdout = if json {
                 to_json(&report)?
@@ -590,6 +672,76 @@ fn monitor(
                 } else {
                     Ok(show::daily_report(&report, &scenario.terms.name))
                 }
+            })
+        }
+        MonitorCommand::Generate {
+            reports,
+            days,
+            start,
+            seed,
+            out,
+        } => {
+            let start: jiff::Timestamp = start
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--start {start}: expected an RFC 3339 time ({e})"))?;
+            let spec = guarantor_app::FeedSpec {
+                seed,
+                reports,
+                days,
+                start,
+            };
+            with_scenario(scenario, None, json, color, |scenario, _, json| {
+                let text = guarantor_app::generate_reports(scenario, &spec);
+                write_file(&out, &text)?;
+                Ok(if json {
+                    to_json(
+                        &serde_json::json!({"file": out.display().to_string(), "reports": reports}),
+                    )?
+                } else {
+                    format!(
+                        "{reports} reports over {days} days written to {}\n",
+                        out.display()
+                    )
+                })
+            })
+        }
+        MonitorCommand::Bench {
+            file,
+            placements,
+            incidents,
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let path = file.display().to_string();
+            with_scenario(scenario, None, json, color, |scenario, _, json| {
+                let bench = guarantor_app::place_bench(scenario, &path, &text).map_err(|diagnostics| {
+                    let n = diagnostics.len();
+                    let sources = SourceSet::from_files("reports", vec![(path.clone(), text.clone())]);
+                    anyhow::anyhow!(
+                        "{}{n} row(s) of {path} cannot be read: the benchmark needs a clean file",
+                        render_diagnostics(&sources, &diagnostics, RenderOptions { color })
+                    )
+                })?;
+                if let Some(out) = &placements {
+                    write_file(out, &bench.placements_csv)?;
+                }
+                if let Some(out) = &incidents {
+                    write_file(out, &bench.incidents_csv)?;
+                }
+                let r = &bench.run;
+                Ok(if json {
+                    to_json(r)?
+                } else {
+                    format!(
+                        "{} reports: index {:.3} s, placement {:.3} s ({:.0} ns a report), corroboration {:.3} s ({} incidents)\n",
+                        r.reports,
+                        r.index_seconds,
+                        r.place_seconds,
+                        r.place_seconds * 1e9 / r.reports.max(1) as f64,
+                        r.corroborate_seconds,
+                        r.incidents
+                    )
+                })
             })
         }
         MonitorCommand::Incidents { since, until } => {

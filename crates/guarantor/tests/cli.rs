@@ -839,3 +839,114 @@ fn an_ingest_killed_midway_stores_its_file_whole_or_not_at_all() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(stored_from(&db, "big-0.csv"), rows, "{outcomes:?}");
 }
+
+#[test]
+fn a_generated_feed_ingests_cleanly_and_the_bench_places_every_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let feed = tmp.path().join("feed.csv");
+    let out = guarantor(
+        &[
+            "monitor",
+            "generate",
+            "--reports",
+            "600",
+            "--days",
+            "3",
+            "--seed",
+            "7",
+            "--out",
+            feed.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("600 reports over 3 days"));
+    // The same seed gives the same bytes.
+    let again = tmp.path().join("again.csv");
+    guarantor(
+        &[
+            "monitor",
+            "generate",
+            "--reports",
+            "600",
+            "--days",
+            "3",
+            "--seed",
+            "7",
+            "--out",
+        ]
+        .into_iter()
+        .chain([again.to_str().unwrap()])
+        .collect::<Vec<_>>(),
+        tmp.path(),
+    );
+    assert_eq!(
+        std::fs::read(&feed).unwrap(),
+        std::fs::read(&again).unwrap()
+    );
+
+    // Every row reads back (no progress bar on a pipe: stderr stays empty).
+    let out = guarantor(
+        &[
+            "monitor",
+            "--db",
+            "m.sqlite",
+            "--json",
+            "ingest",
+            feed.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+    let v = json(&out);
+    assert_eq!(v["files"][0]["new"], 600);
+    assert_eq!(v["files"][0]["rejected"], 0);
+
+    let (placements, incidents) = (tmp.path().join("p.csv"), tmp.path().join("i.csv"));
+    let out = guarantor(
+        &[
+            "monitor",
+            "--json",
+            "bench",
+            feed.to_str().unwrap(),
+            "--placements",
+            placements.to_str().unwrap(),
+            "--incidents",
+            incidents.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let run = json(&out);
+    assert_eq!(run["reports"], 600);
+    let n = run["incidents"].as_u64().unwrap();
+    assert!((100..600).contains(&n), "{run}");
+    let placed = std::fs::read_to_string(&placements).unwrap();
+    assert!(placed.starts_with(
+        "id,occupied,km_to_line,buffer_zone,surface,country,oblast,nearest_site,nearest_km,inside_site\n"
+    ));
+    assert_eq!(placed.lines().count(), 601);
+    // Most of the feed is along the contact line, in Ukraine.
+    assert!(placed.matches(",land,UKR,").count() > 300, "{placed}");
+    let labels = std::fs::read_to_string(&incidents).unwrap();
+    let distinct: std::collections::BTreeSet<&str> = labels
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(distinct.len() as u64, n);
+
+    // A feed with a bad row is refused, with the row's place.
+    let bad = tmp.path().join("bad.csv");
+    let mut text_of_feed = std::fs::read_to_string(&feed).unwrap();
+    text_of_feed.push_str("x1,ru-mod,party,not-a-time,1,47.0,37.0,5,drone,,1,\n");
+    std::fs::write(&bad, text_of_feed).unwrap();
+    let out = guarantor(&["monitor", "bench", bad.to_str().unwrap()], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("bad.csv:602") && stderr.contains("time"),
+        "{stderr}"
+    );
+}

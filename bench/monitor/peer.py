@@ -1,0 +1,304 @@
+#!/usr/bin/env python3
+"""The placement and corroboration an analyst would write with GeoPandas / Shapely 2, pyproj and scikit-learn.
+
+    peer.py SCENARIO_DIR FEED.csv --placements OUT.csv --incidents OUT.csv [--polygons strtree|loop|sjoin]
+
+Reads the scenario's geometry (geometry/*.geojson) and terms (terms.toml, sites.toml) as guarantor does, and the
+feed in guarantor's CSV layout. Prints JSON timings: `place_seconds` covers building the prepared geometries and
+indexes and placing every report; `corroborate_seconds` the incidents. Reading files is not timed (nor is it on
+guarantor's side).
+
+Placement, vectorised throughout:
+- occupied area, countries, oblasts: Shapely 2 prepared geometries; the polygon lists through an STRtree query
+  with the `contains` predicate (or, with --polygons, contains_xy per polygon on its bounding box's points, or
+  GeoPandas' sjoin), the first polygon in list order winning as in guarantor;
+- distance to the contact line, as guarantor defines it (the nearest point in the point's own equirectangular
+  projection, then the geodesic to it): the line's segments in an STRtree in one plane, the nearest there
+  (query_nearest), the segments that can be nearer in the point's own projection (dwithin a bound of it), the
+  nearest of those in NumPy, and the geodesic (pyproj.Geod, WGS84: Karney's algorithm, as guarantor);
+- protected sites: great-circle distances in NumPy to every site choose the candidates (within 2% of the
+  nearest, or of a site's radius), the geodesic (pyproj) decides;
+- land, Black Sea, Sea of Azov: the same boxes as guarantor.
+
+Corroboration: the same relation as guarantor's (compatible kinds; time within the sum of the precisions plus
+1 hour; geodesic distance within the sum plus 2 km), its candidate pairs from scikit-learn's KDTree (Chebyshev
+radius over the position on the sphere in km and scaled time), exact tests vectorised, incidents as SciPy's connected components.
+"""
+
+import argparse
+import json
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Geod
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from sklearn.neighbors import KDTree
+
+GEOD = Geod(ellps="WGS84")
+EARTH_KM = 6371.0088
+SLACK_KM, SLACK_HOURS = 2.0, 1.0
+
+
+def features(path):
+    data = json.loads(Path(path).read_text())
+    return [(f.get("properties") or {}, shapely.geometry.shape(f["geometry"])) for f in data["features"]]
+
+
+def load_scenario(folder):
+    folder = Path(folder)
+    geometry = folder / "geometry"
+    occupied = shapely.union_all([g for _, g in features(geometry / "occupied_area.geojson")])
+    countries = [(p.get("iso3") or p.get("ISO_A3") or p.get("adm0_a3"), g)
+                 for p, g in features(geometry / "countries.geojson")]
+    regions = []
+    if (geometry / "admin1.geojson").exists():
+        regions = [(p.get("name"), g) for p, g in features(geometry / "admin1.geojson")]
+    lines = [g for _, g in features(geometry / "contact_line.geojson")]
+    terms = tomllib.loads((folder / "terms.toml").read_text())
+    sites = tomllib.loads((folder / "sites.toml").read_text()).get("site", [])
+    where = {s["id"]: (s["lon"], s["lat"]) for s in sites if "lon" in s}
+    protected = []
+    for p in terms.get("protected_site", []):
+        if "site" in p:
+            if p["site"] not in where:
+                continue
+            lon, lat = where[p["site"]]
+        else:
+            lon, lat = p["lon"], p["lat"]
+        protected.append((p["id"], lon, lat, float(p["radius_km"])))
+    zones = [(z["id"], float(z["width_km"])) for z in terms.get("buffer_zone", [])]
+    return occupied, countries, regions, lines, protected, zones
+
+
+def first_holding(geoms, lon, lat, pts, how):
+    """Index of the first polygon holding each point, -1 for none."""
+    out = np.full(len(lon), -1, dtype=np.int64)
+    if how == "strtree":
+        for g in geoms:
+            shapely.prepare(g)
+        tree = shapely.STRtree(geoms)
+        p_idx, g_idx = tree.query(pts, predicate="within")
+        # Several polygons per point (borders): the smallest index wins.
+        order = np.lexsort((g_idx, p_idx))
+        p_idx, g_idx = p_idx[order], g_idx[order]
+        first = np.ones(len(p_idx), dtype=bool)
+        first[1:] = p_idx[1:] != p_idx[:-1]
+        out[p_idx[first]] = g_idx[first]
+    elif how == "sjoin":
+        import geopandas as gpd
+        left = gpd.GeoDataFrame({"i": np.arange(len(lon))}, geometry=pts, crs="EPSG:4326")
+        right = gpd.GeoDataFrame({"k": np.arange(len(geoms))}, geometry=geoms, crs="EPSG:4326")
+        joined = gpd.sjoin(left, right, how="inner", predicate="within")
+        best = joined.groupby("i")["k"].min()
+        out[best.index.to_numpy()] = best.to_numpy()
+    else:
+        for k, g in enumerate(geoms):
+            shapely.prepare(g)
+            x0, y0, x1, y1 = g.bounds
+            cand = np.nonzero((out < 0) & (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))[0]
+            hit = shapely.contains_xy(g, lon[cand], lat[cand])
+            out[cand[hit]] = k
+    return out
+
+
+def unit(lon, lat):
+    lo, la = np.radians(lon), np.radians(lat)
+    return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
+
+
+def place(scenario, lon, lat, how):
+    occupied, countries, regions, lines, protected, zones = scenario
+    n = len(lon)
+    pts = shapely.points(lon, lat)
+    shapely.prepare(occupied)
+    is_occupied = shapely.contains_xy(occupied, lon, lat)
+    country = first_holding([g for _, g in countries], lon, lat, pts, how)
+    oblast = first_holding([g for _, g in regions], lon, lat, pts, how) if regions else np.full(n, -1)
+
+    # The line, as guarantor measures it: the nearest point in each point's own equirectangular projection
+    # (longitude scaled by the cosine of the point's latitude), then the geodesic to it. An STRtree of the
+    # segments in one plane (scaled at the theatre's mean latitude) gives the nearest there; every segment
+    # that can be nearer in the point's own projection lies within a bound of it (dwithin), and NumPy finds
+    # the nearest of those exactly.
+    segs = []
+    for g in lines:
+        for part in getattr(g, "geoms", [g]):
+            c = np.asarray(part.coords)
+            segs.extend(zip(c[:-1], c[1:]))
+    segs = np.asarray(segs)  # (m, 2 ends, lon/lat)
+    g_scale = np.cos(np.radians(segs[:, :, 1].mean()))
+    seg_geoms = shapely.linestrings(np.stack([segs[:, :, 0] * g_scale, segs[:, :, 1]], axis=-1))
+    tree = shapely.STRtree(seg_geoms)
+    plane_pts = shapely.points(lon * g_scale, lat)
+    (p_idx, _), d0 = tree.query_nearest(plane_pts, return_distance=True, all_matches=False)
+    first_distance = np.empty(n)
+    first_distance[p_idx] = d0
+    s = np.maximum(np.cos(np.radians(lat)), 0.01)
+    ratio = np.maximum(s / g_scale, g_scale / s)
+    pi, si = tree.query(plane_pts, predicate="dwithin", distance=first_distance * ratio * ratio * (1 + 1e-9) + 1e-12)
+    sp = s[pi]
+    ax = (segs[si, 0, 0] - lon[pi]) * sp
+    ay = segs[si, 0, 1] - lat[pi]
+    bx = (segs[si, 1, 0] - lon[pi]) * sp
+    by = segs[si, 1, 1] - lat[pi]
+    dx, dy = bx - ax, by - ay
+    len2 = dx * dx + dy * dy
+    tt = np.clip(np.where(len2 > 0, -(ax * dx + ay * dy) / np.where(len2 > 0, len2, 1.0), 0.0), 0.0, 1.0)
+    qx, qy = ax + tt * dx, ay + tt * dy
+    d2 = qx * qx + qy * qy
+    order = np.lexsort((d2, pi))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = pi[order][1:] != pi[order][:-1]
+    best = order[first]
+    near_lon = np.empty(n)
+    near_lat = np.empty(n)
+    near_lon[pi[best]] = qx[best] / sp[best] + lon[pi[best]]
+    near_lat[pi[best]] = qy[best] + lat[pi[best]]
+    _, _, metres = GEOD.inv(lon, lat, near_lon, near_lat)
+    km_to_line = metres / 1000.0
+    buffer = np.full(n, -1)
+    best_width = np.full(n, np.inf)
+    for k, (_, width) in enumerate(zones):
+        hit = (km_to_line <= width) & (width < best_width)
+        buffer[hit] = k
+        best_width[hit] = width
+
+    # Protected sites: the sphere chooses the candidates, the geodesic decides.
+    nearest = np.full(n, -1)
+    nearest_km = np.full(n, np.nan)
+    inside = np.full(n, -1)
+    if protected:
+        centres = unit(np.array([p[1] for p in protected]), np.array([p[2] for p in protected]))
+        radius = np.array([p[3] for p in protected])
+        u = unit(lon, lat)
+        chord = np.linalg.norm(u[:, None, :] - centres[None, :, :], axis=-1)
+        sphere = 2.0 * np.arcsin(np.minimum(chord / 2.0, 1.0)) * EARTH_KM
+        best = sphere.min(axis=1)
+        cand = (sphere <= best[:, None] * 1.02 + 0.01) | (sphere <= radius[None, :] * 1.02 + 0.01)
+        pi, si = np.nonzero(cand)
+        site_lon = np.array([p[1] for p in protected])
+        site_lat = np.array([p[2] for p in protected])
+        _, _, m = GEOD.inv(lon[pi], lat[pi], site_lon[si], site_lat[si])
+        geo = np.full(sphere.shape, np.inf)
+        geo[pi, si] = m / 1000.0
+        nearest = np.argmin(geo, axis=1)  # first of equals, as guarantor
+        nearest_km = geo[np.arange(n), nearest]
+        within = np.where(geo <= radius[None, :], geo, np.inf)
+        inside = np.where(np.isfinite(within.min(axis=1)), np.argmin(within, axis=1), -1)
+
+    azov = (lon >= 34.8) & (lon <= 39.4) & (lat >= 45.25) & (lat <= 47.3)
+    black = (lon >= 27.3) & (lon <= 42.0) & (lat >= 40.8) & (lat <= 46.7)
+    surface = np.where(country >= 0, "land", np.where(azov, "azov", np.where(black, "black_sea", "elsewhere")))
+    return dict(occupied=is_occupied, km_to_line=km_to_line, buffer=buffer, surface=surface, country=country,
+                oblast=oblast, nearest=nearest, nearest_km=nearest_km, inside=inside)
+
+
+COMPATIBLE = {
+    frozenset(["infrastructure_strike", "artillery"]), frozenset(["infrastructure_strike", "drone"]),
+    frozenset(["infrastructure_strike", "missile"]), frozenset(["drone", "missile"]),
+    frozenset(["drone", "air_incursion"]), frozenset(["mine", "naval"]),
+}
+LAND = {"clash", "artillery", "small_arms", "drone", "missile", "mine", "infrastructure_strike"}
+
+
+def compatible_matrix(kinds):
+    m = np.zeros((len(kinds), len(kinds)), dtype=bool)
+    for i, a in enumerate(kinds):
+        for j, b in enumerate(kinds):
+            m[i, j] = (a == b or frozenset([a, b]) in COMPATIBLE
+                       or ((a == "clash" or b == "clash") and a in LAND and b in LAND))
+    return m
+
+
+def corroborate(feed):
+    n = len(feed)
+    lon, lat = feed["lon"].to_numpy(), feed["lat"].to_numpy()
+    when = pd.to_datetime(feed["time"], utc=True, format="ISO8601")
+    seconds = ((when - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)).to_numpy(dtype=np.int64)
+    t = seconds / 3600.0  # hours
+    tp = feed["time_precision_hours"].to_numpy(dtype=float)
+    pp = feed["place_precision_km"].to_numpy(dtype=float)
+    kinds, kind_idx = np.unique(feed["kind"].to_numpy(), return_inverse=True)
+    ok_kind = compatible_matrix(list(kinds))
+    # Candidates: |dx|, |dy| within the widest reach in km, |dt| within the widest in hours (Chebyshev, scaled).
+    reach_km = 2.0 * pp.max() + SLACK_KM
+    reach_h = 2.0 * tp.max() + SLACK_HOURS
+    # Positions on the sphere in km: a pair within the reach on the ellipsoid is within 1% of it on the sphere,
+    # and each coordinate differs by no more than the chord.
+    pts = np.column_stack([unit(lon, lat) * EARTH_KM, t * (reach_km / reach_h)])
+    tree = KDTree(pts, metric="chebyshev")
+    rows, cols = [], []
+    for start in range(0, n, 200_000):
+        chunk = pts[start:start + 200_000]
+        found = tree.query_radius(chunk, r=reach_km * 1.01)
+        for k, js in enumerate(found):
+            i = start + k
+            js = js[js > i]
+            rows.append(np.full(len(js), i))
+            cols.append(js)
+    i = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    j = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    keep = ok_kind[kind_idx[i], kind_idx[j]]
+    keep &= np.abs(seconds[i] - seconds[j]) / 3600.0 <= tp[i] + tp[j] + SLACK_HOURS
+    i, j = i[keep], j[keep]
+    _, _, m = GEOD.inv(lon[i], lat[i], lon[j], lat[j])
+    keep = m / 1000.0 <= pp[i] + pp[j] + SLACK_KM
+    i, j = i[keep], j[keep]
+    graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
+    count, labels = connected_components(graph, directed=False)
+    # An incident is named by its first report in file order.
+    first = np.full(count, n)
+    np.minimum.at(first, labels, np.arange(n))
+    return count, first[labels]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scenario")
+    ap.add_argument("feed")
+    ap.add_argument("--placements")
+    ap.add_argument("--incidents")
+    ap.add_argument("--polygons", choices=["strtree", "loop", "sjoin"], default="strtree")
+    args = ap.parse_args()
+    scenario = load_scenario(args.scenario)
+    # pandas 3 reads floats exactly (round trip) by default.
+    feed = pd.read_csv(args.feed, keep_default_na=False,
+                       dtype={"id": str, "target": str, "text": str})
+    lon, lat = feed["lon"].to_numpy(dtype=float), feed["lat"].to_numpy(dtype=float)
+    start = time.perf_counter()
+    placed = place(scenario, lon, lat, args.polygons)
+    place_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    count, incident = corroborate(feed)
+    corroborate_seconds = time.perf_counter() - start
+    if args.placements:
+        occupied, countries, regions, lines, protected, zones = scenario
+        name = lambda items, k: items[k][0] if k >= 0 else ""  # noqa: E731
+        out = pd.DataFrame({
+            "id": feed["id"],
+            "occupied": np.where(placed["occupied"], "true", "false"),
+            "km_to_line": placed["km_to_line"],
+            "buffer_zone": [name(zones, k) for k in placed["buffer"]],
+            "surface": placed["surface"],
+            "country": [name(countries, k) for k in placed["country"]],
+            "oblast": [name(regions, k) for k in placed["oblast"]],
+            "nearest_site": [name(protected, k) for k in placed["nearest"]],
+            "nearest_km": placed["nearest_km"],
+            "inside_site": [name(protected, k) for k in placed["inside"]],
+        })
+        out.to_csv(args.placements, index=False)
+    if args.incidents:
+        pd.DataFrame({"id": feed["id"], "incident": incident}).to_csv(args.incidents, index=False)
+    json.dump({"reports": len(feed), "incidents": int(count), "place_seconds": place_seconds,
+               "corroborate_seconds": corroborate_seconds, "polygons": args.polygons}, sys.stdout)
+    print()
+
+
+if __name__ == "__main__":
+    main()
