@@ -20,8 +20,8 @@ Placement, vectorised throughout:
   nearest, or of a site's radius), the geodesic (pyproj) decides;
 - land, Black Sea, Sea of Azov: the same boxes as guarantor.
 
-Corroboration: the same relation as guarantor's (compatible kinds; time within the sum of the precisions plus
-1 hour; geodesic distance within the sum plus 2 km), its candidate pairs from scikit-learn's KDTree (Chebyshev
+Corroboration: the same relation as guarantor's (compatible kinds; time intervals — each time ± its precision —
+that overlap, or times within an hour; geodesic distance within the sum of the place precisions plus 2 km), its candidate pairs from scikit-learn's KDTree (Chebyshev
 radius over the position on the sphere in km and scaled time), exact tests vectorised, incidents as SciPy's connected components.
 """
 
@@ -245,7 +245,8 @@ def corroborate(feed):
     i = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     j = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
     keep = ok_kind[kind_idx[i], kind_idx[j]]
-    keep &= np.abs(seconds[i] - seconds[j]) / 3600.0 <= tp[i] + tp[j] + SLACK_HOURS
+    hours = np.abs(seconds[i] - seconds[j]) / 3600.0
+    keep &= (hours <= SLACK_HOURS) | (hours < tp[i] + tp[j])
     i, j = i[keep], j[keep]
     _, _, m = GEOD.inv(lon[i], lat[i], lon[j], lat[j])
     keep = m / 1000.0 <= pp[i] + pp[j] + SLACK_KM

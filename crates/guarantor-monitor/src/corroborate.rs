@@ -1,9 +1,13 @@
 //! Corroboration: reports of one event merged into an incident, and the incident's confidence graded.
 //!
 //! Two reports are of one event when their kinds are compatible and they are close in time and in space,
-//! allowing for each report's own precision: `|t₁ − t₂| ≤ p₁ + p₂ + slack` hours and
-//! `distance ≤ r₁ + r₂ + slack` km. Incidents are the connected groups of that relation (so a report that
-//! links two others joins all three), which makes the result independent of the order reports arrive in.
+//! allowing for each report's own precision. In time, a report's precision is the interval it stands for (a
+//! report dated only to a day stands for that whole day): two reports can be of one event when their intervals
+//! overlap, `|t₁ − t₂| < p₁ + p₂`, or when they are within the slack of each other whatever their precision
+//! (`|t₁ − t₂| ≤ slack`, for accounts of one moment that disagree by minutes). So two events dated to
+//! consecutive days stay apart. In space, `distance ≤ r₁ + r₂ + slack` km. Incidents are the connected groups
+//! of that relation (so a report that links two others joins all three), which makes the result independent of
+//! the order reports arrive in.
 
 use guarantor_core::{Confidence, EventKind, Report, SourceKind, geodesic_km};
 
@@ -52,13 +56,18 @@ pub fn compatible(a: EventKind, b: EventKind) -> bool {
             })
 }
 
+/// Whether the times of `a` and `b` can be of one moment (see the module's documentation).
+fn same_time(a: &Report, b: &Report, slack: Slack) -> bool {
+    let hours = (a.time.as_second() - b.time.as_second()).abs() as f64 / 3600.0;
+    hours <= slack.hours || hours < a.time_precision.radius + b.time_precision.radius
+}
+
 /// Whether `a` and `b` can be accounts of one event.
 pub fn same_event(a: &Report, b: &Report, slack: Slack) -> bool {
     if !compatible(a.kind, b.kind) {
         return false;
     }
-    let hours = (a.time.as_second() - b.time.as_second()).abs() as f64 / 3600.0;
-    if hours > a.time_precision.radius + b.time_precision.radius + slack.hours {
+    if !same_time(a, b, slack) {
         return false;
     }
     geodesic_km(a.place, b.place) <= a.place_precision.radius + b.place_precision.radius + slack.km
@@ -224,8 +233,7 @@ pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
             if !compatible(a.kind, b.kind) {
                 continue;
             }
-            let hours = (t - b.time.as_second()).abs() as f64 / 3600.0;
-            if hours > a.time_precision.radius + b.time_precision.radius + slack.hours {
+            if !same_time(a, b, slack) {
                 continue;
             }
             let reach = a.place_precision.radius + b.place_precision.radius + slack.km;

@@ -80,9 +80,10 @@ fn the_two_records_of_each_alert_are_paired() {
     assert_eq!((official, reports.len() - official), (53, 60));
     let found = incidents(
         &reports,
+        // Within twelve minutes of each other.
         Slack {
             km: 1.0,
-            hours: 0.1,
+            hours: 0.2,
         },
     );
     for i in &found {
