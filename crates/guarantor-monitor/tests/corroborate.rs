@@ -142,6 +142,32 @@ fn a_vague_report_joins_what_its_precision_allows() {
 }
 
 #[test]
+fn reports_dated_to_consecutive_days_stay_apart() {
+    // Two date-only accounts of fighting in one town (UCDP's day precision, noon ± 12 h): the days touch at
+    // midnight but do not overlap, so a week of daily fighting is seven incidents, not one.
+    let day = |n: i64| {
+        let mut r = report(
+            &format!("d{n}"),
+            "ucdp-ged",
+            SourceKind::Media,
+            EventKind::Clash,
+            n * 24 * 60,
+            0.0,
+        );
+        r.time_precision = Precision { radius: 12.0 };
+        r
+    };
+    let week: Vec<Report> = (0..7).map(day).collect();
+    assert_eq!(group(&week, Slack::default()).len(), 7);
+    assert!(!same_event(&week[0], &week[1], Slack::default()));
+    // Two accounts of one day still meet, and a precise report within the day joins it.
+    let mut twin = day(3);
+    twin.id = "twin".into();
+    twin.source = "media-a".into();
+    assert!(same_event(&week[3], &twin, Slack::default()));
+}
+
+#[test]
 fn a_strike_on_infrastructure_matches_the_weapon_that_made_it() {
     let a = report(
         "a",
