@@ -3,6 +3,7 @@
 //! Each use case takes domain values (or a scenario source) and returns a result value that serialises to the
 //! JSON the interfaces print; the terminal and HTTP renderings live with their interfaces.
 
+mod briefing;
 mod diagnostics;
 mod monitor;
 mod monitor_bench;
@@ -13,6 +14,10 @@ mod rotation;
 mod sourcing;
 mod summary;
 
+pub use briefing::{
+    BriefingError, OutputFile, plan_briefing, plan_overlay, plan_pictures, plan_tables,
+    whatif_briefing, whatif_picture,
+};
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 /// The movement engine's synthetic problems (for `closure_bench`).
 pub use guarantor_movement::synthetic::Spec as ClosureSpec;

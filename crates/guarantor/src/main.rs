@@ -58,6 +58,10 @@ enum Command {
         /// World state: `fact=true,other=false` on top of the scenario's "today"
         #[arg(long, value_name = "FACTS")]
         world: Option<String>,
+        /// Also write the briefing here: briefing.html, the map and charts as SVG and PNG, sourcing.xlsx and
+        /// sourcing.csv
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Every combination of the political facts the pledges name, worst to best; the facts and the nations
     /// that matter most
@@ -67,6 +71,9 @@ enum Command {
         /// Base world state (default: "today"): `fact=true,other=false`
         #[arg(long, value_name = "FACTS")]
         world: Option<String>,
+        /// Also write the what-if briefing here: whatif.html, the heat map as SVG and PNG, whatif.xlsx
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Print the sourcing instance as JSON (pledges, lines, eligible pairs, caps, liveness in every what-if
     /// state) for solvers outside guarantor
@@ -269,21 +276,34 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             cli.json,
             color,
         ),
-        Some(Command::Plan { dir, world }) => report(
-            dir,
-            world.or(cli.world),
-            cli.json,
-            color,
-            guarantor_app::plan,
-            show::plan,
-        ),
-        Some(Command::Whatif { dir, world }) => report(
+        Some(Command::Plan { dir, world, out }) => {
+            let bars = Bars::new(cli.quiet);
+            report(
+                dir,
+                world.or(cli.world),
+                cli.json,
+                color,
+                guarantor_app::plan,
+                show::plan,
+                out.map(|out| {
+                    move |r: &guarantor_app::PlanReport, s: &guarantor_core::Scenario| {
+                        write_briefing(&out, guarantor_app::plan_briefing(s, r, &bars)?)
+                    }
+                }),
+            )
+        }
+        Some(Command::Whatif { dir, world, out }) => report(
             dir,
             world.or(cli.world),
             cli.json,
             color,
             guarantor_app::whatif,
             |r, _| show::whatif(r),
+            out.map(|out| {
+                move |r: &guarantor_app::WhatIfReport, s: &guarantor_core::Scenario| {
+                    write_briefing(&out, guarantor_app::whatif_briefing(s, r)?)
+                }
+            }),
         ),
         Some(Command::ExportInstance { dir, world }) => with_scenario(
             dir,
@@ -457,6 +477,7 @@ fn report<R: serde::Serialize, E: std::error::Error + Send + Sync + 'static>(
     color: bool,
     compute: impl FnOnce(&guarantor_core::Scenario, &guarantor_core::WorldState) -> Result<R, E>,
     render: impl FnOnce(&R, &guarantor_core::Scenario) -> String,
+    files: Option<impl FnOnce(&R, &guarantor_core::Scenario) -> anyhow::Result<String>>,
 ) -> anyhow::Result<Outcome> {
     with_scenario(
         dir,
@@ -465,13 +486,38 @@ fn report<R: serde::Serialize, E: std::error::Error + Send + Sync + 'static>(
         color,
         |scenario, world, json| {
             let report = compute(scenario, world)?;
-            if json {
-                to_json(&report)
+            let written = files.map(|f| f(&report, scenario)).transpose()?;
+            let mut out = if json {
+                to_json(&report)?
             } else {
-                Ok(render(&report, scenario))
+                render(&report, scenario)
+            };
+            if let (Some(note), false) = (written, json) {
+                out.push_str(&note);
             }
+            Ok(out)
         },
     )
+}
+
+/// Writes a briefing's files into `dir` (created if need be); says what it wrote.
+fn write_briefing(
+    dir: &std::path::Path,
+    files: Vec<guarantor_app::OutputFile>,
+) -> anyhow::Result<String> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
+    for f in &files {
+        let path = dir.join(&f.name);
+        std::fs::write(&path, &f.bytes)
+            .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    }
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    Ok(format!(
+        "\nBriefing written to {}: {}\n",
+        dir.display(),
+        names.join(", ")
+    ))
 }
 
 fn summary(

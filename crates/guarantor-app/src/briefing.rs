@@ -1,0 +1,677 @@
+//! Briefings: a plan (or a what-if) turned into the files a staff hands out — a self-contained HTML page, each
+//! picture as SVG and PNG, and the tables as XLSX and CSV. The pictures are drawn by the rendering engine; this
+//! module decides what goes in them.
+
+use std::collections::BTreeMap;
+
+use guarantor_core::{CapabilityId, Scenario, SiteId};
+use guarantor_render::briefing::{Block, Briefing, Section};
+use guarantor_render::chart::{self, Against, Frame, Marker, Series, Stack};
+use guarantor_render::table::{Cell, Table};
+use guarantor_render::{Laydown, Overlay};
+
+use crate::Progress;
+use crate::sourcing::{PlanReport, WhatIfReport};
+
+/// A file of a briefing: its name in the output folder and its bytes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputFile {
+    /// File name, e.g. `map.svg`.
+    pub name: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+/// Why a briefing could not be made (its pictures or workbook failed to encode: a bug, not bad input).
+#[derive(Debug, thiserror::Error)]
+pub enum BriefingError {
+    /// A picture could not be rasterised.
+    #[error(transparent)]
+    Raster(#[from] guarantor_render::raster::RasterError),
+    /// The workbook could not be written.
+    #[error(transparent)]
+    Xlsx(#[from] guarantor_render::table::XlsxError),
+}
+
+/// Pictures are rasterised at twice their size, for slides.
+const PNG_SCALE: f32 = 2.0;
+
+/// The plan's map overlay: the force at its sites, and the routes that ran full.
+pub fn plan_overlay(scenario: &Scenario, report: &PlanReport) -> Overlay {
+    let mut laydown: BTreeMap<(String, String), Laydown> = BTreeMap::new();
+    for line in &report.sourcing.lines {
+        for a in &line.assignments {
+            let (Ok(site), Ok(capability)) =
+                (SiteId::new(&line.site), CapabilityId::new(&line.capability))
+            else {
+                continue;
+            };
+            let entry = laydown
+                .entry((line.site.clone(), line.capability.clone()))
+                .or_insert_with(|| Laydown {
+                    site,
+                    capability,
+                    units: 0,
+                    nations: Vec::new(),
+                });
+            entry.units += a.units;
+            if !entry.nations.contains(&a.nation) {
+                entry.nations.push(a.nation.clone());
+            }
+        }
+    }
+    Overlay {
+        title: format!("{}: force laydown", scenario.name),
+        subtitle: format!(
+            "{} of {} troops sourced · {}",
+            chart::axis_number(report.sourcing.totals.filled_troops as f64),
+            chart::axis_number(report.sourcing.totals.required_troops as f64),
+            facts_that_hold(&report.world)
+        ),
+        laydown: laydown.into_values().collect(),
+        busy_links: report
+            .movement
+            .bottlenecks
+            .iter()
+            .filter(|b| b.kind == "link")
+            .map(|b| b.id.clone())
+            .collect(),
+        incidents: Vec::new(),
+        network: true,
+    }
+}
+
+/// `fact=true,other=false,…` as the facts that hold: `facts that hold: fact` (or `no fact holds`).
+fn facts_that_hold(world: &str) -> String {
+    let holding: Vec<&str> = world
+        .split(',')
+        .filter_map(|kv| kv.strip_suffix("=true"))
+        .collect();
+    if holding.is_empty() {
+        "no political fact holds".to_owned()
+    } else {
+        format!("facts that hold: {}", holding.join(", "))
+    }
+}
+
+/// The pictures of a plan, by file stem: the map and the charts.
+pub fn plan_pictures(
+    scenario: &Scenario,
+    report: &PlanReport,
+) -> Vec<(&'static str, String, String)> {
+    let m = &report.movement;
+    let mut pictures = vec![(
+        "map",
+        guarantor_render::map(scenario, &plan_overlay(scenario, report), 1200.0),
+        "The force at its sites (APP-6 style frames: sign inside, echelon above, nations below), the line of \
+         contact and occupied area, buffer zones, protected sites and the routes in theatre."
+            .to_owned(),
+    )];
+
+    // Closure: troops in place by day, with the IOC and FOC thresholds.
+    let mut points: Vec<(f64, f64)> = vec![(0.0, 0.0)];
+    points.extend(
+        m.closure_curve
+            .iter()
+            .map(|p| (f64::from(p.day), p.troops as f64)),
+    );
+    let mut days = Vec::new();
+    if let Some(d) = m.ioc_day {
+        days.push(Marker {
+            value: f64::from(d),
+            label: format!("IOC day {d}"),
+        });
+    }
+    if let Some(d) = m.foc_day {
+        days.push(Marker {
+            value: f64::from(d),
+            label: format!("FOC day {d}"),
+        });
+    }
+    pictures.push((
+        "closure",
+        chart::lines(
+            &Frame::new("Closure: troops in place by day", "day", "troops"),
+            &[Series {
+                name: "troops closed".into(),
+                points,
+                steps: true,
+            }],
+            f64::from(m.horizon_days),
+            &[
+                Marker {
+                    value: m.ioc_troops as f64,
+                    label: format!("IOC {}", chart::axis_number(m.ioc_troops as f64)),
+                },
+                Marker {
+                    value: m.foc_troops as f64,
+                    label: format!("FOC {}", chart::axis_number(m.foc_troops as f64)),
+                },
+            ],
+            &days,
+        ),
+        format!(
+            "{} of the {} troops sourced close within {} days. IOC: {}. FOC: {}.",
+            chart::axis_number(m.closed_troops as f64),
+            chart::axis_number(m.sourced_troops as f64),
+            m.horizon_days,
+            m.ioc_day.map_or_else(
+                || format!(
+                    "not reached ({})",
+                    m.ioc_not_reached.unwrap_or("-").replace('_', " ")
+                ),
+                |d| format!("day {d}")
+            ),
+            m.foc_day.map_or_else(
+                || format!(
+                    "not reached ({})",
+                    m.foc_not_reached.unwrap_or("-").replace('_', " ")
+                ),
+                |d| format!("day {d}")
+            ),
+        ),
+    ));
+
+    // Rotation: deployed, preparing and recovering by month.
+    let r = &report.rotation;
+    let months: Vec<String> = r.months.iter().map(|x| format!("M{}", x.month)).collect();
+    let stack = |name: &str, f: fn(&crate::rotation::MonthDto) -> u64| Stack {
+        name: name.to_owned(),
+        values: r.months.iter().map(|x| f(x) as f64).collect(),
+    };
+    pictures.push((
+        "rotation",
+        chart::stacked_bars(
+            &Frame::new("Rotation: the force committed, by month", "month of the mission", "troops"),
+            &months,
+            &[
+                stack("deployed", |x| x.deployed),
+                stack("preparing", |x| x.preparing),
+                stack("recovering", |x| x.recovering),
+            ],
+        ),
+        format!(
+            "Peak deployed {}; peak committed {} (deployed, preparing and recovering) on a {} cycle of {}-month tours.",
+            chart::axis_number(r.peak_deployed as f64),
+            chart::axis_number(r.peak_committed as f64),
+            r.cycle,
+            r.tour_months
+        ),
+    ));
+
+    // Fill by capability and by domain.
+    let mut by_capability: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    let mut by_domain: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    for line in &report.sourcing.lines {
+        let cap = CapabilityId::new(&line.capability)
+            .ok()
+            .and_then(|c| scenario.capability(&c));
+        let name = cap.map_or(line.capability.clone(), |c| c.name.clone());
+        let e = by_capability.entry(name).or_default();
+        e.0 += line.filled_troops as f64;
+        e.1 += line.required_troops as f64;
+        let domain = cap
+            .and_then(|c| c.domains.iter().next())
+            .map_or("land", |d| d.as_str())
+            .to_owned();
+        let e = by_domain.entry(domain).or_default();
+        e.0 += line.filled_troops as f64;
+        e.1 += line.required_troops as f64;
+    }
+    let against = |m: BTreeMap<String, (f64, f64)>| -> Vec<Against> {
+        m.into_iter()
+            .map(|(label, (value, target))| Against {
+                label,
+                value,
+                target,
+            })
+            .collect()
+    };
+    pictures.push((
+        "fill-capability",
+        chart::bars_against(
+            &Frame::new("Fill by capability", "troops", ""),
+            &against(by_capability),
+            "sourced",
+            "required",
+        ),
+        "Troops sourced for each capability against the requirement's.".to_owned(),
+    ));
+    pictures.push((
+        "fill-domain",
+        chart::bars_against(
+            &Frame::new("Fill by domain", "troops", ""),
+            &against(by_domain),
+            "sourced",
+            "required",
+        ),
+        "Troops sourced for each domain (a capability's first) against the requirement's."
+            .to_owned(),
+    ));
+
+    // Nations against their fair share.
+    let nations: Vec<Against> = report
+        .sourcing
+        .nations
+        .iter()
+        .filter(|n| n.troops > 0 || n.fair_share_troops > 0)
+        .map(|n| Against {
+            label: format!("{} {}", n.nation, n.name),
+            value: n.troops as f64,
+            target: n.fair_share_troops as f64,
+        })
+        .collect();
+    pictures.push((
+        "nations",
+        chart::bars_against(
+            &Frame::new("Each nation's troops against its fair share", "troops", ""),
+            &nations,
+            "troops",
+            "fair share",
+        ),
+        "Troops each nation sends in this plan, and its fair share of the requirement by the scenario's key.".to_owned(),
+    ));
+    pictures
+}
+
+/// The plan's tables: lines, assignments, nations, sites, moves.
+pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
+    let s = &report.sourcing;
+    let lines = Table {
+        name: "Lines".into(),
+        header: [
+            "requirement",
+            "capability",
+            "site",
+            "priority",
+            "units required",
+            "units filled",
+            "troops required",
+            "troops filled",
+            "nations",
+            "why short",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: s
+            .lines
+            .iter()
+            .map(|l| {
+                let mut nations: Vec<&str> =
+                    l.assignments.iter().map(|a| a.nation.as_str()).collect();
+                nations.dedup();
+                vec![
+                    l.requirement.clone().into(),
+                    l.capability.clone().into(),
+                    l.site.clone().into(),
+                    l.priority.into(),
+                    l.required_units.into(),
+                    l.filled_units.into(),
+                    l.required_troops.into(),
+                    l.filled_troops.into(),
+                    nations.join(" ").into(),
+                    l.shortfall_reasons
+                        .iter()
+                        .map(|r| r.message.clone())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                        .into(),
+                ]
+            })
+            .collect(),
+    };
+    let sourcing = Table {
+        name: "Sourcing".into(),
+        header: [
+            "requirement",
+            "capability",
+            "site",
+            "nation",
+            "pledge",
+            "units",
+            "troops",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: s
+            .lines
+            .iter()
+            .flat_map(|l| {
+                l.assignments.iter().map(move |a| {
+                    vec![
+                        l.requirement.clone().into(),
+                        l.capability.clone().into(),
+                        l.site.clone().into(),
+                        a.nation.clone().into(),
+                        a.pledge.clone().into(),
+                        a.units.into(),
+                        a.troops.into(),
+                    ]
+                })
+            })
+            .collect(),
+    };
+    let nations = Table {
+        name: "Nations".into(),
+        header: ["nation", "name", "troops", "fair share", "cap"]
+            .map(String::from)
+            .to_vec(),
+        rows: s
+            .nations
+            .iter()
+            .map(|n| {
+                vec![
+                    n.nation.clone().into(),
+                    n.name.clone().into(),
+                    n.troops.into(),
+                    n.fair_share_troops.into(),
+                    n.cap.map_or(Cell::Text(String::new()), Cell::from),
+                ]
+            })
+            .collect(),
+    };
+    let sites = Table {
+        name: "Sites".into(),
+        header: [
+            "site",
+            "name",
+            "troops required",
+            "troops",
+            "framework nation",
+            "nations",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: s
+            .sites
+            .iter()
+            .map(|x| {
+                vec![
+                    x.site.clone().into(),
+                    x.name.clone().into(),
+                    x.required_troops.into(),
+                    x.troops.into(),
+                    x.framework_nation.clone().unwrap_or_default().into(),
+                    x.nations
+                        .iter()
+                        .map(|(n, t)| format!("{n} {t}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        .into(),
+                ]
+            })
+            .collect(),
+    };
+    let moves = Table {
+        name: "Movement".into(),
+        header: [
+            "pledge",
+            "nation",
+            "capability",
+            "site",
+            "troops",
+            "route",
+            "ready day",
+            "closes on day",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: report
+            .movement
+            .units
+            .iter()
+            .map(|u| {
+                vec![
+                    u.pledge.clone().into(),
+                    u.nation.clone().into(),
+                    u.capability.clone().into(),
+                    u.site.clone().into(),
+                    u.troops.into(),
+                    u.route.into(),
+                    u.ready_day.into(),
+                    u.arrival_day.map_or(
+                        Cell::Text(u.not_closed.unwrap_or("").replace('_', " ")),
+                        Cell::from,
+                    ),
+                ]
+            })
+            .collect(),
+    };
+    vec![lines, sourcing, nations, sites, moves]
+}
+
+/// Every file of a plan's briefing: `briefing.html`, each picture as `.svg` and `.png`, `sourcing.xlsx` (all
+/// the tables) and `sourcing.csv` (who sends what where).
+pub fn plan_briefing(
+    scenario: &Scenario,
+    report: &PlanReport,
+    progress: &dyn Progress,
+) -> Result<Vec<OutputFile>, BriefingError> {
+    let pictures = plan_pictures(scenario, report);
+    let tables = plan_tables(report);
+    let t = &report.sourcing.totals;
+    let m = &report.movement;
+    let day = |d: Option<u32>| d.map_or_else(|| "not reached".to_owned(), |d| format!("day {d}"));
+    let mut sections = vec![Section {
+        heading: "The force at its sites".into(),
+        intro: String::new(),
+        blocks: Vec::new(),
+    }];
+    let mut charts = Section {
+        heading: "Sourcing, rotation and closure".into(),
+        intro: String::new(),
+        blocks: Vec::new(),
+    };
+    for (i, (_, svg, caption)) in pictures.iter().enumerate() {
+        let block = Block::Picture {
+            svg: svg.clone(),
+            caption: caption.clone(),
+        };
+        if i == 0 {
+            sections[0].blocks.push(block);
+        } else {
+            charts.blocks.push(block);
+        }
+    }
+    sections.push(charts);
+    sections.push(Section {
+        heading: "Tables".into(),
+        intro: "The same tables are in sourcing.xlsx, one sheet each; sourcing.csv has who sends what where.".into(),
+        blocks: tables.iter().cloned().map(Block::Table).collect(),
+    });
+    let briefing = Briefing {
+        title: format!("{}: plan", scenario.name),
+        subtitle: format!("World state: {}", report.world.replace(',', ", ")),
+        figures: vec![
+            (
+                "Troops sourced".into(),
+                chart::axis_number(t.filled_troops as f64),
+                format!(
+                    "of {} required",
+                    chart::axis_number(t.required_troops as f64)
+                ),
+            ),
+            (
+                "Essential lines".into(),
+                chart::axis_number(t.essential_filled_troops as f64),
+                format!(
+                    "of {} troops",
+                    chart::axis_number(t.essential_required_troops as f64)
+                ),
+            ),
+            (
+                "Committed at peak".into(),
+                chart::axis_number(report.rotation.peak_committed as f64),
+                "with rotation".into(),
+            ),
+            (
+                "Initial capability".into(),
+                day(m.ioc_day),
+                format!(
+                    "{} troops in place",
+                    chart::axis_number(m.ioc_troops as f64)
+                ),
+            ),
+            (
+                "Full capability".into(),
+                day(m.foc_day),
+                format!(
+                    "{} troops in place",
+                    chart::axis_number(m.foc_troops as f64)
+                ),
+            ),
+        ],
+        sections,
+        attribution: scenario.theatre.attribution.clone(),
+    };
+    let mut files = vec![OutputFile {
+        name: "briefing.html".into(),
+        bytes: guarantor_render::briefing::html(&briefing).into_bytes(),
+    }];
+    progress.begin("rasterising pictures", pictures.len() as u64);
+    for (i, (stem, svg, _)) in pictures.iter().enumerate() {
+        files.push(OutputFile {
+            name: format!("{stem}.svg"),
+            bytes: svg.clone().into_bytes(),
+        });
+        files.push(OutputFile {
+            name: format!("{stem}.png"),
+            bytes: guarantor_render::raster::png(svg, PNG_SCALE)?,
+        });
+        progress.advance_to(i as u64 + 1);
+    }
+    progress.end();
+    files.push(OutputFile {
+        name: "sourcing.xlsx".into(),
+        bytes: guarantor_render::table::xlsx(&tables)?,
+    });
+    files.push(OutputFile {
+        name: "sourcing.csv".into(),
+        bytes: guarantor_render::table::csv(&tables[1]).into_bytes(),
+    });
+    Ok(files)
+}
+
+/// The what-if heat map: each world state a row, each fact a column (dark when true), then the fill.
+pub fn whatif_picture(report: &WhatIfReport) -> String {
+    let facts: Vec<String> = report.facts.iter().map(|f| f.fact.clone()).collect();
+    let rows: Vec<(String, Vec<Option<f64>>, String)> = report
+        .states
+        .iter()
+        .map(|s| {
+            let cells = facts
+                .iter()
+                .map(|f| s.facts.get(f).map(|v| if *v { 0.85 } else { 0.05 }))
+                .chain(std::iter::once(Some(
+                    s.filled_troops as f64 / s.required_troops.max(1) as f64,
+                )))
+                .collect();
+            let share = 100.0 * s.filled_troops as f64 / s.required_troops.max(1) as f64;
+            (
+                format!("{:.0}%", share),
+                cells,
+                chart::axis_number(s.filled_troops as f64),
+            )
+        })
+        .collect();
+    let mut columns = facts.clone();
+    columns.push("share filled".into());
+    chart::heat_map(
+        &Frame::new(
+            &format!(
+                "What if: {} world states, worst to best",
+                report.states.len()
+            ),
+            "Each row a world state: its facts (dark = true), then the share of the requirement filled (dark = all).",
+            "",
+        ),
+        &columns,
+        &rows,
+    )
+}
+
+/// The what-if briefing: the heat map as SVG and PNG, and a page with it and the facts that matter.
+pub fn whatif_briefing(
+    scenario: &Scenario,
+    report: &WhatIfReport,
+) -> Result<Vec<OutputFile>, BriefingError> {
+    let svg = whatif_picture(report);
+    let facts = Table {
+        name: "Facts, by mean gain".into(),
+        header: ["fact", "mean gain (troops)", "flip from today (troops)"]
+            .map(String::from)
+            .to_vec(),
+        rows: report
+            .facts
+            .iter()
+            .map(|f| {
+                vec![
+                    f.fact.clone().into(),
+                    Cell::Real(f.mean_gain_troops.round()),
+                    Cell::Int(f.flip_from_base_troops),
+                ]
+            })
+            .collect(),
+    };
+    let critical = Table {
+        name: "Nations that matter most (today's world without them)".into(),
+        header: ["nation", "name", "troops filled without it", "loss"]
+            .map(String::from)
+            .to_vec(),
+        rows: report
+            .critical_nations
+            .iter()
+            .map(|c| {
+                vec![
+                    c.nation.clone().into(),
+                    c.name.clone().into(),
+                    c.filled_troops_without.into(),
+                    c.loss_troops.into(),
+                ]
+            })
+            .collect(),
+    };
+    let briefing = Briefing {
+        title: format!("{}: what if", scenario.name),
+        subtitle: format!("Today: {}", report.base.replace(',', ", ")),
+        figures: vec![(
+            "Filled today".into(),
+            chart::axis_number(report.base_filled_troops as f64),
+            format!(
+                "of {} troops",
+                chart::axis_number(report.required_troops as f64)
+            ),
+        )],
+        sections: vec![Section {
+            heading: "World states".into(),
+            intro: String::new(),
+            blocks: vec![
+                Block::Picture {
+                    svg: svg.clone(),
+                    caption: "Every combination of the political facts the pledges name.".into(),
+                },
+                Block::Table(facts.clone()),
+                Block::Table(critical.clone()),
+            ],
+        }],
+        attribution: Vec::new(),
+    };
+    Ok(vec![
+        OutputFile {
+            name: "whatif.html".into(),
+            bytes: guarantor_render::briefing::html(&briefing).into_bytes(),
+        },
+        OutputFile {
+            name: "whatif.svg".into(),
+            bytes: svg.clone().into_bytes(),
+        },
+        OutputFile {
+            name: "whatif.png".into(),
+            bytes: guarantor_render::raster::png(&svg, PNG_SCALE)?,
+        },
+        OutputFile {
+            name: "whatif.xlsx".into(),
+            bytes: guarantor_render::table::xlsx(&[facts, critical])?,
+        },
+    ])
+}

@@ -1,0 +1,602 @@
+//! Charts as SVG: a small renderer of our own (a plotting crate would need its own styling and fonts to match
+//! the map; these are five simple shapes): lines over days, stacked bars, bars against a target, and a heat map.
+
+use crate::svg::{Svg, num, text_width};
+
+/// Colours of the series, in order (Okabe–Ito, readable by the colour-blind).
+pub const PALETTE: [&str; 7] = [
+    "#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#999999",
+];
+
+/// A chart's size and titles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    /// Title, top left.
+    pub title: String,
+    /// Label of the x axis.
+    pub x_label: String,
+    /// Label of the y axis.
+    pub y_label: String,
+    /// Width, px.
+    pub width: f64,
+    /// Height, px.
+    pub height: f64,
+}
+
+impl Frame {
+    /// A frame of the usual size (760 × 360 px).
+    pub fn new(title: &str, x_label: &str, y_label: &str) -> Frame {
+        Frame {
+            title: title.to_owned(),
+            x_label: x_label.to_owned(),
+            y_label: y_label.to_owned(),
+            width: 760.0,
+            height: 360.0,
+        }
+    }
+}
+
+/// Round tick values covering `[lo, hi]`: about `n` of them, at 1, 2 or 5 × 10^k.
+pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    let span = (hi - lo).abs();
+    if span <= 0.0 || !span.is_finite() {
+        return vec![lo];
+    }
+    let raw = span / n.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * mag)
+        .find(|s| span / s <= n as f64 * 1.2)
+        .unwrap_or(10.0 * mag);
+    let first = (lo / step).ceil() * step;
+    let mut out = Vec::new();
+    let mut t = first;
+    while t <= hi + step * 1e-9 {
+        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
+        t += step;
+    }
+    out
+}
+
+/// A number for an axis: thousands with a thin space, `k` beyond 100,000.
+pub fn axis_number(v: f64) -> String {
+    if v.abs() >= 100_000.0 {
+        format!("{}k", num(v / 1000.0))
+    } else if v.abs() >= 1000.0 && v.fract() == 0.0 {
+        let s = format!("{}", v as i64);
+        let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push('\u{2009}');
+            }
+            out.push(c);
+        }
+        format!("{sign}{out}")
+    } else {
+        num(v)
+    }
+}
+
+/// The plotting area inside a frame's margins.
+struct Plot {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+}
+
+fn start(frame: &Frame, left_margin: f64) -> (Svg, Plot) {
+    let mut svg = Svg::new(frame.width, frame.height);
+    svg.rect(0.0, 0.0, frame.width, frame.height, r##"fill="#ffffff""##);
+    svg.text(
+        (12.0, 22.0),
+        15.0,
+        "start",
+        r##"fill="#111""##,
+        &frame.title,
+    );
+    let plot = Plot {
+        left: left_margin,
+        top: 44.0,
+        width: frame.width - left_margin - 24.0,
+        height: frame.height - 44.0 - 52.0,
+    };
+    svg.text(
+        (plot.left + plot.width / 2.0, frame.height - 10.0),
+        11.0,
+        "middle",
+        r##"fill="#333""##,
+        &frame.x_label,
+    );
+    svg.raw(&format!(
+        r##"<text x="14" y="{}" font-size="11" text-anchor="middle" fill="#333" transform="rotate(-90 14 {})">{}</text>"##,
+        num(plot.top + plot.height / 2.0),
+        num(plot.top + plot.height / 2.0),
+        crate::svg::esc(&frame.y_label)
+    ));
+    (svg, plot)
+}
+
+/// Horizontal grid lines and y tick labels for `[0, y_max]`; returns the scale (px per unit).
+fn y_axis(svg: &mut Svg, plot: &Plot, y_max: f64) -> f64 {
+    let y_max = y_max.max(1e-9);
+    let per = plot.height / y_max;
+    for t in ticks(0.0, y_max, 5) {
+        let y = plot.top + plot.height - t * per;
+        svg.line(
+            (plot.left, y),
+            (plot.left + plot.width, y),
+            r##"stroke="#e5e5e5" stroke-width="1""##,
+        );
+        svg.text(
+            (plot.left - 6.0, y + 3.5),
+            10.0,
+            "end",
+            r##"fill="#444""##,
+            &axis_number(t),
+        );
+    }
+    svg.line(
+        (plot.left, plot.top + plot.height),
+        (plot.left + plot.width, plot.top + plot.height),
+        r##"stroke="#444" stroke-width="1""##,
+    );
+    per
+}
+
+/// A series of a line chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// Name, in the legend.
+    pub name: String,
+    /// Points (x, y), x ascending.
+    pub points: Vec<(f64, f64)>,
+    /// Drawn as steps (a value holds until the next point).
+    pub steps: bool,
+}
+
+/// A marked value: a horizontal (`y`) or vertical (`x`) dashed line with a label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Marker {
+    /// The value.
+    pub value: f64,
+    /// Its label.
+    pub label: String,
+}
+
+/// Lines over `[0, x_max]` with horizontal markers (thresholds) and vertical ones (days).
+pub fn lines(
+    frame: &Frame,
+    series: &[Series],
+    x_max: f64,
+    thresholds: &[Marker],
+    days: &[Marker],
+) -> String {
+    let (mut svg, plot) = start(frame, 70.0);
+    let y_max = series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .chain(thresholds.iter().map(|m| m.value))
+        .fold(0.0f64, f64::max)
+        * 1.08;
+    let per_y = y_axis(&mut svg, &plot, y_max);
+    let x_max = x_max.max(1.0);
+    let per_x = plot.width / x_max;
+    for t in ticks(0.0, x_max, 8) {
+        let x = plot.left + t * per_x;
+        svg.line(
+            (x, plot.top + plot.height),
+            (x, plot.top + plot.height + 4.0),
+            r##"stroke="#444""##,
+        );
+        svg.text(
+            (x, plot.top + plot.height + 16.0),
+            10.0,
+            "middle",
+            r##"fill="#444""##,
+            &axis_number(t),
+        );
+    }
+    let at = |(x, y): (f64, f64)| (plot.left + x * per_x, plot.top + plot.height - y * per_y);
+    for m in thresholds {
+        let (_, y) = at((0.0, m.value));
+        svg.line(
+            (plot.left, y),
+            (plot.left + plot.width, y),
+            r##"stroke="#c0392b" stroke-width="1" stroke-dasharray="5 3""##,
+        );
+        svg.text(
+            (plot.left + plot.width - 4.0, y - 4.0),
+            10.0,
+            "end",
+            r##"fill="#c0392b""##,
+            &m.label,
+        );
+    }
+    for m in days {
+        let (x, _) = at((m.value, 0.0));
+        svg.line(
+            (x, plot.top),
+            (x, plot.top + plot.height),
+            r##"stroke="#555" stroke-width="1" stroke-dasharray="2 3""##,
+        );
+        svg.text(
+            (x + 4.0, plot.top + 12.0),
+            10.0,
+            "start",
+            r##"fill="#333""##,
+            &m.label,
+        );
+    }
+    for (i, s) in series.iter().enumerate() {
+        let colour = PALETTE[i % PALETTE.len()];
+        let mut d = String::new();
+        let mut started = false;
+        for &p in &s.points {
+            let (x, y) = at(p);
+            d.push_str(&match (started, s.steps) {
+                (false, _) => format!("M{} {}", num(x), num(y)),
+                (true, true) => format!("H{}V{}", num(x), num(y)),
+                (true, false) => format!("L{} {}", num(x), num(y)),
+            });
+            started = true;
+        }
+        if s.steps && started {
+            // The last value holds to the end of the chart.
+            d.push_str(&format!("H{}", num(plot.left + plot.width)));
+        }
+        svg.path(
+            &d,
+            &format!(r#"fill="none" stroke="{colour}" stroke-width="2""#),
+        );
+        svg.rect(
+            plot.left + 10.0,
+            plot.top + 8.0 + i as f64 * 16.0,
+            14.0,
+            3.0,
+            &format!(r#"fill="{colour}""#),
+        );
+        svg.text(
+            (plot.left + 30.0, plot.top + 13.0 + i as f64 * 16.0),
+            10.0,
+            "start",
+            r##"fill="#222""##,
+            &s.name,
+        );
+    }
+    svg.finish(&frame.title)
+}
+
+/// One layer of a stacked bar chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stack {
+    /// Name, in the legend.
+    pub name: String,
+    /// One value per category.
+    pub values: Vec<f64>,
+}
+
+/// Bars per category, their layers stacked bottom up.
+pub fn stacked_bars(frame: &Frame, categories: &[String], stacks: &[Stack]) -> String {
+    let (mut svg, plot) = start(frame, 70.0);
+    let n = categories.len().max(1);
+    let total = |i: usize| {
+        stacks
+            .iter()
+            .map(|s| s.values.get(i).copied().unwrap_or(0.0))
+            .sum::<f64>()
+    };
+    let y_max = (0..n).map(total).fold(0.0f64, f64::max) * 1.1;
+    let per_y = y_axis(&mut svg, &plot, y_max);
+    let slot = plot.width / n as f64;
+    let bar = (slot * 0.72).max(1.0);
+    let label_every = (n as f64 / (plot.width / 36.0)).ceil().max(1.0) as usize;
+    for (i, category) in categories.iter().enumerate() {
+        let x = plot.left + i as f64 * slot + (slot - bar) / 2.0;
+        let mut base = plot.top + plot.height;
+        for (k, s) in stacks.iter().enumerate() {
+            let v = s.values.get(i).copied().unwrap_or(0.0);
+            let hgt = v * per_y;
+            svg.rect(
+                x,
+                base - hgt,
+                bar,
+                hgt,
+                &format!(r#"fill="{}""#, PALETTE[k % PALETTE.len()]),
+            );
+            base -= hgt;
+        }
+        if i % label_every == 0 {
+            svg.text(
+                (x + bar / 2.0, plot.top + plot.height + 16.0),
+                10.0,
+                "middle",
+                r##"fill="#444""##,
+                category,
+            );
+        }
+    }
+    legend_row(&mut svg, frame, stacks.iter().map(|s| s.name.as_str()));
+    svg.finish(&frame.title)
+}
+
+/// The legend as one row under the title.
+fn legend_row<'a>(svg: &mut Svg, frame: &Frame, names: impl Iterator<Item = &'a str>) {
+    let mut x = frame.width - 20.0;
+    let names: Vec<&str> = names.collect();
+    for (k, name) in names.iter().enumerate().rev() {
+        x -= text_width(name, 10.0) + 24.0;
+        svg.rect(
+            x,
+            28.0,
+            12.0,
+            10.0,
+            &format!(r#"fill="{}""#, PALETTE[k % PALETTE.len()]),
+        );
+        svg.text((x + 16.0, 37.0), 10.0, "start", r##"fill="#222""##, name);
+    }
+}
+
+/// One row of a bars-against-target chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Against {
+    /// Row label.
+    pub label: String,
+    /// The value (a bar).
+    pub value: f64,
+    /// The target (a tick across the bar).
+    pub target: f64,
+}
+
+/// Horizontal bars, each with its target marked: fill against requirement, troops against fair share. Bars
+/// at or above their target are drawn in the first colour, short ones in the second.
+pub fn bars_against(
+    frame: &Frame,
+    rows: &[Against],
+    value_name: &str,
+    target_name: &str,
+) -> String {
+    let label_w = rows
+        .iter()
+        .map(|r| text_width(&r.label, 10.0))
+        .fold(60.0f64, f64::max)
+        + 16.0;
+    let row_h = 18.0;
+    let height = (rows.len() as f64 * row_h + 110.0).max(frame.height.min(200.0));
+    let frame = Frame {
+        height,
+        ..frame.clone()
+    };
+    let mut svg = Svg::new(frame.width, frame.height);
+    svg.rect(0.0, 0.0, frame.width, frame.height, r##"fill="#ffffff""##);
+    svg.text(
+        (12.0, 22.0),
+        15.0,
+        "start",
+        r##"fill="#111""##,
+        &frame.title,
+    );
+    let (left, top) = (label_w, 50.0);
+    let width = frame.width - left - 70.0;
+    let x_max = rows
+        .iter()
+        .flat_map(|r| [r.value, r.target])
+        .fold(0.0f64, f64::max)
+        .max(1e-9)
+        * 1.05;
+    let per = width / x_max;
+    let bottom = top + rows.len() as f64 * row_h;
+    for t in ticks(0.0, x_max, 6) {
+        let x = left + t * per;
+        svg.line((x, top - 4.0), (x, bottom), r##"stroke="#e5e5e5""##);
+        svg.text(
+            (x, bottom + 14.0),
+            10.0,
+            "middle",
+            r##"fill="#444""##,
+            &axis_number(t),
+        );
+    }
+    svg.text(
+        (left + width / 2.0, bottom + 32.0),
+        11.0,
+        "middle",
+        r##"fill="#333""##,
+        &frame.x_label,
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + i as f64 * row_h;
+        let colour = if r.value + 1e-9 >= r.target {
+            PALETTE[0]
+        } else {
+            PALETTE[1]
+        };
+        svg.text(
+            (left - 6.0, y + 12.0),
+            10.0,
+            "end",
+            r##"fill="#222""##,
+            &r.label,
+        );
+        svg.rect(
+            left,
+            y + 3.0,
+            r.value * per,
+            row_h - 6.0,
+            &format!(r#"fill="{colour}""#),
+        );
+        let tx = left + r.target * per;
+        svg.line(
+            (tx, y + 1.0),
+            (tx, y + row_h - 1.0),
+            r##"stroke="#111" stroke-width="2""##,
+        );
+        svg.text(
+            (left + r.value.max(r.target) * per + 6.0, y + 12.0),
+            9.0,
+            "start",
+            r##"fill="#444""##,
+            &format!(
+                "{} / {}",
+                axis_number(r.value.round()),
+                axis_number(r.target.round())
+            ),
+        );
+    }
+    // Legend: the bar and the target tick.
+    let lx =
+        frame.width - 20.0 - text_width(value_name, 10.0) - text_width(target_name, 10.0) - 140.0;
+    svg.rect(lx, 28.0, 12.0, 10.0, &format!(r#"fill="{}""#, PALETTE[0]));
+    svg.rect(
+        lx + 12.0,
+        28.0,
+        12.0,
+        10.0,
+        &format!(r#"fill="{}""#, PALETTE[1]),
+    );
+    svg.text(
+        (lx + 30.0, 37.0),
+        10.0,
+        "start",
+        r##"fill="#222""##,
+        &format!("{value_name} (met / short)"),
+    );
+    let tx = lx + 30.0 + text_width(value_name, 10.0) + 90.0;
+    svg.line(
+        (tx, 27.0),
+        (tx, 39.0),
+        r##"stroke="#111" stroke-width="2""##,
+    );
+    svg.text(
+        (tx + 6.0, 37.0),
+        10.0,
+        "start",
+        r##"fill="#222""##,
+        target_name,
+    );
+    svg.finish(&frame.title)
+}
+
+/// A heat map: rows × columns of values in [0, 1] (or none), coloured from pale to dark, with an extra text
+/// column on the right.
+pub fn heat_map(
+    frame: &Frame,
+    columns: &[String],
+    rows: &[(String, Vec<Option<f64>>, String)],
+) -> String {
+    let label_w = rows
+        .iter()
+        .map(|r| text_width(&r.0, 9.0))
+        .fold(40.0f64, f64::max)
+        + 12.0;
+    let cell_w = ((frame.width - label_w - 90.0) / columns.len().max(1) as f64).clamp(8.0, 60.0);
+    let cell_h = if rows.len() > 60 { 4.0 } else { 14.0 };
+    let header = columns
+        .iter()
+        .map(|c| text_width(c, 9.0))
+        .fold(0.0f64, f64::max)
+        .min(140.0)
+        + 10.0;
+    let top = 40.0 + header;
+    let height = top + rows.len() as f64 * cell_h + 40.0;
+    let width = label_w + columns.len() as f64 * cell_w + 100.0;
+    let mut svg = Svg::new(width.max(frame.width.min(400.0)), height);
+    svg.rect(0.0, 0.0, svg.width(), height, r##"fill="#ffffff""##);
+    svg.text(
+        (12.0, 22.0),
+        15.0,
+        "start",
+        r##"fill="#111""##,
+        &frame.title,
+    );
+    for (j, c) in columns.iter().enumerate() {
+        let x = label_w + j as f64 * cell_w + cell_w / 2.0 + 3.0;
+        svg.raw(&format!(
+            r##"<text x="{}" y="{}" font-size="9" text-anchor="start" fill="#333" transform="rotate(-60 {} {})">{}</text>"##,
+            num(x),
+            num(top - 4.0),
+            num(x),
+            num(top - 4.0),
+            crate::svg::esc(c)
+        ));
+    }
+    for (i, (label, values, note)) in rows.iter().enumerate() {
+        let y = top + i as f64 * cell_h;
+        if cell_h >= 10.0 {
+            svg.text(
+                (label_w - 6.0, y + cell_h - 3.0),
+                9.0,
+                "end",
+                r##"fill="#222""##,
+                label,
+            );
+            svg.text(
+                (
+                    label_w + columns.len() as f64 * cell_w + 6.0,
+                    y + cell_h - 3.0,
+                ),
+                9.0,
+                "start",
+                r##"fill="#222""##,
+                note,
+            );
+        }
+        for (j, v) in values.iter().enumerate() {
+            let x = label_w + j as f64 * cell_w;
+            let fill = match v {
+                Some(v) => shade(*v),
+                None => "#f4f4f4".to_owned(),
+            };
+            svg.rect(
+                x,
+                y,
+                cell_w - 1.0,
+                cell_h - (if cell_h >= 10.0 { 1.0 } else { 0.0 }),
+                &format!(r#"fill="{fill}""#),
+            );
+        }
+    }
+    svg.text(
+        (12.0, height - 14.0),
+        10.0,
+        "start",
+        r##"fill="#444""##,
+        &frame.x_label,
+    );
+    svg.finish(&frame.title)
+}
+
+/// Pale yellow (0) to dark blue (1).
+pub fn shade(v: f64) -> String {
+    let v = v.clamp(0.0, 1.0);
+    let lerp = |a: f64, b: f64| (a + (b - a) * v).round() as u8;
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        lerp(255.0, 8.0),
+        lerp(247.0, 48.0),
+        lerp(188.0, 107.0)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_range() {
+        assert_eq!(
+            ticks(0.0, 100.0, 5),
+            vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+        );
+        assert_eq!(
+            ticks(0.0, 27_000.0, 5),
+            vec![0.0, 5000.0, 10000.0, 15000.0, 20000.0, 25000.0]
+        );
+        assert_eq!(ticks(3.0, 3.0, 5), vec![3.0]);
+        assert_eq!(axis_number(25_000.0), "25\u{2009}000");
+        assert_eq!(axis_number(250_000.0), "250k");
+        assert_eq!(shade(0.0), "#fff7bc");
+    }
+}
