@@ -36,6 +36,42 @@ pub enum BriefingError {
 /// Pictures are rasterised at twice their size, for slides.
 const PNG_SCALE: f32 = 2.0;
 
+/// A briefing's files: the page, each picture as SVG and PNG, the tables as a workbook, and one table as CSV.
+fn package(
+    (page_name, page): (&str, &Briefing),
+    pictures: &[(&str, String, String)],
+    (book_name, tables): (&str, &[Table]),
+    csv: Option<(&str, &Table)>,
+    progress: &dyn Progress,
+) -> Result<Vec<OutputFile>, BriefingError> {
+    let file = |name: String, bytes: Vec<u8>| OutputFile { name, bytes };
+    let mut files = vec![file(
+        page_name.to_owned(),
+        guarantor_render::briefing::html(page).into_bytes(),
+    )];
+    progress.begin("rasterising pictures", pictures.len() as u64);
+    for (i, (stem, svg, _)) in pictures.iter().enumerate() {
+        files.push(file(format!("{stem}.svg"), svg.clone().into_bytes()));
+        files.push(file(
+            format!("{stem}.png"),
+            guarantor_render::raster::png(svg, PNG_SCALE)?,
+        ));
+        progress.advance_to(i as u64 + 1);
+    }
+    progress.end();
+    files.push(file(
+        book_name.to_owned(),
+        guarantor_render::table::xlsx(tables)?,
+    ));
+    if let Some((name, table)) = csv {
+        files.push(file(
+            name.to_owned(),
+            guarantor_render::table::csv(table).into_bytes(),
+        ));
+    }
+    Ok(files)
+}
+
 /// The plan's map overlay: the force at its sites, and the routes that ran full.
 pub fn plan_overlay(scenario: &Scenario, report: &PlanReport) -> Overlay {
     let mut laydown: BTreeMap<(String, String), Laydown> = BTreeMap::new();
@@ -178,6 +214,7 @@ pub fn plan_pictures(
     let stack = |name: &str, f: fn(&crate::rotation::MonthDto) -> u64| Stack {
         name: name.to_owned(),
         values: r.months.iter().map(|x| f(x) as f64).collect(),
+        colour: None,
     };
     pictures.push((
         "rotation",
@@ -481,7 +518,7 @@ pub fn plan_briefing(
     });
     let briefing = Briefing {
         title: format!("{}: plan", scenario.name),
-        subtitle: format!("World state: {}", report.world.replace(',', ", ")),
+        subtitle: format!("World state: {}", facts_that_hold(&report.world)),
         figures: vec![
             (
                 "Troops sourced".into(),
@@ -524,32 +561,13 @@ pub fn plan_briefing(
         sections,
         attribution: scenario.theatre.attribution.clone(),
     };
-    let mut files = vec![OutputFile {
-        name: "briefing.html".into(),
-        bytes: guarantor_render::briefing::html(&briefing).into_bytes(),
-    }];
-    progress.begin("rasterising pictures", pictures.len() as u64);
-    for (i, (stem, svg, _)) in pictures.iter().enumerate() {
-        files.push(OutputFile {
-            name: format!("{stem}.svg"),
-            bytes: svg.clone().into_bytes(),
-        });
-        files.push(OutputFile {
-            name: format!("{stem}.png"),
-            bytes: guarantor_render::raster::png(svg, PNG_SCALE)?,
-        });
-        progress.advance_to(i as u64 + 1);
-    }
-    progress.end();
-    files.push(OutputFile {
-        name: "sourcing.xlsx".into(),
-        bytes: guarantor_render::table::xlsx(&tables)?,
-    });
-    files.push(OutputFile {
-        name: "sourcing.csv".into(),
-        bytes: guarantor_render::table::csv(&tables[1]).into_bytes(),
-    });
-    Ok(files)
+    package(
+        ("briefing.html", &briefing),
+        &pictures,
+        ("sourcing.xlsx", &tables),
+        Some(("sourcing.csv", &tables[1])),
+        progress,
+    )
 }
 
 /// The what-if heat map: each world state a row, each fact a column (dark when true), then the fill.
@@ -561,7 +579,7 @@ pub fn whatif_picture(report: &WhatIfReport) -> String {
         .map(|s| {
             let cells = facts
                 .iter()
-                .map(|f| s.facts.get(f).map(|v| if *v { 0.85 } else { 0.05 }))
+                .map(|f| s.facts.get(f).map(|v| if *v { 1.0 } else { 0.0 }))
                 .chain(std::iter::once(Some(
                     s.filled_troops as f64 / s.required_troops.max(1) as f64,
                 )))
@@ -574,15 +592,18 @@ pub fn whatif_picture(report: &WhatIfReport) -> String {
             )
         })
         .collect();
-    let mut columns = facts.clone();
-    columns.push("share filled".into());
+    let mut columns: Vec<(String, chart::Scale)> = facts
+        .iter()
+        .map(|f| (f.clone(), chart::Scale::Flag))
+        .collect();
+    columns.push(("share filled".into(), chart::Scale::Share));
     chart::heat_map(
         &Frame::new(
             &format!(
                 "What if: {} world states, worst to best",
                 report.states.len()
             ),
-            "Each row a world state: its facts (dark = true), then the share of the requirement filled (dark = all).",
+            "Each row a world state: its facts (dark grey = true), then the share of the requirement filled (pale yellow = none, dark blue = all).",
             "",
         ),
         &columns,
@@ -656,22 +677,279 @@ pub fn whatif_briefing(
         }],
         attribution: Vec::new(),
     };
-    Ok(vec![
-        OutputFile {
-            name: "whatif.html".into(),
-            bytes: guarantor_render::briefing::html(&briefing).into_bytes(),
-        },
-        OutputFile {
-            name: "whatif.svg".into(),
-            bytes: svg.clone().into_bytes(),
-        },
-        OutputFile {
-            name: "whatif.png".into(),
-            bytes: guarantor_render::raster::png(&svg, PNG_SCALE)?,
-        },
-        OutputFile {
-            name: "whatif.xlsx".into(),
-            bytes: guarantor_render::table::xlsx(&[facts, critical])?,
-        },
-    ])
+    package(
+        ("whatif.html", &briefing),
+        &[("whatif", svg, String::new())],
+        ("whatif.xlsx", &[facts, critical]),
+        None,
+        &crate::Silent,
+    )
+}
+
+/// The daily monitoring report's pictures, by file stem: the map of the period's incidents and the incidents
+/// per day by confidence.
+pub fn daily_pictures(
+    scenario: &Scenario,
+    report: &crate::DailyReport,
+) -> Vec<(&'static str, String, String)> {
+    let incidents = report
+        .incidents
+        .iter()
+        .map(|i| guarantor_render::IncidentMark {
+            at: geo_types::Point::new(i.lon, i.lat),
+            confidence: guarantor_core::Confidence::from_name(i.confidence)
+                .unwrap_or(guarantor_core::Confidence::SingleSource),
+            violation: i.violation,
+            severity: guarantor_core::Severity::from_name(i.severity)
+                .unwrap_or(guarantor_core::Severity::None),
+        })
+        .collect();
+    let overlay = Overlay {
+        title: format!("Daily report, {}", report.day),
+        subtitle: format!(
+            "{} incidents ({} violations) in the 24 hours to {} Kyiv time",
+            report.totals.incidents, report.totals.violations, report.cut
+        ),
+        incidents,
+        ..Overlay::default()
+    };
+    let days: Vec<String> = report
+        .history
+        .iter()
+        .map(|d| d.day.get(5..).unwrap_or(&d.day).to_owned())
+        .collect();
+    let layer = |c: guarantor_core::Confidence, f: fn(&crate::DayCountsDto) -> usize| Stack {
+        name: c.as_str().replace('_', " "),
+        values: report.history.iter().map(|d| f(d) as f64).collect(),
+        colour: Some(guarantor_render::confidence_colour(c).to_owned()),
+    };
+    vec![
+        (
+            "map",
+            guarantor_render::map(scenario, &overlay, 1200.0),
+            "The period's incidents where their best-located report puts them: colour by confidence, a triangle for a violation, larger for graver.".to_owned(),
+        ),
+        (
+            "incidents-per-day",
+            chart::stacked_bars(
+                &Frame::new(
+                    &format!("Incidents per day by confidence, the last {} days", report.history.len()),
+                    "day (period to the cut)",
+                    "incidents",
+                ),
+                &days,
+                &[
+                    layer(guarantor_core::Confidence::Confirmed, |d| d.confirmed),
+                    layer(guarantor_core::Confidence::Probable, |d| d.probable),
+                    layer(guarantor_core::Confidence::Possible, |d| d.possible),
+                    layer(guarantor_core::Confidence::SingleSource, |d| d.single_source),
+                ],
+            ),
+            "Each daily period's incidents, counted on the day of their first report.".to_owned(),
+        ),
+    ]
+}
+
+/// The daily report's tables: counts against the day before, every incident, the responses.
+pub fn daily_tables(report: &crate::DailyReport) -> Vec<Table> {
+    let counts = |name: &str, rows: &[crate::CountDto]| Table {
+        name: name.to_owned(),
+        header: ["", "this period", "the day before"]
+            .map(String::from)
+            .to_vec(),
+        rows: rows
+            .iter()
+            .map(|c| {
+                vec![
+                    c.key.replace('_', " ").into(),
+                    Cell::Int(c.count as i64),
+                    Cell::Int(c.previous as i64),
+                ]
+            })
+            .collect(),
+    };
+    let incidents = Table {
+        name: "Incidents".into(),
+        header: [
+            "#",
+            "time (UTC)",
+            "lat",
+            "lon",
+            "what",
+            "confidence",
+            "sources",
+            "zone",
+            "oblast",
+            "km to line",
+            "protected site",
+            "violation",
+            "severity",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: report
+            .incidents
+            .iter()
+            .enumerate()
+            .map(|(k, i)| {
+                vec![
+                    Cell::Int(k as i64 + 1),
+                    i.time.clone().into(),
+                    Cell::Real(i.lat),
+                    Cell::Real(i.lon),
+                    i.kinds.join("/").into(),
+                    i.confidence.replace('_', " ").into(),
+                    i.sources.join(", ").into(),
+                    i.zone.clone().into(),
+                    i.oblast.clone().unwrap_or_default().into(),
+                    i.km_to_line.map_or(Cell::Text(String::new()), Cell::Real),
+                    i.protected_site.clone().unwrap_or_default().into(),
+                    (if i.violation { "yes" } else { "no" }).into(),
+                    i.severity.into(),
+                ]
+            })
+            .collect(),
+    };
+    let responses = Table {
+        name: "Responses".into(),
+        header: [
+            "step",
+            "rule",
+            "incidents",
+            "site",
+            "reinforcement days",
+            "from",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: report
+            .responses
+            .iter()
+            .map(|r| {
+                vec![
+                    r.step_name.clone().into(),
+                    r.rule.clone().into(),
+                    r.incidents
+                        .iter()
+                        .map(|i| format!("#{}", i + 1))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                        .into(),
+                    r.site.clone().unwrap_or_default().into(),
+                    r.reinforcement_days
+                        .map_or(Cell::Text(String::new()), Cell::from),
+                    r.reinforcement_source.clone().unwrap_or_default().into(),
+                ]
+            })
+            .collect(),
+    };
+    vec![
+        incidents,
+        responses,
+        counts("By kind", &report.by_kind),
+        counts("By zone", &report.by_zone),
+        counts("By oblast", &report.by_oblast),
+        counts("By confidence", &report.by_confidence),
+        counts("Violations by severity", &report.by_severity),
+    ]
+}
+
+/// Every file of the daily report's briefing: `report.html`, the map and the chart as SVG and PNG,
+/// `report.xlsx` (all the tables) and `incidents.csv`.
+pub fn daily_briefing(
+    scenario: &Scenario,
+    report: &crate::DailyReport,
+) -> Result<Vec<OutputFile>, BriefingError> {
+    let pictures = daily_pictures(scenario, report);
+    let tables = daily_tables(report);
+    let spot: Vec<Block> = report
+        .spot_reports
+        .iter()
+        .filter_map(|&k| report.incidents.get(k).map(|i| (k, i)))
+        .map(|(k, i)| {
+            Block::Text(format!(
+                "Spot report #{}: {} {} at {:.3}, {:.3} ({}{}), {} from {}; {} violation.",
+                k + 1,
+                i.time,
+                i.kinds.join("/"),
+                i.lat,
+                i.lon,
+                i.zone,
+                i.protected_site
+                    .as_ref()
+                    .map(|p| format!(", inside {p}"))
+                    .unwrap_or_default(),
+                i.confidence.replace('_', " "),
+                i.sources.join(", "),
+                i.severity
+            ))
+        })
+        .collect();
+    let mut sections = vec![Section {
+        heading: "Where".into(),
+        intro: String::new(),
+        blocks: vec![Block::Picture {
+            svg: pictures[0].1.clone(),
+            caption: pictures[0].2.clone(),
+        }],
+    }];
+    if !spot.is_empty() {
+        sections.push(Section {
+            heading: "Spot reports".into(),
+            intro: String::new(),
+            blocks: spot,
+        });
+    }
+    sections.push(Section {
+        heading: "Trend".into(),
+        intro: String::new(),
+        blocks: vec![Block::Picture {
+            svg: pictures[1].1.clone(),
+            caption: pictures[1].2.clone(),
+        }],
+    });
+    sections.push(Section {
+        heading: "Tables".into(),
+        intro: "The same tables are in report.xlsx; incidents.csv lists the incidents.".into(),
+        blocks: tables.iter().cloned().map(Block::Table).collect(),
+    });
+    let (t, p) = (&report.totals, &report.previous);
+    let briefing = Briefing {
+        title: format!("{}: daily monitoring report, {}", scenario.name, report.day),
+        subtitle: format!(
+            "Period {} to {} (UTC), cut at {} Kyiv time",
+            report.from, report.to, report.cut
+        ),
+        figures: vec![
+            (
+                "Reports".into(),
+                t.reports.to_string(),
+                format!("{} the day before", p.reports),
+            ),
+            (
+                "Incidents".into(),
+                t.incidents.to_string(),
+                format!("{} the day before", p.incidents),
+            ),
+            (
+                "Violations".into(),
+                t.violations.to_string(),
+                format!("{} the day before", p.violations),
+            ),
+            (
+                "Responses".into(),
+                report.responses.len().to_string(),
+                "steps of the ladder called for".into(),
+            ),
+        ],
+        sections,
+        attribution: scenario.theatre.attribution.clone(),
+    };
+    package(
+        ("report.html", &briefing),
+        &pictures,
+        ("report.xlsx", &tables),
+        Some(("incidents.csv", &tables[0])),
+        &crate::Silent,
+    )
 }

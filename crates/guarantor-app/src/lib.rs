@@ -15,15 +15,16 @@ mod sourcing;
 mod summary;
 
 pub use briefing::{
-    BriefingError, OutputFile, plan_briefing, plan_overlay, plan_pictures, plan_tables,
-    whatif_briefing, whatif_picture,
+    BriefingError, OutputFile, daily_briefing, daily_pictures, daily_tables, plan_briefing,
+    plan_overlay, plan_pictures, plan_tables, whatif_briefing, whatif_picture,
 };
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 /// The movement engine's synthetic problems (for `closure_bench`).
 pub use guarantor_movement::synthetic::Spec as ClosureSpec;
 pub use monitor::{
-    CountDto, DailyReport, IncidentDto, IncidentsReport, IngestError, IngestReport, IngestedFile,
-    NearestDto, PeriodTotals, ResponseDto, daily_report, incidents, ingest, parse_cut, time_bound,
+    CountDto, DailyReport, DayCountsDto, HISTORY_DAYS, IncidentDto, IncidentsReport, IngestError,
+    IngestReport, IngestedFile, NearestDto, PeriodTotals, ResponseDto, daily_report, incidents,
+    ingest, parse_cut, time_bound,
 };
 pub use monitor_bench::{FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench};
 pub use movement::{
@@ -40,7 +41,7 @@ pub use rotation::{
 pub use sourcing::{
     AssignmentDto, CriticalDto, ExportedInstance, FactEffectDto, LineDto, NationDto, ObjectivesDto,
     PlanReport, ReasonDto, SiteDto, SourcingDto, SourcingTotals, StateDto, WhatIfReport,
-    export_instance, plan, plan_report, whatif,
+    export_instance, plan, plan_report, whatif, whatif_with_progress,
 };
 pub use summary::{
     CapabilityLine, DomainLine, FactLine, NationLine, PledgeCounts, SiteLine, Summary, Totals,

@@ -424,6 +424,29 @@ pub struct DailyReport {
     /// The escalation rules the period's incidents fire, highest step first (`incidents`: those of this
     /// period, as indices into `incidents`; a pattern may also count incidents of the day before).
     pub responses: Vec<ResponseDto>,
+    /// Incidents per daily period, by confidence, over the [`HISTORY_DAYS`] periods ending with this one
+    /// (oldest first; incidents counted in the period of their first report).
+    pub history: Vec<DayCountsDto>,
+}
+
+/// How many daily periods the report's history covers.
+pub const HISTORY_DAYS: u32 = 14;
+
+/// One daily period's incidents by confidence.
+#[derive(Clone, Debug, Serialize)]
+pub struct DayCountsDto {
+    /// The day whose cut ends the period.
+    pub day: String,
+    /// Confirmed incidents.
+    pub confirmed: usize,
+    /// Probable.
+    pub probable: usize,
+    /// Possible.
+    pub possible: usize,
+    /// Single-source.
+    pub single_source: usize,
+    /// Of all of them, violations.
+    pub violations: usize,
 }
 
 /// Figures for one period.
@@ -550,5 +573,61 @@ pub fn daily_report(
             .collect(),
         responses: a.responses(scenario, |i| now.iter().position(|&n| n == i)),
         incidents,
+        history: history(scenario, store, day, &at)?,
     })
+}
+
+/// Incidents per daily period by confidence over the [`HISTORY_DAYS`] periods ending on `day` (its own
+/// corroboration over the whole span, a day either side).
+fn history(
+    scenario: &Scenario,
+    store: &dyn ReportStore,
+    day: jiff::civil::Date,
+    at: &dyn Fn(jiff::civil::Date) -> Result<Timestamp, String>,
+) -> Result<Vec<DayCountsDto>, String> {
+    let mut days = vec![day];
+    for _ in 0..HISTORY_DAYS {
+        let earlier = days[days.len() - 1]
+            .yesterday()
+            .map_err(|e| e.to_string())?;
+        days.push(earlier);
+    }
+    days.reverse();
+    // days[0] is the cut that opens the first period.
+    let cuts: Vec<Timestamp> = days.iter().map(|d| at(*d)).collect::<Result<_, _>>()?;
+    let margin = jiff::SignedDuration::from_hours(24);
+    let wide = |t: Timestamp, d: jiff::SignedDuration| t.checked_add(d).map_err(|e| e.to_string());
+    let reports = store
+        .reports(
+            Some(wide(cuts[0], -margin)?),
+            Some(wide(cuts[cuts.len() - 1], margin)?),
+        )
+        .map_err(|e| e.to_string())?;
+    let a = Analysis::of(scenario, &reports);
+    let mut out: Vec<DayCountsDto> = days[1..]
+        .iter()
+        .map(|d| DayCountsDto {
+            day: d.to_string(),
+            confirmed: 0,
+            probable: 0,
+            possible: 0,
+            single_source: 0,
+            violations: 0,
+        })
+        .collect();
+    for i in 0..a.incidents.len() {
+        let Some(t) = a.time(i) else { continue };
+        let Some(k) = cuts.windows(2).position(|w| w[0] <= t && t < w[1]) else {
+            continue;
+        };
+        let row = &mut out[k];
+        match a.incidents[i].confidence {
+            Confidence::Confirmed => row.confirmed += 1,
+            Confidence::Probable => row.probable += 1,
+            Confidence::Possible => row.possible += 1,
+            Confidence::SingleSource => row.single_source += 1,
+        }
+        row.violations += usize::from(a.judged[i].1.violation);
+    }
+    Ok(out)
 }

@@ -412,9 +412,23 @@ pub struct CriticalDto {
 
 /// The what-if over every world state, from `base`.
 pub fn whatif(scenario: &Scenario, base: &WorldState) -> Result<WhatIfReport, SolveError> {
+    whatif_with_progress(scenario, base, &crate::Silent)
+}
+
+/// [`whatif`], telling `progress` how many of the solves are done.
+pub fn whatif_with_progress(
+    scenario: &Scenario,
+    base: &WorldState,
+    progress: &(dyn crate::Progress + Sync),
+) -> Result<WhatIfReport, SolveError> {
     // Every core: the states are independent solves, and the answer does not depend on how many run at once.
     let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
-    let w: WhatIf = guarantor_sourcing::what_if(scenario, base, threads)?;
+    let started = std::sync::Once::new();
+    let w: WhatIf = guarantor_sourcing::what_if(scenario, base, threads, &|done, all| {
+        started.call_once(|| progress.begin("what-if: solving world states", all as u64));
+        progress.advance_to(done as u64);
+    })?;
+    progress.end();
     Ok(WhatIfReport {
         scenario: scenario.name.clone(),
         base: w.base.to_string(),

@@ -21,7 +21,8 @@ pub struct Briefing {
     pub attribution: Vec<String>,
 }
 
-/// A section: a heading, a sentence or two, then its blocks.
+/// A section: a heading, a sentence or two, then its pictures (side by side when there are several), then its
+/// other blocks.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Section {
     /// Heading.
@@ -56,7 +57,7 @@ header h1{font-size:26px;margin:0 0 4px}header p{margin:0;color:#555}
 .figure{flex:1 1 160px;border:1px solid #d6d6d0;border-radius:4px;padding:10px 12px;background:#fafaf7}
 .figure b{display:block;font-size:22px;margin:2px 0}.figure span{font-size:12px;color:#555}
 h2{font-size:19px;border-bottom:2px solid #1b4f72;padding-bottom:4px;margin-top:34px}
-figure{margin:16px 0}figure svg{max-width:100%;height:auto;border:1px solid #e2e2dc}
+figure{margin:16px 0}.pictures{display:grid;grid-template-columns:repeat(auto-fit,minmax(540px,1fr));gap:0 20px}figure svg{max-width:100%;height:auto;border:1px solid #e2e2dc}
 figcaption{font-size:12px;color:#555;margin-top:4px}
 table{border-collapse:collapse;font-size:12px;margin:10px 0 18px;width:100%}
 caption{text-align:left;font-weight:bold;padding:4px 0}
@@ -96,15 +97,30 @@ pub fn html(b: &Briefing) -> String {
         if !s.intro.is_empty() {
             let _ = writeln!(out, "<p>{}</p>", esc(&s.intro));
         }
+        // Two pictures or more side by side where the page is wide enough.
+        let pictures = s
+            .blocks
+            .iter()
+            .filter(|b| matches!(b, Block::Picture { .. }))
+            .count();
+        if pictures > 1 {
+            out.push_str("<div class=\"pictures\">\n");
+        }
+        for block in &s.blocks {
+            if let Block::Picture { svg, caption } = block {
+                let _ = writeln!(
+                    out,
+                    "<figure>\n{svg}<figcaption>{}</figcaption>\n</figure>",
+                    esc(caption)
+                );
+            }
+        }
+        if pictures > 1 {
+            out.push_str("</div>\n");
+        }
         for block in &s.blocks {
             match block {
-                Block::Picture { svg, caption } => {
-                    let _ = writeln!(
-                        out,
-                        "<figure>\n{svg}<figcaption>{}</figcaption>\n</figure>",
-                        esc(caption)
-                    );
-                }
+                Block::Picture { .. } => {}
                 Block::Text(t) => {
                     let _ = writeln!(out, "<p>{}</p>", esc(t));
                 }

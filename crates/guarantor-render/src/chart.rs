@@ -276,6 +276,16 @@ pub struct Stack {
     pub name: String,
     /// One value per category.
     pub values: Vec<f64>,
+    /// Its colour (`#rrggbb`), else the palette's in order.
+    pub colour: Option<String>,
+}
+
+impl Stack {
+    fn colour(&self, k: usize) -> String {
+        self.colour
+            .clone()
+            .unwrap_or_else(|| PALETTE[k % PALETTE.len()].to_owned())
+    }
 }
 
 /// Bars per category, their layers stacked bottom up.
@@ -304,7 +314,7 @@ pub fn stacked_bars(frame: &Frame, categories: &[String], stacks: &[Stack]) -> S
                 base - hgt,
                 bar,
                 hgt,
-                &format!(r#"fill="{}""#, PALETTE[k % PALETTE.len()]),
+                &format!(r#"fill="{}""#, s.colour(k)),
             );
             base -= hgt;
         }
@@ -318,23 +328,21 @@ pub fn stacked_bars(frame: &Frame, categories: &[String], stacks: &[Stack]) -> S
             );
         }
     }
-    legend_row(&mut svg, frame, stacks.iter().map(|s| s.name.as_str()));
+    let entries = stacks
+        .iter()
+        .enumerate()
+        .map(|(k, s)| (s.name.as_str(), s.colour(k)));
+    legend_row(&mut svg, frame, entries);
     svg.finish(&frame.title)
 }
 
-/// The legend as one row under the title.
-fn legend_row<'a>(svg: &mut Svg, frame: &Frame, names: impl Iterator<Item = &'a str>) {
+/// The legend as one row under the title: (name, colour).
+fn legend_row<'a>(svg: &mut Svg, frame: &Frame, entries: impl Iterator<Item = (&'a str, String)>) {
     let mut x = frame.width - 20.0;
-    let names: Vec<&str> = names.collect();
-    for (k, name) in names.iter().enumerate().rev() {
+    let entries: Vec<(&str, String)> = entries.collect();
+    for (name, colour) in entries.iter().rev() {
         x -= text_width(name, 10.0) + 24.0;
-        svg.rect(
-            x,
-            28.0,
-            12.0,
-            10.0,
-            &format!(r#"fill="{}""#, PALETTE[k % PALETTE.len()]),
-        );
+        svg.rect(x, 28.0, 12.0, 10.0, &format!(r#"fill="{colour}""#));
         svg.text((x + 16.0, 37.0), 10.0, "start", r##"fill="#222""##, name);
     }
 }
@@ -479,13 +487,25 @@ pub fn bars_against(
     svg.finish(&frame.title)
 }
 
-/// A heat map: rows × columns of values in [0, 1] (or none), coloured from pale to dark, with an extra text
+/// How a heat map's column is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scale {
+    /// Yes (0.5 or more: dark grey) or no (pale).
+    Flag,
+    /// A share in [0, 1], pale yellow to dark blue.
+    Share,
+}
+
+/// A heat map: rows × columns of values (or none), each column coloured by its [`Scale`], with an extra text
 /// column on the right.
 pub fn heat_map(
     frame: &Frame,
-    columns: &[String],
+    columns: &[(String, Scale)],
     rows: &[(String, Vec<Option<f64>>, String)],
 ) -> String {
+    let scales: Vec<Scale> = columns.iter().map(|c| c.1).collect();
+    let columns: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
+    let columns = columns.as_slice();
     let label_w = rows
         .iter()
         .map(|r| text_width(&r.0, 9.0))
@@ -545,9 +565,11 @@ pub fn heat_map(
         }
         for (j, v) in values.iter().enumerate() {
             let x = label_w + j as f64 * cell_w;
-            let fill = match v {
-                Some(v) => shade(*v),
-                None => "#f4f4f4".to_owned(),
+            let fill = match (v, scales.get(j).copied().unwrap_or(Scale::Share)) {
+                (None, _) => "#f4f4f4".to_owned(),
+                (Some(v), Scale::Flag) if *v >= 0.5 => "#3d4a57".to_owned(),
+                (Some(_), Scale::Flag) => "#f1eee4".to_owned(),
+                (Some(v), Scale::Share) => shade(*v),
             };
             svg.rect(
                 x,

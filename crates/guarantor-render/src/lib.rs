@@ -18,4 +18,4 @@ pub mod svg;
 pub mod symbol;
 pub mod table;
 
-pub use map::{IncidentMark, Laydown, Overlay, confidence_colour, map, theatre_view};
+pub use map::{IncidentMark, Laydown, Overlay, confidence_colour, map, map_view, theatre_box};

@@ -109,10 +109,22 @@ pub fn theatre_box(scenario: &Scenario) -> (Point<f64>, Point<f64>) {
     )
 }
 
-/// The view of the map, `width` px wide (see [`theatre_box`]).
-pub fn theatre_view(scenario: &Scenario, width: f64) -> View {
-    let (min, max) = theatre_box(scenario);
-    View::over(min, max, width)
+/// The view of the map, `width` px wide: [`theatre_box`], made taller where the theatre is too flat for the
+/// title and the legend.
+pub fn map_view(scenario: &Scenario, overlay: &Overlay, width: f64) -> View {
+    let (mut min, mut max) = theatre_box(scenario);
+    let needed = legend_rows(scenario, overlay).len() as f64 * LEGEND_ROW + 130.0;
+    let mut view = View::over(min, max, width);
+    for _ in 0..30 {
+        if view.height() >= needed {
+            break;
+        }
+        let pad = (max.y() - min.y()) * 0.1 + 0.05;
+        min = Point::new(min.x(), min.y() - pad);
+        max = Point::new(max.x(), max.y() + pad);
+        view = View::over(min, max, width);
+    }
+    view
 }
 
 /// A point inside `shape` and inside the box, near the middle of the part of the shape's box that the map
@@ -172,7 +184,7 @@ fn line_points(view: &View, line: &LineString<f64>, tolerance: f64) -> Vec<(f64,
 
 /// The map of `scenario` with `overlay` on it, `width` px wide.
 pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
-    let view = theatre_view(scenario, width);
+    let view = map_view(scenario, overlay, width);
     let (w, h) = (view.width(), view.height());
     let mut svg = Svg::new(w, h);
     let theatre = &scenario.theatre;

@@ -117,10 +117,13 @@ pub(crate) fn whatif_worlds(facts: &[FactId], base: &WorldState) -> Vec<WorldSta
 
 /// Explores every world state over the facts the pledges name, starting from `base`, solving on up to
 /// `threads` threads (each solve is single-threaded and deterministic, so the answer does not depend on it).
+///
+/// `progress` is told `(solves done, solves in all)` after each solve, from whichever thread did it.
 pub fn what_if(
     scenario: &Scenario,
     base: &WorldState,
     threads: std::num::NonZeroUsize,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<WhatIf, SolveError> {
     let facts = whatif_facts(scenario);
     let required: u64 = scenario
@@ -178,7 +181,7 @@ pub fn what_if(
         })
         .collect();
 
-    let fills = solve_all(scenario, &jobs, threads)?;
+    let fills = solve_all(scenario, &jobs, threads, progress)?;
 
     let states: Vec<StateFill> = worlds
         .into_iter()
@@ -260,8 +263,10 @@ fn solve_all(
     scenario: &Scenario,
     jobs: &[(WorldState, Option<&NationCode>)],
     threads: std::num::NonZeroUsize,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<u64>, SolveError> {
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
     let results: std::sync::Mutex<Vec<Option<Result<u64, SolveError>>>> =
         std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
     let work = || {
@@ -274,6 +279,10 @@ fn solve_all(
             if let Ok(mut r) = results.lock() {
                 r[i] = Some(fill);
             }
+            progress(
+                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                jobs.len(),
+            );
         }
     };
     std::thread::scope(|scope| {

@@ -94,11 +94,11 @@ fn the_same_input_gives_the_same_plan() {
 #[test]
 fn what_if_covers_every_state_worst_first() {
     let s = scenario();
-    let w = what_if(&s, &s.today(), std::num::NonZeroUsize::MIN).unwrap();
+    let w = what_if(&s, &s.today(), std::num::NonZeroUsize::MIN, &|_, _| {}).unwrap();
     // On two threads, the same answer (each solve is deterministic; HiGHS instances on different threads do
     // not share a scheduler).
     let two = std::num::NonZeroUsize::new(2).unwrap();
-    assert_eq!(what_if(&s, &s.today(), two).unwrap(), w);
+    assert_eq!(what_if(&s, &s.today(), two, &|_, _| {}).unwrap(), w);
     let k = w.facts.len();
     assert!(k >= 6, "{k} facts");
     assert_eq!(w.states.len(), 1 << k);

@@ -188,6 +188,10 @@ enum MonitorCommand {
         /// The daily cut, HH:MM Kyiv time (the OSCE monitoring mission cut at 19:30)
         #[arg(long, default_value = "19:30")]
         cut: String,
+        /// Also write the report's briefing here: report.html, the map and the trend as SVG and PNG,
+        /// report.xlsx and incidents.csv
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Write a synthetic feed of reports over the scenario's geography (guarantor's CSV layout), seeded: to
     /// try the tool on, or for the placement benchmark
@@ -292,19 +296,24 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                 }),
             )
         }
-        Some(Command::Whatif { dir, world, out }) => report(
-            dir,
-            world.or(cli.world),
-            cli.json,
-            color,
-            guarantor_app::whatif,
-            |r, _| show::whatif(r),
-            out.map(|out| {
-                move |r: &guarantor_app::WhatIfReport, s: &guarantor_core::Scenario| {
-                    write_briefing(&out, guarantor_app::whatif_briefing(s, r)?)
-                }
-            }),
-        ),
+        Some(Command::Whatif { dir, world, out }) => {
+            let bars = Bars::new(cli.quiet);
+            report(
+                dir,
+                world.or(cli.world),
+                cli.json,
+                color,
+                |s: &guarantor_core::Scenario, w: &guarantor_core::WorldState| {
+                    guarantor_app::whatif_with_progress(s, w, &bars)
+                },
+                |r, _| show::whatif(r),
+                out.map(|out| {
+                    move |r: &guarantor_app::WhatIfReport, s: &guarantor_core::Scenario| {
+                        write_briefing(&out, guarantor_app::whatif_briefing(s, r)?)
+                    }
+                }),
+            )
+        }
         Some(Command::ExportInstance { dir, world }) => with_scenario(
             dir,
             world.or(cli.world).as_deref(),
@@ -704,7 +713,7 @@ fn monitor(
                 code: u8::from(rejected > 0),
             })
         }
-        MonitorCommand::Report { day, cut } => {
+        MonitorCommand::Report { day, cut, out } => {
             let day: jiff::civil::Date = day
                 .parse()
                 .map_err(|_| anyhow::anyhow!("--day {day}: expected a day, YYYY-MM-DD"))?;
@@ -713,10 +722,17 @@ fn monitor(
                 let store = guarantor_store::SqliteStore::open_existing(&db)?;
                 let report = guarantor_app::daily_report(scenario, &store, day, cut)
                     .map_err(anyhow::Error::msg)?;
+                let written = out
+                    .as_deref()
+                    .map(|dir| {
+                        write_briefing(dir, guarantor_app::daily_briefing(scenario, &report)?)
+                    })
+                    .transpose()?;
                 if json {
                     to_json(&report)
                 } else {
-                    Ok(show::daily_report(&report, &scenario.terms.name))
+                    Ok(show::daily_report(&report, &scenario.terms.name)
+                        + &written.unwrap_or_default())
                 }
             })
         }

@@ -950,3 +950,110 @@ fn a_generated_feed_ingests_cleanly_and_the_bench_places_every_report() {
         "{stderr}"
     );
 }
+
+#[test]
+fn plan_out_writes_a_self_contained_briefing_with_pictures_and_spreadsheets() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = guarantor(&["plan", "--out", "brief"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Briefing written to brief"));
+    let dir = tmp.path().join("brief");
+    for stem in [
+        "map",
+        "closure",
+        "rotation",
+        "fill-capability",
+        "fill-domain",
+        "nations",
+    ] {
+        let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap();
+        assert!(
+            svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+            "{stem}"
+        );
+        let png = std::fs::read(dir.join(format!("{stem}.png"))).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "{stem}.png");
+    }
+    let html = std::fs::read_to_string(dir.join("briefing.html")).unwrap();
+    // Every picture inline, nothing fetched.
+    assert_eq!(html.matches("<svg").count(), 6);
+    assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src="));
+    assert!(
+        html.contains("Natural Earth"),
+        "the attribution is at the foot"
+    );
+    let xlsx = std::fs::read(dir.join("sourcing.xlsx")).unwrap();
+    assert_eq!(&xlsx[..2], b"PK");
+    let csv = std::fs::read_to_string(dir.join("sourcing.csv")).unwrap();
+    assert!(csv.starts_with("requirement,capability,site,nation,pledge,units,troops\n"));
+    // As many rows as the plan's assignments.
+    let plan = json(&guarantor(&["plan", "--json"], tmp.path()));
+    let assignments: usize = plan["sourcing"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["assignments"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(csv.lines().count(), assignments + 1);
+    // A file in the way of the folder is a clear error.
+    std::fs::write(tmp.path().join("taken"), "").unwrap();
+    let out = guarantor(&["plan", "--out", "taken"], tmp.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot create taken"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn the_daily_report_writes_its_briefing_with_a_map_of_the_incidents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = guarantor(args, tmp.path());
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        out
+    };
+    run(&[
+        "monitor",
+        "generate",
+        "--reports",
+        "3000",
+        "--days",
+        "20",
+        "--out",
+        "feed.csv",
+    ]);
+    run(&["monitor", "ingest", "feed.csv"]);
+    run(&["monitor", "report", "--day", "2027-01-15", "--out", "day"]);
+    let dir = tmp.path().join("day");
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert_eq!(html.matches("<svg").count(), 2);
+    let report = json(&run(&[
+        "monitor",
+        "report",
+        "--day",
+        "2027-01-15",
+        "--json",
+    ]));
+    let n = report["incidents"].as_array().unwrap().len();
+    assert!(n > 10, "{n}");
+    // One mark per incident shown on the map (those in the picture), one row each in the CSV.
+    let csv = std::fs::read_to_string(dir.join("incidents.csv")).unwrap();
+    assert_eq!(csv.lines().count(), n + 1);
+    let history = report["history"].as_array().unwrap();
+    assert_eq!(history.len(), 14);
+    assert_eq!(history.last().unwrap()["day"], "2027-01-15");
+    let last = &history[13];
+    let counted: u64 = ["confirmed", "probable", "possible", "single_source"]
+        .iter()
+        .map(|k| last[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        counted as usize, n,
+        "the last day of the history is the report's period"
+    );
+    for f in ["map.png", "incidents-per-day.png", "report.xlsx"] {
+        assert!(dir.join(f).exists(), "{f}");
+    }
+}
