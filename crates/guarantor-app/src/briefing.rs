@@ -36,12 +36,27 @@ pub enum BriefingError {
 /// Pictures are rasterised at twice their size, for slides.
 const PNG_SCALE: f32 = 2.0;
 
+/// The picture with this stem (its SVG and caption), or an empty one.
+fn picture(pictures: &[(&str, String, String)], stem: &str) -> (String, String, String) {
+    pictures
+        .iter()
+        .find(|p| p.0 == stem)
+        .map(|p| (p.0.to_owned(), p.1.clone(), p.2.clone()))
+        .unwrap_or_default()
+}
+
+/// Column headings.
+fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
+
 /// A briefing's files: the page, each picture as SVG and PNG, the tables as a workbook, and one table as CSV.
 fn package(
     (page_name, page): (&str, &Briefing),
     pictures: &[(&str, String, String)],
     (book_name, tables): (&str, &[Table]),
     csv: Option<(&str, &Table)>,
+    created: jiff::civil::Date,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, BriefingError> {
     let file = |name: String, bytes: Vec<u8>| OutputFile { name, bytes };
@@ -59,9 +74,14 @@ fn package(
         progress.advance_to(i as u64 + 1);
     }
     progress.end();
+    let created = (
+        u16::try_from(created.year()).unwrap_or(2000),
+        created.month().unsigned_abs(),
+        created.day().unsigned_abs(),
+    );
     files.push(file(
         book_name.to_owned(),
-        guarantor_render::table::xlsx(tables)?,
+        guarantor_render::table::xlsx(tables, created)?,
     ));
     if let Some((name, table)) = csv {
         files.push(file(
@@ -100,8 +120,8 @@ pub fn plan_overlay(scenario: &Scenario, report: &PlanReport) -> Overlay {
         title: format!("{}: force laydown", scenario.name),
         subtitle: format!(
             "{} of {} troops sourced · {}",
-            chart::axis_number(report.sourcing.totals.filled_troops as f64),
-            chart::axis_number(report.sourcing.totals.required_troops as f64),
+            chart::thousands(report.sourcing.totals.filled_troops),
+            chart::thousands(report.sourcing.totals.required_troops),
             facts_that_hold(&report.world)
         ),
         laydown: laydown.into_values().collect(),
@@ -177,19 +197,19 @@ pub fn plan_pictures(
             &[
                 Marker {
                     value: m.ioc_troops as f64,
-                    label: format!("IOC {}", chart::axis_number(m.ioc_troops as f64)),
+                    label: format!("IOC {}", chart::thousands(m.ioc_troops)),
                 },
                 Marker {
                     value: m.foc_troops as f64,
-                    label: format!("FOC {}", chart::axis_number(m.foc_troops as f64)),
+                    label: format!("FOC {}", chart::thousands(m.foc_troops)),
                 },
             ],
             &days,
         ),
         format!(
             "{} of the {} troops sourced close within {} days. IOC: {}. FOC: {}.",
-            chart::axis_number(m.closed_troops as f64),
-            chart::axis_number(m.sourced_troops as f64),
+            chart::thousands(m.closed_troops),
+            chart::thousands(m.sourced_troops),
             m.horizon_days,
             m.ioc_day.map_or_else(
                 || format!(
@@ -229,8 +249,8 @@ pub fn plan_pictures(
         ),
         format!(
             "Peak deployed {}; peak committed {} (deployed, preparing and recovering) on a {} cycle of {}-month tours.",
-            chart::axis_number(r.peak_deployed as f64),
-            chart::axis_number(r.peak_committed as f64),
+            chart::thousands(r.peak_deployed),
+            chart::thousands(r.peak_committed),
             r.cycle,
             r.tour_months
         ),
@@ -282,7 +302,8 @@ pub fn plan_pictures(
             "sourced",
             "required",
         ),
-        "Troops sourced for each domain (a capability's first) against the requirement's."
+        "Troops sourced for each domain against the requirement's (a capability of several domains counts under the \
+         first of land, air, sea, border)."
             .to_owned(),
     ));
 
@@ -336,7 +357,9 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
             .map(|l| {
                 let mut nations: Vec<&str> =
                     l.assignments.iter().map(|a| a.nation.as_str()).collect();
-                nations.dedup();
+                // Each nation once, in the order of the assignments.
+                let mut seen = std::collections::BTreeSet::new();
+                nations.retain(|n| seen.insert(*n));
                 vec![
                     l.requirement.clone().into(),
                     l.capability.clone().into(),
@@ -390,9 +413,7 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
     };
     let nations = Table {
         name: "Nations".into(),
-        header: ["nation", "name", "troops", "fair share", "cap"]
-            .map(String::from)
-            .to_vec(),
+        header: header(&["nation", "name", "troops", "fair share", "cap"]),
         rows: s
             .nations
             .iter()
@@ -522,40 +543,31 @@ pub fn plan_briefing(
         figures: vec![
             (
                 "Troops sourced".into(),
-                chart::axis_number(t.filled_troops as f64),
-                format!(
-                    "of {} required",
-                    chart::axis_number(t.required_troops as f64)
-                ),
+                chart::thousands(t.filled_troops),
+                format!("of {} required", chart::thousands(t.required_troops)),
             ),
             (
                 "Essential lines".into(),
-                chart::axis_number(t.essential_filled_troops as f64),
+                chart::thousands(t.essential_filled_troops),
                 format!(
                     "of {} troops",
-                    chart::axis_number(t.essential_required_troops as f64)
+                    chart::thousands(t.essential_required_troops)
                 ),
             ),
             (
                 "Committed at peak".into(),
-                chart::axis_number(report.rotation.peak_committed as f64),
+                chart::thousands(report.rotation.peak_committed),
                 "with rotation".into(),
             ),
             (
                 "Initial capability".into(),
                 day(m.ioc_day),
-                format!(
-                    "{} troops in place",
-                    chart::axis_number(m.ioc_troops as f64)
-                ),
+                format!("{} troops in place", chart::thousands(m.ioc_troops)),
             ),
             (
                 "Full capability".into(),
                 day(m.foc_day),
-                format!(
-                    "{} troops in place",
-                    chart::axis_number(m.foc_troops as f64)
-                ),
+                format!("{} troops in place", chart::thousands(m.foc_troops)),
             ),
         ],
         sections,
@@ -566,6 +578,7 @@ pub fn plan_briefing(
         &pictures,
         ("sourcing.xlsx", &tables),
         Some(("sourcing.csv", &tables[1])),
+        scenario.terms.effective,
         progress,
     )
 }
@@ -588,7 +601,7 @@ pub fn whatif_picture(report: &WhatIfReport) -> String {
             (
                 format!("{:.0}%", share),
                 cells,
-                chart::axis_number(s.filled_troops as f64),
+                chart::thousands(s.filled_troops),
             )
         })
         .collect();
@@ -615,13 +628,12 @@ pub fn whatif_picture(report: &WhatIfReport) -> String {
 pub fn whatif_briefing(
     scenario: &Scenario,
     report: &WhatIfReport,
+    progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, BriefingError> {
     let svg = whatif_picture(report);
     let facts = Table {
         name: "Facts, by mean gain".into(),
-        header: ["fact", "mean gain (troops)", "flip from today (troops)"]
-            .map(String::from)
-            .to_vec(),
+        header: header(&["fact", "mean gain (troops)", "flip from today (troops)"]),
         rows: report
             .facts
             .iter()
@@ -636,9 +648,7 @@ pub fn whatif_briefing(
     };
     let critical = Table {
         name: "Nations that matter most (today's world without them)".into(),
-        header: ["nation", "name", "troops filled without it", "loss"]
-            .map(String::from)
-            .to_vec(),
+        header: header(&["nation", "name", "troops filled without it", "loss"]),
         rows: report
             .critical_nations
             .iter()
@@ -657,11 +667,8 @@ pub fn whatif_briefing(
         subtitle: format!("Today: {}", report.base.replace(',', ", ")),
         figures: vec![(
             "Filled today".into(),
-            chart::axis_number(report.base_filled_troops as f64),
-            format!(
-                "of {} troops",
-                chart::axis_number(report.required_troops as f64)
-            ),
+            chart::thousands(report.base_filled_troops),
+            format!("of {} troops", chart::thousands(report.required_troops)),
         )],
         sections: vec![Section {
             heading: "World states".into(),
@@ -682,7 +689,8 @@ pub fn whatif_briefing(
         &[("whatif", svg, String::new())],
         ("whatif.xlsx", &[facts, critical]),
         None,
-        &crate::Silent,
+        scenario.terms.effective,
+        progress,
     )
 }
 
@@ -707,7 +715,7 @@ pub fn daily_pictures(
     let overlay = Overlay {
         title: format!("Daily report, {}", report.day),
         subtitle: format!(
-            "{} incidents ({} violations) in the 24 hours to {} Kyiv time",
+            "{} incidents ({} violations) in the period to {} Kyiv time",
             report.totals.incidents, report.totals.violations, report.cut
         ),
         incidents,
@@ -725,7 +733,7 @@ pub fn daily_pictures(
     };
     vec![
         (
-            "map",
+            "incidents-map",
             guarantor_render::map(scenario, &overlay, 1200.0),
             "The period's incidents where their best-located report puts them: colour by confidence, a triangle for a violation, larger for graver.".to_owned(),
         ),
@@ -754,9 +762,7 @@ pub fn daily_pictures(
 pub fn daily_tables(report: &crate::DailyReport) -> Vec<Table> {
     let counts = |name: &str, rows: &[crate::CountDto]| Table {
         name: name.to_owned(),
-        header: ["", "this period", "the day before"]
-            .map(String::from)
-            .to_vec(),
+        header: header(&["", "this period", "the day before"]),
         rows: rows
             .iter()
             .map(|c| {
@@ -859,6 +865,7 @@ pub fn daily_tables(report: &crate::DailyReport) -> Vec<Table> {
 pub fn daily_briefing(
     scenario: &Scenario,
     report: &crate::DailyReport,
+    progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, BriefingError> {
     let pictures = daily_pictures(scenario, report);
     let tables = daily_tables(report);
@@ -889,8 +896,8 @@ pub fn daily_briefing(
         heading: "Where".into(),
         intro: String::new(),
         blocks: vec![Block::Picture {
-            svg: pictures[0].1.clone(),
-            caption: pictures[0].2.clone(),
+            svg: picture(&pictures, "incidents-map").1,
+            caption: picture(&pictures, "incidents-map").2,
         }],
     }];
     if !spot.is_empty() {
@@ -904,8 +911,8 @@ pub fn daily_briefing(
         heading: "Trend".into(),
         intro: String::new(),
         blocks: vec![Block::Picture {
-            svg: pictures[1].1.clone(),
-            caption: pictures[1].2.clone(),
+            svg: picture(&pictures, "incidents-per-day").1,
+            caption: picture(&pictures, "incidents-per-day").2,
         }],
     });
     sections.push(Section {
@@ -950,6 +957,7 @@ pub fn daily_briefing(
         &pictures,
         ("report.xlsx", &tables),
         Some(("incidents.csv", &tables[0])),
-        &crate::Silent,
+        report.day.parse().unwrap_or(scenario.terms.effective),
+        progress,
     )
 }

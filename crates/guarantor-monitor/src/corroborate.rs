@@ -206,7 +206,9 @@ pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
         let (row, col) = cell_of(a);
         let fresh = |j: &&usize| t - reports[**j].time.as_second() <= seconds;
         let cells = (2 * rows.min(i64::MAX / 8) + 1).saturating_mul(2 * cols.min(i64::MAX / 8) + 1);
-        if cells > grid.len() as i64 {
+        // Columns do not wrap at ±180°: a reach across it looks everywhere.
+        let across_180 = (a.place.x().abs() + (cols + 1) as f64 * cell_deg) >= 180.0;
+        if cells > grid.len() as i64 || across_180 {
             // A reach wider than the cells in use: every cell.
             for list in grid.values() {
                 candidates.extend(list.iter().rev().take_while(fresh));

@@ -125,10 +125,14 @@ struct BoundaryCell {
 }
 
 /// Which of a list of polygons holds a point: the first in list order, as
-/// `shapes.iter().position(|s| s.contains(&p))` answers (for points not exactly on a boundary).
+/// `shapes.iter().position(|s| s.contains(&p))` answers (for points not on a boundary, nor within rounding of
+/// one). Each part of a multipolygon is judged on its own, as `contains` judges them, so parts that overlap
+/// (an occupied area drawn as several features) are no trouble.
 #[derive(Clone, Debug)]
 pub struct PolygonGrid<'a> {
     shapes: Vec<&'a MultiPolygon<f64>>,
+    /// The shape each part (each polygon of each multipolygon, in order) belongs to.
+    owner: Vec<usize>,
     frame: Option<Frame>,
     /// Per cell: 0 none, `k + 1` the whole cell is in polygon `k` (and no boundary crosses it), or
     /// [`BOUNDARY`] | index into `boundary`.
@@ -139,15 +143,22 @@ pub struct PolygonGrid<'a> {
 }
 
 impl<'a> PolygonGrid<'a> {
-    /// Indexes `shapes` (at most 65,535) on a grid of about `cells` cells over their bounding box.
+    /// Indexes `shapes` (at most 65,535 polygons in all; beyond that, no index) on a grid of about `cells`
+    /// cells over their bounding box.
     pub fn new(shapes: Vec<&'a MultiPolygon<f64>>, cells: usize) -> PolygonGrid<'a> {
         let mut edges: Vec<(u16, Edge)> = Vec::new();
-        for (k, shape) in shapes.iter().enumerate().take(u16::MAX as usize) {
+        let mut owner = Vec::new();
+        for (k, shape) in shapes.iter().enumerate() {
             for polygon in &shape.0 {
+                let part = owner.len();
+                owner.push(k);
+                if part >= u16::MAX as usize {
+                    continue;
+                }
                 for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
                     for line in ring.lines() {
                         edges.push((
-                            k as u16,
+                            part as u16,
                             Edge {
                                 a: line.start,
                                 b: line.end,
@@ -157,13 +168,14 @@ impl<'a> PolygonGrid<'a> {
                 }
             }
         }
-        let too_many = shapes.len() > u16::MAX as usize;
+        let too_many = owner.len() > u16::MAX as usize;
         let frame = bounds(edges.iter().flat_map(|(_, e)| [e.a, e.b]))
             .and_then(|(min, max)| Frame::over(min, max, cells))
             .filter(|_| !too_many);
         let Some(frame) = frame else {
             return PolygonGrid {
                 shapes,
+                owner,
                 frame: None,
                 cells: Vec::new(),
                 boundary: Vec::new(),
@@ -256,6 +268,7 @@ impl<'a> PolygonGrid<'a> {
             .collect();
         PolygonGrid {
             shapes,
+            owner,
             frame: Some(frame),
             cells,
             boundary,
@@ -272,7 +285,7 @@ impl<'a> PolygonGrid<'a> {
         let (col, row) = frame.cell(p)?;
         let v = self.cells[row * frame.nx + col];
         if v & BOUNDARY == 0 {
-            return v.checked_sub(1).map(|k| k as usize);
+            return v.checked_sub(1).map(|k| self.owner[k as usize]);
         }
         let cell = &self.boundary[(v & !BOUNDARY) as usize];
         for &k in &cell.touching {
@@ -280,10 +293,10 @@ impl<'a> PolygonGrid<'a> {
                 break;
             }
             if self.strip_holds(row, k, p) {
-                return Some(k as usize);
+                return Some(self.owner[usize::from(k)]);
             }
         }
-        cell.whole.map(usize::from)
+        cell.whole.map(|k| self.owner[usize::from(k)])
     }
 
     /// Whether polygon `k` holds `p`, counting crossings with the edges of row `row` only: any edge a ray
@@ -353,6 +366,8 @@ impl LineGrid {
         let segments: Vec<Segment> = lines
             .0
             .iter()
+            // A line that is a single point repeated has no nearest point (as `km_to_lines` has it).
+            .filter(|l| l.0.windows(2).any(|w| w[0] != w[1]))
             .flat_map(|l| l.lines())
             .map(|l| Segment {
                 a: l.start,
@@ -377,12 +392,14 @@ impl LineGrid {
             );
             // Over the cell the scale s of a point lies in [s_min, s_max]; distances in the metric with
             // scale c = s_max bound every point's own: k·d_c <= d_p <= d_c, with k = s_min / s_max.
-            let mut scales = [lon_scale(ya), lon_scale(yb)];
-            if ya < 0.0 && yb > 0.0 {
-                scales[0] = 1.0;
-            }
-            let s_max = scales[0].max(scales[1]);
-            let s_min = scales[0].min(scales[1]);
+            let (sa, sb) = (lon_scale(ya), lon_scale(yb));
+            let s_min = sa.min(sb);
+            // The scale is largest at the equator: a cell across it reaches 1.
+            let s_max = if ya < 0.0 && yb > 0.0 {
+                1.0
+            } else {
+                sa.max(sb)
+            };
             let k = s_min / s_max;
             for col in 0..frame.nx {
                 let (xa, xb) = (
@@ -571,6 +588,8 @@ mod tests {
             MultiPolygon::new(vec![outer]),
             MultiPolygon::new(vec![star(3.0, 3.0, 2.5, 40), star(-2.0, 5.0, 1.0, 9)]),
             MultiPolygon::new(vec![star(1.5, 1.5, 0.4, 12)]),
+            // Two parts that overlap: inside either is inside.
+            MultiPolygon::new(vec![star(-1.0, 0.0, 1.5, 10), star(-0.5, 0.3, 1.5, 14)]),
         ];
         for cells in [1, 7, 100, 5000] {
             let grid = PolygonGrid::new(shapes.iter().collect(), cells);

@@ -97,6 +97,23 @@ pub struct Located {
     pub inside_protected: Option<usize>,
 }
 
+/// Beyond this the fast formula's error grows past a few metres, and the geodesic is used.
+///
+/// # Units
+/// km
+const FAST_UP_TO_KM: f64 = 1500.0;
+
+/// [`andoyer_lambert_km`] within the theatre (within 2 m of the geodesic up to [`FAST_UP_TO_KM`]), the
+/// geodesic beyond.
+fn fast_km(a: Point<f64>, b: Point<f64>) -> f64 {
+    let km = andoyer_lambert_km(a, b);
+    if km <= FAST_UP_TO_KM {
+        km
+    } else {
+        geodesic_km(a, b)
+    }
+}
+
 /// A protected site's centre, ready for fast distances.
 #[derive(Clone, Copy, Debug)]
 struct Centre {
@@ -239,7 +256,7 @@ impl<'s> Placer<'s> {
             Surface::Elsewhere
         };
         let km_to_line = self.line.nearest(point).map(|q| {
-            let km = andoyer_lambert_km(point, q);
+            let km = fast_km(point, q);
             if terms
                 .buffer_zones
                 .iter()
@@ -287,13 +304,35 @@ impl<'s> Placer<'s> {
             .iter()
             .zip(&chords)
             .filter(|(c, d)| **d <= near_enough || **d <= c.radius_chord)
-            .map(|(c, _)| (c, andoyer_lambert_km(point, c.point)))
+            .map(|(c, _)| (c, fast_km(point, c.point)))
             .collect();
-        let closest = measured.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
-        // A tie for the nearest (two sites within 5 m of the closest) is decided on the geodesic.
-        let tied = measured.iter().filter(|m| m.1 - closest < CLOSE_KM).count() > 1;
+        // Near a radius, the geodesic decides whether a site holds the point.
         for (c, km) in &mut measured {
-            if (tied && *km - closest < CLOSE_KM) || (*km - c.radius_km).abs() < CLOSE_KM {
+            if (*km - c.radius_km).abs() < CLOSE_KM {
+                *km = geodesic_km(point, c.point);
+            }
+        }
+        // A tie (two sites within 5 m of each other) for the nearest, or for the nearest that holds the
+        // point, is decided on the geodesic too.
+        let closest = measured.iter().map(|m| m.1).fold(f64::INFINITY, f64::min);
+        let closest_holding = measured
+            .iter()
+            .filter(|(c, km)| *km <= c.radius_km)
+            .map(|m| m.1)
+            .fold(f64::INFINITY, f64::min);
+        let tied = |best: f64, holding: bool| {
+            measured
+                .iter()
+                .filter(|(c, km)| (!holding || *km <= c.radius_km) && *km - best < CLOSE_KM)
+                .count()
+                > 1
+        };
+        let (tied_nearest, tied_holding) = (tied(closest, false), tied(closest_holding, true));
+        for (c, km) in &mut measured {
+            let near_closest = tied_nearest && *km - closest < CLOSE_KM;
+            let near_holding =
+                tied_holding && *km <= c.radius_km && *km - closest_holding < CLOSE_KM;
+            if near_closest || near_holding {
                 *km = geodesic_km(point, c.point);
             }
         }

@@ -395,3 +395,67 @@ fn a_ucdp_event_told_by_five_articles_is_one_incident_with_five_sources() {
         events.reports.len()
     );
 }
+
+#[test]
+fn a_spread_out_feed_with_vague_reports_groups_as_all_pairs_do() {
+    // 800 reports over 3° × 3° and three days: most precise, some media-vague, some dated only to the day and
+    // placed to 25 km (searched outside the grid), so every path of the sweep is used.
+    let mut rng = guarantor_core::SplitMix64::new(5);
+    let kinds = [
+        EventKind::Artillery,
+        EventKind::Drone,
+        EventKind::Clash,
+        EventKind::Naval,
+    ];
+    let reports: Vec<Report> = (0..800)
+        .map(|n| {
+            let mut r = report(
+                &format!("s{n}"),
+                ["patrol-1", "ua-mod", "ru-mod", "media"][rng.below(4) as usize],
+                SourceKind::Party,
+                kinds[rng.below(4) as usize],
+                rng.below(3 * 24 * 60) as i64,
+                0.0,
+            );
+            r.place = Point::new(rng.float(34.5, 37.5), rng.float(46.5, 49.5));
+            let (km, hours) = match rng.below(10) {
+                0 => (25.0, 12.0),
+                1 | 2 => (10.0, 3.0),
+                _ => (rng.float(0.0, 3.0), rng.float(0.0, 0.5)),
+            };
+            r.place_precision = Precision { radius: km };
+            r.time_precision = Precision { radius: hours };
+            r
+        })
+        .collect();
+    let slack = Slack::default();
+    let n = reports.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            x = parent[x];
+        }
+        x
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            if same_event(&reports[i], &reports[j], slack) {
+                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                parent[a.max(b)] = a.min(b);
+            }
+        }
+    }
+    let mut expected: std::collections::BTreeMap<usize, BTreeSet<String>> = Default::default();
+    for (i, report) in reports.iter().enumerate() {
+        let r = root(&mut parent, i);
+        expected.entry(r).or_default().insert(report.id.clone());
+    }
+    let expected: BTreeSet<BTreeSet<String>> = expected.into_values().collect();
+    let got = ids(&reports, &group(&reports, slack));
+    assert!(
+        got.len() > 100 && got.len() < 800,
+        "{} incidents",
+        got.len()
+    );
+    assert_eq!(got, expected);
+}

@@ -1,5 +1,5 @@
 //! Charts as SVG: a small renderer of our own (a plotting crate would need its own styling and fonts to match
-//! the map; these are five simple shapes): lines over days, stacked bars, bars against a target, and a heat map.
+//! the map; these are four simple kinds): lines over days, stacked bars, bars against a target, and a heat map.
 
 use crate::svg::{Svg, num, text_width};
 
@@ -36,25 +36,57 @@ impl Frame {
     }
 }
 
-/// Round tick values covering `[lo, hi]`: about `n` of them, at 1, 2 or 5 × 10^k.
-pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+/// Round tick values covering `[lo, hi]`: about `n` of them, at 1, 2 or 5 × 10^k. With `whole`, steps are
+/// whole numbers (for counts and days: no tick at 0.5 incidents).
+pub fn ticks(lo: f64, hi: f64, n: usize, whole: bool) -> Vec<f64> {
     let span = (hi - lo).abs();
     if span <= 0.0 || !span.is_finite() {
         return vec![lo];
     }
     let raw = span / n.max(1) as f64;
-    let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
+    let mut mag = 10f64.powf(raw.log10().floor());
+    let mut m = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
-        .map(|m| m * mag)
-        .find(|s| span / s <= n as f64 * 1.2)
-        .unwrap_or(10.0 * mag);
-    let first = (lo / step).ceil() * step;
-    let mut out = Vec::new();
-    let mut t = first;
-    while t <= hi + step * 1e-9 {
-        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
-        t += step;
+        .find(|m| span / (m * mag) <= n as f64 * 1.2)
+        .unwrap_or(10.0);
+    if whole && m * mag < 1.0 {
+        (m, mag) = (1.0, 1.0);
+    }
+    // A tick is k·m·10^e: for negative e divide by 10^-e, which is exact, so 3 × 0.2 reads 0.6.
+    let value = |k: f64| {
+        if mag < 1.0 {
+            k * m / (1.0 / mag).round()
+        } else {
+            k * m * mag
+        }
+    };
+    let step = m * mag;
+    let first = (lo / step).ceil();
+    (0..1000)
+        .map(|i| value(first + f64::from(i)))
+        .take_while(|t| *t <= hi + step * 1e-9)
+        .map(|t| if t.abs() < step * 1e-9 { 0.0 } else { t })
+        .collect()
+}
+
+/// The top of an axis for values up to `max`: `max` itself, or 1 when there is nothing to show (all zero).
+fn axis_top(max: f64) -> f64 {
+    if max.is_finite() && max > 0.0 {
+        max
+    } else {
+        1.0
+    }
+}
+
+/// A whole number with thin spaces between thousands, exactly: for key figures.
+pub fn thousands(v: u64) -> String {
+    let digits = v.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{2009}');
+        }
+        out.push(c);
     }
     out
 }
@@ -64,16 +96,8 @@ pub fn axis_number(v: f64) -> String {
     if v.abs() >= 100_000.0 {
         format!("{}k", num(v / 1000.0))
     } else if v.abs() >= 1000.0 && v.fract() == 0.0 {
-        let s = format!("{}", v as i64);
-        let (sign, digits) = s.split_at(usize::from(s.starts_with('-')));
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
-                out.push('\u{2009}');
-            }
-            out.push(c);
-        }
-        format!("{sign}{out}")
+        let sign = if v < 0.0 { "-" } else { "" };
+        format!("{sign}{}", thousands(v.abs() as u64))
     } else {
         num(v)
     }
@@ -87,16 +111,16 @@ struct Plot {
     height: f64,
 }
 
+/// A white picture with the title at its top left.
+fn titled(width: f64, height: f64, title: &str) -> Svg {
+    let mut svg = Svg::new(width, height);
+    svg.rect(0.0, 0.0, width, height, r##"fill="#ffffff""##);
+    svg.text((12.0, 22.0), 15.0, "start", r##"fill="#111""##, title);
+    svg
+}
+
 fn start(frame: &Frame, left_margin: f64) -> (Svg, Plot) {
-    let mut svg = Svg::new(frame.width, frame.height);
-    svg.rect(0.0, 0.0, frame.width, frame.height, r##"fill="#ffffff""##);
-    svg.text(
-        (12.0, 22.0),
-        15.0,
-        "start",
-        r##"fill="#111""##,
-        &frame.title,
-    );
+    let mut svg = titled(frame.width, frame.height, &frame.title);
     let plot = Plot {
         left: left_margin,
         top: 44.0,
@@ -110,20 +134,22 @@ fn start(frame: &Frame, left_margin: f64) -> (Svg, Plot) {
         r##"fill="#333""##,
         &frame.x_label,
     );
-    svg.raw(&format!(
-        r##"<text x="14" y="{}" font-size="11" text-anchor="middle" fill="#333" transform="rotate(-90 14 {})">{}</text>"##,
-        num(plot.top + plot.height / 2.0),
-        num(plot.top + plot.height / 2.0),
-        crate::svg::esc(&frame.y_label)
-    ));
+    svg.text_rotated(
+        (14.0, plot.top + plot.height / 2.0),
+        -90.0,
+        11.0,
+        "middle",
+        r##"fill="#333""##,
+        &frame.y_label,
+    );
     (svg, plot)
 }
 
 /// Horizontal grid lines and y tick labels for `[0, y_max]`; returns the scale (px per unit).
 fn y_axis(svg: &mut Svg, plot: &Plot, y_max: f64) -> f64 {
-    let y_max = y_max.max(1e-9);
+    let y_max = axis_top(y_max);
     let per = plot.height / y_max;
-    for t in ticks(0.0, y_max, 5) {
+    for t in ticks(0.0, y_max, 5, true) {
         let y = plot.top + plot.height - t * per;
         svg.line(
             (plot.left, y),
@@ -184,7 +210,7 @@ pub fn lines(
     let per_y = y_axis(&mut svg, &plot, y_max);
     let x_max = x_max.max(1.0);
     let per_x = plot.width / x_max;
-    for t in ticks(0.0, x_max, 8) {
+    for t in ticks(0.0, x_max, 8, true) {
         let x = plot.left + t * per_x;
         svg.line(
             (x, plot.top + plot.height),
@@ -215,15 +241,16 @@ pub fn lines(
             &m.label,
         );
     }
-    for m in days {
+    for (k, m) in days.iter().enumerate() {
         let (x, _) = at((m.value, 0.0));
         svg.line(
             (x, plot.top),
             (x, plot.top + plot.height),
             r##"stroke="#555" stroke-width="1" stroke-dasharray="2 3""##,
         );
+        // Staggered, so that markers close together do not write over each other.
         svg.text(
-            (x + 4.0, plot.top + 12.0),
+            (x + 4.0, plot.top + 12.0 + 13.0 * k as f64),
             10.0,
             "start",
             r##"fill="#333""##,
@@ -251,21 +278,12 @@ pub fn lines(
             &d,
             &format!(r#"fill="none" stroke="{colour}" stroke-width="2""#),
         );
-        svg.rect(
-            plot.left + 10.0,
-            plot.top + 8.0 + i as f64 * 16.0,
-            14.0,
-            3.0,
-            &format!(r#"fill="{colour}""#),
-        );
-        svg.text(
-            (plot.left + 30.0, plot.top + 13.0 + i as f64 * 16.0),
-            10.0,
-            "start",
-            r##"fill="#222""##,
-            &s.name,
-        );
     }
+    let entries = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), PALETTE[i % PALETTE.len()].to_owned()));
+    legend_row(&mut svg, frame, entries);
     svg.finish(&frame.title)
 }
 
@@ -377,26 +395,17 @@ pub fn bars_against(
         height,
         ..frame.clone()
     };
-    let mut svg = Svg::new(frame.width, frame.height);
-    svg.rect(0.0, 0.0, frame.width, frame.height, r##"fill="#ffffff""##);
-    svg.text(
-        (12.0, 22.0),
-        15.0,
-        "start",
-        r##"fill="#111""##,
-        &frame.title,
-    );
+    let mut svg = titled(frame.width, frame.height, &frame.title);
     let (left, top) = (label_w, 50.0);
     let width = frame.width - left - 70.0;
-    let x_max = rows
-        .iter()
-        .flat_map(|r| [r.value, r.target])
-        .fold(0.0f64, f64::max)
-        .max(1e-9)
-        * 1.05;
+    let x_max = axis_top(
+        rows.iter()
+            .flat_map(|r| [r.value, r.target])
+            .fold(0.0f64, f64::max),
+    ) * 1.05;
     let per = width / x_max;
     let bottom = top + rows.len() as f64 * row_h;
-    for t in ticks(0.0, x_max, 6) {
+    for t in ticks(0.0, x_max, 6, true) {
         let x = left + t * per;
         svg.line((x, top - 4.0), (x, bottom), r##"stroke="#e5e5e5""##);
         svg.text(
@@ -506,6 +515,20 @@ pub fn heat_map(
     let scales: Vec<Scale> = columns.iter().map(|c| c.1).collect();
     let columns: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
     let columns = columns.as_slice();
+    // At most MAX_ROWS rows: beyond that, every k-th row (first and last kept), and the title says so.
+    let every = rows.len().div_ceil(MAX_ROWS).max(1);
+    let shown: Vec<&(String, Vec<Option<f64>>, String)> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % every == 0 || *i + 1 == rows.len())
+        .map(|(_, r)| r)
+        .collect();
+    let title = if every > 1 {
+        format!("{} (every {every}th of {} rows)", frame.title, rows.len())
+    } else {
+        frame.title.clone()
+    };
+    let rows = shown;
     let label_w = rows
         .iter()
         .map(|r| text_width(&r.0, 9.0))
@@ -521,26 +544,13 @@ pub fn heat_map(
         + 10.0;
     let top = 40.0 + header;
     let height = top + rows.len() as f64 * cell_h + 40.0;
-    let width = label_w + columns.len() as f64 * cell_w + 100.0;
-    let mut svg = Svg::new(width.max(frame.width.min(400.0)), height);
-    svg.rect(0.0, 0.0, svg.width(), height, r##"fill="#ffffff""##);
-    svg.text(
-        (12.0, 22.0),
-        15.0,
-        "start",
-        r##"fill="#111""##,
-        &frame.title,
-    );
+    let width = (label_w + columns.len() as f64 * cell_w + 100.0)
+        .max(text_width(&frame.x_label, 10.0) + 24.0)
+        .max(text_width(&title, 15.0) + 24.0);
+    let mut svg = titled(width, height, &title);
     for (j, c) in columns.iter().enumerate() {
         let x = label_w + j as f64 * cell_w + cell_w / 2.0 + 3.0;
-        svg.raw(&format!(
-            r##"<text x="{}" y="{}" font-size="9" text-anchor="start" fill="#333" transform="rotate(-60 {} {})">{}</text>"##,
-            num(x),
-            num(top - 4.0),
-            num(x),
-            num(top - 4.0),
-            crate::svg::esc(c)
-        ));
+        svg.text_rotated((x, top - 4.0), -60.0, 9.0, "start", r##"fill="#333""##, c);
     }
     for (i, (label, values, note)) in rows.iter().enumerate() {
         let y = top + i as f64 * cell_h;
@@ -587,11 +597,17 @@ pub fn heat_map(
         r##"fill="#444""##,
         &frame.x_label,
     );
-    svg.finish(&frame.title)
+    svg.finish(&title)
 }
 
-/// Pale yellow (0) to dark blue (1).
+/// The most rows a heat map draws.
+pub const MAX_ROWS: usize = 512;
+
+/// Pale yellow (0) to dark blue (1); grey for a value that is not a number.
 pub fn shade(v: f64) -> String {
+    if !v.is_finite() {
+        return "#f4f4f4".to_owned();
+    }
     let v = v.clamp(0.0, 1.0);
     let lerp = |a: f64, b: f64| (a + (b - a) * v).round() as u8;
     format!(
@@ -609,14 +625,20 @@ mod tests {
     #[test]
     fn ticks_are_round_and_cover_the_range() {
         assert_eq!(
-            ticks(0.0, 100.0, 5),
+            ticks(0.0, 100.0, 5, false),
             vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
         );
         assert_eq!(
-            ticks(0.0, 27_000.0, 5),
+            ticks(0.0, 27_000.0, 5, true),
             vec![0.0, 5000.0, 10000.0, 15000.0, 20000.0, 25000.0]
         );
-        assert_eq!(ticks(3.0, 3.0, 5), vec![3.0]);
+        assert_eq!(ticks(3.0, 3.0, 5, true), vec![3.0]);
+        // Counts: no half incidents; and nothing to show still gives an axis.
+        assert_eq!(ticks(0.0, 2.0, 5, true), vec![0.0, 1.0, 2.0]);
+        assert_eq!(ticks(0.0, axis_top(0.0), 5, true), vec![0.0, 1.0]);
+        assert_eq!(ticks(0.0, 0.6, 3, false), vec![0.0, 0.2, 0.4, 0.6]);
+        assert_eq!(shade(f64::NAN), "#f4f4f4");
+        assert_eq!(thousands(1_234_567), "1\u{2009}234\u{2009}567");
         assert_eq!(axis_number(25_000.0), "25\u{2009}000");
         assert_eq!(axis_number(250_000.0), "250k");
         assert_eq!(shade(0.0), "#fff7bc");

@@ -2,7 +2,7 @@
 //! (the same bytes for the same input), briefings as self-contained HTML, pictures for slides as PNG bytes
 //! (rasterised with resvg and an embedded font, so no system font is needed) and tables as XLSX bytes.
 //!
-//! - [`map`]: the theatre map, in a Lambert azimuthal equal-area projection ([`project`]), with unit and site
+//! - [`map`](mod@map): the theatre map, in a Lambert azimuthal equal-area projection ([`project`]), with unit and site
 //!   symbols ([`symbol`]) and labels that do not overlap ([`label`]);
 //! - [`chart`]: lines over days, stacked bars, bars against a target, heat maps;
 //! - [`briefing`]: a self-contained HTML page of figures, pictures and tables;

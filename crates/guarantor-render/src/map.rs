@@ -113,7 +113,8 @@ pub fn theatre_box(scenario: &Scenario) -> (Point<f64>, Point<f64>) {
 /// title and the legend.
 pub fn map_view(scenario: &Scenario, overlay: &Overlay, width: f64) -> View {
     let (mut min, mut max) = theatre_box(scenario);
-    let needed = legend_rows(scenario, overlay).len() as f64 * LEGEND_ROW + 130.0;
+    // The panel holds the legend, two notes and the scale bar.
+    let needed = legend_rows(scenario, overlay).len() as f64 * LEGEND_ROW + 150.0;
     let mut view = View::over(min, max, width);
     for _ in 0..30 {
         if view.height() >= needed {
@@ -186,7 +187,11 @@ fn line_points(view: &View, line: &LineString<f64>, tolerance: f64) -> Vec<(f64,
 pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
     let view = map_view(scenario, overlay, width);
     let (w, h) = (view.width(), view.height());
-    let mut svg = Svg::new(w, h);
+    // The legend and the scale bar go in a panel to the right of the map, where they hide nothing.
+    let legend_rows = legend_rows(scenario, overlay);
+    let legend_at = legend_rect(&legend_rows, w);
+    let panel = legend_at.w + 20.0;
+    let mut svg = Svg::new(w + panel, h);
     let theatre = &scenario.theatre;
     let tolerance = 0.6;
 
@@ -197,7 +202,17 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
         num(h)
     ));
     svg.rect(0.0, 0.0, w, h, &format!(r#"fill="{SEA}""#));
+    svg.rect(w, 0.0, panel, h, r##"fill="#ffffff""##);
+    svg.line((w, 0.0), (w, h), r##"stroke="#999" stroke-width="0.8""##);
     svg.group(r#"clip-path="url(#frame)""#);
+    // Labels and unit blocks go where nothing is yet; the title is above the map.
+    let mut layout = Layout::new(Rect {
+        x: 2.0,
+        y: 2.0,
+        w: w - 4.0,
+        h: h - 18.0,
+    });
+    layout.block(title_rect(overlay));
 
     // Countries, Ukraine lighter; then the oblasts' borders inside.
     for country in &theatre.countries {
@@ -226,13 +241,22 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
             continue;
         }
         if let Some(p) = label_point(&country.shape, box_min, box_max) {
+            let name = country.name.to_uppercase();
+            let (x, y) = view.px(p);
             svg.text(
-                view.px(p),
+                (x, y),
                 13.0,
                 "middle",
                 r##"fill="#8a877c" letter-spacing="2""##,
-                &country.name.to_uppercase(),
+                &name,
             );
+            let tw = text_width(&name, 13.0) + 2.0 * name.chars().count() as f64;
+            layout.block(Rect {
+                x: x - tw / 2.0,
+                y: y - 11.0,
+                w: tw,
+                h: 14.0,
+            });
         }
     }
 
@@ -295,23 +319,6 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
     }
 
     // The network: routes, then staging hubs and crossings.
-    // Nothing is placed under the title, the legend, the scale bar or the attribution.
-    let mut layout = Layout::new(Rect {
-        x: 2.0,
-        y: 2.0,
-        w: w - 4.0,
-        h: h - 18.0,
-    });
-    let legend_rows = legend_rows(scenario, overlay);
-    let legend_at = legend_rect(&legend_rows, h);
-    layout.block(legend_at);
-    layout.block(title_rect(overlay));
-    layout.block(Rect {
-        x: w - 260.0,
-        y: h - 70.0,
-        w: 260.0,
-        h: 70.0,
-    });
     if overlay.network {
         let node_at: BTreeMap<&str, Point<f64>> = scenario
             .network
@@ -346,7 +353,8 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
             };
             svg.line(pa, pb, style);
         }
-        for node in &scenario.network.nodes {
+        // Nodes that are sites are drawn as sites, below.
+        for node in scenario.network.nodes.iter().filter(|n| n.site.is_none()) {
             let p = view.px(node.location);
             if !view.shows(p, 0.0) {
                 continue;
@@ -385,9 +393,11 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
     }
 
     // Incidents: colour by confidence, a triangle for a violation, a circle otherwise.
+    let mut incidents_outside = 0;
     for mark in &overlay.incidents {
         let (x, y) = view.px(mark.at);
         if !view.shows((x, y), 0.0) {
+            incidents_outside += 1;
             continue;
         }
         let r = match mark.severity {
@@ -396,17 +406,15 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
             _ => 4.0,
         };
         let colour = confidence_colour(mark.confidence);
+        layout.block(Rect {
+            x: x - r,
+            y: y - r,
+            w: 2.0 * r,
+            h: 2.0 * r,
+        });
         if mark.violation {
             svg.path(
-                &format!(
-                    "M{} {}L{} {}L{} {}Z",
-                    num(x),
-                    num(y - r),
-                    num(x + r * 0.9),
-                    num(y + r * 0.6),
-                    num(x - r * 0.9),
-                    num(y + r * 0.6)
-                ),
+                &triangle_d((x, y), r),
                 &format!(r##"fill="{colour}" stroke="#000" stroke-width="0.7""##),
             );
         } else {
@@ -446,14 +454,20 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
         let cell_w = symbol::UNIT_W + 22.0;
         let cell_h = symbol::UNIT_H + symbol::ECHELON_H + 10.0;
         let (bw, bh) = (columns as f64 * cell_w + 4.0, rows as f64 * cell_h + 4.0);
-        let Some(placed) = layout.place(anchor, bw, bh, 10.0) else {
-            continue;
-        };
-        let r = placed.rect;
-        let (cx, cy) = r.centre();
-        svg.line(
+        // No free spot near it: drawn beside it anyway, over what is there, rather than left off.
+        let r = layout.place(anchor, bw, bh, 10.0).map_or(
+            Rect {
+                x: anchor.0 + 10.0,
+                y: anchor.1 - bh / 2.0,
+                w: bw,
+                h: bh,
+            },
+            |p| p.rect,
+        );
+        leader(
+            &mut svg,
             anchor,
-            (cx.clamp(r.x, r.x + r.w), cy.clamp(r.y, r.y + r.h)),
+            r,
             r##"stroke="#1b4f72" stroke-width="0.8""##,
         );
         svg.rect(
@@ -520,19 +534,19 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
             s.id.as_str().to_owned(),
         )
     });
+    let mut names_left_out = 0;
     for (site, p) in ordered {
         let name = short_name(&site.name);
         let size = 10.0;
         let tw = text_width(&name, size) + 4.0;
-        if let Some(placed) = layout.place(p, tw, size + 4.0, 8.0) {
+        let Some(placed) = layout.place(p, tw, size + 4.0, 8.0) else {
+            names_left_out += 1;
+            continue;
+        };
+        {
             let r = placed.rect;
             if placed.leader {
-                let (cx, cy) = r.centre();
-                svg.line(
-                    p,
-                    (cx.clamp(r.x, r.x + r.w), cy.clamp(r.y, r.y + r.h)),
-                    r##"stroke="#555" stroke-width="0.5""##,
-                );
+                leader(&mut svg, p, r, r##"stroke="#555" stroke-width="0.5""##);
             }
             svg.text(
                 (r.x + 2.0, r.y + size + 0.5),
@@ -547,9 +561,52 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
 
     title_block(&mut svg, overlay);
     legend(&mut svg, &legend_rows, legend_at);
-    scale_bar(&mut svg, &view);
-    attribution(&mut svg, scenario, w, h);
+    // What the map could not show, said rather than hidden.
+    let mut notes = Vec::new();
+    if incidents_outside > 0 {
+        notes.push(format!("{incidents_outside} incidents outside the map"));
+    }
+    if names_left_out > 0 {
+        notes.push(format!("{names_left_out} site names left out (crowded)"));
+    }
+    for (i, note) in notes.iter().enumerate() {
+        svg.text(
+            (
+                legend_at.x + 4.0,
+                legend_at.y + legend_at.h + 16.0 + 14.0 * i as f64,
+            ),
+            10.0,
+            "start",
+            r##"fill="#7b241c""##,
+            note,
+        );
+    }
+    scale_bar(&mut svg, &view, w + 10.0);
+    attribution(&mut svg, scenario, w + panel, h);
     svg.finish(&overlay.title)
+}
+
+/// A line from `anchor` to the nearest point of `to`'s box.
+fn leader(svg: &mut Svg, anchor: (f64, f64), to: Rect, style: &str) {
+    let (cx, cy) = to.centre();
+    svg.line(
+        anchor,
+        (cx.clamp(to.x, to.x + to.w), cy.clamp(to.y, to.y + to.h)),
+        style,
+    );
+}
+
+/// A triangle pointing up, centred at (`x`, `y`), `r` from centre to apex: a violation.
+fn triangle_d((x, y): (f64, f64), r: f64) -> String {
+    format!(
+        "M{} {}L{} {}L{} {}Z",
+        num(x),
+        num(y - r),
+        num(x + r * 0.9),
+        num(y + r * 0.6),
+        num(x - r * 0.9),
+        num(y + r * 0.6)
+    )
 }
 
 /// A site's name without its bracketed detail: `Zaporizhzhia NPP (Enerhodar)` → `Zaporizhzhia NPP`.
@@ -646,18 +703,17 @@ fn legend_rows(scenario: &Scenario, overlay: &Overlay) -> Vec<(&'static str, Str
 
 const LEGEND_ROW: f64 = 17.0;
 
-/// Where the legend goes: bottom left, above the attribution.
-fn legend_rect(rows: &[(&'static str, String)], h: f64) -> Rect {
+/// Where the legend goes: at the top of the panel right of the map (`map_width` px wide).
+fn legend_rect(rows: &[(&'static str, String)], map_width: f64) -> Rect {
     let widest = rows
         .iter()
         .map(|(_, label)| text_width(label, 10.0) + 16.0)
         .fold(0.0f64, f64::max);
-    let bh = rows.len() as f64 * LEGEND_ROW + 26.0;
     Rect {
-        x: 10.0,
-        y: h - bh - 26.0,
-        w: (widest + 48.0).max(150.0),
-        h: bh,
+        x: map_width + 10.0,
+        y: 10.0,
+        w: (widest + 48.0).max(200.0),
+        h: rows.len() as f64 * LEGEND_ROW + 26.0,
     }
 }
 
@@ -699,7 +755,7 @@ fn legend(svg: &mut Svg, rows: &[(&'static str, String)], at: Rect) {
                 svg.circle((sx, cy), 5.0, &format!(r##"fill="{}""##, confidence_colour(c)));
             }
             "violation" => svg.path(
-                &format!("M{} {}L{} {}L{} {}Z", num(sx), num(cy - 6.0), num(sx + 5.4), num(cy + 3.6), num(sx - 5.4), num(cy + 3.6)),
+                &triangle_d((sx, cy), 6.0),
                 r##"fill="#999" stroke="#000" stroke-width="0.7""##,
             ),
             _ => svg.circle((sx, cy), 3.5, r##"fill="none" stroke="#999" stroke-width="1.6""##),
@@ -727,7 +783,8 @@ fn capitalise(s: &str) -> String {
 }
 
 /// A scale bar of a round length near 150 px, bottom right.
-fn scale_bar(svg: &mut Svg, view: &View) {
+/// The scale bar, its left end at `left`, at the foot of the panel.
+fn scale_bar(svg: &mut Svg, view: &View, left: f64) {
     let per_km = view.px_per_km();
     let km = [50.0, 100.0, 200.0, 250.0, 500.0]
         .into_iter()
@@ -738,7 +795,7 @@ fn scale_bar(svg: &mut Svg, view: &View) {
         })
         .unwrap_or(100.0);
     let len = km * per_km;
-    let (x, y) = (view.width() - len - 30.0, view.height() - 44.0);
+    let (x, y) = (left + 10.0, view.height() - 44.0);
     svg.rect(
         x - 10.0,
         y - 22.0,

@@ -140,6 +140,27 @@ impl Svg {
         );
     }
 
+    /// Text at (`x`, `y`) turned by `degrees` about that point.
+    pub fn text_rotated(
+        &mut self,
+        (x, y): (f64, f64),
+        degrees: f64,
+        size: f64,
+        anchor: &str,
+        style: &str,
+        text: &str,
+    ) {
+        let _ = writeln!(
+            self.body,
+            r#"<text x="{x}" y="{y}" font-size="{}" text-anchor="{anchor}" transform="rotate({} {x} {y})" {style}>{}</text>"#,
+            num(size),
+            num(degrees),
+            esc(text),
+            x = num(x),
+            y = num(y),
+        );
+    }
+
     /// Opens a group; close it with [`Svg::end_group`].
     pub fn group(&mut self, attributes: &str) {
         let _ = writeln!(self.body, "<g {attributes}>");

@@ -297,19 +297,19 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             )
         }
         Some(Command::Whatif { dir, world, out }) => {
-            let bars = Bars::new(cli.quiet);
+            let bars = &Bars::new(cli.quiet);
             report(
                 dir,
                 world.or(cli.world),
                 cli.json,
                 color,
                 |s: &guarantor_core::Scenario, w: &guarantor_core::WorldState| {
-                    guarantor_app::whatif_with_progress(s, w, &bars)
+                    guarantor_app::whatif_with_progress(s, w, bars)
                 },
                 |r, _| show::whatif(r),
                 out.map(|out| {
                     move |r: &guarantor_app::WhatIfReport, s: &guarantor_core::Scenario| {
-                        write_briefing(&out, guarantor_app::whatif_briefing(s, r)?)
+                        write_briefing(&out, guarantor_app::whatif_briefing(s, r, bars)?)
                     }
                 }),
             )
@@ -725,7 +725,10 @@ fn monitor(
                 let written = out
                     .as_deref()
                     .map(|dir| {
-                        write_briefing(dir, guarantor_app::daily_briefing(scenario, &report)?)
+                        write_briefing(
+                            dir,
+                            guarantor_app::daily_briefing(scenario, &report, &Bars::new(quiet))?,
+                        )
                     })
                     .transpose()?;
                 if json {

@@ -1053,7 +1053,7 @@ fn the_daily_report_writes_its_briefing_with_a_map_of_the_incidents() {
         counted as usize, n,
         "the last day of the history is the report's period"
     );
-    for f in ["map.png", "incidents-per-day.png", "report.xlsx"] {
+    for f in ["incidents-map.png", "incidents-per-day.png", "report.xlsx"] {
         assert!(dir.join(f).exists(), "{f}");
     }
 }
