@@ -21,8 +21,15 @@ Placement, vectorised throughout:
 - land, Black Sea, Sea of Azov: the same boxes as guarantor.
 
 Corroboration: the same relation as guarantor's (compatible kinds; time intervals — each time ± its precision —
-that overlap, or times within an hour; geodesic distance within the sum of the place precisions plus 2 km), its candidate pairs from scikit-learn's KDTree (Chebyshev
-radius over the position on the sphere in km and scaled time), exact tests vectorised, incidents as SciPy's connected components.
+that overlap, or times within an hour; geodesic distance within the sum of the place precisions plus 2 km). Its
+candidate pairs come from a k-d tree over the position on the sphere in km and the scaled time (Chebyshev
+radius): precise reports among themselves with SciPy's cKDTree (or, with --pairs sklearn, scikit-learn's
+KDTree), each vague one against all; exact tests vectorised; incidents as SciPy's connected components.
+
+Timed: placement (building the prepared geometries and trees included) and corroboration, each from arrays
+already read (parsing the CSV and its times is not timed, as it is not on guarantor's side). Distances are
+pyproj's geodesic (Karney) throughout, where guarantor uses Andoyer-Lambert and the geodesic only near a
+threshold: the peer does more exact work per distance for the same answers.
 """
 
 import argparse
@@ -38,6 +45,7 @@ import shapely
 from pyproj import Geod
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
+from scipy.spatial import cKDTree
 from sklearn.neighbors import KDTree
 
 GEOD = Geod(ellps="WGS84")
@@ -115,7 +123,7 @@ def unit(lon, lat):
 def place(scenario, lon, lat, how):
     occupied, countries, regions, lines, protected, zones = scenario
     n = len(lon)
-    pts = shapely.points(lon, lat)
+    pts = shapely.points(lon, lat) if how != "loop" else None
     shapely.prepare(occupied)
     is_occupied = shapely.contains_xy(occupied, lon, lat)
     country = first_holding([g for _, g in countries], lon, lat, pts, how)
@@ -216,34 +224,70 @@ def compatible_matrix(kinds):
     return m
 
 
-def corroborate(feed):
-    n = len(feed)
-    lon, lat = feed["lon"].to_numpy(), feed["lat"].to_numpy()
+def columns(feed):
+    """The feed's columns as arrays (reading, not timed): positions, times in seconds, precisions, kinds."""
+    lon, lat = feed["lon"].to_numpy(dtype=float), feed["lat"].to_numpy(dtype=float)
     when = pd.to_datetime(feed["time"], utc=True, format="ISO8601")
     seconds = ((when - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)).to_numpy(dtype=np.int64)
-    t = seconds / 3600.0  # hours
     tp = feed["time_precision_hours"].to_numpy(dtype=float)
     pp = feed["place_precision_km"].to_numpy(dtype=float)
     kinds, kind_idx = np.unique(feed["kind"].to_numpy(), return_inverse=True)
-    ok_kind = compatible_matrix(list(kinds))
-    # Candidates: |dx|, |dy| within the widest reach in km, |dt| within the widest in hours (Chebyshev, scaled).
-    reach_km = 2.0 * pp.max() + SLACK_KM
-    reach_h = 2.0 * tp.max() + SLACK_HOURS
-    # Positions on the sphere in km: a pair within the reach on the ellipsoid is within 1% of it on the sphere,
-    # and each coordinate differs by no more than the chord.
-    pts = np.column_stack([unit(lon, lat) * EARTH_KM, t * (reach_km / reach_h)])
-    tree = KDTree(pts, metric="chebyshev")
-    rows, cols = [], []
-    for start in range(0, n, 200_000):
-        chunk = pts[start:start + 200_000]
-        found = tree.query_radius(chunk, r=reach_km * 1.01)
-        for k, js in enumerate(found):
-            i = start + k
-            js = js[js > i]
-            rows.append(np.full(len(js), i))
-            cols.append(js)
+    return lon, lat, seconds, tp, pp, list(kinds), kind_idx
+
+
+def candidate_pairs(points, r, queries=None):
+    """Pairs (i, j), i < j, within Chebyshev distance r: among all points, or between `queries` and all."""
+    tree = cKDTree(points)
+    if queries is None:
+        pairs = tree.query_pairs(r, p=np.inf, output_type="ndarray")
+        return pairs[:, 0], pairs[:, 1]
+    found = tree.query_ball_point(points[queries], r, p=np.inf, return_sorted=False)
+    i = np.repeat(queries, [len(f) for f in found])
+    j = np.concatenate([np.asarray(f, dtype=np.int64) for f in found]) if len(found) else np.zeros(0, np.int64)
+    keep = i != j
+    i, j = i[keep], j[keep]
+    return np.minimum(i, j), np.maximum(i, j)
+
+
+def corroborate(cols, how):
+    lon, lat, seconds, tp, pp, kinds, kind_idx = cols
+    n = len(lon)
+    t = seconds / 3600.0
+    ok_kind = compatible_matrix(kinds)
+    # Positions on the sphere in km: a pair within a reach on the ellipsoid is within 1% of it on the sphere, and
+    # each coordinate differs by no more than the chord. Time is a fourth axis, scaled so that the time reach
+    # equals the distance reach (Chebyshev distance). Precise reports (as guarantor splits them: 12 km, 6 h)
+    # are paired among themselves with their own, short reach; each vague report with every report, with the
+    # vague reach.
+    xyz = unit(lon, lat) * EARTH_KM
+    precise = (pp <= 12.0) & (tp <= 6.0)
+    vague = np.nonzero(~precise)[0]
+    rows, cols_ = [], []
+    p_idx = np.nonzero(precise)[0]
+    if len(p_idx):
+        reach_km = 2.0 * pp[p_idx].max() + SLACK_KM
+        reach_h = 2.0 * tp[p_idx].max() + SLACK_HOURS
+        pts = np.column_stack([xyz[p_idx], t[p_idx] * (reach_km / reach_h)])
+        if how == "sklearn":
+            tree = KDTree(pts, metric="chebyshev")
+            found = tree.query_radius(pts, r=reach_km * 1.01)
+            i = np.repeat(np.arange(len(p_idx)), [len(f) for f in found])
+            j = np.concatenate(found)
+            keep = j > i
+            i, j = i[keep], j[keep]
+        else:
+            i, j = candidate_pairs(pts, reach_km * 1.01)
+        rows.append(p_idx[i])
+        cols_.append(p_idx[j])
+    if len(vague):
+        reach_km = pp[vague].max() + pp.max() + SLACK_KM
+        reach_h = tp[vague].max() + tp.max() + SLACK_HOURS
+        pts = np.column_stack([xyz, t * (reach_km / reach_h)])
+        i, j = candidate_pairs(pts, reach_km * 1.01, queries=vague)
+        rows.append(i)
+        cols_.append(j)
     i = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    j = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    j = np.concatenate(cols_) if cols_ else np.zeros(0, dtype=np.int64)
     keep = ok_kind[kind_idx[i], kind_idx[j]]
     hours = np.abs(seconds[i] - seconds[j]) / 3600.0
     keep &= (hours <= SLACK_HOURS) | (hours < tp[i] + tp[j])
@@ -266,17 +310,20 @@ def main():
     ap.add_argument("--placements")
     ap.add_argument("--incidents")
     ap.add_argument("--polygons", choices=["strtree", "loop", "sjoin"], default="strtree")
+    ap.add_argument("--pairs", choices=["scipy", "sklearn"], default="scipy",
+                    help="candidate pairs of precise reports from SciPy's cKDTree or scikit-learn's KDTree")
     args = ap.parse_args()
     scenario = load_scenario(args.scenario)
     # pandas 3 reads floats exactly (round trip) by default.
     feed = pd.read_csv(args.feed, keep_default_na=False,
                        dtype={"id": str, "target": str, "text": str})
-    lon, lat = feed["lon"].to_numpy(dtype=float), feed["lat"].to_numpy(dtype=float)
+    cols = columns(feed)
+    lon, lat = cols[0], cols[1]
     start = time.perf_counter()
     placed = place(scenario, lon, lat, args.polygons)
     place_seconds = time.perf_counter() - start
     start = time.perf_counter()
-    count, incident = corroborate(feed)
+    count, incident = corroborate(cols, args.pairs)
     corroborate_seconds = time.perf_counter() - start
     if args.placements:
         occupied, countries, regions, lines, protected, zones = scenario
@@ -297,7 +344,8 @@ def main():
     if args.incidents:
         pd.DataFrame({"id": feed["id"], "incident": incident}).to_csv(args.incidents, index=False)
     json.dump({"reports": len(feed), "incidents": int(count), "place_seconds": place_seconds,
-               "corroborate_seconds": corroborate_seconds, "polygons": args.polygons}, sys.stdout)
+               "corroborate_seconds": corroborate_seconds, "polygons": args.polygons, "pairs": args.pairs},
+              sys.stdout)
     print()
 
 

@@ -524,14 +524,25 @@ pub fn daily_report(
             .map(|z| z.timestamp())
             .map_err(|e| e.to_string())
     };
-    let yesterday = day.yesterday().map_err(|e| e.to_string())?;
-    let before = yesterday.yesterday().map_err(|e| e.to_string())?;
-    let (from, to, prev_from) = (at(yesterday)?, at(day)?, at(before)?);
-    // A day either side as well, so that later or earlier accounts of an event join it.
+    // The cuts of the history's periods, oldest first: the last period is the report's, the one before it the
+    // day before.
+    let mut days = vec![day];
+    for _ in 0..HISTORY_DAYS {
+        let earlier = days[days.len() - 1]
+            .yesterday()
+            .map_err(|e| e.to_string())?;
+        days.push(earlier);
+    }
+    days.reverse();
+    let cuts: Vec<Timestamp> = days.iter().map(|d| at(*d)).collect::<Result<_, _>>()?;
+    let n = cuts.len();
+    let (from, to, prev_from) = (cuts[n - 2], cuts[n - 1], cuts[n - 3]);
+    // One corroboration over the whole history, a day either side as well, so that later or earlier accounts
+    // of an event join it and every count in the report comes from the same incidents.
     let margin = jiff::SignedDuration::from_hours(24);
     let wide = |t: Timestamp, d: jiff::SignedDuration| t.checked_add(d).map_err(|e| e.to_string());
     let reports = store
-        .reports(Some(wide(prev_from, -margin)?), Some(wide(to, margin)?))
+        .reports(Some(wide(cuts[0], -margin)?), Some(wide(to, margin)?))
         .map_err(|e| e.to_string())?;
     let a = Analysis::of(scenario, &reports);
     let period =
@@ -573,38 +584,14 @@ pub fn daily_report(
             .collect(),
         responses: a.responses(scenario, |i| now.iter().position(|&n| n == i)),
         incidents,
-        history: history(scenario, store, day, &at)?,
+        history: history(&a, &days[1..], &cuts),
     })
 }
 
-/// Incidents per daily period by confidence over the [`HISTORY_DAYS`] periods ending on `day` (its own
-/// corroboration over the whole span, a day either side).
-fn history(
-    scenario: &Scenario,
-    store: &dyn ReportStore,
-    day: jiff::civil::Date,
-    at: &dyn Fn(jiff::civil::Date) -> Result<Timestamp, String>,
-) -> Result<Vec<DayCountsDto>, String> {
-    let mut days = vec![day];
-    for _ in 0..HISTORY_DAYS {
-        let earlier = days[days.len() - 1]
-            .yesterday()
-            .map_err(|e| e.to_string())?;
-        days.push(earlier);
-    }
-    days.reverse();
-    // days[0] is the cut that opens the first period.
-    let cuts: Vec<Timestamp> = days.iter().map(|d| at(*d)).collect::<Result<_, _>>()?;
-    let margin = jiff::SignedDuration::from_hours(24);
-    let wide = |t: Timestamp, d: jiff::SignedDuration| t.checked_add(d).map_err(|e| e.to_string());
-    let reports = store
-        .reports(
-            Some(wide(cuts[0], -margin)?),
-            Some(wide(cuts[cuts.len() - 1], margin)?),
-        )
-        .map_err(|e| e.to_string())?;
-    let a = Analysis::of(scenario, &reports);
-    let mut out: Vec<DayCountsDto> = days[1..]
+/// Incidents per daily period by confidence: period `k` runs from `cuts[k]` to `cuts[k + 1]` and is named by
+/// `days[k]`, the day whose cut ends it.
+fn history(a: &Analysis, days: &[jiff::civil::Date], cuts: &[Timestamp]) -> Vec<DayCountsDto> {
+    let mut out: Vec<DayCountsDto> = days
         .iter()
         .map(|d| DayCountsDto {
             day: d.to_string(),
@@ -629,5 +616,5 @@ fn history(
         }
         row.violations += usize::from(a.judged[i].1.violation);
     }
-    Ok(out)
+    out
 }

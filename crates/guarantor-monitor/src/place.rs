@@ -166,8 +166,9 @@ fn with_margin(km: f64) -> f64 {
 /// A scenario's geography indexed for placing many points: built once (tens of milliseconds), then a point
 /// costs well under a microsecond. Gives the answers of the plain tests ([`Theatre`]'s `contains` and
 /// [`guarantor_core::km_to_lines`], [`geodesic_km`] to the sites); distances are computed by
-/// [`andoyer_lambert_km`], within 2 m of [`geodesic_km`], which decides whenever a distance is within 5 m
-/// of a threshold (a buffer zone's width, a site's radius, a tie between sites).
+/// [`andoyer_lambert_km`] up to 1,500 km (within 2 m of [`geodesic_km`] there) and by [`geodesic_km`] beyond,
+/// which also decides whenever a distance is within 5 m of a threshold (a buffer zone's width, a site's
+/// radius) or of another site's (a tie for the nearest, or for the nearest that holds the point).
 ///
 /// [`Theatre`]: guarantor_core::Theatre
 #[derive(Clone, Debug)]

@@ -3,8 +3,9 @@
 //! Events are drawn where a ceasefire's violations happen: six in ten along the contact line (within about
 //! 30 km of it), one in seven near a protected site, one in ten off the coast between Odesa and Crimea, the
 //! rest anywhere in Ukraine's box. Each event is told by one to four sources — the coalition's patrols and
-//! sensors, each party, the media — each with the precision such a source has and an error within it, so the
-//! reports of one event corroborate into one incident (and sometimes, as in life, events close together merge).
+//! sensors, each party, the media, and now and then a daily digest dated to the half day — each with the
+//! precision such a source has and an error within it, so the reports of one event corroborate into one
+//! incident (and sometimes, as in life, events close together merge).
 
 use geo_types::Point;
 use guarantor_core::{
@@ -53,6 +54,9 @@ const SOURCES: [Source; 8] = [
     ("media-b", SourceKind::Media, 3.0, 10.0),
 ];
 
+/// A daily digest: a source that reports late and vaguely.
+const DIGEST: Source = ("daily-digest", SourceKind::Media, 12.0, 25.0);
+
 /// A feed of about `spec.reports` reports (exactly that many) over `scenario`'s geography, the same for the
 /// same spec on every platform. Report ids are `s{seed}-{n}`.
 pub fn reports(scenario: &Scenario, spec: &Spec) -> Vec<Report> {
@@ -77,7 +81,7 @@ pub fn reports(scenario: &Scenario, spec: &Spec) -> Vec<Report> {
         })
         .collect();
     let span_seconds = i64::from(spec.days.max(1)) * 86_400;
-    let mut out = Vec::with_capacity(spec.reports);
+    let mut out = Vec::with_capacity(spec.reports.min(1 << 22));
     while out.len() < spec.reports {
         let draw = rng.unit();
         let (centre, kinds, target): (Point<f64>, &[EventKind], Option<Category>) =
@@ -115,12 +119,19 @@ pub fn reports(scenario: &Scenario, spec: &Spec) -> Vec<Report> {
         let when = index(&mut rng, span_seconds as usize) as i64;
         let tellers = 1 + index(&mut rng, 4);
         let first = index(&mut rng, SOURCES.len());
-        for n in 0..tellers {
+        // One event in twenty also reaches a daily digest that dates it only to within half a day and places it
+        // to 25 km, as UCDP or ACLED code a day-precision event: the vague reports corroboration must still join.
+        let digest = rng.unit() < 0.05;
+        for n in 0..tellers + usize::from(digest) {
             if out.len() == spec.reports {
                 break;
             }
             // Distinct sources for one event: consecutive in the list from a random start.
-            let (name, source_kind, hours, km) = SOURCES[(first + n * 3) % SOURCES.len()];
+            let (name, source_kind, hours, km) = if n == tellers {
+                DIGEST
+            } else {
+                SOURCES[(first + n * 3) % SOURCES.len()]
+            };
             let error_seconds = (signed(&mut rng) * hours * 3600.0) as i64;
             let time = spec
                 .start

@@ -64,6 +64,17 @@ fn the_index_gives_the_plain_answers_on_real_geography() {
             (ours - km).abs() < 0.002,
             "{p:?}: {ours} km against {km} km"
         );
+        // The buffer zone by the plain test's distance (the grid's differs by under 2 m, and a distance
+        // within 5 m of a width is measured on the geodesic, as the plain test's is).
+        let zone = s
+            .terms
+            .buffer_zones
+            .iter()
+            .enumerate()
+            .filter(|(_, z)| km <= z.width_km)
+            .min_by(|a, b| a.1.width_km.total_cmp(&b.1.width_km))
+            .map(|(i, _)| i);
+        assert_eq!(got.buffer_zone, zone, "buffer zone at {p:?} ({km} km)");
         let mut nearest: Option<(usize, f64)> = None;
         let mut inside: Option<(usize, f64)> = None;
         for (k, site) in s.terms.protected_sites.iter().enumerate() {

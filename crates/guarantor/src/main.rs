@@ -196,11 +196,11 @@ enum MonitorCommand {
     /// Write a synthetic feed of reports over the scenario's geography (guarantor's CSV layout), seeded: to
     /// try the tool on, or for the placement benchmark
     Generate {
-        /// Reports to write
-        #[arg(long, default_value_t = 10_000)]
-        reports: usize,
-        /// Days the feed spans
-        #[arg(long, default_value_t = 30)]
+        /// Reports to write (1 to 50,000,000)
+        #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=50_000_000))]
+        reports: u64,
+        /// Days the feed spans (1 to 3,650)
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
         days: u32,
         /// When the feed starts (RFC 3339)
         #[arg(long, default_value = "2027-01-01T00:00:00Z")]
@@ -751,7 +751,7 @@ fn monitor(
                 .map_err(|e| anyhow::anyhow!("--start {start}: expected an RFC 3339 time ({e})"))?;
             let spec = guarantor_app::FeedSpec {
                 seed,
-                reports,
+                reports: usize::try_from(reports).unwrap_or(usize::MAX),
                 days,
                 start,
             };
