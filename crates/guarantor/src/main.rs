@@ -144,6 +144,20 @@ enum Command {
         #[command(subcommand)]
         command: MonitorCommand,
     },
+    /// Serve the HTTP API (`/api/v1`, described at `/api/v1/openapi.json`) over a scenario and a monitoring
+    /// database; prints the address it listens on
+    Serve {
+        /// Address to listen on (port 0 picks a free one)
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Scenario folder (default: the built-in default scenario)
+        #[arg(long, value_name = "DIR")]
+        scenario: Option<PathBuf>,
+        /// The monitoring database, created if missing [default: DIR/monitor.sqlite with --scenario DIR,
+        /// else ./guarantor-monitor.sqlite]
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+    },
     /// Write the built-in default scenario out as files to edit
     Init {
         /// Folder to create (must not hold scenario files yet)
@@ -404,6 +418,7 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             scenario,
             command,
         }) => monitor(db, scenario, command, cli.json, color, cli.quiet),
+        Some(Command::Serve { addr, scenario, db }) => serve(&addr, scenario, db, color),
         Some(Command::Init { dir }) => init(&dir, cli.json),
         Some(Command::Check { dir }) => check(dir, cli.json, color),
     }
@@ -653,6 +668,48 @@ impl guarantor_app::Progress for Bars {
     fn end(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// `guarantor serve`: validates the scenario, opens the database, and serves until killed.
+fn serve(
+    addr: &str,
+    scenario: Option<PathBuf>,
+    db: Option<PathBuf>,
+    color: bool,
+) -> anyhow::Result<Outcome> {
+    let db = db.unwrap_or_else(|| match &scenario {
+        Some(dir) => dir.join("monitor.sqlite"),
+        None => PathBuf::from("guarantor-monitor.sqlite"),
+    });
+    let source = ScenarioSource::from_arg(scenario);
+    let loaded = match guarantor_app::open(&source) {
+        Ok((_, loaded)) => loaded,
+        Err(OpenError::Invalid {
+            sources,
+            diagnostics,
+        }) => return invalid(&sources, &diagnostics, false, color),
+        Err(e) => return Err(e.into()),
+    };
+    let store = guarantor_store::SqliteStore::open(&db)?;
+    let state = guarantor_server::AppState::new(loaded.scenario, store, db);
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| anyhow::anyhow!("cannot start the server's runtime: {e}"))?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
+        let local = listener.local_addr()?;
+        println!("guarantor: listening on http://{local}/api/v1 (Ctrl-C stops)");
+        use std::io::Write as _;
+        let _ = std::io::stdout().flush();
+        guarantor_server::serve(listener, state).await?;
+        anyhow::Ok(())
+    })?;
+    Ok(Outcome {
+        stdout: String::new(),
+        stderr: String::new(),
+        code: 0,
+    })
 }
 
 /// Writes `text` to `path`, saying which file could not be written.
