@@ -40,7 +40,8 @@ pub use capability::{Capability, Domain, Echelon, Role, Sign};
 pub use condition::{Condition, ConditionError, MAX_CONDITION_DEPTH, ParsedCondition};
 pub use diagnostic::{Diagnostic, Level, Location};
 pub use geometry::{
-    Area, AreaKind, Country, Region, Theatre, andoyer_lambert_km, geodesic_km, km_to_lines,
+    Area, AreaKind, Country, EARTH_MEAN_RADIUS_KM, Region, Theatre, andoyer_lambert_km, chord,
+    chord_km, geodesic_km, km_chord, km_to_lines, unit_vector,
 };
 pub use id::{
     AreaId, CapabilityId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId, RegionId,

@@ -9,7 +9,9 @@
 //! of that relation (so a report that links two others joins all three), which makes the result independent of
 //! the order reports arrive in.
 
-use guarantor_core::{Confidence, EventKind, Report, SourceKind, geodesic_km};
+use guarantor_core::{
+    Confidence, EventKind, Report, SourceKind, chord, chord_km, geodesic_km, unit_vector,
+};
 
 /// How far apart two reports of one event may be, beyond their own stated precision.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -104,25 +106,11 @@ pub fn grade<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Confidence {
     }
 }
 
-/// The mean Earth radius (IUGG).
-///
-/// # Units
-/// km
-const EARTH_KM: f64 = 6371.0088;
-
-/// A report's position on the unit sphere.
-fn unit_vector(p: geo_types::Point<f64>) -> [f64; 3] {
-    let (lat, lon) = (p.y().to_radians(), p.x().to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
 /// Whether two points are within `reach` km on the ellipsoid, as [`geodesic_km`] decides, but on the mean
 /// sphere first: the sphere is within 0.7% of the ellipsoid, so only a pair within 1% of the reach needs the
 /// geodesic.
 fn within_km(a: &Report, ua: [f64; 3], b: &Report, ub: [f64; 3], reach: f64) -> bool {
-    let chord =
-        ((ua[0] - ub[0]).powi(2) + (ua[1] - ub[1]).powi(2) + (ua[2] - ub[2]).powi(2)).sqrt();
-    let sphere = 2.0 * (chord / 2.0).min(1.0).asin() * EARTH_KM;
+    let sphere = chord_km(chord(ua, ub));
     if sphere * 1.01 < reach {
         true
     } else if sphere * 0.99 > reach {

@@ -2,7 +2,7 @@
 //! incidents out.
 //!
 //! `corroborate` merges reports of one event into incidents and grades how sure the coalition can be of each;
-//! `place` puts a point against the contact line, the buffer zones, land and sea, and the protected sites;
+//! `place` (a [`Placer`] built once per scenario) puts a point against the contact line, the buffer zones, land and sea, and the protected sites;
 //! `judge` gives an incident its verdict and severity under the terms; `respond` applies the terms' escalation
 //! rules to judged incidents, each calling for a step of the ladder.
 
@@ -15,7 +15,7 @@ pub mod synthetic;
 
 pub use corroborate::{Slack, compatible, grade, group, same_event};
 pub use judge::{TERMS_TIME_ZONE, best_located, judge, terms_time_zone};
-pub use place::{Located, Placement, Placer, Surface, place};
+pub use place::{Located, Placement, Placer, Surface};
 pub use respond::{Triggered, respond, threatened_site};
 
 use guarantor_core::{Incident, Report};

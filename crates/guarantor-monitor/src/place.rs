@@ -4,7 +4,8 @@
 use geo::BoundingRect;
 use geo_types::Point;
 use guarantor_core::{
-    NationCode, ProtectedPlace, Scenario, TermId, andoyer_lambert_km, geodesic_km,
+    NationCode, ProtectedPlace, Scenario, TermId, andoyer_lambert_km, chord, chord_km, geodesic_km,
+    km_chord, unit_vector,
 };
 
 use crate::grid::{LineGrid, PolygonGrid, bounds};
@@ -127,35 +128,6 @@ struct Centre {
     radius_km: f64,
     /// The chord (on the unit sphere) within which a point may be inside the radius.
     radius_chord: f64,
-}
-
-fn unit_vector(p: Point<f64>) -> [f64; 3] {
-    let (lat, lon) = (p.y().to_radians(), p.x().to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
-/// The mean Earth radius (IUGG).
-///
-/// # Units
-/// km
-const EARTH_KM: f64 = 6371.0088;
-
-/// The chord between two unit vectors.
-fn chord(a: [f64; 3], b: [f64; 3]) -> f64 {
-    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
-}
-
-/// The great-circle distance on the mean sphere for a chord between unit vectors.
-///
-/// # Units
-/// km
-fn chord_km(chord: f64) -> f64 {
-    2.0 * (chord / 2.0).min(1.0).asin() * EARTH_KM
-}
-
-/// The chord for a great-circle distance on the mean sphere (the inverse of [`chord_km`]).
-fn km_chord(km: f64) -> f64 {
-    2.0 * (km / EARTH_KM / 2.0).min(std::f64::consts::FRAC_PI_2).sin()
 }
 
 /// The sphere is within 0.7% of the ellipsoid: candidates are chosen on it with this margin, never answered.
@@ -370,10 +342,4 @@ impl<'s> Placer<'s> {
                 .map(|i| terms.protected_sites[i].id.clone()),
         }
     }
-}
-
-/// Places `point` in `scenario`'s theatre and terms. Indexes the geography first: to place many points, make
-/// one [`Placer`].
-pub fn place(scenario: &Scenario, point: Point<f64>) -> Placement {
-    Placer::new(scenario).place(point)
 }

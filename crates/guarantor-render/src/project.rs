@@ -3,11 +3,7 @@
 
 use geo_types::Point;
 
-/// The mean Earth radius.
-///
-/// # Units
-/// km
-const EARTH_KM: f64 = 6371.0088;
+use guarantor_core::EARTH_MEAN_RADIUS_KM as EARTH_KM;
 
 /// Spherical Lambert azimuthal equal-area, centred on a point.
 #[derive(Clone, Copy, Debug, PartialEq)]
