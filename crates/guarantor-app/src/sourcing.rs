@@ -424,12 +424,9 @@ pub fn whatif_with_progress(
     // Every core: the states are independent solves, and the answer does not depend on how many run at once.
     let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
     let started = std::sync::Once::new();
-    // Threads finish out of order: the bar only moves forward.
-    let most = std::sync::atomic::AtomicUsize::new(0);
     let w: WhatIf = guarantor_sourcing::what_if(scenario, base, threads, &|done, all| {
         started.call_once(|| progress.begin("what-if: solving world states", all as u64));
-        let before = most.fetch_max(done, std::sync::atomic::Ordering::Relaxed);
-        progress.advance_to(before.max(done) as u64);
+        progress.advance_to(done as u64);
     })?;
     progress.end();
     Ok(WhatIfReport {

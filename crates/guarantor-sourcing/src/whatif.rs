@@ -118,7 +118,8 @@ pub(crate) fn whatif_worlds(facts: &[FactId], base: &WorldState) -> Vec<WorldSta
 /// Explores every world state over the facts the pledges name, starting from `base`, solving on up to
 /// `threads` threads (each solve is single-threaded and deterministic, so the answer does not depend on it).
 ///
-/// `progress` is told `(solves done, solves in all)` after each solve, from whichever thread did it.
+/// `progress` is told `(solves done, solves in all)` after each solve, from whichever thread did it, the count
+/// never going down.
 pub fn what_if(
     scenario: &Scenario,
     base: &WorldState,
@@ -276,13 +277,14 @@ fn solve_all(
                 break;
             };
             let fill = crate::filled_troops(scenario, world, *without);
+            // Told under the lock, so the count only goes up whichever thread finishes first.
             if let Ok(mut r) = results.lock() {
                 r[i] = Some(fill);
+                progress(
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
+                    jobs.len(),
+                );
             }
-            progress(
-                done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-                jobs.len(),
-            );
         }
     };
     std::thread::scope(|scope| {

@@ -98,7 +98,25 @@ fn what_if_covers_every_state_worst_first() {
     // On two threads, the same answer (each solve is deterministic; HiGHS instances on different threads do
     // not share a scheduler).
     let two = std::num::NonZeroUsize::new(2).unwrap();
-    assert_eq!(what_if(&s, &s.today(), two, &|_, _| {}).unwrap(), w);
+    let told = std::sync::Mutex::new(Vec::new());
+    let on_two = what_if(&s, &s.today(), two, &|done, all| {
+        told.lock().unwrap().push((done, all));
+    })
+    .unwrap();
+    assert_eq!(on_two, w);
+    // Progress is told once per solve, counting up to all of them, never down.
+    let told = told.into_inner().unwrap();
+    let all = told[0].1;
+    assert_eq!(
+        told.iter().map(|t| t.0).collect::<Vec<_>>(),
+        (1..=all).collect::<Vec<_>>()
+    );
+    // The world states' solves, then one per nation left out in turn.
+    assert!(
+        all > w.distinct_solves,
+        "{all} solves told, {} distinct",
+        w.distinct_solves
+    );
     let k = w.facts.len();
     assert!(k >= 6, "{k} facts");
     assert_eq!(w.states.len(), 1 << k);
