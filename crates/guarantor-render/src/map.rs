@@ -112,6 +112,11 @@ pub fn theatre_box(scenario: &Scenario) -> (Point<f64>, Point<f64>) {
 /// The view of the map, `width` px wide: [`theatre_box`], made taller where the theatre is too flat for the
 /// title and the legend.
 pub fn map_view(scenario: &Scenario, overlay: &Overlay, width: f64) -> View {
+    map_frame(scenario, overlay, width).0
+}
+
+/// [`map_view`] and the lon/lat box it shows.
+fn map_frame(scenario: &Scenario, overlay: &Overlay, width: f64) -> (View, Point<f64>, Point<f64>) {
     let (mut min, mut max) = theatre_box(scenario);
     // The panel holds the legend, two notes and the scale bar.
     let needed = legend_rows(scenario, overlay).len() as f64 * LEGEND_ROW + 150.0;
@@ -125,7 +130,7 @@ pub fn map_view(scenario: &Scenario, overlay: &Overlay, width: f64) -> View {
         max = Point::new(max.x(), max.y() + pad);
         view = View::over(min, max, width);
     }
-    view
+    (view, min, max)
 }
 
 /// A point inside `shape` and inside the box, near the middle of the part of the shape's box that the map
@@ -185,7 +190,7 @@ fn line_points(view: &View, line: &LineString<f64>, tolerance: f64) -> Vec<(f64,
 
 /// The map of `scenario` with `overlay` on it, `width` px wide.
 pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
-    let view = map_view(scenario, overlay, width);
+    let (view, box_min, box_max) = map_frame(scenario, overlay, width);
     let (w, h) = (view.width(), view.height());
     // The legend and the scale bar go in a panel to the right of the map, where they hide nothing.
     let legend_rows = legend_rows(scenario, overlay);
@@ -235,7 +240,6 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
         );
     }
     // Country names for the neighbours, well inside the part of each that shows.
-    let (box_min, box_max) = theatre_box(scenario);
     for country in &theatre.countries {
         if country.iso3.as_str() == "UKR" {
             continue;
