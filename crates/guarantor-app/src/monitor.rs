@@ -4,7 +4,7 @@
 use guarantor_core::{Confidence, Diagnostic, Incident, Scenario, Severity, Verdict};
 use guarantor_monitor::{Placement, Slack, Surface};
 use guarantor_scenario::{ReportFormat, read_reports_with_progress};
-use guarantor_store::{Batch, ReportStore, StoreError, StoredReject};
+use guarantor_store::{Actor, Batch, ReportStore, StoreError, StoredReject};
 use jiff::Timestamp;
 use serde::Serialize;
 
@@ -51,11 +51,13 @@ pub enum IngestError {
 
 /// Reads each `(path, text)` as `format` (or the format its name and header suggest) and stores it, one
 /// transaction per file. Rejected rows are stored in the rejects list with their reasons and reported; their
-/// diagnostics come back too, for a terminal to render.
+/// diagnostics come back too, for a terminal to render. `by` (who sends it, and when) goes into the audit
+/// log with each file's counts, in the file's transaction.
 pub fn ingest(
     store: &mut dyn ReportStore,
     files: &[(String, String)],
     format: Option<ReportFormat>,
+    by: Option<Actor<'_>>,
     progress: &dyn Progress,
 ) -> Result<(IngestReport, Vec<Diagnostic>), IngestError> {
     // Every file's format first: an unknown one stops the command before anything is stored.
@@ -91,6 +93,7 @@ pub fn ingest(
                 file: path,
                 reports: &read.reports,
                 rejected: &rejected,
+                by,
             },
             &mut |n| progress.advance_to(n as u64),
         );

@@ -233,6 +233,7 @@ async fn ingest(
             &mut *store,
             &[(name, body)],
             Some(format),
+            None,
             &guarantor_app::Silent,
         )
         .map(|(report, _)| report)

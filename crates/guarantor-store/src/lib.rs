@@ -1,11 +1,20 @@
-//! guarantor's storage: monitoring reports and rejected rows, behind one trait, in SQLite (a file next to the
-//! scenario; nothing to install). PostgreSQL will implement the same trait for the server (issue #7).
+//! guarantor's storage, behind two traits that every implementation passes one test suite for: [`ReportStore`]
+//! (monitoring reports and rejected rows) and [`Store`] (that, plus what the server keeps: accounts, API tokens,
+//! sessions, versions of scenarios and the audit log). [`SqliteStore`] keeps it in one file (nothing to install);
+//! [`PgStore`] in PostgreSQL, for many users. [`open_url`] picks one from a database URL.
+//!
+//! The store records; it does not decide. Roles, passwords and who may see what are the application's; a user's
+//! role is stored as the text the application gave.
 
 use guarantor_core::Report;
 use jiff::Timestamp;
 
+mod pg;
+mod row;
+mod schema;
 mod sqlite;
 
+pub use pg::PgStore;
 pub use sqlite::SqliteStore;
 
 /// A problem with the store.
@@ -55,6 +64,18 @@ pub struct Batch<'a> {
     pub reports: &'a [Report],
     /// The rows rejected, with their reasons.
     pub rejected: &'a [StoredReject],
+    /// Who sends it and when: recorded in the audit log with the counts, in the same transaction (stores
+    /// without an audit log ignore it).
+    pub by: Option<Actor<'a>>,
+}
+
+/// Who makes a change, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Actor<'a> {
+    /// The user's name (or `cli:<name>` for the command line).
+    pub name: &'a str,
+    /// When.
+    pub at: Timestamp,
 }
 
 /// What an ingest did.
@@ -95,4 +116,148 @@ pub trait ReportStore {
 
     /// Every rejected row, by file and line.
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError>;
+}
+
+/// An account, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredUser {
+    /// The login name, unique.
+    pub name: String,
+    /// The role, as the application names it.
+    pub role: String,
+    /// The nation a liaison officer speaks for.
+    pub nation: Option<String>,
+    /// The password's hash in PHC string form (the application hashes; the store never sees a password).
+    pub password_hash: String,
+    /// When it was created.
+    pub created: Timestamp,
+    /// A disabled account cannot log in or use its tokens.
+    pub disabled: bool,
+}
+
+/// A login session, as stored (the cookie's value is never stored, only its hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredSession {
+    /// The hash of the session cookie's value.
+    pub id_hash: String,
+    /// Whose.
+    pub user: String,
+    /// The token forms and scripts must send back (double submit).
+    pub csrf: String,
+    /// When it stops being valid.
+    pub expires: Timestamp,
+}
+
+/// A version of a scenario, as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioVersion {
+    /// The scenario's name.
+    pub name: String,
+    /// Its version, 1, 2, … in the order stored.
+    pub version: u32,
+    /// Who stored it.
+    pub author: String,
+    /// When.
+    pub at: Timestamp,
+    /// What changed, in a few words.
+    pub note: String,
+}
+
+/// One line of the audit log: who changed what, when, and the value before and after (as JSON text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// Its number, in the order written (0 before it is stored).
+    pub seq: u64,
+    /// When.
+    pub at: Timestamp,
+    /// Who.
+    pub actor: String,
+    /// What was done, e.g. `pledge.update`.
+    pub action: String,
+    /// To what, e.g. `default/fra-mech-inf`.
+    pub target: String,
+    /// The value before, if there was one.
+    pub before: Option<String>,
+    /// The value after, if there is one.
+    pub after: Option<String>,
+}
+
+/// What the server keeps, besides reports. Every write that changes something takes the audit entry that
+/// records it and writes both in one transaction: there is no change without its audit line, nor the reverse.
+pub trait Store: ReportStore + Send {
+    /// Creates or replaces an account.
+    fn put_user(&mut self, user: &StoredUser, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// One account.
+    fn user(&self, name: &str) -> Result<Option<StoredUser>, StoreError>;
+    /// Every account, by name.
+    fn users(&self) -> Result<Vec<StoredUser>, StoreError>;
+
+    /// Stores an API token's hash for `user` under a label.
+    fn put_token(
+        &mut self,
+        hash: &str,
+        user: &str,
+        label: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// The user a token (by its hash) belongs to.
+    fn token_user(&self, hash: &str) -> Result<Option<String>, StoreError>;
+
+    /// Starts a session.
+    fn put_session(&mut self, session: &StoredSession) -> Result<(), StoreError>;
+    /// A session by the hash of its id, if it has not expired at `now`.
+    fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError>;
+    /// Ends a session (and every expired one).
+    fn delete_session(&mut self, id_hash: &str, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Stores a new version of scenario `name` (its files by path), numbered one past the last; returns it.
+    fn put_scenario(
+        &mut self,
+        name: &str,
+        files: &[(String, String)],
+        note: &str,
+        audit: &AuditEntry,
+    ) -> Result<u32, StoreError>;
+    /// The stored scenarios' names.
+    fn scenario_names(&self) -> Result<Vec<String>, StoreError>;
+    /// The versions of one scenario, oldest first.
+    fn scenario_versions(&self, name: &str) -> Result<Vec<ScenarioVersion>, StoreError>;
+    /// The files of one version, by path.
+    fn scenario_files(
+        &self,
+        name: &str,
+        version: u32,
+    ) -> Result<Option<Vec<(String, String)>>, StoreError>;
+
+    /// Records an event that changes nothing stored (a login, a failed login).
+    fn record(&mut self, audit: &AuditEntry) -> Result<(), StoreError>;
+    /// The audit log, newest first: at most `limit` entries numbered below `before` (all when `None`).
+    fn audit(&self, before: Option<u64>, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// Opens the store a database URL names: `postgres://…` (or `postgresql://…`) for PostgreSQL, anything else
+/// (`sqlite://PATH` or a plain path) for a SQLite file, created on first use.
+pub fn open_url(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Box::new(PgStore::connect(url)?))
+    } else {
+        let path = url.strip_prefix("sqlite://").unwrap_or(url);
+        Ok(Box::new(SqliteStore::open(std::path::Path::new(path))?))
+    }
+}
+
+/// The audit entry an ingest writes: the counts, after.
+pub(crate) fn ingest_audit(by: Actor<'_>, file: &str, done: &Ingested) -> AuditEntry {
+    AuditEntry {
+        seq: 0,
+        at: by.at,
+        actor: by.name.to_owned(),
+        action: "reports.ingest".to_owned(),
+        target: file.to_owned(),
+        before: None,
+        after: Some(format!(
+            "{{\"new\":{},\"duplicates\":{},\"conflicts\":{},\"rejected\":{}}}",
+            done.new, done.duplicates, done.conflicts, done.rejected
+        )),
+    }
 }

@@ -3,42 +3,16 @@
 
 use std::path::Path;
 
-use geo_types::Point;
-use guarantor_core::{Category, EventKind, Precision, Report, SourceKind};
+use guarantor_core::Report;
 use jiff::Timestamp;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::{Batch, Ingested, ReportStore, StoreError, StoredReject};
-
-/// The schema, one step per entry, never edited once released: a new column or table is a new entry.
-const MIGRATIONS: &[&str] = &[
-    // 1: reports and rejected rows.
-    "CREATE TABLE report (
-        source TEXT NOT NULL,
-        id TEXT NOT NULL,
-        source_kind TEXT NOT NULL,
-        time_s INTEGER NOT NULL,
-        time_nanos INTEGER NOT NULL,
-        time_precision_hours REAL NOT NULL,
-        lon REAL NOT NULL,
-        lat REAL NOT NULL,
-        place_precision_km REAL NOT NULL,
-        kind TEXT NOT NULL,
-        target TEXT,
-        count INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        file TEXT NOT NULL,
-        PRIMARY KEY (source, id)
-    );
-    CREATE INDEX report_time ON report (time_s);
-    CREATE TABLE reject (
-        file TEXT NOT NULL,
-        line INTEGER NOT NULL,
-        reason TEXT NOT NULL,
-        row TEXT NOT NULL,
-        PRIMARY KEY (file, line, row)
-    );",
-];
+use crate::row::{COLUMNS, Row, report_of, row_of};
+use crate::schema;
+use crate::{
+    AuditEntry, Batch, Ingested, ReportStore, ScenarioVersion, Store, StoreError, StoredReject,
+    StoredSession, StoredUser, ingest_audit,
+};
 
 /// Monitoring data in a SQLite file.
 pub struct SqliteStore {
@@ -82,16 +56,17 @@ impl SqliteStore {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         let done = usize::try_from(done).unwrap_or(0);
-        if done > MIGRATIONS.len() {
+        let migrations = schema::migrations(&schema::SQLITE);
+        if done > migrations.len() {
             return Err(StoreError::Database {
                 path: self.path.clone(),
                 message: format!(
                     "the database has schema version {done}; this guarantor knows {} (a newer guarantor wrote it)",
-                    MIGRATIONS.len()
+                    migrations.len()
                 ),
             });
         }
-        for (i, step) in MIGRATIONS.iter().enumerate().skip(done) {
+        for (i, step) in migrations.iter().enumerate().skip(done) {
             let tx = self.conn.transaction().map_err(|e| db(&self.path, e))?;
             tx.execute_batch(step).map_err(|e| db(&self.path, e))?;
             tx.pragma_update(None, "user_version", i as i64 + 1)
@@ -108,27 +83,6 @@ fn db(path: &str, e: rusqlite::Error) -> StoreError {
         message: e.to_string(),
     }
 }
-
-/// A report's columns, as stored (the same values always give the same row).
-type Row = (
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    f64,
-    f64,
-    f64,
-    f64,
-    String,
-    Option<String>,
-    i64,
-    String,
-);
-
-/// The columns of a report, in the order of [`Row`].
-const COLUMNS: &str = "source, id, source_kind, time_s, time_nanos, time_precision_hours, lon, lat, \
-                       place_precision_km, kind, target, count, text";
 
 /// A selected row of [`COLUMNS`].
 fn read_row(x: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -147,24 +101,6 @@ fn read_row(x: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         x.get(11)?,
         x.get(12)?,
     ))
-}
-
-fn row_of(r: &Report) -> Row {
-    (
-        r.source.clone(),
-        r.id.clone(),
-        r.source_kind.as_str().to_owned(),
-        r.time.as_second(),
-        i64::from(r.time.subsec_nanosecond()),
-        r.time_precision.radius,
-        r.place.x(),
-        r.place.y(),
-        r.place_precision.radius,
-        r.kind.as_str().to_owned(),
-        r.target.map(|t| t.as_str().to_owned()),
-        i64::from(r.count),
-        r.text.clone(),
-    )
 }
 
 impl ReportStore for SqliteStore {
@@ -223,6 +159,9 @@ impl ReportStore for SqliteStore {
                     .map_err(e)?;
             }
         }
+        if let Some(by) = batch.by {
+            write_audit(&tx, &ingest_audit(by, batch.file, &done)).map_err(e)?;
+        }
         tx.commit().map_err(e)?;
         progress(batch.reports.len());
         Ok(done)
@@ -275,38 +214,330 @@ impl ReportStore for SqliteStore {
     }
 }
 
-/// A stored row as a report, or why it is not one.
-fn report_of(path: &str, row: Row) -> Result<Report, StoreError> {
-    let (source, id, source_kind, secs, nanos, tp, lon, lat, pp, kind, target, count, text) = row;
-    let corrupt = |message: String| StoreError::Corrupt {
+/// Microseconds since 1970, as stored.
+pub(crate) fn micros(t: Timestamp) -> i64 {
+    t.as_microsecond()
+}
+
+/// A stored time back, or why it is not one.
+pub(crate) fn time_of(path: &str, us: i64) -> Result<Timestamp, StoreError> {
+    Timestamp::from_microsecond(us).map_err(|e| StoreError::Database {
         path: path.to_owned(),
-        source_name: source.clone(),
-        id: id.clone(),
-        message,
-    };
-    let source_kind = SourceKind::from_name(&source_kind)
-        .ok_or_else(|| corrupt(format!("unknown source kind `{source_kind}`")))?;
-    let kind =
-        EventKind::from_name(&kind).ok_or_else(|| corrupt(format!("unknown kind `{kind}`")))?;
-    let target = match target {
-        None => None,
-        Some(t) => {
-            Some(Category::from_name(&t).ok_or_else(|| corrupt(format!("unknown target `{t}`")))?)
-        }
-    };
-    let time = Timestamp::new(secs, i32::try_from(nanos).unwrap_or(0))
-        .map_err(|e| corrupt(format!("time: {e}")))?;
-    Ok(Report {
-        time,
-        time_precision: Precision { radius: tp },
-        place: Point::new(lon, lat),
-        place_precision: Precision { radius: pp },
-        source_kind,
-        kind,
-        target,
-        count: u32::try_from(count).map_err(|_| corrupt(format!("count {count}")))?,
-        text,
-        source,
-        id,
+        message: format!("a stored time ({us} µs) is out of range: {e}"),
     })
+}
+
+fn write_audit(tx: &Transaction<'_>, a: &AuditEntry) -> rusqlite::Result<usize> {
+    tx.execute(
+        "INSERT INTO audit (at_us, actor, action, target, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![micros(a.at), a.actor, a.action, a.target, a.before, a.after],
+    )
+}
+
+type UserRow = (String, String, Option<String>, String, i64, bool);
+
+impl SqliteStore {
+    /// Runs `f` in a transaction that also writes `audit`, committing both or neither.
+    fn audited<T>(
+        &mut self,
+        audit: &AuditEntry,
+        f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
+    ) -> Result<T, StoreError> {
+        let path = self.path.clone();
+        let e = |e: rusqlite::Error| db(&path, e);
+        let tx = self.conn.transaction().map_err(e)?;
+        let out = f(&tx).map_err(e)?;
+        write_audit(&tx, audit).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(out)
+    }
+
+    fn user_of(&self, r: UserRow) -> Result<StoredUser, StoreError> {
+        Ok(StoredUser {
+            name: r.0,
+            role: r.1,
+            nation: r.2,
+            password_hash: r.3,
+            created: time_of(&self.path, r.4)?,
+            disabled: r.5,
+        })
+    }
+}
+
+impl Store for SqliteStore {
+    fn put_user(&mut self, user: &StoredUser, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
+                "INSERT INTO app_user (name, role, nation, password_hash, created_us, disabled)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (name) DO UPDATE SET role = ?2, nation = ?3, password_hash = ?4, disabled = ?6",
+                params![
+                    user.name,
+                    user.role,
+                    user.nation,
+                    user.password_hash,
+                    micros(user.created),
+                    user.disabled
+                ],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn user(&self, name: &str) -> Result<Option<StoredUser>, StoreError> {
+        let row: Option<UserRow> = self
+            .conn
+            .query_row(
+                "SELECT name, role, nation, password_hash, created_us, disabled FROM app_user WHERE name = ?1",
+                params![name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.map(|r| self.user_of(r)).transpose()
+    }
+
+    fn users(&self) -> Result<Vec<StoredUser>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT name, role, nation, password_hash, created_us, disabled FROM app_user ORDER BY name",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows: Vec<UserRow> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        rows.into_iter().map(|r| self.user_of(r)).collect()
+    }
+
+    fn put_token(
+        &mut self,
+        hash: &str,
+        user: &str,
+        label: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
+                "INSERT INTO api_token (hash, user_name, label) VALUES (?1, ?2, ?3)",
+                params![hash, user, label],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn token_user(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT user_name FROM api_token WHERE hash = ?1",
+                params![hash],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))
+    }
+
+    fn put_session(&mut self, s: &StoredSession) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "INSERT INTO session (id_hash, user_name, csrf, expires_us) VALUES (?1, ?2, ?3, ?4)",
+                params![s.id_hash, s.user, s.csrf, micros(s.expires)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError> {
+        let row: Option<(String, String, String, i64)> = self
+            .conn
+            .query_row(
+                "SELECT id_hash, user_name, csrf, expires_us FROM session WHERE id_hash = ?1 AND expires_us > ?2",
+                params![id_hash, micros(now)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.map(|(id_hash, user, csrf, us)| {
+            Ok(StoredSession {
+                id_hash,
+                user,
+                csrf,
+                expires: time_of(&self.path, us)?,
+            })
+        })
+        .transpose()
+    }
+
+    fn delete_session(&mut self, id_hash: &str, now: Timestamp) -> Result<(), StoreError> {
+        self.conn
+            .execute(
+                "DELETE FROM session WHERE id_hash = ?1 OR expires_us <= ?2",
+                params![id_hash, micros(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn put_scenario(
+        &mut self,
+        name: &str,
+        files: &[(String, String)],
+        note: &str,
+        audit: &AuditEntry,
+    ) -> Result<u32, StoreError> {
+        self.audited(audit, |tx| {
+            let last: i64 = tx.query_row(
+                "SELECT COALESCE(MAX(version), 0) FROM scenario_version WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )?;
+            let version = last + 1;
+            tx.execute(
+                "INSERT INTO scenario_version (name, version, author, at_us, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![name, version, audit.actor, micros(audit.at), note],
+            )?;
+            let mut insert = tx.prepare(
+                "INSERT INTO scenario_file (name, version, path, text) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (path, text) in files {
+                insert.execute(params![name, version, path, text])?;
+            }
+            Ok(u32::try_from(version).unwrap_or(u32::MAX))
+        })
+    }
+
+    fn scenario_names(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT name FROM scenario_version ORDER BY name")
+            .map_err(|e| self.err(e))?;
+        let names = stmt
+            .query_map([], |r| r.get(0))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(names)
+    }
+
+    fn scenario_versions(&self, name: &str) -> Result<Vec<ScenarioVersion>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT version, author, at_us, note FROM scenario_version WHERE name = ?1 ORDER BY version",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows: Vec<(i64, String, i64, String)> = stmt
+            .query_map(params![name], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(version, author, us, note)| {
+                Ok(ScenarioVersion {
+                    name: name.to_owned(),
+                    version: u32::try_from(version).unwrap_or(u32::MAX),
+                    author,
+                    at: time_of(&self.path, us)?,
+                    note,
+                })
+            })
+            .collect()
+    }
+
+    fn scenario_files(
+        &self,
+        name: &str,
+        version: u32,
+    ) -> Result<Option<Vec<(String, String)>>, StoreError> {
+        let known: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT version FROM scenario_version WHERE name = ?1 AND version = ?2",
+                params![name, version],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        if known.is_none() {
+            return Ok(None);
+        }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT path, text FROM scenario_file WHERE name = ?1 AND version = ?2 ORDER BY path",
+            )
+            .map_err(|e| self.err(e))?;
+        let files = stmt
+            .query_map(params![name, version], |r| Ok((r.get(0)?, r.get(1)?)))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(Some(files))
+    }
+
+    fn record(&mut self, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.audited(audit, |_| Ok(()))
+    }
+
+    fn audit(&self, before: Option<u64>, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
+        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, at_us, actor, action, target, before, after FROM audit
+                 WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
+            )
+            .map_err(|e| self.err(e))?;
+        type AuditRow = (
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<AuditRow> = stmt
+            .query_map(params![before, limit], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .map_err(|e| self.err(e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(seq, us, actor, action, target, before, after)| {
+                Ok(AuditEntry {
+                    seq: u64::try_from(seq).unwrap_or(0),
+                    at: time_of(&self.path, us)?,
+                    actor,
+                    action,
+                    target,
+                    before,
+                    after,
+                })
+            })
+            .collect()
+    }
 }

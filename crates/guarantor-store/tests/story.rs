@@ -1,9 +1,14 @@
-//! The store's test suite: one story that exercises every operation, written against the `ReportStore` trait
-//! so that every implementation (SQLite now, PostgreSQL with the server) runs the same one.
+//! The store's test suite: one story that exercises every operation, written against the `ReportStore` and
+//! `Store` traits, run against every implementation: SQLite in a temporary file, and PostgreSQL at
+//! `GUARANTOR_TEST_DATABASE_URL` (`.ci/run` starts one on loopback with `scripts/test-postgres`; without it
+//! the PostgreSQL test fails and says so, rather than pass untested).
 
 use geo_types::Point;
 use guarantor_core::{Category, EventKind, Precision, Report, SourceKind};
-use guarantor_store::{Batch, ReportStore, SqliteStore, StoredReject};
+use guarantor_store::{
+    Actor, AuditEntry, Batch, PgStore, ReportStore, SqliteStore, Store, StoredReject,
+    StoredSession, StoredUser,
+};
 use jiff::Timestamp;
 
 fn report(source: &str, id: &str, time: &str, target: Option<Category>) -> Report {
@@ -45,6 +50,7 @@ fn story(store: &mut dyn ReportStore) {
             file: "day1.csv",
             reports: &day1,
             rejected: &rejected,
+            by: None,
         })
         .expect("ingest");
     assert_eq!(
@@ -58,6 +64,7 @@ fn story(store: &mut dyn ReportStore) {
             file: "day1.csv",
             reports: &day1,
             rejected: &rejected,
+            by: None,
         })
         .expect("ingest");
     assert_eq!(
@@ -73,6 +80,7 @@ fn story(store: &mut dyn ReportStore) {
             file: "day1-corrected.csv",
             reports: &[changed],
             rejected: &[],
+            by: None,
         })
         .expect("ingest");
     assert_eq!((conflict.new, conflict.conflicts), (0, 1));
@@ -85,6 +93,7 @@ fn story(store: &mut dyn ReportStore) {
                 file: "day1.csv",
                 reports: &day1,
                 rejected: &[],
+                by: None,
             },
             &mut |n| told.push(n),
         )
@@ -109,6 +118,314 @@ fn story(store: &mut dyn ReportStore) {
     assert_eq!(day[1].target, Some(Category::Electricity));
 
     assert_eq!(store.rejects().expect("read"), rejected.to_vec());
+}
+
+fn at(s: &str) -> Timestamp {
+    s.parse().expect("a valid time")
+}
+
+fn entry(actor: &str, action: &str, target: &str, time: &str) -> AuditEntry {
+    AuditEntry {
+        seq: 0,
+        at: at(time),
+        actor: actor.into(),
+        action: action.into(),
+        target: target.into(),
+        before: None,
+        after: Some(format!("{{\"{action}\":true}}")),
+    }
+}
+
+/// What the server does with its store, in order: accounts, tokens, sessions, scenario versions, audited
+/// intake, the audit log read back page by page.
+fn server_story(store: &mut dyn Store) {
+    // Accounts: created, read back, replaced (the role changes, the creation time stays).
+    let mut alice = StoredUser {
+        name: "alice".into(),
+        role: "liaison".into(),
+        nation: Some("FRA".into()),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        created: at("2026-11-20T08:00:00.123456Z"),
+        disabled: false,
+    };
+    let planner = StoredUser {
+        name: "bob".into(),
+        role: "planner".into(),
+        nation: None,
+        ..alice.clone()
+    };
+    store
+        .put_user(
+            &alice,
+            &entry("admin", "user.create", "alice", "2026-11-20T08:00:00Z"),
+        )
+        .expect("user");
+    store
+        .put_user(
+            &planner,
+            &entry("admin", "user.create", "bob", "2026-11-20T08:01:00Z"),
+        )
+        .expect("user");
+    assert_eq!(store.user("alice").expect("read"), Some(alice.clone()));
+    assert_eq!(store.user("nobody").expect("read"), None);
+    alice.role = "observer".into();
+    alice.disabled = true;
+    let replaced = StoredUser {
+        created: at("2030-01-01T00:00:00Z"),
+        ..alice.clone()
+    };
+    store
+        .put_user(
+            &replaced,
+            &entry("admin", "user.update", "alice", "2026-11-20T08:02:00Z"),
+        )
+        .expect("user");
+    assert_eq!(
+        store.users().expect("read"),
+        vec![alice.clone(), planner.clone()]
+    );
+
+    // Tokens: found by their hash only.
+    store
+        .put_token(
+            "hash-1",
+            "bob",
+            "load test",
+            &entry("bob", "token.create", "bob", "2026-11-20T08:03:00Z"),
+        )
+        .expect("token");
+    assert_eq!(
+        store.token_user("hash-1").expect("read").as_deref(),
+        Some("bob")
+    );
+    assert_eq!(store.token_user("hash-2").expect("read"), None);
+    // A second token with the same hash is refused, and its audit line with it.
+    assert!(
+        store
+            .put_token(
+                "hash-1",
+                "alice",
+                "again",
+                &entry("alice", "token.create", "alice", "2026-11-20T08:04:00Z")
+            )
+            .is_err()
+    );
+
+    // Sessions: valid until they expire; deleting one clears the expired ones too.
+    let s1 = StoredSession {
+        id_hash: "s1".into(),
+        user: "bob".into(),
+        csrf: "c1".into(),
+        expires: at("2026-11-20T20:00:00Z"),
+    };
+    let s2 = StoredSession {
+        id_hash: "s2".into(),
+        expires: at("2026-11-20T09:00:00Z"),
+        ..s1.clone()
+    };
+    store.put_session(&s1).expect("session");
+    store.put_session(&s2).expect("session");
+    assert_eq!(
+        store
+            .session("s1", at("2026-11-20T10:00:00Z"))
+            .expect("read"),
+        Some(s1.clone())
+    );
+    assert_eq!(
+        store
+            .session("s2", at("2026-11-20T10:00:00Z"))
+            .expect("read"),
+        None
+    );
+    assert_eq!(
+        store
+            .session("s2", at("2026-11-20T08:30:00Z"))
+            .expect("read"),
+        Some(s2.clone())
+    );
+    store
+        .delete_session("s1", at("2026-11-20T10:00:00Z"))
+        .expect("delete");
+    assert_eq!(
+        store
+            .session("s1", at("2026-11-20T10:00:00Z"))
+            .expect("read"),
+        None
+    );
+    assert_eq!(
+        store
+            .session("s2", at("2026-11-20T08:30:00Z"))
+            .expect("read"),
+        None
+    );
+
+    // Scenario versions: numbered from 1 per name, files kept exactly.
+    let v1 = vec![
+        (
+            "pledges.toml".to_string(),
+            "# ü, \"quotes\", 'single'\n[[pledge]]\n".to_string(),
+        ),
+        (
+            "scenario.toml".to_string(),
+            "name = \"default\"\n".to_string(),
+        ),
+    ];
+    let mut v2 = v1.clone();
+    v2[0].1.push_str("id = \"x\"\n");
+    assert_eq!(
+        store
+            .put_scenario(
+                "default",
+                &v1,
+                "loaded",
+                &entry("bob", "scenario.load", "default", "2026-11-20T08:05:00Z")
+            )
+            .expect("version"),
+        1
+    );
+    assert_eq!(
+        store
+            .put_scenario(
+                "default",
+                &v2,
+                "pledge x",
+                &entry(
+                    "alice",
+                    "pledge.create",
+                    "default/x",
+                    "2026-11-20T08:06:00Z"
+                )
+            )
+            .expect("version"),
+        2
+    );
+    assert_eq!(
+        store
+            .put_scenario(
+                "other",
+                &v1,
+                "loaded",
+                &entry("bob", "scenario.load", "other", "2026-11-20T08:07:00Z")
+            )
+            .expect("version"),
+        1
+    );
+    assert_eq!(store.scenario_names().expect("read"), ["default", "other"]);
+    let versions = store.scenario_versions("default").expect("read");
+    assert_eq!(
+        versions
+            .iter()
+            .map(|v| (v.version, v.author.as_str(), v.note.as_str()))
+            .collect::<Vec<_>>(),
+        [(1, "bob", "loaded"), (2, "alice", "pledge x")]
+    );
+    assert_eq!(versions[1].at, at("2026-11-20T08:06:00Z"));
+    assert_eq!(store.scenario_files("default", 2).expect("read"), Some(v2));
+    assert_eq!(store.scenario_files("default", 1).expect("read"), Some(v1));
+    assert_eq!(store.scenario_files("default", 3).expect("read"), None);
+    assert!(store.scenario_versions("missing").expect("read").is_empty());
+
+    // An audited intake writes its counts in the audit log.
+    let r = report("smm-9", "z", "2026-12-07T10:00:00Z", None);
+    let done = store
+        .ingest(Batch {
+            file: "upload.csv",
+            reports: std::slice::from_ref(&r),
+            rejected: &[],
+            by: Some(Actor {
+                name: "carol",
+                at: at("2026-11-20T08:08:00Z"),
+            }),
+        })
+        .expect("ingest");
+    assert_eq!(done.new, 1);
+    store
+        .record(&entry(
+            "dave",
+            "login.failed",
+            "dave",
+            "2026-11-20T08:09:00Z",
+        ))
+        .expect("record");
+
+    // The audit log: every change once, newest first, page by page.
+    let log = store.audit(None, 100).expect("read");
+    let actions: Vec<(&str, &str)> = log
+        .iter()
+        .map(|a| (a.actor.as_str(), a.action.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("dave", "login.failed"),
+            ("carol", "reports.ingest"),
+            ("bob", "scenario.load"),
+            ("alice", "pledge.create"),
+            ("bob", "scenario.load"),
+            ("bob", "token.create"),
+            ("admin", "user.update"),
+            ("admin", "user.create"),
+            ("admin", "user.create"),
+        ]
+    );
+    assert_eq!(
+        log[1].after.as_deref(),
+        Some("{\"new\":1,\"duplicates\":0,\"conflicts\":0,\"rejected\":0}")
+    );
+    assert_eq!(log[1].target, "upload.csv");
+    assert!(log.windows(2).all(|w| w[0].seq > w[1].seq));
+    let page = store.audit(Some(log[2].seq), 2).expect("read");
+    assert_eq!(page, log[3..5].to_vec());
+}
+
+#[test]
+fn sqlite_passes_the_server_story() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("server.sqlite");
+    {
+        let mut store = SqliteStore::open(&path).expect("opens");
+        server_story(&mut store);
+    }
+    let store = SqliteStore::open(&path).expect("reopens");
+    assert_eq!(store.audit(None, 100).expect("read").len(), 9);
+}
+
+/// A fresh, empty database in the PostgreSQL server the environment names.
+fn fresh_pg() -> (PgStore, String) {
+    let Ok(url) = std::env::var("GUARANTOR_TEST_DATABASE_URL") else {
+        panic!(
+            "GUARANTOR_TEST_DATABASE_URL is not set: run `eval $(scripts/test-postgres)` first (it starts a \
+             throwaway PostgreSQL on loopback), or the whole suite with .ci/run"
+        );
+    };
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "story_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    );
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name}"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        admin.batch_execute(&sql).expect("creates a database");
+    }
+    let (base, _) = url.rsplit_once('/').expect("a URL with a database name");
+    let db_url = format!("{base}/{name}");
+    (PgStore::connect(&db_url).expect("connects"), db_url)
+}
+
+#[test]
+fn postgres_passes_both_stories() {
+    let (mut store, url) = fresh_pg();
+    story(&mut store);
+    server_story(&mut store);
+    drop(store);
+    // Reconnected: the same data, and the schema is not applied twice.
+    let store = PgStore::connect(&url).expect("reconnects");
+    assert_eq!(store.reports(None, None).expect("read").len(), 4);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 9);
 }
 
 #[test]
@@ -168,7 +485,7 @@ mod idempotence {
             let dir = tempfile::tempdir().expect("a temporary folder");
             let mut store = SqliteStore::open(&dir.path().join("m.sqlite")).expect("opens");
             fn batch(reports: &[Report]) -> Batch<'_> {
-                Batch { file: "f.csv", reports, rejected: &[] }
+                Batch { file: "f.csv", reports, rejected: &[], by: None }
             }
             let first = store.ingest(batch(&all)).expect("ingest");
             let stored = store.reports(None, None).expect("read");

@@ -751,7 +751,13 @@ fn monitor(
             }
             let mut store = guarantor_store::SqliteStore::open(&db)?;
             let bars = Bars::new(quiet);
-            let (report, diagnostics) = guarantor_app::ingest(&mut store, &texts, format, &bars)?;
+            let actor = cli_actor();
+            let by = guarantor_store::Actor {
+                name: &actor,
+                at: jiff::Timestamp::now(),
+            };
+            let (report, diagnostics) =
+                guarantor_app::ingest(&mut store, &texts, format, Some(by), &bars)?;
             let rejected: usize = report.files.iter().map(|f| f.rejected).sum();
             let stdout = if json {
                 to_json(&report)?
@@ -885,4 +891,12 @@ fn monitor(
             })
         }
     }
+}
+
+/// Who the audit log names for a change made from the command line: `cli:` and the login name.
+fn cli_actor() -> String {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "unknown".to_owned());
+    format!("cli:{user}")
 }

@@ -1,0 +1,551 @@
+//! The PostgreSQL store, for many users and many server instances: the same tables as SQLite in PostgreSQL's
+//! types, append-only migrations counted in `guarantor_schema`, every batch and every audited change in one
+//! transaction. The synchronous `postgres` client: the server calls stores from its blocking pool, like SQLite.
+
+use std::cell::RefCell;
+
+use guarantor_core::Report;
+use jiff::Timestamp;
+use postgres::{Client, NoTls, Transaction};
+
+use crate::row::{COLUMNS, Row, report_of, row_of};
+use crate::schema;
+use crate::sqlite::{micros, time_of};
+use crate::{
+    AuditEntry, Batch, Ingested, ReportStore, ScenarioVersion, Store, StoreError, StoredReject,
+    StoredSession, StoredUser, ingest_audit,
+};
+
+/// guarantor's data in a PostgreSQL database.
+pub struct PgStore {
+    /// The URL without its password, for messages.
+    shown: String,
+    client: RefCell<Client>,
+}
+
+/// `url` with any password replaced by `***`.
+fn without_password(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user[:password]@host[:port]/db`) and brings its schema up
+    /// to date.
+    pub fn connect(url: &str) -> Result<PgStore, StoreError> {
+        let shown = without_password(url);
+        let client = Client::connect(url, NoTls).map_err(|e| pg(&shown, &e))?;
+        let store = PgStore {
+            shown,
+            client: RefCell::new(client),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn err(&self, e: postgres::Error) -> StoreError {
+        pg(&self.shown, &e)
+    }
+
+    fn migrate(&self) -> Result<(), StoreError> {
+        let mut client = self.client.borrow_mut();
+        let e = |e: postgres::Error| pg(&self.shown, &e);
+        let mut tx = client.transaction().map_err(e)?;
+        // One migrator at a time, across server instances.
+        tx.batch_execute(
+            "SELECT pg_advisory_xact_lock(7368011);
+             CREATE TABLE IF NOT EXISTS guarantor_schema (version BIGINT NOT NULL);",
+        )
+        .map_err(e)?;
+        let done: Option<i64> = tx
+            .query_opt("SELECT version FROM guarantor_schema", &[])
+            .map_err(e)?
+            .map(|r| r.get(0));
+        if done.is_none() {
+            tx.execute("INSERT INTO guarantor_schema (version) VALUES (0)", &[])
+                .map_err(e)?;
+        }
+        let done = usize::try_from(done.unwrap_or(0)).unwrap_or(0);
+        let migrations = schema::migrations(&schema::POSTGRES);
+        if done > migrations.len() {
+            return Err(StoreError::Database {
+                path: self.shown.clone(),
+                message: format!(
+                    "the database has schema version {done}; this guarantor knows {} (a newer guarantor wrote it)",
+                    migrations.len()
+                ),
+            });
+        }
+        for (i, step) in migrations.iter().enumerate().skip(done) {
+            tx.batch_execute(step).map_err(e)?;
+            tx.execute(
+                "UPDATE guarantor_schema SET version = $1",
+                &[&(i as i64 + 1)],
+            )
+            .map_err(e)?;
+        }
+        tx.commit().map_err(e)
+    }
+
+    /// Runs `f` in a transaction that also writes `audit`, committing both or neither.
+    fn audited<T>(
+        &mut self,
+        audit: &AuditEntry,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, postgres::Error>,
+    ) -> Result<T, StoreError> {
+        let shown = self.shown.clone();
+        let e = |e: postgres::Error| pg(&shown, &e);
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(e)?;
+        let out = f(&mut tx).map_err(e)?;
+        write_audit(&mut tx, audit).map_err(e)?;
+        tx.commit().map_err(e)?;
+        Ok(out)
+    }
+}
+
+fn pg(shown: &str, e: &postgres::Error) -> StoreError {
+    // The server's own words (with its detail) when it sent some; the client's otherwise.
+    let message = match e.as_db_error() {
+        Some(d) => format!("{}: {}", d.code().code(), d.message()),
+        None => e.to_string(),
+    };
+    StoreError::Database {
+        path: shown.to_owned(),
+        message,
+    }
+}
+
+fn write_audit(tx: &mut Transaction<'_>, a: &AuditEntry) -> Result<u64, postgres::Error> {
+    tx.execute(
+        "INSERT INTO audit (at_us, actor, action, target, before, after) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[
+            &micros(a.at),
+            &a.actor,
+            &a.action,
+            &a.target,
+            &a.before,
+            &a.after,
+        ],
+    )
+}
+
+fn read_row(x: &postgres::Row) -> Row {
+    (
+        x.get(0),
+        x.get(1),
+        x.get(2),
+        x.get(3),
+        x.get(4),
+        x.get(5),
+        x.get(6),
+        x.get(7),
+        x.get(8),
+        x.get(9),
+        x.get(10),
+        x.get(11),
+        x.get(12),
+    )
+}
+
+impl ReportStore for PgStore {
+    fn ingest_with_progress(
+        &mut self,
+        batch: Batch<'_>,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Ingested, StoreError> {
+        let shown = self.shown.clone();
+        let e = |e: postgres::Error| pg(&shown, &e);
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(e)?;
+        let mut done = Ingested::default();
+        let existing = tx
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM report WHERE source = $1 AND id = $2"
+            ))
+            .map_err(e)?;
+        let insert = tx
+            .prepare(
+                "INSERT INTO report (source, id, source_kind, time_s, time_nanos, time_precision_hours, lon,
+                                     lat, place_precision_km, kind, target, count, text, file)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                 ON CONFLICT (source, id) DO NOTHING",
+            )
+            .map_err(e)?;
+        for (n, r) in batch.reports.iter().enumerate() {
+            if n % 4096 == 0 {
+                progress(n);
+            }
+            let row = row_of(r);
+            let inserted = tx
+                .execute(
+                    &insert,
+                    &[
+                        &row.0,
+                        &row.1,
+                        &row.2,
+                        &row.3,
+                        &row.4,
+                        &row.5,
+                        &row.6,
+                        &row.7,
+                        &row.8,
+                        &row.9,
+                        &row.10,
+                        &row.11,
+                        &row.12,
+                        &batch.file,
+                    ],
+                )
+                .map_err(e)?;
+            if inserted == 1 {
+                done.new += 1;
+                continue;
+            }
+            let stored = tx.query_one(&existing, &[&r.source, &r.id]).map_err(e)?;
+            if report_of(&shown, read_row(&stored))? == *r {
+                done.duplicates += 1;
+            } else {
+                done.conflicts += 1;
+            }
+        }
+        let reject = tx
+            .prepare(
+                "INSERT INTO reject (file, line, reason, row) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+            )
+            .map_err(e)?;
+        for r in batch.rejected {
+            let added = tx
+                .execute(&reject, &[&r.file, &i64::from(r.line), &r.reason, &r.row])
+                .map_err(e)?;
+            done.rejected += usize::try_from(added).unwrap_or(0);
+        }
+        if let Some(by) = batch.by {
+            write_audit(&mut tx, &ingest_audit(by, batch.file, &done)).map_err(e)?;
+        }
+        tx.commit().map_err(e)?;
+        progress(batch.reports.len());
+        Ok(done)
+    }
+
+    fn reports(
+        &self,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    ) -> Result<Vec<Report>, StoreError> {
+        let split = |t: Timestamp| (t.as_second(), i64::from(t.subsec_nanosecond()));
+        let (from_s, from_n) = from.map_or((i64::MIN, 0), split);
+        let (to_s, to_n) = to.map_or((i64::MAX, 0), split);
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM report
+                     WHERE (time_s > $1 OR (time_s = $1 AND time_nanos >= $2))
+                       AND (time_s < $3 OR (time_s = $3 AND time_nanos < $4))
+                     ORDER BY time_s, time_nanos, source, id"
+                ),
+                &[&from_s, &from_n, &to_s, &to_n],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| report_of(&self.shown, read_row(r)))
+            .collect()
+    }
+
+    fn rejects(&self) -> Result<Vec<StoredReject>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT file, line, reason, row FROM reject ORDER BY file, line, row",
+                &[],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(rows
+            .iter()
+            .map(|x| StoredReject {
+                file: x.get(0),
+                line: u32::try_from(x.get::<_, i64>(1)).unwrap_or(u32::MAX),
+                reason: x.get(2),
+                row: x.get(3),
+            })
+            .collect())
+    }
+}
+
+impl PgStore {
+    fn user_of(&self, r: &postgres::Row) -> Result<StoredUser, StoreError> {
+        Ok(StoredUser {
+            name: r.get(0),
+            role: r.get(1),
+            nation: r.get(2),
+            password_hash: r.get(3),
+            created: time_of(&self.shown, r.get(4))?,
+            disabled: r.get(5),
+        })
+    }
+}
+
+impl Store for PgStore {
+    fn put_user(&mut self, user: &StoredUser, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
+                "INSERT INTO app_user (name, role, nation, password_hash, created_us, disabled)
+                 VALUES ($1, $2, $3, $4, $5, $6)
+                 ON CONFLICT (name) DO UPDATE SET role = $2, nation = $3, password_hash = $4, disabled = $6",
+                &[
+                    &user.name,
+                    &user.role,
+                    &user.nation,
+                    &user.password_hash,
+                    &micros(user.created),
+                    &user.disabled,
+                ],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn user(&self, name: &str) -> Result<Option<StoredUser>, StoreError> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(
+                "SELECT name, role, nation, password_hash, created_us, disabled FROM app_user WHERE name = $1",
+                &[&name],
+            )
+            .map_err(|e| self.err(e))?;
+        row.map(|r| self.user_of(&r)).transpose()
+    }
+
+    fn users(&self) -> Result<Vec<StoredUser>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT name, role, nation, password_hash, created_us, disabled FROM app_user ORDER BY name",
+                &[],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter().map(|r| self.user_of(r)).collect()
+    }
+
+    fn put_token(
+        &mut self,
+        hash: &str,
+        user: &str,
+        label: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
+                "INSERT INTO api_token (hash, user_name, label) VALUES ($1, $2, $3)",
+                &[&hash, &user, &label],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn token_user(&self, hash: &str) -> Result<Option<String>, StoreError> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt("SELECT user_name FROM api_token WHERE hash = $1", &[&hash])
+            .map_err(|e| self.err(e))?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    fn put_session(&mut self, s: &StoredSession) -> Result<(), StoreError> {
+        self.client
+            .borrow_mut()
+            .execute(
+                "INSERT INTO session (id_hash, user_name, csrf, expires_us) VALUES ($1, $2, $3, $4)",
+                &[&s.id_hash, &s.user, &s.csrf, &micros(s.expires)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(
+                "SELECT id_hash, user_name, csrf, expires_us FROM session WHERE id_hash = $1 AND expires_us > $2",
+                &[&id_hash, &micros(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        row.map(|r| {
+            Ok(StoredSession {
+                id_hash: r.get(0),
+                user: r.get(1),
+                csrf: r.get(2),
+                expires: time_of(&self.shown, r.get(3))?,
+            })
+        })
+        .transpose()
+    }
+
+    fn delete_session(&mut self, id_hash: &str, now: Timestamp) -> Result<(), StoreError> {
+        self.client
+            .borrow_mut()
+            .execute(
+                "DELETE FROM session WHERE id_hash = $1 OR expires_us <= $2",
+                &[&id_hash, &micros(now)],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn put_scenario(
+        &mut self,
+        name: &str,
+        files: &[(String, String)],
+        note: &str,
+        audit: &AuditEntry,
+    ) -> Result<u32, StoreError> {
+        self.audited(audit, |tx| {
+            // Two servers storing a version of the same scenario at once must not pick the same number.
+            tx.execute("LOCK TABLE scenario_version IN EXCLUSIVE MODE", &[])?;
+            let last: i64 = tx
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0) FROM scenario_version WHERE name = $1",
+                    &[&name],
+                )?
+                .get(0);
+            let version = last + 1;
+            tx.execute(
+                "INSERT INTO scenario_version (name, version, author, at_us, note) VALUES ($1, $2, $3, $4, $5)",
+                &[&name, &version, &audit.actor, &micros(audit.at), &note],
+            )?;
+            let insert = tx.prepare(
+                "INSERT INTO scenario_file (name, version, path, text) VALUES ($1, $2, $3, $4)",
+            )?;
+            for (path, text) in files {
+                tx.execute(&insert, &[&name, &version, path, text])?;
+            }
+            Ok(u32::try_from(version).unwrap_or(u32::MAX))
+        })
+    }
+
+    fn scenario_names(&self) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT DISTINCT name FROM scenario_version ORDER BY name",
+                &[],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn scenario_versions(&self, name: &str) -> Result<Vec<ScenarioVersion>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT version, author, at_us, note FROM scenario_version WHERE name = $1 ORDER BY version",
+                &[&name],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(ScenarioVersion {
+                    name: name.to_owned(),
+                    version: u32::try_from(r.get::<_, i64>(0)).unwrap_or(u32::MAX),
+                    author: r.get(1),
+                    at: time_of(&self.shown, r.get(2))?,
+                    note: r.get(3),
+                })
+            })
+            .collect()
+    }
+
+    fn scenario_files(
+        &self,
+        name: &str,
+        version: u32,
+    ) -> Result<Option<Vec<(String, String)>>, StoreError> {
+        let mut client = self.client.borrow_mut();
+        let version = i64::from(version);
+        let known = client
+            .query_opt(
+                "SELECT version FROM scenario_version WHERE name = $1 AND version = $2",
+                &[&name, &version],
+            )
+            .map_err(|e| self.err(e))?;
+        if known.is_none() {
+            return Ok(None);
+        }
+        let rows = client
+            .query(
+                "SELECT path, text FROM scenario_file WHERE name = $1 AND version = $2 ORDER BY path",
+                &[&name, &version],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(Some(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
+    }
+
+    fn record(&mut self, audit: &AuditEntry) -> Result<(), StoreError> {
+        self.audited(audit, |_| Ok(()))
+    }
+
+    fn audit(&self, before: Option<u64>, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
+        let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT seq, at_us, actor, action, target, before, after FROM audit
+                 WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
+                &[&before, &limit],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| {
+                Ok(AuditEntry {
+                    seq: u64::try_from(r.get::<_, i64>(0)).unwrap_or(0),
+                    at: time_of(&self.shown, r.get(1))?,
+                    actor: r.get(2),
+                    action: r.get(3),
+                    target: r.get(4),
+                    before: r.get(5),
+                    after: r.get(6),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            super::without_password("postgres://g:secret@localhost:5432/g"),
+            "postgres://g:***@localhost:5432/g"
+        );
+        assert_eq!(
+            super::without_password("postgres://g@localhost/g"),
+            "postgres://g@localhost/g"
+        );
+    }
+}

@@ -1,0 +1,83 @@
+//! A report as a row of columns, the same in every SQL store: what is written and how it reads back (a row
+//! that does not read back as a report is `Corrupt`, never a panic).
+
+use geo_types::Point;
+use guarantor_core::{Category, EventKind, Precision, Report, SourceKind};
+use jiff::Timestamp;
+
+use crate::StoreError;
+
+/// A report's columns, as stored (the same values always give the same row).
+pub(crate) type Row = (
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    f64,
+    f64,
+    f64,
+    f64,
+    String,
+    Option<String>,
+    i64,
+    String,
+);
+
+/// The columns of a report, in the order of [`Row`].
+pub(crate) const COLUMNS: &str = "source, id, source_kind, time_s, time_nanos, time_precision_hours, lon, lat, \
+                       place_precision_km, kind, target, count, text";
+
+pub(crate) fn row_of(r: &Report) -> Row {
+    (
+        r.source.clone(),
+        r.id.clone(),
+        r.source_kind.as_str().to_owned(),
+        r.time.as_second(),
+        i64::from(r.time.subsec_nanosecond()),
+        r.time_precision.radius,
+        r.place.x(),
+        r.place.y(),
+        r.place_precision.radius,
+        r.kind.as_str().to_owned(),
+        r.target.map(|t| t.as_str().to_owned()),
+        i64::from(r.count),
+        r.text.clone(),
+    )
+}
+
+/// A stored row as a report, or why it is not one.
+pub(crate) fn report_of(path: &str, row: Row) -> Result<Report, StoreError> {
+    let (source, id, source_kind, secs, nanos, tp, lon, lat, pp, kind, target, count, text) = row;
+    let corrupt = |message: String| StoreError::Corrupt {
+        path: path.to_owned(),
+        source_name: source.clone(),
+        id: id.clone(),
+        message,
+    };
+    let source_kind = SourceKind::from_name(&source_kind)
+        .ok_or_else(|| corrupt(format!("unknown source kind `{source_kind}`")))?;
+    let kind =
+        EventKind::from_name(&kind).ok_or_else(|| corrupt(format!("unknown kind `{kind}`")))?;
+    let target = match target {
+        None => None,
+        Some(t) => {
+            Some(Category::from_name(&t).ok_or_else(|| corrupt(format!("unknown target `{t}`")))?)
+        }
+    };
+    let time = Timestamp::new(secs, i32::try_from(nanos).unwrap_or(0))
+        .map_err(|e| corrupt(format!("time: {e}")))?;
+    Ok(Report {
+        time,
+        time_precision: Precision { radius: tp },
+        place: Point::new(lon, lat),
+        place_precision: Precision { radius: pp },
+        source_kind,
+        kind,
+        target,
+        count: u32::try_from(count).map_err(|_| corrupt(format!("count {count}")))?,
+        text,
+        source,
+        id,
+    })
+}

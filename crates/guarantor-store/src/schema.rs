@@ -1,0 +1,116 @@
+//! The schema, written once for every SQL store: each step of it in the dialect's types. Append-only: a step,
+//! once released, is never edited (a new column or table is a new step); stores count the steps applied.
+
+/// The type names a dialect gives the schema's columns.
+pub(crate) struct Dialect {
+    /// A 64-bit integer.
+    pub int: &'static str,
+    /// A double-precision float.
+    pub real: &'static str,
+    /// A boolean.
+    pub boolean: &'static str,
+    /// An integer key that counts up by itself.
+    pub serial: &'static str,
+}
+
+/// SQLite's.
+pub(crate) const SQLITE: Dialect = Dialect {
+    int: "INTEGER",
+    real: "REAL",
+    boolean: "INTEGER",
+    serial: "INTEGER PRIMARY KEY AUTOINCREMENT",
+};
+
+/// PostgreSQL's.
+pub(crate) const POSTGRES: Dialect = Dialect {
+    int: "BIGINT",
+    real: "DOUBLE PRECISION",
+    boolean: "BOOLEAN",
+    serial: "BIGSERIAL PRIMARY KEY",
+};
+
+/// The steps, in `d`'s types.
+pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
+    let steps: [&str; 2] = [
+        // 1: reports and rejected rows.
+        "CREATE TABLE report (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        source_kind TEXT NOT NULL,
+        time_s {int} NOT NULL,
+        time_nanos {int} NOT NULL,
+        time_precision_hours {real} NOT NULL,
+        lon {real} NOT NULL,
+        lat {real} NOT NULL,
+        place_precision_km {real} NOT NULL,
+        kind TEXT NOT NULL,
+        target TEXT,
+        count {int} NOT NULL,
+        text TEXT NOT NULL,
+        file TEXT NOT NULL,
+        PRIMARY KEY (source, id)
+    );
+    CREATE INDEX report_time ON report (time_s);
+    CREATE TABLE reject (
+        file TEXT NOT NULL,
+        line {int} NOT NULL,
+        reason TEXT NOT NULL,
+        row TEXT NOT NULL,
+        PRIMARY KEY (file, line, row)
+    );",
+        // 2: accounts, tokens, sessions, scenario versions, the audit log (times in microseconds since 1970).
+        "CREATE TABLE app_user (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        nation TEXT,
+        password_hash TEXT NOT NULL,
+        created_us {int} NOT NULL,
+        disabled {boolean} NOT NULL
+    );
+    CREATE TABLE api_token (
+        hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES app_user (name),
+        label TEXT NOT NULL
+    );
+    CREATE TABLE session (
+        id_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES app_user (name),
+        csrf TEXT NOT NULL,
+        expires_us {int} NOT NULL
+    );
+    CREATE TABLE scenario_version (
+        name TEXT NOT NULL,
+        version {int} NOT NULL,
+        author TEXT NOT NULL,
+        at_us {int} NOT NULL,
+        note TEXT NOT NULL,
+        PRIMARY KEY (name, version)
+    );
+    CREATE TABLE scenario_file (
+        name TEXT NOT NULL,
+        version {int} NOT NULL,
+        path TEXT NOT NULL,
+        text TEXT NOT NULL,
+        PRIMARY KEY (name, version, path),
+        FOREIGN KEY (name, version) REFERENCES scenario_version (name, version)
+    );
+    CREATE TABLE audit (
+        seq {serial},
+        at_us {int} NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL,
+        before TEXT,
+        after TEXT
+    );",
+    ];
+    steps
+        .iter()
+        .map(|s| {
+            s.replace("{int}", d.int)
+                .replace("{real}", d.real)
+                .replace("{boolean}", d.boolean)
+                .replace("{serial}", d.serial)
+        })
+        .collect()
+}
