@@ -3,6 +3,8 @@
 //! Each use case takes domain values (or a scenario source) and returns a result value that serialises to the
 //! JSON the interfaces print; the terminal and HTTP renderings live with their interfaces.
 
+mod access;
+mod accounts;
 mod briefing;
 mod diagnostics;
 mod monitor;
@@ -14,6 +16,14 @@ mod rotation;
 mod sourcing;
 mod summary;
 
+pub use access::{
+    Permission, Role, Viewer, WITHHELD, pledge_json, release_plan, release_pledges,
+    release_summary, release_whatif,
+};
+pub use accounts::{
+    AccountError, MIN_PASSWORD_CHARS, hash_password, new_token, put_user, random_hex, secret_hash,
+    verify_password, viewer_of,
+};
 pub use briefing::{
     BriefingError, OutputFile, daily_briefing, daily_pictures, daily_tables, plan_briefing,
     plan_overlay, plan_pictures, plan_tables, whatif_briefing, whatif_picture,
@@ -41,7 +51,7 @@ pub use rotation::{
 pub use sourcing::{
     AssignmentDto, CriticalDto, ExportedInstance, FactEffectDto, LineDto, NationDto, ObjectivesDto,
     PlanReport, ReasonDto, SiteDto, SourcingDto, SourcingTotals, StateDto, WhatIfReport,
-    export_instance, plan, plan_report, whatif, whatif_with_progress,
+    export_instance, plan, plan_report, plan_run, whatif, whatif_with_progress,
 };
 pub use summary::{
     CapabilityLine, DomainLine, FactLine, NationLine, PledgeCounts, SiteLine, Summary, Totals,

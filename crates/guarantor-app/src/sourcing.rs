@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use guarantor_core::{Scenario, WorldState};
+use guarantor_core::{PledgeId, Scenario, WorldState};
 pub use guarantor_sourcing::ExportedInstance;
 use guarantor_sourcing::{ShortfallReason, SolveError, SourcingPlan, WhatIf};
 use serde::Serialize;
@@ -165,7 +165,8 @@ pub struct ObjectivesDto {
     pub stopped_at: Option<&'static str>,
 }
 
-fn reason(r: &ShortfallReason) -> ReasonDto {
+/// A shortfall reason as JSON; the caveats of pledges for which `shows_caveats` is false are not told.
+fn reason(r: &ShortfallReason, shows_caveats: &dyn Fn(&PledgeId) -> bool) -> ReasonDto {
     let ids = |v: &[guarantor_core::PledgeId]| v.iter().map(|p| p.to_string()).collect::<Vec<_>>();
     let mut dto = ReasonDto {
         kind: "",
@@ -223,7 +224,13 @@ fn reason(r: &ShortfallReason) -> ReasonDto {
             dto.pledges = pledges.iter().map(|(p, _)| p.to_string()).collect();
             let parts: Vec<String> = pledges
                 .iter()
-                .map(|(p, why)| format!("{p} ({why})"))
+                .map(|(p, why)| {
+                    if shows_caveats(p) {
+                        format!("{p} ({why})")
+                    } else {
+                        format!("{p} (caveats restricted)")
+                    }
+                })
                 .collect();
             dto.message = format!("caveated out: {}", parts.join(", "));
         }
@@ -250,108 +257,134 @@ fn reason(r: &ShortfallReason) -> ReasonDto {
 
 /// The JSON form of a plan, checked by the independent checker.
 pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
-    let essential =
-        |l: &&guarantor_sourcing::LinePlan| l.priority == guarantor_core::Priority::Essential;
-    let o = &plan.objectives;
+    let violations = guarantor_sourcing::check_plan(scenario, plan)
+        .into_iter()
+        .map(|v| format!("{}: {}", v.rule, v.message))
+        .collect();
     PlanReport {
         scenario: scenario.name.clone(),
         world: plan.world.to_string(),
-        sourcing: SourcingDto {
-            totals: SourcingTotals {
-                required_troops: plan.required_troops(),
-                filled_troops: plan.filled_troops(),
-                essential_required_troops: plan
-                    .lines
-                    .iter()
-                    .filter(essential)
-                    .map(|l| l.required_troops())
-                    .sum(),
-                essential_filled_troops: plan
-                    .lines
-                    .iter()
-                    .filter(essential)
-                    .map(|l| l.filled_troops())
-                    .sum(),
-            },
-            lines: plan
-                .lines
-                .iter()
-                .map(|l| LineDto {
-                    requirement: l.requirement.to_string(),
-                    capability: l.capability.to_string(),
-                    site: l.site.to_string(),
-                    priority: l.priority.as_str(),
-                    required_units: l.required_units,
-                    filled_units: l.filled_units(),
-                    required_troops: l.required_troops(),
-                    filled_troops: l.filled_troops(),
-                    assignments: l
-                        .assignments
-                        .iter()
-                        .map(|a| AssignmentDto {
-                            nation: a.nation.to_string(),
-                            pledge: a.pledge.to_string(),
-                            units: a.units,
-                            troops: a.troops,
-                        })
-                        .collect(),
-                    shortfall_reasons: l.shortfall_reasons.iter().map(reason).collect(),
-                })
-                .collect(),
-            nations: plan
-                .nations
-                .iter()
-                .map(|n| NationDto {
-                    nation: n.nation.to_string(),
-                    name: scenario
-                        .nation(&n.nation)
-                        .map(|x| x.name.clone())
-                        .unwrap_or_default(),
-                    troops: n.troops,
-                    fair_share_troops: n.fair_share_troops,
-                    cap: n.cap,
-                })
-                .collect(),
-            sites: plan
-                .sites
-                .iter()
-                .map(|s| SiteDto {
-                    site: s.site.to_string(),
-                    name: scenario
-                        .site(&s.site)
-                        .map(|x| x.name.clone())
-                        .unwrap_or_default(),
-                    required_troops: s.required_troops,
-                    troops: s.troops,
-                    framework_nation: s.framework_nation.as_ref().map(|n| n.to_string()),
-                    nations_present: s.nations.len(),
-                    nations: s.nations.iter().map(|(n, t)| (n.to_string(), *t)).collect(),
-                })
-                .collect(),
-            objectives: ObjectivesDto {
-                essential_shortfall_troops: o.essential_shortfall_troops,
-                desirable_shortfall_troops: o.desirable_shortfall_troops,
-                nation_site_pairs: o.nation_site_pairs,
-                framework_troops: o.framework_troops,
-                fair_share_deviation_troops: o.fair_share_deviation_troops,
-                readiness_troop_days: o.readiness_troop_days,
-                stopped_at: o.stopped_at,
-            },
-            violations: guarantor_sourcing::check_plan(scenario, plan)
-                .into_iter()
-                .map(|v| format!("{}: {}", v.rule, v.message))
-                .collect(),
-        },
+        sourcing: sourcing_dto(scenario, plan, violations, &|_| true),
         rotation: crate::rotation::rotation_dto(scenario, plan),
         movement: crate::movement::movement_dto(scenario, plan),
         reinforcement: crate::movement::reinforcement_dto(scenario, plan),
     }
 }
 
+/// The sourcing part of a plan's JSON, with the checker's `violations`; the caveats of pledges for which
+/// `shows_caveats` is false are not told.
+pub(crate) fn sourcing_dto(
+    scenario: &Scenario,
+    plan: &SourcingPlan,
+    violations: Vec<String>,
+    shows_caveats: &dyn Fn(&PledgeId) -> bool,
+) -> SourcingDto {
+    let essential =
+        |l: &&guarantor_sourcing::LinePlan| l.priority == guarantor_core::Priority::Essential;
+    let o = &plan.objectives;
+    SourcingDto {
+        totals: SourcingTotals {
+            required_troops: plan.required_troops(),
+            filled_troops: plan.filled_troops(),
+            essential_required_troops: plan
+                .lines
+                .iter()
+                .filter(essential)
+                .map(|l| l.required_troops())
+                .sum(),
+            essential_filled_troops: plan
+                .lines
+                .iter()
+                .filter(essential)
+                .map(|l| l.filled_troops())
+                .sum(),
+        },
+        lines: plan
+            .lines
+            .iter()
+            .map(|l| LineDto {
+                requirement: l.requirement.to_string(),
+                capability: l.capability.to_string(),
+                site: l.site.to_string(),
+                priority: l.priority.as_str(),
+                required_units: l.required_units,
+                filled_units: l.filled_units(),
+                required_troops: l.required_troops(),
+                filled_troops: l.filled_troops(),
+                assignments: l
+                    .assignments
+                    .iter()
+                    .map(|a| AssignmentDto {
+                        nation: a.nation.to_string(),
+                        pledge: a.pledge.to_string(),
+                        units: a.units,
+                        troops: a.troops,
+                    })
+                    .collect(),
+                shortfall_reasons: l
+                    .shortfall_reasons
+                    .iter()
+                    .map(|r| reason(r, shows_caveats))
+                    .collect(),
+            })
+            .collect(),
+        nations: plan
+            .nations
+            .iter()
+            .map(|n| NationDto {
+                nation: n.nation.to_string(),
+                name: scenario
+                    .nation(&n.nation)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                troops: n.troops,
+                fair_share_troops: n.fair_share_troops,
+                cap: n.cap,
+            })
+            .collect(),
+        sites: plan
+            .sites
+            .iter()
+            .map(|s| SiteDto {
+                site: s.site.to_string(),
+                name: scenario
+                    .site(&s.site)
+                    .map(|x| x.name.clone())
+                    .unwrap_or_default(),
+                required_troops: s.required_troops,
+                troops: s.troops,
+                framework_nation: s.framework_nation.as_ref().map(|n| n.to_string()),
+                nations_present: s.nations.len(),
+                nations: s.nations.iter().map(|(n, t)| (n.to_string(), *t)).collect(),
+            })
+            .collect(),
+        objectives: ObjectivesDto {
+            essential_shortfall_troops: o.essential_shortfall_troops,
+            desirable_shortfall_troops: o.desirable_shortfall_troops,
+            nation_site_pairs: o.nation_site_pairs,
+            framework_troops: o.framework_troops,
+            fair_share_deviation_troops: o.fair_share_deviation_troops,
+            readiness_troop_days: o.readiness_troop_days,
+            stopped_at: o.stopped_at,
+        },
+        violations,
+    }
+}
+
 /// Sources `scenario` in `world`.
 pub fn plan(scenario: &Scenario, world: &WorldState) -> Result<PlanReport, SolveError> {
+    Ok(plan_run(scenario, world)?.1)
+}
+
+/// Sources `scenario` in `world`, keeping the engine's plan beside its JSON (to release it to each viewer
+/// with [`crate::release_plan`]).
+pub fn plan_run(
+    scenario: &Scenario,
+    world: &WorldState,
+) -> Result<(SourcingPlan, PlanReport), SolveError> {
     let plan = guarantor_sourcing::source(scenario, world)?;
-    Ok(plan_report(scenario, &plan))
+    let report = plan_report(scenario, &plan);
+    Ok((plan, report))
 }
 
 /// `guarantor whatif --json`.

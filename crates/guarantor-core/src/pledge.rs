@@ -91,6 +91,8 @@ pub struct Caveats {
     pub min_km_from_line: Option<f64>,
     /// The domains they may serve in.
     pub domains: Option<BTreeSet<Domain>>,
+    /// The caveats (not the pledge) are visible only to the pledging nation and to planners.
+    pub restricted: bool,
 }
 
 /// A nation's offer.

@@ -13,6 +13,7 @@
 
 mod check;
 mod diag;
+mod edit;
 mod geometry;
 mod model;
 mod reader;
@@ -23,6 +24,7 @@ mod synthetic;
 
 use guarantor_core::{Diagnostic, Scenario, WorldState};
 
+pub use edit::{EditError, PLEDGES_FILE, Put, put_pledge};
 pub use render::{RenderOptions, render_diagnostics};
 pub use reports::{
     ReadReports, Rejected, ReportFormat, read_reports, read_reports_with_progress, reports_csv,

@@ -743,12 +743,17 @@ fn read_pledges(
                 let domains = sub
                     .choices(sink, "domains", Domain::from_name, &Domain::names())
                     .map(|s| s.v);
+                let restricted = sub
+                    .boolean(sink, "restricted", false)
+                    .map(|b| b.v)
+                    .unwrap_or(false);
                 sub.finish(sink);
                 Some(Caveats {
                     roles,
                     regions: region_set,
                     min_km_from_line: min_km,
                     domains,
+                    restricted,
                 })
             }
         };

@@ -27,35 +27,189 @@ pub fn document() -> Value {
         "political facts on top of the scenario's today: fact=true,other=false",
         false,
     );
+    let which = || {
+        vec![
+            query(
+                "scenario",
+                "the scenario's name (default: the one the server started with)",
+                false,
+            ),
+            query(
+                "version",
+                "the scenario's version (default: the latest)",
+                false,
+            ),
+        ]
+    };
+    let with_world = || {
+        let mut v = which();
+        v.push(world.clone());
+        v
+    };
+    let json_body = |description: &str| {
+        json!({"required": true, "description": description,
+               "content": {"application/json": {"schema": {"type": "object"}}}})
+    };
+    let denied = || error_response("not logged in (401) or not allowed (403)");
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "guarantor",
             "version": env!("CARGO_PKG_VERSION"),
             "description": "Plans, sources, deploys and watches over a multinational reassurance force. The same \
-                            answers as the guarantor command line, from the same code."
+                            answers as the guarantor command line, from the same code. Every path but health, \
+                            login and this document needs an API token (Authorization: Bearer) or a session \
+                            cookie from /api/v1/login; a request by cookie that changes something carries the \
+                            session's CSRF token in X-CSRF-Token. Each caller sees only what is releasable to \
+                            their role and nation: restricted pledges and caveats are withheld from others."
         },
+        "components": {
+            "securitySchemes": {
+                "token": {"type": "http", "scheme": "bearer"},
+                "session": {"type": "apiKey", "in": "cookie", "name": "guarantor_session"}
+            },
+            "schemas": {"Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {"error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {
+                        "code": {"type": "string", "description": "stable: unauthenticated, bad_credentials, \
+                                 too_many_attempts, forbidden, bad_csrf, bad_world, bad_format, bad_time, bad_page, \
+                                 bad_day, bad_cut, bad_query, bad_body, bad_kind, invalid_scenario, exists, \
+                                 not_found, too_large, internal"},
+                        "message": {"type": "string"},
+                        "details": {"type": "object", "description": "for invalid_scenario: every diagnostic \
+                                    with file, line, column and field"}
+                    }
+                }}
+            }}
+        },
+        "security": [{"token": []}, {"session": []}],
         "paths": {
             "/api/v1/health": {"get": {
-                "summary": "Whether the server is up, its version and scenario",
+                "summary": "Whether the server is up, its version and default scenario",
+                "security": [],
                 "responses": {"200": ok("up")}
             }},
             "/api/v1/openapi.json": {"get": {
                 "summary": "This document",
+                "security": [],
                 "responses": {"200": ok("the OpenAPI document")}
             }},
+            "/api/v1/login": {"post": {
+                "summary": "Log in: sets the session cookie and returns its CSRF token",
+                "security": [],
+                "requestBody": json_body("{name, password}"),
+                "responses": {
+                    "200": ok("{name, role, nation, csrf, expires}"),
+                    "401": error_response("bad_credentials"),
+                    "429": error_response("too_many_attempts (with Retry-After)")
+                }
+            }},
+            "/api/v1/logout": {"post": {
+                "summary": "End the session",
+                "responses": {"204": {"description": "ended"}, "401": denied()}
+            }},
+            "/api/v1/me": {"get": {
+                "summary": "Who the caller is and what their role may do",
+                "responses": {"200": ok("{name, role, nation, may}"), "401": denied()}
+            }},
+            "/api/v1/scenarios": {
+                "get": {
+                    "summary": "Every stored scenario and its versions",
+                    "responses": {"200": ok("{scenarios: [{name, default, latest, versions}]}"), "401": denied()}
+                },
+                "post": {
+                    "summary": "Store a scenario (or a new version of one with the same name): planners",
+                    "requestBody": json_body("{files: {path: text}, note?}: the files `guarantor init` writes"),
+                    "responses": {
+                        "201": ok("{name, version}"),
+                        "422": error_response("invalid_scenario, with every diagnostic"),
+                        "401": denied(), "403": denied()
+                    }
+                }
+            },
+            "/api/v1/scenarios/{name}/versions": {"get": {
+                "summary": "One scenario's versions: who stored each, when and why",
+                "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": ok("{name, versions}"), "404": error_response("no such scenario"),
+                              "401": denied()}
+            }},
             "/api/v1/scenario": {"get": {
-                "summary": "The scenario's summary: nations, pledges, troops required and pledged, sites",
-                "parameters": [world.clone()],
-                "responses": {"200": ok("as `guarantor --json`"), "400": error_response("a bad world state")}
+                "summary": "A scenario version's summary: nations, pledges, troops required and pledged, sites",
+                "parameters": with_world(),
+                "responses": {"200": ok("as `guarantor --json`, with version; withheld pledges under `withheld`"),
+                              "400": error_response("a bad world state"), "401": denied()}
+            }},
+            "/api/v1/pledges": {
+                "get": {
+                    "summary": "The pledges the caller may see, with the keys of pledges.toml: planners and liaison \
+                                officers",
+                    "parameters": which(),
+                    "responses": {"200": ok("{scenario, version, pledges}"), "401": denied(), "403": denied()}
+                },
+                "post": {
+                    "summary": "Create a pledge (a liaison officer: of its own nation); a new scenario version",
+                    "parameters": which(),
+                    "requestBody": json_body("a pledge with the keys of a [[pledge]] table of pledges.toml"),
+                    "responses": {
+                        "201": ok("{version, pledge}"),
+                        "409": error_response("exists"),
+                        "422": error_response("invalid_scenario: the pledge breaks a rule (line and field)"),
+                        "401": denied(), "403": denied()
+                    }
+                }
+            },
+            "/api/v1/pledges/{id}": {"put": {
+                "summary": "Update a pledge (a liaison officer: of its own nation); a new scenario version",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                               query("scenario", "the scenario's name", false),
+                               query("version", "the version edited (default: the latest)", false)],
+                "requestBody": json_body("the whole pledge, as GET /api/v1/pledges gives it"),
+                "responses": {
+                    "200": ok("{version, pledge}"),
+                    "404": error_response("no such pledge"),
+                    "422": error_response("invalid_scenario"),
+                    "401": denied(), "403": denied()
+                }
             }},
             "/api/v1/plan": {"get": {
-                "summary": "Source, rotate and move the force in a world state",
-                "parameters": [world],
-                "responses": {"200": ok("as `guarantor plan --json`"), "400": error_response("a bad world state")}
+                "summary": "Source, rotate and move the force for a version in a world state (computed once, then \
+                            kept): planners and liaison officers",
+                "parameters": with_world(),
+                "responses": {"200": ok("as `guarantor plan --json`, with version, as releasable to the caller"),
+                              "400": error_response("a bad world state"), "401": denied(), "403": denied()}
+            }},
+            "/api/v1/plan/published": {
+                "get": {
+                    "summary": "The plan the planners published, as releasable to the caller",
+                    "parameters": [query("scenario", "the scenario's name", false)],
+                    "responses": {"200": ok("the plan, with version and published {by, at}"),
+                                  "404": error_response("nothing published yet"), "401": denied()}
+                },
+                "post": {
+                    "summary": "Publish the plan of a version in a world state: planners",
+                    "parameters": with_world(),
+                    "responses": {"201": ok("{scenario, version, world}"), "401": denied(), "403": denied()}
+                }
+            },
+            "/api/v1/jobs": {"post": {
+                "summary": "Start a plan or what-if computation in the background",
+                "requestBody": json_body("{kind: plan | whatif, scenario?, version?, world?}"),
+                "responses": {"202": ok("{id, href, status}"), "400": error_response("bad_kind or bad_world"),
+                              "401": denied(), "403": denied()}
+            }},
+            "/api/v1/jobs/{id}": {"get": {
+                "summary": "A job's status and progress, and its result (as releasable to the caller) once done",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"200": ok("{id, kind, status: running | done | failed, progress {done, total}, \
+                                        result?, error?}"),
+                              "404": error_response("no such job of the caller's"), "401": denied()}
             }},
             "/api/v1/reports": {"post": {
-                "summary": "Ingest a batch of reports, stored in one transaction",
+                "summary": "Ingest a batch of reports, stored in one transaction: planners and monitors",
                 "parameters": [
                     query("format", "csv, jsonl, geojson, ucdp, ucdp-articles or acled", true),
                     query("name", "a name for the batch, kept with rejected rows", false)
@@ -65,20 +219,23 @@ pub fn document() -> Value {
                     "201": ok("every row stored (as `guarantor monitor ingest --json`)"),
                     "422": ok("some rows rejected, each with its line and reason; the rest stored"),
                     "400": error_response("an unknown format"),
-                    "413": {"description": "a body over 16 MiB"}
+                    "413": error_response("too_large: a body over 16 MiB"),
+                    "401": denied(), "403": denied()
                 }
             }},
             "/api/v1/incidents": {"get": {
-                "summary": "The stored reports as incidents: merged, graded, placed, judged; paginated",
+                "summary": "The stored reports as incidents: merged, graded, placed, judged; filtered, paginated",
                 "parameters": [
                     query("since", "RFC 3339 time, or a day (from midnight in Kyiv)", false),
                     query("until", "RFC 3339 time, or a day (exclusive)", false),
+                    query("violation", "true or false", false),
+                    query("confidence", "confirmed, probable, possible or single_source", false),
                     query("page", "page number, from 1", false),
                     query("per_page", "items per page, 1 to 1000 (default 100)", false)
                 ],
                 "responses": {
                     "200": ok("as `guarantor monitor incidents --json`, with page {page, per_page, total}"),
-                    "400": error_response("a bad time or page")
+                    "400": error_response("a bad time or page"), "401": denied()
                 }
             }},
             "/api/v1/reports/daily": {"get": {
@@ -89,22 +246,19 @@ pub fn document() -> Value {
                 ],
                 "responses": {
                     "200": ok("as `guarantor monitor report --json`"),
-                    "400": error_response("a bad day or cut")
+                    "400": error_response("a bad day or cut"), "401": denied()
                 }
+            }},
+            "/api/v1/audit": {"get": {
+                "summary": "The audit log, newest first: who changed what, when, before and after: planners",
+                "parameters": [query("before", "entries numbered below this", false),
+                               query("limit", "1 to 1000 (default 100)", false)],
+                "responses": {"200": ok("{entries, next_before}"), "401": denied(), "403": denied()}
+            }},
+            "/api/v1/users": {"get": {
+                "summary": "The accounts (never their passwords): planners",
+                "responses": {"200": ok("{users}"), "401": denied(), "403": denied()}
             }}
-        },
-        "components": {"schemas": {"Error": {
-            "type": "object",
-            "required": ["error"],
-            "properties": {"error": {
-                "type": "object",
-                "required": ["code", "message"],
-                "properties": {
-                    "code": {"type": "string", "description": "stable: bad_world, bad_format, bad_time, \
-                             bad_page, bad_day, bad_cut, not_found, internal"},
-                    "message": {"type": "string"}
-                }
-            }}
-        }}}
+        }
     })
 }

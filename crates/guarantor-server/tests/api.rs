@@ -1,73 +1,74 @@
 //! The HTTP API as a client uses it: every route answers JSON, errors share one shape with a stable code,
-//! bodies are limited, lists are paginated, and the answers are the CLI's.
+//! bodies are limited, lists are paginated, sessions need their CSRF token, failed logins are limited, every
+//! change is in the audit log, and the answers are the CLI's.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
-use guarantor_server::{AppState, BODY_LIMIT, router};
-use serde_json::Value;
-use tower::ServiceExt;
+mod common;
 
-fn state(dir: &tempfile::TempDir) -> AppState {
-    let scenario = guarantor_scenario::check(&guarantor_scenario::SourceSet::builtin_default())
-        .scenario
-        .expect("the default scenario");
-    let db = dir.path().join("monitor.sqlite");
-    let store = guarantor_store::SqliteStore::open(&db).expect("a store");
-    AppState::new(scenario, store, db)
-}
-
-async fn call(state: &AppState, method: &str, uri: &str, body: &str) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .body(Body::from(body.to_owned()))
-        .expect("a request");
-    let response = router(state.clone())
-        .oneshot(request)
-        .await
-        .expect("an answer");
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
-        .await
-        .expect("a body");
-    let value = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|e| panic!("{uri}: not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
-    (status, value)
-}
-
-const CSV: &str = "id,source,source_kind,time,time_precision_hours,lat,lon,place_precision_km,kind,target,count,text
-p-1,smm-patrol-4,patrol,2027-01-10T06:40:00Z,0.25,47.5119,34.5863,0.5,artillery,,3,three rounds
-p-2,ua-general-staff,party,2027-01-10T06:50:00Z,1,47.52,34.6,5,artillery,,1,
-p-3,uav-east,sensor,2027-01-10T09:00:00Z,0.1,46.5,32.5,0.2,drone,,1,
-p-4,media-a,media,2027-01-10T12:00:00Z,3,48.5,37.5,10,clash,,1,
-";
+use axum::http::{StatusCode, header};
+use common::{CSV, harness};
+use guarantor_server::BODY_LIMIT;
 
 #[tokio::test]
 async fn health_and_the_openapi_document_describe_every_route() {
-    let dir = tempfile::tempdir().expect("a folder");
-    let s = state(&dir);
-    let (status, health) = call(&s, "GET", "/api/v1/health", "").await;
+    let h = harness();
+    let (status, health) = h.call(None, "GET", "/api/v1/health", "").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(health["status"], "ok");
-    let (status, doc) = call(&s, "GET", "/api/v1/openapi.json", "").await;
+    let (status, doc) = h.call(None, "GET", "/api/v1/openapi.json", "").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
     // Every described path answers (none is the fallback's not_found).
     let paths = doc["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), 7);
+    assert_eq!(paths.len(), 19);
+    // Publish first, so that reading the published plan answers.
+    let (status, _) = h
+        .call(Some("planner"), "POST", "/api/v1/plan/published", "")
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let files: serde_json::Map<String, serde_json::Value> =
+        guarantor_scenario::SourceSet::builtin_default()
+            .iter()
+            .map(|(p, t)| (p.to_owned(), serde_json::json!(t)))
+            .collect();
+    let scenario_body = serde_json::json!({ "files": files }).to_string();
+    let pledge = r#"{"id": "fra-doc", "nation": "FRA", "kind": "units", "capability": "mech_inf_bn",
+                     "count": 1, "notice_days": 30, "source": "test"}"#;
     for (path, ops) in paths {
         for method in ops.as_object().expect("operations").keys() {
-            let uri = match path.as_str() {
-                "/api/v1/reports" => format!("{path}?format=csv"),
-                "/api/v1/reports/daily" => format!("{path}?day=2027-01-10"),
-                p => p.to_owned(),
+            let (uri, body) = match (path.as_str(), method.as_str()) {
+                ("/api/v1/reports", _) => (format!("{path}?format=csv"), CSV.to_owned()),
+                ("/api/v1/reports/daily", _) => (format!("{path}?day=2027-01-10"), String::new()),
+                ("/api/v1/scenarios", "post") => (path.clone(), scenario_body.clone()),
+                ("/api/v1/scenarios/{name}/versions", _) => (
+                    "/api/v1/scenarios/Reassurance%20Force%20Ukraine/versions".to_owned(),
+                    String::new(),
+                ),
+                ("/api/v1/pledges", "post") => (path.clone(), pledge.to_owned()),
+                ("/api/v1/pledges/{id}", _) => {
+                    ("/api/v1/pledges/fra-doc".to_owned(), pledge.to_owned())
+                }
+                ("/api/v1/jobs", _) => (path.clone(), r#"{"kind": "plan"}"#.to_owned()),
+                ("/api/v1/jobs/{id}", _) => ("/api/v1/jobs/1".to_owned(), String::new()),
+                ("/api/v1/login", _) => (
+                    path.clone(),
+                    format!(
+                        r#"{{"name": "planner", "password": "{}"}}"#,
+                        common::password("planner")
+                    ),
+                ),
+                _ => (path.clone(), String::new()),
             };
-            let (status, body) = call(&s, &method.to_uppercase(), &uri, CSV).await;
-            assert_ne!(body["error"]["code"], "not_found", "{method} {path}");
+            let (status, body) = h
+                .call(Some("planner"), &method.to_uppercase(), &uri, &body)
+                .await;
+            assert_ne!(
+                body["error"]["code"], "not_found",
+                "{method} {path}: {body}"
+            );
             assert!(status.is_success(), "{method} {path}: {status} {body}");
         }
     }
-    let (status, body) = call(&s, "GET", "/api/v1/nowhere", "").await;
+    let (status, body) = h.call(None, "GET", "/api/v1/nowhere", "").await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("not_found"))
@@ -76,12 +77,25 @@ async fn health_and_the_openapi_document_describe_every_route() {
 
 #[tokio::test]
 async fn reports_go_in_once_and_come_out_as_paginated_incidents() {
-    let dir = tempfile::tempdir().expect("a folder");
-    let s = state(&dir);
-    let (status, first) = call(&s, "POST", "/api/v1/reports?format=csv&name=day1.csv", CSV).await;
+    let h = harness();
+    let (status, first) = h
+        .call(
+            Some("planner"),
+            "POST",
+            "/api/v1/reports?format=csv&name=day1.csv",
+            CSV,
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
     assert_eq!(first["files"][0]["new"], 4);
-    let (_, again) = call(&s, "POST", "/api/v1/reports?format=csv&name=day1.csv", CSV).await;
+    let (_, again) = h
+        .call(
+            Some("planner"),
+            "POST",
+            "/api/v1/reports?format=csv&name=day1.csv",
+            CSV,
+        )
+        .await;
     assert_eq!(
         (
             again["files"][0]["new"].as_u64(),
@@ -91,26 +105,50 @@ async fn reports_go_in_once_and_come_out_as_paginated_incidents() {
     );
 
     // The patrol and the party saw one shelling: three incidents in all.
-    let (status, all) = call(&s, "GET", "/api/v1/incidents", "").await;
+    let (status, all) = h
+        .call(Some("planner"), "GET", "/api/v1/incidents", "")
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(all["page"]["total"], 3);
     assert_eq!(all["incidents"].as_array().expect("a list").len(), 3);
-    let (_, page) = call(&s, "GET", "/api/v1/incidents?per_page=2&page=2", "").await;
+    let (_, page) = h
+        .call(
+            Some("planner"),
+            "GET",
+            "/api/v1/incidents?per_page=2&page=2",
+            "",
+        )
+        .await;
     assert_eq!(page["incidents"].as_array().expect("a list").len(), 1);
     assert_eq!(page["incidents"][0], all["incidents"][2]);
-    let (_, past) = call(&s, "GET", "/api/v1/incidents?per_page=2&page=9", "").await;
+    let (_, past) = h
+        .call(
+            Some("planner"),
+            "GET",
+            "/api/v1/incidents?per_page=2&page=9",
+            "",
+        )
+        .await;
     assert_eq!(past["incidents"].as_array().expect("a list").len(), 0);
-    let (_, window) = call(
-        &s,
-        "GET",
-        "/api/v1/incidents?since=2027-01-10T08:00:00Z",
-        "",
-    )
-    .await;
+    let (_, window) = h
+        .call(
+            Some("planner"),
+            "GET",
+            "/api/v1/incidents?since=2027-01-10T08:00:00Z",
+            "",
+        )
+        .await;
     assert_eq!(window["page"]["total"], 2);
 
     // The daily report is the CLI's.
-    let (status, daily) = call(&s, "GET", "/api/v1/reports/daily?day=2027-01-10", "").await;
+    let (status, daily) = h
+        .call(
+            Some("planner"),
+            "GET",
+            "/api/v1/reports/daily?day=2027-01-10",
+            "",
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(daily["totals"]["incidents"], 3);
     assert_eq!(daily["history"].as_array().expect("a list").len(), 14);
@@ -118,8 +156,7 @@ async fn reports_go_in_once_and_come_out_as_paginated_incidents() {
 
 #[tokio::test]
 async fn errors_have_one_shape_and_a_stable_code() {
-    let dir = tempfile::tempdir().expect("a folder");
-    let s = state(&dir);
+    let h = harness();
     for (method, uri, body, status, code) in [
         (
             "POST",
@@ -178,7 +215,7 @@ async fn errors_have_one_shape_and_a_stable_code() {
             "bad_world",
         ),
     ] {
-        let (got, value) = call(&s, method, uri, body).await;
+        let (got, value) = h.call(Some("planner"), method, uri, body).await;
         assert_eq!(got, status, "{uri}: {value}");
         assert_eq!(value["error"]["code"], code, "{uri}: {value}");
         assert!(
@@ -190,14 +227,23 @@ async fn errors_have_one_shape_and_a_stable_code() {
     }
     // A body over the limit is refused before it is read, in the same shape.
     let big = "x".repeat(BODY_LIMIT + 1);
-    let (got, value) = call(&s, "POST", "/api/v1/reports?format=csv", &big).await;
+    let (got, value) = h
+        .call(Some("planner"), "POST", "/api/v1/reports?format=csv", &big)
+        .await;
     assert_eq!(
         (got, value["error"]["code"].as_str()),
         (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large"))
     );
     // A batch with a bad row: 422, the good rows stored, the bad one listed with its line.
     let bad = format!("{CSV}p-5,ru-mod,party,not-a-time,1,47.0,37.0,5,drone,,1,\n");
-    let (got, value) = call(&s, "POST", "/api/v1/reports?format=csv&name=bad.csv", &bad).await;
+    let (got, value) = h
+        .call(
+            Some("planner"),
+            "POST",
+            "/api/v1/reports?format=csv&name=bad.csv",
+            &bad,
+        )
+        .await;
     assert_eq!(got, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         (
@@ -211,13 +257,239 @@ async fn errors_have_one_shape_and_a_stable_code() {
 
 #[tokio::test]
 async fn the_plan_is_the_clis() {
-    let dir = tempfile::tempdir().expect("a folder");
-    let s = state(&dir);
-    let (status, plan) = call(&s, "GET", "/api/v1/plan", "").await;
+    let h = harness();
+    let (status, mut plan) = h.call(Some("planner"), "GET", "/api/v1/plan", "").await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(plan["version"], 1);
+    plan.as_object_mut().expect("an object").remove("version");
     let scenario = guarantor_scenario::check(&guarantor_scenario::SourceSet::builtin_default())
         .scenario
         .expect("the default scenario");
     let direct = guarantor_app::plan(&scenario, &scenario.today()).expect("a plan");
     assert_eq!(plan, serde_json::to_value(&direct).expect("JSON"));
+}
+
+#[tokio::test]
+async fn a_session_needs_its_csrf_token_to_change_anything() {
+    let h = harness();
+    let login = format!(
+        r#"{{"name": "monitor", "password": "{}"}}"#,
+        common::password("monitor")
+    );
+    let a = h.request(None, "POST", "/api/v1/login", &login, &[]).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let set = a.headers[header::SET_COOKIE].to_str().expect("text");
+    for attribute in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(attribute), "{set}");
+    }
+    let cookie = set.split(';').next().expect("name=value").to_owned();
+    let csrf = a.body["csrf"].as_str().expect("a CSRF token").to_owned();
+    let by_cookie = [("cookie", cookie.as_str())];
+    // Reading needs the cookie only.
+    let me = h.request(None, "GET", "/api/v1/me", "", &by_cookie).await;
+    assert_eq!(
+        (me.status, me.body["name"].as_str()),
+        (StatusCode::OK, Some("monitor"))
+    );
+    // Changing needs the token too.
+    let post = "/api/v1/reports?format=csv";
+    let bare = h.request(None, "POST", post, CSV, &by_cookie).await;
+    assert_eq!(
+        (bare.status, bare.body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("bad_csrf"))
+    );
+    let wrong = h
+        .request(
+            None,
+            "POST",
+            post,
+            CSV,
+            &[("cookie", cookie.as_str()), ("x-csrf-token", "0000")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let right = h
+        .request(
+            None,
+            "POST",
+            post,
+            CSV,
+            &[("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::CREATED, "{}", right.body);
+    // Logging out ends the session at once.
+    let out = h
+        .request(
+            None,
+            "POST",
+            "/api/v1/logout",
+            "",
+            &[("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(
+        out.headers[header::SET_COOKIE]
+            .to_str()
+            .expect("text")
+            .contains("Max-Age=0")
+    );
+    let after = h.request(None, "GET", "/api/v1/me", "", &by_cookie).await;
+    assert_eq!(
+        (after.status, after.body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("unauthenticated"))
+    );
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_and_audited() {
+    let h = harness();
+    let wrong = r#"{"name": "fra", "password": "not the password"}"#;
+    for _ in 0..5 {
+        let (status, body) = h.call(None, "POST", "/api/v1/login", wrong).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("bad_credentials"))
+        );
+    }
+    // The sixth try is refused even with the right password, and says when to come back.
+    let right = format!(
+        r#"{{"name": "fra", "password": "{}"}}"#,
+        common::password("fra")
+    );
+    let a = h.request(None, "POST", "/api/v1/login", &right, &[]).await;
+    assert_eq!(
+        (a.status, a.body["error"]["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_attempts"))
+    );
+    let wait: u64 = a.headers[header::RETRY_AFTER]
+        .to_str()
+        .expect("text")
+        .parse()
+        .expect("seconds");
+    assert!((1..=900).contains(&wait), "{wait}");
+    // Another user is not held up by fra's failures; an unknown user fails the same way as a wrong password.
+    let deu = format!(
+        r#"{{"name": "deu", "password": "{}"}}"#,
+        common::password("deu")
+    );
+    assert_eq!(
+        h.call(None, "POST", "/api/v1/login", &deu).await.0,
+        StatusCode::OK
+    );
+    let (status, body) = h
+        .call(
+            None,
+            "POST",
+            "/api/v1/login",
+            r#"{"name": "nobody", "password": "x"}"#,
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("bad_credentials"))
+    );
+    let (_, log) = h
+        .call(Some("planner"), "GET", "/api/v1/audit?limit=20", "")
+        .await;
+    let failed = log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "login.failed" && e["actor"] == "fra")
+        .count();
+    assert_eq!(failed, 5, "{log}");
+}
+
+#[tokio::test]
+async fn a_pledge_edit_is_a_new_version_with_its_audit_line_and_changes_the_plan() {
+    let h = harness();
+    let (_, before) = h.call(Some("fra"), "GET", "/api/v1/plan", "").await;
+    let pledge = r#"{"id": "fra-extra-engineers", "nation": "FRA", "kind": "units", "capability": "engineer_coy",
+                     "count": 2, "notice_days": 10, "status": "confirmed", "source": "liaison officer, test"}"#;
+    let (status, created) = h.call(Some("fra"), "POST", "/api/v1/pledges", pledge).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["version"], 2);
+    // The same id again is a conflict; an update goes through PUT and makes version 3.
+    let (status, body) = h.call(Some("fra"), "POST", "/api/v1/pledges", pledge).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("exists"))
+    );
+    let changed = pledge.replace("\"count\": 2", "\"count\": 3");
+    let (status, updated) = h
+        .call(
+            Some("fra"),
+            "PUT",
+            "/api/v1/pledges/fra-extra-engineers",
+            &changed,
+        )
+        .await;
+    assert_eq!(
+        (status, updated["version"].as_u64()),
+        (StatusCode::OK, Some(3)),
+        "{updated}"
+    );
+    // A bad edit is refused with the line and field of pledges.toml, and stores nothing.
+    let bad = changed.replace("engineer_coy", "engineer_coyy");
+    let (status, body) = h
+        .call(
+            Some("fra"),
+            "PUT",
+            "/api/v1/pledges/fra-extra-engineers",
+            &bad,
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid_scenario"))
+    );
+    let d = &body["error"]["details"]["diagnostics"][0];
+    assert_eq!(
+        (d["file"].as_str(), d["field"].as_str()),
+        (
+            Some("pledges.toml"),
+            Some("pledge[fra-extra-engineers].capability")
+        ),
+        "{body}"
+    );
+    assert!(d["line"].as_u64().is_some_and(|l| l > 1000), "{body}");
+    // The plan of the latest version counts the new units.
+    let (_, after) = h.call(Some("fra"), "GET", "/api/v1/plan", "").await;
+    assert_eq!(after["version"], 3);
+    let troops = |plan: &serde_json::Value| {
+        plan["sourcing"]["nations"]
+            .as_array()
+            .expect("nations")
+            .iter()
+            .find(|n| n["nation"] == "FRA")
+            .and_then(|n| n["troops"].as_u64())
+            .expect("FRA")
+    };
+    assert!(
+        troops(&after) > troops(&before),
+        "{} -> {}",
+        troops(&before),
+        troops(&after)
+    );
+    // The audit log has both changes, with the values before and after.
+    let (_, log) = h.call(Some("planner"), "GET", "/api/v1/audit", "").await;
+    let entries = log["entries"].as_array().expect("entries");
+    let update = entries
+        .iter()
+        .find(|e| e["action"] == "pledge.update")
+        .expect("the update");
+    assert_eq!(update["actor"], "fra");
+    assert_eq!(update["before"]["count"], 2);
+    assert_eq!(update["after"]["count"], 3);
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "pledge.create" && e["before"].is_null())
+    );
+    let (_, versions) = h
+        .call(Some("observer"), "GET", "/api/v1/scenarios", "")
+        .await;
+    assert_eq!(versions["scenarios"][0]["latest"], 3);
 }

@@ -174,6 +174,7 @@ fn build(spec: &Spec) -> Scenario {
                 }),
                 min_km_from_line: None,
                 domains: None,
+                restricted: false,
             },
             source: "test".into(),
         })

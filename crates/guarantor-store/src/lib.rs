@@ -163,6 +163,21 @@ pub struct ScenarioVersion {
     pub note: String,
 }
 
+/// The plan a scenario has published: the version and world state observers see.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    /// The scenario.
+    pub name: String,
+    /// Its version.
+    pub version: u32,
+    /// The world state, as `fact=true,…`.
+    pub world: String,
+    /// Who published it.
+    pub by: String,
+    /// When.
+    pub at: Timestamp,
+}
+
 /// One line of the audit log: who changed what, when, and the value before and after (as JSON text).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AuditEntry {
@@ -228,6 +243,17 @@ pub trait Store: ReportStore + Send {
         name: &str,
         version: u32,
     ) -> Result<Option<Vec<(String, String)>>, StoreError>;
+
+    /// Publishes a plan (replacing what the scenario published before); `by` and `at` come from the audit entry.
+    fn publish(
+        &mut self,
+        name: &str,
+        version: u32,
+        world: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
+    /// What scenario `name` has published, if anything.
+    fn published(&self, name: &str) -> Result<Option<Published>, StoreError>;
 
     /// Records an event that changes nothing stored (a login, a failed login).
     fn record(&mut self, audit: &AuditEntry) -> Result<(), StoreError>;

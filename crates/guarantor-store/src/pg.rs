@@ -12,8 +12,8 @@ use crate::row::{COLUMNS, Row, report_of, row_of};
 use crate::schema;
 use crate::sqlite::{micros, time_of};
 use crate::{
-    AuditEntry, Batch, Ingested, ReportStore, ScenarioVersion, Store, StoreError, StoredReject,
-    StoredSession, StoredUser, ingest_audit,
+    AuditEntry, Batch, Ingested, Published, ReportStore, ScenarioVersion, Store, StoreError,
+    StoredReject, StoredSession, StoredUser, ingest_audit,
 };
 
 /// guarantor's data in a PostgreSQL database.
@@ -501,6 +501,44 @@ impl Store for PgStore {
             )
             .map_err(|e| self.err(e))?;
         Ok(Some(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
+    }
+
+    fn publish(
+        &mut self,
+        name: &str,
+        version: u32,
+        world: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
+                "INSERT INTO published (name, version, world, by_user, at_us) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (name) DO UPDATE SET version = $2, world = $3, by_user = $4, at_us = $5",
+                &[&name, &i64::from(version), &world, &audit.actor, &micros(audit.at)],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn published(&self, name: &str) -> Result<Option<Published>, StoreError> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(
+                "SELECT version, world, by_user, at_us FROM published WHERE name = $1",
+                &[&name],
+            )
+            .map_err(|e| self.err(e))?;
+        row.map(|r| {
+            Ok(Published {
+                name: name.to_owned(),
+                version: u32::try_from(r.get::<_, i64>(0)).unwrap_or(u32::MAX),
+                world: r.get(1),
+                by: r.get(2),
+                at: time_of(&self.shown, r.get(3))?,
+            })
+        })
+        .transpose()
     }
 
     fn record(&mut self, audit: &AuditEntry) -> Result<(), StoreError> {

@@ -31,7 +31,7 @@ pub(crate) const POSTGRES: Dialect = Dialect {
 
 /// The steps, in `d`'s types.
 pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
-    let steps: [&str; 2] = [
+    let steps: [&str; 3] = [
         // 1: reports and rejected rows.
         "CREATE TABLE report (
         source TEXT NOT NULL,
@@ -102,6 +102,14 @@ pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
         target TEXT NOT NULL,
         before TEXT,
         after TEXT
+    );",
+        // 3: the plan each scenario has published (which version, in which world state).
+        "CREATE TABLE published (
+        name TEXT PRIMARY KEY,
+        version {int} NOT NULL,
+        world TEXT NOT NULL,
+        by_user TEXT NOT NULL,
+        at_us {int} NOT NULL
     );",
     ];
     steps

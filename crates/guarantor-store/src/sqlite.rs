@@ -10,8 +10,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use crate::row::{COLUMNS, Row, report_of, row_of};
 use crate::schema;
 use crate::{
-    AuditEntry, Batch, Ingested, ReportStore, ScenarioVersion, Store, StoreError, StoredReject,
-    StoredSession, StoredUser, ingest_audit,
+    AuditEntry, Batch, Ingested, Published, ReportStore, ScenarioVersion, Store, StoreError,
+    StoredReject, StoredSession, StoredUser, ingest_audit,
 };
 
 /// Monitoring data in a SQLite file.
@@ -486,6 +486,45 @@ impl Store for SqliteStore {
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
         Ok(Some(files))
+    }
+
+    fn publish(
+        &mut self,
+        name: &str,
+        version: u32,
+        world: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
+                "INSERT INTO published (name, version, world, by_user, at_us) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (name) DO UPDATE SET version = ?2, world = ?3, by_user = ?4, at_us = ?5",
+                params![name, version, world, audit.actor, micros(audit.at)],
+            )
+        })?;
+        Ok(())
+    }
+
+    fn published(&self, name: &str) -> Result<Option<Published>, StoreError> {
+        let row: Option<(i64, String, String, i64)> = self
+            .conn
+            .query_row(
+                "SELECT version, world, by_user, at_us FROM published WHERE name = ?1",
+                params![name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        row.map(|(version, world, by, us)| {
+            Ok(Published {
+                name: name.to_owned(),
+                version: u32::try_from(version).unwrap_or(u32::MAX),
+                world,
+                by,
+                at: time_of(&self.path, us)?,
+            })
+        })
+        .transpose()
     }
 
     fn record(&mut self, audit: &AuditEntry) -> Result<(), StoreError> {

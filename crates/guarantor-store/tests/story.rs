@@ -325,6 +325,35 @@ fn server_story(store: &mut dyn Store) {
     assert_eq!(store.scenario_files("default", 3).expect("read"), None);
     assert!(store.scenario_versions("missing").expect("read").is_empty());
 
+    // Publishing: one published plan per scenario, replaced by the next.
+    assert_eq!(store.published("default").expect("read"), None);
+    for (version, world, time) in [
+        (1, "a=true", "2026-11-20T08:07:10Z"),
+        (2, "a=false", "2026-11-20T08:07:20Z"),
+    ] {
+        store
+            .publish(
+                "default",
+                version,
+                world,
+                &entry("bob", "plan.publish", "default", time),
+            )
+            .expect("publish");
+    }
+    let published = store
+        .published("default")
+        .expect("read")
+        .expect("published");
+    assert_eq!(
+        (
+            published.version,
+            published.world.as_str(),
+            published.by.as_str(),
+            published.at
+        ),
+        (2, "a=false", "bob", at("2026-11-20T08:07:20Z"))
+    );
+
     // An audited intake writes its counts in the audit log.
     let r = report("smm-9", "z", "2026-12-07T10:00:00Z", None);
     let done = store
@@ -359,6 +388,8 @@ fn server_story(store: &mut dyn Store) {
         [
             ("dave", "login.failed"),
             ("carol", "reports.ingest"),
+            ("bob", "plan.publish"),
+            ("bob", "plan.publish"),
             ("bob", "scenario.load"),
             ("alice", "pledge.create"),
             ("bob", "scenario.load"),
@@ -376,6 +407,7 @@ fn server_story(store: &mut dyn Store) {
     assert!(log.windows(2).all(|w| w[0].seq > w[1].seq));
     let page = store.audit(Some(log[2].seq), 2).expect("read");
     assert_eq!(page, log[3..5].to_vec());
+    assert_eq!(log.len(), 11);
 }
 
 #[test]
@@ -387,7 +419,7 @@ fn sqlite_passes_the_server_story() {
         server_story(&mut store);
     }
     let store = SqliteStore::open(&path).expect("reopens");
-    assert_eq!(store.audit(None, 100).expect("read").len(), 9);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 11);
 }
 
 /// A fresh, empty database in the PostgreSQL server the environment names.
@@ -425,7 +457,7 @@ fn postgres_passes_both_stories() {
     // Reconnected: the same data, and the schema is not applied twice.
     let store = PgStore::connect(&url).expect("reconnects");
     assert_eq!(store.reports(None, None).expect("read").len(), 4);
-    assert_eq!(store.audit(None, 100).expect("read").len(), 9);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 11);
 }
 
 #[test]

@@ -144,19 +144,26 @@ enum Command {
         #[command(subcommand)]
         command: MonitorCommand,
     },
-    /// Serve the HTTP API (`/api/v1`, described at `/api/v1/openapi.json`) over a scenario and a monitoring
-    /// database; prints the address it listens on
+    /// Serve the HTTP API (`/api/v1`, described at `/api/v1/openapi.json`) over a scenario and a database;
+    /// prints the address it listens on. With no accounts yet, creates the planner `admin` and prints its
+    /// password once
     Serve {
         /// Address to listen on (port 0 picks a free one)
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
-        /// Scenario folder (default: the built-in default scenario)
+        /// Scenario folder, stored as a new version if it differs from the latest stored (default: the
+        /// built-in default scenario)
         #[arg(long, value_name = "DIR")]
         scenario: Option<PathBuf>,
-        /// The monitoring database, created if missing [default: DIR/monitor.sqlite with --scenario DIR,
-        /// else ./guarantor-monitor.sqlite]
-        #[arg(long, value_name = "FILE")]
-        db: Option<PathBuf>,
+        #[command(flatten)]
+        database: Database,
+    },
+    /// Accounts of the server: add one (password on standard input), issue an API token, list them
+    User {
+        #[command(flatten)]
+        database: Database,
+        #[command(subcommand)]
+        command: UserCommand,
     },
     /// Write the built-in default scenario out as files to edit
     Init {
@@ -168,6 +175,77 @@ enum Command {
         /// Scenario folder (default: the built-in default scenario)
         dir: Option<PathBuf>,
     },
+}
+
+/// Where the server keeps its data.
+#[derive(Debug, clap::Args)]
+struct Database {
+    /// A SQLite file, created if missing [default: DIR/monitor.sqlite with --scenario DIR, else
+    /// ./guarantor-monitor.sqlite]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        conflicts_with = "database_url"
+    )]
+    db: Option<PathBuf>,
+    /// A PostgreSQL database instead: postgres://USER:PASSWORD@HOST:PORT/NAME (password and port optional)
+    #[arg(long, global = true, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+impl Database {
+    /// The store's URL (a SQLite path or a PostgreSQL URL), the default file next to `scenario` if given.
+    fn url(&self, scenario: Option<&std::path::Path>) -> String {
+        if let Some(url) = &self.database_url {
+            return url.clone();
+        }
+        let path = self.db.clone().unwrap_or_else(|| match scenario {
+            Some(dir) => dir.join("monitor.sqlite"),
+            None => PathBuf::from("guarantor-monitor.sqlite"),
+        });
+        path.display().to_string()
+    }
+
+    fn open(
+        &self,
+        scenario: Option<&std::path::Path>,
+    ) -> anyhow::Result<(Box<dyn guarantor_store::Store>, String)> {
+        let url = self.url(scenario);
+        let store = guarantor_store::open_url(&url)?;
+        let shown = if self.database_url.is_some() {
+            "the PostgreSQL database".to_owned()
+        } else {
+            url
+        };
+        Ok((store, shown))
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Create or replace an account; the password is read from standard input (one line, 12 characters or
+    /// more)
+    Add {
+        /// Login name
+        name: String,
+        /// planner, monitor, liaison or observer
+        #[arg(long)]
+        role: String,
+        /// The nation a liaison officer speaks for (ISO alpha-3, e.g. FRA)
+        #[arg(long)]
+        nation: Option<String>,
+    },
+    /// Issue an API token for an account (printed once; only its hash is kept)
+    Token {
+        /// Login name
+        name: String,
+        /// What the token is for
+        #[arg(long, default_value = "api")]
+        label: String,
+    },
+    /// List the accounts
+    List,
 }
 
 #[derive(Debug, Subcommand)]
@@ -418,7 +496,12 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             scenario,
             command,
         }) => monitor(db, scenario, command, cli.json, color, cli.quiet),
-        Some(Command::Serve { addr, scenario, db }) => serve(&addr, scenario, db, color),
+        Some(Command::Serve {
+            addr,
+            scenario,
+            database,
+        }) => serve(&addr, scenario, &database, color),
+        Some(Command::User { database, command }) => user(&database, command, cli.json),
         Some(Command::Init { dir }) => init(&dir, cli.json),
         Some(Command::Check { dir }) => check(dir, cli.json, color),
     }
@@ -674,24 +757,35 @@ impl guarantor_app::Progress for Bars {
 fn serve(
     addr: &str,
     scenario: Option<PathBuf>,
-    db: Option<PathBuf>,
+    database: &Database,
     color: bool,
 ) -> anyhow::Result<Outcome> {
-    let db = db.unwrap_or_else(|| match &scenario {
-        Some(dir) => dir.join("monitor.sqlite"),
-        None => PathBuf::from("guarantor-monitor.sqlite"),
-    });
+    let (mut store, shown) = database.open(scenario.as_deref())?;
     let source = ScenarioSource::from_arg(scenario);
-    let loaded = match guarantor_app::open(&source) {
-        Ok((_, loaded)) => loaded,
+    let sources = match guarantor_app::open(&source) {
+        Ok((sources, _)) => sources,
         Err(OpenError::Invalid {
             sources,
             diagnostics,
         }) => return invalid(&sources, &diagnostics, false, color),
         Err(e) => return Err(e.into()),
     };
-    let store = guarantor_store::SqliteStore::open(&db)?;
-    let state = guarantor_server::AppState::new(loaded.scenario, store, db);
+    if store.users()?.is_empty() {
+        let password = guarantor_app::random_hex(12);
+        guarantor_app::put_user(
+            &mut *store,
+            "admin",
+            &guarantor_app::Role::Planner,
+            &password,
+            &cli_actor(),
+            jiff::Timestamp::now(),
+        )?;
+        eprintln!(
+            "guarantor: no accounts yet: created the planner `admin` with password {password} (shown once; \
+             `guarantor user add` makes others)"
+        );
+    }
+    let state = guarantor_server::AppState::new(store, shown, &sources)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| anyhow::anyhow!("cannot start the server's runtime: {e}"))?;
     runtime.block_on(async {
@@ -699,14 +793,70 @@ fn serve(
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {e}"))?;
         let local = listener.local_addr()?;
-        println!("guarantor: listening on http://{local}/api/v1 (Ctrl-C stops)");
-        use std::io::Write as _;
+        println!("guarantor: listening on http://{local}/ (API at /api/v1; Ctrl-C stops)");
         let _ = std::io::stdout().flush();
         guarantor_server::serve(listener, state).await?;
         anyhow::Ok(())
     })?;
     Ok(Outcome {
         stdout: String::new(),
+        stderr: String::new(),
+        code: 0,
+    })
+}
+
+/// `guarantor user ...`.
+fn user(database: &Database, command: UserCommand, json: bool) -> anyhow::Result<Outcome> {
+    let (mut store, shown) = database.open(None)?;
+    let now = jiff::Timestamp::now();
+    let stdout = match command {
+        UserCommand::Add { name, role, nation } => {
+            let role = guarantor_app::Role::parse(&role, nation.as_deref())
+                .map_err(|e| anyhow::anyhow!("--role: {e}"))?;
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            guarantor_app::put_user(&mut *store, &name, &role, password, &cli_actor(), now)?;
+            format!("user {name} ({}) stored in {shown}\n", role.name())
+        }
+        UserCommand::Token { name, label } => {
+            let token = guarantor_app::new_token(&mut *store, &name, &label, &cli_actor(), now)?;
+            format!("{token}\n")
+        }
+        UserCommand::List => {
+            let users = store.users()?;
+            if json {
+                let list: Vec<serde_json::Value> = users
+                    .iter()
+                    .map(|u| {
+                        serde_json::json!({"name": u.name, "role": u.role, "nation": u.nation,
+                                           "disabled": u.disabled, "created": u.created.to_string()})
+                    })
+                    .collect();
+                to_json(&list)?
+            } else {
+                users
+                    .iter()
+                    .map(|u| {
+                        format!(
+                            "{}\t{}{}{}\n",
+                            u.name,
+                            u.role,
+                            u.nation
+                                .as_deref()
+                                .map(|n| format!(" {n}"))
+                                .unwrap_or_default(),
+                            if u.disabled { " (disabled)" } else { "" }
+                        )
+                    })
+                    .collect()
+            }
+        }
+    };
+    Ok(Outcome {
+        stdout,
         stderr: String::new(),
         code: 0,
     })

@@ -1058,45 +1058,122 @@ fn the_daily_report_writes_its_briefing_with_a_map_of_the_incidents() {
     }
 }
 
-#[test]
-fn serve_answers_http_on_the_address_it_prints() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    let tmp = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_guarantor"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db", "m.sqlite"])
-        .current_dir(tmp.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("guarantor serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    let get = |path: &str| {
-        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        answer
-    };
-    let health = get("/api/v1/health");
-    child.kill().unwrap();
-    let _ = child.wait();
+/// A running `guarantor serve`: the child, its address, and its standard error, read to the end in a thread.
+struct Server {
+    child: std::process::Child,
+    addr: String,
+    stderr: std::thread::JoinHandle<String>,
+}
+
+impl Server {
+    /// Starts `guarantor serve` on a free port with `database` (`--db FILE` or `--database-url URL`) in
+    /// `dir`.
+    fn start(dir: &std::path::Path, database: &[&str]) -> Server {
+        use std::io::{BufRead, BufReader, Read};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_guarantor"))
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(database)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("guarantor serve starts");
+        let mut err = child.stderr.take().expect("piped");
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = err.read_to_string(&mut text);
+            text
+        });
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .expect("the server says where it listens");
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        Server {
+            child,
+            addr,
+            stderr,
+        }
+    }
+
+    /// Stops it (SIGKILL) and returns what it wrote on standard error.
+    fn kill(mut self) -> String {
+        self.child.kill().expect("killed");
+        let _ = self.child.wait();
+        self.stderr.join().unwrap_or_default()
+    }
+}
+
+/// `GET path` on `addr` with an optional bearer token: the whole HTTP answer.
+fn http_get(addr: &str, path: &str, token: Option<&str>) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connects");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Connection: close\r\n\r\n"
+    )
+    .expect("sends");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("reads");
+    answer
+}
+
+/// The first run creates the planner `admin`; `user token` issues a token the server takes.
+fn serve_story(dir: &std::path::Path, database: &[&str]) {
+    let server = Server::start(dir, database);
+    let addr = server.addr.clone();
+    let health = http_get(&addr, "/api/v1/health", None);
+    let anonymous = http_get(&addr, "/api/v1/me", None);
+    let token = guarantor(&[&["user", "token", "admin"], database].concat(), dir);
+    assert!(token.status.success(), "{}", text(&token.stderr));
+    let me = http_get(&addr, "/api/v1/me", Some(text(&token.stdout).trim()));
+    let err = server.kill();
+    assert!(err.contains("created the planner `admin`"), "{err}");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains("\"status\":\"ok\""), "{health}");
+    assert!(anonymous.starts_with("HTTP/1.1 401"), "{anonymous}");
+    assert!(me.starts_with("HTTP/1.1 200"), "{me}");
+    assert!(me.contains("\"role\":\"planner\""), "{me}");
+    // Started again: the accounts are there, no second admin is made.
+    let err = Server::start(dir, database).kill();
+    assert!(!err.contains("created the planner"), "{err}");
+}
+
+#[test]
+fn serve_answers_http_on_the_address_it_prints() {
+    let tmp = tempfile::tempdir().unwrap();
+    serve_story(tmp.path(), &["--db", "m.sqlite"]);
     assert!(
         tmp.path().join("m.sqlite").exists(),
         "the database is created on first run"
     );
+}
+
+#[test]
+fn serve_keeps_its_data_in_postgresql() {
+    let Ok(url) = std::env::var("GUARANTOR_TEST_DATABASE_URL") else {
+        panic!(
+            "GUARANTOR_TEST_DATABASE_URL is not set: run `eval $(scripts/test-postgres)` first, or .ci/run"
+        );
+    };
+    let name = format!("cli_serve_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connects");
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .expect("drops");
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .expect("creates");
+    let (base, _) = url.rsplit_once('/').expect("a database name");
+    let db_url = format!("{base}/{name}");
+    let tmp = tempfile::tempdir().unwrap();
+    serve_story(tmp.path(), &["--database-url", &db_url]);
 }

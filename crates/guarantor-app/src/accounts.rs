@@ -1,0 +1,204 @@
+//! Accounts: creating users with argon2-hashed passwords, checking a password, issuing API tokens and session
+//! ids (random, shown once, stored only as SHA-256 hashes), and turning a stored account into a [`Viewer`].
+
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use guarantor_store::{AuditEntry, Store, StoreError, StoredUser};
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+
+use crate::{Role, Viewer};
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A problem with an account.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// The name is not a login name.
+    #[error("user name {0:?}: expected 1 to 64 letters, digits, `.`, `-` or `_`")]
+    BadName(String),
+    /// The role (or its nation) is wrong.
+    #[error("{0}")]
+    BadRole(String),
+    /// The password is too short.
+    #[error("the password must be at least {MIN_PASSWORD_CHARS} characters")]
+    WeakPassword,
+    /// No such user.
+    #[error("no user {0}")]
+    NoUser(String),
+    /// The stored account does not read back (a role this guarantor does not know).
+    #[error("user {name}: {message}")]
+    Corrupt {
+        /// The user.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Hashing failed.
+    #[error("password hashing: {0}")]
+    Hash(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// `bytes` random bytes from the operating system, as lowercase hex.
+pub fn random_hex(bytes: usize) -> String {
+    let mut buf = vec![0u8; bytes];
+    OsRng.fill_bytes(&mut buf);
+    hex(&buf)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The SHA-256 of a token or session id, as stored (a secret with 256 random bits needs no slow hash).
+pub fn secret_hash(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+/// `password` hashed with Argon2id (the crate's defaults: 19 MiB, 2 passes) and a random salt, in PHC form.
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches `hash` (a PHC string); a malformed hash matches nothing.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn check_name(name: &str) -> Result<(), AccountError> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if ok {
+        Ok(())
+    } else {
+        Err(AccountError::BadName(name.to_owned()))
+    }
+}
+
+/// Creates (or replaces) the account `name` with `role` and `password`, recording `actor` in the audit log.
+pub fn put_user(
+    store: &mut dyn Store,
+    name: &str,
+    role: &Role,
+    password: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<(), AccountError> {
+    check_name(name)?;
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::WeakPassword);
+    }
+    let before = store.user(name)?;
+    let user = StoredUser {
+        name: name.to_owned(),
+        role: role.name().to_owned(),
+        nation: role.nation().map(ToString::to_string),
+        password_hash: hash_password(password)?,
+        created: before.as_ref().map_or(now, |u| u.created),
+        disabled: false,
+    };
+    let shown = |u: &StoredUser| {
+        serde_json::json!({"name": u.name, "role": u.role, "nation": u.nation, "disabled": u.disabled})
+            .to_string()
+    };
+    let audit = AuditEntry {
+        seq: 0,
+        at: now,
+        actor: actor.to_owned(),
+        action: if before.is_some() {
+            "user.update"
+        } else {
+            "user.create"
+        }
+        .to_owned(),
+        target: name.to_owned(),
+        before: before.as_ref().map(shown),
+        after: Some(shown(&user)),
+    };
+    store.put_user(&user, &audit)?;
+    Ok(())
+}
+
+/// A new API token for `name` (returned once; only its hash is stored), under `label`.
+pub fn new_token(
+    store: &mut dyn Store,
+    name: &str,
+    label: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<String, AccountError> {
+    if store.user(name)?.is_none() {
+        return Err(AccountError::NoUser(name.to_owned()));
+    }
+    let token = format!("gua_{}", random_hex(32));
+    let audit = AuditEntry {
+        seq: 0,
+        at: now,
+        actor: actor.to_owned(),
+        action: "token.create".to_owned(),
+        target: name.to_owned(),
+        before: None,
+        after: Some(serde_json::json!({"label": label}).to_string()),
+    };
+    store.put_token(&secret_hash(&token), name, label, &audit)?;
+    Ok(token)
+}
+
+/// The viewer a stored account is, or why it is not one.
+pub fn viewer_of(user: &StoredUser) -> Result<Viewer, AccountError> {
+    let role = Role::parse(&user.role, user.nation.as_deref()).map_err(|message| {
+        AccountError::Corrupt {
+            name: user.name.clone(),
+            message,
+        }
+    })?;
+    Ok(Viewer {
+        name: user.name.clone(),
+        role,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_matches_its_hash_only() {
+        let h = hash_password("correct horse battery").expect("hashes");
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("correct horse batterz", &h));
+        assert!(!verify_password("correct horse battery", "not a hash"));
+        // Salted: the same password hashes differently each time.
+        assert_ne!(h, hash_password("correct horse battery").expect("hashes"));
+    }
+
+    #[test]
+    fn secrets_are_random_and_hashed() {
+        let (a, b) = (random_hex(32), random_hex(32));
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(
+            secret_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

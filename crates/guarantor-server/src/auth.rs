@@ -1,0 +1,410 @@
+//! Who is calling: an API token (`Authorization: Bearer gua_…`) or a session cookie set by logging in. A
+//! request authenticated by its cookie that changes something must carry the session's CSRF token in the
+//! `X-CSRF-Token` header (forms: a `csrf` field), so another site cannot make a logged-in browser act.
+//! Failed logins are limited per user name and per client address.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use guarantor_app::{Permission, Viewer};
+use guarantor_store::{AuditEntry, StoredSession};
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::blocking;
+use crate::error::{ApiError, ApiResult};
+use crate::state::{AUTH_CACHE, AppState, Authenticated, lock};
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "guarantor_session";
+
+/// The header a cookie-authenticated request that changes something carries its CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// How long a session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// The caller of a request, authenticated.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    /// Who, with their role.
+    pub viewer: Viewer,
+    /// The session's CSRF token, when the caller came by session cookie.
+    pub csrf: Option<String>,
+    /// The session id's hash, when by cookie.
+    pub session: Option<String>,
+}
+
+impl Caller {
+    /// The caller if their role may do `p`, else `forbidden`.
+    pub fn may(&self, p: Permission) -> Result<&Caller, ApiError> {
+        if self.viewer.role.may(p) {
+            Ok(self)
+        } else {
+            Err(ApiError::forbidden(format!(
+                "a {} may not {}",
+                self.viewer.role.name(),
+                describe(p)
+            )))
+        }
+    }
+}
+
+/// A permission in words, for `forbidden` messages.
+pub(crate) fn describe(p: Permission) -> &'static str {
+    match p {
+        Permission::ReadScenario => "read scenarios",
+        Permission::LoadScenario => "load scenarios",
+        Permission::ReadPledges => "read pledges",
+        Permission::EditPledges => "edit pledges",
+        Permission::ReadPlan => "compute plans",
+        Permission::Publish => "publish plans",
+        Permission::ReadPublished => "read the published plan",
+        Permission::IngestReports => "send reports",
+        Permission::ReadIncidents => "read incidents",
+        Permission::ReadAudit => "read the audit log",
+        Permission::ManageUsers => "manage accounts",
+    }
+}
+
+/// The value of cookie `name` in the request's `Cookie` headers.
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn unauthenticated(message: &str) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+}
+
+/// Checks a token or session id (by its hash) against the cache, then the store.
+async fn authenticate(
+    state: &AppState,
+    hash: String,
+    by_token: bool,
+) -> Result<Option<Authenticated>, ApiError> {
+    let key = format!("{}:{hash}", if by_token { "token" } else { "session" });
+    let now = Instant::now();
+    if let Some(a) = lock(&state.0.auth)?.get(&key)
+        && now.duration_since(a.checked) < AUTH_CACHE
+    {
+        return Ok(Some(a.clone()));
+    }
+    let inner = state.0.clone();
+    let found = blocking(move || {
+        let store = lock(&inner.store)?;
+        let (name, csrf) = if by_token {
+            match store.token_user(&hash).map_err(ApiError::internal)? {
+                Some(name) => (name, None),
+                None => return Ok(None),
+            }
+        } else {
+            match store
+                .session(&hash, Timestamp::now())
+                .map_err(ApiError::internal)?
+            {
+                Some(s) => (s.user, Some(s.csrf)),
+                None => return Ok(None),
+            }
+        };
+        let Some(user) = store.user(&name).map_err(ApiError::internal)? else {
+            return Ok(None);
+        };
+        if user.disabled {
+            return Ok(None);
+        }
+        let viewer = guarantor_app::viewer_of(&user).map_err(ApiError::internal)?;
+        Ok(Some(Authenticated {
+            viewer,
+            csrf,
+            checked: Instant::now(),
+        }))
+    })
+    .await?;
+    let mut cache = lock(&state.0.auth)?;
+    if cache.len() > 10_000 {
+        cache.retain(|_, a| now.duration_since(a.checked) < AUTH_CACHE);
+    }
+    match &found {
+        Some(a) => {
+            cache.insert(key, a.clone());
+        }
+        None => {
+            cache.remove(&key);
+        }
+    }
+    Ok(found)
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .ok_or_else(|| {
+                    unauthenticated("Authorization: expected `Bearer <token>` (tokens start gua_)")
+                })?;
+            let a = authenticate(state, guarantor_app::secret_hash(token.trim()), true)
+                .await?
+                .ok_or_else(|| {
+                    unauthenticated("the token is not known, or its account is disabled")
+                })?;
+            return Ok(Caller {
+                viewer: a.viewer,
+                csrf: None,
+                session: None,
+            });
+        }
+        let Some(id) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(unauthenticated(
+                "log in (POST /api/v1/login) or send `Authorization: Bearer <token>`",
+            ));
+        };
+        let hash = guarantor_app::secret_hash(&id);
+        let a = authenticate(state, hash.clone(), false)
+            .await?
+            .ok_or_else(|| unauthenticated("the session has expired or ended: log in again"))?;
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let caller = Caller {
+            viewer: a.viewer,
+            csrf: a.csrf,
+            session: Some(hash),
+        };
+        // Forms carry the token in their body; the form handlers check it themselves.
+        let is_form = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !safe && !is_form {
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+            if sent.is_none() || sent != caller.csrf.as_deref() {
+                return Err(ApiError::forbidden(
+                    "a request by session cookie that changes something must carry the session's CSRF token \
+                     in the X-CSRF-Token header",
+                )
+                .code("bad_csrf"));
+            }
+        }
+        Ok(caller)
+    }
+}
+
+impl ApiError {
+    /// The same error under another code.
+    pub(crate) fn code(mut self, code: &'static str) -> ApiError {
+        self.code = code;
+        self
+    }
+}
+
+/// A login.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Login {
+    pub name: String,
+    pub password: String,
+}
+
+/// The client's address, when the server knows it (not in router-level tests, which all count as one).
+pub(crate) struct ClientAddress(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _: &S,
+    ) -> Result<ClientAddress, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// Checks a login and starts a session: the session cookie and its CSRF token, or why not.
+pub(crate) async fn start_session(
+    state: &AppState,
+    login: Login,
+    address: String,
+) -> Result<(StoredSession, String, Viewer), ApiError> {
+    let blocked = lock(&state.0.logins)?.blocked(&login.name, &address, Instant::now());
+    if let Some(seconds) = blocked {
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            format!("too many failed logins: try again in {seconds} s"),
+        );
+        e.retry_after = Some(seconds);
+        return Err(e);
+    }
+    let inner = state.0.clone();
+    let name = login.name.clone();
+    let outcome = blocking(move || {
+        let user = lock(&inner.store)?
+            .user(&login.name)
+            .map_err(ApiError::internal)?;
+        // Unknown users cost a hash too, so timing does not tell which names exist.
+        let ok = match &user {
+            Some(u) => {
+                guarantor_app::verify_password(&login.password, &u.password_hash) && !u.disabled
+            }
+            None => {
+                guarantor_app::verify_password(&login.password, DUMMY_HASH);
+                false
+            }
+        };
+        let now = Timestamp::now();
+        let mut store = lock(&inner.store)?;
+        if !ok {
+            store
+                .record(&AuditEntry {
+                    seq: 0,
+                    at: now,
+                    actor: login.name.clone(),
+                    action: "login.failed".into(),
+                    target: login.name.clone(),
+                    before: None,
+                    after: None,
+                })
+                .map_err(ApiError::internal)?;
+            return Ok(None);
+        }
+        let Some(user) = user else { return Ok(None) };
+        let viewer = guarantor_app::viewer_of(&user).map_err(ApiError::internal)?;
+        let id = guarantor_app::random_hex(32);
+        let session = StoredSession {
+            id_hash: guarantor_app::secret_hash(&id),
+            user: user.name.clone(),
+            csrf: guarantor_app::random_hex(16),
+            expires: now
+                .checked_add(jiff::SignedDuration::from_hours(SESSION_HOURS))
+                .map_err(ApiError::internal)?,
+        };
+        store.put_session(&session).map_err(ApiError::internal)?;
+        store
+            .record(&AuditEntry {
+                seq: 0,
+                at: now,
+                actor: user.name.clone(),
+                action: "login".into(),
+                target: user.name.clone(),
+                before: None,
+                after: None,
+            })
+            .map_err(ApiError::internal)?;
+        Ok(Some((session, id, viewer)))
+    })
+    .await?;
+    let mut limiter = lock(&state.0.logins)?;
+    match outcome {
+        Some(started) => {
+            limiter.succeeded(&name);
+            Ok(started)
+        }
+        None => {
+            limiter.failed(&name, &address, Instant::now());
+            Err(unauthenticated("wrong user name or password").code("bad_credentials"))
+        }
+    }
+}
+
+/// A valid Argon2id hash of a random password, verified against when the user does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1hL1bJ5Wm3m8Yc8q1WmV0m9VZ3n6y6eC2b3WmF0bq1k";
+
+/// The `Set-Cookie` value that starts (or, with an empty id, ends) a session.
+pub(crate) fn session_cookie(id: &str) -> HeaderValue {
+    let max_age = if id.is_empty() {
+        0
+    } else {
+        SESSION_HOURS * 3600
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={id}; Path=/; HttpOnly; Secure; SameSite=Strict; Max-Age={max_age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("guarantor_session=; Max-Age=0"))
+}
+
+/// `POST /api/v1/login`.
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
+    body: Result<Json<Login>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(login) = body?;
+    let (session, id, viewer) = start_session(&state, login, address).await?;
+    let body = Json(json!({
+        "name": viewer.name,
+        "role": viewer.role.name(),
+        "nation": viewer.role.nation().map(ToString::to_string),
+        "csrf": session.csrf,
+        "expires": session.expires.to_string(),
+    }));
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(&id));
+    Ok(response)
+}
+
+/// Ends the caller's session (if by cookie) and forgets it in the cache.
+pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
+    if let Some(hash) = caller.session.clone() {
+        lock(&state.0.auth)?.remove(&format!("session:{hash}"));
+        let inner = state.0.clone();
+        blocking(move || {
+            lock(&inner.store)?
+                .delete_session(&hash, Timestamp::now())
+                .map_err(ApiError::internal)
+        })
+        .await?;
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/logout`.
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Response, ApiError> {
+    end_session(&state, &caller).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(""));
+    Ok(response)
+}
+
+/// `GET /api/v1/me`.
+pub(crate) async fn me(caller: Caller) -> ApiResult {
+    let may: Vec<&str> = Permission::ALL
+        .iter()
+        .filter(|p| caller.viewer.role.may(**p))
+        .map(|p| describe(*p))
+        .collect();
+    Ok(Json(json!({
+        "name": caller.viewer.name,
+        "role": caller.viewer.role.name(),
+        "nation": caller.viewer.role.nation().map(ToString::to_string),
+        "may": may,
+    })))
+}

@@ -1,0 +1,796 @@
+//! The API's handlers: scenarios and their versions, pledges, plans (computed on demand or published) and
+//! background jobs, monitoring, the audit log and accounts. Each checks the caller's permission first and
+//! answers through the application layer's `release_*` functions, so each caller sees only what is
+//! releasable to them.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection, StringRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use guarantor_app::{Permission, Viewer};
+use guarantor_core::WorldState;
+use guarantor_store::AuditEntry;
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, to_value};
+use crate::state::{AppState, JobProgress, JobResult, Resolved, lock};
+use crate::{MAX_PER_PAGE, blocking};
+
+/// Which scenario version and world state a request is about.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Which {
+    scenario: Option<String>,
+    version: Option<u32>,
+    world: Option<String>,
+}
+
+fn world_of(r: &Resolved, text: Option<&str>) -> Result<WorldState, ApiError> {
+    match text {
+        None => Ok(r.scenario.today()),
+        Some(text) => guarantor_scenario::parse_world(&r.scenario, r.scenario.today(), text)
+            .map_err(|e| ApiError::bad_request("bad_world", format!("world: {e}"))),
+    }
+}
+
+async fn resolve(state: &AppState, which: &Which) -> Result<Resolved, ApiError> {
+    let inner = state.0.clone();
+    let (name, version) = (which.scenario.clone(), which.version);
+    blocking(move || inner.resolve(name.as_deref(), version)).await
+}
+
+fn audit(
+    actor: &str,
+    action: &str,
+    target: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> AuditEntry {
+    AuditEntry {
+        seq: 0,
+        at: Timestamp::now(),
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        target: target.to_owned(),
+        before: before.map(|v| v.to_string()),
+        after: after.map(|v| v.to_string()),
+    }
+}
+
+/// `GET /api/v1/scenarios`: every stored scenario with its versions.
+pub(crate) async fn scenarios(State(state): State<AppState>, caller: Caller) -> ApiResult {
+    caller.may(Permission::ReadScenario)?;
+    let inner = state.0.clone();
+    blocking(move || {
+        let store = lock(&inner.store)?;
+        let mut out = Vec::new();
+        for name in store.scenario_names().map_err(ApiError::internal)? {
+            let versions = store.scenario_versions(&name).map_err(ApiError::internal)?;
+            out.push(json!({
+                "name": name,
+                "default": name == inner.default_scenario,
+                "latest": versions.last().map(|v| v.version),
+                "versions": versions.iter().map(version_json).collect::<Vec<_>>(),
+            }));
+        }
+        Ok(Json(json!({ "scenarios": out })))
+    })
+    .await
+}
+
+fn version_json(v: &guarantor_store::ScenarioVersion) -> Value {
+    json!({"version": v.version, "author": v.author, "at": v.at.to_string(), "note": v.note})
+}
+
+/// `GET /api/v1/scenarios/{name}/versions`.
+pub(crate) async fn versions(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(name): Path<String>,
+) -> ApiResult {
+    caller.may(Permission::ReadScenario)?;
+    let inner = state.0.clone();
+    blocking(move || {
+        let versions = lock(&inner.store)?
+            .scenario_versions(&name)
+            .map_err(ApiError::internal)?;
+        if versions.is_empty() {
+            return Err(ApiError::not_found(format!("no scenario {name}")));
+        }
+        Ok(Json(json!({
+            "name": name,
+            "versions": versions.iter().map(version_json).collect::<Vec<_>>(),
+        })))
+    })
+    .await
+}
+
+/// A scenario sent to be stored: its files by path (as `guarantor init` writes them).
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewScenario {
+    files: BTreeMap<String, String>,
+    note: Option<String>,
+}
+
+/// The diagnostics of a scenario that does not load, as the API's error details.
+fn diagnostics_error(origin: &str, diagnostics: &[guarantor_core::Diagnostic]) -> ApiError {
+    let report = guarantor_app::check_report(origin, diagnostics);
+    let first = diagnostics
+        .iter()
+        .find(|d| d.level == guarantor_core::Level::Error)
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_scenario",
+        format!("the scenario does not load: {first}"),
+    )
+    .with_details(serde_json::to_value(&report).unwrap_or(Value::Null))
+}
+
+/// `POST /api/v1/scenarios`: stores a scenario (a new one, or a new version of one of the same name).
+pub(crate) async fn load_scenario(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<NewScenario>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    caller.may(Permission::LoadScenario)?;
+    let Json(new) = body?;
+    let inner = state.0.clone();
+    let actor = caller.viewer.name.clone();
+    let (name, version) = blocking(move || {
+        let sources = guarantor_scenario::SourceSet::from_files("upload", new.files.clone());
+        let loaded =
+            guarantor_scenario::load(&sources).map_err(|d| diagnostics_error("upload", &d))?;
+        let name = loaded.scenario.name.clone();
+        let files: Vec<(String, String)> = new.files.into_iter().collect();
+        let note = new
+            .note
+            .unwrap_or_else(|| "loaded through the API".to_owned());
+        let version = lock(&inner.store)?
+            .put_scenario(
+                &name,
+                &files,
+                &note,
+                &audit(
+                    &actor,
+                    "scenario.load",
+                    &name,
+                    None,
+                    Some(json!({"files": files.len()})),
+                ),
+            )
+            .map_err(ApiError::internal)?;
+        Ok((name, version))
+    })
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"name": name, "version": version})),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/scenario`: the summary of a version, as releasable to the caller.
+pub(crate) async fn summary(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<Which>, QueryRejection>,
+) -> ApiResult {
+    caller.may(Permission::ReadScenario)?;
+    let Query(q) = q?;
+    let r = resolve(&state, &q).await?;
+    let w = world_of(&r, q.world.as_deref())?;
+    let mut v = serde_json::to_value(guarantor_app::release_summary(
+        &r.scenario,
+        &w,
+        &caller.viewer,
+    ))
+    .map_err(ApiError::internal)?;
+    v["version"] = json!(r.version);
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/pledges`: the pledges the caller may see.
+pub(crate) async fn pledges(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<Which>, QueryRejection>,
+) -> ApiResult {
+    caller.may(Permission::ReadPledges)?;
+    let Query(q) = q?;
+    let r = resolve(&state, &q).await?;
+    Ok(Json(json!({
+        "scenario": r.name,
+        "version": r.version,
+        "pledges": guarantor_app::release_pledges(&r.scenario, &caller.viewer),
+    })))
+}
+
+/// `POST /api/v1/pledges` (create) and `PUT /api/v1/pledges/{id}` (update).
+async fn put_pledge(
+    state: AppState,
+    caller: Caller,
+    q: Which,
+    path_id: Option<String>,
+    mut pledge: Value,
+) -> Result<Response, ApiError> {
+    caller.may(Permission::EditPledges)?;
+    let Some(fields) = pledge.as_object_mut() else {
+        return Err(ApiError::bad_request(
+            "bad_body",
+            "a pledge is a JSON object with the keys of a [[pledge]] table of pledges.toml",
+        ));
+    };
+    // The server's own keys are not the file's.
+    fields.remove("caveats_withheld");
+    if let Some(id) = &path_id {
+        match fields.get("id") {
+            None => {
+                fields.insert("id".into(), json!(id));
+            }
+            Some(v) if v.as_str() == Some(id) => {}
+            Some(v) => {
+                return Err(ApiError::bad_request(
+                    "bad_body",
+                    format!("id: the body says {v}, the path {id}"),
+                ));
+            }
+        }
+    }
+    let id = fields
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            ApiError::bad_request("bad_body", "id: expected the pledge's id as a string")
+        })?
+        .to_owned();
+    let nation = fields
+        .get("nation")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            ApiError::bad_request("bad_body", "nation: expected a nation code, e.g. \"FRA\"")
+        })?
+        .to_owned();
+    let code = guarantor_core::NationCode::new(&nation)
+        .map_err(|e| ApiError::bad_request("bad_body", format!("nation: {e}")))?;
+    if !caller.viewer.may_edit_pledge_of(&code) {
+        return Err(ApiError::forbidden(format!(
+            "a liaison officer edits only its own nation's pledges, not {nation}'s"
+        )));
+    }
+    let r = resolve(&state, &q).await?;
+    let existing = r.scenario.pledges.iter().find(|p| p.id.as_str() == id);
+    match (&path_id, existing) {
+        (None, Some(_)) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "exists",
+                format!("pledge {id} exists: PUT /api/v1/pledges/{id} to change it"),
+            ));
+        }
+        (Some(_), None) => return Err(ApiError::not_found(format!("no pledge {id}"))),
+        (Some(_), Some(old)) if !caller.viewer.may_edit_pledge_of(&old.nation) => {
+            return Err(ApiError::forbidden(format!(
+                "pledge {id} is {}'s",
+                if caller.viewer.sees_pledge(old) {
+                    old.nation.as_str()
+                } else {
+                    "another nation"
+                }
+            )));
+        }
+        _ => {}
+    }
+    let before = existing.map(|p| guarantor_app::pledge_json(p, true));
+    let created = existing.is_none();
+    let inner = state.0.clone();
+    let actor = caller.viewer.name.clone();
+    let viewer = caller.viewer.clone();
+    let (version, after) = blocking(move || {
+        let mut sources = inner.sources(&r)?;
+        guarantor_scenario::put_pledge(&mut sources, &pledge)
+            .map_err(|e| ApiError::bad_request("bad_body", e.to_string()))?;
+        let loaded = guarantor_scenario::load(&sources)
+            .map_err(|d| diagnostics_error(guarantor_scenario::PLEDGES_FILE, &d))?;
+        let new = loaded
+            .scenario
+            .pledges
+            .iter()
+            .find(|p| p.id.as_str() == id)
+            .ok_or_else(|| ApiError::internal(format!("pledge {id} written but not read back")))?;
+        let after = guarantor_app::pledge_json(new, viewer.sees_caveats(new));
+        let files: Vec<(String, String)> = sources
+            .iter()
+            .map(|(p, t)| (p.to_owned(), t.to_owned()))
+            .collect();
+        let action = if created {
+            "pledge.create"
+        } else {
+            "pledge.update"
+        };
+        let version = lock(&inner.store)?
+            .put_scenario(
+                &r.name,
+                &files,
+                &format!("{action} {id}"),
+                &audit(
+                    &actor,
+                    action,
+                    &format!("{}/{id}", r.name),
+                    before,
+                    Some(guarantor_app::pledge_json(new, true)),
+                ),
+            )
+            .map_err(ApiError::internal)?;
+        Ok((version, after))
+    })
+    .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(json!({"version": version, "pledge": after}))).into_response())
+}
+
+pub(crate) async fn create_pledge(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<Which>, QueryRejection>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let (Query(q), Json(pledge)) = (q?, body?);
+    put_pledge(state, caller, q, None, pledge).await
+}
+
+pub(crate) async fn update_pledge(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    q: Result<Query<Which>, QueryRejection>,
+    body: Result<Json<Value>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let (Query(q), Json(pledge)) = (q?, body?);
+    put_pledge(state, caller, q, Some(id), pledge).await
+}
+
+/// The released plan of a version in a world state, with where it came from.
+async fn released_plan(state: &AppState, viewer: &Viewer, r: Resolved, w: WorldState) -> ApiResult {
+    let inner = state.0.clone();
+    let version = r.version;
+    let entry = blocking(move || inner.plan(&r, &w)).await?;
+    let released = guarantor_app::release_plan(&entry.scenario, &entry.plan, &entry.report, viewer);
+    let mut v = serde_json::to_value(&released).map_err(ApiError::internal)?;
+    v["version"] = json!(version);
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/plan`: the plan of any version in any world state (computed once, then kept).
+pub(crate) async fn plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<Which>, QueryRejection>,
+) -> ApiResult {
+    caller.may(Permission::ReadPlan)?;
+    let Query(q) = q?;
+    let r = resolve(&state, &q).await?;
+    let w = world_of(&r, q.world.as_deref())?;
+    released_plan(&state, &caller.viewer, r, w).await
+}
+
+/// `GET /api/v1/plan/published`: the plan the planners published for a scenario.
+pub(crate) async fn published(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<Which>, QueryRejection>,
+) -> ApiResult {
+    caller.may(Permission::ReadPublished)?;
+    let Query(q) = q?;
+    let inner = state.0.clone();
+    let name = q
+        .scenario
+        .clone()
+        .unwrap_or_else(|| state.0.default_scenario.clone());
+    let p = blocking(move || {
+        lock(&inner.store)?
+            .published(&name)
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| {
+                ApiError::not_found(format!("scenario {name} has published no plan yet"))
+            })
+    })
+    .await?;
+    let r = resolve(
+        &state,
+        &Which {
+            scenario: Some(p.name.clone()),
+            version: Some(p.version),
+            world: None,
+        },
+    )
+    .await?;
+    let w = world_of(&r, Some(&p.world))?;
+    let mut v = released_plan(&state, &caller.viewer, r, w).await?.0;
+    v["published"] = json!({"by": p.by, "at": p.at.to_string()});
+    Ok(Json(v))
+}
+
+/// `POST /api/v1/plan/published`: publishes the plan of a version in a world state.
+pub(crate) async fn publish(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<Which>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    caller.may(Permission::Publish)?;
+    let Query(q) = q?;
+    let r = resolve(&state, &q).await?;
+    let w = world_of(&r, q.world.as_deref())?;
+    let inner = state.0.clone();
+    let actor = caller.viewer.name.clone();
+    let world = w.to_string();
+    let (name, version) = (r.name.clone(), r.version);
+    blocking(move || {
+        let mut store = lock(&inner.store)?;
+        let before = store.published(&name).map_err(ApiError::internal)?;
+        store
+            .publish(
+                &name,
+                version,
+                &world,
+                &audit(
+                    &actor,
+                    "plan.publish",
+                    &name,
+                    before.map(|p| json!({"version": p.version, "world": p.world})),
+                    Some(json!({"version": version, "world": world})),
+                ),
+            )
+            .map_err(ApiError::internal)
+    })
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"scenario": r.name, "version": r.version, "world": w.to_string()})),
+    )
+        .into_response())
+}
+
+/// A job to start.
+#[derive(Debug, Deserialize)]
+pub(crate) struct NewJob {
+    kind: String,
+    #[serde(flatten)]
+    which: Which,
+}
+
+/// `POST /api/v1/jobs`: starts a plan or what-if computation in the background.
+pub(crate) async fn start_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<NewJob>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    caller.may(Permission::ReadPlan)?;
+    let Json(job) = body?;
+    let kind: &'static str = match job.kind.as_str() {
+        "plan" => "plan",
+        "whatif" => "whatif",
+        other => {
+            return Err(ApiError::bad_request(
+                "bad_kind",
+                format!("kind {other}: expected plan or whatif"),
+            ));
+        }
+    };
+    let r = resolve(&state, &job.which).await?;
+    let w = world_of(&r, job.which.world.as_deref())?;
+    let (id, done, total) = state.0.new_job(&caller.viewer.name, kind, &r, &w)?;
+    let inner = state.0.clone();
+    tokio::task::spawn_blocking(move || {
+        let progress = JobProgress { done, total };
+        let outcome = match kind {
+            "plan" => {
+                guarantor_app::Progress::begin(&progress, "plan", 1);
+                let out = inner
+                    .plan(&r, &w)
+                    .map(JobResult::Plan)
+                    .map_err(|e| e.message);
+                guarantor_app::Progress::advance_to(&progress, 1);
+                out
+            }
+            _ => guarantor_app::whatif_with_progress(&r.scenario, &w, &progress)
+                .map(|report| JobResult::WhatIf(r.scenario.clone(), Box::new(report)))
+                .map_err(|e| {
+                    eprintln!("guarantor serve: job {id} failed: {e}");
+                    "the computation failed; the cause is in the server's log".to_owned()
+                }),
+        };
+        inner.finish_job(id, outcome);
+    });
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"id": id, "href": format!("/api/v1/jobs/{id}"), "status": "running"})),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/jobs/{id}`: a job's progress, and its result (as releasable to the caller) once done.
+pub(crate) async fn job(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<u64>,
+) -> ApiResult {
+    caller.may(Permission::ReadPlan)?;
+    let (head, result) = {
+        let jobs = lock(&state.0.jobs)?;
+        let job = jobs
+            .iter()
+            .find(|j| {
+                j.id == id
+                    && (j.owner == caller.viewer.name
+                        || caller.viewer.role == guarantor_app::Role::Planner)
+            })
+            .ok_or_else(|| ApiError::not_found(format!("no job {id} of yours")))?;
+        let status = match &job.outcome {
+            None => "running",
+            Some(Ok(_)) => "done",
+            Some(Err(_)) => "failed",
+        };
+        let head = json!({
+            "id": job.id,
+            "kind": job.kind,
+            "scenario": job.scenario,
+            "version": job.version,
+            "world": job.world,
+            "created": job.created.to_string(),
+            "status": status,
+            "progress": {
+                "done": job.done.load(std::sync::atomic::Ordering::SeqCst),
+                "total": job.total.load(std::sync::atomic::Ordering::SeqCst),
+            },
+        });
+        let result = match &job.outcome {
+            Some(Ok(JobResult::Plan(entry))) => Ok(Some(
+                serde_json::to_value(guarantor_app::release_plan(
+                    &entry.scenario,
+                    &entry.plan,
+                    &entry.report,
+                    &caller.viewer,
+                ))
+                .map_err(ApiError::internal)?,
+            )),
+            Some(Ok(JobResult::WhatIf(scenario, report))) => Ok(Some(
+                serde_json::to_value(guarantor_app::release_whatif(
+                    scenario,
+                    report,
+                    &caller.viewer,
+                ))
+                .map_err(ApiError::internal)?,
+            )),
+            Some(Err(message)) => Err(message.clone()),
+            None => Ok(None),
+        };
+        (head, result)
+    };
+    let mut v = head;
+    match result {
+        Ok(Some(r)) => v["result"] = r,
+        Ok(None) => {}
+        Err(message) => v["error"] = json!(message),
+    }
+    Ok(Json(v))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct IngestQuery {
+    /// csv, jsonl, geojson, ucdp, ucdp-articles, acled.
+    format: String,
+    /// A name for the batch (kept with rejected rows).
+    name: Option<String>,
+}
+
+/// `POST /api/v1/reports`.
+pub(crate) async fn ingest(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<IngestQuery>, QueryRejection>,
+    body: Result<String, StringRejection>,
+) -> Result<Response, ApiError> {
+    caller.may(Permission::IngestReports)?;
+    let Query(q) = q?;
+    let body = body?;
+    let format = guarantor_scenario::ReportFormat::from_name(&q.format).ok_or_else(|| {
+        ApiError::bad_request(
+            "bad_format",
+            format!(
+                "format {}: expected one of {}",
+                q.format,
+                guarantor_scenario::ReportFormat::names().join(", ")
+            ),
+        )
+    })?;
+    let name = q.name.unwrap_or_else(|| format!("upload.{}", q.format));
+    let inner = state.0.clone();
+    let actor = caller.viewer.name.clone();
+    let report = blocking(move || {
+        let mut store = lock(&inner.store)?;
+        let by = guarantor_store::Actor {
+            name: &actor,
+            at: Timestamp::now(),
+        };
+        guarantor_app::ingest(
+            &mut **store,
+            &[(name, body)],
+            Some(format),
+            Some(by),
+            &guarantor_app::Silent,
+        )
+        .map(|(report, _)| report)
+        .map_err(ApiError::internal)
+    })
+    .await?;
+    // Acknowledged means stored: 201 when every row was read, 422 when some were rejected (the rest is
+    // stored, the rejects are listed).
+    let rejected: usize = report.files.iter().map(|f| f.rejected).sum();
+    let status = if rejected == 0 {
+        StatusCode::CREATED
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, to_value(&report)?).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct IncidentsQuery {
+    since: Option<String>,
+    until: Option<String>,
+    page: Option<usize>,
+    per_page: Option<usize>,
+    violation: Option<bool>,
+    confidence: Option<String>,
+}
+
+fn page_bounds(page: Option<usize>, per_page: Option<usize>) -> Result<(usize, usize), ApiError> {
+    let page = page.unwrap_or(1);
+    let per_page = per_page.unwrap_or(100);
+    if page == 0 || per_page == 0 || per_page > MAX_PER_PAGE {
+        return Err(ApiError::bad_request(
+            "bad_page",
+            format!("page must be 1 or more and per_page 1 to {MAX_PER_PAGE}"),
+        ));
+    }
+    Ok((page, per_page))
+}
+
+/// `GET /api/v1/incidents`: incidents of the default scenario's terms, filtered and paginated.
+pub(crate) async fn incidents(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<IncidentsQuery>, QueryRejection>,
+) -> ApiResult {
+    caller.may(Permission::ReadIncidents)?;
+    let Query(q) = q?;
+    let bound = |name: &str, t: &Option<String>| {
+        t.as_deref()
+            .map(|t| {
+                guarantor_app::time_bound(t)
+                    .map_err(|e| ApiError::bad_request("bad_time", format!("{name}: {e}")))
+            })
+            .transpose()
+    };
+    let (from, to) = (bound("since", &q.since)?, bound("until", &q.until)?);
+    let (page, per_page) = page_bounds(q.page, q.per_page)?;
+    let r = resolve(&state, &Which::default()).await?;
+    let inner = state.0.clone();
+    let mut report = blocking(move || {
+        let store = lock(&inner.store)?;
+        guarantor_app::incidents(&r.scenario, &**store, from, to).map_err(ApiError::internal)
+    })
+    .await?;
+    if let Some(v) = q.violation {
+        report.incidents.retain(|i| i.violation == v);
+    }
+    if let Some(c) = &q.confidence {
+        report.incidents.retain(|i| i.confidence == c.as_str());
+    }
+    let total = report.incidents.len();
+    let start = (page - 1).saturating_mul(per_page).min(total);
+    report.incidents = report.incidents.drain(start..).take(per_page).collect();
+    let mut value = serde_json::to_value(&report).map_err(ApiError::internal)?;
+    value["page"] = json!({"page": page, "per_page": per_page, "total": total});
+    Ok(Json(value))
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DailyQuery {
+    day: String,
+    cut: Option<String>,
+}
+
+/// `GET /api/v1/reports/daily`.
+pub(crate) async fn daily(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<DailyQuery>, QueryRejection>,
+) -> ApiResult {
+    caller.may(Permission::ReadIncidents)?;
+    let Query(q) = q?;
+    let day: jiff::civil::Date = q.day.parse().map_err(|_| {
+        ApiError::bad_request("bad_day", format!("day {}: expected YYYY-MM-DD", q.day))
+    })?;
+    let cut = guarantor_app::parse_cut(q.cut.as_deref().unwrap_or("19:30"))
+        .map_err(|e| ApiError::bad_request("bad_cut", format!("cut: {e}")))?;
+    let r = resolve(&state, &Which::default()).await?;
+    let inner = state.0.clone();
+    let report = blocking(move || {
+        let store = lock(&inner.store)?;
+        guarantor_app::daily_report(&r.scenario, &**store, day, cut)
+            .map_err(|e| ApiError::internal(format!("{}: {e}", inner.db)))
+    })
+    .await?;
+    to_value(&report)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct AuditQuery {
+    before: Option<u64>,
+    limit: Option<usize>,
+}
+
+/// `GET /api/v1/audit`: the audit log, newest first.
+pub(crate) async fn audit_log(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> ApiResult {
+    caller.may(Permission::ReadAudit)?;
+    let Query(q) = q?;
+    let limit = q.limit.unwrap_or(100);
+    if limit == 0 || limit > MAX_PER_PAGE {
+        return Err(ApiError::bad_request(
+            "bad_page",
+            format!("limit must be 1 to {MAX_PER_PAGE}"),
+        ));
+    }
+    let inner = state.0.clone();
+    let entries = blocking(move || {
+        lock(&inner.store)?
+            .audit(q.before, limit)
+            .map_err(ApiError::internal)
+    })
+    .await?;
+    let parse = |t: &Option<String>| {
+        t.as_deref()
+            .map(|t| serde_json::from_str::<Value>(t).unwrap_or_else(|_| json!(t)))
+    };
+    Ok(Json(json!({
+        "entries": entries.iter().map(|e| json!({
+            "seq": e.seq,
+            "at": e.at.to_string(),
+            "actor": e.actor,
+            "action": e.action,
+            "target": e.target,
+            "before": parse(&e.before),
+            "after": parse(&e.after),
+        })).collect::<Vec<_>>(),
+        "next_before": entries.last().map(|e| e.seq),
+    })))
+}
+
+/// `GET /api/v1/users`: the accounts (never their hashes).
+pub(crate) async fn users(State(state): State<AppState>, caller: Caller) -> ApiResult {
+    caller.may(Permission::ManageUsers)?;
+    let inner = state.0.clone();
+    let users = blocking(move || lock(&inner.store)?.users().map_err(ApiError::internal)).await?;
+    Ok(Json(json!({
+        "users": users.iter().map(|u| json!({
+            "name": u.name, "role": u.role, "nation": u.nation, "disabled": u.disabled,
+            "created": u.created.to_string(),
+        })).collect::<Vec<_>>()
+    })))
+}

@@ -1,0 +1,346 @@
+//! What every request shares: the store, the scenarios (each stored version loaded once and kept), the plans
+//! computed (kept per scenario version and world state), the jobs running, the login limiter and the
+//! authentication cache.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use guarantor_app::{PlanReport, Viewer, WhatIfReport};
+use guarantor_core::{Scenario, WorldState};
+use guarantor_scenario::SourceSet;
+use guarantor_sourcing::SourcingPlan;
+use guarantor_store::{AuditEntry, Store, StoreError};
+use jiff::Timestamp;
+
+use crate::error::ApiError;
+
+/// A plan computed for one scenario version and world state: the engine's plan (to release to each viewer)
+/// and its full JSON.
+pub(crate) struct PlanEntry {
+    pub scenario: Arc<Scenario>,
+    pub plan: SourcingPlan,
+    pub report: PlanReport,
+}
+
+/// A scenario version, resolved.
+#[derive(Clone)]
+pub(crate) struct Resolved {
+    pub name: String,
+    pub version: u32,
+    pub scenario: Arc<Scenario>,
+}
+
+/// A long computation the API runs in the background.
+pub(crate) struct Job {
+    pub id: u64,
+    pub owner: String,
+    pub kind: &'static str,
+    pub scenario: String,
+    pub version: u32,
+    pub world: String,
+    pub created: Timestamp,
+    pub done: Arc<AtomicU64>,
+    pub total: Arc<AtomicU64>,
+    pub outcome: Option<Result<JobResult, String>>,
+}
+
+/// What a finished job computed (released to each viewer when read).
+pub(crate) enum JobResult {
+    Plan(Arc<PlanEntry>),
+    WhatIf(Arc<Scenario>, Box<WhatIfReport>),
+}
+
+/// How many jobs are kept; beyond it the oldest finished ones are forgotten.
+const MAX_JOBS: usize = 1000;
+
+/// Failed logins allowed per user name, and per client address, within [`LOGIN_WINDOW`].
+pub(crate) const LOGIN_FAILURES_PER_NAME: usize = 5;
+pub(crate) const LOGIN_FAILURES_PER_ADDRESS: usize = 30;
+pub(crate) const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// How long a token or session, once checked, is trusted without asking the store again.
+pub(crate) const AUTH_CACHE: Duration = Duration::from_secs(30);
+
+/// Recent failed logins, by user name and by client address.
+#[derive(Default)]
+pub(crate) struct LoginLimiter {
+    by_name: HashMap<String, VecDeque<Instant>>,
+    by_address: HashMap<String, VecDeque<Instant>>,
+}
+
+impl LoginLimiter {
+    fn recent(map: &mut HashMap<String, VecDeque<Instant>>, key: &str, now: Instant) -> usize {
+        let Some(q) = map.get_mut(key) else { return 0 };
+        while q
+            .front()
+            .is_some_and(|t| now.duration_since(*t) > LOGIN_WINDOW)
+        {
+            q.pop_front();
+        }
+        q.len()
+    }
+
+    /// Seconds to wait before trying again, if `name` or `address` failed too often lately.
+    pub fn blocked(&mut self, name: &str, address: &str, now: Instant) -> Option<u64> {
+        let over = |map: &mut HashMap<String, VecDeque<Instant>>, key: &str, limit: usize| {
+            if Self::recent(map, key, now) >= limit {
+                map.get(key)
+                    .and_then(|q| q.front())
+                    .map(|first| (LOGIN_WINDOW - now.duration_since(*first)).as_secs() + 1)
+            } else {
+                None
+            }
+        };
+        over(&mut self.by_name, name, LOGIN_FAILURES_PER_NAME)
+            .or_else(|| over(&mut self.by_address, address, LOGIN_FAILURES_PER_ADDRESS))
+    }
+
+    /// Records a failure.
+    pub fn failed(&mut self, name: &str, address: &str, now: Instant) {
+        self.by_name
+            .entry(name.to_owned())
+            .or_default()
+            .push_back(now);
+        self.by_address
+            .entry(address.to_owned())
+            .or_default()
+            .push_back(now);
+    }
+
+    /// A success clears the name's failures (not the address's).
+    pub fn succeeded(&mut self, name: &str) {
+        self.by_name.remove(name);
+    }
+}
+
+/// A checked credential: who, their session's CSRF token if by session, and when it was checked.
+#[derive(Clone)]
+pub(crate) struct Authenticated {
+    pub viewer: Viewer,
+    pub csrf: Option<String>,
+    pub checked: Instant,
+}
+
+pub(crate) struct Inner {
+    pub store: Mutex<Box<dyn Store>>,
+    pub db: String,
+    pub default_scenario: String,
+    scenarios: Mutex<HashMap<(String, u32), Arc<Scenario>>>,
+    plans: Mutex<HashMap<(String, u32, String), Arc<PlanEntry>>>,
+    pub jobs: Mutex<Vec<Job>>,
+    next_job: AtomicU64,
+    pub logins: Mutex<LoginLimiter>,
+    pub auth: Mutex<HashMap<String, Authenticated>>,
+}
+
+/// What every request shares.
+#[derive(Clone)]
+pub struct AppState(pub(crate) Arc<Inner>);
+
+/// A problem starting the server.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The scenario given at start does not load.
+    #[error("the scenario does not load: {0}")]
+    Scenario(String),
+}
+
+/// Locks `m`; a lock poisoned by a panic elsewhere is an internal error, not a panic here.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> Result<MutexGuard<'_, T>, ApiError> {
+    m.lock()
+        .map_err(|_| ApiError::internal("a lock is poisoned (a request panicked)"))
+}
+
+/// The files of a source set, by path.
+fn files_of(sources: &SourceSet) -> Vec<(String, String)> {
+    sources
+        .iter()
+        .map(|(p, t)| (p.to_owned(), t.to_owned()))
+        .collect()
+}
+
+impl AppState {
+    /// The state over `store` (`db` names it in messages), with the scenario `sources` loaded at start: stored
+    /// as a new version when it differs from the latest stored one, and the default for every request that
+    /// names none.
+    pub fn new(
+        mut store: Box<dyn Store>,
+        db: String,
+        sources: &SourceSet,
+    ) -> Result<AppState, StartError> {
+        let loaded = guarantor_scenario::load(sources).map_err(|d| {
+            StartError::Scenario(
+                d.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        })?;
+        let name = loaded.scenario.name.clone();
+        let files = files_of(sources);
+        let latest = store.scenario_versions(&name)?.last().map(|v| v.version);
+        let same = match latest {
+            Some(v) => store.scenario_files(&name, v)?.as_ref() == Some(&files),
+            None => false,
+        };
+        if !same {
+            let audit = AuditEntry {
+                seq: 0,
+                at: Timestamp::now(),
+                actor: "server".to_owned(),
+                action: "scenario.load".to_owned(),
+                target: name.clone(),
+                before: latest.map(|v| format!("{{\"version\":{v}}}")),
+                after: Some(format!("{{\"origin\":{:?}}}", sources.origin)),
+            };
+            let note = format!("loaded at start from {}", sources.origin);
+            store.put_scenario(&name, &files, &note, &audit)?;
+        }
+        Ok(AppState(Arc::new(Inner {
+            store: Mutex::new(store),
+            db,
+            default_scenario: name,
+            scenarios: Mutex::new(HashMap::new()),
+            plans: Mutex::new(HashMap::new()),
+            jobs: Mutex::new(Vec::new()),
+            next_job: AtomicU64::new(1),
+            logins: Mutex::new(LoginLimiter::default()),
+            auth: Mutex::new(HashMap::new()),
+        })))
+    }
+}
+
+impl Inner {
+    /// Scenario `name` (the default when `None`) at `version` (the latest when `None`), loaded once.
+    /// Blocking (the store).
+    pub fn resolve(&self, name: Option<&str>, version: Option<u32>) -> Result<Resolved, ApiError> {
+        let name = name.unwrap_or(&self.default_scenario).to_owned();
+        let versions = lock(&self.store)?
+            .scenario_versions(&name)
+            .map_err(ApiError::internal)?;
+        let Some(latest) = versions.last().map(|v| v.version) else {
+            return Err(ApiError::not_found(format!("no scenario {name}")));
+        };
+        let version = version.unwrap_or(latest);
+        if let Some(s) = lock(&self.scenarios)?.get(&(name.clone(), version)) {
+            return Ok(Resolved {
+                name,
+                version,
+                scenario: s.clone(),
+            });
+        }
+        let files = lock(&self.store)?
+            .scenario_files(&name, version)
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| {
+                ApiError::not_found(format!(
+                    "scenario {name} has no version {version} (the latest is {latest})"
+                ))
+            })?;
+        let sources = SourceSet::from_files(&format!("{name}@{version}"), files);
+        let loaded = guarantor_scenario::load(&sources).map_err(|d| {
+            ApiError::internal(format!(
+                "stored scenario {name}@{version} does not load: {}",
+                d.first().map(ToString::to_string).unwrap_or_default()
+            ))
+        })?;
+        let scenario = Arc::new(loaded.scenario);
+        lock(&self.scenarios)?.insert((name.clone(), version), scenario.clone());
+        Ok(Resolved {
+            name,
+            version,
+            scenario,
+        })
+    }
+
+    /// The sources of a resolved version (to edit them). Blocking.
+    pub fn sources(&self, r: &Resolved) -> Result<SourceSet, ApiError> {
+        let files = lock(&self.store)?
+            .scenario_files(&r.name, r.version)
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| ApiError::not_found(format!("no scenario {}@{}", r.name, r.version)))?;
+        Ok(SourceSet::from_files(
+            &format!("{}@{}", r.name, r.version),
+            files,
+        ))
+    }
+
+    /// The plan of a resolved version in `world`, computed once. Blocking (the solver).
+    pub fn plan(&self, r: &Resolved, world: &WorldState) -> Result<Arc<PlanEntry>, ApiError> {
+        let key = (r.name.clone(), r.version, world.to_string());
+        if let Some(p) = lock(&self.plans)?.get(&key) {
+            return Ok(p.clone());
+        }
+        let (plan, report) =
+            guarantor_app::plan_run(&r.scenario, world).map_err(ApiError::internal)?;
+        let entry = Arc::new(PlanEntry {
+            scenario: r.scenario.clone(),
+            plan,
+            report,
+        });
+        lock(&self.plans)?.insert(key, entry.clone());
+        Ok(entry)
+    }
+
+    /// Registers a job and returns its id and progress counters.
+    pub fn new_job(
+        &self,
+        owner: &str,
+        kind: &'static str,
+        r: &Resolved,
+        world: &WorldState,
+    ) -> Result<(u64, Arc<AtomicU64>, Arc<AtomicU64>), ApiError> {
+        let id = self.next_job.fetch_add(1, Ordering::SeqCst);
+        let (done, total) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let mut jobs = lock(&self.jobs)?;
+        if jobs.len() >= MAX_JOBS
+            && let Some(i) = jobs.iter().position(|j| j.outcome.is_some())
+        {
+            jobs.remove(i);
+        }
+        jobs.push(Job {
+            id,
+            owner: owner.to_owned(),
+            kind,
+            scenario: r.name.clone(),
+            version: r.version,
+            world: world.to_string(),
+            created: Timestamp::now(),
+            done: done.clone(),
+            total: total.clone(),
+            outcome: None,
+        });
+        Ok((id, done, total))
+    }
+
+    /// Records a job's outcome.
+    pub fn finish_job(&self, id: u64, outcome: Result<JobResult, String>) {
+        if let Ok(mut jobs) = self.jobs.lock()
+            && let Some(j) = jobs.iter_mut().find(|j| j.id == id)
+        {
+            j.outcome = Some(outcome);
+        }
+    }
+}
+
+/// A job's progress, as the app's use cases tell it.
+pub(crate) struct JobProgress {
+    pub done: Arc<AtomicU64>,
+    pub total: Arc<AtomicU64>,
+}
+
+impl guarantor_app::Progress for JobProgress {
+    fn begin(&self, _step: &str, total: u64) {
+        self.total.store(total, Ordering::SeqCst);
+        self.done.store(0, Ordering::SeqCst);
+    }
+
+    fn advance_to(&self, done: u64) {
+        self.done.store(done, Ordering::SeqCst);
+    }
+}

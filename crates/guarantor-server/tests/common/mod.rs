@@ -1,0 +1,147 @@
+//! What the server's tests share: a server over the default scenario with one account per role (each with an
+//! API token), and a way to call it as one of them.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use guarantor_app::Role;
+use guarantor_server::{AppState, router};
+use serde_json::Value;
+use tower::ServiceExt;
+
+/// The accounts: name, role, nation.
+pub const USERS: [(&str, &str, Option<&str>); 5] = [
+    ("planner", "planner", None),
+    ("monitor", "monitor", None),
+    ("fra", "liaison", Some("FRA")),
+    ("deu", "liaison", Some("DEU")),
+    ("observer", "observer", None),
+];
+
+/// Every account's password.
+pub fn password(name: &str) -> String {
+    format!("the password of {name}")
+}
+
+/// A server and its accounts' tokens.
+pub struct Harness {
+    pub state: AppState,
+    pub tokens: BTreeMap<String, String>,
+    _dir: tempfile::TempDir,
+}
+
+/// A fresh server over the built-in default scenario, in a temporary SQLite file.
+pub fn harness() -> Harness {
+    let dir = tempfile::tempdir().expect("a folder");
+    let db = dir.path().join("server.sqlite");
+    let mut store: Box<dyn guarantor_store::Store> =
+        Box::new(guarantor_store::SqliteStore::open(&db).expect("a store"));
+    let now = jiff::Timestamp::now();
+    let mut tokens = BTreeMap::new();
+    for (name, role, nation) in USERS {
+        let role = Role::parse(role, nation).expect("a role");
+        guarantor_app::put_user(&mut *store, name, &role, &password(name), "test", now)
+            .expect("an account");
+        let token =
+            guarantor_app::new_token(&mut *store, name, "test", "test", now).expect("a token");
+        tokens.insert(name.to_owned(), token);
+    }
+    let state = AppState::new(
+        store,
+        db.display().to_string(),
+        &guarantor_scenario::SourceSet::builtin_default(),
+    )
+    .expect("the server starts");
+    Harness {
+        state,
+        tokens,
+        _dir: dir,
+    }
+}
+
+/// A request's answer: status, headers and body as JSON (`Null` when empty).
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Value,
+}
+
+impl Harness {
+    /// Calls `method uri` as `who` (by token; anonymous when `None`) with `body` (JSON when it starts with
+    /// `{` or `[`, else text).
+    pub async fn call(
+        &self,
+        who: Option<&str>,
+        method: &str,
+        uri: &str,
+        body: &str,
+    ) -> (StatusCode, Value) {
+        let a = self.request(who, method, uri, body, &[]).await;
+        (a.status, a.body)
+    }
+
+    /// The same, with extra headers, returning the response's headers too.
+    pub async fn request(
+        &self,
+        who: Option<&str>,
+        method: &str,
+        uri: &str,
+        body: &str,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut request = Request::builder().method(method).uri(uri);
+        if let Some(who) = who {
+            request = request.header(
+                header::AUTHORIZATION,
+                format!("Bearer {}", self.tokens[who]),
+            );
+        }
+        let json = body.starts_with('{') || body.starts_with('[');
+        request = request.header(
+            header::CONTENT_TYPE,
+            if json {
+                "application/json"
+            } else {
+                "text/plain"
+            },
+        );
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        let request = request
+            .body(Body::from(body.to_owned()))
+            .expect("a request");
+        let response = router(self.state.clone())
+            .oneshot(request)
+            .await
+            .expect("an answer");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("a body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                panic!("{uri}: not JSON ({e}): {}", String::from_utf8_lossy(&bytes))
+            })
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// A CSV of four reports: a patrol and a party saw one shelling, plus a drone and a clash.
+pub const CSV: &str = "id,source,source_kind,time,time_precision_hours,lat,lon,place_precision_km,kind,target,count,text
+p-1,smm-patrol-4,patrol,2027-01-10T06:40:00Z,0.25,47.5119,34.5863,0.5,artillery,,3,three rounds
+p-2,ua-general-staff,party,2027-01-10T06:50:00Z,1,47.52,34.6,5,artillery,,1,
+p-3,uav-east,sensor,2027-01-10T09:00:00Z,0.1,46.5,32.5,0.2,drone,,1,
+p-4,media-a,media,2027-01-10T12:00:00Z,3,48.5,37.5,10,clash,,1,
+";
