@@ -505,6 +505,26 @@ pub fn plan_briefing(
     report: &PlanReport,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, BriefingError> {
+    let (briefing, pictures, tables) = plan_parts(scenario, report);
+    package(
+        ("briefing.html", &briefing),
+        &pictures,
+        ("sourcing.xlsx", &tables),
+        Some(("sourcing.csv", &tables[1])),
+        scenario.terms.effective,
+        progress,
+    )
+}
+
+/// The plan's briefing page (for the dashboard, which shows it in its own frame).
+pub fn plan_page(scenario: &Scenario, report: &PlanReport) -> Briefing {
+    plan_parts(scenario, report).0
+}
+
+/// A briefing page's parts: the page, its pictures by stem, its tables.
+type Parts = (Briefing, Vec<(&'static str, String, String)>, Vec<Table>);
+
+fn plan_parts(scenario: &Scenario, report: &PlanReport) -> Parts {
     let pictures = plan_pictures(scenario, report);
     let tables = plan_tables(report);
     let t = &report.sourcing.totals;
@@ -573,14 +593,7 @@ pub fn plan_briefing(
         sections,
         attribution: scenario.theatre.attribution.clone(),
     };
-    package(
-        ("briefing.html", &briefing),
-        &pictures,
-        ("sourcing.xlsx", &tables),
-        Some(("sourcing.csv", &tables[1])),
-        scenario.terms.effective,
-        progress,
-    )
+    (briefing, pictures, tables)
 }
 
 /// The what-if heat map: each world state a row, each fact a column (dark when true), then the fill.
@@ -630,6 +643,23 @@ pub fn whatif_briefing(
     report: &WhatIfReport,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, BriefingError> {
+    let (briefing, pictures, tables) = whatif_parts(scenario, report);
+    package(
+        ("whatif.html", &briefing),
+        &pictures,
+        ("whatif.xlsx", &tables),
+        None,
+        scenario.terms.effective,
+        progress,
+    )
+}
+
+/// The what-if briefing page (for the dashboard).
+pub fn whatif_page(scenario: &Scenario, report: &WhatIfReport) -> Briefing {
+    whatif_parts(scenario, report).0
+}
+
+fn whatif_parts(scenario: &Scenario, report: &WhatIfReport) -> Parts {
     let svg = whatif_picture(report);
     let facts = Table {
         name: "Facts, by mean gain".into(),
@@ -684,24 +714,22 @@ pub fn whatif_briefing(
         }],
         attribution: Vec::new(),
     };
-    package(
-        ("whatif.html", &briefing),
-        &[("whatif", svg, String::new())],
-        ("whatif.xlsx", &[facts, critical]),
-        None,
-        scenario.terms.effective,
-        progress,
+    (
+        briefing,
+        vec![("whatif", svg, String::new())],
+        vec![facts, critical],
     )
 }
 
-/// The daily monitoring report's pictures, by file stem: the map of the period's incidents and the incidents
-/// per day by confidence.
-pub fn daily_pictures(
+/// A map of `incidents` where their best-located report puts them: colour by confidence, a triangle for a
+/// violation, larger for graver.
+pub fn incidents_picture(
     scenario: &Scenario,
-    report: &crate::DailyReport,
-) -> Vec<(&'static str, String, String)> {
-    let incidents = report
-        .incidents
+    title: &str,
+    subtitle: &str,
+    incidents: &[crate::IncidentDto],
+) -> String {
+    let incidents = incidents
         .iter()
         .map(|i| guarantor_render::IncidentMark {
             at: geo_types::Point::new(i.lon, i.lat),
@@ -713,14 +741,29 @@ pub fn daily_pictures(
         })
         .collect();
     let overlay = Overlay {
-        title: format!("Daily report, {}", report.day),
-        subtitle: format!(
-            "{} incidents ({} violations) in the period to {} Kyiv time",
-            report.totals.incidents, report.totals.violations, report.cut
-        ),
+        title: title.to_owned(),
+        subtitle: subtitle.to_owned(),
         incidents,
         ..Overlay::default()
     };
+    guarantor_render::map(scenario, &overlay, 1200.0)
+}
+
+/// The daily monitoring report's pictures, by file stem: the map of the period's incidents and the incidents
+/// per day by confidence.
+pub fn daily_pictures(
+    scenario: &Scenario,
+    report: &crate::DailyReport,
+) -> Vec<(&'static str, String, String)> {
+    let map = incidents_picture(
+        scenario,
+        &format!("Daily report, {}", report.day),
+        &format!(
+            "{} incidents ({} violations) in the period to {} Kyiv time",
+            report.totals.incidents, report.totals.violations, report.cut
+        ),
+        &report.incidents,
+    );
     let days: Vec<String> = report
         .history
         .iter()
@@ -734,7 +777,7 @@ pub fn daily_pictures(
     vec![
         (
             "incidents-map",
-            guarantor_render::map(scenario, &overlay, 1200.0),
+            map,
             "The period's incidents where their best-located report puts them: colour by confidence, a triangle for a violation, larger for graver.".to_owned(),
         ),
         (
@@ -867,6 +910,23 @@ pub fn daily_briefing(
     report: &crate::DailyReport,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, BriefingError> {
+    let (briefing, pictures, tables) = daily_parts(scenario, report);
+    package(
+        ("report.html", &briefing),
+        &pictures,
+        ("report.xlsx", &tables),
+        Some(("incidents.csv", &tables[0])),
+        report.day.parse().unwrap_or(scenario.terms.effective),
+        progress,
+    )
+}
+
+/// The daily report's briefing page (for the dashboard).
+pub fn daily_page(scenario: &Scenario, report: &crate::DailyReport) -> Briefing {
+    daily_parts(scenario, report).0
+}
+
+fn daily_parts(scenario: &Scenario, report: &crate::DailyReport) -> Parts {
     let pictures = daily_pictures(scenario, report);
     let tables = daily_tables(report);
     let spot: Vec<Block> = report
@@ -952,12 +1012,5 @@ pub fn daily_briefing(
         sections,
         attribution: scenario.theatre.attribution.clone(),
     };
-    package(
-        ("report.html", &briefing),
-        &pictures,
-        ("report.xlsx", &tables),
-        Some(("incidents.csv", &tables[0])),
-        report.day.parse().unwrap_or(scenario.terms.effective),
-        progress,
-    )
+    (briefing, pictures, tables)
 }

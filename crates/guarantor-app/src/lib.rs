@@ -25,8 +25,9 @@ pub use accounts::{
     verify_password, viewer_of,
 };
 pub use briefing::{
-    BriefingError, OutputFile, daily_briefing, daily_pictures, daily_tables, plan_briefing,
-    plan_overlay, plan_pictures, plan_tables, whatif_briefing, whatif_picture,
+    BriefingError, OutputFile, daily_briefing, daily_page, daily_pictures, daily_tables,
+    incidents_picture, plan_briefing, plan_overlay, plan_page, plan_pictures, plan_tables,
+    whatif_briefing, whatif_page, whatif_picture,
 };
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 /// The movement engine's synthetic problems (for `closure_bench`).

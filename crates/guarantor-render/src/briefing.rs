@@ -49,7 +49,8 @@ pub enum Block {
     Text(String),
 }
 
-const STYLE: &str = "
+/// The page's style sheet (also for pages that embed a briefing's [`body`]).
+pub const STYLE: &str = "
 body{font-family:'DejaVu Sans',Verdana,sans-serif;margin:0;background:#f3f3f0;color:#1c1c1c}
 main{max-width:1240px;margin:0 auto;padding:24px 28px 48px;background:#fff}
 header h1{font-size:26px;margin:0 0 4px}header p{margin:0;color:#555}
@@ -74,8 +75,21 @@ pub fn html(b: &Briefing) -> String {
         out,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n\
-         <style>{STYLE}</style>\n</head>\n<body>\n<main>\n<header><h1>{}</h1><p>{}</p></header>\n",
+         <style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
         esc(&b.title),
+    );
+    out.push_str(&body(b));
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+/// The briefing's content (title, figures, sections, attribution) without the page around it, for a page of
+/// its own (styled by [`STYLE`]).
+pub fn body(b: &Briefing) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<header><h1>{}</h1><p>{}</p></header>",
         esc(&b.title),
         esc(&b.subtitle)
     );
@@ -136,7 +150,6 @@ pub fn html(b: &Briefing) -> String {
         }
         out.push_str("</footer>\n");
     }
-    out.push_str("</main>\n</body>\n</html>\n");
     out
 }
 

@@ -419,13 +419,13 @@ pub fn map(scenario: &Scenario, overlay: &Overlay, width: f64) -> String {
         if mark.violation {
             svg.path(
                 &triangle_d((x, y), r),
-                &format!(r##"fill="{colour}" stroke="#000" stroke-width="0.7""##),
+                &format!(r##"class="incident" fill="{colour}" stroke="#000" stroke-width="0.7""##),
             );
         } else {
             svg.circle(
                 (x, y),
                 r * 0.7,
-                &format!(r##"fill="none" stroke="{colour}" stroke-width="1.6""##),
+                &format!(r##"class="incident" fill="none" stroke="{colour}" stroke-width="1.6""##),
             );
         }
     }

@@ -9,6 +9,8 @@
 //!   restricted pledges and caveats only to their nation and planners), checked in every handler.
 //! - **Storage**: any `guarantor_store::Store` — SQLite or PostgreSQL. Scenarios are stored as versions;
 //!   a pledge edit is a new version with its audit line, in one transaction.
+//! - **Dashboard**: server-rendered pages (`/`, `/whatif`, `/pledges`, `/incidents`, `/daily`, `/audit`,
+//!   `/login`) with the briefings' pictures, over the same logic; nothing fetched from elsewhere.
 //! - **Errors**: one JSON shape, `{"error": {"code", "message"}}`, with a stable `code`; a failure inside the
 //!   server is `internal` and says nothing of its cause to the client. Bodies are limited ([`BODY_LIMIT`]);
 //!   lists are paginated.
@@ -19,6 +21,7 @@ use axum::routing::{get, post, put};
 use serde_json::{Value, json};
 
 pub mod auth;
+mod dashboard;
 mod error;
 mod openapi;
 mod routes;
@@ -76,6 +79,24 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/daily", get(routes::daily))
         .route("/api/v1/audit", get(routes::audit_log))
         .route("/api/v1/users", get(routes::users))
+        .route(
+            "/login",
+            get(dashboard::login_page).post(dashboard::login_submit),
+        )
+        .route("/logout", post(dashboard::logout_submit))
+        .route("/", get(dashboard::plan_page))
+        .route(
+            "/whatif",
+            get(dashboard::whatif_page).post(dashboard::whatif_start),
+        )
+        .route(
+            "/pledges",
+            get(dashboard::pledges_page).post(dashboard::pledges_submit),
+        )
+        .route("/incidents", get(dashboard::incidents_page))
+        .route("/incidents/upload", post(dashboard::upload_submit))
+        .route("/daily", get(dashboard::daily_page))
+        .route("/audit", get(dashboard::audit_page))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)

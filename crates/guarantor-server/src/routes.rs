@@ -25,12 +25,12 @@ use crate::{MAX_PER_PAGE, blocking};
 /// Which scenario version and world state a request is about.
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct Which {
-    scenario: Option<String>,
-    version: Option<u32>,
-    world: Option<String>,
+    pub scenario: Option<String>,
+    pub version: Option<u32>,
+    pub world: Option<String>,
 }
 
-fn world_of(r: &Resolved, text: Option<&str>) -> Result<WorldState, ApiError> {
+pub(crate) fn world_of(r: &Resolved, text: Option<&str>) -> Result<WorldState, ApiError> {
     match text {
         None => Ok(r.scenario.today()),
         Some(text) => guarantor_scenario::parse_world(&r.scenario, r.scenario.today(), text)
@@ -38,7 +38,7 @@ fn world_of(r: &Resolved, text: Option<&str>) -> Result<WorldState, ApiError> {
     }
 }
 
-async fn resolve(state: &AppState, which: &Which) -> Result<Resolved, ApiError> {
+pub(crate) async fn resolve(state: &AppState, which: &Which) -> Result<Resolved, ApiError> {
     let inner = state.0.clone();
     let (name, version) = (which.scenario.clone(), which.version);
     blocking(move || inner.resolve(name.as_deref(), version)).await
@@ -212,14 +212,16 @@ pub(crate) async fn pledges(
     })))
 }
 
-/// `POST /api/v1/pledges` (create) and `PUT /api/v1/pledges/{id}` (update).
-async fn put_pledge(
+/// Creates (`path_id` `None`) or updates a pledge as `caller`: the new version and the pledge as stored, as
+/// the caller may see it. The API's `POST /api/v1/pledges` and `PUT /api/v1/pledges/{id}`, and the
+/// dashboard's form.
+pub(crate) async fn put_pledge(
     state: AppState,
     caller: Caller,
     q: Which,
     path_id: Option<String>,
     mut pledge: Value,
-) -> Result<Response, ApiError> {
+) -> Result<(StatusCode, u32, Value), ApiError> {
     caller.may(Permission::EditPledges)?;
     let Some(fields) = pledge.as_object_mut() else {
         return Err(ApiError::bad_request(
@@ -336,7 +338,11 @@ async fn put_pledge(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(json!({"version": version, "pledge": after}))).into_response())
+    Ok((status, version, after))
+}
+
+fn pledge_answer((status, version, pledge): (StatusCode, u32, Value)) -> Response {
+    (status, Json(json!({"version": version, "pledge": pledge}))).into_response()
 }
 
 pub(crate) async fn create_pledge(
@@ -346,7 +352,9 @@ pub(crate) async fn create_pledge(
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let (Query(q), Json(pledge)) = (q?, body?);
-    put_pledge(state, caller, q, None, pledge).await
+    put_pledge(state, caller, q, None, pledge)
+        .await
+        .map(pledge_answer)
 }
 
 pub(crate) async fn update_pledge(
@@ -357,7 +365,9 @@ pub(crate) async fn update_pledge(
     body: Result<Json<Value>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let (Query(q), Json(pledge)) = (q?, body?);
-    put_pledge(state, caller, q, Some(id), pledge).await
+    put_pledge(state, caller, q, Some(id), pledge)
+        .await
+        .map(pledge_answer)
 }
 
 /// The released plan of a version in a world state, with where it came from.
@@ -469,27 +479,15 @@ pub(crate) struct NewJob {
     which: Which,
 }
 
-/// `POST /api/v1/jobs`: starts a plan or what-if computation in the background.
-pub(crate) async fn start_job(
-    State(state): State<AppState>,
-    caller: Caller,
-    body: Result<Json<NewJob>, JsonRejection>,
-) -> Result<Response, ApiError> {
-    caller.may(Permission::ReadPlan)?;
-    let Json(job) = body?;
-    let kind: &'static str = match job.kind.as_str() {
-        "plan" => "plan",
-        "whatif" => "whatif",
-        other => {
-            return Err(ApiError::bad_request(
-                "bad_kind",
-                format!("kind {other}: expected plan or whatif"),
-            ));
-        }
-    };
-    let r = resolve(&state, &job.which).await?;
-    let w = world_of(&r, job.which.world.as_deref())?;
-    let (id, done, total) = state.0.new_job(&caller.viewer.name, kind, &r, &w)?;
+/// Starts a `plan` or `whatif` job for `owner` in the background; returns its id.
+pub(crate) fn spawn_job(
+    state: &AppState,
+    owner: &str,
+    kind: &'static str,
+    r: Resolved,
+    w: WorldState,
+) -> Result<u64, ApiError> {
+    let (id, done, total) = state.0.new_job(owner, kind, &r, &w)?;
     let inner = state.0.clone();
     tokio::task::spawn_blocking(move || {
         let progress = JobProgress { done, total };
@@ -512,6 +510,30 @@ pub(crate) async fn start_job(
         };
         inner.finish_job(id, outcome);
     });
+    Ok(id)
+}
+
+/// `POST /api/v1/jobs`: starts a plan or what-if computation in the background.
+pub(crate) async fn start_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<NewJob>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    caller.may(Permission::ReadPlan)?;
+    let Json(job) = body?;
+    let kind: &'static str = match job.kind.as_str() {
+        "plan" => "plan",
+        "whatif" => "whatif",
+        other => {
+            return Err(ApiError::bad_request(
+                "bad_kind",
+                format!("kind {other}: expected plan or whatif"),
+            ));
+        }
+    };
+    let r = resolve(&state, &job.which).await?;
+    let w = world_of(&r, job.which.world.as_deref())?;
+    let id = spawn_job(&state, &caller.viewer.name, kind, r, w)?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({"id": id, "href": format!("/api/v1/jobs/{id}"), "status": "running"})),
@@ -594,6 +616,35 @@ pub(crate) struct IngestQuery {
     name: Option<String>,
 }
 
+/// Stores a batch of reports sent by `actor` (one transaction, with its audit line).
+pub(crate) async fn store_reports(
+    state: &AppState,
+    actor: &str,
+    name: String,
+    body: String,
+    format: guarantor_scenario::ReportFormat,
+) -> Result<guarantor_app::IngestReport, ApiError> {
+    let inner = state.0.clone();
+    let actor = actor.to_owned();
+    blocking(move || {
+        let mut store = lock(&inner.store)?;
+        let by = guarantor_store::Actor {
+            name: &actor,
+            at: Timestamp::now(),
+        };
+        guarantor_app::ingest(
+            &mut **store,
+            &[(name, body)],
+            Some(format),
+            Some(by),
+            &guarantor_app::Silent,
+        )
+        .map(|(report, _)| report)
+        .map_err(ApiError::internal)
+    })
+    .await
+}
+
 /// `POST /api/v1/reports`.
 pub(crate) async fn ingest(
     State(state): State<AppState>,
@@ -615,25 +666,7 @@ pub(crate) async fn ingest(
         )
     })?;
     let name = q.name.unwrap_or_else(|| format!("upload.{}", q.format));
-    let inner = state.0.clone();
-    let actor = caller.viewer.name.clone();
-    let report = blocking(move || {
-        let mut store = lock(&inner.store)?;
-        let by = guarantor_store::Actor {
-            name: &actor,
-            at: Timestamp::now(),
-        };
-        guarantor_app::ingest(
-            &mut **store,
-            &[(name, body)],
-            Some(format),
-            Some(by),
-            &guarantor_app::Silent,
-        )
-        .map(|(report, _)| report)
-        .map_err(ApiError::internal)
-    })
-    .await?;
+    let report = store_reports(&state, &caller.viewer.name, name, body, format).await?;
     // Acknowledged means stored: 201 when every row was read, 422 when some were rejected (the rest is
     // stored, the rejects are listed).
     let rejected: usize = report.files.iter().map(|f| f.rejected).sum();

@@ -157,6 +157,7 @@ fn secrets(scenario: &guarantor_core::Scenario, who: &str) -> Vec<String> {
         if p.restricted && !sees(who, p) {
             out.push(format!("\"{}\"", p.id));
             out.push(format!("{} ", p.id));
+            out.push(format!(">{}<", p.id));
             if let Offer::Materiel { item, .. } = &p.offer {
                 out.push(item.clone());
             }
@@ -216,9 +217,15 @@ async fn every_role_on_every_endpoint_for_its_own_nation_and_another() {
             "SCENARIO" => scenario_body.clone(),
             b => b.to_owned(),
         };
-        // Anonymous: refused, always.
+        // Anonymous: refused, always (a page sends the browser to the login page).
+        let page = !row.uri.starts_with("/api/");
         let (status, value) = h.call(None, row.method, row.uri, &body).await;
-        if status != StatusCode::UNAUTHORIZED || value["error"]["code"] != "unauthenticated" {
+        let refused = if page {
+            status == StatusCode::SEE_OTHER
+        } else {
+            status == StatusCode::UNAUTHORIZED && value["error"]["code"] == "unauthenticated"
+        };
+        if !refused {
             failures.push(format!(
                 "anonymous {} {}: {status} {value}",
                 row.method, row.uri
@@ -230,6 +237,7 @@ async fn every_role_on_every_endpoint_for_its_own_nation_and_another() {
             let (status, value) = h.call(Some(who), row.method, row.uri, &body).await;
             let ok = match allowed {
                 'Y' => status.is_success(),
+                _ if page => status == StatusCode::FORBIDDEN,
                 _ => status == StatusCode::FORBIDDEN && value["error"]["code"] == "forbidden",
             };
             if !ok {
@@ -238,7 +246,10 @@ async fn every_role_on_every_endpoint_for_its_own_nation_and_another() {
                     row.method, row.uri
                 ));
             }
-            answers.entry(who).or_default().push(value.to_string());
+            answers.entry(who).or_default().push(match value {
+                Value::String(html) => html,
+                v => v.to_string(),
+            });
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

@@ -123,8 +123,14 @@ impl Harness {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .expect("a body");
+        let html = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
         let body = if bytes.is_empty() {
             Value::Null
+        } else if html {
+            Value::String(String::from_utf8_lossy(&bytes).into_owned())
         } else {
             serde_json::from_slice(&bytes).unwrap_or_else(|e| {
                 panic!("{uri}: not JSON ({e}): {}", String::from_utf8_lossy(&bytes))

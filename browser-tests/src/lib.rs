@@ -1,0 +1,1 @@
+//! The dashboard tested in a real browser: see `tests/dashboard.rs`.
