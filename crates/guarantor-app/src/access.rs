@@ -333,8 +333,12 @@ impl Withheld {
                         }
                     }
                     ShortfallReason::ConditionsFalse { pledges } => {
-                        for (id, _) in pledges.iter_mut() {
-                            *id = self.pledge(id);
+                        for (id, sets) in pledges.iter_mut() {
+                            if self.pledges.contains_key(id) {
+                                // Which facts would unlock it is part of the pledge.
+                                sets.clear();
+                                *id = self.pledge(id);
+                            }
                         }
                     }
                     ShortfallReason::CaveatedOut { pledges } => {
@@ -347,6 +351,12 @@ impl Withheld {
                     | ShortfallReason::TooFewNations { .. } => {}
                 }
             }
+        }
+        // In the file's order, a withheld row's place would hint at its nation.
+        for line in &mut p.lines {
+            line.assignments.sort_by(|a, b| {
+                (a.nation.as_str(), a.pledge.as_str()).cmp(&(b.nation.as_str(), b.pledge.as_str()))
+            });
         }
         let total: u64 = moved.values().sum();
         for n in &mut p.nations {
@@ -375,15 +385,26 @@ impl Withheld {
             }
             site.nations
                 .sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            // The framework nation is the largest contingent; if that was all withheld, so is it.
-            if let Some(f) = &site.framework_nation
-                && !site.nations.iter().any(|(n, _)| n == f)
-            {
-                site.framework_nation = Some(self.code.clone());
+            // The framework nation is the largest contingent as the viewer sees them.
+            if site.framework_nation.is_some() {
+                site.framework_nation = site.nations.first().map(|(n, _)| n.clone());
             }
         }
         p
     }
+}
+
+/// An older version of a scenario with every pledge (and caveat) restricted in `latest` restricted in it too:
+/// what a nation restricts now stays withheld in the versions before.
+pub fn restricted_as_latest(older: &Scenario, latest: &Scenario) -> Scenario {
+    let mut s = older.clone();
+    for p in &mut s.pledges {
+        if let Some(now) = latest.pledges.iter().find(|l| l.id == p.id) {
+            p.restricted |= now.restricted;
+            p.caveats.restricted |= now.caveats.restricted;
+        }
+    }
+    s
 }
 
 /// The scenario's summary as `viewer` may see it.
@@ -395,6 +416,10 @@ pub fn release_summary(scenario: &Scenario, world: &WorldState, viewer: &Viewer)
     let mut s = crate::summary(&w.scenario(scenario), world);
     s.totals.nations -= 1;
     for n in &mut s.nations {
+        if n.nation == w.code.as_str() {
+            // The facts withheld pledges wait on are theirs.
+            n.waiting_on.clear();
+        }
         n.nation = w.nation(&n.nation);
     }
     s
@@ -413,7 +438,9 @@ pub fn release_plan(
     }
     let s = w.scenario(scenario);
     let p = w.plan(plan);
-    let shown_caveats = |id: &PledgeId| !w.caveats.contains(id);
+    // A withheld pledge (by its shown name) tells no caveats either.
+    let shown_caveats =
+        |id: &PledgeId| !w.caveats.contains(id) && !w.pledges.values().any(|shown| shown == id);
     let violations = full
         .sourcing
         .violations
@@ -438,39 +465,52 @@ pub fn release_plan(
             *n = w.nation(n);
         }
     }
+    // Rotation: the totals are the plan's own; each nation's row is of what the viewer may see of it (its
+    // own cycle), and the withheld pledges have no row (the stand-in nation has no cycle of its own) and no
+    // warnings (their figures are theirs).
     let mut rotation = crate::rotation::rotation_dto(&s, &p);
-    rotation
-        .warnings
-        .retain(|x| !(x.kind == "active_share" && x.nation == w.code.as_str()));
-    for x in &mut rotation.warnings {
-        x.nation = w.nation(&x.nation);
-    }
-    for n in &mut rotation.nations {
-        if n.nation == w.code.as_str() {
-            n.share_of_active = 0.0;
-        }
-        n.nation = w.nation(&n.nation);
-    }
+    rotation.months = full.rotation.months.clone();
+    rotation.peak_deployed = full.rotation.peak_deployed;
+    rotation.peak_committed = full.rotation.peak_committed;
+    rotation.capabilities = full.rotation.capabilities.clone();
+    rotation.nations.retain(|n| n.nation != w.code.as_str());
+    rotation.warnings.retain(|x| {
+        x.nation != w.code.as_str()
+            && x.pledge
+                .as_deref()
+                .is_none_or(|id| !w.pledges.values().any(|shown| shown.as_str() == id))
+    });
     let mut movement = full.movement.clone();
-    let hide = |pledge: &mut String, nation: &mut String| {
-        let shown = w.pledge_text(pledge);
-        if shown != *pledge {
-            *pledge = shown;
-            *nation = WITHHELD.to_owned();
-        }
-    };
+    let hidden = |pledge: &str| w.pledge_text(pledge) != pledge;
     for u in &mut movement.units {
-        hide(&mut u.pledge, &mut u.nation);
+        if hidden(&u.pledge) {
+            u.pledge = w.pledge_text(&u.pledge);
+            u.nation = WITHHELD.to_owned();
+            u.origin = u.origin.as_ref().map(|_| WITHHELD.to_owned());
+        }
     }
     for x in &mut movement.stockpiles {
-        hide(&mut x.pledge, &mut x.nation);
-        if x.nation == WITHHELD {
+        if hidden(&x.pledge) {
+            x.pledge = w.pledge_text(&x.pledge);
+            x.nation = WITHHELD.to_owned();
             x.item = WITHHELD.to_owned();
+            x.depot = WITHHELD.to_owned();
         }
     }
+    // In the file's order, a withheld row's place would hint at its nation.
+    movement.units.sort_by(|a, b| {
+        (&a.requirement, &a.nation, &a.pledge).cmp(&(&b.requirement, &b.nation, &b.pledge))
+    });
+    movement
+        .stockpiles
+        .sort_by(|a, b| (&a.site, &a.nation, &a.pledge).cmp(&(&b.site, &b.nation, &b.pledge)));
     let mut reinforcement = full.reinforcement.clone();
     for r in &mut reinforcement {
-        r.source = w.scrub(&r.source);
+        let scrubbed = w.scrub(&r.source);
+        if scrubbed != r.source {
+            r.source = scrubbed;
+            r.nation = WITHHELD.to_owned();
+        }
     }
     PlanReport {
         scenario: full.scenario.clone(),

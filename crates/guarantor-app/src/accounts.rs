@@ -137,6 +137,34 @@ pub fn put_user(
     Ok(())
 }
 
+/// Disables the account `name`: its password, tokens and sessions stop working (a server that checked them
+/// in the last 30 seconds may still take them that long). `put_user` enables it again.
+pub fn disable_user(
+    store: &mut dyn Store,
+    name: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<(), AccountError> {
+    let before = store
+        .user(name)?
+        .ok_or_else(|| AccountError::NoUser(name.to_owned()))?;
+    let after = StoredUser {
+        disabled: true,
+        ..before.clone()
+    };
+    let audit = AuditEntry {
+        seq: 0,
+        at: now,
+        actor: actor.to_owned(),
+        action: "user.disable".to_owned(),
+        target: name.to_owned(),
+        before: Some(serde_json::json!({"disabled": before.disabled}).to_string()),
+        after: Some(serde_json::json!({"disabled": true}).to_string()),
+    };
+    store.put_user(&after, &audit)?;
+    Ok(())
+}
+
 /// A new API token for `name` (returned once; only its hash is stored), under `label`.
 pub fn new_token(
     store: &mut dyn Store,

@@ -18,11 +18,11 @@ mod summary;
 
 pub use access::{
     Permission, Role, Viewer, WITHHELD, pledge_json, release_plan, release_pledges,
-    release_summary, release_whatif,
+    release_summary, release_whatif, restricted_as_latest,
 };
 pub use accounts::{
-    AccountError, MIN_PASSWORD_CHARS, hash_password, new_token, put_user, random_hex, secret_hash,
-    verify_password, viewer_of,
+    AccountError, MIN_PASSWORD_CHARS, disable_user, hash_password, new_token, put_user, random_hex,
+    secret_hash, verify_password, viewer_of,
 };
 pub use briefing::{
     BriefingError, OutputFile, daily_briefing, daily_page, daily_pictures, daily_tables,

@@ -117,7 +117,7 @@ impl Scenario {
             .nation(&pledge.nation)
             .and_then(|n| n.parliament_vote_days)
             .unwrap_or(0);
-        pledge.notice_days + vote
+        pledge.notice_days.saturating_add(vote)
     }
 
     /// The network node with this id.

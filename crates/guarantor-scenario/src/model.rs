@@ -667,7 +667,22 @@ fn read_pledges(
             }
             _ => None,
         };
-        let notice = rec.uint(sink, "notice_days", true, 0);
+        let notice = rec.uint(sink, "notice_days", true, 0).filter(|n| {
+            // Ten years' notice is no pledge for this mission; larger figures would only overflow the day
+            // arithmetic of movement.
+            let ok = n.v <= MAX_NOTICE_DAYS;
+            if !ok {
+                sink.error(
+                    file,
+                    n.span.clone(),
+                    "out-of-range",
+                    rec.field("notice_days"),
+                    format!("`notice_days` is {} days", n.v),
+                )
+                .expected(format!("at most {MAX_NOTICE_DAYS} days (ten years)"));
+            }
+            ok
+        });
         let sustain = rec.uint(sink, "sustain_months", false, 1);
         let rotations = rec.uint(sink, "rotations", false, 1);
         let status = rec.choice(
@@ -796,6 +811,12 @@ fn read_pledges(
         }
     }
 }
+
+/// The longest notice to move a pledge may give.
+///
+/// # Units
+/// days
+const MAX_NOTICE_DAYS: u64 = 3650;
 
 /// Maps a byte range inside a string's value to the range in the file, when the string is written
 /// without escapes (so that value offsets and file offsets agree).

@@ -153,6 +153,19 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        Caller::of(parts, state, true).await
+    }
+}
+
+impl Caller {
+    /// The caller of a request. With `csrf_header`, a request by session cookie that changes something must
+    /// carry the session's CSRF token in its header; without, the caller is a dashboard form's, whose handler
+    /// checks the token the form carries (`dashboard::Browser::check_csrf`).
+    pub(crate) async fn of(
+        parts: &Parts,
+        state: &AppState,
+        csrf_header: bool,
+    ) -> Result<Caller, ApiError> {
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
             let token = value
                 .to_str()
@@ -187,13 +200,7 @@ impl FromRequestParts<AppState> for Caller {
             csrf: a.csrf,
             session: Some(hash),
         };
-        // Forms carry the token in their body; the form handlers check it themselves.
-        let is_form = parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !safe && !is_form {
+        if csrf_header && !safe {
             let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
             if sent.is_none() || sent != caller.csrf.as_deref() {
                 return Err(ApiError::forbidden(
@@ -247,7 +254,27 @@ pub(crate) async fn start_session(
     login: Login,
     address: String,
 ) -> Result<(StoredSession, String, Viewer), ApiError> {
-    let blocked = lock(&state.0.logins)?.blocked(&login.name, &address, Instant::now());
+    // A name no account can have fails like a wrong password (and goes into no log or limiter).
+    let plausible = !login.name.is_empty()
+        && login.name.len() <= 64
+        && login
+            .name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+    if !plausible {
+        return Err(unauthenticated("wrong user name or password").code("bad_credentials"));
+    }
+    // The attempt counts as a failure before the (slow) check, so that parallel tries cannot outrun the
+    // limit; a success takes it back.
+    let blocked = {
+        let mut limiter = lock(&state.0.logins)?;
+        let now = Instant::now();
+        let blocked = limiter.blocked(&login.name, &address, now);
+        if blocked.is_none() {
+            limiter.failed(&login.name, &address, now);
+        }
+        blocked
+    };
     if let Some(seconds) = blocked {
         let mut e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -315,16 +342,12 @@ pub(crate) async fn start_session(
         Ok(Some((session, id, viewer)))
     })
     .await?;
-    let mut limiter = lock(&state.0.logins)?;
     match outcome {
         Some(started) => {
-            limiter.succeeded(&name);
+            lock(&state.0.logins)?.succeeded(&name, &address);
             Ok(started)
         }
-        None => {
-            limiter.failed(&name, &address, Instant::now());
-            Err(unauthenticated("wrong user name or password").code("bad_credentials"))
-        }
+        None => Err(unauthenticated("wrong user name or password").code("bad_credentials")),
     }
 }
 

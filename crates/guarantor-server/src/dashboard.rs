@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{Caller, ClientAddress, Login, end_session, session_cookie, start_session};
 use crate::error::ApiError;
-use crate::routes::{Which, put_pledge, resolve, spawn_job, store_reports, world_of};
+use crate::routes::{Which, put_pledge, release_base, resolve, spawn_job, store_reports, world_of};
 use crate::state::{AppState, JobResult, lock};
 use crate::{MAX_PER_PAGE, blocking};
 
@@ -113,7 +113,8 @@ impl FromRequestParts<AppState> for Browser {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Browser, PageError> {
-        Caller::from_request_parts(parts, state)
+        // Every form handler checks the form's CSRF token (`check_csrf`).
+        Caller::of(parts, state, false)
             .await
             .map(Browser)
             .map_err(|e| PageError(e, None))
@@ -335,8 +336,8 @@ async fn published_page(state: &AppState, browser: &Browser) -> Result<Html<Stri
     let entry = blocking(move || inner.plan(&r2, &w))
         .await
         .map_err(|e| browser.fail(e))?;
-    let released =
-        guarantor_app::release_plan(&entry.scenario, &entry.plan, &entry.report, &caller.viewer);
+    let base = release_base(state, &r).await.map_err(|e| browser.fail(e))?;
+    let released = guarantor_app::release_plan(&base, &entry.plan, &entry.report, &caller.viewer);
     let note = format!(
         "<div class=\"note\">The plan published by {} at {} (version {}).</div>",
         esc(&p.by),
@@ -381,21 +382,28 @@ pub(crate) async fn whatif_page(
         )
         .into_response());
     };
-    let jobs = lock(&state.0.jobs).map_err(|e| browser.fail(e))?;
-    let job = jobs
-        .iter()
-        .find(|j| {
-            j.id == id
-                && j.kind == "whatif"
-                && (j.owner == caller.viewer.name || caller.viewer.role == Role::Planner)
-        })
-        .ok_or_else(|| {
-            browser.fail(ApiError::not_found(format!("no what-if job {id} of yours")))
-        })?;
-    let content = match &job.outcome {
+    let (outcome, name, version, done, total) = {
+        let jobs = lock(&state.0.jobs).map_err(|e| browser.fail(e))?;
+        let job = jobs
+            .iter()
+            .find(|j| {
+                j.id == id
+                    && j.kind == "whatif"
+                    && (j.owner == caller.viewer.name || caller.viewer.role == Role::Planner)
+            })
+            .ok_or_else(|| {
+                browser.fail(ApiError::not_found(format!("no what-if job {id} of yours")))
+            })?;
+        (
+            job.outcome.clone(),
+            job.scenario.clone(),
+            job.version,
+            job.done.load(std::sync::atomic::Ordering::SeqCst),
+            job.total.load(std::sync::atomic::Ordering::SeqCst),
+        )
+    };
+    let content = match &outcome {
         None => {
-            let done = job.done.load(std::sync::atomic::Ordering::SeqCst);
-            let total = job.total.load(std::sync::atomic::Ordering::SeqCst);
             let html = page(
                 Some(caller),
                 "/whatif",
@@ -420,7 +428,16 @@ pub(crate) async fn whatif_page(
             esc(message)
         ),
         Some(Ok(JobResult::WhatIf(scenario, report))) => {
-            let released = guarantor_app::release_whatif(scenario, report, &caller.viewer);
+            let which = Which {
+                scenario: Some(name),
+                version: Some(version),
+                world: None,
+            };
+            let r = resolve(&state, &which).await.map_err(|e| browser.fail(e))?;
+            let base = release_base(&state, &r)
+                .await
+                .map_err(|e| browser.fail(e))?;
+            let released = guarantor_app::release_whatif(&base, report, &caller.viewer);
             format!(
                 "{start}{}",
                 body(&guarantor_app::whatif_page(scenario, &released))

@@ -62,10 +62,47 @@ fn audit(
     }
 }
 
+/// The scenario of `r` to release from: itself when it is the latest version, else with what the latest
+/// restricts restricted (see `guarantor_app::restricted_as_latest`).
+pub(crate) async fn release_base(
+    state: &AppState,
+    r: &Resolved,
+) -> Result<std::sync::Arc<guarantor_core::Scenario>, ApiError> {
+    let latest = resolve(
+        state,
+        &Which {
+            scenario: Some(r.name.clone()),
+            ..Which::default()
+        },
+    )
+    .await?;
+    if latest.version == r.version {
+        return Ok(r.scenario.clone());
+    }
+    Ok(std::sync::Arc::new(guarantor_app::restricted_as_latest(
+        &r.scenario,
+        &latest.scenario,
+    )))
+}
+
+/// A version as listed: who stored it is told to planners, to its author, and for the server's own loads.
+fn version_json(v: &guarantor_store::ScenarioVersion, viewer: &Viewer) -> Value {
+    let author = if viewer.role == guarantor_app::Role::Planner
+        || v.author == viewer.name
+        || v.author == "server"
+    {
+        v.author.as_str()
+    } else {
+        "another user"
+    };
+    json!({"version": v.version, "author": author, "at": v.at.to_string(), "note": v.note})
+}
+
 /// `GET /api/v1/scenarios`: every stored scenario with its versions.
 pub(crate) async fn scenarios(State(state): State<AppState>, caller: Caller) -> ApiResult {
     caller.may(Permission::ReadScenario)?;
     let inner = state.0.clone();
+    let viewer = caller.viewer.clone();
     blocking(move || {
         let store = lock(&inner.store)?;
         let mut out = Vec::new();
@@ -75,16 +112,12 @@ pub(crate) async fn scenarios(State(state): State<AppState>, caller: Caller) -> 
                 "name": name,
                 "default": name == inner.default_scenario,
                 "latest": versions.last().map(|v| v.version),
-                "versions": versions.iter().map(version_json).collect::<Vec<_>>(),
+                "versions": versions.iter().map(|v| version_json(v, &viewer)).collect::<Vec<_>>(),
             }));
         }
         Ok(Json(json!({ "scenarios": out })))
     })
     .await
-}
-
-fn version_json(v: &guarantor_store::ScenarioVersion) -> Value {
-    json!({"version": v.version, "author": v.author, "at": v.at.to_string(), "note": v.note})
 }
 
 /// `GET /api/v1/scenarios/{name}/versions`.
@@ -95,6 +128,7 @@ pub(crate) async fn versions(
 ) -> ApiResult {
     caller.may(Permission::ReadScenario)?;
     let inner = state.0.clone();
+    let viewer = caller.viewer.clone();
     blocking(move || {
         let versions = lock(&inner.store)?
             .scenario_versions(&name)
@@ -104,7 +138,7 @@ pub(crate) async fn versions(
         }
         Ok(Json(json!({
             "name": name,
-            "versions": versions.iter().map(version_json).collect::<Vec<_>>(),
+            "versions": versions.iter().map(|v| version_json(v, &viewer)).collect::<Vec<_>>(),
         })))
     })
     .await
@@ -156,6 +190,7 @@ pub(crate) async fn load_scenario(
             .put_scenario(
                 &name,
                 &files,
+                None,
                 &note,
                 &audit(
                     &actor,
@@ -208,7 +243,7 @@ pub(crate) async fn pledges(
     Ok(Json(json!({
         "scenario": r.name,
         "version": r.version,
-        "pledges": guarantor_app::release_pledges(&r.scenario, &caller.viewer),
+        "pledges": guarantor_app::release_pledges(&*release_base(&state, &r).await?, &caller.viewer),
     })))
 }
 
@@ -266,8 +301,54 @@ pub(crate) async fn put_pledge(
             "a liaison officer edits only its own nation's pledges, not {nation}'s"
         )));
     }
-    let r = resolve(&state, &q).await?;
-    let existing = r.scenario.pledges.iter().find(|p| p.id.as_str() == id);
+    // Ids starting `withheld` are how withheld pledges are shown; a liaison officer's ids start with its
+    // nation's code (`fra-…`), so that they never meet, or reveal, another nation's.
+    if id.starts_with(guarantor_app::WITHHELD) {
+        return Err(ApiError::bad_request(
+            "bad_body",
+            format!(
+                "id {id}: ids starting `{}` are reserved",
+                guarantor_app::WITHHELD
+            ),
+        ));
+    }
+    if let Some(own) = caller.viewer.role.nation() {
+        let prefix = format!("{}-", own.as_str().to_lowercase());
+        if !id.starts_with(&prefix) {
+            return Err(ApiError::bad_request(
+                "bad_body",
+                format!("id {id}: a liaison officer's pledge ids start with `{prefix}`"),
+            ));
+        }
+    }
+    // Edits are made to the latest version only: one made from an older one would undo what came since.
+    let latest = resolve(
+        &state,
+        &Which {
+            scenario: q.scenario.clone(),
+            ..Which::default()
+        },
+    )
+    .await?;
+    if let Some(v) = q.version
+        && v != latest.version
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "stale",
+            format!(
+                "version {v} is not the latest ({}): edit the latest",
+                latest.version
+            ),
+        ));
+    }
+    let r = latest;
+    let existing = r
+        .scenario
+        .pledges
+        .iter()
+        .find(|p| p.id.as_str() == id)
+        .filter(|p| caller.viewer.sees_pledge(p));
     match (&path_id, existing) {
         (None, Some(_)) => {
             return Err(ApiError::new(
@@ -280,11 +361,7 @@ pub(crate) async fn put_pledge(
         (Some(_), Some(old)) if !caller.viewer.may_edit_pledge_of(&old.nation) => {
             return Err(ApiError::forbidden(format!(
                 "pledge {id} is {}'s",
-                if caller.viewer.sees_pledge(old) {
-                    old.nation.as_str()
-                } else {
-                    "another nation"
-                }
+                old.nation.as_str()
             )));
         }
         _ => {}
@@ -316,11 +393,13 @@ pub(crate) async fn put_pledge(
         } else {
             "pledge.update"
         };
+        // The note says no more than that a pledge changed: who and which are in the audit log, for planners.
         let version = lock(&inner.store)?
             .put_scenario(
                 &r.name,
                 &files,
-                &format!("{action} {id}"),
+                Some(r.version),
+                "a pledge edited",
                 &audit(
                     &actor,
                     action,
@@ -329,7 +408,14 @@ pub(crate) async fn put_pledge(
                     Some(guarantor_app::pledge_json(new, true)),
                 ),
             )
-            .map_err(ApiError::internal)?;
+            .map_err(|e| match e {
+                guarantor_store::StoreError::Stale { .. } => ApiError::new(
+                    StatusCode::CONFLICT,
+                    "stale",
+                    format!("{e}: load the pledges again and redo the edit"),
+                ),
+                e => ApiError::internal(e),
+            })?;
         Ok((version, after))
     })
     .await?;
@@ -374,8 +460,9 @@ pub(crate) async fn update_pledge(
 async fn released_plan(state: &AppState, viewer: &Viewer, r: Resolved, w: WorldState) -> ApiResult {
     let inner = state.0.clone();
     let version = r.version;
+    let base = release_base(state, &r).await?;
     let entry = blocking(move || inner.plan(&r, &w)).await?;
-    let released = guarantor_app::release_plan(&entry.scenario, &entry.plan, &entry.report, viewer);
+    let released = guarantor_app::release_plan(&base, &entry.plan, &entry.report, viewer);
     let mut v = serde_json::to_value(&released).map_err(ApiError::internal)?;
     v["version"] = json!(version);
     Ok(Json(v))
@@ -502,7 +589,7 @@ pub(crate) fn spawn_job(
                 out
             }
             _ => guarantor_app::whatif_with_progress(&r.scenario, &w, &progress)
-                .map(|report| JobResult::WhatIf(r.scenario.clone(), Box::new(report)))
+                .map(|report| JobResult::WhatIf(r.scenario.clone(), std::sync::Arc::new(report)))
                 .map_err(|e| {
                     eprintln!("guarantor serve: job {id} failed: {e}");
                     "the computation failed; the cause is in the server's log".to_owned()
@@ -576,28 +663,39 @@ pub(crate) async fn job(
                 "total": job.total.load(std::sync::atomic::Ordering::SeqCst),
             },
         });
-        let result = match &job.outcome {
-            Some(Ok(JobResult::Plan(entry))) => Ok(Some(
-                serde_json::to_value(guarantor_app::release_plan(
-                    &entry.scenario,
+        (
+            head,
+            (job.outcome.clone(), job.scenario.clone(), job.version),
+        )
+    };
+    let (outcome, name, version) = result;
+    let result = match outcome {
+        None => Ok(None),
+        Some(Err(message)) => Err(message),
+        Some(Ok(done)) => {
+            let r = resolve(
+                &state,
+                &Which {
+                    scenario: Some(name),
+                    version: Some(version),
+                    world: None,
+                },
+            )
+            .await?;
+            let base = release_base(&state, &r).await?;
+            let value = match done {
+                JobResult::Plan(entry) => serde_json::to_value(guarantor_app::release_plan(
+                    &base,
                     &entry.plan,
                     &entry.report,
                     &caller.viewer,
-                ))
-                .map_err(ApiError::internal)?,
-            )),
-            Some(Ok(JobResult::WhatIf(scenario, report))) => Ok(Some(
-                serde_json::to_value(guarantor_app::release_whatif(
-                    scenario,
-                    report,
-                    &caller.viewer,
-                ))
-                .map_err(ApiError::internal)?,
-            )),
-            Some(Err(message)) => Err(message.clone()),
-            None => Ok(None),
-        };
-        (head, result)
+                )),
+                JobResult::WhatIf(_, report) => serde_json::to_value(
+                    guarantor_app::release_whatif(&base, &report, &caller.viewer),
+                ),
+            };
+            Ok(Some(value.map_err(ApiError::internal)?))
+        }
     };
     let mut v = head;
     match result {

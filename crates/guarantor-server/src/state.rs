@@ -47,13 +47,21 @@ pub(crate) struct Job {
 }
 
 /// What a finished job computed (released to each viewer when read).
+#[derive(Clone)]
 pub(crate) enum JobResult {
     Plan(Arc<PlanEntry>),
-    WhatIf(Arc<Scenario>, Box<WhatIfReport>),
+    WhatIf(Arc<Scenario>, Arc<WhatIfReport>),
 }
 
 /// How many jobs are kept; beyond it the oldest finished ones are forgotten.
 const MAX_JOBS: usize = 1000;
+
+/// Jobs running at once, for one user and for all (a what-if uses every core).
+const MAX_RUNNING_PER_USER: usize = 2;
+const MAX_RUNNING: usize = 4;
+
+/// Plans kept computed (each a few hundred kilobytes).
+const MAX_PLANS: usize = 64;
 
 /// Failed logins allowed per user name, and per client address, within [`LOGIN_WINDOW`].
 pub(crate) const LOGIN_FAILURES_PER_NAME: usize = 5;
@@ -97,8 +105,16 @@ impl LoginLimiter {
             .or_else(|| over(&mut self.by_address, address, LOGIN_FAILURES_PER_ADDRESS))
     }
 
-    /// Records a failure.
+    /// Records a failure (forgetting, now and then, the keys with no failure left in the window).
     pub fn failed(&mut self, name: &str, address: &str, now: Instant) {
+        if self.by_name.len() + self.by_address.len() > 10_000 {
+            let fresh = |q: &mut VecDeque<Instant>| {
+                q.retain(|t| now.duration_since(*t) <= LOGIN_WINDOW);
+                !q.is_empty()
+            };
+            self.by_name.retain(|_, q| fresh(q));
+            self.by_address.retain(|_, q| fresh(q));
+        }
         self.by_name
             .entry(name.to_owned())
             .or_default()
@@ -109,9 +125,15 @@ impl LoginLimiter {
             .push_back(now);
     }
 
-    /// A success clears the name's failures (not the address's).
-    pub fn succeeded(&mut self, name: &str) {
+    /// A success clears the name's failures, and takes back the attempt counted against the address.
+    pub fn succeeded(&mut self, name: &str, address: &str) {
         self.by_name.remove(name);
+        if let Some(q) = self.by_address.get_mut(address) {
+            q.pop_back();
+            if q.is_empty() {
+                self.by_address.remove(address);
+            }
+        }
     }
 }
 
@@ -199,7 +221,7 @@ impl AppState {
                 after: Some(format!("{{\"origin\":{:?}}}", sources.origin)),
             };
             let note = format!("loaded at start from {}", sources.origin);
-            store.put_scenario(&name, &files, &note, &audit)?;
+            store.put_scenario(&name, &files, latest, &note, &audit)?;
         }
         Ok(AppState(Arc::new(Inner {
             store: Mutex::new(store),
@@ -283,7 +305,12 @@ impl Inner {
             plan,
             report,
         });
-        lock(&self.plans)?.insert(key, entry.clone());
+        let mut plans = lock(&self.plans)?;
+        if plans.len() >= MAX_PLANS {
+            // Plans are recomputed on demand; the cache only saves time.
+            plans.clear();
+        }
+        plans.insert(key, entry.clone());
         Ok(entry)
     }
 
@@ -295,9 +322,28 @@ impl Inner {
         r: &Resolved,
         world: &WorldState,
     ) -> Result<(u64, Arc<AtomicU64>, Arc<AtomicU64>), ApiError> {
+        let mut jobs = lock(&self.jobs)?;
+        let running = |j: &&Job| j.outcome.is_none();
+        let mine = jobs
+            .iter()
+            .filter(running)
+            .filter(|j| j.owner == owner)
+            .count();
+        if mine >= MAX_RUNNING_PER_USER || jobs.iter().filter(running).count() >= MAX_RUNNING {
+            let mut e = ApiError::new(
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+                "busy",
+                format!(
+                    "{} jobs are running ({mine} of yours; at most {MAX_RUNNING_PER_USER} each, {MAX_RUNNING} in all): \
+                     try again when one is done",
+                    jobs.iter().filter(running).count()
+                ),
+            );
+            e.retry_after = Some(10);
+            return Err(e);
+        }
         let id = self.next_job.fetch_add(1, Ordering::SeqCst);
         let (done, total) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
-        let mut jobs = lock(&self.jobs)?;
         if jobs.len() >= MAX_JOBS
             && let Some(i) = jobs.iter().position(|j| j.outcome.is_some())
         {

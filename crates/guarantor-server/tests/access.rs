@@ -349,6 +349,42 @@ async fn every_role_on_every_endpoint_for_its_own_nation_and_another() {
         assert_eq!(troops(&seen, nation), troops(&full, nation) - t, "{nation}");
     }
     assert_eq!(troops(&seen, "withheld"), hidden.values().sum::<u64>());
+    // Whatever is withheld is withheld whole: no nation, home, depot or caveat of it is told.
+    for r in seen["reinforcement"].as_array().expect("reinforcement") {
+        if r["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("withheld-"))
+        {
+            assert_eq!(r["nation"], "withheld", "{r}");
+        }
+    }
+    for u in seen["movement"]["units"].as_array().expect("units") {
+        if u["pledge"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("withheld-"))
+        {
+            assert_eq!(
+                (
+                    u["nation"].as_str(),
+                    u["origin"].as_str().unwrap_or("withheld")
+                ),
+                (Some("withheld"), "withheld"),
+                "{u}"
+            );
+        }
+    }
+    for line in seen["sourcing"]["lines"].as_array().expect("lines") {
+        for r in line["shortfall_reasons"].as_array().expect("reasons") {
+            let m = r["message"].as_str().expect("a message");
+            for part in m.split("withheld-").skip(1) {
+                let after = part.trim_start_matches(|c: char| c.is_ascii_digit());
+                assert!(
+                    !after.starts_with(" (") || after.starts_with(" (caveats restricted)"),
+                    "{m}"
+                );
+            }
+        }
+    }
     // FRA's own view of FRA is whole.
     assert_eq!(troops(&own, "FRA"), troops(&full, "FRA"));
     // Each nation's figure, to DEU, is the sum of the assignments DEU is shown.

@@ -493,3 +493,146 @@ async fn a_pledge_edit_is_a_new_version_with_its_audit_line_and_changes_the_plan
         .await;
     assert_eq!(versions["scenarios"][0]["latest"], 3);
 }
+
+#[tokio::test]
+async fn edits_start_from_the_latest_version_and_stay_in_their_own_namespace() {
+    let h = harness();
+    let fra = r#"{"id": "fra-late", "nation": "FRA", "kind": "units", "capability": "engineer_coy",
+                  "count": 1, "notice_days": 10, "source": "test"}"#;
+    assert_eq!(
+        h.call(Some("fra"), "POST", "/api/v1/pledges", fra).await.0,
+        StatusCode::CREATED
+    );
+    // DEU, working from version 1, cannot store a version without FRA's new pledge.
+    let (_, pledges) = h
+        .call(Some("deu"), "GET", "/api/v1/pledges?version=1", "")
+        .await;
+    let deu_hq = pledges["pledges"]
+        .as_array()
+        .expect("pledges")
+        .iter()
+        .find(|p| p["id"] == "deu-hq")
+        .expect("deu-hq")
+        .to_string();
+    let (status, body) = h
+        .call(
+            Some("deu"),
+            "PUT",
+            "/api/v1/pledges/deu-hq?version=1",
+            &deu_hq,
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("stale")),
+        "{body}"
+    );
+    let (status, _) = h
+        .call(Some("deu"), "PUT", "/api/v1/pledges/deu-hq", &deu_hq)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, latest) = h.call(Some("fra"), "GET", "/api/v1/pledges", "").await;
+    assert!(
+        latest.to_string().contains("fra-late"),
+        "FRA's pledge survived DEU's edit"
+    );
+    // A liaison officer's ids carry its nation; `withheld…` is reserved for everyone.
+    for (who, id) in [
+        ("deu", "fra-not-mine"),
+        ("fra", "withheld-1"),
+        ("planner", "withheld-9"),
+    ] {
+        let mut body = fra.replace("fra-late", id);
+        if who == "deu" {
+            body = body.replace("\"FRA\"", "\"DEU\"");
+        }
+        let (status, value) = h.call(Some(who), "POST", "/api/v1/pledges", &body).await;
+        assert_eq!(
+            (status, value["error"]["code"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("bad_body")),
+            "{who} {id}: {value}"
+        );
+    }
+    // An absurd notice is refused at its line, not left to overflow the plan.
+    let long = fra
+        .replace("fra-late", "fra-long")
+        .replace("\"notice_days\": 10", "\"notice_days\": 4294967295");
+    let (status, value) = h.call(Some("fra"), "POST", "/api/v1/pledges", &long).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{value}");
+    // Version notes and authors tell other users nothing of who edited what.
+    let (_, versions) = h
+        .call(Some("observer"), "GET", "/api/v1/scenarios", "")
+        .await;
+    let text = versions.to_string();
+    assert!(
+        !text.contains("fra-late") && !text.contains("\"fra\"") && !text.contains("\"deu\""),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn a_form_post_by_cookie_needs_the_csrf_token_too() {
+    let h = harness();
+    let login = format!(
+        r#"{{"name": "monitor", "password": "{}"}}"#,
+        common::password("monitor")
+    );
+    let a = h.request(None, "POST", "/api/v1/login", &login, &[]).await;
+    let cookie = a.headers[header::SET_COOKIE]
+        .to_str()
+        .expect("text")
+        .split(';')
+        .next()
+        .expect("a cookie")
+        .to_owned();
+    let form = [
+        ("cookie", cookie.as_str()),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
+    for (method, uri) in [
+        ("POST", "/api/v1/reports?format=csv"),
+        ("POST", "/api/v1/logout"),
+        ("POST", "/incidents/upload"),
+    ] {
+        let answer = h
+            .request(None, method, uri, "format=csv&body=x", &form)
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::FORBIDDEN,
+            "{method} {uri}: {}",
+            answer.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn parallel_wrong_passwords_do_not_outrun_the_limit() {
+    let h = std::sync::Arc::new(harness());
+    let mut tries = Vec::new();
+    for _ in 0..20 {
+        let h = h.clone();
+        tries.push(tokio::spawn(async move {
+            h.call(
+                None,
+                "POST",
+                "/api/v1/login",
+                r#"{"name": "fra", "password": "wrong wrong wrong"}"#,
+            )
+            .await
+            .0
+        }));
+    }
+    let mut refused = 0;
+    for t in tries {
+        let status = t.await.expect("a try");
+        assert!(
+            status == StatusCode::UNAUTHORIZED || status == StatusCode::TOO_MANY_REQUESTS,
+            "{status}"
+        );
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 15, "five tries are checked, the rest refused");
+}

@@ -28,6 +28,18 @@ pub enum StoreError {
         /// What went wrong.
         message: String,
     },
+    /// An edit was made from a version that is no longer the latest.
+    #[error(
+        "scenario {name}: the edit was made from version {base}, but version {latest} is the latest now"
+    )]
+    Stale {
+        /// The scenario.
+        name: String,
+        /// The version the edit started from.
+        base: u32,
+        /// The latest version.
+        latest: u32,
+    },
     /// A stored value does not read back as a report (a newer guarantor wrote it, or it was edited).
     #[error("database {path}: stored report {source_name}/{id}: {message}")]
     Corrupt {
@@ -226,10 +238,13 @@ pub trait Store: ReportStore + Send {
     fn delete_session(&mut self, id_hash: &str, now: Timestamp) -> Result<(), StoreError>;
 
     /// Stores a new version of scenario `name` (its files by path), numbered one past the last; returns it.
+    /// `base` is the version the files were made from: if another version was stored since, nothing is
+    /// written and the answer is [`StoreError::Stale`] (two edits at once cannot undo each other).
     fn put_scenario(
         &mut self,
         name: &str,
         files: &[(String, String)],
+        base: Option<u32>,
         note: &str,
         audit: &AuditEntry,
     ) -> Result<u32, StoreError>;

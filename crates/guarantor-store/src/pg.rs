@@ -100,17 +100,18 @@ impl PgStore {
         tx.commit().map_err(e)
     }
 
-    /// Runs `f` in a transaction that also writes `audit`, committing both or neither.
+    /// Runs `f` in a transaction that also writes `audit`, committing both or neither (neither when `f`
+    /// answers an error of its own).
     fn audited<T>(
         &mut self,
         audit: &AuditEntry,
-        f: impl FnOnce(&mut Transaction<'_>) -> Result<T, postgres::Error>,
+        f: impl FnOnce(&mut Transaction<'_>) -> Result<Result<T, StoreError>, postgres::Error>,
     ) -> Result<T, StoreError> {
         let shown = self.shown.clone();
         let e = |e: postgres::Error| pg(&shown, &e);
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(e)?;
-        let out = f(&mut tx).map_err(e)?;
+        let out = f(&mut tx).map_err(e)??;
         write_audit(&mut tx, audit).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(out)
@@ -318,6 +319,7 @@ impl Store for PgStore {
                     &user.disabled,
                 ],
             )
+            .map(Ok)
         })?;
         Ok(())
     }
@@ -358,6 +360,7 @@ impl Store for PgStore {
                 "INSERT INTO api_token (hash, user_name, label) VALUES ($1, $2, $3)",
                 &[&hash, &user, &label],
             )
+            .map(Ok)
         })?;
         Ok(())
     }
@@ -417,6 +420,7 @@ impl Store for PgStore {
         &mut self,
         name: &str,
         files: &[(String, String)],
+        base: Option<u32>,
         note: &str,
         audit: &AuditEntry,
     ) -> Result<u32, StoreError> {
@@ -429,6 +433,15 @@ impl Store for PgStore {
                     &[&name],
                 )?
                 .get(0);
+            if let Some(base) = base
+                && i64::from(base) != last
+            {
+                return Ok(Err(StoreError::Stale {
+                    name: name.to_owned(),
+                    base,
+                    latest: u32::try_from(last).unwrap_or(u32::MAX),
+                }));
+            }
             let version = last + 1;
             tx.execute(
                 "INSERT INTO scenario_version (name, version, author, at_us, note) VALUES ($1, $2, $3, $4, $5)",
@@ -440,7 +453,7 @@ impl Store for PgStore {
             for (path, text) in files {
                 tx.execute(&insert, &[&name, &version, path, text])?;
             }
-            Ok(u32::try_from(version).unwrap_or(u32::MAX))
+            Ok(Ok(u32::try_from(version).unwrap_or(u32::MAX)))
         })
     }
 
@@ -516,6 +529,7 @@ impl Store for PgStore {
                  ON CONFLICT (name) DO UPDATE SET version = $2, world = $3, by_user = $4, at_us = $5",
                 &[&name, &i64::from(version), &world, &audit.actor, &micros(audit.at)],
             )
+            .map(Ok)
         })?;
         Ok(())
     }
@@ -542,7 +556,7 @@ impl Store for PgStore {
     }
 
     fn record(&mut self, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.audited(audit, |_| Ok(()))
+        self.audited(audit, |_| Ok(Ok(())))
     }
 
     fn audit(&self, before: Option<u64>, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {

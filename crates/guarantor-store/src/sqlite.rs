@@ -237,16 +237,17 @@ fn write_audit(tx: &Transaction<'_>, a: &AuditEntry) -> rusqlite::Result<usize> 
 type UserRow = (String, String, Option<String>, String, i64, bool);
 
 impl SqliteStore {
-    /// Runs `f` in a transaction that also writes `audit`, committing both or neither.
+    /// Runs `f` in a transaction that also writes `audit`, committing both or neither (neither when `f`
+    /// answers an error of its own).
     fn audited<T>(
         &mut self,
         audit: &AuditEntry,
-        f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<T>,
+        f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<Result<T, StoreError>>,
     ) -> Result<T, StoreError> {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| db(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
-        let out = f(&tx).map_err(e)?;
+        let out = f(&tx).map_err(e)??;
         write_audit(&tx, audit).map_err(e)?;
         tx.commit().map_err(e)?;
         Ok(out)
@@ -280,6 +281,7 @@ impl Store for SqliteStore {
                     user.disabled
                 ],
             )
+            .map(Ok)
         })?;
         Ok(())
     }
@@ -333,6 +335,7 @@ impl Store for SqliteStore {
                 "INSERT INTO api_token (hash, user_name, label) VALUES (?1, ?2, ?3)",
                 params![hash, user, label],
             )
+            .map(Ok)
         })?;
         Ok(())
     }
@@ -393,6 +396,7 @@ impl Store for SqliteStore {
         &mut self,
         name: &str,
         files: &[(String, String)],
+        base: Option<u32>,
         note: &str,
         audit: &AuditEntry,
     ) -> Result<u32, StoreError> {
@@ -402,6 +406,15 @@ impl Store for SqliteStore {
                 params![name],
                 |r| r.get(0),
             )?;
+            if let Some(base) = base
+                && i64::from(base) != last
+            {
+                return Ok(Err(StoreError::Stale {
+                    name: name.to_owned(),
+                    base,
+                    latest: u32::try_from(last).unwrap_or(u32::MAX),
+                }));
+            }
             let version = last + 1;
             tx.execute(
                 "INSERT INTO scenario_version (name, version, author, at_us, note) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -413,7 +426,7 @@ impl Store for SqliteStore {
             for (path, text) in files {
                 insert.execute(params![name, version, path, text])?;
             }
-            Ok(u32::try_from(version).unwrap_or(u32::MAX))
+            Ok(Ok(u32::try_from(version).unwrap_or(u32::MAX)))
         })
     }
 
@@ -501,6 +514,7 @@ impl Store for SqliteStore {
                  ON CONFLICT (name) DO UPDATE SET version = ?2, world = ?3, by_user = ?4, at_us = ?5",
                 params![name, version, world, audit.actor, micros(audit.at)],
             )
+            .map(Ok)
         })?;
         Ok(())
     }
@@ -528,7 +542,7 @@ impl Store for SqliteStore {
     }
 
     fn record(&mut self, audit: &AuditEntry) -> Result<(), StoreError> {
-        self.audited(audit, |_| Ok(()))
+        self.audited(audit, |_| Ok(Ok(())))
     }
 
     fn audit(&self, before: Option<u64>, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {

@@ -277,6 +277,7 @@ fn server_story(store: &mut dyn Store) {
             .put_scenario(
                 "default",
                 &v1,
+                None,
                 "loaded",
                 &entry("bob", "scenario.load", "default", "2026-11-20T08:05:00Z")
             )
@@ -288,6 +289,7 @@ fn server_story(store: &mut dyn Store) {
             .put_scenario(
                 "default",
                 &v2,
+                Some(1),
                 "pledge x",
                 &entry(
                     "alice",
@@ -304,11 +306,38 @@ fn server_story(store: &mut dyn Store) {
             .put_scenario(
                 "other",
                 &v1,
+                Some(0),
                 "loaded",
                 &entry("bob", "scenario.load", "other", "2026-11-20T08:07:00Z")
             )
             .expect("version"),
         1
+    );
+    // An edit made from version 1 after version 2 was stored is refused, and writes nothing (no audit line).
+    let stale = store
+        .put_scenario(
+            "default",
+            &v1,
+            Some(1),
+            "late edit",
+            &entry(
+                "carol",
+                "pledge.update",
+                "default/x",
+                "2026-11-20T08:07:05Z",
+            ),
+        )
+        .expect_err("stale");
+    assert!(
+        matches!(
+            stale,
+            guarantor_store::StoreError::Stale {
+                base: 1,
+                latest: 2,
+                ..
+            }
+        ),
+        "{stale}"
     );
     assert_eq!(store.scenario_names().expect("read"), ["default", "other"]);
     let versions = store.scenario_versions("default").expect("read");

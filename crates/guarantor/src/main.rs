@@ -244,6 +244,11 @@ enum UserCommand {
         #[arg(long, default_value = "api")]
         label: String,
     },
+    /// Disable an account: its password, tokens and sessions stop working (`user add` enables it again)
+    Disable {
+        /// Login name
+        name: String,
+    },
     /// List the accounts
     List,
 }
@@ -824,6 +829,10 @@ fn user(database: &Database, command: UserCommand, json: bool) -> anyhow::Result
         UserCommand::Token { name, label } => {
             let token = guarantor_app::new_token(&mut *store, &name, &label, &cli_actor(), now)?;
             format!("{token}\n")
+        }
+        UserCommand::Disable { name } => {
+            guarantor_app::disable_user(&mut *store, &name, &cli_actor(), now)?;
+            format!("user {name} disabled in {shown}\n")
         }
         UserCommand::List => {
             let users = store.users()?;

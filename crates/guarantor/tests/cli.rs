@@ -1135,7 +1135,29 @@ fn serve_story(dir: &std::path::Path, database: &[&str]) {
     let token = guarantor(&[&["user", "token", "admin"], database].concat(), dir);
     assert!(token.status.success(), "{}", text(&token.stderr));
     let me = http_get(&addr, "/api/v1/me", Some(text(&token.stdout).trim()));
+    // A disabled account's token stops working.
+    let add = Command::new(env!("CARGO_BIN_EXE_guarantor"))
+        .args([&["user", "add", "ghost", "--role", "observer"], database].concat())
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write as _;
+            c.stdin
+                .take()
+                .expect("piped")
+                .write_all(b"a password for the ghost\n")?;
+            c.wait()
+        })
+        .expect("user add runs");
+    assert!(add.success());
+    let ghost = guarantor(&[&["user", "token", "ghost"], database].concat(), dir);
+    let disabled = guarantor(&[&["user", "disable", "ghost"], database].concat(), dir);
+    assert!(disabled.status.success(), "{}", text(&disabled.stderr));
+    let refused = http_get(&addr, "/api/v1/me", Some(text(&ghost.stdout).trim()));
     let err = server.kill();
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
     assert!(err.contains("created the planner `admin`"), "{err}");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains("\"status\":\"ok\""), "{health}");

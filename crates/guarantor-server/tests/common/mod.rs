@@ -100,14 +100,17 @@ impl Harness {
             );
         }
         let json = body.starts_with('{') || body.starts_with('[');
-        request = request.header(
-            header::CONTENT_TYPE,
-            if json {
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
+            let kind = if json {
                 "application/json"
             } else {
                 "text/plain"
-            },
-        );
+            };
+            request = request.header(header::CONTENT_TYPE, kind);
+        }
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
