@@ -30,12 +30,14 @@ pub use briefing::{
     whatif_briefing, whatif_page, whatif_picture,
 };
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
+/// The scenario's geography indexed for placing reports (kept by servers per scenario version).
+pub use guarantor_monitor::Placer;
 /// The movement engine's synthetic problems (for `closure_bench`).
 pub use guarantor_movement::synthetic::Spec as ClosureSpec;
 pub use monitor::{
     CountDto, DailyReport, DayCountsDto, HISTORY_DAYS, IncidentDto, IncidentsReport, IngestError,
-    IngestReport, IngestedFile, NearestDto, PeriodTotals, ResponseDto, daily_report, incidents,
-    ingest, parse_cut, time_bound,
+    IngestReport, IngestedFile, NearestDto, PeriodTotals, ResponseDto, daily_report,
+    daily_report_with, incidents, incidents_with, ingest, parse_cut, time_bound,
 };
 pub use monitor_bench::{FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench};
 pub use movement::{

@@ -3,7 +3,8 @@
 //! a step of the ladder.
 
 use guarantor_core::{
-    Incident, ProtectedPlace, RuleScope, Scenario, Site, TermId, Verdict, geodesic_km,
+    Incident, ProtectedPlace, RuleScope, Scenario, Site, TermId, Verdict, andoyer_lambert_km,
+    geodesic_km,
 };
 
 use crate::judge::best_located;
@@ -129,8 +130,19 @@ pub fn threatened_site<'s>(
         return behind;
     }
     let at = best_located(incident)?.place;
+    // The nearest by the geodesic. Andoyer–Lambert (within metres of it) rules out the sites that cannot be
+    // nearest; the geodesic decides among the rest, in candidate order, so the answer is the plain one.
+    let fast: Vec<f64> = candidates
+        .iter()
+        .map(|c| andoyer_lambert_km(at, c.location))
+        .collect();
+    let nearest = fast.iter().copied().fold(f64::INFINITY, f64::min);
+    let margin = 0.02 + nearest * 1e-4;
     candidates
         .iter()
-        .copied()
-        .min_by(|a, b| geodesic_km(at, a.location).total_cmp(&geodesic_km(at, b.location)))
+        .zip(&fast)
+        .filter(|(_, km)| **km <= nearest + margin)
+        .map(|(c, _)| (geodesic_km(at, c.location), *c))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
 }

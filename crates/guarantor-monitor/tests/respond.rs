@@ -161,3 +161,44 @@ fn three_confirmed_violations_in_one_sector_within_a_day_make_a_pattern() {
     ];
     assert!(!fired(&slow).iter().any(|(r, _)| r == "sector-pattern"));
 }
+
+/// The threatened site is the nearest by the geodesic, as the plain minimum over every candidate finds it
+/// (the fast prefilter never changes the answer), at points all over the theatre and between sites.
+#[test]
+fn the_threatened_site_is_the_plain_geodesic_nearest() {
+    let sites: Vec<&guarantor_core::Site> = DEFAULT.sites.iter().collect();
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    for i in 0..60 {
+        for j in 0..40 {
+            points.push((20.0 + f64::from(i) * 0.3, 43.0 + f64::from(j) * 0.3));
+        }
+    }
+    // Midpoints of pairs of sites: the closest calls.
+    for a in &sites {
+        for b in &sites {
+            points.push((
+                (a.location.x() + b.location.x()) / 2.0,
+                (a.location.y() + b.location.y()) / 2.0,
+            ));
+        }
+    }
+    for (lon, lat) in points {
+        let i = incident(vec![report(
+            "smm",
+            SourceKind::Patrol,
+            EventKind::Artillery,
+            lon,
+            lat,
+            "2026-12-05T04:00:00Z",
+        )]);
+        let placement = PLACER.place(i.reports[0].place);
+        let plain = sites.iter().copied().min_by(|a, b| {
+            guarantor_core::geodesic_km(i.reports[0].place, a.location)
+                .total_cmp(&guarantor_core::geodesic_km(i.reports[0].place, b.location))
+        });
+        let got = threatened_site(&DEFAULT, &i, &placement, &sites);
+        if placement.inside_protected.is_none() {
+            assert_eq!(got.map(|s| &s.id), plain.map(|s| &s.id), "at {lon}, {lat}");
+        }
+    }
+}

@@ -780,13 +780,11 @@ pub(crate) async fn incidents_page(
     );
     let r = resolve(&state, &Which::default()).await.map_err(fail)?;
     let inner = state.0.clone();
-    let scenario = r.scenario.clone();
-    let mut report = blocking(move || {
-        let store = lock(&inner.store)?;
-        guarantor_app::incidents(&scenario, &**store, from, to).map_err(ApiError::internal)
-    })
-    .await
-    .map_err(fail)?;
+    let r2 = r.clone();
+    let mut report = (*blocking(move || inner.incidents(&r2, from, to))
+        .await
+        .map_err(fail)?)
+    .clone();
     match f.violation.as_deref() {
         Some("yes") => report.incidents.retain(|i| i.violation),
         Some("no") => report.incidents.retain(|i| !i.violation),
@@ -978,7 +976,7 @@ pub(crate) async fn daily_page(
         .await
         .map_err(|e| browser.fail(e))?;
     let inner = state.0.clone();
-    let scenario = r.scenario.clone();
+    let r2 = r.clone();
     let asked = q.day.filter(|d| !d.is_empty());
     let (day, report) = blocking(move || {
         let store = lock(&inner.store)?;
@@ -998,8 +996,10 @@ pub(crate) async fn daily_page(
             },
         };
         let cut = guarantor_app::parse_cut("19:30").map_err(ApiError::internal)?;
-        let report = guarantor_app::daily_report(&scenario, &**store, day, cut)
-            .map_err(ApiError::internal)?;
+        let placer = inner.placer(&r2)?;
+        let report =
+            guarantor_app::daily_report_with(placer.borrow_dependent(), &**store, day, cut)
+                .map_err(ApiError::internal)?;
         Ok((day, report))
     })
     .await

@@ -737,7 +737,15 @@ pub(crate) async fn store_reports(
             Some(by),
             &guarantor_app::Silent,
         )
-        .map(|(report, _)| report)
+        .map(|(report, _)| {
+            let time = |t: &Option<String>| t.as_deref().and_then(|t| t.parse().ok());
+            for f in &report.files {
+                if f.new > 0 {
+                    inner.stored_reports(time(&f.first), time(&f.last));
+                }
+            }
+            report
+        })
         .map_err(ApiError::internal)
     })
     .await
@@ -818,11 +826,7 @@ pub(crate) async fn incidents(
     let (page, per_page) = page_bounds(q.page, q.per_page)?;
     let r = resolve(&state, &Which::default()).await?;
     let inner = state.0.clone();
-    let mut report = blocking(move || {
-        let store = lock(&inner.store)?;
-        guarantor_app::incidents(&r.scenario, &**store, from, to).map_err(ApiError::internal)
-    })
-    .await?;
+    let mut report = (*blocking(move || inner.incidents(&r, from, to)).await?).clone();
     if let Some(v) = q.violation {
         report.incidents.retain(|i| i.violation == v);
     }
@@ -860,7 +864,8 @@ pub(crate) async fn daily(
     let inner = state.0.clone();
     let report = blocking(move || {
         let store = lock(&inner.store)?;
-        guarantor_app::daily_report(&r.scenario, &**store, day, cut)
+        let placer = inner.placer(&r)?;
+        guarantor_app::daily_report_with(placer.borrow_dependent(), &**store, day, cut)
             .map_err(|e| ApiError::internal(format!("{}: {e}", inner.db)))
     })
     .await?;

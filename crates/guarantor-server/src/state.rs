@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use guarantor_app::{PlanReport, Viewer, WhatIfReport};
+use guarantor_app::{Placer, PlanReport, Viewer, WhatIfReport};
 use guarantor_core::{Scenario, WorldState};
 use guarantor_scenario::SourceSet;
 use guarantor_sourcing::SourcingPlan;
@@ -23,6 +23,18 @@ pub(crate) struct PlanEntry {
     pub plan: SourcingPlan,
     pub report: PlanReport,
 }
+
+self_cell::self_cell!(
+    /// A scenario version's geography indexed for placing reports, kept with the scenario it borrows from.
+    pub(crate) struct PlacerCell {
+        owner: Arc<Scenario>,
+        #[covariant]
+        dependent: Placer,
+    }
+);
+
+/// A scenario version and a window of time (as microseconds), the key of computed incidents.
+type IncidentsKey = (String, u32, Option<i64>, Option<i64>);
 
 /// A scenario version, resolved.
 #[derive(Clone)]
@@ -151,6 +163,9 @@ pub(crate) struct Inner {
     pub default_scenario: String,
     scenarios: Mutex<HashMap<(String, u32), Arc<Scenario>>>,
     plans: Mutex<HashMap<(String, u32, String), Arc<PlanEntry>>>,
+    placers: Mutex<HashMap<(String, u32), Arc<PlacerCell>>>,
+    /// Incidents of a scenario version in a window, as computed since the last intake (cleared by each).
+    incidents: Mutex<HashMap<IncidentsKey, Arc<guarantor_app::IncidentsReport>>>,
     pub jobs: Mutex<Vec<Job>>,
     next_job: AtomicU64,
     pub logins: Mutex<LoginLimiter>,
@@ -229,6 +244,8 @@ impl AppState {
             default_scenario: name,
             scenarios: Mutex::new(HashMap::new()),
             plans: Mutex::new(HashMap::new()),
+            placers: Mutex::new(HashMap::new()),
+            incidents: Mutex::new(HashMap::new()),
             jobs: Mutex::new(Vec::new()),
             next_job: AtomicU64::new(1),
             logins: Mutex::new(LoginLimiter::default()),
@@ -312,6 +329,69 @@ impl Inner {
         }
         plans.insert(key, entry.clone());
         Ok(entry)
+    }
+
+    /// The geography of a resolved version indexed for placing reports, built once (a fifth of a second).
+    pub fn placer(&self, r: &Resolved) -> Result<Arc<PlacerCell>, ApiError> {
+        let key = (r.name.clone(), r.version);
+        if let Some(p) = lock(&self.placers)?.get(&key) {
+            return Ok(p.clone());
+        }
+        let cell = Arc::new(PlacerCell::new(r.scenario.clone(), |s| Placer::new(s)));
+        let mut placers = lock(&self.placers)?;
+        if placers.len() >= MAX_PLANS {
+            placers.clear();
+        }
+        placers.insert(key, cell.clone());
+        Ok(cell)
+    }
+
+    /// The incidents of the stored reports in `[from, to)` under a resolved version, computed once per
+    /// intake (the corroboration and the responses of a busy day take tens of milliseconds). Blocking.
+    pub fn incidents(
+        &self,
+        r: &Resolved,
+        from: Option<jiff::Timestamp>,
+        to: Option<jiff::Timestamp>,
+    ) -> Result<Arc<guarantor_app::IncidentsReport>, ApiError> {
+        let key = (
+            r.name.clone(),
+            r.version,
+            from.map(|t| t.as_microsecond()),
+            to.map(|t| t.as_microsecond()),
+        );
+        if let Some(found) = lock(&self.incidents)?.get(&key) {
+            return Ok(found.clone());
+        }
+        let placer = self.placer(r)?;
+        // The store stays locked until the answer is cached, so that no intake slips in between.
+        let store = lock(&self.store)?;
+        let report = Arc::new(
+            guarantor_app::incidents_with(placer.borrow_dependent(), &**store, from, to)
+                .map_err(ApiError::internal)?,
+        );
+        let mut cache = lock(&self.incidents)?;
+        if cache.len() >= 256 {
+            cache.clear();
+        }
+        cache.insert(key, report.clone());
+        Ok(report)
+    }
+
+    /// Forgets the computed incidents whose window holds a time in `[first, last]` (reports were stored
+    /// there); all of them when the range is not known.
+    pub fn stored_reports(&self, first: Option<jiff::Timestamp>, last: Option<jiff::Timestamp>) {
+        if let Ok(mut cache) = self.incidents.lock() {
+            match (first, last) {
+                (Some(first), Some(last)) => {
+                    let (first, last) = (first.as_microsecond(), last.as_microsecond());
+                    cache.retain(|(_, _, from, to), _| {
+                        to.is_some_and(|to| to <= first) || from.is_some_and(|from| from > last)
+                    });
+                }
+                _ => cache.clear(),
+            }
+        }
     }
 
     /// Registers a job and returns its id and progress counters.
