@@ -516,6 +516,25 @@ pub fn plan_briefing(
     )
 }
 
+/// The plan's tables as the briefing writes them: the workbook (`sourcing.xlsx`) and who sends what where
+/// (`sourcing.csv`), for the dashboard's downloads.
+pub fn plan_exports(
+    scenario: &Scenario,
+    report: &PlanReport,
+) -> Result<(Vec<u8>, String), BriefingError> {
+    let tables = plan_tables(report);
+    let d = scenario.terms.effective;
+    let created = (
+        u16::try_from(d.year()).unwrap_or(2000),
+        d.month().unsigned_abs(),
+        d.day().unsigned_abs(),
+    );
+    Ok((
+        guarantor_render::table::xlsx(&tables, created)?,
+        guarantor_render::table::csv(&tables[1]),
+    ))
+}
+
 /// The plan's briefing page (for the dashboard, which shows it in its own frame).
 pub fn plan_page(scenario: &Scenario, report: &PlanReport) -> Briefing {
     plan_parts(scenario, report).0

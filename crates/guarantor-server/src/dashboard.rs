@@ -253,28 +253,10 @@ pub(crate) async fn plan_page(
     RawQuery(raw): RawQuery,
 ) -> Result<Html<String>, PageError> {
     let caller = &browser.0;
-    let fail = |e| browser.fail(e);
     if !caller.viewer.role.may(Permission::ReadPlan) {
         return published_page(&state, &browser).await;
     }
-    let r = resolve(&state, &Which::default()).await.map_err(fail)?;
-    let (set, chosen) = chosen_facts(raw.as_deref());
-    let world = if set {
-        let text: Vec<String> = r
-            .scenario
-            .facts
-            .iter()
-            .map(|f| format!("{}={}", f.id, chosen.iter().any(|c| c == f.id.as_str())))
-            .collect();
-        world_of(&r, Some(&text.join(","))).map_err(fail)?
-    } else {
-        r.scenario.today()
-    };
-    let inner = state.0.clone();
-    let (r2, w2) = (r.clone(), world.clone());
-    let entry = blocking(move || inner.plan(&r2, &w2)).await.map_err(fail)?;
-    let released =
-        guarantor_app::release_plan(&entry.scenario, &entry.plan, &entry.report, &caller.viewer);
+    let (r, world, released) = chosen_plan(&state, &browser, raw.as_deref()).await?;
     let briefing = guarantor_app::plan_page(&r.scenario, &released);
     let mut picker = String::from(
         "<form class=\"panel\" method=\"get\" action=\"/\"><input type=\"hidden\" name=\"set\" value=\"1\"><b>World state:</b> ",
@@ -292,9 +274,11 @@ pub(crate) async fn plan_page(
     }
     let _ = write!(
         picker,
-        "<button id=\"replan\">Plan</button> <span>version {} of {}</span></form>",
+        "<button id=\"replan\">Plan</button> <span>version {} of {}</span> · download the tables: \
+         <a href=\"/plan/sourcing.xlsx?{q}\">sourcing.xlsx</a> <a href=\"/plan/sourcing.csv?{q}\">sourcing.csv</a></form>",
         r.version,
-        esc(&r.name)
+        esc(&r.name),
+        q = esc(raw.as_deref().unwrap_or_default()),
     );
     Ok(page(
         Some(caller),
@@ -302,6 +286,75 @@ pub(crate) async fn plan_page(
         "Plan",
         &format!("{picker}{}", body(&briefing)),
     ))
+}
+
+/// The plan of the latest version in the world state the query chose (`set`, `fact=…`; today's without), as
+/// the caller may see it.
+async fn chosen_plan(
+    state: &AppState,
+    browser: &Browser,
+    raw: Option<&str>,
+) -> Result<
+    (
+        crate::state::Resolved,
+        guarantor_core::WorldState,
+        guarantor_app::PlanReport,
+    ),
+    PageError,
+> {
+    let caller = &browser.0;
+    let fail = |e| browser.fail(e);
+    let r = resolve(state, &Which::default()).await.map_err(fail)?;
+    let (set, chosen) = chosen_facts(raw);
+    let world = if set {
+        let text: Vec<String> = r
+            .scenario
+            .facts
+            .iter()
+            .map(|f| format!("{}={}", f.id, chosen.iter().any(|c| c == f.id.as_str())))
+            .collect();
+        world_of(&r, Some(&text.join(","))).map_err(fail)?
+    } else {
+        r.scenario.today()
+    };
+    let inner = state.0.clone();
+    let (r2, w2) = (r.clone(), world.clone());
+    let entry = blocking(move || inner.plan(&r2, &w2)).await.map_err(fail)?;
+    let released =
+        guarantor_app::release_plan(&entry.scenario, &entry.plan, &entry.report, &caller.viewer);
+    Ok((r, world, released))
+}
+
+/// `GET /plan/sourcing.xlsx` and `/plan/sourcing.csv`: the plan's tables (the same world-state query as `/`),
+/// as the caller may see them.
+pub(crate) async fn plan_download(
+    State(state): State<AppState>,
+    browser: Browser,
+    axum::extract::Path(file): axum::extract::Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    browser.may(Permission::ReadPlan)?;
+    let (r, _, released) = chosen_plan(&state, &browser, raw.as_deref()).await?;
+    let (xlsx, csv) = guarantor_app::plan_exports(&r.scenario, &released)
+        .map_err(|e| browser.fail(ApiError::internal(e)))?;
+    let (kind, bytes) = match file.as_str() {
+        "sourcing.xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx,
+        ),
+        "sourcing.csv" => ("text/csv; charset=utf-8", csv.into_bytes()),
+        other => return Err(browser.fail(ApiError::not_found(format!("no download {other}")))),
+    };
+    let mut r = bytes.into_response();
+    let headers = r.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static(kind),
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(r)
 }
 
 async fn published_page(state: &AppState, browser: &Browser) -> Result<Html<String>, PageError> {

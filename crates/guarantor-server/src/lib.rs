@@ -85,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/logout", post(dashboard::logout_submit))
         .route("/", get(dashboard::plan_page))
+        .route("/plan/{file}", get(dashboard::plan_download))
         .route(
             "/whatif",
             get(dashboard::whatif_page).post(dashboard::whatif_start),

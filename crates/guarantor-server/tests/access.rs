@@ -158,6 +158,7 @@ fn secrets(scenario: &guarantor_core::Scenario, who: &str) -> Vec<String> {
             out.push(format!("\"{}\"", p.id));
             out.push(format!("{} ", p.id));
             out.push(format!(">{}<", p.id));
+            out.push(format!("{},", p.id));
             if let Offer::Materiel { item, .. } = &p.offer {
                 out.push(item.clone());
             }

@@ -126,10 +126,11 @@ impl Harness {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .expect("a body");
+        // Pages, downloads: their text (a workbook's bytes as lossy text).
         let html = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("text/html"));
+            .is_some_and(|v| !v.starts_with("application/json"));
         let body = if bytes.is_empty() {
             Value::Null
         } else if html {
