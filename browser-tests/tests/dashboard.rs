@@ -21,7 +21,8 @@ fn binary() -> PathBuf {
         "{} is missing: build guarantor first (cargo build in the main workspace) or set GUARANTOR_BIN",
         path.display()
     );
-    path
+    // Absolute: the servers run in folders of their own.
+    path.canonicalize().expect("the binary's path")
 }
 
 /// Where screenshots go.

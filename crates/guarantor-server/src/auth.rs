@@ -394,9 +394,23 @@ pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> Result<(),
     if let Some(hash) = caller.session.clone() {
         lock(&state.0.auth)?.remove(&format!("session:{hash}"));
         let inner = state.0.clone();
+        let name = caller.viewer.name.clone();
         blocking(move || {
-            lock(&inner.store)?
-                .delete_session(&hash, Timestamp::now())
+            let mut store = lock(&inner.store)?;
+            let now = Timestamp::now();
+            store
+                .delete_session(&hash, now)
+                .map_err(ApiError::internal)?;
+            store
+                .record(&AuditEntry {
+                    seq: 0,
+                    at: now,
+                    actor: name.clone(),
+                    action: "logout".into(),
+                    target: name,
+                    before: None,
+                    after: None,
+                })
                 .map_err(ApiError::internal)
         })
         .await?;

@@ -1037,12 +1037,8 @@ pub(crate) async fn daily_page(
             Some(d) => d.parse().map_err(|_| {
                 ApiError::bad_request("bad_day", format!("day {d}: expected YYYY-MM-DD"))
             })?,
-            None => match store
-                .reports(None, None)
-                .map_err(ApiError::internal)?
-                .last()
-            {
-                Some(last) => last.time.to_zoned(jiff::tz::TimeZone::UTC).date(),
+            None => match store.latest_time().map_err(ApiError::internal)? {
+                Some(last) => last.to_zoned(jiff::tz::TimeZone::UTC).date(),
                 None => jiff::Timestamp::now()
                     .to_zoned(jiff::tz::TimeZone::UTC)
                     .date(),

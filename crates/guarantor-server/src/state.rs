@@ -75,19 +75,28 @@ const MAX_RUNNING: usize = 4;
 /// Plans kept computed (each a few hundred kilobytes).
 const MAX_PLANS: usize = 64;
 
-/// Failed logins allowed per user name, and per client address, within [`LOGIN_WINDOW`].
+/// Failed logins allowed within [`LOGIN_WINDOW`]: for a user name from one client address (so that someone
+/// guessing from one place cannot lock the account for everyone), for a user name from anywhere (so that many
+/// places together cannot guess on), and for a client address whatever the names.
 pub(crate) const LOGIN_FAILURES_PER_NAME: usize = 5;
+pub(crate) const LOGIN_FAILURES_PER_NAME_ANYWHERE: usize = 100;
 pub(crate) const LOGIN_FAILURES_PER_ADDRESS: usize = 30;
 pub(crate) const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 /// How long a token or session, once checked, is trusted without asking the store again.
 pub(crate) const AUTH_CACHE: Duration = Duration::from_secs(30);
 
-/// Recent failed logins, by user name and by client address.
+/// Recent failed logins, by user name from an address, by user name, and by client address.
 #[derive(Default)]
 pub(crate) struct LoginLimiter {
     by_name: HashMap<String, VecDeque<Instant>>,
+    by_name_anywhere: HashMap<String, VecDeque<Instant>>,
     by_address: HashMap<String, VecDeque<Instant>>,
+}
+
+/// The key of a name tried from an address.
+fn name_at(name: &str, address: &str) -> String {
+    format!("{name}\u{0}{address}")
 }
 
 impl LoginLimiter {
@@ -113,8 +122,19 @@ impl LoginLimiter {
                 None
             }
         };
-        over(&mut self.by_name, name, LOGIN_FAILURES_PER_NAME)
-            .or_else(|| over(&mut self.by_address, address, LOGIN_FAILURES_PER_ADDRESS))
+        over(
+            &mut self.by_name,
+            &name_at(name, address),
+            LOGIN_FAILURES_PER_NAME,
+        )
+        .or_else(|| {
+            over(
+                &mut self.by_name_anywhere,
+                name,
+                LOGIN_FAILURES_PER_NAME_ANYWHERE,
+            )
+        })
+        .or_else(|| over(&mut self.by_address, address, LOGIN_FAILURES_PER_ADDRESS))
     }
 
     /// Records a failure (forgetting, now and then, the keys with no failure left in the window).
@@ -125,9 +145,14 @@ impl LoginLimiter {
                 !q.is_empty()
             };
             self.by_name.retain(|_, q| fresh(q));
+            self.by_name_anywhere.retain(|_, q| fresh(q));
             self.by_address.retain(|_, q| fresh(q));
         }
         self.by_name
+            .entry(name_at(name, address))
+            .or_default()
+            .push_back(now);
+        self.by_name_anywhere
             .entry(name.to_owned())
             .or_default()
             .push_back(now);
@@ -137,13 +162,19 @@ impl LoginLimiter {
             .push_back(now);
     }
 
-    /// A success clears the name's failures, and takes back the attempt counted against the address.
+    /// A success clears the name's failures from that address, and takes back the attempt counted against
+    /// the name and the address.
     pub fn succeeded(&mut self, name: &str, address: &str) {
-        self.by_name.remove(name);
-        if let Some(q) = self.by_address.get_mut(address) {
-            q.pop_back();
-            if q.is_empty() {
-                self.by_address.remove(address);
+        self.by_name.remove(&name_at(name, address));
+        for (map, key) in [
+            (&mut self.by_name_anywhere, name),
+            (&mut self.by_address, address),
+        ] {
+            if let Some(q) = map.get_mut(key) {
+                q.pop_back();
+                if q.is_empty() {
+                    map.remove(key);
+                }
             }
         }
     }

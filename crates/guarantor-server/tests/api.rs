@@ -636,3 +636,44 @@ async fn parallel_wrong_passwords_do_not_outrun_the_limit() {
     }
     assert_eq!(refused, 15, "five tries are checked, the rest refused");
 }
+
+#[tokio::test]
+async fn failures_from_one_address_do_not_lock_the_account_for_another() {
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt;
+    let h = harness();
+    let login = |from: [u8; 4], password: String| {
+        let state = h.state.clone();
+        async move {
+            let request = axum::http::Request::builder()
+                .method("POST")
+                .uri("/api/v1/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .extension(ConnectInfo(std::net::SocketAddr::from((from, 40000))))
+                .body(axum::body::Body::from(format!(
+                    r#"{{"name": "planner", "password": "{password}"}}"#
+                )))
+                .expect("a request");
+            guarantor_server::router(state)
+                .oneshot(request)
+                .await
+                .expect("an answer")
+                .status()
+        }
+    };
+    for _ in 0..5 {
+        assert_eq!(
+            login([10, 0, 0, 9], "guess".into()).await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login([10, 0, 0, 9], common::password("planner")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The planner at the office still logs in.
+    assert_eq!(
+        login([10, 0, 0, 1], common::password("planner")).await,
+        StatusCode::OK
+    );
+}

@@ -128,6 +128,9 @@ pub trait ReportStore {
 
     /// Every rejected row, by file and line.
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError>;
+
+    /// The latest stored report's time, if any report is stored (read from the time index, not the reports).
+    fn latest_time(&self) -> Result<Option<Timestamp>, StoreError>;
 }
 
 /// An account, as stored.

@@ -269,6 +269,25 @@ impl ReportStore for PgStore {
             .collect()
     }
 
+    fn latest_time(&self) -> Result<Option<Timestamp>, StoreError> {
+        let row = self
+            .client
+            .borrow_mut()
+            .query_opt(
+                "SELECT time_s, time_nanos FROM report ORDER BY time_s DESC, time_nanos DESC LIMIT 1",
+                &[],
+            )
+            .map_err(|e| self.err(e))?;
+        row.map(|r| {
+            let (s, n): (i64, i64) = (r.get(0), r.get(1));
+            Timestamp::new(s, i32::try_from(n).unwrap_or(0)).map_err(|e| StoreError::Database {
+                path: self.shown.clone(),
+                message: format!("a stored time is out of range: {e}"),
+            })
+        })
+        .transpose()
+    }
+
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError> {
         let rows = self
             .client

@@ -195,6 +195,26 @@ impl ReportStore for SqliteStore {
         Ok(out)
     }
 
+    fn latest_time(&self) -> Result<Option<Timestamp>, StoreError> {
+        let found: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT time_s, time_nanos FROM report ORDER BY time_s DESC, time_nanos DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        found
+            .map(|(s, n)| {
+                Timestamp::new(s, i32::try_from(n).unwrap_or(0)).map_err(|e| StoreError::Database {
+                    path: self.path.clone(),
+                    message: format!("a stored time is out of range: {e}"),
+                })
+            })
+            .transpose()
+    }
+
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError> {
         let mut stmt = self
             .conn

@@ -29,6 +29,11 @@ fn report(source: &str, id: &str, time: &str, target: Option<Category>) -> Repor
 
 /// Everything a monitoring cell does with its store, in order.
 fn story(store: &mut dyn ReportStore) {
+    assert_eq!(
+        store.latest_time().expect("read"),
+        None,
+        "nothing stored yet"
+    );
     let day1 = [
         report("smm-7", "a", "2026-12-05T04:10:00.25Z", None),
         report(
@@ -118,6 +123,10 @@ fn story(store: &mut dyn ReportStore) {
     assert_eq!(day[1].target, Some(Category::Electricity));
 
     assert_eq!(store.rejects().expect("read"), rejected.to_vec());
+    assert_eq!(
+        store.latest_time().expect("read"),
+        Some(t("2026-12-06T01:00:00Z"))
+    );
 }
 
 fn at(s: &str) -> Timestamp {
