@@ -737,15 +737,7 @@ pub(crate) async fn store_reports(
             Some(by),
             &guarantor_app::Silent,
         )
-        .map(|(report, _)| {
-            let time = |t: &Option<String>| t.as_deref().and_then(|t| t.parse().ok());
-            for f in &report.files {
-                if f.new > 0 {
-                    inner.stored_reports(time(&f.first), time(&f.last));
-                }
-            }
-            report
-        })
+        .map(|(report, _)| report)
         .map_err(ApiError::internal)
     })
     .await

@@ -195,8 +195,8 @@ pub(crate) struct Inner {
     scenarios: Mutex<HashMap<(String, u32), Arc<Scenario>>>,
     plans: Mutex<HashMap<(String, u32, String), Arc<PlanEntry>>>,
     placers: Mutex<HashMap<(String, u32), Arc<PlacerCell>>>,
-    /// Incidents of a scenario version in a window, as computed since the last intake (cleared by each).
-    incidents: Mutex<HashMap<IncidentsKey, Arc<guarantor_app::IncidentsReport>>>,
+    /// Incidents of a scenario version in a window, with the count of the window's reports they came from.
+    incidents: Mutex<HashMap<IncidentsKey, (u64, Arc<guarantor_app::IncidentsReport>)>>,
     pub jobs: Mutex<Vec<Job>>,
     next_job: AtomicU64,
     pub logins: Mutex<LoginLimiter>,
@@ -377,8 +377,9 @@ impl Inner {
         Ok(cell)
     }
 
-    /// The incidents of the stored reports in `[from, to)` under a resolved version, computed once per
-    /// intake (the corroboration and the responses of a busy day take tens of milliseconds). Blocking.
+    /// The incidents of the stored reports in `[from, to)` under a resolved version, computed again only when
+    /// the window holds other reports than last time (the corroboration and the responses of a busy day take
+    /// tens of milliseconds; counting the window's reports, a fraction of one). Blocking.
     pub fn incidents(
         &self,
         r: &Resolved,
@@ -391,12 +392,15 @@ impl Inner {
             from.map(|t| t.as_microsecond()),
             to.map(|t| t.as_microsecond()),
         );
-        if let Some(found) = lock(&self.incidents)?.get(&key) {
+        let placer = self.placer(r)?;
+        let store = lock(&self.store)?;
+        // Stored reports are never changed: the same count is the same reports, whoever stored them.
+        let count = store.count(from, to).map_err(ApiError::internal)?;
+        if let Some((n, found)) = lock(&self.incidents)?.get(&key)
+            && *n == count
+        {
             return Ok(found.clone());
         }
-        let placer = self.placer(r)?;
-        // The store stays locked until the answer is cached, so that no intake slips in between.
-        let store = lock(&self.store)?;
         let report = Arc::new(
             guarantor_app::incidents_with(placer.borrow_dependent(), &**store, from, to)
                 .map_err(ApiError::internal)?,
@@ -405,24 +409,8 @@ impl Inner {
         if cache.len() >= 256 {
             cache.clear();
         }
-        cache.insert(key, report.clone());
+        cache.insert(key, (count, report.clone()));
         Ok(report)
-    }
-
-    /// Forgets the computed incidents whose window holds a time in `[first, last]` (reports were stored
-    /// there); all of them when the range is not known.
-    pub fn stored_reports(&self, first: Option<jiff::Timestamp>, last: Option<jiff::Timestamp>) {
-        if let Ok(mut cache) = self.incidents.lock() {
-            match (first, last) {
-                (Some(first), Some(last)) => {
-                    let (first, last) = (first.as_microsecond(), last.as_microsecond());
-                    cache.retain(|(_, _, from, to), _| {
-                        to.is_some_and(|to| to <= first) || from.is_some_and(|from| from > last)
-                    });
-                }
-                _ => cache.clear(),
-            }
-        }
     }
 
     /// Registers a job and returns its id and progress counters.

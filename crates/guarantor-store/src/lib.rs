@@ -129,6 +129,11 @@ pub trait ReportStore {
     /// Every rejected row, by file and line.
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError>;
 
+    /// How many stored reports have a time in `[from, to)` (from the time index). Reports are never changed
+    /// or removed once stored, so a window whose count is unchanged holds the same reports: a cache of what
+    /// was computed from them stays true, whichever process stored what since.
+    fn count(&self, from: Option<Timestamp>, to: Option<Timestamp>) -> Result<u64, StoreError>;
+
     /// The latest stored report's time, if any report is stored (read from the time index, not the reports).
     fn latest_time(&self) -> Result<Option<Timestamp>, StoreError>;
 }

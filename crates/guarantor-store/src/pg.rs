@@ -269,6 +269,24 @@ impl ReportStore for PgStore {
             .collect()
     }
 
+    fn count(&self, from: Option<Timestamp>, to: Option<Timestamp>) -> Result<u64, StoreError> {
+        let split = |t: Timestamp| (t.as_second(), i64::from(t.subsec_nanosecond()));
+        let (from_s, from_n) = from.map_or((i64::MIN, 0), split);
+        let (to_s, to_n) = to.map_or((i64::MAX, 0), split);
+        let n: i64 = self
+            .client
+            .borrow_mut()
+            .query_one(
+                "SELECT COUNT(*) FROM report
+                 WHERE (time_s > $1 OR (time_s = $1 AND time_nanos >= $2))
+                   AND (time_s < $3 OR (time_s = $3 AND time_nanos < $4))",
+                &[&from_s, &from_n, &to_s, &to_n],
+            )
+            .map_err(|e| self.err(e))?
+            .get(0);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
     fn latest_time(&self) -> Result<Option<Timestamp>, StoreError> {
         let row = self
             .client

@@ -127,6 +127,16 @@ fn story(store: &mut dyn ReportStore) {
         store.latest_time().expect("read"),
         Some(t("2026-12-06T01:00:00Z"))
     );
+    assert_eq!(store.count(None, None).expect("read"), 3);
+    assert_eq!(
+        store
+            .count(
+                Some(t("2026-12-05T00:00:00Z")),
+                Some(t("2026-12-06T00:00:00Z"))
+            )
+            .expect("read"),
+        2
+    );
 }
 
 fn at(s: &str) -> Timestamp {

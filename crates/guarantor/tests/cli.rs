@@ -3,6 +3,10 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+
+use common::{Server, guarantor_with_input};
+
 fn guarantor(args: &[&str], dir: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_guarantor"))
         .args(args)
@@ -1058,57 +1062,6 @@ fn the_daily_report_writes_its_briefing_with_a_map_of_the_incidents() {
     }
 }
 
-/// A running `guarantor serve`: the child, its address, and its standard error, read to the end in a thread.
-struct Server {
-    child: std::process::Child,
-    addr: String,
-    stderr: std::thread::JoinHandle<String>,
-}
-
-impl Server {
-    /// Starts `guarantor serve` on a free port with `database` (`--db FILE` or `--database-url URL`) in
-    /// `dir`.
-    fn start(dir: &std::path::Path, database: &[&str]) -> Server {
-        use std::io::{BufRead, BufReader, Read};
-        let mut child = Command::new(env!("CARGO_BIN_EXE_guarantor"))
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(database)
-            .current_dir(dir)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("guarantor serve starts");
-        let mut err = child.stderr.take().expect("piped");
-        let stderr = std::thread::spawn(move || {
-            let mut text = String::new();
-            let _ = err.read_to_string(&mut text);
-            text
-        });
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped"))
-            .read_line(&mut line)
-            .expect("the server says where it listens");
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split('/').next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_owned();
-        Server {
-            child,
-            addr,
-            stderr,
-        }
-    }
-
-    /// Stops it (SIGKILL) and returns what it wrote on standard error.
-    fn kill(mut self) -> String {
-        self.child.kill().expect("killed");
-        let _ = self.child.wait();
-        self.stderr.join().unwrap_or_default()
-    }
-}
-
 /// `GET path` on `addr` with an optional bearer token: the whole HTTP answer.
 fn http_get(addr: &str, path: &str, token: Option<&str>) -> String {
     use std::io::{Read, Write};
@@ -1136,22 +1089,11 @@ fn serve_story(dir: &std::path::Path, database: &[&str]) {
     assert!(token.status.success(), "{}", text(&token.stderr));
     let me = http_get(&addr, "/api/v1/me", Some(text(&token.stdout).trim()));
     // A disabled account's token stops working.
-    let add = Command::new(env!("CARGO_BIN_EXE_guarantor"))
-        .args([&["user", "add", "ghost", "--role", "observer"], database].concat())
-        .current_dir(dir)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .and_then(|mut c| {
-            use std::io::Write as _;
-            c.stdin
-                .take()
-                .expect("piped")
-                .write_all(b"a password for the ghost\n")?;
-            c.wait()
-        })
-        .expect("user add runs");
-    assert!(add.success());
+    guarantor_with_input(
+        dir,
+        &[&["user", "add", "ghost", "--role", "observer"], database].concat(),
+        "a password for the ghost\n",
+    );
     let ghost = guarantor(&[&["user", "token", "ghost"], database].concat(), dir);
     let disabled = guarantor(&[&["user", "disable", "ghost"], database].concat(), dir);
     assert!(disabled.status.success(), "{}", text(&disabled.stderr));
@@ -1177,6 +1119,46 @@ fn serve_answers_http_on_the_address_it_prints() {
         tmp.path().join("m.sqlite").exists(),
         "the database is created on first run"
     );
+}
+
+#[test]
+fn reports_stored_by_another_process_show_in_the_servers_incidents() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let server = Server::start(dir, &["--db", "m.sqlite"]);
+    let token = guarantor(&["user", "token", "admin", "--db", "m.sqlite"], dir);
+    let token = text(&token.stdout).trim().to_owned();
+    let total = || {
+        let answer = http_get(
+            &server.addr,
+            "/api/v1/incidents?since=2027-01-10&until=2027-01-11",
+            Some(&token),
+        );
+        let body = answer
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned();
+        let value: serde_json::Value =
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {answer}"));
+        value["page"]["total"].as_u64().expect("a total")
+    };
+    assert_eq!(total(), 0);
+    std::fs::write(
+        dir.join("day.csv"),
+        "id,source,source_kind,time,time_precision_hours,lat,lon,place_precision_km,kind,target,count,text\n\
+         p-1,smm-patrol-4,patrol,2027-01-10T06:40:00Z,0.25,47.5119,34.5863,0.5,artillery,,3,three rounds\n",
+    )
+    .unwrap();
+    // The command line stores the day's report in the same file while the server runs.
+    let ingest = guarantor(&["monitor", "ingest", "day.csv", "--db", "m.sqlite"], dir);
+    assert!(ingest.status.success(), "{}", text(&ingest.stderr));
+    assert_eq!(
+        total(),
+        1,
+        "the server does not answer from what it computed before"
+    );
+    server.kill();
 }
 
 #[test]

@@ -2,9 +2,8 @@
 //! restarted each time: every batch the server acknowledged is stored whole, a batch it had not acknowledged
 //! is stored whole or not at all, never in part, and the database stays sound.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,50 +12,18 @@ const BATCH: usize = 20_000;
 const BATCHES: usize = 48;
 const ROUNDS: usize = 20;
 
+mod common;
+
+use common::{Server, guarantor_with_input};
+
+/// `guarantor ARGS` in `dir` with `stdin`: its standard output.
 fn guarantor(dir: &Path, args: &[&str], stdin: &str) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_guarantor"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("guarantor runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(stdin.as_bytes())
-        .expect("writes");
-    let out = child.wait_with_output().expect("guarantor ends");
-    assert!(
-        out.status.success(),
-        "guarantor {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+    String::from_utf8_lossy(&guarantor_with_input(dir, args, stdin).stdout).into_owned()
 }
 
-/// Starts the server on the database in `dir`; returns it and its address.
-fn start(dir: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_guarantor"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--db", "server.sqlite"])
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("guarantor serve starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .expect("the server says where it listens");
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_owned();
-    (child, addr)
+/// Starts the server on the database in `dir`.
+fn start(dir: &Path) -> Server {
+    Server::start(dir, &["--db", "server.sqlite"])
 }
 
 /// POSTs one batch; `Some(status)` once the answer's status line is read, `None` if the connection broke.
@@ -150,7 +117,8 @@ fn killed_mid_ingest_twenty_times_nothing_acknowledged_is_lost_nothing_is_half_w
             next.load(Ordering::SeqCst) < BATCHES,
             "round {round}: the feed ran out"
         );
-        let (mut server, addr) = start(dir);
+        let server = start(dir);
+        let addr = server.addr.clone();
         let sending = Arc::new(AtomicBool::new(false));
         let started = Arc::new(AtomicUsize::new(0));
         let feeder = {
@@ -192,16 +160,15 @@ fn killed_mid_ingest_twenty_times_nothing_acknowledged_is_lost_nothing_is_half_w
         if sending.load(Ordering::SeqCst) {
             in_flight_at_kill += 1;
         }
-        server.kill().expect("SIGKILL");
-        let _ = server.wait();
+        server.kill();
         feeder.join().expect("the feeder ends");
 
         // Restarted, the server opens the database; every acknowledged batch is whole, the others whole or
         // absent.
-        let (mut again, addr) = start(dir);
+        let again = start(dir);
+        let addr = again.addr.clone();
         let health = post(&addr, &token, "none", "");
-        again.kill().expect("SIGKILL");
-        let _ = again.wait();
+        again.kill();
         assert!(
             health.is_some(),
             "round {round}: the server answers after the crash"
@@ -231,13 +198,13 @@ fn killed_mid_ingest_twenty_times_nothing_acknowledged_is_lost_nothing_is_half_w
         "only {in_flight_at_kill} kills came during a batch"
     );
     // Everything sent in the end is stored once.
-    let (mut server, addr) = start(dir);
+    let server = start(dir);
+    let addr = server.addr.clone();
     let feeder_left: Vec<usize> = (next.load(Ordering::SeqCst)..BATCHES).collect();
     for i in feeder_left {
         assert_eq!(post(&addr, &token, &name(i), &batches[i]), Some(201));
     }
-    server.kill().expect("SIGKILL");
-    let _ = server.wait();
+    server.kill();
     let counts = stored(&dir.join("server.sqlite"));
     assert_eq!(counts.values().sum::<usize>(), BATCH * BATCHES);
 }
