@@ -12,6 +12,7 @@ mod monitor_bench;
 mod movement;
 mod open;
 mod progress;
+mod response;
 mod rotation;
 mod sourcing;
 mod summary;
@@ -47,6 +48,12 @@ pub use movement::{
 };
 pub use open::{OpenError, ScenarioSource, open, read_sources};
 pub use progress::{Progress, Silent};
+pub use response::{
+    AmountsDto, Ask, CheckpointDto, ContingencyDto, ContingencyLine, DecisionDto, ElementDto,
+    ExcludedDto, FastestDto, FirstDto, Hourly, LatLon, NationResponseDto, Posture, RespondError,
+    ResponseReport, ResponseWhatIf, STEPS_PER_DAY, SiteResponseDto, StateResponseDto, TierDto,
+    TimelinePointDto, contingencies, first_of_each, posture, response_whatif, timeline_hours,
+};
 pub use rotation::{
     CapabilityRotationDto, MonthDto, NationRotationDto, RotationDto, RotationWarningDto,
     deployments, rotation_dto,

@@ -156,17 +156,33 @@ pub struct ResponseDto {
     pub step_name: String,
     /// Whether it moves forces.
     pub moves_forces: bool,
+    /// The tier of the response plan it brings (with every tier before it).
+    pub tier: Option<String>,
     /// The incidents that fired it (indices into `incidents`).
     pub incidents: Vec<usize>,
-    /// For a step that moves forces: the site to reinforce.
+    /// For a step that moves forces: the force's site threatened, where forces go.
     pub site: Option<String>,
-    /// Days until one unit of the fastest reserve (network.toml's reserves) has closed at the site, notice
-    /// included; `null` when none can reach it within the horizon.
+    /// The day of the first incident, from day 0 of the phases.
+    pub day: Option<u32>,
+    /// Hours from the first incident until the first ground unit has closed at the site — decision, notice
+    /// and movement, as `guarantor respond` and the plan's reinforcement matrix count them; `null` when none
+    /// can within the response plan's horizon.
+    pub reinforcement_hours: Option<u32>,
+    /// The same in days, rounded up.
     pub reinforcement_days: Option<u32>,
-    /// That reserve.
+    /// That unit.
     pub reinforcement_source: Option<String>,
     /// Its capability.
     pub reinforcement_capability: Option<String>,
+    /// The first of each kind of help to act at the place (troops by capability, materiel, sorties,
+    /// missiles, ships, measures), hours from the first incident.
+    pub eta: Vec<crate::response::FirstDto>,
+    /// For a step that suspends the next phase: that phase (the first to start after the incident's day).
+    pub suspends_phase: Option<String>,
+    /// Its planned start, from day 0.
+    pub suspends_phase_day: Option<u32>,
+    /// Why there is no timing where there should be one (the plan could not be sourced).
+    pub note: Option<String>,
 }
 
 /// The protected site nearest an incident.
@@ -302,20 +318,38 @@ impl Analysis {
                 && self.incidents[i].confidence >= Confidence::Probable)
     }
 
+    /// The day of incident `i` from day 0 of the phases (the terms' effective date, Kyiv time); 0 before it.
+    fn day(&self, scenario: &Scenario, i: usize) -> Option<u32> {
+        let tz = guarantor_monitor::terms_time_zone();
+        let date = self.time(i)?.to_zoned(tz).date();
+        let days = scenario.terms.effective.until(date).ok()?.get_days();
+        Some(days.max(0) as u32)
+    }
+
     /// The escalation rules the incidents fire, for people; `index` maps an incident to its place in the
-    /// answer (`None`: not part of it).
+    /// answer (`None`: not part of it). Steps that move forces are timed by the response engine against the
+    /// force as sourced today, with the tiers the step brings.
     fn responses(
         &self,
         scenario: &Scenario,
         index: impl Fn(usize) -> Option<usize>,
     ) -> Vec<ResponseDto> {
         let sites = crate::movement::reinforceable_sites(scenario);
-        let reserves: Vec<_> = crate::movement::reserve_sources(scenario)
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect();
-        let mut fastest: std::collections::BTreeMap<String, Option<(u32, String, String)>> =
-            std::collections::BTreeMap::new();
+        // Sourced once, and only when a step needs it.
+        let posture: std::cell::OnceCell<Result<crate::response::Posture<'_>, String>> =
+            std::cell::OnceCell::new();
+        let posture = || {
+            posture.get_or_init(|| {
+                guarantor_sourcing::source(scenario, &scenario.today())
+                    .map(|plan| crate::response::Posture::new(scenario, plan))
+                    .map_err(|e| format!("the force could not be sourced today: {e}"))
+            })
+        };
+        let none = std::collections::BTreeSet::new();
+        let mut timed: std::collections::BTreeMap<
+            (String, u32, usize),
+            guarantor_response::Response,
+        > = std::collections::BTreeMap::new();
         guarantor_monitor::respond(scenario, &self.incidents, &self.judged)
             .into_iter()
             .filter_map(|t| {
@@ -323,22 +357,36 @@ impl Analysis {
                 if incidents.is_empty() {
                     return None;
                 }
+                let step = scenario.terms.step(&t.step).map(|(_, s)| s);
+                let first = *t.incidents.first()?;
+                let day = self.day(scenario, first);
                 let mut dto = ResponseDto {
                     rule: t.rule.to_string(),
                     step: t.step.to_string(),
-                    step_name: scenario
-                        .terms
-                        .step(&t.step)
-                        .map(|(_, s)| s.name.clone())
-                        .unwrap_or_default(),
+                    step_name: step.map(|s| s.name.clone()).unwrap_or_default(),
                     moves_forces: t.moves_forces,
+                    tier: step.and_then(|s| s.tier.as_ref()).map(ToString::to_string),
                     incidents,
                     site: None,
+                    day,
+                    reinforcement_hours: None,
                     reinforcement_days: None,
                     reinforcement_source: None,
                     reinforcement_capability: None,
+                    eta: Vec::new(),
+                    suspends_phase: None,
+                    suspends_phase_day: None,
+                    note: None,
                 };
-                let first = *t.incidents.first()?;
+                if step.is_some_and(|s| s.suspends_next_phase) {
+                    let next = scenario
+                        .mission
+                        .phases
+                        .iter()
+                        .find(|p| day.is_some_and(|d| p.start_day > d));
+                    dto.suspends_phase = next.map(|p| p.id.to_string());
+                    dto.suspends_phase_day = next.map(|p| p.start_day);
+                }
                 let site = guarantor_monitor::threatened_site(
                     scenario,
                     &self.incidents[first],
@@ -348,26 +396,48 @@ impl Analysis {
                 .filter(|_| t.moves_forces);
                 if let Some(site) = site {
                     dto.site = Some(site.id.to_string());
-                    // Many responses call on the same few sites: each site's flows are solved once.
-                    let best = fastest
-                        .entry(site.id.to_string())
-                        .or_insert_with(|| {
-                            crate::movement::fastest_reinforcements(scenario, &[site], &reserves)
-                                .into_iter()
-                                .min_by_key(|c| (c.days, c.source))
-                                .map(|best| {
-                                    (
-                                        best.days,
-                                        reserves[best.source].label.clone(),
-                                        best.capability.to_string(),
+                    // The tiers the step brings: its own and every one before it (all, for a step without).
+                    let tiers = step
+                        .and_then(|s| s.tier.as_ref())
+                        .and_then(|id| scenario.response.tier(id))
+                        .map_or(scenario.response.tiers.len(), |(i, _)| i + 1);
+                    let objective = guarantor_monitor::best_located(&self.incidents[first])
+                        .map_or(site.location, |r| r.place);
+                    match posture() {
+                        Err(why) => dto.note = Some(why.clone()),
+                        Ok(posture) => {
+                            let day = day.unwrap_or(0);
+                            // Many responses call on the same few sites on the same day: each once.
+                            let r = timed
+                                .entry((site.id.to_string(), day, tiers))
+                                .or_insert_with(|| {
+                                    posture.respond_at(
+                                        guarantor_core::ContingencyKind::AttackOnSite,
+                                        site,
+                                        objective,
+                                        None,
+                                        &scenario.response.default_needs,
+                                        day,
+                                        tiers,
+                                        &none,
+                                        guarantor_response::Detail::Fastest,
                                     )
-                                })
-                        })
-                        .clone();
-                    if let Some((days, source, capability)) = best {
-                        dto.reinforcement_days = Some(days);
-                        dto.reinforcement_source = Some(source);
-                        dto.reinforcement_capability = Some(capability);
+                                });
+                            let cells: Vec<_> = r
+                                .elements
+                                .iter()
+                                .filter_map(|e| crate::response::reinforcement_cell(site, e))
+                                .min_by_key(|c| c.hours)
+                                .into_iter()
+                                .collect();
+                            if let Some(best) = cells.first() {
+                                dto.reinforcement_hours = Some(best.hours);
+                                dto.reinforcement_days = Some(best.days);
+                                dto.reinforcement_source = Some(best.source.clone());
+                                dto.reinforcement_capability = Some(best.capability.clone());
+                            }
+                            dto.eta = crate::response::first_of_each(r);
+                        }
                     }
                 }
                 Some(dto)

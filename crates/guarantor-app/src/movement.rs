@@ -2,15 +2,11 @@
 //! priority order; when each closes, the closure curve and the days to initial and full operating capability;
 //! and the reinforcement matrix, from the reserves, the force's deterrence lines and the pledges' spare units.
 
-use std::collections::BTreeMap;
-
 use guarantor_core::{
-    Capability, CapabilityId, Mode, NodeId, Offer, Priority, ReserveKind, Role, Scenario, Site,
-    SiteKind, WorldState, geodesic_km,
+    Capability, Mode, Offer, Priority, Scenario, Site, SiteKind, WorldState, geodesic_km,
 };
 use guarantor_movement::{
-    BottleneckAt, Load, LoadOutcome, Movement, NotClosed, ReinforcementSource, Route,
-    own_transit_days, whole_tonnes_up,
+    BottleneckAt, Load, LoadOutcome, Movement, NotClosed, Route, own_transit_days, whole_tonnes_up,
 };
 use guarantor_sourcing::SourcingPlan;
 use serde::Serialize;
@@ -166,11 +162,22 @@ pub struct ReinforcementDto {
     pub site: String,
     /// Capability id.
     pub capability: String,
-    /// Days from the order until one unit has closed at the site, notice to move included.
+    /// Hours from the violation until one unit has closed at the site: decision + notice + movement.
+    pub hours: u32,
+    /// The same in days, rounded up.
     pub days: u32,
-    /// The fastest source: a reserve id, `deployed:<pledge>@<site>` or `pledge:<pledge>`.
+    /// Of which the decisions (the tier's deciders, then the option's).
+    pub decision_hours: u32,
+    /// Of which notice to move.
+    pub notice_hours: u32,
+    /// Of which movement.
+    pub move_hours: u32,
+    /// The fastest source: a reserve id (`id#k` for the k-th of several units), `deployed:<pledge>@<site>`
+    /// or `pledge:<pledge>`.
     pub source: String,
-    /// `in_theatre`, `forward_presence` or `home`.
+    /// The response option that releases it.
+    pub option: String,
+    /// `in_theatre` (a deployed unit), `reserve` (network.toml) or `home` (a pledge's unassigned unit).
     pub source_kind: &'static str,
     /// The source's nation.
     pub nation: String,
@@ -504,98 +511,6 @@ fn unit_size(cap: &Capability) -> (u64, u64) {
     (u64::from(cap.personnel), whole_tonnes_up(cap.tonnes))
 }
 
-/// A source of one unit of `capability`, if the catalogue knows it.
-fn source(
-    scenario: &Scenario,
-    label: String,
-    kind: ReserveKind,
-    node: &NodeId,
-    capability: &CapabilityId,
-    notice_days: u32,
-) -> Option<ReinforcementSource> {
-    let (troops, tonnes) = unit_size(scenario.capability(capability)?);
-    Some(ReinforcementSource {
-        label,
-        kind,
-        node: node.clone(),
-        capability: capability.clone(),
-        troops,
-        tonnes,
-        notice_days,
-    })
-}
-
-/// The scenario's reserves (network.toml) as reinforcement sources, each with its nation.
-pub(crate) fn reserve_sources(scenario: &Scenario) -> Vec<(ReinforcementSource, String)> {
-    scenario
-        .network
-        .reserves
-        .iter()
-        .filter_map(|r| {
-            let s = source(
-                scenario,
-                r.id.to_string(),
-                r.kind,
-                &r.node,
-                &r.capability,
-                r.notice_days,
-            )?;
-            Some((s, r.nation.to_string()))
-        })
-        .collect()
-}
-
-/// Every force that could reinforce a site: the scenario's reserves; the units on the force's deterrence lines
-/// (in theatre, at their sites, ready at once); and the live pledges' units not assigned (at home, after their
-/// notice and any parliamentary vote). Each with its nation.
-fn sources(scenario: &Scenario, plan: &SourcingPlan) -> Vec<(ReinforcementSource, String)> {
-    let mut out = reserve_sources(scenario);
-    for line in &plan.lines {
-        let deterrence = scenario
-            .requirement(&line.requirement)
-            .is_some_and(|r| r.role == Role::Deterrence);
-        let Some(node) = scenario.site_node(&line.site).filter(|_| deterrence) else {
-            continue;
-        };
-        for a in &line.assignments {
-            let label = format!("deployed:{}@{}", a.pledge, line.site);
-            let kind = ReserveKind::InTheatre;
-            if let Some(s) = source(scenario, label, kind, node, &line.capability, 0) {
-                out.push((s, a.nation.to_string()));
-            }
-        }
-    }
-    let mut assigned: BTreeMap<&guarantor_core::PledgeId, u32> = BTreeMap::new();
-    for a in plan.lines.iter().flat_map(|l| &l.assignments) {
-        *assigned.entry(&a.pledge).or_default() += a.units;
-    }
-    for pledge in &scenario.pledges {
-        let Offer::Units { capability, count } = &pledge.offer else {
-            continue;
-        };
-        let spare = count.saturating_sub(assigned.get(&pledge.id).copied().unwrap_or(0));
-        let Some(nation) = scenario.nation(&pledge.nation) else {
-            continue;
-        };
-        if spare == 0 || !pledge.is_live(&plan.world) {
-            continue;
-        }
-        let label = format!("pledge:{}", pledge.id);
-        let notice = scenario.ready_days(pledge);
-        if let Some(s) = source(
-            scenario,
-            label,
-            ReserveKind::Home,
-            &nation.home,
-            capability,
-            notice,
-        ) {
-            out.push((s, nation.code.to_string()));
-        }
-    }
-    out
-}
-
 /// The sites a reinforcement can go to: land sites with a network node, but not the logistics hubs (which
 /// are in the neighbouring countries, behind the force).
 pub(crate) fn reinforceable_sites(scenario: &Scenario) -> Vec<&Site> {
@@ -607,63 +522,22 @@ pub(crate) fn reinforceable_sites(scenario: &Scenario) -> Vec<&Site> {
         .collect()
 }
 
-/// The fastest of `sources` for each of `sites` and each capability that can serve there (no frigates for a
-/// nuclear plant), over the network at full capacity.
-pub(crate) fn fastest_reinforcements(
+/// The reinforcement matrix of `plan` (whose movement is `moved`): every site a reinforcement can go to × every
+/// capability that can reinforce it, the first unit to close there once the force stands (the start of the
+/// mission's last phase), every tier of the response plan in force — the same answer `guarantor respond` and the
+/// monitor's spot reports give.
+pub fn reinforcement_dto(
     scenario: &Scenario,
-    sites: &[&Site],
-    sources: &[ReinforcementSource],
-) -> Vec<guarantor_movement::Reinforcement> {
-    let mut out = Vec::new();
-    for site in sites {
-        let Some(node) = scenario.site_node(&site.id) else {
-            continue;
-        };
-        let domains = site.kind.domains();
-        // Only sources that can serve here, keeping each one's index among all `sources`.
-        let fitting: Vec<usize> = (0..sources.len())
-            .filter(|&i| {
-                scenario
-                    .capability(&sources[i].capability)
-                    .is_some_and(|c| !c.domains.is_disjoint(&domains))
-            })
-            .collect();
-        let subset: Vec<ReinforcementSource> =
-            fitting.iter().map(|&i| sources[i].clone()).collect();
-        let cells = guarantor_movement::reinforcement(
-            &scenario.network,
-            &[(site.id.clone(), node.clone())],
-            &subset,
-            horizon_days(scenario),
-        )
-        .unwrap_or_else(|e| unreachable!("a checked scenario's network holds every node: {e}"));
-        out.extend(cells.into_iter().map(|mut c| {
-            c.source = fitting[c.source];
-            c
-        }));
-    }
-    out
-}
-
-/// The reinforcement matrix: every site a reinforcement can go to × every capability some source has that can
-/// serve there.
-pub fn reinforcement_dto(scenario: &Scenario, plan: &SourcingPlan) -> Vec<ReinforcementDto> {
-    let sources = sources(scenario, plan);
-    let plain: Vec<ReinforcementSource> = sources.iter().map(|(s, _)| s.clone()).collect();
-    fastest_reinforcements(scenario, &reinforceable_sites(scenario), &plain)
-        .into_iter()
-        .map(|c| {
-            let (s, nation) = &sources[c.source];
-            ReinforcementDto {
-                site: c.site.to_string(),
-                capability: c.capability.to_string(),
-                days: c.days,
-                source: s.label.clone(),
-                source_kind: s.kind.as_str(),
-                nation: nation.clone(),
-            }
-        })
-        .collect()
+    plan: &SourcingPlan,
+    moved: &MovementDto,
+) -> Vec<ReinforcementDto> {
+    let posture = crate::response::Posture::with_movement(
+        scenario,
+        std::borrow::Cow::Borrowed(plan),
+        std::borrow::Cow::Borrowed(moved),
+        crate::response::Hourly::new(scenario),
+    );
+    posture.fastest(&reinforceable_sites(scenario), posture.standing_day())
 }
 
 /// A single-commodity movement problem as JSON, for a max-flow solver outside guarantor

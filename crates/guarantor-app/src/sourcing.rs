@@ -21,7 +21,8 @@ pub struct PlanReport {
     pub rotation: crate::rotation::RotationDto,
     /// The sourced force and the stockpiles moved over the network: when each closes.
     pub movement: crate::movement::MovementDto,
-    /// For each site and capability, the fastest reinforcement and its days.
+    /// For each site and capability, the fastest reinforcement once the force stands: hours from the violation
+    /// (decision, notice, movement), as `guarantor respond` gives them.
     pub reinforcement: Vec<crate::movement::ReinforcementDto>,
 }
 
@@ -261,13 +262,14 @@ pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
         .into_iter()
         .map(|v| format!("{}: {}", v.rule, v.message))
         .collect();
+    let movement = crate::movement::movement_dto(scenario, plan);
     PlanReport {
         scenario: scenario.name.clone(),
         world: plan.world.to_string(),
         sourcing: sourcing_dto(scenario, plan, violations, &|_| true),
         rotation: crate::rotation::rotation_dto(scenario, plan),
-        movement: crate::movement::movement_dto(scenario, plan),
-        reinforcement: crate::movement::reinforcement_dto(scenario, plan),
+        reinforcement: crate::movement::reinforcement_dto(scenario, plan, &movement),
+        movement,
     }
 }
 

@@ -224,6 +224,30 @@ pub fn andoyer_lambert_km(a: Point<f64>, b: Point<f64>) -> f64 {
     A_KM * (sigma - F / 2.0 * (x + y))
 }
 
+/// How fast ships that move themselves go: a sustained 11 knots, about 500 km a day.
+///
+/// # Units
+/// km per day
+pub const OWN_SEA_KM_PER_DAY: f64 = 500.0;
+
+/// Sea routes run round coasts and through straits: half as long again as the great circle.
+pub const SEA_DETOUR: f64 = 1.5;
+
+/// How fast aircraft that ferry themselves go, like the air links of the default network.
+///
+/// # Units
+/// km per day
+pub const OWN_AIR_KM_PER_DAY: f64 = 8_000.0;
+
+/// A load in tonnes as whole tonnes, rounded up (a load is never understated).
+pub fn whole_tonnes_up(t: f64) -> u64 {
+    if t.is_finite() && t > 0.0 {
+        t.ceil().min(1e15) as u64
+    } else {
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@
 //! - [`Network`] ([`Node`], [`Link`]): how it gets there;
 //! - [`Terms`], [`Theatre`]: the ceasefire and its geometry;
 //! - [`Report`], [`Incident`], [`Verdict`]: what happens once it holds;
+//! - [`ResponsePlan`] ([`Tier`], [`ResponseOption`], [`Contingency`]): what follows a violation, and how swiftly;
 //! - [`Diagnostic`]: a problem in user data, with file, line, column and field.
 
 mod capability;
@@ -30,6 +31,7 @@ mod names;
 mod nation;
 mod network;
 mod pledge;
+mod response;
 mod rng;
 mod scenario;
 mod site;
@@ -40,8 +42,9 @@ pub use capability::{Capability, Domain, Echelon, Role, Sign};
 pub use condition::{Condition, ConditionError, MAX_CONDITION_DEPTH, ParsedCondition};
 pub use diagnostic::{Diagnostic, Level, Location};
 pub use geometry::{
-    Area, AreaKind, Country, EARTH_MEAN_RADIUS_KM, Region, Theatre, andoyer_lambert_km, chord,
-    chord_km, geodesic_km, km_chord, km_to_lines, unit_vector,
+    Area, AreaKind, Country, EARTH_MEAN_RADIUS_KM, OWN_AIR_KM_PER_DAY, OWN_SEA_KM_PER_DAY, Region,
+    SEA_DETOUR, Theatre, andoyer_lambert_km, chord, chord_km, geodesic_km, km_chord, km_to_lines,
+    unit_vector, whole_tonnes_up,
 };
 pub use id::{
     AreaId, CapabilityId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId, RegionId,
@@ -54,6 +57,10 @@ pub use monitoring::{
 pub use nation::{Membership, Nation, Party};
 pub use network::{Link, Mode, Network, Node, NodeKind, Reserve, ReserveKind};
 pub use pledge::{Caveats, EnablerKind, Offer, Pledge, PledgeStatus};
+pub use response::{
+    Contingency, ContingencyKind, Decider, DeciderKind, Needs, OptionForce, OptionKind,
+    ResponseOption, ResponsePlan, Tier,
+};
 pub use rng::SplitMix64;
 pub use scenario::{FairShareKey, Scenario};
 pub use site::{Priority, Requirement, Site, SiteKind};

@@ -2,6 +2,7 @@
 
 use geo_types::Point;
 
+use crate::condition::Condition;
 use crate::id::{CapabilityId, LinkId, NationCode, NodeId, ReserveId, SiteId};
 use crate::names::named_enum;
 
@@ -132,6 +133,9 @@ pub struct Reserve {
     /// # Units
     /// days
     pub notice_days: u32,
+    /// When it can reinforce a site in Ukraine (e.g. a US-led reserve only with the US backstop);
+    /// `Condition::True` when always.
+    pub condition: Condition,
     /// Where the figures come from.
     pub source: String,
 }

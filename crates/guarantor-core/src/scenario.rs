@@ -8,6 +8,7 @@ use crate::names::named_enum;
 use crate::nation::Nation;
 use crate::network::{Network, Node};
 use crate::pledge::Pledge;
+use crate::response::ResponsePlan;
 use crate::site::{Requirement, Site};
 use crate::terms::Terms;
 use crate::world::{PoliticalFact, WorldState};
@@ -53,6 +54,8 @@ pub struct Scenario {
     pub network: Network,
     /// The ceasefire terms.
     pub terms: Terms,
+    /// What follows a violation: deciders, tiers, options, contingencies.
+    pub response: ResponsePlan,
     /// The theatre's geometry.
     pub theatre: Theatre,
     /// Where the scenario as a whole comes from.

@@ -124,6 +124,10 @@ pub struct EscalationStep {
     pub description: String,
     /// Whether the step moves forces (and so needs a reinforcement time).
     pub moves_forces: bool,
+    /// The tier of the response plan (`response.toml`) the step brings, with every tier before it.
+    pub tier: Option<TermId>,
+    /// Whether the step suspends the next phase of the plan (the phase after the violation's day).
+    pub suspends_next_phase: bool,
     /// Where it comes from.
     pub source: String,
 }

@@ -76,9 +76,15 @@ fn a_confirmed_strike_at_a_nuclear_plant_calls_for_reinforcement_first() {
     ]);
     let rules = fired(std::slice::from_ref(&strike));
     let names: Vec<&str> = rules.iter().map(|(r, _)| r.as_str()).collect();
+    // Highest step first: reinforcement (tier 2), then the tier-1 warning any confirmed grave violation brings.
     assert_eq!(
         names,
-        ["nuclear-strike", "probable-serious", "every-violation"]
+        [
+            "nuclear-strike",
+            "confirmed-grave",
+            "probable-serious",
+            "every-violation"
+        ]
     );
     // The site to reinforce: Zaporizhzhia NPP is not a force site; the nearest one with a node is.
     let (placement, _) = judge(&PLACER, &strike);

@@ -79,6 +79,10 @@ struct Solver<'a> {
     scratch: Vec<usize>,
     lo: usize,
     hi: usize,
+    /// Per node: the first day anything could be there (from the buckets, ignoring capacity).
+    earliest: Vec<usize>,
+    /// Per node: the fewest days on to the destination.
+    to_dest: &'a [usize],
 }
 
 /// A step of an augmenting path: the node left, the index of the arc taken, the arc, its residual.
@@ -238,10 +242,21 @@ impl<'a> Solver<'a> {
         }
     }
 
-    /// Whether `x` is inside the current window of days (`lo..=hi`), or is the source or sink.
+    /// Whether `x` is inside the current window of days (`lo..=hi`) and on some path from a bucket to the sink
+    /// by `hi` (no earlier than anything can be at its node, early enough to reach the destination by `hi`),
+    /// or is the source or sink. Every node of an augmenting path is on such a path: the network expanded in
+    /// time has no cycles, so flow, and with it every reverse arc, runs only through such nodes.
     #[inline]
     fn inside(&self, x: usize) -> bool {
-        x >= self.s() || (self.lo..=self.hi).contains(&self.day(x))
+        if x >= self.s() {
+            return true;
+        }
+        let t = self.day(x);
+        let v = (x >> 1) & self.mask;
+        t >= self.lo
+            && t <= self.hi
+            && t >= self.earliest[v]
+            && t.saturating_add(self.to_dest[v]) <= self.hi
     }
 
     /// The ids of the window's nodes: `from..to`.
@@ -515,6 +530,8 @@ pub(crate) fn earliest_arrival(
         scratch: Vec::new(),
         lo,
         hi: lo,
+        earliest: net.days_from(buckets.iter().map(|b| (b.node, b.day))),
+        to_dest: days_to,
     };
     let mut delivered = 0;
     if demand > 0 && first < h {

@@ -17,14 +17,15 @@
 mod flow;
 mod net;
 mod plan;
-mod reinforce;
+mod steps;
 pub mod synthetic;
 
-pub use net::{own_transit_days, transit_days, whole_tonnes_up};
+pub use guarantor_core::whole_tonnes_up;
+pub use net::{own_transit_days, step_capacity, transit_days, transit_steps};
 pub use plan::{
     Bottleneck, BottleneckAt, Commodity, Load, LoadOutcome, Movement, NotClosed, Route, movement,
 };
-pub use reinforce::{Reinforcement, ReinforcementSource, reinforcement};
+pub use steps::{Alone, Buildup, Mover, StepNet};
 
 /// A movement problem that cannot be solved as given.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

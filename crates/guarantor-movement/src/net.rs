@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BinaryHeap};
 
-use guarantor_core::{Mode, Network, NodeId};
+use guarantor_core::{Mode, Network, NodeId, OWN_AIR_KM_PER_DAY, OWN_SEA_KM_PER_DAY, SEA_DETOUR};
 
 use crate::{Commodity, MovementError};
 
@@ -26,6 +26,8 @@ pub(crate) struct Net {
     pub(crate) arcs: Vec<Arc>,
     pub(crate) in_arcs: Vec<Vec<usize>>,
     pub(crate) horizon: usize,
+    /// Steps a day (1: the plan's days; 24: hours).
+    pub(crate) steps_per_day: u32,
     /// The same adjacency flattened for the flow solver's inner loops: node `v`'s arcs are
     /// `*_arc[*_start[v]..*_start[v + 1]]`.
     pub(crate) out_start: Vec<u32>,
@@ -50,13 +52,6 @@ fn flatten(lists: &[Vec<usize>]) -> (Vec<u32>, Vec<u32>) {
     (start, flat)
 }
 
-/// How fast forces that move themselves go: aircraft ferry like the air links of the default network; ships
-/// make a sustained 11 knots (about 500 km a day).
-const OWN_AIR_KM_PER_DAY: f64 = 8_000.0;
-const OWN_SEA_KM_PER_DAY: f64 = 500.0;
-/// Sea routes run round coasts and through straits: half as long again as the great circle.
-const SEA_DETOUR: f64 = 1.5;
-
 /// Days a force that moves itself (ships, aircraft) needs for `great_circle_km`, at least one.
 pub fn own_transit_days(great_circle_km: f64, mode: Mode) -> u32 {
     match mode {
@@ -67,19 +62,43 @@ pub fn own_transit_days(great_circle_km: f64, mode: Mode) -> u32 {
 
 /// Whole days a link takes: its distance over its speed, rounded up, at least one (the engine moves in days).
 pub fn transit_days(distance_km: f64, speed_km_per_day: f64) -> u32 {
+    transit_steps(distance_km, speed_km_per_day, 1)
+}
+
+/// Whole steps of `1 / steps_per_day` day a link takes: `distance × steps_per_day / speed`, rounded up, at
+/// least one (computed in that order, so that another program doing the same arithmetic gets the same steps).
+pub fn transit_steps(distance_km: f64, speed_km_per_day: f64, steps_per_day: u32) -> u32 {
     if speed_km_per_day <= 0.0 || !distance_km.is_finite() || !speed_km_per_day.is_finite() {
         return u32::MAX;
     }
-    let days = (distance_km / speed_km_per_day).ceil();
-    if days >= f64::from(u32::MAX) {
+    let steps = (distance_km * f64::from(steps_per_day) / speed_km_per_day).ceil();
+    if steps >= f64::from(u32::MAX) {
         u32::MAX
     } else {
-        (days as u32).max(1)
+        (steps as u32).max(1)
     }
+}
+
+/// The share of a daily capacity that step `j` of a day of `steps_per_day` steps gets: the day's capacity spread
+/// as evenly as whole units allow, the steps of a day adding up to it exactly.
+pub fn step_capacity(per_day: u64, steps_per_day: u32, j: u32) -> u64 {
+    let k = u128::from(steps_per_day.max(1));
+    let c = u128::from(per_day);
+    let j = u128::from(j);
+    ((j + 1) * c / k - j * c / k) as u64
 }
 
 impl Net {
     pub(crate) fn new(network: &Network, horizon: usize) -> Result<Net, MovementError> {
+        Net::with_steps(network, horizon, 1)
+    }
+
+    /// The network over `horizon` steps of `1 / steps_per_day` day.
+    pub(crate) fn with_steps(
+        network: &Network,
+        horizon: usize,
+        steps_per_day: u32,
+    ) -> Result<Net, MovementError> {
         let nodes: Vec<NodeId> = network.nodes.iter().map(|n| n.id.clone()).collect();
         let mut index = BTreeMap::new();
         for (i, id) in nodes.iter().enumerate() {
@@ -98,7 +117,8 @@ impl Net {
         let mut in_arcs = vec![Vec::new(); nodes.len()];
         for (l, link) in network.links.iter().enumerate() {
             let (a, b) = (find(&link.from)?, find(&link.to)?);
-            let transit = transit_days(link.distance_km, link.speed_km_per_day) as usize;
+            let transit =
+                transit_steps(link.distance_km, link.speed_km_per_day, steps_per_day) as usize;
             for (from, to) in [(a, b), (b, a)] {
                 out_arcs[from].push(arcs.len());
                 in_arcs[to].push(arcs.len());
@@ -122,6 +142,7 @@ impl Net {
             arcs,
             in_arcs,
             horizon,
+            steps_per_day,
             out_start,
             out_arc,
             in_start,
@@ -141,8 +162,10 @@ impl Net {
     pub(crate) fn days_to(&self, dest: usize, full: &Capacity, commodity: Commodity) -> Vec<usize> {
         let k = commodity as usize;
         let h = self.horizon;
-        let node_ok = |v: usize| full.node[k][v * h] > 0;
-        let arc_ok = |a: usize| full.link[k][a * h] > 0;
+        // A day's capacity may fall on later steps of the day only (a small one spread over many steps).
+        let day = (self.steps_per_day.max(1) as usize).min(h);
+        let node_ok = |v: usize| (0..day).any(|t| full.node[k][v * h + t] > 0);
+        let arc_ok = |a: usize| (0..day).any(|t| full.link[k][a * h + t] > 0);
         let mut dist = vec![usize::MAX; self.nodes.len()];
         if !node_ok(dest) {
             return dist;
@@ -170,6 +193,36 @@ impl Net {
     }
 }
 
+impl Net {
+    /// The first day anything starting at `starts` (node, day) could be at each node, over every arc whatever
+    /// its capacity (`usize::MAX` where nothing can).
+    pub(crate) fn days_from(&self, starts: impl Iterator<Item = (usize, usize)>) -> Vec<usize> {
+        let mut dist = vec![usize::MAX; self.nodes.len()];
+        let mut heap = BinaryHeap::new();
+        for (v, day) in starts {
+            if day < dist[v] {
+                dist[v] = day;
+                heap.push(std::cmp::Reverse((day, v)));
+            }
+        }
+        while let Some(std::cmp::Reverse((d, v))) = heap.pop() {
+            if d > dist[v] {
+                continue;
+            }
+            for j in self.out_start[v] as usize..self.out_start[v + 1] as usize {
+                let a = self.out_arc[j] as usize;
+                let w = self.arc_to[a] as usize;
+                let nd = d.saturating_add(self.arc_transit[a] as usize);
+                if nd < dist[w] {
+                    dist[w] = nd;
+                    heap.push(std::cmp::Reverse((nd, w)));
+                }
+            }
+        }
+        dist
+    }
+}
+
 /// What each arc and node can still take on each day, per commodity (whole troops, whole tonnes).
 #[derive(Clone, Debug)]
 pub(crate) struct Capacity {
@@ -180,9 +233,17 @@ pub(crate) struct Capacity {
 }
 
 impl Capacity {
-    /// The network's full daily capacities on every day of the horizon.
+    /// The network's full capacities on every step of the horizon (a day's capacity spread over its steps).
     pub(crate) fn full(network: &Network, net: &Net) -> Capacity {
         let h = net.horizon;
+        let k = net.steps_per_day.max(1);
+        let spread = |per_day: u64, v: &mut Vec<u64>| {
+            if k == 1 {
+                v.extend(std::iter::repeat_n(per_day, h));
+            } else {
+                v.extend((0..h).map(|t| step_capacity(per_day, k, (t % k as usize) as u32)));
+            }
+        };
         let per_arc = |c: Commodity| -> Vec<u64> {
             let mut v = Vec::with_capacity(net.arcs.len() * h);
             for arc in &net.arcs {
@@ -191,7 +252,7 @@ impl Capacity {
                     Commodity::Troops => u64::from(link.troops_per_day),
                     Commodity::Tonnes => whole_tonnes_down(link.tonnes_per_day),
                 };
-                v.extend(std::iter::repeat_n(cap, h));
+                spread(cap, &mut v);
             }
             v
         };
@@ -202,7 +263,7 @@ impl Capacity {
                     Commodity::Troops => u64::from(node.reception_troops_per_day),
                     Commodity::Tonnes => whole_tonnes_down(node.reception_tonnes_per_day),
                 };
-                v.extend(std::iter::repeat_n(cap, h));
+                spread(cap, &mut v);
             }
             v
         };
@@ -217,15 +278,6 @@ impl Capacity {
 pub(crate) fn whole_tonnes_down(t: f64) -> u64 {
     if t.is_finite() && t > 0.0 {
         t.floor().min(1e15) as u64
-    } else {
-        0
-    }
-}
-
-/// A load in tonnes as whole tonnes, rounded up (a load is never understated).
-pub fn whole_tonnes_up(t: f64) -> u64 {
-    if t.is_finite() && t > 0.0 {
-        t.ceil().min(1e15) as u64
     } else {
         0
     }

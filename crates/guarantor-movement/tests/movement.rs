@@ -3,12 +3,9 @@
 use std::sync::LazyLock;
 
 use geo_types::Point;
-use guarantor_core::{
-    CapabilityId, Link, LinkId, Mode, NationCode, Network, Node, NodeId, NodeKind, ReserveKind,
-    Scenario, SiteId,
-};
+use guarantor_core::{Link, LinkId, Mode, NationCode, Network, Node, NodeId, NodeKind, Scenario};
 use guarantor_movement::{
-    BottleneckAt, Commodity, Load, NotClosed, ReinforcementSource, Route, movement, reinforcement,
+    BottleneckAt, Commodity, Load, Mover, NotClosed, Route, StepNet, movement,
 };
 
 fn node(id: &str, troops: u32, tonnes: f64) -> Node {
@@ -156,28 +153,76 @@ fn ships_and_aircraft_move_themselves() {
     assert!(m.bottlenecks.is_empty());
 }
 
-#[test]
-fn reinforcement_takes_the_fastest_source_and_counts_its_notice() {
-    let source = |label: &str, at: &str, notice: u32| ReinforcementSource {
-        label: label.into(),
-        kind: ReserveKind::ForwardPresence,
-        node: NodeId::new(at).unwrap(),
-        capability: CapabilityId::new("mech_inf_bn").unwrap(),
-        troops: 650,
+fn mover(at: &str, ready: u32, troops: u64) -> Mover {
+    Mover {
+        node: NodeId::new(at).expect("valid id"),
+        ready_step: ready,
+        troops,
         tonnes: 0,
-        notice_days: notice,
-    };
-    let sources = [
-        source("slow-notice", "hub", 9),
-        source("far", "home", 1),
-        source("there-already", "site", 0),
-    ];
-    let target = [(SiteId::new("s").unwrap(), NodeId::new("site").unwrap())];
-    let cells = reinforcement(&line(), &target, &sources, 60).unwrap();
-    assert_eq!(cells.len(), 1);
-    // From home: 1 day's notice, 2 + 1 days' travel = 4; from the hub: 9 + 1 = 10; the one at the site is not
-    // a reinforcement.
-    assert_eq!((cells[0].days, cells[0].source), (4, 1));
+    }
+}
+
+#[test]
+fn alone_in_days_counts_notice_and_transit_and_a_unit_at_the_place_is_there() {
+    let net = StepNet::new(&line(), 60, 1).unwrap();
+    let site = NodeId::new("site").unwrap();
+    let got = net
+        .alone(
+            &site,
+            &[
+                mover("hub", 9, 650),
+                mover("home", 1, 650),
+                mover("site", 0, 650),
+            ],
+        )
+        .unwrap();
+    let closed: Vec<Option<u32>> = got.iter().map(|a| a.closed_step).collect();
+    // From the hub after 9 days' notice: one day on; from home after one: 2 + 1 days; at the site: there.
+    assert_eq!(closed, [Some(10), Some(4), Some(0)]);
+}
+
+#[test]
+fn alone_a_reception_limit_can_make_the_nearer_unit_as_slow_as_the_farther() {
+    let net = StepNet::new(&line(), 60, 1).unwrap();
+    let site = NodeId::new("site").unwrap();
+    // 1,000 troops at the hub after 3 days: through its reception on day 3, at the site on day 4. 2,000 at home
+    // ready at once: the hub receives 1,000 a day, so the last reach the site on day 4 too.
+    let got = net
+        .alone(&site, &[mover("hub", 3, 1_000), mover("home", 0, 2_000)])
+        .unwrap();
+    let closed: Vec<Option<u32>> = got.iter().map(|a| a.closed_step).collect();
+    assert_eq!(closed, [Some(4), Some(4)]);
+}
+
+#[test]
+fn in_hours_a_unit_streams_through_a_reception_limit() {
+    // Hours: home → hub 48 h, hub → site 24 h; the hub receives 1,000 troops a day, 41 or 42 an hour (41 in
+    // hour 0, and the first 16 hours 666 in all). 650 troops reach the hub at hour 48: the first 41 are at the
+    // site at hour 72; the 650th passes the hub in its 16th hour (hour 63) and reaches the site at hour 87.
+    let net = StepNet::new(&line(), 24 * 10 + 1, 24).unwrap();
+    let site = NodeId::new("site").unwrap();
+    let got = net.alone(&site, &[mover("home", 0, 650)]).unwrap();
+    assert_eq!(
+        (got[0].first_step, got[0].closed_step),
+        (Some(72), Some(87))
+    );
+    let b = net.buildup(&site, &[mover("home", 0, 650)]).unwrap();
+    assert_eq!(
+        (b.troops[71], b.troops[72], b.troops[86], b.troops[87]),
+        (0, 41, 625, 650)
+    );
+    // Two such units together cannot both pass the hub in its first 16 hours: the build-up is the most the
+    // reception allows by each hour, and the second's last troops are later than either alone.
+    let two = net
+        .buildup(&site, &[mover("home", 0, 650), mover("home", 0, 650)])
+        .unwrap();
+    assert_eq!(two.troops[87], 666);
+    let last = two.troops.iter().position(|&t| t == 1_300).unwrap();
+    assert_eq!(
+        last,
+        48 + 31 + 24,
+        "1,300 troops pass the hub by its 32nd hour"
+    );
 }
 
 static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {
@@ -221,30 +266,4 @@ fn every_site_of_the_default_network_is_reachable_from_every_home() {
             o.not_closed
         );
     }
-}
-
-#[test]
-fn a_tie_in_reinforcement_goes_to_the_source_listed_first() {
-    let source = |label: &str, at: &str, troops: u64, notice: u32| ReinforcementSource {
-        label: label.into(),
-        kind: ReserveKind::ForwardPresence,
-        node: NodeId::new(at).expect("valid id"),
-        capability: CapabilityId::new("mech_inf_bn").expect("valid id"),
-        troops,
-        tonnes: 0,
-        notice_days: notice,
-    };
-    // Listed first: 1,000 troops at the hub after 3 days' notice: through its reception on day 3, at the site
-    // on day 4. Second: 2,000 at home, ready at once, but the hub receives 1,000 a day: the last at the site on
-    // day 4 too, although its lower bound (3 days) is the smaller.
-    let sources = [
-        source("hub-first", "hub", 1_000, 3),
-        source("home-second", "home", 2_000, 0),
-    ];
-    let target = [(
-        SiteId::new("s").expect("valid id"),
-        NodeId::new("site").expect("valid id"),
-    )];
-    let cells = reinforcement(&line(), &target, &sources, 60).expect("solves");
-    assert_eq!((cells[0].days, cells[0].source), (4, 0));
 }

@@ -113,6 +113,9 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
     let regions = Names::new("region", "sites.toml", model);
     let mut steps = Names::new("escalation", "terms.toml", model);
     steps.kind = "escalation step";
+    let mut tiers = Names::new("tier", "response.toml", model);
+    tiers.kind = "response tier";
+    let deciders = Names::new("decider", "response.toml", model);
 
     let all = [
         &nations,
@@ -123,6 +126,8 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
         &facts,
         &regions,
         &steps,
+        &tiers,
+        &deciders,
     ];
     for (kind, r, field) in &model.references {
         let Some(names) = all.iter().find(|n| n.key == *kind) else {
@@ -136,6 +141,8 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
                 .get_or_insert_with(|| "declare it as a `[[fact]]` in scenario.toml".into());
         }
     }
+
+    unreachable_steps(model, sink);
 
     let capability_by_id: BTreeMap<&str, &Capability> = model
         .capabilities
@@ -335,6 +342,41 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
                 "protected_site.lat".into(),
                 "the protected site",
             );
+        }
+    }
+}
+
+/// Every step of the escalation ladder must be reached by some rule: a step no rule names would never be taken,
+/// and a ladder that cannot be climbed is a plan that does not say what follows a violation.
+fn unreachable_steps(model: &Model, sink: &mut Sink) {
+    if model.broken.contains("terms.toml") {
+        return;
+    }
+    let named: BTreeSet<&str> = model
+        .references
+        .iter()
+        .filter(|(kind, _, field)| *kind == "escalation" && field.starts_with("escalation_rule["))
+        .map(|(_, r, _)| r.name.as_str())
+        .collect();
+    // A rule naming a step the ladder lacks is reported already; the step it meant would be reported again.
+    let declared = model.declared.get("escalation");
+    if named
+        .iter()
+        .any(|n| declared.is_none_or(|d| !d.contains(*n)))
+    {
+        return;
+    }
+    for (step, at) in &model.steps_at {
+        if !named.contains(step.as_str()) {
+            sink.at(
+                Level::Error,
+                at.clone(),
+                "unreachable-step",
+                format!("escalation[{step}]"),
+                format!("no escalation rule leads to the step `{step}`"),
+            )
+            .expected(format!("an `[[escalation_rule]]` with `step = \"{step}\"`"))
+            .help("add a rule that calls for this step, or remove the step from the ladder");
         }
     }
 }

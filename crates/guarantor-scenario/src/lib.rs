@@ -19,6 +19,7 @@ mod model;
 mod reader;
 mod render;
 mod reports;
+mod response;
 mod sources;
 mod synthetic;
 
@@ -107,6 +108,22 @@ pub fn load(sources: &SourceSet) -> Result<Loaded, Vec<Diagnostic>> {
 }
 
 fn assemble(model: model::Model, theatre: Option<guarantor_core::Theatre>) -> Option<Scenario> {
+    let mut response = model.response?;
+    for (c, at_site) in response
+        .contingencies
+        .iter_mut()
+        .zip(&model.contingency_at_site)
+    {
+        if *at_site {
+            let site = c.site.as_ref()?;
+            c.objective = model
+                .sites
+                .iter()
+                .find(|s| &s.site.id == site)?
+                .site
+                .location;
+        }
+    }
     Some(Scenario {
         name: model.name?,
         description: model.description,
@@ -128,6 +145,7 @@ fn assemble(model: model::Model, theatre: Option<guarantor_core::Theatre>) -> Op
             reserves: model.reserves,
         },
         terms: model.terms?,
+        response,
         theatre: theatre?,
         source: model.source?,
     })

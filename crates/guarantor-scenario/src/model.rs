@@ -17,7 +17,7 @@ pub(crate) struct Ref {
 }
 
 impl Ref {
-    fn new(rec: &Rec<'_, '_>, sp: &Sp<String>) -> Self {
+    pub(crate) fn new(rec: &Rec<'_, '_>, sp: &Sp<String>) -> Self {
         Self {
             name: sp.v.clone(),
             at: rec.location(sp.span.clone()),
@@ -80,6 +80,11 @@ pub(crate) struct Model {
     pub(crate) links: Vec<Link>,
     pub(crate) reserves: Vec<Reserve>,
     pub(crate) terms: Option<Terms>,
+    pub(crate) response: Option<ResponsePlan>,
+    /// For each contingency read: whether its objective is its site's position (filled in on assembly).
+    pub(crate) contingency_at_site: Vec<bool>,
+    /// Each escalation step's id with where it is written, for the check that some rule reaches it.
+    pub(crate) steps_at: Vec<(String, Location)>,
     pub(crate) protected: Vec<ProtectedRead>,
     /// Every id written in each kind of record, even in records with other problems: references resolve
     /// against these, so one bad field does not make every reference to its record an error too.
@@ -89,7 +94,7 @@ pub(crate) struct Model {
 }
 
 /// Records the reference in `key` of `rec`, when it was read, to a record of `kind`.
-fn refer<T: std::fmt::Display>(
+pub(crate) fn refer<T: std::fmt::Display>(
     m: &mut Model,
     rec: &Rec<'_, '_>,
     kind: &'static str,
@@ -107,11 +112,11 @@ fn refer<T: std::fmt::Display>(
 
 impl Model {
     /// Records a reference to be resolved against the declared ids of `kind` once every file is read.
-    fn refer(&mut self, kind: &'static str, r: &Ref, field: String) {
+    pub(crate) fn refer(&mut self, kind: &'static str, r: &Ref, field: String) {
         self.references.push((kind, r.clone(), field));
     }
 
-    fn declare(&mut self, kind: &'static str, id: &str) {
+    pub(crate) fn declare(&mut self, kind: &'static str, id: &str) {
         self.declared.entry(kind).or_default().insert(id.to_owned());
     }
 }
@@ -120,7 +125,7 @@ impl Model {
 pub(crate) fn read_model(sources: &SourceSet, sink: &mut Sink) -> Model {
     let mut model = Model::default();
     type Reader = fn(&File<'_>, &toml::Spanned<toml::de::DeTable<'_>>, &mut Model, &mut Sink);
-    let readers: [(&'static str, Reader); 8] = [
+    let readers: [(&'static str, Reader); 9] = [
         ("scenario.toml", read_scenario),
         ("nations.toml", read_nations),
         ("capabilities.toml", read_capabilities),
@@ -129,6 +134,7 @@ pub(crate) fn read_model(sources: &SourceSet, sink: &mut Sink) -> Model {
         ("requirements.toml", read_requirements),
         ("network.toml", read_network),
         ("terms.toml", read_terms),
+        ("response.toml", crate::response::read_response),
     ];
     for (path, reader) in readers {
         let Some(text) = sources.get(path) else {
@@ -150,7 +156,7 @@ pub(crate) fn read_model(sources: &SourceSet, sink: &mut Sink) -> Model {
 }
 
 /// Reports top-level keys a file does not have.
-fn top_level<'a, 'i>(
+pub(crate) fn top_level<'a, 'i>(
     file: &'a File<'a>,
     root: &'a toml::Spanned<toml::de::DeTable<'i>>,
 ) -> Rec<'a, 'i> {
@@ -162,7 +168,7 @@ fn top_level<'a, 'i>(
     )
 }
 
-fn source(rec: &mut Rec<'_, '_>, sink: &mut Sink) -> Option<String> {
+pub(crate) fn source(rec: &mut Rec<'_, '_>, sink: &mut Sink) -> Option<String> {
     rec.text(sink, "source", true).map(|s| s.v)
 }
 
@@ -696,82 +702,8 @@ fn read_pledges(
             .boolean(sink, "restricted", false)
             .map(|b| b.v)
             .unwrap_or(false);
-        let condition = match rec.str(sink, "condition", false) {
-            None => Some(Condition::True),
-            Some(text) => match Condition::parse(&text.v) {
-                Ok(parsed) => {
-                    for (fact, span) in parsed.fact_spans {
-                        if let Some(at) = inner_span(file, &text, span) {
-                            let r = Ref {
-                                name: fact.to_string(),
-                                at: file.location(at),
-                            };
-                            m.refer("fact", &r, rec.field("condition"));
-                        }
-                    }
-                    Some(parsed.condition)
-                }
-                Err(e) => {
-                    let at = inner_span(file, &text, e.span.clone()).unwrap_or(text.span.clone());
-                    sink.error(file, at, "bad-condition", rec.field("condition"), format!(
-                        "condition does not parse: {}",
-                        e.message
-                    ))
-                    .expected(e.expected)
-                    .help("conditions combine facts with `&&`, `||`, `!` and parentheses, e.g. \"us_backstop && (un_mandate || permanent_ceasefire)\"");
-                    None
-                }
-            },
-        };
-        let caveats = match rec.sub(sink, "caveats") {
-            None => Some(Caveats::default()),
-            Some(mut sub) => {
-                let roles = sub
-                    .choices(sink, "roles", Role::from_name, &Role::names())
-                    .map(|s| s.v);
-                let region_list = sub.str_list(sink, "regions");
-                let mut region_set = None;
-                if let Some(list) = region_list {
-                    let mut set = BTreeSet::new();
-                    for r in list.v {
-                        match RegionId::new(&r.v) {
-                            Ok(id) => {
-                                m.refer("region", &Ref::new(&sub, &r), sub.field("regions"));
-                                set.insert(id);
-                            }
-                            Err(e) => {
-                                sink.error(
-                                    file,
-                                    r.span.clone(),
-                                    "bad-id",
-                                    sub.field("regions"),
-                                    e.to_string(),
-                                );
-                            }
-                        }
-                    }
-                    region_set = Some(set);
-                }
-                let min_km = sub
-                    .num(sink, "min_km_from_line", false, 0.0, false, 2000.0)
-                    .map(|s| s.v);
-                let domains = sub
-                    .choices(sink, "domains", Domain::from_name, &Domain::names())
-                    .map(|s| s.v);
-                let restricted = sub
-                    .boolean(sink, "restricted", false)
-                    .map(|b| b.v)
-                    .unwrap_or(false);
-                sub.finish(sink);
-                Some(Caveats {
-                    roles,
-                    regions: region_set,
-                    min_km_from_line: min_km,
-                    domains,
-                    restricted,
-                })
-            }
-        };
+        let condition = condition(file, &mut rec, m, sink);
+        let caveats = caveats(file, &mut rec, m, sink);
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
@@ -812,6 +744,101 @@ fn read_pledges(
     }
 }
 
+/// The optional `condition` of a record (a boolean expression over the scenario's facts; absent = always),
+/// each fact it names recorded as a reference; `None` when it does not parse (the error is reported).
+pub(crate) fn condition(
+    file: &File<'_>,
+    rec: &mut Rec<'_, '_>,
+    m: &mut Model,
+    sink: &mut Sink,
+) -> Option<Condition> {
+    match rec.str(sink, "condition", false) {
+        None => Some(Condition::True),
+        Some(text) => match Condition::parse(&text.v) {
+            Ok(parsed) => {
+                for (fact, span) in parsed.fact_spans {
+                    if let Some(at) = inner_span(file, &text, span) {
+                        let r = Ref {
+                            name: fact.to_string(),
+                            at: file.location(at),
+                        };
+                        m.refer("fact", &r, rec.field("condition"));
+                    }
+                }
+                Some(parsed.condition)
+            }
+            Err(e) => {
+                let at = inner_span(file, &text, e.span.clone()).unwrap_or(text.span.clone());
+                sink.error(file, at, "bad-condition", rec.field("condition"), format!(
+                        "condition does not parse: {}",
+                        e.message
+                    ))
+                    .expected(e.expected)
+                    .help("conditions combine facts with `&&`, `||`, `!` and parentheses, e.g. \"us_backstop && (un_mandate || permanent_ceasefire)\"");
+                None
+            }
+        },
+    }
+}
+
+/// The optional `caveats` table of a record (absent = no limits); `None` when it is not a table.
+pub(crate) fn caveats(
+    file: &File<'_>,
+    rec: &mut Rec<'_, '_>,
+    m: &mut Model,
+    sink: &mut Sink,
+) -> Option<Caveats> {
+    match rec.sub(sink, "caveats") {
+        None => Some(Caveats::default()),
+        Some(mut sub) => {
+            let roles = sub
+                .choices(sink, "roles", Role::from_name, &Role::names())
+                .map(|s| s.v);
+            let region_list = sub.str_list(sink, "regions");
+            let mut region_set = None;
+            if let Some(list) = region_list {
+                let mut set = BTreeSet::new();
+                for r in list.v {
+                    match RegionId::new(&r.v) {
+                        Ok(id) => {
+                            m.refer("region", &Ref::new(&sub, &r), sub.field("regions"));
+                            set.insert(id);
+                        }
+                        Err(e) => {
+                            sink.error(
+                                file,
+                                r.span.clone(),
+                                "bad-id",
+                                sub.field("regions"),
+                                e.to_string(),
+                            );
+                        }
+                    }
+                }
+                region_set = Some(set);
+            }
+            let min_km = sub
+                .num(sink, "min_km_from_line", false, 0.0, false, 2000.0)
+                .map(|s| s.v);
+            let domains = sub
+                .choices(sink, "domains", Domain::from_name, &Domain::names())
+                .map(|s| s.v);
+            let restricted = sub
+                .boolean(sink, "restricted", false)
+                .map(|b| b.v)
+                .unwrap_or(false);
+            sub.finish(sink);
+            Some(Caveats {
+                roles,
+                regions: region_set,
+                min_km_from_line: min_km,
+                domains,
+                restricted,
+            })
+        }
+    }
+}
+
 /// The longest notice to move a pledge may give.
 ///
 /// # Units
@@ -844,7 +871,7 @@ fn inner_span(
 }
 
 /// Latitude and longitude of a record, with the span covering both.
-fn position(
+pub(crate) fn position(
     rec: &mut Rec<'_, '_>,
     sink: &mut Sink,
     required: bool,
@@ -1237,6 +1264,7 @@ fn read_reserves(
         let node = rec.id(sink, "node", true, NodeId::new);
         refer(m, &rec, "node", "node", &node);
         let notice = rec.uint(sink, "notice_days", true, 0);
+        let condition = condition(file, &mut rec, m, sink);
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
@@ -1259,9 +1287,11 @@ fn read_reserves(
             Some(count),
             Some(node),
             Some(notice),
+            Some(condition),
             Some(source),
-        ) = (name, kind, nation, capability, count, node, notice, src)
-        {
+        ) = (
+            name, kind, nation, capability, count, node, notice, condition, src,
+        ) {
             m.reserves.push(Reserve {
                 id: id.v,
                 name: name.v,
@@ -1271,6 +1301,7 @@ fn read_reserves(
                 count: count.v as u32,
                 node: node.v,
                 notice_days: notice.v as u32,
+                condition,
                 source,
             });
         }
@@ -1444,6 +1475,11 @@ fn read_terms(
         let id = term_id(&mut rec, sink, "escalation");
         if let Some(id) = &id {
             m.declare("escalation", id.as_str());
+            let at = rec.str(sink, "id", true).map_or_else(
+                || rec.location(rec.span.clone()),
+                |sp| rec.location(sp.span),
+            );
+            m.steps_at.push((id.to_string(), at));
         }
         let name = rec.text(sink, "name", true);
         let description = rec
@@ -1454,6 +1490,12 @@ fn read_terms(
             .boolean(sink, "moves_forces", false)
             .map(|b| b.v)
             .unwrap_or(false);
+        let tier = rec.id(sink, "tier", false, TermId::new);
+        refer(m, &rec, "tier", "tier", &tier);
+        let suspends = rec
+            .boolean(sink, "suspends_next_phase", false)
+            .map(|b| b.v)
+            .unwrap_or(false);
         let src = source(&mut rec, sink);
         rec.finish(sink);
         if let (Some(id), Some(name), Some(source)) = (id, name, src) {
@@ -1462,6 +1504,8 @@ fn read_terms(
                 name: name.v,
                 description,
                 moves_forces: moves,
+                tier: tier.map(|t| t.v),
+                suspends_next_phase: suspends,
                 source,
             });
         }

@@ -22,6 +22,7 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
     ),
     ("network.toml", include_str!("../default/network.toml")),
     ("terms.toml", include_str!("../default/terms.toml")),
+    ("response.toml", include_str!("../default/response.toml")),
     (
         "geometry/contact_line.geojson",
         include_str!("../default/geometry/contact_line.geojson"),
@@ -49,7 +50,7 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
 ];
 
 /// The TOML files every scenario has, in the order they are read.
-pub const MODEL_FILES: [&str; 8] = [
+pub const MODEL_FILES: [&str; 9] = [
     "scenario.toml",
     "nations.toml",
     "capabilities.toml",
@@ -58,6 +59,7 @@ pub const MODEL_FILES: [&str; 8] = [
     "requirements.toml",
     "network.toml",
     "terms.toml",
+    "response.toml",
 ];
 
 /// A scenario's files as text, keyed by their path relative to the scenario folder (always with `/`).

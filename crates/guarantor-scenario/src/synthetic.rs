@@ -383,5 +383,9 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
         "{header}[terms]\nname = \"Synthetic terms\"\ncoverage = \"general\"\neffective = 2026-12-01\nsource = \"illustrative\"\n"
     );
     files.set("terms.toml", terms);
+    let response = format!(
+        "{header}[response]\nhorizon_days = 30\ndefault_needs = {{ troops = 1000 }}\nsource = \"illustrative\"\n"
+    );
+    files.set("response.toml", response);
     Ok(files)
 }

@@ -38,7 +38,9 @@ pub use plan::{
     Assignment, LinePlan, NationLoad, Objectives, ShortfallReason, SitePlan, SourcingPlan,
 };
 pub use reasons::unlocking_facts;
-pub use whatif::{FactEffect, NationEffect, StateFill, WhatIf, what_if};
+pub use whatif::{
+    EveryWorld, FactEffect, NationEffect, StateFill, WhatIf, source_every_world, what_if,
+};
 
 use instance::Instance;
 use model::{Goal, solve};

@@ -1,6 +1,7 @@
 //! What-if: the fill in every combination of the political facts the pledges name, the facts that matter most,
 //! and the nations that matter most.
 
+use crate::SourcingPlan;
 use std::collections::BTreeMap;
 
 use guarantor_core::{FactId, NationCode, Offer, Scenario, WorldState};
@@ -266,29 +267,43 @@ fn solve_all(
     threads: std::num::NonZeroUsize,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<u64>, SolveError> {
+    run_jobs(jobs.len(), threads, progress, |i| {
+        let (world, without) = &jobs[i];
+        crate::filled_troops(scenario, world, *without)
+    })
+}
+
+/// Runs jobs `0..n` on up to `threads` threads (each job on one thread, from start to end: HiGHS keeps its
+/// scheduler per thread), telling `progress` after each; the results in job order.
+fn run_jobs<T: Send>(
+    n: usize,
+    threads: std::num::NonZeroUsize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+    job: impl Fn(usize) -> Result<T, SolveError> + Sync,
+) -> Result<Vec<T>, SolveError> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: std::sync::Mutex<Vec<Option<Result<u64, SolveError>>>> =
-        std::sync::Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let results: std::sync::Mutex<Vec<Option<Result<T, SolveError>>>> =
+        std::sync::Mutex::new((0..n).map(|_| None).collect());
     let work = || {
         loop {
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some((world, without)) = jobs.get(i) else {
+            if i >= n {
                 break;
-            };
-            let fill = crate::filled_troops(scenario, world, *without);
+            }
+            let result = job(i);
             // Told under the lock, so the count only goes up whichever thread finishes first.
             if let Ok(mut r) = results.lock() {
-                r[i] = Some(fill);
+                r[i] = Some(result);
                 progress(
                     done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
-                    jobs.len(),
+                    n,
                 );
             }
         }
     };
     std::thread::scope(|scope| {
-        for _ in 1..threads.get().min(jobs.len().max(1)) {
+        for _ in 1..threads.get().min(n.max(1)) {
             scope.spawn(work);
         }
         work();
@@ -307,4 +322,52 @@ fn solve_all(
             })
         })
         .collect()
+}
+
+/// Every what-if world state with its full plan: see [`source_every_world`].
+#[derive(Clone, Debug)]
+pub struct EveryWorld {
+    /// The states, as [`what_if`] enumerates them.
+    pub worlds: Vec<WorldState>,
+    /// One plan per distinct set of live unit pledges (its `world` is the first state that needed it).
+    pub plans: Vec<SourcingPlan>,
+    /// For each state, the index of its plan.
+    pub plan_of: Vec<usize>,
+}
+
+/// Every what-if world state over the facts the pledges name (as [`what_if`] enumerates them, from `base`)
+/// with its full plan: the distinct sets of live unit pledges are each sourced once, on up to `threads` threads.
+/// A plan's `world` is the first state that needed it: the caller puts each state's own world where it matters.
+pub fn source_every_world(
+    scenario: &Scenario,
+    base: &WorldState,
+    threads: std::num::NonZeroUsize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<EveryWorld, SolveError> {
+    let worlds = whatif_worlds(&whatif_facts(scenario), base);
+    let mut job_of_set: BTreeMap<Vec<bool>, usize> = BTreeMap::new();
+    let mut jobs: Vec<&WorldState> = Vec::new();
+    let plan_of: Vec<usize> = worlds
+        .iter()
+        .map(|w| {
+            let live: Vec<bool> = scenario
+                .pledges
+                .iter()
+                .filter(|p| matches!(p.offer, Offer::Units { .. }))
+                .map(|p| p.is_live(w))
+                .collect();
+            *job_of_set.entry(live).or_insert_with(|| {
+                jobs.push(w);
+                jobs.len() - 1
+            })
+        })
+        .collect();
+    let plans = run_jobs(jobs.len(), threads, progress, |i| {
+        crate::source(scenario, jobs[i])
+    })?;
+    Ok(EveryWorld {
+        worlds,
+        plans,
+        plan_of,
+    })
 }

@@ -75,6 +75,39 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// What follows a violation, and how swiftly: the response timeline of a planned contingency, or of an
+    /// attack on a site or at a point — each option's decisions, notice and movement, and the build-up at the
+    /// place against what is needed. Without a target: every planned contingency in one table
+    Respond {
+        /// Scenario folder (default: the built-in default scenario)
+        dir: Option<PathBuf>,
+        /// World state: `fact=true,other=false` on top of the scenario's "today"
+        #[arg(long, value_name = "FACTS")]
+        world: Option<String>,
+        /// A contingency of response.toml (`--list` lists them)
+        #[arg(long, value_name = "ID", conflicts_with_all = ["site", "point"])]
+        contingency: Option<String>,
+        /// An attack on this site of the force
+        #[arg(long, value_name = "SITE", conflicts_with = "point")]
+        site: Option<String>,
+        /// An attack at this point: the force's nearest site is reinforced
+        #[arg(long, value_name = "LAT,LON", allow_hyphen_values = true)]
+        point: Option<String>,
+        /// The day it happens, counted from day 0 of the phases (default: the contingency's, else once the
+        /// force stands: the start of the last phase)
+        #[arg(long, value_name = "DAY")]
+        day: Option<u32>,
+        /// Leave these nations out (ISO alpha-3, comma-separated): how much slower and weaker without them
+        #[arg(long, value_name = "NATIONS", value_delimiter = ',')]
+        without: Vec<String>,
+        /// List the planned contingencies and stop
+        #[arg(long)]
+        list: bool,
+        /// An attack on every site in every world state (the force sourced in each): how swiftly each is
+        /// reinforced, and the nations that matter most
+        #[arg(long, conflicts_with_all = ["contingency", "site", "point", "without", "list"])]
+        whatif: bool,
+    },
     /// Print the sourcing instance as JSON (pledges, lines, eligible pairs, caps, liveness in every what-if
     /// state) for solvers outside guarantor
     ExportInstance {
@@ -411,6 +444,42 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                 }),
             )
         }
+        Some(Command::Respond {
+            dir,
+            world,
+            contingency,
+            site,
+            point,
+            day,
+            without,
+            list,
+            whatif,
+        }) => {
+            let bars = Bars::new(cli.quiet);
+            with_scenario(
+                dir,
+                world.or(cli.world).as_deref(),
+                cli.json,
+                color,
+                |scenario, world, json| {
+                    respond(
+                        scenario,
+                        world,
+                        json,
+                        Target {
+                            contingency,
+                            site,
+                            point,
+                            day,
+                            without,
+                            list,
+                            whatif,
+                        },
+                        &bars,
+                    )
+                },
+            )
+        }
         Some(Command::ExportInstance { dir, world }) => with_scenario(
             dir,
             world.or(cli.world).as_deref(),
@@ -579,6 +648,115 @@ fn with_scenario(
         stderr,
         code: 0,
     })
+}
+
+/// What `guarantor respond` is asked.
+struct Target {
+    contingency: Option<String>,
+    site: Option<String>,
+    point: Option<String>,
+    day: Option<u32>,
+    without: Vec<String>,
+    list: bool,
+    whatif: bool,
+}
+
+/// `guarantor respond`: one response in full, or every planned contingency in a table.
+fn respond(
+    scenario: &guarantor_core::Scenario,
+    world: &guarantor_core::WorldState,
+    json: bool,
+    target: Target,
+    bars: &Bars,
+) -> anyhow::Result<String> {
+    if target.whatif {
+        let report = guarantor_app::response_whatif(scenario, world, target.day, bars)
+            .context("the force could not be sourced in some world state")?;
+        return if json {
+            to_json(&report)
+        } else {
+            Ok(show::response_whatif(&report))
+        };
+    }
+    if target.list {
+        let list = guarantor_app::contingencies(scenario);
+        if json {
+            return to_json(&list);
+        }
+        let mut out = String::new();
+        for c in &list {
+            out.push_str(&format!(
+                "{:<28} {:<16} {:<26} {}\n",
+                c.id,
+                c.kind,
+                c.site.as_deref().unwrap_or("(nearest site)"),
+                c.name
+            ));
+        }
+        return Ok(out);
+    }
+    let mut without = std::collections::BTreeSet::new();
+    for code in &target.without {
+        let code = guarantor_core::NationCode::new(&code.to_ascii_uppercase())
+            .map_err(|e| anyhow::anyhow!("bad --without `{code}`: {e}"))?;
+        without.insert(code);
+    }
+    let ask = match (&target.contingency, &target.site, &target.point) {
+        (Some(id), _, _) => Some(guarantor_app::Ask::Contingency(
+            guarantor_core::TermId::new(id)
+                .map_err(|e| anyhow::anyhow!("bad --contingency `{id}`: {e}"))?,
+        )),
+        (_, Some(site), _) => Some(guarantor_app::Ask::Site(
+            guarantor_core::SiteId::new(site)
+                .map_err(|e| anyhow::anyhow!("bad --site `{site}`: {e}"))?,
+        )),
+        (_, _, Some(point)) => Some(parse_point(point)?),
+        _ => None,
+    };
+    let posture = guarantor_app::posture(scenario, world)
+        .context("the force could not be sourced in this world state")?;
+    match ask {
+        Some(ask) => {
+            let report = posture.respond(&ask, target.day, &without)?;
+            if json {
+                to_json(&report)
+            } else {
+                Ok(show::response(&report))
+            }
+        }
+        None => {
+            let reports = scenario
+                .response
+                .contingencies
+                .iter()
+                .map(|c| {
+                    posture.respond(
+                        &guarantor_app::Ask::Contingency(c.id.clone()),
+                        target.day,
+                        &without,
+                    )
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            if json {
+                to_json(&reports)
+            } else {
+                Ok(show::contingencies(&reports))
+            }
+        }
+    }
+}
+
+/// `LAT,LON` in degrees.
+fn parse_point(text: &str) -> anyhow::Result<guarantor_app::Ask> {
+    let bad =
+        || anyhow::anyhow!("bad --point `{text}`: expected LAT,LON in degrees, e.g. 47.84,35.14");
+    let (lat, lon) = text.split_once(',').ok_or_else(bad)?;
+    let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
+    let lon: f64 = lon.trim().parse().map_err(|_| bad())?;
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(bad());
+    }
+    Ok(guarantor_app::Ask::Point { lat, lon })
 }
 
 /// Opens a scenario, computes a report in the chosen world state, prints it as JSON or as tables.

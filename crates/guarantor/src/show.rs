@@ -571,18 +571,19 @@ fn reinforcement(cells: &[guarantor_app::ReinforcementDto]) -> String {
             row.push(Cell::new(cell.map_or("-".to_owned(), |c| {
                 let mark = match c.source_kind {
                     "in_theatre" => "T",
-                    "forward_presence" => "F",
+                    "reserve" => "R",
                     _ => "H",
                 };
-                format!("{} {mark}", c.days)
+                format!("{} {mark}", c.hours)
             })));
         }
         t.add_row(row);
     }
     format!(
-        "\nReinforcement: days until one unit can be at the site, from the order (notice to move included)\n{t}\n\
-         T in theatre (the force's deterrence lines), F forward presence in a neighbouring country, H a pledge's\n\
-         spare unit at home; `--json` names each source.\n"
+        "\nReinforcement once the force stands: hours from a violation until one unit has closed at the site\n\
+         (decisions, notice to move and movement; as `guarantor respond --site SITE` times them)\n{t}\n\
+         T the force's deterrence units in theatre, R a reserve of network.toml (forward presence, in theatre or\n\
+         at home), H a pledge's unassigned unit at home; `--json` names each source and splits its hours.\n"
     )
 }
 
@@ -840,16 +841,33 @@ fn responses(list: &[guarantor_app::ResponseDto], heading: &str) -> String {
             which.join(", ")
         ));
         if r.moves_forces {
-            match (&r.site, r.reinforcement_days, &r.reinforcement_source) {
-                (Some(site), Some(days), Some(source)) => out.push_str(&format!(
-                    ": reinforce {site} — {} from `{source}` closes in {days} days",
+            match (&r.site, r.reinforcement_hours, &r.reinforcement_source) {
+                (Some(site), Some(hours), Some(source)) => out.push_str(&format!(
+                    ": reinforce {site} — {} from `{source}` closes in {hours} h (decision, notice and movement)",
                     r.reinforcement_capability.as_deref().unwrap_or("a unit")
                 )),
                 (Some(site), ..) => out.push_str(&format!(
-                    ": reinforce {site} — no reserve in network.toml reaches it within the horizon"
+                    ": reinforce {site} — {}",
+                    r.note.as_deref().unwrap_or(
+                        "no ground unit reaches it within the response plan's horizon"
+                    )
                 )),
                 _ => out.push_str(": no site with a network node to reinforce"),
             }
+            let eta: Vec<String> = r
+                .eta
+                .iter()
+                .filter(|f| !f.what.starts_with("troops:"))
+                .map(|f| format!("{} {} h", f.what, f.hour))
+                .collect();
+            if !eta.is_empty() {
+                out.push_str(&format!("; first {}", eta.join(", ")));
+            }
+        }
+        if let (Some(phase), Some(day)) = (&r.suspends_phase, r.suspends_phase_day) {
+            out.push_str(&format!(
+                ": suspends phase `{phase}` (planned from day {day})"
+            ));
         }
         out.push('\n');
     }
@@ -961,4 +979,346 @@ fn capitalised(s: &str) -> String {
         Some(f) => f.to_uppercase().chain(c).collect(),
         None => String::new(),
     }
+}
+
+fn hours(h: Option<u32>) -> String {
+    h.map_or("-".to_owned(), |h| format!("{h} h"))
+}
+
+fn amount(x: f64) -> String {
+    if x.fract() == 0.0 {
+        n(x as u64)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+/// The response timeline of one contingency.
+pub(crate) fn response(r: &guarantor_app::ResponseReport) -> String {
+    let c = &r.contingency;
+    let mut out = format!(
+        "Response to: {} ({}), day {} — world state: {}\n",
+        c.name, c.kind, c.day, r.world
+    );
+    out.push_str(&format!(
+        "Threatened site: {} ({}); objective {:.4} N {:.4} E{}\n",
+        c.site_name,
+        c.site,
+        c.objective.lat,
+        c.objective.lon,
+        c.origin
+            .as_ref()
+            .map(|o| format!("; attack from {:.4} N {:.4} E", o.lat, o.lon))
+            .unwrap_or_default()
+    ));
+    if !r.without.is_empty() {
+        out.push_str(&format!("Left out: {}\n", r.without.join(", ")));
+    }
+    out.push_str(&format!(
+        "The force at the site already: {} troops. Times are hours from the violation; the response is followed {} days.\n",
+        n(r.in_place_troops),
+        r.horizon_hours / 24
+    ));
+
+    let mut t = table(
+        &["tier", "meant within", "decided", "first acts"],
+        &[1, 2, 3],
+    );
+    for tier in &r.tiers {
+        t.add_row(vec![
+            Cell::new(&tier.name),
+            Cell::new(format!("{} h", tier.target_hours)),
+            Cell::new(format!("{} h", tier.decided_hour)),
+            Cell::new(hours(tier.first_hour)),
+        ]);
+    }
+    out.push_str(&format!("\nTiers (each a political decision)\n{t}\n"));
+
+    let mut t = table(&["first to act", "at", "who"], &[1]);
+    for f in &r.first {
+        t.add_row(vec![
+            Cell::new(&f.what),
+            Cell::new(format!("{} h", f.hour)),
+            Cell::new(&f.label),
+        ]);
+    }
+    out.push_str(&format!("\n{t}\n"));
+
+    let mut t = table(
+        &["by", "troops", "tonnes", "sorties/day", "missiles", "ships"],
+        &[1, 2, 3, 4, 5],
+    );
+    let need = &r.needs;
+    t.add_row(vec![
+        Cell::new("needed"),
+        Cell::new(n(need.troops)),
+        Cell::new(n(need.tonnes)),
+        Cell::new(amount(need.sorties_per_day)),
+        Cell::new(n(u64::from(need.missiles))),
+        Cell::new(n(u64::from(need.ships))),
+    ]);
+    for cp in &r.checkpoints {
+        let (h, g) = (&cp.have, &cp.gap);
+        let cell =
+            |have: String, gap: bool| Cell::new(if gap { format!("{have} short") } else { have });
+        t.add_row(vec![
+            Cell::new(if cp.hour % 24 == 0 && cp.hour >= 168 {
+                format!("day {}", cp.hour / 24)
+            } else {
+                format!("{} h", cp.hour)
+            }),
+            cell(n(h.troops), g.troops > 0),
+            cell(n(h.tonnes), g.tonnes > 0),
+            cell(amount(h.sorties_per_day), g.sorties_per_day > 0.0),
+            cell(n(u64::from(h.missiles)), g.missiles > 0),
+            cell(n(u64::from(h.ships)), g.ships > 0),
+        ]);
+    }
+    out.push_str(&format!(
+        "\nBuild-up at the place against the need (\"short\": below what is needed)\n{t}\n"
+    ));
+
+    let mut t = table(
+        &[
+            "option",
+            "element",
+            "nation",
+            "brings",
+            "decision",
+            "notice",
+            "move",
+            "first",
+            "all there",
+        ],
+        &[4, 5, 6, 7, 8],
+    );
+    for e in &r.elements {
+        let brings = match e.kind {
+            "troops" => format!("{} ({} troops)", e.what, n(e.troops)),
+            "materiel" => format!("{} ({} t)", e.what, n(e.tonnes)),
+            "sorties" => format!(
+                "{} aircraft, {} sorties/day",
+                e.aircraft,
+                amount(e.sorties_per_day)
+            ),
+            "missiles" => format!("{} missiles", e.missiles),
+            "ships" => format!("{} ships", e.ships),
+            _ => "measure".to_owned(),
+        };
+        let decided: Vec<String> = e
+            .decisions
+            .iter()
+            .map(|d| format!("{} {}", d.name, d.hours))
+            .collect();
+        t.add_row(vec![
+            Cell::new(&e.option),
+            Cell::new(&e.label),
+            Cell::new(&e.nation),
+            Cell::new(brings),
+            Cell::new(if decided.is_empty() {
+                "0 h".to_owned()
+            } else {
+                format!("{} h ({})", e.decision_hours, decided.join(" + "))
+            }),
+            Cell::new(format!("{} h", e.notice_hours)),
+            Cell::new(hours(e.move_hours)),
+            Cell::new(hours(e.first_hour)),
+            Cell::new(e.closed_hour.map_or_else(
+                || e.not_closed.unwrap_or("-").to_owned(),
+                |h| format!("{h} h"),
+            )),
+        ]);
+    }
+    out.push_str(&format!(
+        "\nWhat responds: decision + notice + movement = first at the place\n{t}\n"
+    ));
+
+    if !r.excluded.is_empty() {
+        // The units of one pledge or reserve (`label#k`) left out for one reason: one row.
+        let mut rows: Vec<(&str, &str, &str, &str, usize)> = Vec::new();
+        for x in &r.excluded {
+            let base = x.label.split_once('#').map_or(x.label.as_str(), |(b, _)| b);
+            match rows.last_mut() {
+                Some(last) if (last.0, last.1, last.3) == (&x.option, base, &x.detail) => {
+                    last.4 += 1
+                }
+                _ => rows.push((&x.option, base, &x.nation, &x.detail, 1)),
+            }
+        }
+        let mut t = table(&["option", "element", "nation", "why not"], &[]);
+        for (option, label, nation, detail, count) in rows {
+            t.add_row(vec![
+                Cell::new(option),
+                Cell::new(if count > 1 {
+                    format!("{label} ({count} units)")
+                } else {
+                    label.to_owned()
+                }),
+                Cell::new(nation),
+                Cell::new(detail),
+            ]);
+        }
+        out.push_str(&format!("\nLeft out in this world state\n{t}\n"));
+    }
+    out
+}
+
+/// One line per planned contingency: when the first help of each kind acts, and the gap at 72 hours.
+pub(crate) fn contingencies(reports: &[guarantor_app::ResponseReport]) -> String {
+    let mut t = table(
+        &[
+            "contingency",
+            "site",
+            "first troops",
+            "first sorties",
+            "first materiel",
+            "troops at 72 h",
+            "short at 72 h",
+        ],
+        &[2, 3, 4, 5],
+    );
+    for r in reports {
+        let first = |prefix: &str| {
+            r.first
+                .iter()
+                .find(|f| f.what.starts_with(prefix))
+                .map_or("-".to_owned(), |f| format!("{} h", f.hour))
+        };
+        let at72 = r.checkpoints.iter().find(|c| c.hour == 72);
+        let short = at72.map_or(String::new(), |c| {
+            let g = &c.gap;
+            let mut s = Vec::new();
+            if g.troops > 0 {
+                s.push(format!("{} troops", n(g.troops)));
+            }
+            if g.tonnes > 0 {
+                s.push(format!("{} t", n(g.tonnes)));
+            }
+            if g.sorties_per_day > 0.0 {
+                s.push(format!("{} sorties/day", amount(g.sorties_per_day)));
+            }
+            if g.missiles > 0 {
+                s.push(format!("{} missiles", g.missiles));
+            }
+            if g.ships > 0 {
+                s.push(format!("{} ships", g.ships));
+            }
+            if s.is_empty() {
+                "none".to_owned()
+            } else {
+                s.join(", ")
+            }
+        });
+        t.add_row(vec![
+            Cell::new(r.contingency.id.as_deref().unwrap_or(&r.contingency.name)),
+            Cell::new(&r.contingency.site),
+            Cell::new(first("troops:")),
+            Cell::new(first("sorties")),
+            Cell::new(first("materiel")),
+            Cell::new(at72.map_or("-".to_owned(), |c| n(c.have.troops))),
+            Cell::new(short),
+        ]);
+    }
+    let world = reports.first().map_or("", |r| r.world.as_str());
+    format!(
+        "Planned contingencies: how swiftly the response acts (hours from the violation) — world state: {world}\n{t}\n\
+         `guarantor respond --contingency ID` shows one in full; `--site SITE` or `--point LAT,LON` any other place.\n"
+    )
+}
+
+/// Every world state's response at every site, worst first; the nations that matter most.
+pub(crate) fn response_whatif(r: &guarantor_app::ResponseWhatIf) -> String {
+    let mut out = format!(
+        "An attack on every site on day {} in every world state ({} states, {} distinct plans): how swiftly\n\
+         each is reinforced (hours from the violation; decisions, notice and movement)\n",
+        r.day,
+        r.states.len(),
+        r.distinct_plans
+    );
+    let mut t = table(
+        &[
+            "world state (facts true)",
+            "sites reached ≤72 h",
+            "slowest site's first unit",
+            "sorties/day at 72 h",
+        ],
+        &[1, 2, 3],
+    );
+    let shown = 12.min(r.states.len());
+    for s in r.states.iter().take(shown) {
+        let on: Vec<&str> = s
+            .facts
+            .iter()
+            .filter(|(_, v)| **v)
+            .map(|(f, _)| f.as_str())
+            .collect();
+        t.add_row(vec![
+            Cell::new(if on.is_empty() {
+                "(none)".to_owned()
+            } else {
+                on.join(", ")
+            }),
+            Cell::new(format!("{} of {}", s.sites_reached_by_72h, s.sites.len())),
+            Cell::new(hours(s.worst_first_troops_hour)),
+            Cell::new(amount(s.sorties_per_day_at_72h)),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+    if r.states.len() > shown {
+        out.push_str(&format!(
+            "(the {shown} worst of {} states; `--json` has every state and site)\n",
+            r.states.len()
+        ));
+    }
+    if let Some(best) = r.states.last() {
+        let on: Vec<&str> = best
+            .facts
+            .iter()
+            .filter(|(_, v)| **v)
+            .map(|(f, _)| f.as_str())
+            .collect();
+        out.push_str(&format!(
+            "Best: {} — {} of {} sites reached within 72 h, the slowest at {}, {} sorties a day.\n",
+            if on.is_empty() {
+                "(no fact true)".to_owned()
+            } else {
+                on.join(", ")
+            },
+            best.sites_reached_by_72h,
+            best.sites.len(),
+            hours(best.worst_first_troops_hour),
+            amount(best.sorties_per_day_at_72h)
+        ));
+    }
+    if !r.critical_nations.is_empty() {
+        let mut t = table(
+            &[
+                "without",
+                "slowest site's first unit",
+                "later by",
+                "sites reached ≤72 h",
+                "sorties/day lost",
+            ],
+            &[1, 2, 3, 4],
+        );
+        for n in &r.critical_nations {
+            t.add_row(vec![
+                Cell::new(&n.nation),
+                Cell::new(hours(n.worst_first_troops_hour)),
+                Cell::new(
+                    n.delay_hours
+                        .map_or("a site is no longer reached".to_owned(), |d| {
+                            format!("{d} h")
+                        }),
+                ),
+                Cell::new(n.sites_reached_by_72h.to_string()),
+                Cell::new(amount(n.sorties_lost)),
+            ]);
+        }
+        out.push_str(&format!(
+            "\nWho matters most in the base world state ({}): the response without each nation\n{t}\n",
+            r.base
+        ));
+    }
+    out
 }

@@ -529,18 +529,32 @@ fn plan_rotates_the_sourced_force_and_says_what_it_ties_up() {
         assert!(b["days_full"].as_u64().unwrap() >= 1);
         assert!(["troops", "tonnes"].contains(&b["commodity"].as_str().unwrap()));
     }
-    // Reinforcement: a cell for each site and capability that fits it, from each kind of source somewhere.
+    // Reinforcement once the force stands: a cell for each site and capability that fits it, in hours from the
+    // violation (decisions + notice + movement), the force's own units and the reserves both fastest somewhere.
     let cells = v["reinforcement"].as_array().unwrap();
     let kinds: std::collections::BTreeSet<&str> = cells
         .iter()
         .map(|c| c["source_kind"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        kinds,
-        ["forward_presence", "home", "in_theatre"]
-            .into_iter()
-            .collect()
+    assert!(
+        kinds.contains("in_theatre") && kinds.contains("reserve"),
+        "{kinds:?}"
     );
+    assert!(
+        kinds
+            .iter()
+            .all(|k| ["in_theatre", "reserve", "home"].contains(k))
+    );
+    for c in cells {
+        let hours = c["hours"].as_u64().unwrap();
+        let parts = c["decision_hours"].as_u64().unwrap()
+            + c["notice_hours"].as_u64().unwrap()
+            + c["move_hours"].as_u64().unwrap();
+        assert_eq!(hours, parts, "{c}");
+        assert_eq!(c["days"].as_u64().unwrap(), hours.div_ceil(24), "{c}");
+        // Today there is no US backstop: no US-led reserve reinforces.
+        assert_ne!(c["nation"], "USA", "{c}");
+    }
     assert!(
         cells
             .iter()

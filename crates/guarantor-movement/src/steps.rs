@@ -1,0 +1,253 @@
+//! Movement at a finer resolution than days, for responses: the first 72 hours are the ones that matter, and a
+//! quick-reaction force by road arrives the same day.
+//!
+//! The network is the same; time moves in steps of `1 / steps_per_day` day (24: hours). A link takes
+//! `ceil(distance × steps_per_day / speed)` steps, at least one; each day's capacity of a link or node is spread
+//! over its steps as evenly as whole troops and tonnes allow, the steps of a day adding up to the day's
+//! capacity. The network is at full capacity: the deployment is over when a response moves.
+//!
+//! Two questions, both exact in that model:
+//! - [`StepNet::alone`]: when each mover, alone on the network, would first deliver and would close (the fastest
+//!   a reserve, a stockpile, can be at the place: how swiftly each option materialises);
+//! - [`StepNet::buildup`]: how much can be at the place by each step when all movers go together — an
+//!   earliest-arrival flow of each commodity from many origins and ready steps: by every step, the most the
+//!   network can deliver by then.
+
+use std::collections::BTreeMap;
+
+use guarantor_core::{Network, NodeId};
+
+use crate::flow::{Bucket, earliest_arrival};
+use crate::net::{Capacity, Net};
+use crate::{Commodity, MovementError, NotClosed};
+
+/// Something that moves to the place: troops and cargo from a node, ready at a step.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mover {
+    /// Where it starts.
+    pub node: NodeId,
+    /// The first step it may leave.
+    pub ready_step: u32,
+    /// Its people.
+    ///
+    /// # Units
+    /// troops
+    pub troops: u64,
+    /// Its cargo.
+    ///
+    /// # Units
+    /// tonnes (whole)
+    pub tonnes: u64,
+}
+
+/// When a mover, alone on the network, delivers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alone {
+    /// The step its first troops or tonnes are received (for a mover already at the place, its ready step).
+    pub first_step: Option<u32>,
+    /// The step the last of both are received: it has closed.
+    pub closed_step: Option<u32>,
+    /// Why it does not close within the horizon.
+    pub not_closed: Option<NotClosed>,
+}
+
+/// What can be at the place by each step when all movers go together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Buildup {
+    /// Troops received by the end of each step `0..horizon`.
+    pub troops: Vec<u64>,
+    /// Tonnes received by the end of each step.
+    pub tonnes: Vec<u64>,
+}
+
+/// The network indexed at a resolution of `steps_per_day` steps a day, over `horizon` steps.
+#[derive(Clone, Debug)]
+pub struct StepNet {
+    net: Net,
+    full: Capacity,
+}
+
+impl StepNet {
+    /// Indexes `network` over `horizon_steps` steps of `1 / steps_per_day` day.
+    pub fn new(
+        network: &Network,
+        horizon_steps: u32,
+        steps_per_day: u32,
+    ) -> Result<StepNet, MovementError> {
+        if horizon_steps == 0 || steps_per_day == 0 {
+            return Err(MovementError::NoHorizon);
+        }
+        let net = Net::with_steps(network, horizon_steps as usize, steps_per_day)?;
+        let full = Capacity::full(network, &net);
+        Ok(StepNet { net, full })
+    }
+
+    /// Steps planned: `0..horizon`.
+    pub fn horizon(&self) -> u32 {
+        self.net.horizon as u32
+    }
+
+    /// Steps a day.
+    pub fn steps_per_day(&self) -> u32 {
+        self.net.steps_per_day
+    }
+
+    /// The fewest steps from `node` to `dest` over links and nodes that carry `commodity` at all
+    /// (`None`: unreachable).
+    pub fn fewest_steps(
+        &self,
+        node: &NodeId,
+        dest: &NodeId,
+        commodity: Commodity,
+    ) -> Result<Option<u32>, MovementError> {
+        let d = self.net.node(dest)?;
+        let v = self.net.node(node)?;
+        let dist = self.net.days_to(d, &self.full, commodity);
+        Ok((dist[v] != usize::MAX).then(|| dist[v] as u32))
+    }
+
+    /// Each mover alone on the network at full capacity: when it first delivers and when it closes at `dest`.
+    /// A mover standing at `dest` is there from its ready step.
+    pub fn alone(&self, dest: &NodeId, movers: &[Mover]) -> Result<Vec<Alone>, MovementError> {
+        let d = self.net.node(dest)?;
+        let h = self.net.horizon;
+        let dist = [
+            self.net.days_to(d, &self.full, Commodity::Troops),
+            self.net.days_to(d, &self.full, Commodity::Tonnes),
+        ];
+        let mut out = Vec::with_capacity(movers.len());
+        for m in movers {
+            let v = self.net.node(&m.node)?;
+            if v == d {
+                let at = (m.ready_step as usize) < h;
+                out.push(Alone {
+                    first_step: at.then_some(m.ready_step),
+                    closed_step: at.then_some(m.ready_step),
+                    not_closed: (!at).then_some(NotClosed::Horizon),
+                });
+                continue;
+            }
+            let mut first: Option<u32> = None;
+            let mut closed: Option<u32> = Some(m.ready_step);
+            let mut why = None;
+            for c in Commodity::ALL {
+                let k = c.index();
+                let amount = match c {
+                    Commodity::Troops => m.troops,
+                    Commodity::Tonnes => m.tonnes,
+                };
+                if amount == 0 {
+                    continue;
+                }
+                if dist[k][v] == usize::MAX {
+                    why = Some(NotClosed::Unreachable);
+                    closed = None;
+                    continue;
+                }
+                if (m.ready_step as usize).saturating_add(dist[k][v]) >= h {
+                    why.get_or_insert(NotClosed::Horizon);
+                    closed = None;
+                    continue;
+                }
+                let bucket = [Bucket {
+                    node: v,
+                    day: m.ready_step as usize,
+                    amount,
+                }];
+                let got = earliest_arrival(
+                    &self.net,
+                    &self.full.link[k],
+                    &self.full.node[k],
+                    &bucket,
+                    d,
+                    &dist[k],
+                    h,
+                );
+                let arrivals = &got.arrivals[0];
+                let delivered: u64 = arrivals.iter().map(|(_, f)| f).sum();
+                if let Some(&(t, _)) = arrivals.first() {
+                    first = Some(first.map_or(t as u32, |f| f.min(t as u32)));
+                }
+                match arrivals.last() {
+                    Some(&(t, _)) if delivered == amount => {
+                        closed = closed.map(|c| c.max(t as u32));
+                    }
+                    _ => {
+                        why.get_or_insert(NotClosed::Horizon);
+                        closed = None;
+                    }
+                }
+            }
+            if m.troops == 0 && m.tonnes == 0 {
+                first = Some(m.ready_step);
+            }
+            out.push(Alone {
+                first_step: first,
+                closed_step: closed,
+                not_closed: if closed.is_some() { None } else { why },
+            });
+        }
+        Ok(out)
+    }
+
+    /// All `movers` together, each commodity an earliest-arrival flow to `dest`: by each step, the most that can
+    /// have been received there. Movers standing at `dest` count from their ready step.
+    pub fn buildup(&self, dest: &NodeId, movers: &[Mover]) -> Result<Buildup, MovementError> {
+        let d = self.net.node(dest)?;
+        let h = self.net.horizon;
+        let mut out = Buildup {
+            troops: vec![0; h],
+            tonnes: vec![0; h],
+        };
+        for c in Commodity::ALL {
+            let k = c.index();
+            let dist = self.net.days_to(d, &self.full, c);
+            let amount = |m: &Mover| match c {
+                Commodity::Troops => m.troops,
+                Commodity::Tonnes => m.tonnes,
+            };
+            let mut per_step = vec![0u64; h];
+            let mut buckets: BTreeMap<(usize, usize), u64> = BTreeMap::new();
+            for m in movers {
+                let v = self.net.node(&m.node)?;
+                let (a, t) = (amount(m), m.ready_step as usize);
+                if a == 0 || t >= h {
+                    continue;
+                }
+                if v == d {
+                    per_step[t] += a;
+                } else if dist[v] != usize::MAX && t.saturating_add(dist[v]) < h {
+                    *buckets.entry((v, t)).or_default() += a;
+                }
+            }
+            let buckets: Vec<Bucket> = buckets
+                .into_iter()
+                .map(|((node, day), amount)| Bucket { node, day, amount })
+                .collect();
+            if !buckets.is_empty() {
+                let got = earliest_arrival(
+                    &self.net,
+                    &self.full.link[k],
+                    &self.full.node[k],
+                    &buckets,
+                    d,
+                    &dist,
+                    h,
+                );
+                for (t, f) in got.arrivals.iter().flatten() {
+                    per_step[*t] += f;
+                }
+            }
+            let curve = match c {
+                Commodity::Troops => &mut out.troops,
+                Commodity::Tonnes => &mut out.tonnes,
+            };
+            let mut total = 0;
+            for (t, f) in per_step.into_iter().enumerate() {
+                total += f;
+                curve[t] = total;
+            }
+        }
+        Ok(out)
+    }
+}
