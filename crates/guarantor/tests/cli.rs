@@ -1195,3 +1195,109 @@ fn serve_keeps_its_data_in_postgresql() {
     let tmp = tempfile::tempdir().unwrap();
     serve_story(tmp.path(), &["--database-url", &db_url]);
 }
+
+#[test]
+fn the_plan_and_the_monitor_give_the_same_reinforcement_time() {
+    // A confirmed strike at Khmelnytskyi NPP on day 300 (2027-09-27), once the force stands: the spot report's
+    // reinforcement is the plan's matrix for that site (one code path), both counting the force's own units.
+    let tmp = tempfile::tempdir().unwrap();
+    let reports = "id,source,source_kind,time,lat,lon,kind\n\
+        p-1,smm-patrol-2,patrol,2027-09-27T08:00:00Z,50.3024,26.6473,missile\n\
+        m-1,ukrinform,media,2027-09-27T08:20:00Z,50.305,26.65,missile\n";
+    std::fs::write(tmp.path().join("strike.csv"), reports).unwrap();
+    let out = guarantor(&["monitor", "ingest", "strike.csv"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = guarantor(&["monitor", "incidents", "--json"], tmp.path());
+    let v = json(&out);
+    let response = v["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["step"] == "reinforce-site")
+        .unwrap_or_else(|| panic!("no reinforcement: {v}"))
+        .clone();
+    assert_eq!(response["site"], "npp-khmelnytskyi", "{response}");
+    assert_eq!(response["day"], 300, "{response}");
+    let monitor_hours = response["reinforcement_hours"].as_u64().unwrap();
+
+    let out = guarantor(&["plan", "--json"], tmp.path());
+    let plan = json(&out);
+    let cells: Vec<&serde_json::Value> = plan["reinforcement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["site"] == "npp-khmelnytskyi")
+        .collect();
+    let plan_hours = cells.iter().map(|c| c["hours"].as_u64().unwrap()).min().unwrap();
+    assert_eq!(monitor_hours, plan_hours, "{response}\n{cells:?}");
+    let fastest = cells.iter().find(|c| c["hours"].as_u64() == Some(plan_hours)).unwrap();
+    assert_eq!(response["reinforcement_source"], fastest["source"]);
+    // And `guarantor respond` for the same site says it too.
+    let out = guarantor(&["respond", "--site", "npp-khmelnytskyi", "--json"], tmp.path());
+    let r = json(&out);
+    let first_unit = r["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "troops")
+        .filter_map(|e| e["closed_hour"].as_u64())
+        .min()
+        .unwrap();
+    assert_eq!(first_unit, plan_hours);
+}
+
+#[test]
+fn respond_answers_a_contingency_a_site_a_point_and_says_what_is_wrong() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = guarantor(&["respond", "--list"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("offensive-zaporizhzhia"));
+
+    let out = guarantor(&["respond", "--contingency", "offensive-zaporizhzhia"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for part in [
+        "Tier 1: warning and Ukrainian action",
+        "Build-up at the place against the need",
+        "diplomatic-warning",
+        "Left out in this world state",
+        "condition `us_backstop` does not hold",
+    ] {
+        assert!(stdout.contains(part), "{part}: {stdout}");
+    }
+
+    // Without the UK the Typhoons and Storm Shadows are gone; the sorties at 72 hours drop.
+    let sorties_at_72 = |args: &[&str]| {
+        let out = guarantor(args, tmp.path());
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let v = json(&out);
+        v["checkpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["hour"] == 72)
+            .unwrap()["have"]["sorties_per_day"]
+            .as_f64()
+            .unwrap()
+    };
+    let with = sorties_at_72(&["respond", "--contingency", "offensive-zaporizhzhia", "--json"]);
+    let without = sorties_at_72(&[
+        "respond", "--contingency", "offensive-zaporizhzhia", "--without", "GBR", "--json",
+    ]);
+    assert!(without < with, "{without} < {with}");
+
+    let out = guarantor(&["respond", "--point", "46.48,30.72", "--json"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(json(&out)["contingency"]["site"], "port-odesa");
+
+    for (args, says) in [
+        (vec!["respond", "--contingency", "nope"], "no contingency `nope`"),
+        (vec!["respond", "--site", "hub-rzeszow"], "not a site reinforcements can go to"),
+        (vec!["respond", "--point", "95,30"], "bad --point"),
+        (vec!["respond", "--site", "npp-rivne", "--without", "XXX"], "no nation `XXX`"),
+    ] {
+        let out = guarantor(&args, tmp.path());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(text(&out.stderr).contains(says), "{args:?}: {}", text(&out.stderr));
+    }
+}
