@@ -522,6 +522,16 @@ pub fn release_plan(
     }
 }
 
+/// A response as `viewer` may see it: a restricted element (its option or the pledge behind it restricted) is
+/// shown, with its timing, only to its nation and to planners; others see the response without it, its troops
+/// and tonnes under `withheld`, the build-up still the true total.
+pub fn release_response(report: &crate::ResponseReport, viewer: &Viewer) -> crate::ResponseReport {
+    if viewer.sees_all() {
+        return report.clone();
+    }
+    report.withheld_from(viewer.role.nation().map(NationCode::as_str))
+}
+
 /// The what-if table as `viewer` may see it: a nation whose pledges are partly withheld from the viewer is
 /// left out of the critical nations (its loss would tell what it pledged in confidence).
 pub fn release_whatif(scenario: &Scenario, report: &WhatIfReport, viewer: &Viewer) -> WhatIfReport {

@@ -19,7 +19,7 @@ mod summary;
 
 pub use access::{
     Permission, Role, Viewer, WITHHELD, pledge_json, release_plan, release_pledges,
-    release_summary, release_whatif, restricted_as_latest,
+    release_response, release_summary, release_whatif, restricted_as_latest,
 };
 pub use accounts::{
     AccountError, MIN_PASSWORD_CHARS, disable_user, hash_password, new_token, put_user, random_hex,

@@ -779,6 +779,8 @@ pub struct ElementDto {
     pub ready_hour: u32,
     /// From ready to first acting at the place (movement, flight or sailing); `null` when it does not.
     pub move_hours: Option<u32>,
+    /// Visible only to its nation and to planners (its option or the pledge behind it is restricted).
+    pub restricted: bool,
     /// Where it starts: a network node (a reserve's or unit's, a stockpile's depot, a base).
     pub from: Option<String>,
     /// Great-circle distance from its base, for aircraft, missiles and ships.
@@ -802,6 +804,8 @@ pub struct ExcludedDto {
     pub label: String,
     /// Whose.
     pub nation: String,
+    /// Visible only to its nation and to planners.
+    pub restricted: bool,
     /// `condition`, `left_out`, `caveat`, `out_of_reach`, `not_at_sea` or `released_by`.
     pub reason: &'static str,
     /// In words.
@@ -886,6 +890,79 @@ pub fn first_of_each(r: &Response) -> Vec<FirstDto> {
         .collect();
     first.sort_by(|a, b| (a.hour, &a.what).cmp(&(b.hour, &b.what)));
     first
+}
+
+impl ResponseReport {
+    /// The response as someone sees it who may not see the restricted elements outside `own` (their nation's):
+    /// each such element is taken out and counted in one `withheld` element (its troops and tonnes, no timing,
+    /// nothing that names it); what is left out and restricted is not listed; the first of each kind and each
+    /// tier's first action are of what is shown; the build-up stays the true total.
+    pub fn withheld_from(&self, own: Option<&str>) -> ResponseReport {
+        let hidden = |restricted: bool, nation: &str| restricted && own != Some(nation);
+        let mut out = self.clone();
+        let (shown, withheld): (Vec<ElementDto>, Vec<ElementDto>) = self
+            .elements
+            .iter()
+            .cloned()
+            .partition(|e| !hidden(e.restricted, &e.nation));
+        out.elements = shown;
+        if !withheld.is_empty() {
+            out.elements.push(ElementDto {
+                option: crate::WITHHELD.to_owned(),
+                tier: String::new(),
+                label: crate::WITHHELD.to_owned(),
+                nation: crate::WITHHELD.to_owned(),
+                kind: "withheld",
+                what: String::new(),
+                troops: withheld.iter().map(|e| e.troops).sum(),
+                tonnes: withheld.iter().map(|e| e.tonnes).sum(),
+                aircraft: 0,
+                sorties_per_day: 0.0,
+                missiles: 0,
+                ships: 0,
+                decisions: Vec::new(),
+                decision_hours: 0,
+                notice_hours: 0,
+                ready_hour: 0,
+                move_hours: None,
+                restricted: true,
+                from: None,
+                distance_km: None,
+                first_hour: None,
+                closed_hour: None,
+                not_closed: None,
+            });
+        }
+        out.excluded.retain(|x| !hidden(x.restricted, &x.nation));
+        let mut first: BTreeMap<String, (u32, String)> = BTreeMap::new();
+        for e in out.elements.iter().filter(|e| e.kind != "withheld") {
+            let Some(h) = e.first_hour else { continue };
+            let what = if e.kind == "troops" {
+                format!("troops:{}", e.what)
+            } else {
+                e.kind.to_owned()
+            };
+            let cell = first.entry(what).or_insert((h, e.label.clone()));
+            if h < cell.0 {
+                *cell = (h, e.label.clone());
+            }
+        }
+        let mut first: Vec<FirstDto> = first
+            .into_iter()
+            .map(|(what, (hour, label))| FirstDto { what, hour, label })
+            .collect();
+        first.sort_by(|a, b| (a.hour, &a.what).cmp(&(b.hour, &b.what)));
+        out.first = first;
+        for t in &mut out.tiers {
+            t.first_hour = out
+                .elements
+                .iter()
+                .filter(|e| e.tier == t.tier)
+                .filter_map(|e| e.first_hour)
+                .min();
+        }
+        out
+    }
 }
 
 /// The hours the timeline shows: each to 72, then each day's end to the horizon.
@@ -980,6 +1057,7 @@ impl ResponseReport {
                         .as_ref()
                         .map(ToString::to_string)
                         .unwrap_or_default(),
+                    restricted: x.restricted,
                     reason: x.reason.code(),
                     detail: x.reason.to_string(),
                 })
@@ -1019,6 +1097,7 @@ fn element_dto(e: &guarantor_response::Element) -> ElementDto {
         notice_hours: e.notice_hours,
         ready_hour: e.ready_hour,
         move_hours: e.first_hour.map(|f| f.saturating_sub(e.ready_hour)),
+        restricted: e.restricted,
         from: e.from.as_ref().map(ToString::to_string),
         distance_km: e.distance_km.map(|k| (k * 10.0).round() / 10.0),
         first_hour: e.first_hour,

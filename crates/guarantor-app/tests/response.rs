@@ -97,7 +97,13 @@ fn in_every_world_state_nothing_responds_whose_condition_is_false() {
     for world in every_world(s) {
         let p = posture(s, &world, transport.take().unwrap());
         // Khmelnytskyi: the plant the issue found reinforced by US armour without the backstop.
-        let r = attack(&p, s, "npp-khmelnytskyi", p.standing_day(), Detail::Elements);
+        let r = attack(
+            &p,
+            s,
+            "npp-khmelnytskyi",
+            p.standing_day(),
+            Detail::Elements,
+        );
         for e in &r.elements {
             assert!(
                 holds_for(s, &world, &e.option, &e.label),
@@ -106,7 +112,11 @@ fn in_every_world_state_nothing_responds_whose_condition_is_false() {
                 e.option
             );
             if e.nation.as_ref() == Some(&us) {
-                assert!(world.get(&FactId::new("us_backstop").unwrap()), "{} in {world}", e.label);
+                assert!(
+                    world.get(&FactId::new("us_backstop").unwrap()),
+                    "{} in {world}",
+                    e.label
+                );
             }
             if e.nation.as_ref() == Some(&pol) && matches!(e.what, What::Troops { .. }) {
                 assert!(
@@ -124,7 +134,13 @@ fn in_every_world_state_nothing_responds_whose_condition_is_false() {
 fn the_fastest_search_finds_the_first_unit_of_each_capability() {
     let s = &*DEFAULT;
     let p = posture(s, &s.today(), Hourly::new(s));
-    for site in ["npp-south-ukraine", "npp-khmelnytskyi", "port-odesa", "hq-kyiv", "energy-burshtyn"] {
+    for site in [
+        "npp-south-ukraine",
+        "npp-khmelnytskyi",
+        "port-odesa",
+        "hq-kyiv",
+        "energy-burshtyn",
+    ] {
         let all = attack(&p, s, site, p.standing_day(), Detail::Elements);
         let fast = attack(&p, s, site, p.standing_day(), Detail::Fastest);
         // Per capability: the least closing hour over every unit, ties to the one listed first.
@@ -143,7 +159,9 @@ fn the_fastest_search_finds_the_first_unit_of_each_capability() {
         for e in &fast.elements {
             if let (What::Troops { capability, .. }, Some(h)) = (&e.what, e.closed_hour) {
                 assert!(
-                    found.insert(capability.to_string(), (h, e.label.clone())).is_none(),
+                    found
+                        .insert(capability.to_string(), (h, e.label.clone()))
+                        .is_none(),
                     "one unit per capability"
                 );
             }
@@ -166,14 +184,34 @@ fn during_the_freeze_no_unit_of_the_force_is_in_theatre_yet() {
     let s = &*DEFAULT;
     let p = posture(s, &s.today(), Hourly::new(s));
     let freeze = s.mission.phases.first().unwrap();
-    let early = attack(&p, s, "npp-south-ukraine", freeze.start_day + 10, Detail::Elements);
+    let early = attack(
+        &p,
+        s,
+        "npp-south-ukraine",
+        freeze.start_day + 10,
+        Detail::Elements,
+    );
     assert!(
-        early.elements.iter().all(|e| !e.label.starts_with("deployed:")),
+        early
+            .elements
+            .iter()
+            .all(|e| !e.label.starts_with("deployed:")),
         "the deterrence units enter in a later phase"
     );
     assert_eq!(early.in_place_troops, 0);
-    let later = attack(&p, s, "npp-south-ukraine", p.standing_day(), Detail::Elements);
-    assert!(later.elements.iter().any(|e| e.label.starts_with("deployed:")));
+    let later = attack(
+        &p,
+        s,
+        "npp-south-ukraine",
+        p.standing_day(),
+        Detail::Elements,
+    );
+    assert!(
+        later
+            .elements
+            .iter()
+            .any(|e| e.label.starts_with("deployed:"))
+    );
     assert!(later.in_place_troops > 0);
 }
 
@@ -204,7 +242,10 @@ fn both_contingencies_of_the_issue_in_every_world_state() {
                 Detail::Elements,
             );
             // The warning is in force once the coalition's leaders have decided, in every world state.
-            let warning = r.elements.iter().find(|e| e.option.as_str() == "diplomatic-warning");
+            let warning = r
+                .elements
+                .iter()
+                .find(|e| e.option.as_str() == "diplomatic-warning");
             assert_eq!(warning.and_then(|e| e.first_hour), Some(12), "{id} {world}");
             for e in &r.elements {
                 assert_eq!(e.ready_hour, e.decision_hours + e.notice_hours, "{e:?}");
@@ -238,7 +279,10 @@ fn both_contingencies_of_the_issue_in_every_world_state() {
                     .min();
                 if let Some((h, troops)) = first_troops.filter(|(h, _)| *h <= 72) {
                     let by_then = &full.timeline[h as usize].have;
-                    assert!(by_then.troops >= full.in_place_troops + troops, "{id} {world}");
+                    assert!(
+                        by_then.troops >= full.in_place_troops + troops,
+                        "{id} {world}"
+                    );
                 }
             }
         }
@@ -250,7 +294,13 @@ fn both_contingencies_of_the_issue_in_every_world_state() {
 fn the_fastest_search_finds_the_first_unit_of_each_capability() {
     let s = &*DEFAULT;
     let p = posture(s, &s.today(), Hourly::new(s));
-    for site in ["npp-south-ukraine", "npp-khmelnytskyi", "port-odesa", "hq-kyiv", "energy-burshtyn"] {
+    for site in [
+        "npp-south-ukraine",
+        "npp-khmelnytskyi",
+        "port-odesa",
+        "hq-kyiv",
+        "energy-burshtyn",
+    ] {
         let all = attack(&p, s, site, p.standing_day(), Detail::Elements);
         let fast = attack(&p, s, site, p.standing_day(), Detail::Fastest);
         // Per capability: the least closing hour over every unit, ties to the one listed first.
@@ -269,7 +319,9 @@ fn the_fastest_search_finds_the_first_unit_of_each_capability() {
         for e in &fast.elements {
             if let (What::Troops { capability, .. }, Some(h)) = (&e.what, e.closed_hour) {
                 assert!(
-                    found.insert(capability.to_string(), (h, e.label.clone())).is_none(),
+                    found
+                        .insert(capability.to_string(), (h, e.label.clone()))
+                        .is_none(),
                     "one unit per capability"
                 );
             }
@@ -292,14 +344,34 @@ fn during_the_freeze_no_unit_of_the_force_is_in_theatre_yet() {
     let s = &*DEFAULT;
     let p = posture(s, &s.today(), Hourly::new(s));
     let freeze = s.mission.phases.first().unwrap();
-    let early = attack(&p, s, "npp-south-ukraine", freeze.start_day + 10, Detail::Elements);
+    let early = attack(
+        &p,
+        s,
+        "npp-south-ukraine",
+        freeze.start_day + 10,
+        Detail::Elements,
+    );
     assert!(
-        early.elements.iter().all(|e| !e.label.starts_with("deployed:")),
+        early
+            .elements
+            .iter()
+            .all(|e| !e.label.starts_with("deployed:")),
         "the deterrence units enter in a later phase"
     );
     assert_eq!(early.in_place_troops, 0);
-    let later = attack(&p, s, "npp-south-ukraine", p.standing_day(), Detail::Elements);
-    assert!(later.elements.iter().any(|e| e.label.starts_with("deployed:")));
+    let later = attack(
+        &p,
+        s,
+        "npp-south-ukraine",
+        p.standing_day(),
+        Detail::Elements,
+    );
+    assert!(
+        later
+            .elements
+            .iter()
+            .any(|e| e.label.starts_with("deployed:"))
+    );
     assert!(later.in_place_troops > 0);
 }
 
@@ -330,7 +402,10 @@ fn both_contingencies_of_the_issue_in_every_world_state() {
                 Detail::Elements,
             );
             // The warning is in force once the coalition's leaders have decided, in every world state.
-            let warning = r.elements.iter().find(|e| e.option.as_str() == "diplomatic-warning");
+            let warning = r
+                .elements
+                .iter()
+                .find(|e| e.option.as_str() == "diplomatic-warning");
             assert_eq!(warning.and_then(|e| e.first_hour), Some(12), "{id} {world}");
             for e in &r.elements {
                 assert_eq!(e.ready_hour, e.decision_hours + e.notice_hours, "{e:?}");
@@ -363,8 +438,16 @@ fn both_contingencies_of_the_issue_in_every_world_state() {
                     .filter_map(|e| e.closed_hour.map(|h| (h, e.troops)))
                     .min();
                 if let Some((h, troops)) = first_troops {
-                    let at = full.timeline.iter().rev().find(|t| t.hour <= h.max(72).min(h)).unwrap();
-                    assert!(at.hour > h || at.have.troops >= full.in_place_troops + troops, "{id} {world}");
+                    let at = full
+                        .timeline
+                        .iter()
+                        .rev()
+                        .find(|t| t.hour <= h.max(72).min(h))
+                        .unwrap();
+                    assert!(
+                        at.hour > h || at.have.troops >= full.in_place_troops + troops,
+                        "{id} {world}"
+                    );
                 }
             }
         }

@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/pledges/{id}", put(routes::update_pledge))
         .route("/api/v1/plan", get(routes::plan))
+        .route("/api/v1/respond", get(routes::respond))
         .route(
             "/api/v1/plan/published",
             get(routes::published).post(routes::publish),

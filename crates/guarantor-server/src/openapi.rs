@@ -182,6 +182,25 @@ pub fn document() -> Value {
                 "responses": {"200": ok("as `guarantor plan --json`, with version, as releasable to the caller"),
                               "400": error_response("a bad world state"), "401": denied(), "403": denied()}
             }},
+            "/api/v1/respond": {"get": {
+                "summary": "What follows a violation and how swiftly: the response to a planned contingency, an attack \
+                            on a site or at a point (exactly one), in a world state — tiers, each element's decisions, \
+                            notice and movement, the build-up against the need: planners and liaison officers",
+                "parameters": [
+                    query("scenario", "the scenario's name (default: the server's)", false),
+                    query("version", "the version (default: the latest)", false),
+                    query("world", "fact=true,other=false on top of today's", false),
+                    query("contingency", "a contingency of response.toml", false),
+                    query("site", "a site of the force", false),
+                    query("point", "LAT,LON in degrees", false),
+                    query("day", "the day it happens, from day 0 of the phases (default: once the force stands)", false),
+                    query("without", "nations left out, ISO alpha-3, comma-separated", false)
+                ],
+                "responses": {"200": ok("as `guarantor respond --json`, with version, as releasable to the caller"),
+                              "400": error_response("bad_query or bad_world"),
+                              "404": error_response("no such contingency"),
+                              "401": denied(), "403": denied()}
+            }},
             "/api/v1/plan/published": {
                 "get": {
                     "summary": "The plan the planners published, as releasable to the caller",

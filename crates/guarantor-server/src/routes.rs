@@ -481,6 +481,90 @@ pub(crate) async fn plan(
     released_plan(&state, &caller.viewer, r, w).await
 }
 
+/// What `GET /api/v1/respond` is asked.
+#[derive(Debug, Deserialize)]
+pub(crate) struct RespondQuery {
+    pub scenario: Option<String>,
+    pub version: Option<u32>,
+    pub world: Option<String>,
+    pub contingency: Option<String>,
+    pub site: Option<String>,
+    pub point: Option<String>,
+    pub day: Option<u32>,
+    pub without: Option<String>,
+}
+
+/// `GET /api/v1/respond`: what follows a violation and how swiftly, for a planned contingency, a site or a point
+/// (exactly one), in a world state, as releasable to the caller.
+pub(crate) async fn respond(
+    State(state): State<AppState>,
+    caller: Caller,
+    q: Result<Query<RespondQuery>, QueryRejection>,
+) -> ApiResult {
+    caller.may(Permission::ReadPlan)?;
+    let Query(q) = q?;
+    let bad = |m: String| ApiError::bad_request("bad_query", m);
+    let ask = match (&q.contingency, &q.site, &q.point) {
+        (Some(id), None, None) => guarantor_app::Ask::Contingency(
+            guarantor_core::TermId::new(id).map_err(|e| bad(format!("contingency: {e}")))?,
+        ),
+        (None, Some(site), None) => guarantor_app::Ask::Site(
+            guarantor_core::SiteId::new(site).map_err(|e| bad(format!("site: {e}")))?,
+        ),
+        (None, None, Some(point)) => {
+            let parsed = point
+                .split_once(',')
+                .and_then(|(a, b)| {
+                    Some((a.trim().parse::<f64>().ok()?, b.trim().parse::<f64>().ok()?))
+                })
+                .filter(|(lat, lon)| {
+                    (-90.0..=90.0).contains(lat) && (-180.0..=180.0).contains(lon)
+                });
+            let (lat, lon) =
+                parsed.ok_or_else(|| bad(format!("point: `{point}` is not LAT,LON in degrees")))?;
+            guarantor_app::Ask::Point { lat, lon }
+        }
+        _ => return Err(bad("give exactly one of contingency, site or point".into())),
+    };
+    let mut without = std::collections::BTreeSet::new();
+    for code in q
+        .without
+        .iter()
+        .flat_map(|w| w.split(','))
+        .filter(|c| !c.is_empty())
+    {
+        without.insert(
+            guarantor_core::NationCode::new(code.trim())
+                .map_err(|e| bad(format!("without: {e}")))?,
+        );
+    }
+    let which = Which {
+        scenario: q.scenario.clone(),
+        version: q.version,
+        world: q.world.clone(),
+    };
+    let r = resolve(&state, &which).await?;
+    let w = world_of(&r, q.world.as_deref())?;
+    let version = r.version;
+    let inner = state.0.clone();
+    let day = q.day;
+    let report = blocking(move || {
+        let entry = inner.plan(&r, &w)?;
+        let posture = guarantor_app::Posture::new(&entry.scenario, entry.plan.clone());
+        posture.respond(&ask, day, &without).map_err(|e| match e {
+            guarantor_app::RespondError::UnknownContingency(_) => {
+                ApiError::not_found(e.to_string())
+            }
+            other => ApiError::bad_request("bad_query", other.to_string()),
+        })
+    })
+    .await?;
+    let released = guarantor_app::release_response(&report, &caller.viewer);
+    let mut v = serde_json::to_value(&released).map_err(ApiError::internal)?;
+    v["version"] = json!(version);
+    Ok(Json(v))
+}
+
 /// `GET /api/v1/plan/published`: the plan the planners published for a scenario.
 pub(crate) async fn published(
     State(state): State<AppState>,

@@ -63,6 +63,12 @@ const ROWS: &[Row] = &[
     },
     Row {
         method: "GET",
+        uri: "/api/v1/respond?version=1&contingency=offensive-zaporizhzhia&world=deu_bundestag_mandate=true",
+        body: "",
+        allowed: "YNYYN",
+    },
+    Row {
+        method: "GET",
         uri: "/api/v1/plan/published",
         body: "",
         allowed: "YYYYY",

@@ -19,7 +19,7 @@ async fn health_and_the_openapi_document_describe_every_route() {
     assert_eq!(doc["openapi"], "3.1.0");
     // Every described path answers (none is the fallback's not_found).
     let paths = doc["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), 19);
+    assert_eq!(paths.len(), 20);
     // Publish first, so that reading the published plan answers.
     let (status, _) = h
         .call(Some("planner"), "POST", "/api/v1/plan/published", "")
@@ -49,6 +49,7 @@ async fn health_and_the_openapi_document_describe_every_route() {
                 }
                 ("/api/v1/jobs", _) => (path.clone(), r#"{"kind": "plan"}"#.to_owned()),
                 ("/api/v1/jobs/{id}", _) => ("/api/v1/jobs/1".to_owned(), String::new()),
+                ("/api/v1/respond", _) => (format!("{path}?site=npp-rivne"), String::new()),
                 ("/api/v1/login", _) => (
                     path.clone(),
                     format!(
@@ -676,4 +677,76 @@ async fn failures_from_one_address_do_not_lock_the_account_for_another() {
         login([10, 0, 0, 1], common::password("planner")).await,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn a_response_is_the_clis_and_says_what_is_wrong() {
+    let h = harness();
+    let (status, v) = h
+        .call(
+            Some("planner"),
+            "GET",
+            "/api/v1/respond?contingency=strike-south-ukraine-npp",
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["contingency"]["site"], "npp-south-ukraine");
+    assert!(v["elements"].as_array().is_some_and(|e| !e.is_empty()));
+    for (query, status, code) in [
+        ("contingency=nope", StatusCode::NOT_FOUND, "not_found"),
+        ("site=hub-rzeszow", StatusCode::BAD_REQUEST, "bad_query"),
+        ("point=95,30", StatusCode::BAD_REQUEST, "bad_query"),
+        (
+            "site=npp-rivne&point=50,30",
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+        ),
+        (
+            "site=npp-rivne&world=nonsense=true",
+            StatusCode::BAD_REQUEST,
+            "bad_world",
+        ),
+    ] {
+        let (got, v) = h
+            .call(
+                Some("planner"),
+                "GET",
+                &format!("/api/v1/respond?{query}"),
+                "",
+            )
+            .await;
+        assert_eq!(
+            (got, v["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{query}: {v}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_restricted_option_is_shown_only_to_its_nation_and_planners() {
+    // Germany's Taurus strikes are restricted, and exist only with a Bundestag mandate.
+    let h = harness();
+    let uri = "/api/v1/respond?contingency=offensive-zaporizhzhia&world=deu_bundestag_mandate=true";
+    let labels = |v: &serde_json::Value| -> Vec<String> {
+        v["elements"]
+            .as_array()
+            .expect("elements")
+            .iter()
+            .map(|e| e["label"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    let (_, planner) = h.call(Some("planner"), "GET", uri, "").await;
+    let (_, deu) = h.call(Some("deu"), "GET", uri, "").await;
+    let (_, fra) = h.call(Some("fra"), "GET", uri, "").await;
+    assert!(
+        labels(&planner).contains(&"deu-taurus".to_owned()),
+        "{planner}"
+    );
+    assert!(labels(&deu).contains(&"deu-taurus".to_owned()));
+    assert!(!fra.to_string().contains("taurus"), "{fra}");
+    assert!(labels(&fra).contains(&"withheld".to_owned()));
+    // The build-up is the true total for everyone.
+    assert_eq!(planner["timeline"], fra["timeline"]);
 }

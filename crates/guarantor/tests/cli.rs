@@ -1228,12 +1228,22 @@ fn the_plan_and_the_monitor_give_the_same_reinforcement_time() {
         .iter()
         .filter(|c| c["site"] == "npp-khmelnytskyi")
         .collect();
-    let plan_hours = cells.iter().map(|c| c["hours"].as_u64().unwrap()).min().unwrap();
+    let plan_hours = cells
+        .iter()
+        .map(|c| c["hours"].as_u64().unwrap())
+        .min()
+        .unwrap();
     assert_eq!(monitor_hours, plan_hours, "{response}\n{cells:?}");
-    let fastest = cells.iter().find(|c| c["hours"].as_u64() == Some(plan_hours)).unwrap();
+    let fastest = cells
+        .iter()
+        .find(|c| c["hours"].as_u64() == Some(plan_hours))
+        .unwrap();
     assert_eq!(response["reinforcement_source"], fastest["source"]);
     // And `guarantor respond` for the same site says it too.
-    let out = guarantor(&["respond", "--site", "npp-khmelnytskyi", "--json"], tmp.path());
+    let out = guarantor(
+        &["respond", "--site", "npp-khmelnytskyi", "--json"],
+        tmp.path(),
+    );
     let r = json(&out);
     let first_unit = r["elements"]
         .as_array()
@@ -1253,7 +1263,10 @@ fn respond_answers_a_contingency_a_site_a_point_and_says_what_is_wrong() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("offensive-zaporizhzhia"));
 
-    let out = guarantor(&["respond", "--contingency", "offensive-zaporizhzhia"], tmp.path());
+    let out = guarantor(
+        &["respond", "--contingency", "offensive-zaporizhzhia"],
+        tmp.path(),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     for part in [
@@ -1280,9 +1293,19 @@ fn respond_answers_a_contingency_a_site_a_point_and_says_what_is_wrong() {
             .as_f64()
             .unwrap()
     };
-    let with = sorties_at_72(&["respond", "--contingency", "offensive-zaporizhzhia", "--json"]);
+    let with = sorties_at_72(&[
+        "respond",
+        "--contingency",
+        "offensive-zaporizhzhia",
+        "--json",
+    ]);
     let without = sorties_at_72(&[
-        "respond", "--contingency", "offensive-zaporizhzhia", "--without", "GBR", "--json",
+        "respond",
+        "--contingency",
+        "offensive-zaporizhzhia",
+        "--without",
+        "GBR",
+        "--json",
     ]);
     assert!(without < with, "{without} < {with}");
 
@@ -1291,13 +1314,26 @@ fn respond_answers_a_contingency_a_site_a_point_and_says_what_is_wrong() {
     assert_eq!(json(&out)["contingency"]["site"], "port-odesa");
 
     for (args, says) in [
-        (vec!["respond", "--contingency", "nope"], "no contingency `nope`"),
-        (vec!["respond", "--site", "hub-rzeszow"], "not a site reinforcements can go to"),
+        (
+            vec!["respond", "--contingency", "nope"],
+            "no contingency `nope`",
+        ),
+        (
+            vec!["respond", "--site", "hub-rzeszow"],
+            "not a site reinforcements can go to",
+        ),
         (vec!["respond", "--point", "95,30"], "bad --point"),
-        (vec!["respond", "--site", "npp-rivne", "--without", "XXX"], "no nation `XXX`"),
+        (
+            vec!["respond", "--site", "npp-rivne", "--without", "XXX"],
+            "no nation `XXX`",
+        ),
     ] {
         let out = guarantor(&args, tmp.path());
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(text(&out.stderr).contains(says), "{args:?}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).contains(says),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
     }
 }
