@@ -51,7 +51,7 @@ fn posture<'s>(scenario: &'s Scenario, world: &WorldState, transport: Hourly) ->
 
 fn attack(p: &Posture<'_>, scenario: &Scenario, site: &str, day: u32, detail: Detail) -> Response {
     let site = scenario
-        .site(&SiteId::new(site).unwrap())
+        .site(&SiteId::new(site).expect("a site id"))
         .expect("a site of the default scenario");
     p.respond_at(
         ContingencyKind::AttackOnSite,
