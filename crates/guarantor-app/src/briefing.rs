@@ -1033,3 +1033,320 @@ fn daily_parts(scenario: &Scenario, report: &crate::DailyReport) -> Parts {
     };
     (briefing, pictures, tables)
 }
+
+/// The response briefing's files (`guarantor respond --out DIR`): response.html, the build-up charts as SVG and
+/// PNG, and its tables as response.xlsx.
+pub fn response_briefing(
+    scenario: &Scenario,
+    report: &crate::ResponseReport,
+    progress: &dyn Progress,
+) -> Result<Vec<OutputFile>, BriefingError> {
+    let (briefing, pictures, tables) = response_parts(report);
+    package(
+        ("response.html", &briefing),
+        &pictures,
+        ("response.xlsx", &tables),
+        None,
+        scenario.terms.effective,
+        progress,
+    )
+}
+
+/// The response briefing page (for the dashboard).
+pub fn response_page(report: &crate::ResponseReport) -> Briefing {
+    response_parts(report).0
+}
+
+/// The synchronisation table's columns: what each element is doing by the end of each span of hours.
+const SPANS: [(u32, u32, &str); 7] = [
+    (0, 12, "0–12 h"),
+    (12, 24, "12–24 h"),
+    (24, 48, "24–48 h"),
+    (48, 72, "48–72 h"),
+    (72, 168, "3–7 days"),
+    (168, 336, "7–14 days"),
+    (336, u32::MAX, "14–30 days"),
+];
+
+/// What an element is doing at `hour`: deciding, on notice, moving, there (acting).
+fn phase(e: &crate::ElementDto, hour: u32) -> &'static str {
+    if hour < e.decision_hours {
+        "decision"
+    } else if hour < e.ready_hour {
+        "notice"
+    } else if e.first_hour.is_some_and(|f| hour >= f) {
+        if e.closed_hour.is_none_or(|c| hour >= c) {
+            "ACTS"
+        } else {
+            "arriving"
+        }
+    } else if e.first_hour.is_some() {
+        "moving"
+    } else {
+        "not within the horizon"
+    }
+}
+
+fn response_parts(r: &crate::ResponseReport) -> Parts {
+    let last = r.horizon_hours.saturating_sub(1);
+    let week = 168.min(last);
+    let points = |f: &dyn Fn(&crate::AmountsDto) -> f64| -> Vec<(f64, f64)> {
+        r.timeline
+            .iter()
+            .filter(|t| t.hour <= week)
+            .map(|t| (f64::from(t.hour), f(&t.have)))
+            .collect()
+    };
+    let tiers: Vec<Marker> = r
+        .tiers
+        .iter()
+        .map(|t| Marker {
+            value: f64::from(t.target_hours),
+            label: format!("{} h", t.target_hours),
+        })
+        .collect();
+    let chart = |title: &str, y: &str, name: &str, need: f64, pts: Vec<(f64, f64)>| {
+        let thresholds = if need > 0.0 {
+            vec![Marker {
+                value: need,
+                label: format!("needed: {}", chart::axis_number(need)),
+            }]
+        } else {
+            Vec::new()
+        };
+        chart::lines(
+            &Frame::new(title, "hours from the violation", y),
+            &[Series {
+                name: name.to_owned(),
+                points: pts,
+                steps: true,
+            }],
+            f64::from(week),
+            &thresholds,
+            &tiers,
+        )
+    };
+    let pictures = vec![
+        (
+            "response-troops",
+            chart(
+                "Ground troops at the threatened site",
+                "troops",
+                "the force there and the reinforcements received",
+                r.needs.troops as f64,
+                points(&|a| a.troops as f64),
+            ),
+            "Troops at the site hour by hour for a week: the force already there and every ground unit moving \
+             together over the network; the dashed verticals are the tiers' target hours."
+                .to_owned(),
+        ),
+        (
+            "response-air",
+            chart(
+                "Air sorties over the objective",
+                "sorties a day",
+                "sorties a day",
+                r.needs.sorties_per_day,
+                points(&|a| a.sorties_per_day),
+            ),
+            "Sorties a day the aircraft in reach can fly over the objective, from their first hour over it."
+                .to_owned(),
+        ),
+        (
+            "response-materiel",
+            chart(
+                "Materiel released to Ukraine's forces",
+                "tonnes",
+                "tonnes received",
+                r.needs.tonnes as f64,
+                points(&|a| a.tonnes as f64),
+            ),
+            "Stockpiles received at the threatened site, all moving together over the network.".to_owned(),
+        ),
+    ];
+    let mut sync_header = vec!["option", "element", "nation", "decided by"];
+    sync_header.extend(SPANS.iter().map(|(_, _, name)| *name));
+    let sync = Table {
+        name: "Synchronisation: what each element is doing by the end of each span (decision, notice, moving, \
+               arriving, ACTS at the place)"
+            .into(),
+        header: header(&sync_header),
+        rows: r
+            .elements
+            .iter()
+            .map(|e| {
+                let mut row: Vec<Cell> = vec![
+                    e.option.clone().into(),
+                    e.label.clone().into(),
+                    e.nation.clone().into(),
+                    e.decisions
+                        .iter()
+                        .map(|d| format!("{} ({} h)", d.name, d.hours))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        .into(),
+                ];
+                row.extend(
+                    SPANS
+                        .iter()
+                        .map(|(_, end, _)| Cell::from(phase(e, (*end).min(last)))),
+                );
+                row
+            })
+            .collect(),
+    };
+    let elements = Table {
+        name: "Elements: decision + notice + movement".into(),
+        header: header(&[
+            "option",
+            "tier",
+            "element",
+            "nation",
+            "brings",
+            "troops",
+            "tonnes",
+            "sorties a day",
+            "missiles",
+            "ships",
+            "from",
+            "decision (h)",
+            "notice (h)",
+            "ready (h)",
+            "first at the place (h)",
+            "all there (h)",
+        ]),
+        rows: r
+            .elements
+            .iter()
+            .map(|e| {
+                let hour = |h: Option<u32>| h.map_or(Cell::from("-"), Cell::from);
+                vec![
+                    e.option.clone().into(),
+                    e.tier.clone().into(),
+                    e.label.clone().into(),
+                    e.nation.clone().into(),
+                    if e.what.is_empty() {
+                        e.kind.into()
+                    } else {
+                        e.what.clone().into()
+                    },
+                    e.troops.into(),
+                    e.tonnes.into(),
+                    e.sorties_per_day.into(),
+                    e.missiles.into(),
+                    e.ships.into(),
+                    e.from.clone().unwrap_or_default().into(),
+                    e.decision_hours.into(),
+                    e.notice_hours.into(),
+                    e.ready_hour.into(),
+                    hour(e.first_hour),
+                    hour(e.closed_hour),
+                ]
+            })
+            .collect(),
+    };
+    let gaps = Table {
+        name: "Against the need".into(),
+        header: header(&[
+            "by (hours)",
+            "troops",
+            "short",
+            "tonnes",
+            "short",
+            "sorties a day",
+            "short",
+            "missiles",
+            "short",
+        ]),
+        rows: r
+            .checkpoints
+            .iter()
+            .map(|c| {
+                vec![
+                    c.hour.into(),
+                    c.have.troops.into(),
+                    c.gap.troops.into(),
+                    c.have.tonnes.into(),
+                    c.gap.tonnes.into(),
+                    c.have.sorties_per_day.into(),
+                    c.gap.sorties_per_day.into(),
+                    c.have.missiles.into(),
+                    c.gap.missiles.into(),
+                ]
+            })
+            .collect(),
+    };
+    let left_out = Table {
+        name: "Left out in this world state".into(),
+        header: header(&["option", "element", "nation", "why not"]),
+        rows: r
+            .excluded
+            .iter()
+            .map(|x| {
+                vec![
+                    x.option.clone().into(),
+                    x.label.clone().into(),
+                    x.nation.clone().into(),
+                    x.detail.clone().into(),
+                ]
+            })
+            .collect(),
+    };
+    let first = |prefix: &str| {
+        r.first.iter().find(|f| f.what.starts_with(prefix)).map_or(
+            ("-".to_owned(), "none within the horizon".to_owned()),
+            |f| (format!("{} h", f.hour), f.label.clone()),
+        )
+    };
+    let (troops_h, troops_who) = first("troops:");
+    let (air_h, air_who) = first("sorties");
+    let (mat_h, mat_who) = first("materiel");
+    let c = &r.contingency;
+    let briefing = Briefing {
+        title: format!("If the ceasefire breaks: {}", c.name),
+        subtitle: format!(
+            "Threatened site {} on day {}; world state {}",
+            c.site_name,
+            c.day,
+            r.world.replace(',', ", ")
+        ),
+        figures: vec![
+            ("First ground unit".into(), troops_h, troops_who),
+            ("First sorties".into(), air_h, air_who),
+            ("First materiel".into(), mat_h, mat_who),
+            (
+                "Force already there".into(),
+                chart::thousands(r.in_place_troops),
+                "troops".into(),
+            ),
+        ],
+        sections: vec![
+            Section {
+                heading: "Build-up at the place".into(),
+                intro:
+                    "Hours from the violation. Each tier is a political decision; its hours count."
+                        .into(),
+                blocks: pictures
+                    .iter()
+                    .map(|(_, svg, caption)| Block::Picture {
+                        svg: svg.clone(),
+                        caption: caption.clone(),
+                    })
+                    .chain([Block::Table(gaps.clone())])
+                    .collect(),
+            },
+            Section {
+                heading: "Synchronisation".into(),
+                intro: String::new(),
+                blocks: vec![Block::Table(sync.clone()), Block::Table(elements.clone())],
+            },
+            Section {
+                heading: "What does not take part".into(),
+                intro: String::new(),
+                blocks: vec![Block::Table(left_out.clone())],
+            },
+        ],
+        attribution: Vec::new(),
+    };
+    (briefing, pictures, vec![sync, elements, gaps, left_out])
+}

@@ -28,7 +28,7 @@ pub use accounts::{
 pub use briefing::{
     BriefingError, OutputFile, daily_briefing, daily_page, daily_pictures, daily_tables,
     incidents_picture, plan_briefing, plan_exports, plan_overlay, plan_page, plan_pictures,
-    plan_tables, whatif_briefing, whatif_page, whatif_picture,
+    plan_tables, response_briefing, response_page, whatif_briefing, whatif_page, whatif_picture,
 };
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 /// The scenario's geography indexed for placing reports (kept by servers per scenario version).

@@ -861,7 +861,7 @@ pub struct ResponseReport {
     pub first: Vec<FirstDto>,
     /// At 24 h, 72 h, a week and the horizon: what is there and the gap.
     pub checkpoints: Vec<CheckpointDto>,
-    /// Hour by hour to 72 hours, then day by day.
+    /// Hour by hour for the first week, then day by day.
     pub timeline: Vec<TimelinePointDto>,
     /// What responds.
     pub elements: Vec<ElementDto>,
@@ -965,11 +965,12 @@ impl ResponseReport {
     }
 }
 
-/// The hours the timeline shows: each to 72, then each day's end to the horizon.
+/// The hours the timeline shows: each of the first week (the first 72 hours are the ones that matter; the
+/// week shows the tiers play out), then each day's end to the horizon.
 pub fn timeline_hours(horizon_hours: u32) -> Vec<u32> {
     let last = horizon_hours.saturating_sub(1);
-    let mut out: Vec<u32> = (0..=72.min(last)).collect();
-    out.extend((96..=last).step_by(24));
+    let mut out: Vec<u32> = (0..=168.min(last)).collect();
+    out.extend((192..=last).step_by(24));
     out
 }
 

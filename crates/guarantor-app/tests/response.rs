@@ -264,7 +264,8 @@ fn both_contingencies_of_the_issue_in_every_world_state() {
                     .respond(&Ask::Contingency(c.id.clone()), None, &none)
                     .expect("a planned contingency");
                 assert_eq!(full.timeline[72].hour, 72);
-                assert_eq!(full.timeline[73].hour, 96);
+                assert_eq!(full.timeline[168].hour, 168);
+                assert_eq!(full.timeline[169].hour, 192);
                 for w in full.timeline.windows(2) {
                     assert!(w[0].have.troops <= w[1].have.troops);
                     assert!(w[0].have.tonnes <= w[1].have.tonnes);

@@ -103,6 +103,10 @@ enum Command {
         /// List the planned contingencies and stop
         #[arg(long)]
         list: bool,
+        /// Also write the response briefing here (one response): response.html, the build-up charts as SVG and
+        /// PNG, response.xlsx
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
         /// An attack on every site in every world state (the force sourced in each): how swiftly each is
         /// reinforced, and the nations that matter most
         #[arg(long, conflicts_with_all = ["contingency", "site", "point", "without", "list"])]
@@ -454,6 +458,7 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             without,
             list,
             whatif,
+            out,
         }) => {
             let bars = Bars::new(cli.quiet);
             with_scenario(
@@ -474,6 +479,7 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                             without,
                             list,
                             whatif,
+                            out,
                         },
                         &bars,
                     )
@@ -659,6 +665,7 @@ struct Target {
     without: Vec<String>,
     list: bool,
     whatif: bool,
+    out: Option<PathBuf>,
 }
 
 /// `guarantor respond`: one response in full, or every planned contingency in a table.
@@ -718,10 +725,19 @@ fn respond(
     match ask {
         Some(ask) => {
             let report = posture.respond(&ask, target.day, &without)?;
+            let written = target
+                .out
+                .map(|out| {
+                    write_briefing(
+                        &out,
+                        guarantor_app::response_briefing(scenario, &report, bars)?,
+                    )
+                })
+                .transpose()?;
             if json {
                 to_json(&report)
             } else {
-                Ok(show::response(&report))
+                Ok(show::response(&report) + &written.unwrap_or_default())
             }
         }
         None => {
