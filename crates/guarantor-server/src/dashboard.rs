@@ -48,6 +48,7 @@ fn page(caller: Option<&Caller>, here: &str, title: &str, content: &str) -> Html
         let mut links = vec![("/", "Plan")];
         if role.may(Permission::ReadPlan) {
             links.push(("/whatif", "What if"));
+            links.push(("/respond", "Response"));
         }
         if role.may(Permission::ReadPledges) {
             links.push(("/pledges", "Pledges"));
@@ -284,6 +285,97 @@ pub(crate) async fn plan_page(
         Some(caller),
         "/",
         "Plan",
+        &format!("{picker}{}", body(&briefing)),
+    ))
+}
+
+/// `GET /respond`: what follows a violation and how swiftly — a planned contingency (`contingency=…`, the first by
+/// default) in the world state chosen — as the caller may see it.
+pub(crate) async fn respond_page(
+    State(state): State<AppState>,
+    browser: Browser,
+    RawQuery(raw): RawQuery,
+) -> Result<Html<String>, PageError> {
+    browser.may(Permission::ReadPlan)?;
+    let caller = &browser.0;
+    let fail = |e| browser.fail(e);
+    let r = resolve(&state, &Which::default()).await.map_err(fail)?;
+    let (set, chosen) = chosen_facts(raw.as_deref());
+    let world = if set {
+        let text: Vec<String> = r
+            .scenario
+            .facts
+            .iter()
+            .map(|f| format!("{}={}", f.id, chosen.iter().any(|c| c == f.id.as_str())))
+            .collect();
+        world_of(&r, Some(&text.join(","))).map_err(fail)?
+    } else {
+        r.scenario.today()
+    };
+    let wanted = raw
+        .as_deref()
+        .unwrap_or_default()
+        .split('&')
+        .find_map(|p| p.strip_prefix("contingency="))
+        .map(str::to_owned);
+    let contingencies = &r.scenario.response.contingencies;
+    let chosen_id = match wanted {
+        Some(id) => contingencies
+            .iter()
+            .find(|c| c.id.as_str() == id)
+            .map(|c| c.id.clone())
+            .ok_or_else(|| fail(ApiError::not_found(format!("no contingency {id}"))))?,
+        None => contingencies
+            .first()
+            .map(|c| c.id.clone())
+            .ok_or_else(|| fail(ApiError::not_found("the scenario plans no contingency")))?,
+    };
+    let inner = state.0.clone();
+    let (r2, w2, id) = (r.clone(), world.clone(), chosen_id.clone());
+    let report = blocking(move || {
+        let entry = inner.plan(&r2, &w2)?;
+        let posture = guarantor_app::Posture::new(&entry.scenario, entry.plan.clone());
+        posture
+            .respond(
+                &guarantor_app::Ask::Contingency(id),
+                None,
+                &Default::default(),
+            )
+            .map_err(ApiError::internal)
+    })
+    .await
+    .map_err(fail)?;
+    let released = guarantor_app::release_response(&report, &caller.viewer);
+    let briefing = guarantor_app::response_page(&released);
+    let mut picker = String::from(
+        "<form class=\"panel\" method=\"get\" action=\"/respond\"><input type=\"hidden\" name=\"set\" value=\"1\"><b>Contingency:</b> <select name=\"contingency\">",
+    );
+    for c in contingencies {
+        let _ = write!(
+            picker,
+            "<option value=\"{}\"{}>{}</option>",
+            esc(c.id.as_str()),
+            if c.id == chosen_id { " selected" } else { "" },
+            esc(&c.name)
+        );
+    }
+    picker.push_str("</select> <b>World state:</b> ");
+    for f in &r.scenario.facts {
+        let on = world.get(&f.id);
+        let _ = write!(
+            picker,
+            "<label title=\"{}\"><input type=\"checkbox\" name=\"fact\" value=\"{}\"{}> {}</label>",
+            esc(&f.description),
+            esc(f.id.as_str()),
+            if on { " checked" } else { "" },
+            esc(f.id.as_str())
+        );
+    }
+    picker.push_str("<button id=\"respond\">Respond</button></form>");
+    Ok(page(
+        Some(caller),
+        "/respond",
+        "Response",
         &format!("{picker}{}", body(&briefing)),
     ))
 }

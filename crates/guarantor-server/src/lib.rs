@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
             "/pledges",
             get(dashboard::pledges_page).post(dashboard::pledges_submit),
         )
+        .route("/respond", get(dashboard::respond_page))
         .route("/incidents", get(dashboard::incidents_page))
         .route("/incidents/upload", post(dashboard::upload_submit))
         .route("/daily", get(dashboard::daily_page))

@@ -750,3 +750,29 @@ async fn a_restricted_option_is_shown_only_to_its_nation_and_planners() {
     // The build-up is the true total for everyone.
     assert_eq!(planner["timeline"], fra["timeline"]);
 }
+
+#[tokio::test]
+async fn the_response_page_shows_a_contingency_as_the_viewer_may_see_it() {
+    let h = harness();
+    let uri = "/respond?set=1&contingency=offensive-zaporizhzhia&fact=permanent_ceasefire&fact=gbr_if_necessary&fact=deu_bundestag_mandate";
+    let planner = h.request(Some("planner"), "GET", uri, "", &[]).await;
+    assert_eq!(planner.status, StatusCode::OK);
+    let text = planner.body.as_str().unwrap_or_default().to_owned();
+    for part in [
+        "Synchronisation",
+        "Ground troops at the threatened site",
+        "deu-taurus",
+        "<select name=\"contingency\">",
+    ] {
+        assert!(text.contains(part), "{part}");
+    }
+    let fra = h.request(Some("fra"), "GET", uri, "", &[]).await;
+    assert_eq!(fra.status, StatusCode::OK);
+    let text = fra.body.as_str().unwrap_or_default();
+    assert!(
+        !text.contains("taurus"),
+        "the restricted option is withheld"
+    );
+    let monitor = h.request(Some("monitor"), "GET", uri, "", &[]).await;
+    assert_eq!(monitor.status, StatusCode::FORBIDDEN);
+}
