@@ -107,6 +107,9 @@ enum Command {
         /// PNG, response.xlsx
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Say on stderr how long sourcing the force and computing the response took (for benchmarks)
+        #[arg(long)]
+        timings: bool,
         /// An attack on every site in every world state (the force sourced in each): how swiftly each is
         /// reinforced, and the nations that matter most
         #[arg(long, conflicts_with_all = ["contingency", "site", "point", "without", "list"])]
@@ -459,6 +462,7 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             list,
             whatif,
             out,
+            timings,
         }) => {
             let bars = Bars::new(cli.quiet);
             with_scenario(
@@ -480,6 +484,7 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                             list,
                             whatif,
                             out,
+                            timings,
                         },
                         &bars,
                     )
@@ -666,6 +671,7 @@ struct Target {
     list: bool,
     whatif: bool,
     out: Option<PathBuf>,
+    timings: bool,
 }
 
 /// `guarantor respond`: one response in full, or every planned contingency in a table.
@@ -720,11 +726,21 @@ fn respond(
         (_, _, Some(point)) => Some(parse_point(point)?),
         _ => None,
     };
+    let started = std::time::Instant::now();
     let posture = guarantor_app::posture(scenario, world)
         .context("the force could not be sourced in this world state")?;
+    let sourced = started.elapsed();
     match ask {
         Some(ask) => {
+            let started = std::time::Instant::now();
             let report = posture.respond(&ask, target.day, &without)?;
+            if target.timings {
+                eprintln!(
+                    "timings: sourcing and movement {:.3} s; the response {:.1} ms",
+                    sourced.as_secs_f64(),
+                    started.elapsed().as_secs_f64() * 1000.0
+                );
+            }
             let written = target
                 .out
                 .map(|out| {
