@@ -574,7 +574,7 @@ fn plan_rotates_the_sourced_force_and_says_what_it_ties_up() {
         "committed",
         "Movement:",
         "IOC",
-        "Reinforcement:",
+        "Reinforcement once the force stands: hours from a violation",
     ] {
         assert!(stdout.contains(heading), "{heading}: {stdout}");
     }
