@@ -846,12 +846,14 @@ fn responses(list: &[guarantor_app::ResponseDto], heading: &str) -> String {
                     ": reinforce {site} — {} from `{source}` closes in {hours} h (decision, notice and movement)",
                     r.reinforcement_capability.as_deref().unwrap_or("a unit")
                 )),
-                (Some(site), ..) => out.push_str(&format!(
-                    ": reinforce {site} — {}",
-                    r.note.as_deref().unwrap_or(
-                        "no ground unit reaches it within the response plan's horizon"
-                    )
-                )),
+                (Some(site), ..) => match (&r.note, r.eta.is_empty()) {
+                    (Some(note), _) => out.push_str(&format!(": {site} — {note}")),
+                    (None, true) => out.push_str(&format!(
+                        ": {site} — nothing reaches it within the response plan's horizon"
+                    )),
+                    // The step's tiers bring no ground forces (a warning, stockpiles): their timing follows.
+                    (None, false) => out.push_str(&format!(": to {site}")),
+                },
                 _ => out.push_str(": no site with a network node to reinforce"),
             }
             let eta: Vec<String> = r
