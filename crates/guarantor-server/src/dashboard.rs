@@ -246,6 +246,25 @@ fn chosen_facts(raw: Option<&str>) -> (bool, Vec<String>) {
     (set, facts)
 }
 
+/// The world state a page's query chose (`set`, `fact=…`: the facts ticked true, the others false), today's
+/// without `set`.
+fn chosen_world(
+    r: &crate::state::Resolved,
+    raw: Option<&str>,
+) -> Result<guarantor_core::WorldState, ApiError> {
+    let (set, chosen) = chosen_facts(raw);
+    if !set {
+        return Ok(r.scenario.today());
+    }
+    let text: Vec<String> = r
+        .scenario
+        .facts
+        .iter()
+        .map(|f| format!("{}={}", f.id, chosen.iter().any(|c| c == f.id.as_str())))
+        .collect();
+    world_of(r, Some(&text.join(",")))
+}
+
 /// `GET /`: the plan — of the latest version in the world state chosen (today's by default) for those who may
 /// compute plans, else the published one.
 pub(crate) async fn plan_page(
@@ -300,18 +319,7 @@ pub(crate) async fn respond_page(
     let caller = &browser.0;
     let fail = |e| browser.fail(e);
     let r = resolve(&state, &Which::default()).await.map_err(fail)?;
-    let (set, chosen) = chosen_facts(raw.as_deref());
-    let world = if set {
-        let text: Vec<String> = r
-            .scenario
-            .facts
-            .iter()
-            .map(|f| format!("{}={}", f.id, chosen.iter().any(|c| c == f.id.as_str())))
-            .collect();
-        world_of(&r, Some(&text.join(","))).map_err(fail)?
-    } else {
-        r.scenario.today()
-    };
+    let world = chosen_world(&r, raw.as_deref()).map_err(fail)?;
     let wanted = raw
         .as_deref()
         .unwrap_or_default()
@@ -397,18 +405,7 @@ async fn chosen_plan(
     let caller = &browser.0;
     let fail = |e| browser.fail(e);
     let r = resolve(state, &Which::default()).await.map_err(fail)?;
-    let (set, chosen) = chosen_facts(raw);
-    let world = if set {
-        let text: Vec<String> = r
-            .scenario
-            .facts
-            .iter()
-            .map(|f| format!("{}={}", f.id, chosen.iter().any(|c| c == f.id.as_str())))
-            .collect();
-        world_of(&r, Some(&text.join(","))).map_err(fail)?
-    } else {
-        r.scenario.today()
-    };
+    let world = chosen_world(&r, raw).map_err(fail)?;
     let inner = state.0.clone();
     let (r2, w2) = (r.clone(), world.clone());
     let entry = blocking(move || inner.plan(&r2, &w2)).await.map_err(fail)?;
