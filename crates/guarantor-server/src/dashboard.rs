@@ -246,6 +246,24 @@ fn chosen_facts(raw: Option<&str>) -> (bool, Vec<String>) {
     (set, facts)
 }
 
+/// A checkbox for each political fact, ticked where it holds in `world` (the world-state pickers).
+fn fact_boxes(
+    out: &mut String,
+    scenario: &guarantor_core::Scenario,
+    world: &guarantor_core::WorldState,
+) {
+    for f in &scenario.facts {
+        let _ = write!(
+            out,
+            "<label title=\"{}\"><input type=\"checkbox\" name=\"fact\" value=\"{}\"{}> {}</label>",
+            esc(&f.description),
+            esc(f.id.as_str()),
+            if world.get(&f.id) { " checked" } else { "" },
+            esc(f.id.as_str())
+        );
+    }
+}
+
 /// The world state a page's query chose (`set`, `fact=…`: the facts ticked true, the others false), today's
 /// without `set`.
 fn chosen_world(
@@ -281,17 +299,7 @@ pub(crate) async fn plan_page(
     let mut picker = String::from(
         "<form class=\"panel\" method=\"get\" action=\"/\"><input type=\"hidden\" name=\"set\" value=\"1\"><b>World state:</b> ",
     );
-    for f in &r.scenario.facts {
-        let on = world.get(&f.id);
-        let _ = write!(
-            picker,
-            "<label title=\"{}\"><input type=\"checkbox\" name=\"fact\" value=\"{}\"{}> {}</label>",
-            esc(&f.description),
-            esc(f.id.as_str()),
-            if on { " checked" } else { "" },
-            esc(f.id.as_str())
-        );
-    }
+    fact_boxes(&mut picker, &r.scenario, &world);
     let _ = write!(
         picker,
         "<button id=\"replan\">Plan</button> <span>version {} of {}</span> · download the tables: \
@@ -368,17 +376,7 @@ pub(crate) async fn respond_page(
         );
     }
     picker.push_str("</select> <b>World state:</b> ");
-    for f in &r.scenario.facts {
-        let on = world.get(&f.id);
-        let _ = write!(
-            picker,
-            "<label title=\"{}\"><input type=\"checkbox\" name=\"fact\" value=\"{}\"{}> {}</label>",
-            esc(&f.description),
-            esc(f.id.as_str()),
-            if on { " checked" } else { "" },
-            esc(f.id.as_str())
-        );
-    }
+    fact_boxes(&mut picker, &r.scenario, &world);
     picker.push_str("<button id=\"respond\">Respond</button></form>");
     Ok(page(
         Some(caller),
