@@ -1268,9 +1268,10 @@ fn every_site(
     sites: &[&Site],
     day: u32,
     without: &BTreeSet<NationCode>,
-) -> Vec<SiteResponseDto> {
+) -> (Vec<SiteResponseDto>, BTreeSet<NationCode>) {
     let scenario = posture.scenario;
-    sites
+    let mut taking_part = BTreeSet::new();
+    let rows = sites
         .iter()
         .map(|site| {
             let r = posture.respond_at(
@@ -1284,6 +1285,7 @@ fn every_site(
                 without,
                 guarantor_response::Detail::Fastest,
             );
+            taking_part.extend(r.elements.iter().filter_map(|e| e.nation.clone()));
             let by72 = |e: &&guarantor_response::Element| e.first_hour.is_some_and(|h| h <= 72);
             let fastest: Vec<FastestDto> = r
                 .elements
@@ -1349,7 +1351,8 @@ fn every_site(
                 first: first_of_each(&r),
             }
         })
-        .collect()
+        .collect();
+    (rows, taking_part)
 }
 
 /// The slowest site's first unit, sites reached by 72 h, sorties at 72 h.
@@ -1365,6 +1368,47 @@ fn totals(sites: &[SiteResponseDto]) -> (Option<u32>, usize, f64) {
         .count();
     let sorties = sites.iter().map(|s| s.sorties_per_day_at_72h).sum();
     (worst, reached, sorties)
+}
+
+/// Who matters most: the response at every site in `posture`'s world state without each nation in
+/// `taking_part`, against `base` (the same without nobody), the one whose absence weighs most first.
+fn critical_nations(
+    posture: &Posture<'_>,
+    sites: &[&Site],
+    day: u32,
+    base: &[SiteResponseDto],
+    taking_part: BTreeSet<NationCode>,
+) -> Vec<NationResponseDto> {
+    let (base_worst, _, base_sorties) = totals(base);
+    let mut critical: Vec<NationResponseDto> = taking_part
+        .into_iter()
+        .map(|nation| {
+            let without = BTreeSet::from([nation.clone()]);
+            let (rows, _) = every_site(posture, sites, day, &without);
+            let (worst, reached, sorties) = totals(&rows);
+            NationResponseDto {
+                nation: nation.to_string(),
+                worst_first_troops_hour: worst,
+                sites_reached_by_72h: reached,
+                sorties_per_day_at_72h: sorties,
+                delay_hours: match (worst, base_worst) {
+                    (Some(w), Some(b)) => Some(w.saturating_sub(b)),
+                    _ => None,
+                },
+                sorties_lost: (base_sorties - sorties).max(0.0),
+            }
+        })
+        .collect();
+    critical.sort_by(|a, b| {
+        // A nation without which a site is no longer reached weighs most; then the delay, then sorties.
+        let key =
+            |n: &NationResponseDto| (n.delay_hours.is_some(), std::cmp::Reverse(n.delay_hours));
+        key(a)
+            .cmp(&key(b))
+            .then(b.sorties_lost.total_cmp(&a.sorties_lost))
+            .then(a.nation.cmp(&b.nation))
+    });
+    critical
 }
 
 /// `guarantor respond --whatif`: an attack on every reinforceable site on `day` (default: once the force
@@ -1402,7 +1446,7 @@ pub fn response_whatif(
     let mut transport = Some(Hourly::new(scenario));
     let mut day_used = 0;
     let mut states = Vec::with_capacity(worlds.len());
-    let mut base_posture_sites = None;
+    let mut critical = Vec::new();
     for (n, (world, &p)) in worlds.iter().zip(&plan_of).enumerate() {
         let mut plan = plans[p].clone();
         plan.world = world.clone();
@@ -1414,8 +1458,12 @@ pub fn response_whatif(
         );
         let d = day.unwrap_or_else(|| posture.standing_day());
         day_used = d;
-        let site_rows = every_site(&posture, &sites, d, &none);
+        let (site_rows, taking_part) = every_site(&posture, &sites, d, &none);
         let (worst, reached, sorties) = totals(&site_rows);
+        if world == base {
+            // Who matters most: the base state without each nation that takes part in its response.
+            critical = critical_nations(&posture, &sites, d, &site_rows, taking_part);
+        }
         states.push(StateResponseDto {
             world: world.to_string(),
             facts: world.iter().map(|(f, v)| (f.to_string(), v)).collect(),
@@ -1424,73 +1472,10 @@ pub fn response_whatif(
             sorties_per_day_at_72h: sorties,
             sites: site_rows,
         });
-        if world == base {
-            base_posture_sites = Some(n);
-        }
         transport = Some(posture.into_transport());
         progress.advance_to(n as u64 + 1);
     }
     progress.end();
-    // Who matters most: the base state without each nation that takes part in its response.
-    let mut critical = Vec::new();
-    if let Some(b) = base_posture_sites {
-        let base_row = &states[b];
-        let mut plan = plans[plan_of[b]].clone();
-        plan.world = base.clone();
-        let posture = Posture::with_movement(
-            scenario,
-            Cow::Owned(plan),
-            Cow::Borrowed(&movements[plan_of[b]]),
-            transport.take().unwrap_or_else(|| Hourly::new(scenario)),
-        );
-        let d = day.unwrap_or_else(|| posture.standing_day());
-        let taking_part: BTreeSet<NationCode> = sites
-            .iter()
-            .flat_map(|site| {
-                posture
-                    .respond_at(
-                        ContingencyKind::AttackOnSite,
-                        site,
-                        site.location,
-                        None,
-                        &scenario.response.default_needs,
-                        d,
-                        scenario.response.tiers.len(),
-                        &none,
-                        guarantor_response::Detail::Fastest,
-                    )
-                    .elements
-                    .into_iter()
-                    .filter_map(|e| e.nation)
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        for nation in taking_part {
-            let without = BTreeSet::from([nation.clone()]);
-            let rows = every_site(&posture, &sites, d, &without);
-            let (worst, reached, sorties) = totals(&rows);
-            critical.push(NationResponseDto {
-                nation: nation.to_string(),
-                worst_first_troops_hour: worst,
-                sites_reached_by_72h: reached,
-                sorties_per_day_at_72h: sorties,
-                delay_hours: match (worst, base_row.worst_first_troops_hour) {
-                    (Some(w), Some(b)) => Some(w.saturating_sub(b)),
-                    _ => None,
-                },
-                sorties_lost: (base_row.sorties_per_day_at_72h - sorties).max(0.0),
-            });
-        }
-        critical.sort_by(|a, b| {
-            // A nation without which a site is no longer reached weighs most; then the delay, then sorties.
-            let key =
-                |n: &NationResponseDto| (n.delay_hours.is_some(), std::cmp::Reverse(n.delay_hours));
-            key(a)
-                .cmp(&key(b))
-                .then(b.sorties_lost.total_cmp(&a.sorties_lost))
-                .then(a.nation.cmp(&b.nation))
-        });
-    }
     let seconds = started.elapsed().as_secs_f64();
     states.sort_by(|a, b| {
         (
