@@ -465,21 +465,6 @@ pub fn release_plan(
             *n = w.nation(n);
         }
     }
-    // Rotation: the totals are the plan's own; each nation's row is of what the viewer may see of it (its
-    // own cycle), and the withheld pledges have no row (the stand-in nation has no cycle of its own) and no
-    // warnings (their figures are theirs).
-    let mut rotation = crate::rotation::rotation_dto(&s, &p);
-    rotation.months = full.rotation.months.clone();
-    rotation.peak_deployed = full.rotation.peak_deployed;
-    rotation.peak_committed = full.rotation.peak_committed;
-    rotation.capabilities = full.rotation.capabilities.clone();
-    rotation.nations.retain(|n| n.nation != w.code.as_str());
-    rotation.warnings.retain(|x| {
-        x.nation != w.code.as_str()
-            && x.pledge
-                .as_deref()
-                .is_none_or(|id| !w.pledges.values().any(|shown| shown.as_str() == id))
-    });
     let mut movement = full.movement.clone();
     let hidden = |pledge: &str| w.pledge_text(pledge) != pledge;
     for u in &mut movement.units {
@@ -504,6 +489,28 @@ pub fn release_plan(
     movement
         .stockpiles
         .sort_by(|a, b| (&a.site, &a.nation, &a.pledge).cmp(&(&b.site, &b.nation, &b.pledge)));
+    // Rotation: the totals are the plan's own; each nation's row is of what the viewer may see of it (its
+    // own cycle), and the withheld pledges have no row (the stand-in nation has no cycle of its own) and no
+    // warnings (their figures are theirs).
+    let mut rotation = crate::rotation::rotation_dto(&s, &p, &movement);
+    rotation.months = full.rotation.months.clone();
+    rotation.peak_deployed = full.rotation.peak_deployed;
+    rotation.peak_committed = full.rotation.peak_committed;
+    rotation.capabilities = full.rotation.capabilities.clone();
+    rotation.steady_deployed = full.rotation.steady_deployed;
+    rotation.steady_committed = full.rotation.steady_committed;
+    rotation.committed_per_deployed = full.rotation.committed_per_deployed;
+    for x in &mut rotation.not_arrived {
+        x.nation = w.nation(&x.nation);
+    }
+    rotation.nations.retain(|n| n.nation != w.code.as_str());
+    rotation.warnings.retain(|x| {
+        x.nation != w.code.as_str()
+            && x.pledge
+                .as_deref()
+                .is_none_or(|id| !w.pledges.values().any(|shown| shown.as_str() == id))
+    });
+    let rotation_not_arrived = rotation.not_arrived.clone();
     let mut reinforcement = full.reinforcement.clone();
     for r in &mut reinforcement {
         let scrubbed = w.scrub(&r.source);
@@ -519,6 +526,26 @@ pub fn release_plan(
         rotation,
         movement,
         reinforcement,
+        responses: full
+            .responses
+            .iter()
+            .map(|r| release_response(r, viewer))
+            .collect(),
+        cost: crate::cost::cost_plan(scenario, plan, &full.movement).and_then(|c| {
+            crate::cost::cost_dto(
+                scenario,
+                &c,
+                rotation_not_arrived,
+                &|n, p| {
+                    if p.is_some_and(|p| w.pledges.contains_key(p)) {
+                        WITHHELD.to_owned()
+                    } else {
+                        n.to_string()
+                    }
+                },
+                &|n| n.to_string(),
+            )
+        }),
     }
 }
 

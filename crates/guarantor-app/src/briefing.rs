@@ -248,8 +248,12 @@ pub fn plan_pictures(
             ],
         ),
         format!(
-            "Peak deployed {}; peak committed {} (deployed, preparing and recovering) on a {} cycle of {}-month tours.",
-            chart::thousands(r.peak_deployed),
+            "{} deployed at the steady state tie up {} (x{:.2}: deployed, preparing and recovering; the month's total \
+             swings around it as sets of units rotate together, {} at the peak) on a {} cycle of {}-month tours; each \
+             unit from the month it arrives.",
+            chart::thousands(r.steady_deployed),
+            chart::thousands(r.steady_committed),
+            r.committed_per_deployed,
             chart::thousands(r.peak_committed),
             r.cycle,
             r.tour_months
@@ -329,7 +333,333 @@ pub fn plan_pictures(
         ),
         "Troops each nation sends in this plan, and its fair share of the requirement by the scenario's key.".to_owned(),
     ));
+    if let Some(c) = &report.cost {
+        pictures.extend(cost_pictures(c));
+    }
+    if let Some(picture) = responses_picture(&report.responses) {
+        pictures.push(picture);
+    }
     pictures
+}
+
+/// The plan's cost charts: each month's net burden stacked by nation, and each nation's net burden against its
+/// fair share (best estimates, in millions; the ranges are in the tables).
+fn cost_pictures(c: &crate::CostDto) -> Vec<(&'static str, String, String)> {
+    let mut by_net: Vec<&crate::NationCostDto> = c.nations.iter().collect();
+    by_net.sort_by(|a, b| b.net.best.total_cmp(&a.net.best));
+    let top: Vec<&crate::NationCostDto> = by_net.iter().take(7).copied().collect();
+    let months: Vec<String> = (0..c.horizon_months).map(|m| m.to_string()).collect();
+    let m = |x: f64| x / 1e6;
+    let mut stacks: Vec<Stack> = top
+        .iter()
+        .map(|n| Stack {
+            name: n.nation.clone(),
+            values: n.months.iter().map(|x| m(x.net)).collect(),
+            colour: None,
+        })
+        .collect();
+    if by_net.len() > top.len() {
+        let mut others = vec![0.0; months.len()];
+        for n in &by_net[top.len()..] {
+            for (i, x) in n.months.iter().enumerate() {
+                others[i] += m(x.net);
+            }
+        }
+        stacks.push(Stack {
+            name: format!("{} others", by_net.len() - top.len()),
+            values: others,
+            colour: Some("#cccccc".to_owned()),
+        });
+    }
+    let burden: Vec<Against> = by_net
+        .iter()
+        .map(|n| Against {
+            label: n.nation.clone(),
+            value: m(n.net.best),
+            target: m(n.fair_share),
+        })
+        .collect();
+    vec![
+        (
+            "cost-months",
+            chart::stacked_bars(
+                &Frame::new(
+                    "What each nation bears, month by month",
+                    "month of the mission",
+                    "US$ million (best estimate)",
+                ),
+                &months,
+                &stacks,
+            ),
+            format!(
+                "Net burden by month (its own forces and items, what it pays into the common fund, less what the \
+                 fund pays back), best estimate; over the horizon {} m, low {} m, high {} m ({} at {} prices).",
+                chart::thousands(c.total.best as u64 / 1_000_000),
+                chart::thousands(c.total.low as u64 / 1_000_000),
+                chart::thousands(c.total.high as u64 / 1_000_000),
+                c.currency,
+                c.price_year
+            ),
+        ),
+        (
+            "cost-burden",
+            chart::bars_against(
+                &Frame::new("Each nation's net burden against its fair share", "US$ million", ""),
+                &burden,
+                "net burden",
+                "fair share",
+            ),
+            "Net burden over the horizon (best) against the nation's fair share of the total by the scenario's key; \
+             the low-high range of each is in the cost table."
+                .to_owned(),
+        ),
+    ]
+}
+
+/// The plan's cost tables: by category, and each nation's burden with its range.
+fn cost_tables(c: &crate::CostDto) -> Vec<Table> {
+    let categories = Table {
+        name: format!(
+            "Cost by category ({} at {} prices, {} months; incremental)",
+            c.currency, c.price_year, c.horizon_months
+        ),
+        header: header(&["category", "low", "best", "high"]),
+        rows: c
+            .categories
+            .iter()
+            .map(|x| {
+                vec![
+                    x.category.replace('_', " ").into(),
+                    x.amount.low.into(),
+                    x.amount.best.into(),
+                    x.amount.high.into(),
+                ]
+            })
+            .chain([vec![
+                "total".into(),
+                c.total.low.into(),
+                c.total.best.into(),
+                c.total.high.into(),
+            ]])
+            .collect(),
+    };
+    let nations = Table {
+        name: format!(
+            "Cost: who pays ({}; common fund by {})",
+            c.rule.replace('_', " "),
+            c.key
+        ),
+        header: header(&[
+            "nation",
+            "own forces",
+            "paid in",
+            "reimbursed",
+            "net (low)",
+            "net (best)",
+            "net (high)",
+            "fair share",
+            "net / fair share",
+            "% of defence a year",
+            "% of GDP a year",
+            "full cost beside",
+        ]),
+        rows: c
+            .nations
+            .iter()
+            .map(|n| {
+                let pct = |x: Option<f64>| {
+                    x.map_or(Cell::from("-"), |x| Cell::from((x * 1e5).round() / 1e3))
+                };
+                vec![
+                    n.nation.clone().into(),
+                    n.own.best.into(),
+                    n.paid_in.best.into(),
+                    n.reimbursed.best.into(),
+                    n.net.low.into(),
+                    n.net.best.into(),
+                    n.net.high.into(),
+                    n.fair_share.into(),
+                    n.net_over_fair_share.map_or(Cell::from("-"), Cell::from),
+                    pct(n.share_of_defence),
+                    pct(n.share_of_gdp),
+                    n.full_cost.into(),
+                ]
+            })
+            .collect(),
+    };
+    vec![categories, nations]
+}
+
+/// The plan's response chart: ground troops at each planned contingency's threatened site, hour by hour for a
+/// week, the tiers' target hours marked (`None` without contingencies).
+fn responses_picture(
+    responses: &[crate::ResponseReport],
+) -> Option<(&'static str, String, String)> {
+    let first = responses.first()?;
+    let week = 168.min(first.horizon_hours.saturating_sub(1));
+    // Contingencies at one site often bring the same troops: one line for them, named by all.
+    let mut series: Vec<Series> = Vec::new();
+    for r in responses {
+        let name = r
+            .contingency
+            .id
+            .clone()
+            .unwrap_or_else(|| r.contingency.name.clone());
+        let points: Vec<(f64, f64)> = r
+            .timeline
+            .iter()
+            .filter(|t| t.hour <= week)
+            .map(|t| (f64::from(t.hour), t.have.troops as f64))
+            .collect();
+        match series.iter_mut().find(|s| s.points == points) {
+            Some(same) => same.name = format!("{}, {name}", same.name),
+            None => series.push(Series {
+                name,
+                points,
+                steps: true,
+            }),
+        }
+    }
+    let tiers = tier_markers(&first.tiers);
+    Some((
+        "responses",
+        chart::lines(
+            &Frame::new(
+                "If the ceasefire breaks: ground troops at each threatened site",
+                "hours from the violation",
+                "troops",
+            ),
+            &series,
+            f64::from(week),
+            &[],
+            &tiers,
+        ),
+        "For each planned contingency, the force already at the threatened site and every ground unit that may          reinforce it moving together over the network, hour by hour for a week; the dashed verticals are the          tiers' target hours. Each contingency in full: guarantor respond --contingency ID."
+            .to_owned(),
+    ))
+}
+
+/// A dashed vertical at each tier's target hour.
+fn tier_markers(tiers: &[crate::TierDto]) -> Vec<Marker> {
+    tiers
+        .iter()
+        .map(|t| Marker {
+            value: f64::from(t.target_hours),
+            label: format!("{} h", t.target_hours),
+        })
+        .collect()
+}
+
+/// How far along an element is: deciding, on notice, moving, arriving, acting (for the most advanced of an
+/// option's elements).
+fn phase_rank(p: &str) -> u8 {
+    match p {
+        "ACTS" => 4,
+        "arriving" => 3,
+        "moving" => 2,
+        "notice" => 1,
+        _ => 0,
+    }
+}
+
+/// The plan's response tables: what is at each threatened site by each tier's target hour against the need,
+/// and the synchronisation of each option (the most advanced of its elements) with who decides.
+fn responses_tables(responses: &[crate::ResponseReport]) -> Vec<Table> {
+    let mut by_tier = Table {
+        name: "Responses: at the threatened site by each tier's hour, against the need".into(),
+        header: header(&[
+            "contingency",
+            "site",
+            "tier",
+            "by (hours)",
+            "troops",
+            "short",
+            "tonnes",
+            "short",
+            "sorties a day",
+            "short",
+            "missiles",
+            "ships",
+        ]),
+        rows: Vec::new(),
+    };
+    let mut sync_header = vec![
+        "contingency",
+        "option",
+        "tier",
+        "decided by",
+        "first acts (h)",
+    ];
+    sync_header.extend(SPANS.iter().map(|(_, _, name)| *name));
+    let mut sync = Table {
+        name: "Responses: synchronisation by option (the most advanced of its elements by the end of each span;                decision, notice, moving, arriving, ACTS at the place)"
+            .into(),
+        header: header(&sync_header),
+        rows: Vec::new(),
+    };
+    for r in responses {
+        let last = r.horizon_hours.saturating_sub(1);
+        for t in &r.tiers {
+            let hour = t.target_hours.min(last);
+            let Some(p) = r.timeline.iter().rev().find(|p| p.hour <= hour) else {
+                continue;
+            };
+            let (have, need) = (&p.have, &r.needs);
+            by_tier.rows.push(vec![
+                r.contingency.name.clone().into(),
+                r.contingency.site_name.clone().into(),
+                t.name.clone().into(),
+                hour.into(),
+                have.troops.into(),
+                need.troops.saturating_sub(have.troops).into(),
+                have.tonnes.into(),
+                need.tonnes.saturating_sub(have.tonnes).into(),
+                have.sorties_per_day.into(),
+                (need.sorties_per_day - have.sorties_per_day)
+                    .max(0.0)
+                    .into(),
+                have.missiles.into(),
+                have.ships.into(),
+            ]);
+        }
+        let mut options: Vec<&str> = Vec::new();
+        for e in &r.elements {
+            if !options.contains(&e.option.as_str()) {
+                options.push(&e.option);
+            }
+        }
+        for option in options {
+            let elements: Vec<&crate::ElementDto> =
+                r.elements.iter().filter(|e| e.option == option).collect();
+            let mut deciders: Vec<String> = Vec::new();
+            for d in elements.iter().flat_map(|e| &e.decisions) {
+                let text = format!("{} ({} h)", d.name, d.hours);
+                if !deciders.contains(&text) {
+                    deciders.push(text);
+                }
+            }
+            let first = elements.iter().filter_map(|e| e.first_hour).min();
+            let mut row: Vec<Cell> = vec![
+                r.contingency.name.clone().into(),
+                option.to_owned().into(),
+                elements[0].tier.clone().into(),
+                deciders.join(", ").into(),
+                first.map_or(Cell::from("-"), Cell::from),
+            ];
+            row.extend(SPANS.iter().map(|(_, end, _)| {
+                let hour = (*end).min(last);
+                Cell::from(
+                    elements
+                        .iter()
+                        .map(|e| phase(e, hour))
+                        .max_by_key(|p| phase_rank(p))
+                        .unwrap_or("-"),
+                )
+            }));
+            sync.rows.push(row);
+        }
+    }
+    vec![by_tier, sync]
 }
 
 /// The plan's tables: lines, assignments, nations, sites, moves.
@@ -495,7 +825,14 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
             })
             .collect(),
     };
-    vec![lines, sourcing, nations, sites, moves]
+    let mut tables = vec![lines, sourcing, nations, sites, moves];
+    if let Some(c) = &report.cost {
+        tables.extend(cost_tables(c));
+    }
+    if !report.responses.is_empty() {
+        tables.extend(responses_tables(&report.responses));
+    }
+    tables
 }
 
 /// Every file of a plan's briefing: `briefing.html`, each picture as `.svg` and `.png`, `sourcing.xlsx` (all
@@ -559,22 +896,58 @@ fn plan_parts(scenario: &Scenario, report: &PlanReport) -> Parts {
         intro: String::new(),
         blocks: Vec::new(),
     };
-    for (i, (_, svg, caption)) in pictures.iter().enumerate() {
+    let mut cost = Section {
+        heading: "What it costs, and who pays".into(),
+        intro: "The incremental cost (what nations would not spend otherwise) of this force over the horizon, and \
+                who bears it under the financing rule. Best estimates in the charts; every figure's low-high range \
+                in the tables (docs/cost.md has the rules, docs/sources.md the sources)."
+            .into(),
+        blocks: Vec::new(),
+    };
+    let mut responses = Section {
+        heading: "If the ceasefire breaks".into(),
+        intro: "What follows a violation, and how swiftly: each planned contingency of the response plan in this                 world state, with this force. Hours from the violation; each tier is a political decision and its                 hours count."
+            .into(),
+        blocks: Vec::new(),
+    };
+    for (i, (stem, svg, caption)) in pictures.iter().enumerate() {
         let block = Block::Picture {
             svg: svg.clone(),
             caption: caption.clone(),
         };
         if i == 0 {
             sections[0].blocks.push(block);
+        } else if *stem == "responses" {
+            responses.blocks.push(block);
+        } else if stem.starts_with("cost-") {
+            cost.blocks.push(block);
         } else {
             charts.blocks.push(block);
         }
     }
     sections.push(charts);
+    // The cost and response tables go with their charts; the plan's own under "Tables".
+    let mut own = Vec::new();
+    for t in &tables {
+        if t.name.starts_with("Responses:") {
+            responses.blocks.push(Block::Table(t.clone()));
+        } else if t.name.starts_with("Cost") {
+            cost.blocks.push(Block::Table(t.clone()));
+        } else {
+            own.push(t.clone());
+        }
+    }
+    for section in [cost, responses] {
+        if !section.blocks.is_empty() {
+            sections.push(section);
+        }
+    }
     sections.push(Section {
         heading: "Tables".into(),
-        intro: "The same tables are in sourcing.xlsx, one sheet each; sourcing.csv has who sends what where.".into(),
-        blocks: tables.iter().cloned().map(Block::Table).collect(),
+        intro: "The same tables are in sourcing.xlsx, one sheet each (the responses' too); sourcing.csv has who \
+                sends what where."
+            .into(),
+        blocks: own.into_iter().map(Block::Table).collect(),
     });
     let briefing = Briefing {
         title: format!("{}: plan", scenario.name),
@@ -594,10 +967,28 @@ fn plan_parts(scenario: &Scenario, report: &PlanReport) -> Parts {
                 ),
             ),
             (
-                "Committed at peak".into(),
-                chart::thousands(report.rotation.peak_committed),
-                "with rotation".into(),
+                "Committed with rotation".into(),
+                chart::thousands(report.rotation.steady_committed),
+                format!(
+                    "x{:.1} at the steady state; {} at the peak month",
+                    report.rotation.committed_per_deployed,
+                    chart::thousands(report.rotation.peak_committed)
+                ),
             ),
+        ]
+        .into_iter()
+        .chain(report.cost.as_ref().map(|c| {
+            (
+                "Cost a year".into(),
+                format!("${:.2} bn", c.per_year.best / 1e9),
+                format!(
+                    "incremental, best; ${:.2}-{:.2} bn",
+                    c.per_year.low / 1e9,
+                    c.per_year.high / 1e9
+                ),
+            )
+        }))
+        .chain([
             (
                 "Initial capability".into(),
                 day(m.ioc_day),
@@ -608,7 +999,8 @@ fn plan_parts(scenario: &Scenario, report: &PlanReport) -> Parts {
                 day(m.foc_day),
                 format!("{} troops in place", chart::thousands(m.foc_troops)),
             ),
-        ],
+        ])
+        .collect(),
         sections,
         attribution: scenario.theatre.attribution.clone(),
     };
@@ -1097,14 +1489,7 @@ fn response_parts(r: &crate::ResponseReport) -> Parts {
             .map(|t| (f64::from(t.hour), f(&t.have)))
             .collect()
     };
-    let tiers: Vec<Marker> = r
-        .tiers
-        .iter()
-        .map(|t| Marker {
-            value: f64::from(t.target_hours),
-            label: format!("{} h", t.target_hours),
-        })
-        .collect();
+    let tiers = tier_markers(&r.tiers);
     let chart = |title: &str, y: &str, name: &str, need: f64, pts: Vec<(f64, f64)>| {
         let thresholds = if need > 0.0 {
             vec![Marker {

@@ -6,6 +6,7 @@
 mod access;
 mod accounts;
 mod briefing;
+mod cost;
 mod diagnostics;
 mod monitor;
 mod monitor_bench;
@@ -29,6 +30,9 @@ pub use briefing::{
     BriefingError, OutputFile, daily_briefing, daily_page, daily_pictures, daily_tables,
     incidents_picture, plan_briefing, plan_exports, plan_overlay, plan_page, plan_pictures,
     plan_tables, response_briefing, response_page, whatif_briefing, whatif_page, whatif_picture,
+};
+pub use cost::{
+    CategoryDto, CostDto, EstimateDto, NationCostDto, NationMonthDto, activity, cost_dto, cost_plan,
 };
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 /// The scenario's geography indexed for placing reports (kept by servers per scenario version).
@@ -55,8 +59,8 @@ pub use response::{
     TimelinePointDto, contingencies, first_of_each, posture, response_whatif, timeline_hours,
 };
 pub use rotation::{
-    CapabilityRotationDto, MonthDto, NationRotationDto, RotationDto, RotationWarningDto,
-    deployments, rotation_dto,
+    CapabilityRotationDto, MonthDto, NationRotationDto, NotArrivedDto, RotationDto,
+    RotationWarningDto, deployments, rotation_dto,
 };
 pub use sourcing::{
     AssignmentDto, CriticalDto, ExportedInstance, FactEffectDto, LineDto, NationDto, ObjectivesDto,

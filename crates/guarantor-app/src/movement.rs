@@ -525,19 +525,32 @@ pub(crate) fn reinforceable_sites(scenario: &Scenario) -> Vec<&Site> {
 /// The reinforcement matrix of `plan` (whose movement is `moved`): every site a reinforcement can go to × every
 /// capability that can reinforce it, the first unit to close there once the force stands (the start of the
 /// mission's last phase), every tier of the response plan in force — the same answer `guarantor respond` and the
-/// monitor's spot reports give.
+/// monitor's spot reports give; and every planned contingency of the response plan in full, as `guarantor
+/// respond --contingency` gives it (one posture for both).
 pub fn reinforcement_dto(
     scenario: &Scenario,
     plan: &SourcingPlan,
     moved: &MovementDto,
-) -> Vec<ReinforcementDto> {
+) -> (Vec<ReinforcementDto>, Vec<crate::ResponseReport>) {
     let posture = crate::response::Posture::with_movement(
         scenario,
         std::borrow::Cow::Borrowed(plan),
         std::borrow::Cow::Borrowed(moved),
         crate::response::Hourly::new(scenario),
     );
-    posture.fastest(&reinforceable_sites(scenario), posture.standing_day())
+    let matrix = posture.fastest(&reinforceable_sites(scenario), posture.standing_day());
+    let none = std::collections::BTreeSet::new();
+    let responses = scenario
+        .response
+        .contingencies
+        .iter()
+        .filter_map(|c| {
+            posture
+                .respond(&crate::Ask::Contingency(c.id.clone()), None, &none)
+                .ok()
+        })
+        .collect();
+    (matrix, responses)
 }
 
 /// A single-commodity movement problem as JSON, for a max-flow solver outside guarantor

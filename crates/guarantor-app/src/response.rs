@@ -28,10 +28,13 @@ pub const STEPS_PER_DAY: u32 = 24;
 pub struct Hourly {
     net: StepNet,
     alone: Mutex<HashMap<(NodeId, Load), Arrival>>,
-    together: Mutex<HashMap<(NodeId, Vec<Load>), Curves>>,
+    together: Mutex<HashMap<Together, Curves>>,
 }
 
-/// Troops and tonnes received by the end of each hour.
+/// A build-up asked: the place, the loads (sorted) and the hours.
+type Together = (NodeId, Vec<Load>, Vec<u32>);
+
+/// Troops and tonnes received by the end of each hour asked.
 type Curves = (Vec<u64>, Vec<u64>);
 
 impl Hourly {
@@ -113,10 +116,10 @@ impl Transport for Hourly {
         Some(bound)
     }
 
-    fn together(&self, dest: &NodeId, loads: &[Load]) -> (Vec<u64>, Vec<u64>) {
+    fn together(&self, dest: &NodeId, loads: &[Load], hours: &[u32]) -> (Vec<u64>, Vec<u64>) {
         let mut key: Vec<Load> = loads.to_vec();
         key.sort();
-        let key = (dest.clone(), key);
+        let key = (dest.clone(), key, hours.to_vec());
         if let Some(hit) = self
             .together
             .lock()
@@ -128,7 +131,7 @@ impl Transport for Hourly {
         let movers: Vec<Mover> = loads.iter().map(mover).collect();
         let b = self
             .net
-            .buildup(dest, &movers)
+            .buildup(dest, &movers, hours)
             .unwrap_or_else(|e| unreachable!("reserves stand at nodes of the network: {e}"));
         let out = (b.troops, b.tonnes);
         self.together
@@ -965,20 +968,13 @@ impl ResponseReport {
     }
 }
 
-/// The hours the timeline shows: each of the first week (the first 72 hours are the ones that matter; the
-/// week shows the tiers play out), then each day's end to the horizon.
-pub fn timeline_hours(horizon_hours: u32) -> Vec<u32> {
-    let last = horizon_hours.saturating_sub(1);
-    let mut out: Vec<u32> = (0..=168.min(last)).collect();
-    out.extend((192..=last).step_by(24));
-    out
-}
+pub use guarantor_response::timeline_hours;
 
+/// What is at the place by `hour`: the build-up at that hour of the timeline (or the last before it).
 fn have(r: &Response, hour: u32) -> AmountsDto {
-    let Some(b) = &r.buildup else {
+    let Some((b, t)) = r.buildup.as_ref().and_then(|b| Some((b, b.at(hour)?))) else {
         return AmountsDto::default();
     };
-    let t = (hour as usize).min(b.troops.len().saturating_sub(1));
     AmountsDto {
         troops: b.troops.get(t).copied().unwrap_or(0),
         tonnes: b.tonnes.get(t).copied().unwrap_or(0),

@@ -3,6 +3,8 @@
 use guarantor_core::Scenario;
 use guarantor_rotation::{Deployment, RotationPlan, RotationWarning};
 use guarantor_sourcing::SourcingPlan;
+
+use crate::movement::MovementDto;
 use serde::Serialize;
 
 /// The `rotation` section of `guarantor plan --json`.
@@ -14,6 +16,15 @@ pub struct RotationDto {
     pub cycle: String,
     /// The mission's tour length (months).
     pub tour_months: u32,
+    /// Every sourced unit that arrives, deployed at once: the force the mission keeps in theatre.
+    pub steady_deployed: u64,
+    /// What that force ties up at the steady state, as analysts count it: each deployed troop times its
+    /// nation's cycle ratio (deploy + recover + train) / deploy.
+    pub steady_committed: u64,
+    /// `steady_committed / steady_deployed`, to two decimals (2.5 under the default cycle).
+    pub committed_per_deployed: f64,
+    /// Sourced units that never arrive within the horizon: not deployed, not rotated.
+    pub not_arrived: Vec<NotArrivedDto>,
     /// Most troops deployed in any month.
     pub peak_deployed: u64,
     /// Most troops committed in any month.
@@ -26,6 +37,21 @@ pub struct RotationDto {
     pub capabilities: Vec<CapabilityRotationDto>,
     /// What the force-generation plan cannot keep.
     pub warnings: Vec<RotationWarningDto>,
+}
+
+/// A sourced unit that never arrives within the horizon.
+#[derive(Clone, Debug, Serialize)]
+pub struct NotArrivedDto {
+    /// Its pledge.
+    pub pledge: String,
+    /// Its nation.
+    pub nation: String,
+    /// The requirement line it fills.
+    pub requirement: String,
+    /// Its troops.
+    pub troops: u64,
+    /// Why: `unreachable`, `horizon`, `no_node` (no node serves its site) or `not_moved`.
+    pub reason: &'static str,
 }
 
 /// Troops in each state of the cycle in one month.
@@ -88,25 +114,54 @@ pub struct RotationWarningDto {
     pub message: String,
 }
 
-/// The deployments of a sourcing plan: every assignment, from the month its line's phase starts.
-pub fn deployments(scenario: &Scenario, plan: &SourcingPlan) -> Vec<Deployment> {
+/// The deployments of a sourcing plan: every sourced unit from the month it arrives at its site (its
+/// `movement`: the rotation curve never shows troops that have not arrived), and the units that never arrive
+/// within the horizon (listed, not deployed).
+pub fn deployments(
+    plan: &SourcingPlan,
+    movement: &MovementDto,
+) -> (Vec<Deployment>, Vec<NotArrivedDto>) {
     let mut out = Vec::new();
+    let mut missing = Vec::new();
     for line in &plan.lines {
-        let start_day = scenario
-            .requirement(&line.requirement)
-            .and_then(|r| scenario.phase_of(r))
-            .map_or(0, |(_, p)| p.start_day);
         for a in &line.assignments {
-            out.push(Deployment {
-                pledge: a.pledge.clone(),
-                nation: a.nation.clone(),
-                capability: line.capability.clone(),
-                troops: a.troops,
-                start_month: month_of_day(start_day),
-            });
+            let units: Vec<&crate::movement::UnitMoveDto> = movement
+                .units
+                .iter()
+                .filter(|u| {
+                    u.pledge == a.pledge.as_str() && u.requirement == line.requirement.as_str()
+                })
+                .collect();
+            if units.is_empty() {
+                missing.push(NotArrivedDto {
+                    pledge: a.pledge.to_string(),
+                    nation: a.nation.to_string(),
+                    requirement: line.requirement.to_string(),
+                    troops: a.troops,
+                    reason: "not_moved",
+                });
+            }
+            for u in units {
+                match u.arrival_day {
+                    Some(day) => out.push(Deployment {
+                        pledge: a.pledge.clone(),
+                        nation: a.nation.clone(),
+                        capability: line.capability.clone(),
+                        troops: u.troops,
+                        start_month: month_of_day(day),
+                    }),
+                    None => missing.push(NotArrivedDto {
+                        pledge: a.pledge.to_string(),
+                        nation: a.nation.to_string(),
+                        requirement: line.requirement.to_string(),
+                        troops: u.troops,
+                        reason: u.not_closed.unwrap_or("horizon"),
+                    }),
+                }
+            }
         }
     }
-    out
+    (out, missing)
 }
 
 /// The month (of `DAYS_PER_MONTH` days, the mean Gregorian month) a day falls in.
@@ -114,13 +169,26 @@ fn month_of_day(day: u32) -> u32 {
     (f64::from(day) / crate::movement::DAYS_PER_MONTH).floor() as u32
 }
 
-/// The rotation of `plan`'s force, as JSON.
-pub fn rotation_dto(scenario: &Scenario, plan: &SourcingPlan) -> RotationDto {
-    let r: RotationPlan = guarantor_rotation::rotation(scenario, &deployments(scenario, plan));
+/// The rotation of `plan`'s force (moved as `movement` says), as JSON.
+pub fn rotation_dto(
+    scenario: &Scenario,
+    plan: &SourcingPlan,
+    movement: &MovementDto,
+) -> RotationDto {
+    let (deployed, not_arrived) = deployments(plan, movement);
+    let r: RotationPlan = guarantor_rotation::rotation(scenario, &deployed);
     RotationDto {
         horizon_months: r.horizon_months,
         cycle: scenario.mission.cycle.to_string(),
         tour_months: scenario.mission.tour_months,
+        steady_deployed: r.steady_deployed,
+        steady_committed: r.steady_committed,
+        committed_per_deployed: if r.steady_deployed == 0 {
+            0.0
+        } else {
+            (r.steady_committed as f64 / r.steady_deployed as f64 * 100.0).round() / 100.0
+        },
+        not_arrived,
         peak_deployed: r.peak_deployed(),
         peak_committed: r.peak_committed(),
         months: r

@@ -24,6 +24,11 @@ pub struct PlanReport {
     /// For each site and capability, the fastest reinforcement once the force stands: hours from the violation
     /// (decision, notice, movement), as `guarantor respond` gives them.
     pub reinforcement: Vec<crate::movement::ReinforcementDto>,
+    /// Each planned contingency of `response.toml` in this world state, in full with its build-up, as
+    /// `guarantor respond --contingency` gives it (the same force, the same code path).
+    pub responses: Vec<crate::ResponseReport>,
+    /// What the force costs and who pays (null when the scenario has no `cost.toml`).
+    pub cost: Option<crate::CostDto>,
 }
 
 /// The sourcing answer.
@@ -263,12 +268,25 @@ pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
         .map(|v| format!("{}: {}", v.rule, v.message))
         .collect();
     let movement = crate::movement::movement_dto(scenario, plan);
+    let (reinforcement, responses) = crate::movement::reinforcement_dto(scenario, plan, &movement);
+    let rotation = crate::rotation::rotation_dto(scenario, plan, &movement);
+    let cost = crate::cost::cost_plan(scenario, plan, &movement).and_then(|c| {
+        crate::cost::cost_dto(
+            scenario,
+            &c,
+            rotation.not_arrived.clone(),
+            &|n, _| n.to_string(),
+            &|n| n.to_string(),
+        )
+    });
     PlanReport {
         scenario: scenario.name.clone(),
         world: plan.world.to_string(),
         sourcing: sourcing_dto(scenario, plan, violations, &|_| true),
-        rotation: crate::rotation::rotation_dto(scenario, plan),
-        reinforcement: crate::movement::reinforcement_dto(scenario, plan, &movement),
+        rotation,
+        reinforcement,
+        responses,
+        cost,
         movement,
     }
 }

@@ -18,10 +18,12 @@
 //! - [`Terms`], [`Theatre`]: the ceasefire and its geometry;
 //! - [`Report`], [`Incident`], [`Verdict`]: what happens once it holds;
 //! - [`ResponsePlan`] ([`Tier`], [`ResponseOption`], [`Contingency`]): what follows a violation, and how swiftly;
+//! - [`CostModel`] ([`Estimate`], [`Financing`]): what the force costs, and who pays;
 //! - [`Diagnostic`]: a problem in user data, with file, line, column and field.
 
 mod capability;
 mod condition;
+mod cost;
 mod diagnostic;
 mod geometry;
 mod id;
@@ -40,6 +42,10 @@ mod world;
 
 pub use capability::{Capability, Domain, Echelon, Role, Sign};
 pub use condition::{Condition, ConditionError, MAX_CONDITION_DEPTH, ParsedCondition};
+pub use cost::{
+    CostKey, CostModel, EnablerCost, Estimate, Financing, FinancingRule, MaterielValue,
+    NationFactor, OneOff, TransportCost, TroopMonthCost,
+};
 pub use diagnostic::{Diagnostic, Level, Location};
 pub use geometry::{
     Area, AreaKind, Country, EARTH_MEAN_RADIUS_KM, OWN_AIR_KM_PER_DAY, OWN_SEA_KM_PER_DAY, Region,

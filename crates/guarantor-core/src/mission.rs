@@ -43,17 +43,47 @@ impl Cycle {
         train: 1,
     };
 
+    /// Seed 000's count: 6-month tours with 6 months' preparation before and 3 months' recovery after,
+    /// (6 + 6 + 3) / 6 = 2.5 troops committed for each deployed ("40,000 deployed means about 100,000
+    /// involved").
+    pub const ANALYSTS: Cycle = Cycle {
+        deploy: 2,
+        recover: 1,
+        train: 2,
+    };
+
+    /// The UK's harmony guideline for the army: 24 months between 6-month unit tours (1 deployed, 2 recovering,
+    /// 2 training): five troops committed for each deployed.
+    pub const HARMONY: Cycle = Cycle {
+        deploy: 1,
+        recover: 2,
+        train: 2,
+    };
+
+    /// Troops committed (deployed, recovering, training) for each deployed at the steady state:
+    /// `(d + r + t) / d`.
+    pub fn ratio(self) -> f64 {
+        f64::from(self.deploy + self.recover + self.train) / f64::from(self.deploy.max(1))
+    }
+
     /// Sets of units the cycle needs to keep one set deployed without a break: ⌈(d + r + t) / d⌉.
     pub fn unit_sets(self) -> u32 {
         (self.deploy + self.recover + self.train).div_ceil(self.deploy.max(1))
     }
 
-    /// Parses `deploy:recover:train`, e.g. `1:1:1` or `1:2:2`.
+    /// Parses `deploy:recover:train`, e.g. `1:1:1` or `1:2:2`, or a named cycle: `thirds` (1:1:1), `analysts`
+    /// (2:1:2) or `harmony` (1:2:2).
     pub fn parse(text: &str) -> Result<Cycle, String> {
+        match text.trim() {
+            "thirds" => return Ok(Cycle::THIRDS),
+            "analysts" => return Ok(Cycle::ANALYSTS),
+            "harmony" => return Ok(Cycle::HARMONY),
+            _ => {}
+        }
         let parts: Vec<&str> = text.split(':').map(str::trim).collect();
         let [d, r, t] = parts.as_slice() else {
             return Err(format!(
-                "`{text}` has {} part(s); a cycle is deploy:recover:train, e.g. 1:1:1",
+                "`{text}` has {} part(s); a cycle is deploy:recover:train, e.g. 1:1:1, or thirds, analysts or harmony",
                 parts.len()
             ));
         };

@@ -56,6 +56,8 @@ pub struct Scenario {
     pub terms: Terms,
     /// What follows a violation: deciders, tiers, options, contingencies.
     pub response: ResponsePlan,
+    /// What the force costs and who pays (`None`: the scenario has no `cost.toml`).
+    pub cost: Option<crate::CostModel>,
     /// The theatre's geometry.
     pub theatre: Theatre,
     /// Where the scenario as a whole comes from.

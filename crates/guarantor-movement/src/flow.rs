@@ -33,6 +33,8 @@ pub(crate) struct Delivered {
 }
 
 const INF: u64 = u64::MAX / 4;
+/// Every how many phases the search that has cost more lately is tried again.
+const PROBE_EVERY: u64 = 64;
 const UNSET: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
@@ -76,6 +78,14 @@ struct Solver<'a> {
     level: Vec<u32>,
     it: Vec<u32>,
     queue: Vec<u32>,
+    /// The backward search's queue.
+    back_queue: Vec<u32>,
+    /// Nodes labelled and arcs tried so far (what a phase costs).
+    work: u64,
+    /// Whether the levels are the backward search's (fewest arcs to the sink) rather than the forward's.
+    back: bool,
+    /// The first day whose sink arc the backward search starts from (the day after the last stop).
+    sink_lo: usize,
     scratch: Vec<usize>,
     lo: usize,
     hi: usize,
@@ -259,20 +269,14 @@ impl<'a> Solver<'a> {
             && t.saturating_add(self.to_dest[v]) <= self.hi
     }
 
-    /// The ids of the window's nodes: `from..to`.
-    fn window(&self) -> std::ops::Range<usize> {
-        self.id(0, self.lo, false)..self.id(0, self.hi + 1, false)
-    }
-
     /// Breadth-first levels from the source over residual arcs within the window; whether the sink was reached.
     /// Nodes at the sink's level or beyond are not expanded: no shortest path runs through them.
     fn bfs(&mut self) -> bool {
         let (s, z) = (self.s(), self.z());
-        let w = self.window();
-        self.level[w].fill(UNSET);
+        self.unlabel();
+        self.back = false;
         self.level[s] = 0;
-        self.level[z] = UNSET;
-        self.queue.clear();
+        self.it[s] = 0;
         self.queue.push(s as u32);
         let mut head = 0;
         while head < self.queue.len() {
@@ -288,6 +292,7 @@ impl<'a> Solver<'a> {
             for &y in &heads {
                 if self.level[y] == UNSET && self.inside(y) {
                     self.level[y] = next;
+                    self.it[y] = 0;
                     if y != z {
                         self.queue.push(y as u32);
                     }
@@ -295,7 +300,126 @@ impl<'a> Solver<'a> {
             }
             self.scratch = heads;
         }
+        self.work += self.queue.len() as u64;
         self.level[z] != UNSET
+    }
+
+    /// Unlabels the nodes the last search of either direction labelled (all in its queue, the ends aside):
+    /// cheaper than clearing the whole window.
+    fn unlabel(&mut self) {
+        for &x in &self.queue {
+            self.level[x as usize] = UNSET;
+        }
+        for &x in &self.back_queue {
+            self.level[x as usize] = UNSET;
+        }
+        let (s, z) = (self.s(), self.z());
+        self.level[s] = UNSET;
+        self.level[z] = UNSET;
+        self.queue.clear();
+        self.back_queue.clear();
+    }
+
+    /// Breadth-first levels searched backwards from the sink (each node's level is its fewest arcs to the
+    /// sink); whether the source reaches the sink.
+    ///
+    /// The search starts only from the sink arcs of days `sink_lo..=hi`: a path to an earlier day's sink would
+    /// carry more by that day than its maximum flow, found when the horizon stopped there. Where the place's
+    /// reception (or a link into it) is full, the search dies out at once, and the flow is known to be the
+    /// most; where it reaches the source, the levels lead Dinic's phase straight to the sink. Searching
+    /// forwards instead covers every node the loads can reach, most of them leading nowhere.
+    fn back_bfs(&mut self) -> bool {
+        let (s, z) = (self.s(), self.z());
+        self.unlabel();
+        self.level[z] = 0;
+        self.back_queue.push(z as u32);
+        let mut head = 0;
+        while head < self.back_queue.len() {
+            let y = self.back_queue[head] as usize;
+            head += 1;
+            let next = self.level[y] + 1;
+            if self.level[s] != UNSET && next > self.level[s] {
+                break;
+            }
+            let mut tails = std::mem::take(&mut self.scratch);
+            tails.clear();
+            self.each_residual_into(y, |x| tails.push(x));
+            for &x in &tails {
+                if self.level[x] == UNSET && (x == s || self.inside(x)) {
+                    self.level[x] = next;
+                    self.it[x] = 0;
+                    if x != s {
+                        self.back_queue.push(x as u32);
+                    }
+                }
+            }
+            self.scratch = tails;
+        }
+        self.work += self.back_queue.len() as u64;
+        self.back = true;
+        self.level[s] != UNSET
+    }
+
+    /// Calls `f` with the tail of every arc into `y` that has residual capacity (the arcs of `edge`, seen
+    /// from their heads).
+    #[inline(always)]
+    fn each_residual_into(&self, y: usize, mut f: impl FnMut(usize)) {
+        let (s, z) = (self.s(), self.z());
+        if y == s {
+            return;
+        }
+        if y == z {
+            for t in self.sink_lo..=self.hi.min(self.h - 1) {
+                f(self.id(self.dest, t, true));
+            }
+            return;
+        }
+        let net = self.net;
+        let h = self.h;
+        let step = 2 << self.shift;
+        let v = (y >> 1) & self.mask;
+        let t = self.day(y);
+        let i = v * h + t;
+        if y & 1 == 0 {
+            for (k, b) in self.buckets.iter().enumerate() {
+                if b.node == v && b.day == t && b.amount > self.src[k] {
+                    f(s);
+                }
+            }
+            if t > 0 {
+                f(y - step);
+            }
+            if t + 1 < h && self.hold_in[i] > 0 {
+                f(y + step);
+            }
+            if self.recv[i] > 0 {
+                f(y + 1);
+            }
+            for &a in &net.in_arc[net.in_start[v] as usize..net.in_start[v + 1] as usize] {
+                let a = a as usize;
+                let tr = net.arc_transit[a] as usize;
+                if t >= tr && self.cap_link(a, t - tr) > self.link_flow[a * h + t - tr] {
+                    f(self.id(net.arc_from[a] as usize, t - tr, true));
+                }
+            }
+        } else {
+            if self.cap_node(v, t) > self.recv[i] {
+                f(y - 1);
+            }
+            if t > 0 && v != self.dest {
+                f(y - step);
+            }
+            if t + 1 < h && self.hold_out[i] > 0 {
+                f(y + step);
+            }
+            for &a in &net.out_arc[net.out_start[v] as usize..net.out_start[v + 1] as usize] {
+                let a = a as usize;
+                let tr = net.arc_transit[a] as usize;
+                if t + tr < h && self.link_flow[a * h + t] > 0 {
+                    f(self.id(net.arc_to[a] as usize, t + tr, false));
+                }
+            }
+        }
     }
 
     /// Calls `f` with the head of every arc out of `x` that has residual capacity (the same arcs as `edge`,
@@ -362,9 +486,6 @@ impl<'a> Solver<'a> {
     /// augmentation the search backs up only to the first arc it saturated.
     fn blocking(&mut self) -> u64 {
         let (s, z) = (self.s(), self.z());
-        let w = self.window();
-        self.it[w].fill(0);
-        self.it[s] = 0;
         let mut total = 0;
         let mut path: Vec<Step> = Vec::new();
         let mut x = s;
@@ -390,7 +511,14 @@ impl<'a> Solver<'a> {
             let mut advanced = false;
             let level = self.level[x];
             while let Some((e, y, r)) = self.edge(x, self.it[x] as usize) {
-                if r > 0 && self.level[y] == level + 1 && self.inside(y) {
+                self.work += 1;
+                let ly = self.level[y];
+                let on_level = if self.back {
+                    ly != UNSET && ly + 1 == level
+                } else {
+                    ly == level + 1
+                };
+                if r > 0 && on_level && self.inside(y) {
                     path.push(Step {
                         from: x,
                         k: self.it[x],
@@ -489,6 +617,12 @@ impl<'a> Solver<'a> {
 /// Moves `buckets` to `dest` as early as the capacities allow, within days `0..h` (at most the network's
 /// horizon). Buckets that cannot reach `dest` at all must be left out by the caller (they would hold the horizon
 /// open to its end). `days_to` is each node's fewest days to `dest`.
+///
+/// `stops`: the days at which the horizon stops to be filled (ascending), `None` for every day. The arrivals
+/// are exact (the most the network delivers) by each day it stops at; between two stops the flow reaches the
+/// later one as early as it may but not necessarily the days between. Stopping at fewer days is faster: each
+/// stop searches the whole window.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn earliest_arrival(
     net: &Net,
     link_cap: &[u64],
@@ -497,6 +631,7 @@ pub(crate) fn earliest_arrival(
     dest: usize,
     days_to: &[usize],
     h: usize,
+    stops: Option<&[usize]>,
 ) -> Delivered {
     let h = h.min(net.horizon);
     let n = net.nodes.len();
@@ -527,6 +662,10 @@ pub(crate) fn earliest_arrival(
         level: vec![UNSET; ids],
         it: vec![0; ids],
         queue: Vec::new(),
+        back_queue: Vec::new(),
+        back: false,
+        work: 0,
+        sink_lo: 0,
         scratch: Vec::new(),
         lo,
         hi: lo,
@@ -534,12 +673,47 @@ pub(crate) fn earliest_arrival(
         to_dest: days_to,
     };
     let mut delivered = 0;
+    // The recent cost of a phase searched forwards and backwards.
+    let mut cost = [0.0f64; 2];
+    let mut phase: u64 = 0;
     if demand > 0 && first < h {
-        for t in first..h {
-            solver.hi = t;
-            while solver.bfs() {
-                delivered += solver.blocking();
+        let every: Vec<usize>;
+        let stops = match stops {
+            Some(s) => s,
+            None => {
+                every = (first..h).collect();
+                &every
             }
+        };
+        for &t in stops.iter().filter(|&&t| t >= first && t < h) {
+            solver.hi = t;
+            loop {
+                // Each phase searches the way that has cost less lately (nodes labelled and arcs tried: which
+                // is cheaper depends on where the loads start and where the network is full), trying the other
+                // way every few phases.
+                phase += 1;
+                let back = (cost[1] <= cost[0]) != phase.is_multiple_of(PROBE_EVERY);
+                let before = solver.work;
+                let found = if back {
+                    solver.back_bfs()
+                } else {
+                    solver.bfs()
+                };
+                if found {
+                    delivered += solver.blocking();
+                }
+                let k = usize::from(back);
+                let spent = (solver.work - before) as f64;
+                cost[k] = if cost[k] == 0.0 {
+                    spent
+                } else {
+                    0.75 * cost[k] + 0.25 * spent
+                };
+                if !found || delivered == demand {
+                    break;
+                }
+            }
+            solver.sink_lo = t + 1;
             if delivered == demand {
                 break;
             }

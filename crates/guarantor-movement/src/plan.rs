@@ -250,6 +250,7 @@ pub fn movement(
                 *dest,
                 days_to,
                 h,
+                None,
             );
             for (a, t, f) in delivered.link_use {
                 cap.link[k][a * h + t] -= f;

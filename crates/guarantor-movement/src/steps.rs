@@ -9,9 +9,9 @@
 //! Two questions, both exact in that model:
 //! - [`StepNet::alone`]: when each mover, alone on the network, would first deliver and would close (the fastest
 //!   a reserve, a stockpile, can be at the place: how swiftly each option materialises);
-//! - [`StepNet::buildup`]: how much can be at the place by each step when all movers go together — an
-//!   earliest-arrival flow of each commodity from many origins and ready steps: by every step, the most the
-//!   network can deliver by then.
+//! - [`StepNet::buildup`]: how much can be at the place by each step asked when all movers go together — an
+//!   earliest-arrival flow of each commodity from many origins and ready steps: by every step asked, the most
+//!   the network can deliver by then.
 
 use std::collections::BTreeMap;
 
@@ -51,12 +51,14 @@ pub struct Alone {
     pub not_closed: Option<NotClosed>,
 }
 
-/// What can be at the place by each step when all movers go together.
+/// What can be at the place by each step asked when all movers go together.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Buildup {
-    /// Troops received by the end of each step `0..horizon`.
+    /// The steps asked (ascending, within the horizon).
+    pub steps: Vec<u32>,
+    /// Troops received by the end of each of those steps.
     pub troops: Vec<u64>,
-    /// Tonnes received by the end of each step.
+    /// Tonnes received by the end of each of those steps.
     pub tonnes: Vec<u64>,
 }
 
@@ -107,97 +109,152 @@ impl StepNet {
     }
 
     /// Each mover alone on the network at full capacity: when it first delivers and when it closes at `dest`.
-    /// A mover standing at `dest` is there from its ready step.
+    /// A mover standing at `dest` is there from its ready step. The movers are independent: they are solved on
+    /// as many threads as the machine has cores.
     pub fn alone(&self, dest: &NodeId, movers: &[Mover]) -> Result<Vec<Alone>, MovementError> {
         let d = self.net.node(dest)?;
-        let h = self.net.horizon;
+        let nodes = movers
+            .iter()
+            .map(|m| self.net.node(&m.node))
+            .collect::<Result<Vec<usize>, MovementError>>()?;
         let dist = [
             self.net.days_to(d, &self.full, Commodity::Troops),
             self.net.days_to(d, &self.full, Commodity::Tonnes),
         ];
-        let mut out = Vec::with_capacity(movers.len());
-        for m in movers {
-            let v = self.net.node(&m.node)?;
-            if v == d {
-                let at = (m.ready_step as usize) < h;
-                out.push(Alone {
-                    first_step: at.then_some(m.ready_step),
-                    closed_step: at.then_some(m.ready_step),
-                    not_closed: (!at).then_some(NotClosed::Horizon),
-                });
-                continue;
-            }
-            let mut first: Option<u32> = None;
-            let mut closed: Option<u32> = Some(m.ready_step);
-            let mut why = None;
-            for c in Commodity::ALL {
-                let k = c.index();
-                let amount = match c {
-                    Commodity::Troops => m.troops,
-                    Commodity::Tonnes => m.tonnes,
-                };
-                if amount == 0 {
-                    continue;
-                }
-                if dist[k][v] == usize::MAX {
-                    why = Some(NotClosed::Unreachable);
-                    closed = None;
-                    continue;
-                }
-                if (m.ready_step as usize).saturating_add(dist[k][v]) >= h {
-                    why.get_or_insert(NotClosed::Horizon);
-                    closed = None;
-                    continue;
-                }
-                let bucket = [Bucket {
-                    node: v,
-                    day: m.ready_step as usize,
-                    amount,
-                }];
-                let got = earliest_arrival(
-                    &self.net,
-                    &self.full.link[k],
-                    &self.full.node[k],
-                    &bucket,
-                    d,
-                    &dist[k],
-                    h,
-                );
-                let arrivals = &got.arrivals[0];
-                let delivered: u64 = arrivals.iter().map(|(_, f)| f).sum();
-                if let Some(&(t, _)) = arrivals.first() {
-                    first = Some(first.map_or(t as u32, |f| f.min(t as u32)));
-                }
-                match arrivals.last() {
-                    Some(&(t, _)) if delivered == amount => {
-                        closed = closed.map(|c| c.max(t as u32));
-                    }
-                    _ => {
-                        why.get_or_insert(NotClosed::Horizon);
-                        closed = None;
-                    }
-                }
-            }
-            if m.troops == 0 && m.tonnes == 0 {
-                first = Some(m.ready_step);
-            }
-            out.push(Alone {
-                first_step: first,
-                closed_step: closed,
-                not_closed: if closed.is_some() { None } else { why },
-            });
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(movers.len());
+        if threads <= 1 {
+            return Ok(movers
+                .iter()
+                .zip(&nodes)
+                .map(|(m, &v)| self.alone_one(d, &dist, m, v))
+                .collect());
         }
-        Ok(out)
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut out: Vec<Option<Alone>> = vec![None; movers.len()];
+        let done: Vec<Vec<(usize, Alone)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(m) = movers.get(i) else { break };
+                            mine.push((i, self.alone_one(d, &dist, m, nodes[i])));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        for (i, a) in done.into_iter().flatten() {
+            out[i] = Some(a);
+        }
+        Ok(out
+            .into_iter()
+            .map(|a| a.unwrap_or_else(|| unreachable!("every mover is taken by a worker")))
+            .collect())
     }
 
-    /// All `movers` together, each commodity an earliest-arrival flow to `dest`: by each step, the most that can
-    /// have been received there. Movers standing at `dest` count from their ready step.
-    pub fn buildup(&self, dest: &NodeId, movers: &[Mover]) -> Result<Buildup, MovementError> {
+    /// One mover alone (`v`: its node, `d`: the place, `dist`: each commodity's fewest steps to the place).
+    fn alone_one(&self, d: usize, dist: &[Vec<usize>; 2], m: &Mover, v: usize) -> Alone {
+        let h = self.net.horizon;
+        if v == d {
+            let at = (m.ready_step as usize) < h;
+            return Alone {
+                first_step: at.then_some(m.ready_step),
+                closed_step: at.then_some(m.ready_step),
+                not_closed: (!at).then_some(NotClosed::Horizon),
+            };
+        }
+        let mut first: Option<u32> = None;
+        let mut closed: Option<u32> = Some(m.ready_step);
+        let mut why = None;
+        for c in Commodity::ALL {
+            let k = c.index();
+            let amount = match c {
+                Commodity::Troops => m.troops,
+                Commodity::Tonnes => m.tonnes,
+            };
+            if amount == 0 {
+                continue;
+            }
+            if dist[k][v] == usize::MAX {
+                why = Some(NotClosed::Unreachable);
+                closed = None;
+                continue;
+            }
+            if (m.ready_step as usize).saturating_add(dist[k][v]) >= h {
+                why.get_or_insert(NotClosed::Horizon);
+                closed = None;
+                continue;
+            }
+            let bucket = [Bucket {
+                node: v,
+                day: m.ready_step as usize,
+                amount,
+            }];
+            let got = earliest_arrival(
+                &self.net,
+                &self.full.link[k],
+                &self.full.node[k],
+                &bucket,
+                d,
+                &dist[k],
+                h,
+                None,
+            );
+            let arrivals = &got.arrivals[0];
+            let delivered: u64 = arrivals.iter().map(|(_, f)| f).sum();
+            if let Some(&(t, _)) = arrivals.first() {
+                first = Some(first.map_or(t as u32, |f| f.min(t as u32)));
+            }
+            match arrivals.last() {
+                Some(&(t, _)) if delivered == amount => {
+                    closed = closed.map(|c| c.max(t as u32));
+                }
+                _ => {
+                    why.get_or_insert(NotClosed::Horizon);
+                    closed = None;
+                }
+            }
+        }
+        if m.troops == 0 && m.tonnes == 0 {
+            first = Some(m.ready_step);
+        }
+        Alone {
+            first_step: first,
+            closed_step: closed,
+            not_closed: if closed.is_some() { None } else { why },
+        }
+    }
+
+    /// All `movers` together, each commodity an earliest-arrival flow to `dest`: by each of the steps `at`, the
+    /// most that can have been received there. Movers standing at `dest` count from their ready step.
+    ///
+    /// Each step asked costs a search over the whole window of steps before it: a timeline that needs hours
+    /// for the first days and then days asks for exactly those (steps past the horizon are left out).
+    pub fn buildup(
+        &self,
+        dest: &NodeId,
+        movers: &[Mover],
+        at: &[u32],
+    ) -> Result<Buildup, MovementError> {
         let d = self.net.node(dest)?;
         let h = self.net.horizon;
+        let mut steps: Vec<u32> = at.iter().copied().filter(|&t| (t as usize) < h).collect();
+        steps.sort_unstable();
+        steps.dedup();
+        let stops: Vec<usize> = steps.iter().map(|&t| t as usize).collect();
         let mut out = Buildup {
-            troops: vec![0; h],
-            tonnes: vec![0; h],
+            troops: vec![0; steps.len()],
+            tonnes: vec![0; steps.len()],
+            steps,
         };
         for c in Commodity::ALL {
             let k = c.index();
@@ -233,6 +290,7 @@ impl StepNet {
                     d,
                     &dist,
                     h,
+                    Some(&stops),
                 );
                 for (t, f) in got.arrivals.iter().flatten() {
                     per_step[*t] += f;
@@ -243,9 +301,13 @@ impl StepNet {
                 Commodity::Tonnes => &mut out.tonnes,
             };
             let mut total = 0;
-            for (t, f) in per_step.into_iter().enumerate() {
-                total += f;
-                curve[t] = total;
+            let mut next = 0;
+            for (i, &stop) in stops.iter().enumerate() {
+                while next <= stop {
+                    total += per_step[next];
+                    next += 1;
+                }
+                curve[i] = total;
             }
         }
         Ok(out)

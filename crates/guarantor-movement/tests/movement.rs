@@ -206,16 +206,19 @@ fn in_hours_a_unit_streams_through_a_reception_limit() {
         (got[0].first_step, got[0].closed_step),
         (Some(72), Some(87))
     );
-    let b = net.buildup(&site, &[mover("home", 0, 650)]).unwrap();
+    let every: Vec<u32> = (0..net.horizon()).collect();
+    let b = net
+        .buildup(&site, &[mover("home", 0, 650)], &every)
+        .unwrap();
+    assert_eq!(b.steps, every);
     assert_eq!(
         (b.troops[71], b.troops[72], b.troops[86], b.troops[87]),
         (0, 41, 625, 650)
     );
     // Two such units together cannot both pass the hub in its first 16 hours: the build-up is the most the
     // reception allows by each hour, and the second's last troops are later than either alone.
-    let two = net
-        .buildup(&site, &[mover("home", 0, 650), mover("home", 0, 650)])
-        .unwrap();
+    let both = [mover("home", 0, 650), mover("home", 0, 650)];
+    let two = net.buildup(&site, &both, &every).unwrap();
     assert_eq!(two.troops[87], 666);
     let last = two.troops.iter().position(|&t| t == 1_300).unwrap();
     assert_eq!(
@@ -223,6 +226,13 @@ fn in_hours_a_unit_streams_through_a_reception_limit() {
         48 + 31 + 24,
         "1,300 troops pass the hub by its 32nd hour"
     );
+    // Asked at a few hours only (the horizon filled in jumps), the build-up is the same at those hours; hours
+    // past the horizon are left out.
+    let few = net
+        .buildup(&site, &both, &[240, 72, 90, 87, 100_000, 90])
+        .unwrap();
+    assert_eq!(few.steps, vec![72, 87, 90, 240]);
+    assert_eq!(few.troops, vec![two.troops[72], 666, two.troops[90], 1_300]);
 }
 
 static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {

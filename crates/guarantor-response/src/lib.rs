@@ -23,7 +23,7 @@ mod timing;
 
 pub use timing::{
     Buildup, Decision, Detail, Element, Excluded, Reason, Response, Situation, TierTiming, What,
-    fastest_ground, respond, vet_ground,
+    fastest_ground, respond, timeline_hours, vet_ground,
 };
 
 use guarantor_core::{CapabilityId, Caveats, Condition, NationCode, NodeId, PledgeId, ReserveKind};
@@ -95,8 +95,8 @@ pub struct Arrival {
     pub not_closed: Option<&'static str>,
 }
 
-/// Moves loads over the network, hour by hour.
-pub trait Transport {
+/// Moves loads over the network, hour by hour (from several threads at once).
+pub trait Transport: Sync {
     /// Hours followed: `0..horizon_hours`.
     fn horizon_hours(&self) -> u32;
     /// Each load alone on the network at full capacity.
@@ -104,6 +104,7 @@ pub trait Transport {
     /// The earliest a load could close at `dest` on an empty network of unlimited capacity (its ready hour
     /// plus the fewest hours over links that carry what it carries); `None` when it cannot reach it at all.
     fn lower_bound(&self, dest: &NodeId, load: &Load) -> Option<u32>;
-    /// All loads together: troops and tonnes received by the end of each hour `0..horizon_hours`.
-    fn together(&self, dest: &NodeId, loads: &[Load]) -> (Vec<u64>, Vec<u64>);
+    /// All loads together: troops and tonnes received by the end of each of the `hours` (ascending, within the
+    /// horizon), one value per hour asked.
+    fn together(&self, dest: &NodeId, loads: &[Load], hours: &[u32]) -> (Vec<u64>, Vec<u64>);
 }

@@ -296,9 +296,11 @@ pub struct TierTiming {
     pub first_hour: Option<u32>,
 }
 
-/// What is at the place by the end of each hour `0..horizon`.
+/// What is at the place by the end of each hour of the timeline ([`timeline_hours`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Buildup {
+    /// The hours: every hour of the first week, then each day's, then the last hour followed.
+    pub hours: Vec<u32>,
     /// Ground troops: the force already there and the reinforcements received.
     pub troops: Vec<u64>,
     /// Tonnes of materiel released to Ukraine's forces, received.
@@ -327,8 +329,30 @@ pub struct Response {
     /// # Units
     /// troops
     pub in_place_troops: u64,
-    /// What is at the place, hour by hour (when asked for).
+    /// What is at the place, hour by hour for the first week and then by the day (when asked for).
     pub buildup: Option<Buildup>,
+}
+
+impl Buildup {
+    /// The index of `hour` in [`Buildup::hours`], or of the last hour before it (`None` before the first).
+    pub fn at(&self, hour: u32) -> Option<usize> {
+        self.hours.partition_point(|&h| h <= hour).checked_sub(1)
+    }
+}
+
+/// The hours a timeline shows and a build-up is computed at: each of the first week (the first 72 hours are the
+/// ones that matter; the week shows the tiers play out), then the end of each day's 24 hours after it, then the
+/// last hour followed.
+pub fn timeline_hours(horizon_hours: u32) -> Vec<u32> {
+    let Some(last) = horizon_hours.checked_sub(1) else {
+        return Vec::new();
+    };
+    let mut out: Vec<u32> = (0..=168.min(last)).collect();
+    out.extend((192..=last).step_by(24));
+    if out.last() != Some(&last) {
+        out.push(last);
+    }
+    out
 }
 
 /// Whether `source` may reinforce `site` in `world`: its condition holds, its nation is not left out and its
@@ -475,15 +499,17 @@ pub fn respond(s: &Situation<'_>, transport: &dyn Transport) -> Response {
         (ground, BTreeSet::new())
     };
     // Over the network: each load alone (how swiftly); all together for the build-up (how much by when).
-    for group in [&ground, &stocks] {
-        let loads: Vec<Load> = group.iter().map(|(_, l)| l.clone()).collect();
-        let alone = transport.alone(s.dest, &loads);
-        for ((i, _), a) in group.iter().zip(alone) {
-            let e = &mut elements[*i];
-            e.first_hour = a.first_hour;
-            e.closed_hour = a.closed_hour;
-            e.not_closed = a.not_closed;
-        }
+    let loads: Vec<Load> = ground
+        .iter()
+        .chain(&stocks)
+        .map(|(_, l)| l.clone())
+        .collect();
+    let alone = transport.alone(s.dest, &loads);
+    for ((i, _), a) in ground.iter().chain(&stocks).zip(alone) {
+        let e = &mut elements[*i];
+        e.first_hour = a.first_hour;
+        e.closed_hour = a.closed_hour;
+        e.not_closed = a.not_closed;
     }
     clip(&mut elements, horizon);
     let buildup =
@@ -917,7 +943,7 @@ fn planned(s: &Situation<'_>) -> Planned {
     }
 }
 
-/// What is at the place by the end of each hour: the force there and the ground forces received (troops, all
+/// What is at the place by the end of each hour of the timeline: the force there and the ground forces received (troops, all
 /// moving together), the stockpiles received (tonnes, together), and the aircraft, missiles and ships from
 /// their first hour.
 fn buildup(
@@ -927,7 +953,8 @@ fn buildup(
     ground: &[(usize, Load)],
     stocks: &[(usize, Load)],
 ) -> Buildup {
-    let h = transport.horizon_hours() as usize;
+    let hours = timeline_hours(transport.horizon_hours());
+    let n = hours.len();
     // Only the commodity each curve counts is moved: a unit's equipment does not count as materiel.
     let troops_only: Vec<Load> = ground
         .iter()
@@ -937,30 +964,41 @@ fn buildup(
         })
         .collect();
     let stocks: Vec<Load> = stocks.iter().map(|(_, l)| l.clone()).collect();
-    let (troops, _) = transport.together(s.dest, &troops_only);
-    let (_, tonnes) = transport.together(s.dest, &stocks);
+    // The two flows are independent: one on another thread.
+    let ((troops, _), (_, tonnes)) = std::thread::scope(|scope| {
+        let troops = scope.spawn(|| transport.together(s.dest, &troops_only, &hours));
+        let tonnes = transport.together(s.dest, &stocks, &hours);
+        (
+            troops
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            tonnes,
+        )
+    });
     let mut b = Buildup {
-        troops: (0..h)
-            .map(|t| s.in_place_troops + troops.get(t).copied().unwrap_or(0))
+        troops: (0..n)
+            .map(|i| s.in_place_troops + troops.get(i).copied().unwrap_or(0))
             .collect(),
-        tonnes: (0..h)
-            .map(|t| tonnes.get(t).copied().unwrap_or(0))
+        tonnes: (0..n)
+            .map(|i| tonnes.get(i).copied().unwrap_or(0))
             .collect(),
-        sorties_per_day: vec![0.0; h],
-        missiles: vec![0; h],
-        ships: vec![0; h],
+        sorties_per_day: vec![0.0; n],
+        missiles: vec![0; n],
+        ships: vec![0; n],
+        hours,
     };
     for e in elements {
         let Some(first) = e.first_hour else { continue };
-        for t in first as usize..h {
+        for (i, &t) in b.hours.iter().enumerate().filter(|(_, t)| **t >= first) {
+            let t = t as usize;
             match &e.what {
-                What::Sorties { per_day, .. } => b.sorties_per_day[t] += per_day,
-                What::Ships { ships } => b.ships[t] += ships,
+                What::Sorties { per_day, .. } => b.sorties_per_day[i] += per_day,
+                What::Ships { ships } => b.ships[i] += ships,
                 What::Missiles { missiles, per_day } => {
                     // A day's salvo at the first hour, then one each 24 hours, until all are spent.
                     let salvos = (t - first as usize) / 24 + 1;
                     let launched = (u64::from(*per_day) * salvos as u64).min(u64::from(*missiles));
-                    b.missiles[t] += launched as u32;
+                    b.missiles[i] += launched as u32;
                 }
                 _ => {}
             }

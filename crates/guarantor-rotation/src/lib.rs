@@ -1,11 +1,12 @@
 //! guarantor's rotation engine: what a deployed force costs to sustain.
 //!
 //! Each nation keeps its sourced troops deployed by rotating sets of units through a force-generation cycle
-//! (deploy, recover, train: the rule of thirds unless the nation or the mission says otherwise) with tours of
+//! (deploy, recover, train: the mission's, e.g. analysts' 2:1:2, unless the nation says otherwise) with tours of
 //! a fixed length. A tour of `T` months under a `d:r:t` cycle is preceded by `T·t/d` months of training and
 //! followed by `T·r/d` months of recovery; tours follow each other without a gap for as long as the force is
 //! deployed, and the mission is taken to go on past the planning horizon (so the units training for the tour
-//! after the horizon are counted). The result, month by month from day 0: troops deployed, preparing,
+//! after the horizon are counted). A deployment starts the month its troops arrive. The result, month by month
+//! from day 0: troops deployed, preparing,
 //! recovering and committed (their sum), in total, by nation and by capability; and warnings where a pledge
 //! gives fewer rotations or months than the plan needs, or a nation commits more than the mission's share of
 //! its active forces.
@@ -214,6 +215,18 @@ pub struct RotationPlan {
     pub capabilities: Vec<CapabilityRotation>,
     /// What cannot be kept, pledge by pledge and nation by nation.
     pub warnings: Vec<RotationWarning>,
+    /// Every deployment deployed at once: the force the mission keeps in theatre.
+    ///
+    /// # Units
+    /// troops
+    pub steady_deployed: u64,
+    /// The troops that force ties up at the steady state, as analysts count it: each deployed troop times its
+    /// nation's cycle ratio `(deploy + recover + train) / deploy`. The month-by-month curve swings around it
+    /// as sets of units start and end their tours together.
+    ///
+    /// # Units
+    /// troops
+    pub steady_committed: u64,
 }
 
 impl RotationPlan {
@@ -267,6 +280,25 @@ fn schedule(d: &Deployment, cycle: Cycle, tour: u32, horizon: u32) -> Vec<MonthL
         .collect()
 }
 
+/// The cycle and tour length of `nation` (its own, else the mission's).
+pub fn cycle_of(scenario: &Scenario, nation: &NationCode) -> (Cycle, u32) {
+    let mission = &scenario.mission;
+    let n = scenario.nation(nation);
+    (
+        n.and_then(|n| n.cycle).unwrap_or(mission.cycle),
+        n.and_then(|n| n.tour_months)
+            .unwrap_or(mission.tour_months)
+            .max(1),
+    )
+}
+
+/// The months one deployment ties troops up, month 0 to the horizon: deployed, preparing, recovering (under
+/// its nation's cycle and tour).
+pub fn deployment_months(scenario: &Scenario, d: &Deployment) -> Vec<MonthLoad> {
+    let (cycle, tour) = cycle_of(scenario, &d.nation);
+    schedule(d, cycle, tour, scenario.mission.horizon_months)
+}
+
 /// Rotates `deployments` through each nation's cycle over the scenario's horizon.
 pub fn rotation(scenario: &Scenario, deployments: &[Deployment]) -> RotationPlan {
     let mission = &scenario.mission;
@@ -286,14 +318,12 @@ pub fn rotation(scenario: &Scenario, deployments: &[Deployment]) -> RotationPlan
     // Per pledge, in first-deployment order: (sets of units the cycle needs, months deployed), the most of any
     // of its deployments.
     let mut by_pledge: Vec<(&Deployment, (u32, u32))> = Vec::new();
+    let (mut steady_deployed, mut steady_committed) = (0u64, 0.0f64);
     for d in deployments {
-        let nation = scenario.nation(&d.nation);
-        let cycle = nation.and_then(|n| n.cycle).unwrap_or(mission.cycle);
-        let tour = nation
-            .and_then(|n| n.tour_months)
-            .unwrap_or(mission.tour_months)
-            .max(1);
+        let (cycle, tour) = cycle_of(scenario, &d.nation);
         let loads = schedule(d, cycle, tour, horizon);
+        steady_deployed += d.troops;
+        steady_committed += d.troops as f64 * cycle.ratio();
         let deployed_months = horizon.saturating_sub(d.start_month);
         let tours = deployed_months.div_ceil(tour);
         let (nation_months, nation_tours) =
@@ -385,5 +415,7 @@ pub fn rotation(scenario: &Scenario, deployments: &[Deployment]) -> RotationPlan
         nations,
         capabilities,
         warnings,
+        steady_deployed,
+        steady_committed: steady_committed.round() as u64,
     }
 }

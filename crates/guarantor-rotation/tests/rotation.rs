@@ -68,6 +68,41 @@ fn forty_thousand_deployed_commits_one_hundred_to_one_hundred_and_twenty_thousan
 }
 
 #[test]
+fn the_default_cycle_counts_as_analysts_do_forty_thousand_deployed_one_hundred_thousand_involved() {
+    // Seed 000: "about 40,000 ... with rotation, about 100,000 involved". 6-month tours, 6 months preparing
+    // before, 3 recovering after: (6 + 6 + 3) / 6 = 2.5.
+    let scenario = with_cycle(default_scenario(), Cycle::ANALYSTS, 6);
+    let plan = rotation(&scenario, &deployments(&scenario, 40_000, 40));
+    assert_eq!(plan.steady_deployed, 40_000);
+    assert_eq!(plan.steady_committed, 100_000);
+    // Sets of units that start together swing between 2x (one set deployed, the next training) and 3x (the
+    // last also recovering, 3 months of each tour); over whole tours the mean is 2.5x.
+    assert_eq!(plan.months[0].committed, 80_000);
+    assert_eq!(plan.months[6].committed, 120_000);
+    assert_eq!(plan.months[9].committed, 80_000);
+    let steady: u64 = plan.months[6..18].iter().map(|m| m.committed).sum();
+    assert_eq!(steady / 12, 100_000);
+    // The named cycles parse as their ratios.
+    assert_eq!(Cycle::parse("analysts"), Ok(Cycle::ANALYSTS));
+    assert_eq!(Cycle::parse("thirds").map(Cycle::ratio), Ok(3.0));
+    assert_eq!(Cycle::parse("harmony").map(Cycle::ratio), Ok(5.0));
+}
+
+#[test]
+fn a_deployment_counts_from_the_month_it_arrives() {
+    let scenario = with_cycle(default_scenario(), Cycle::ANALYSTS, 6);
+    let mut d = deployments(&scenario, 1_000, 1);
+    d[0].start_month = 5;
+    let plan = rotation(&scenario, &d);
+    for m in &plan.months[..5] {
+        assert_eq!(m.deployed, 0, "month {}", m.month);
+    }
+    assert_eq!(plan.months[5].deployed, 1_000);
+    // The first tour's troops prepared for 6 months before arriving (from month 0 within the horizon).
+    assert_eq!(plan.months[0].preparing, 1_000);
+}
+
+#[test]
 fn a_one_in_five_cycle_ties_up_more_and_shorter_tours_reach_the_steady_state_sooner() {
     let base = default_scenario();
     let thirds = with_cycle(base.clone(), Cycle::THIRDS, 6);

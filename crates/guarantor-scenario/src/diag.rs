@@ -48,6 +48,11 @@ impl Sink {
         Builder(&mut self.diagnostics[last])
     }
 
+    /// Errors recorded so far.
+    pub(crate) fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }

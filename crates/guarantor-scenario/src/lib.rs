@@ -12,6 +12,7 @@
 //! crate's `default/` folder and is embedded in the binary.
 
 mod check;
+mod cost;
 mod diag;
 mod edit;
 mod geometry;
@@ -30,7 +31,7 @@ pub use render::{RenderOptions, render_diagnostics};
 pub use reports::{
     ReadReports, Rejected, ReportFormat, read_reports, read_reports_with_progress, reports_csv,
 };
-pub use sources::{MODEL_FILES, ReadError, SourceSet, WriteError};
+pub use sources::{COST_FILE, MODEL_FILES, ReadError, SourceSet, WriteError};
 pub use synthetic::{SyntheticError, SyntheticSpec, synthetic};
 
 /// What checking a scenario found: the scenario when it has no errors, and every diagnostic in file order.
@@ -146,6 +147,7 @@ fn assemble(model: model::Model, theatre: Option<guarantor_core::Theatre>) -> Op
         },
         terms: model.terms?,
         response,
+        cost: model.cost,
         theatre: theatre?,
         source: model.source?,
     })

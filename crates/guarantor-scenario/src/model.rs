@@ -81,6 +81,8 @@ pub(crate) struct Model {
     pub(crate) reserves: Vec<Reserve>,
     pub(crate) terms: Option<Terms>,
     pub(crate) response: Option<ResponsePlan>,
+    /// The cost model, when the scenario has a `cost.toml` and it reads without errors.
+    pub(crate) cost: Option<CostModel>,
     /// For each contingency read: whether its objective is its site's position (filled in on assembly).
     pub(crate) contingency_at_site: Vec<bool>,
     /// Each escalation step's id with where it is written, for the check that some rule reaches it.
@@ -151,6 +153,16 @@ pub(crate) fn read_model(sources: &SourceSet, sink: &mut Sink) -> Model {
             continue;
         };
         reader(&file, &root, &mut model, sink);
+    }
+    // Optional: a scenario without it has no cost model.
+    if let Some(text) = sources.get(crate::sources::COST_FILE) {
+        let file = File::new(crate::sources::COST_FILE, text);
+        match parse_toml(&file, sink) {
+            Some(root) => crate::cost::read_cost(&file, &root, &mut model, sink),
+            None => {
+                model.broken.insert(crate::sources::COST_FILE);
+            }
+        }
     }
     model
 }

@@ -70,7 +70,7 @@ fn number(value: &DeValue<'_>) -> Option<f64> {
 /// One TOML table being read as a record of a known shape.
 pub(crate) struct Rec<'a, 'i> {
     pub(crate) file: &'a File<'a>,
-    table: &'a DeTable<'i>,
+    pub(crate) table: &'a DeTable<'i>,
     /// Where the record starts (for "missing field" problems).
     pub(crate) span: Range<usize>,
     /// The field path prefix, e.g. `pledge[fra-mech]`.
@@ -191,6 +191,13 @@ impl<'a, 'i> Rec<'a, 'i> {
         if !self.known.contains(&key) {
             self.known.push(key);
         }
+    }
+
+    /// Whether the record's `key` is a table (inline or not).
+    pub(crate) fn is_table(&self, key: &str) -> bool {
+        self.table
+            .iter()
+            .any(|(k, v)| k.get_ref().as_ref() == key && matches!(v.get_ref(), DeValue::Table(_)))
     }
 
     /// Whether the record has `key` at all.
@@ -481,7 +488,8 @@ impl<'a, 'i> Rec<'a, 'i> {
                     format!("`{key}` is not a force-generation cycle: {message}"),
                 )
                 .expected(
-                    "deploy:recover:train in whole parts, deploy at least 1, e.g. \"1:1:1\""
+                    "deploy:recover:train in whole parts, deploy at least 1, e.g. \"1:1:1\"; or \"thirds\", \
+                     \"analysts\" or \"harmony\""
                         .to_owned(),
                 );
                 None

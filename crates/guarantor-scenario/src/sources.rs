@@ -23,6 +23,7 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
     ("network.toml", include_str!("../default/network.toml")),
     ("terms.toml", include_str!("../default/terms.toml")),
     ("response.toml", include_str!("../default/response.toml")),
+    ("cost.toml", include_str!("../default/cost.toml")),
     (
         "geometry/contact_line.geojson",
         include_str!("../default/geometry/contact_line.geojson"),
@@ -61,6 +62,9 @@ pub const MODEL_FILES: [&str; 9] = [
     "terms.toml",
     "response.toml",
 ];
+
+/// The optional model file with the cost model: read when a scenario has it.
+pub const COST_FILE: &str = "cost.toml";
 
 /// A scenario's files as text, keyed by their path relative to the scenario folder (always with `/`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -133,7 +137,11 @@ impl SourceSet {
             return Err(ReadError::NotAFolder(dir.display().to_string()));
         }
         let mut files = BTreeMap::new();
-        let mut paths: Vec<PathBuf> = MODEL_FILES.iter().map(|f| dir.join(f)).collect();
+        let mut paths: Vec<PathBuf> = MODEL_FILES
+            .iter()
+            .chain([&COST_FILE])
+            .map(|f| dir.join(f))
+            .collect();
         for sub in ["geometry", "data"] {
             let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
                 continue;

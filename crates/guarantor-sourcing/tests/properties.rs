@@ -241,6 +241,7 @@ fn build(spec: &Spec) -> Scenario {
             rules: vec![],
             source: "test".into(),
         },
+        cost: None,
         response: Default::default(),
         theatre: Theatre {
             contact_line: MultiLineString::new(vec![]),

@@ -370,6 +370,13 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
     out.push_str(&rotation(&r.rotation));
     out.push_str(&movement(&r.movement));
     out.push_str(&reinforcement(&r.reinforcement));
+    if let Some(c) = &r.cost {
+        out.push_str(&cost(c));
+    }
+    if !r.responses.is_empty() {
+        out.push('\n');
+        out.push_str(&contingencies(&r.responses));
+    }
     out
 }
 
@@ -587,16 +594,127 @@ fn reinforcement(cells: &[guarantor_app::ReinforcementDto]) -> String {
     )
 }
 
+/// Dollars in millions, or billions from 10 bn.
+fn money(x: f64) -> String {
+    if x.abs() >= 1e10 {
+        format!("{:.1} bn", x / 1e9)
+    } else {
+        format!("{} m", n((x / 1e6).round().max(0.0) as u64))
+    }
+}
+
+/// A low–best–high range.
+fn range(e: &guarantor_app::EstimateDto) -> String {
+    format!("{} ({}–{})", money(e.best), money(e.low), money(e.high))
+}
+
+/// The cost section of the plan: what the force costs and who pays.
+fn cost(c: &guarantor_app::CostDto) -> String {
+    let mut out = format!(
+        "\nCost (incremental, {} at {} prices, {} months): {} in all, {} a year (best; low–high in brackets); the \
+         full cost of the forces beside it {}.\nFinancing: {} (common fund by {}{}).\n",
+        c.currency,
+        c.price_year,
+        c.horizon_months,
+        range(&c.total),
+        range(&c.per_year),
+        money(c.full_cost),
+        c.rule.replace('_', " "),
+        c.key,
+        if c.key == "gdp" {
+            ", the proxy for GNI"
+        } else {
+            ""
+        }
+    );
+    let mut cats = table(&["category", "best", "low", "high"], &[1, 2, 3]);
+    for x in &c.categories {
+        cats.add_row(vec![
+            Cell::new(x.category.replace('_', " ")),
+            Cell::new(money(x.amount.best)),
+            Cell::new(money(x.amount.low)),
+            Cell::new(money(x.amount.high)),
+        ]);
+    }
+    out.push_str(&format!("{cats}\n"));
+    let mut t = table(
+        &[
+            "nation",
+            "own forces",
+            "paid in",
+            "reimbursed",
+            "net burden (low–high)",
+            "fair share",
+            "net / fair",
+            "% defence/yr",
+            "% GDP/yr",
+        ],
+        &[1, 2, 3, 4, 5, 6, 7, 8],
+    );
+    let mut rows: Vec<&guarantor_app::NationCostDto> = c.nations.iter().collect();
+    rows.sort_by(|a, b| b.net.best.total_cmp(&a.net.best));
+    for x in rows {
+        t.add_row(vec![
+            Cell::new(&x.nation),
+            Cell::new(money(x.own.best)),
+            Cell::new(money(x.paid_in.best)),
+            Cell::new(money(x.reimbursed.best)),
+            Cell::new(range(&x.net)),
+            Cell::new(money(x.fair_share)),
+            Cell::new(
+                x.net_over_fair_share
+                    .map_or("-".to_owned(), |r| format!("{r:.2}")),
+            ),
+            Cell::new(
+                x.share_of_defence
+                    .map_or("-".to_owned(), |r| format!("{:.2}", r * 100.0)),
+            ),
+            Cell::new(
+                x.share_of_gdp
+                    .map_or("-".to_owned(), |r| format!("{:.3}", r * 100.0)),
+            ),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+    for w in &c.warnings {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    if !c.not_costed.is_empty() {
+        out.push_str(&format!(
+            "{} sourced units never arrive and are not costed.\n",
+            c.not_costed.len()
+        ));
+    }
+    out
+}
+
 /// The rotation section of the plan.
 fn rotation(r: &guarantor_app::RotationDto) -> String {
     let mut out = format!(
-        "\nRotation: {} deployed ties up {} at the peak (cycle deploy:recover:train {} unless a nation says otherwise, {}-month tours, {} months)\n",
-        n(r.peak_deployed),
+        "\nRotation: {} deployed ties up {} at the steady state (x{:.2}; {} at the peak month) — cycle \
+         deploy:recover:train {} unless a nation says otherwise, {}-month tours, {} months; each unit from the \
+         month it arrives\n",
+        n(r.steady_deployed),
+        n(r.steady_committed),
+        r.committed_per_deployed,
         n(r.peak_committed),
         r.cycle,
         r.tour_months,
         r.horizon_months
     );
+    if !r.not_arrived.is_empty() {
+        let troops: u64 = r.not_arrived.iter().map(|x| x.troops).sum();
+        out.push_str(&format!(
+            "{} sourced units ({} troops) never arrive within the horizon and are not rotated: {}\n",
+            r.not_arrived.len(),
+            n(troops),
+            r.not_arrived
+                .iter()
+                .map(|x| format!("{} ({}, {})", x.pledge, x.requirement, x.reason.replace('_', " ")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let mut months = table(
         &["month", "deployed", "preparing", "recovering", "committed"],
         &[0, 1, 2, 3, 4],

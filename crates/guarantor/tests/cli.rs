@@ -464,7 +464,7 @@ fn plan_rotates_the_sourced_force_and_says_what_it_ties_up() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v = json(&out);
     let r = &v["rotation"];
-    assert_eq!(r["cycle"], "1:1:1");
+    assert_eq!(r["cycle"], "2:1:2");
     let months = r["months"].as_array().unwrap();
     assert_eq!(months.len() as u64, r["horizon_months"].as_u64().unwrap());
     for m in months {
@@ -475,10 +475,38 @@ fn plan_rotates_the_sourced_force_and_says_what_it_ties_up() {
             "{m}"
         );
     }
-    // Everything sourced is deployed once every phase has started, and the rule of thirds triples it.
+    // Everything sourced that arrives is deployed from the month it arrives, and never before (seed 000's
+    // count: 2.5 troops committed for each deployed).
     let filled = v["sourcing"]["totals"]["filled_troops"].as_u64().unwrap();
-    assert_eq!(r["peak_deployed"].as_u64().unwrap(), filled);
-    assert_eq!(r["peak_committed"].as_u64().unwrap(), 3 * filled);
+    let missing: u64 = r["not_arrived"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["troops"].as_u64().unwrap())
+        .sum();
+    let steady = r["steady_deployed"].as_u64().unwrap();
+    assert_eq!(steady, filled - missing);
+    assert_eq!(r["peak_deployed"].as_u64().unwrap(), steady);
+    assert_eq!(r["committed_per_deployed"].as_f64().unwrap(), 2.5);
+    assert_eq!(
+        r["steady_committed"].as_u64().unwrap(),
+        (steady as f64 * 2.5).round() as u64
+    );
+    let days_per_month = 365.25 / 12.0;
+    for (m, month) in months.iter().enumerate() {
+        let arrived: u64 = v["movement"]["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| {
+                u["arrival_day"]
+                    .as_f64()
+                    .is_some_and(|d| (d / days_per_month).floor() as usize <= m)
+            })
+            .map(|u| u["troops"].as_u64().unwrap())
+            .sum();
+        assert_eq!(month["deployed"].as_u64().unwrap(), arrived, "month {m}");
+    }
     let nations = r["nations"].as_array().unwrap();
     assert!(nations.iter().any(|n| n["nation"] == "FRA"));
     for w in r["warnings"].as_array().unwrap() {
@@ -983,6 +1011,9 @@ fn plan_out_writes_a_self_contained_briefing_with_pictures_and_spreadsheets() {
         "fill-capability",
         "fill-domain",
         "nations",
+        "cost-months",
+        "cost-burden",
+        "responses",
     ] {
         let svg = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).unwrap();
         assert!(
@@ -994,7 +1025,17 @@ fn plan_out_writes_a_self_contained_briefing_with_pictures_and_spreadsheets() {
     }
     let html = std::fs::read_to_string(dir.join("briefing.html")).unwrap();
     // Every picture inline, nothing fetched.
-    assert_eq!(html.matches("<svg").count(), 6);
+    assert_eq!(html.matches("<svg").count(), 9);
+    // What it costs and who pays, with the ranges.
+    assert!(html.contains("What it costs, and who pays"));
+    assert!(html.contains("Cost: who pays (lie where they fall; common fund by gdp)"));
+    assert!(html.contains("net (low)") && html.contains("net (high)"));
+    // The response page: the troops at each threatened site, what is there by each tier's hour, and each
+    // option's synchronisation with who decides.
+    assert!(html.contains("If the ceasefire breaks"));
+    assert!(html.contains("Responses: at the threatened site by each tier"));
+    assert!(html.contains("Responses: synchronisation by option"));
+    assert!(html.contains("coalition-leaders (12 h)"));
     assert!(!html.contains("<script") && !html.contains("<link") && !html.contains("src="));
     assert!(
         html.contains("Natural Earth"),
@@ -1254,6 +1295,23 @@ fn the_plan_and_the_monitor_give_the_same_reinforcement_time() {
         .min()
         .unwrap();
     assert_eq!(first_unit, plan_hours);
+    // The plan carries each planned contingency exactly as `respond --contingency` prints it.
+    let planned = plan["responses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["contingency"]["id"] == "offensive-zaporizhzhia")
+        .unwrap();
+    let out = guarantor(
+        &[
+            "respond",
+            "--contingency",
+            "offensive-zaporizhzhia",
+            "--json",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(planned, &json(&out));
 }
 
 #[test]
@@ -1335,5 +1393,63 @@ fn respond_answers_a_contingency_a_site_a_point_and_says_what_is_wrong() {
             "{args:?}: {}",
             text(&out.stderr)
         );
+    }
+}
+
+#[test]
+fn plan_costs_the_force_and_says_who_pays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cost_of = |args: &[&str]| {
+        let out = guarantor(args, tmp.path());
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        json(&out)["cost"].clone()
+    };
+    let c = cost_of(&["plan", "--json"]);
+    let best = |v: &serde_json::Value| v["best"].as_f64().unwrap();
+    let total = best(&c["total"]);
+    assert!(c["total"]["low"].as_f64().unwrap() <= total);
+    assert!(total <= c["total"]["high"].as_f64().unwrap());
+    // Financing creates and loses nothing: the nations' net burdens add up to the total (each rounded).
+    let nations = c["nations"].as_array().unwrap();
+    let nets: f64 = nations.iter().map(|n| best(&n["net"])).sum();
+    assert!(
+        (nets - total).abs() <= nations.len() as f64,
+        "{nets} vs {total}"
+    );
+    let categories: f64 = c["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| best(&x["amount"]))
+        .sum();
+    assert!((categories - total).abs() <= 10.0);
+    for n in nations {
+        let months: f64 = n["months"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["net"].as_f64().unwrap())
+            .sum();
+        assert!((months - best(&n["net"])).abs() <= 30.0, "{n}");
+    }
+    // Without the US backstop no US enabler costs anything; with it the US pays for its own.
+    assert!(!nations.iter().any(|n| n["nation"] == "USA"));
+    let with_us = cost_of(&["plan", "--json", "--world", "us_backstop=true"]);
+    let usa = with_us["nations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["nation"] == "USA")
+        .expect("the US pays for its enablers");
+    assert!(best(&usa["own"]) >= 24.0 * 46e6, "{usa}");
+
+    let out = guarantor(&["plan"], tmp.path());
+    let stdout = text(&out.stdout);
+    for part in [
+        "Cost (incremental, USD at 2025 prices",
+        "net burden",
+        "fair share",
+    ] {
+        assert!(stdout.contains(part), "{part}");
     }
 }

@@ -17,6 +17,8 @@ const PURE: &[&str] = &[
     "guarantor-movement",
     "guarantor-monitor",
     "guarantor-render",
+    "guarantor-response",
+    "guarantor-cost",
 ];
 /// Engines: siblings that share the core and nothing else of ours.
 const ENGINES: &[&str] = &[
@@ -25,6 +27,8 @@ const ENGINES: &[&str] = &[
     "guarantor-movement",
     "guarantor-monitor",
     "guarantor-render",
+    "guarantor-response",
+    "guarantor-cost",
 ];
 /// What pure crates must never reach.
 const BANNED: &[&str] = &[

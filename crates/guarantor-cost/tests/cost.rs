@@ -1,0 +1,241 @@
+//! The cost engine on hand-worked cases, and what financing must never do: create or lose money.
+
+use std::collections::BTreeSet;
+
+use guarantor_core::{
+    CapabilityId, CostKey, CostModel, EnablerCost, Estimate, FairShareKey, Financing,
+    FinancingRule, Mode, Nation, NationCode, NodeId, OneOff, PledgeId, TransportCost,
+    TroopMonthCost,
+};
+use guarantor_cost::{Activity, Move, MoveKind, TroopMonths, cost, sum};
+use proptest::prelude::*;
+
+fn code(c: &str) -> NationCode {
+    NationCode::new(c).expect("a valid id")
+}
+
+fn nation(c: &str, gdp: f64, defence: f64, active: u32) -> Nation {
+    Nation {
+        code: code(c),
+        name: c.to_owned(),
+        memberships: BTreeSet::new(),
+        population_m: 10.0,
+        gdp_usd_bn: gdp,
+        defence_usd_bn: defence,
+        active_forces: active,
+        acceptable_to: BTreeSet::new(),
+        max_troops: None,
+        parliament_vote_days: None,
+        cycle: None,
+        tour_months: None,
+        next_election: None,
+        home: NodeId::new("home").expect("a valid id"),
+        notes: String::new(),
+        source: "test".into(),
+    }
+}
+
+fn model(rule: FinancingRule, key: CostKey) -> CostModel {
+    CostModel {
+        currency: "USD".into(),
+        price_year: 2025,
+        stock_warn_share: 0.25,
+        troop_months: vec![TroopMonthCost {
+            capability: None,
+            deployed: Estimate {
+                low: 1000.0,
+                best: 6000.0,
+                high: 20000.0,
+            },
+            preparing_or_recovering: Estimate {
+                low: 0.0,
+                best: 500.0,
+                high: 2000.0,
+            },
+            source: "test".into(),
+        }],
+        nation_factors: vec![],
+        transport: TransportCost {
+            per_tonne_km: vec![
+                (Mode::Rail, Estimate::exact(0.1)),
+                (Mode::Road, Estimate::exact(0.2)),
+            ],
+            per_passenger: Estimate::exact(100.0),
+            source: "test".into(),
+        },
+        one_offs: vec![OneOff {
+            id: "camps".into(),
+            name: "camps".into(),
+            amount: Estimate::exact(1_000.0),
+            per_troop: true,
+            month: 0,
+            nation: None,
+            common: true,
+            source: "test".into(),
+        }],
+        materiel: vec![],
+        enablers: vec![EnablerCost {
+            pledge: PledgeId::new("bbb-isr").expect("a valid id"),
+            per_month: Estimate::exact(50_000.0),
+            common: false,
+            source: "test".into(),
+        }],
+        financing: Financing {
+            rule,
+            key,
+            table: vec![(code("AAA"), 0.25), (code("BBB"), 0.75)],
+            reimbursement: Estimate::exact(1_428.0),
+            source: "test".into(),
+        },
+        source: "test".into(),
+    }
+}
+
+fn nations() -> Vec<Nation> {
+    vec![
+        nation("AAA", 300.0, 6.0, 100_000),
+        nation("BBB", 100.0, 2.0, 20_000),
+    ]
+}
+
+/// AAA keeps 100 troops deployed in months 0–2 and 100 preparing in month 0; BBB's ISR is live.
+fn activity() -> Activity {
+    let tm = |month, deployed, other| TroopMonths {
+        nation: code("AAA"),
+        pledge: PledgeId::new("aaa-inf").expect("a valid id"),
+        capability: CapabilityId::new("inf").expect("a valid id"),
+        month,
+        deployed,
+        preparing_or_recovering: other,
+    };
+    Activity {
+        horizon_months: 3,
+        troop_months: vec![tm(0, 100, 100), tm(1, 100, 0), tm(2, 100, 0)],
+        moves: vec![Move {
+            nation: code("AAA"),
+            pledge: PledgeId::new("aaa-inf").expect("a valid id"),
+            kind: MoveKind::Deploy,
+            month: 0,
+            passengers: 100,
+            tonne_km: vec![
+                (Mode::Rail, 1_000.0),
+                (Mode::Road, 500.0),
+                (Mode::Air, 10.0),
+            ],
+        }],
+        releases: vec![],
+        enablers: vec![(code("BBB"), PledgeId::new("bbb-isr").expect("a valid id"))],
+        participants: vec![code("AAA"), code("BBB")],
+        steady_deployed: 100,
+    }
+}
+
+#[test]
+fn costs_lie_where_they_fall_and_the_common_items_follow_the_key() {
+    let c = cost(
+        &model(FinancingRule::LieWhereTheyFall, CostKey::Gdp),
+        &nations(),
+        FairShareKey::Gdp,
+        &activity(),
+    );
+    // AAA: 300 troop-months deployed at 6,000 and 100 preparing at 500; 100 passengers at 100 and
+    // 1,000 t·km by rail at 0.1 and 500 by road at 0.2 (no air rate: not priced). BBB: ISR 3 × 50,000.
+    // Camps: 100 troops × 1,000, common, by GDP 3:1.
+    let f = c.flows_by(|n, _| n.to_string(), |n| n.to_string());
+    let aaa = sum(&f["AAA"]);
+    let bbb = sum(&f["BBB"]);
+    assert_eq!(
+        aaa.own.best,
+        300.0 * 6000.0 + 100.0 * 500.0 + 100.0 * 100.0 + 100.0 + 100.0
+    );
+    assert_eq!(aaa.paid_in.best, 75_000.0);
+    assert_eq!(bbb.own.best, 150_000.0);
+    assert_eq!(bbb.paid_in.best, 25_000.0);
+    assert_eq!(aaa.reimbursed.best + bbb.reimbursed.best, 0.0);
+    assert_eq!(aaa.net.best + bbb.net.best, c.total.best);
+    assert_eq!(c.total.best, 1_860_200.0 + 100_000.0 + 150_000.0);
+    // The low end: 300 × 1,000, nothing for preparing.
+    assert_eq!(aaa.own.low, 300_000.0 + 10_000.0 + 200.0);
+    // Fair shares by the scenario's key over the nations taking part.
+    assert_eq!(c.fair_shares[&code("AAA")], 0.75);
+    // Full cost: 400 troop-months at 6 bn / 100,000 / 12 = 5,000.
+    let full: f64 = c.full.iter().map(|(_, _, e)| e.best).sum();
+    assert_eq!(full, 400.0 * 5_000.0);
+}
+
+#[test]
+fn a_common_fund_reimburses_contributors_per_troop_month_deployed() {
+    let c = cost(
+        &model(FinancingRule::Reimburse, CostKey::Table),
+        &nations(),
+        FairShareKey::Gdp,
+        &activity(),
+    );
+    let f = c.flows_by(|n, _| n.to_string(), |n| n.to_string());
+    let (aaa, bbb) = (sum(&f["AAA"]), sum(&f["BBB"]));
+    // 300 troop-months × 1,428 back to AAA; the fund (that and the camps' 100,000) paid 1:3 by the table.
+    assert_eq!(aaa.reimbursed.best, 428_400.0);
+    let fund = 428_400.0 + 100_000.0;
+    assert_eq!(aaa.paid_in.best, fund * 0.25);
+    assert_eq!(bbb.paid_in.best, fund * 0.75);
+    assert!((aaa.net.best + bbb.net.best - c.total.best).abs() < 1e-6);
+}
+
+#[test]
+fn shown_under_another_name_a_pledge_moves_its_costs_not_its_nations_payments() {
+    let c = cost(
+        &model(FinancingRule::Reimburse, CostKey::Gdp),
+        &nations(),
+        FairShareKey::Gdp,
+        &activity(),
+    );
+    let f = c.flows_by(
+        |n, p| {
+            if p.is_some_and(|p| p.as_str() == "aaa-inf") {
+                "withheld".to_owned()
+            } else {
+                n.to_string()
+            }
+        },
+        |n| n.to_string(),
+    );
+    let (aaa, withheld) = (sum(&f["AAA"]), sum(&f["withheld"]));
+    assert_eq!(aaa.own.best, 0.0);
+    assert!(aaa.paid_in.best > 0.0);
+    assert_eq!(withheld.reimbursed.best, 428_400.0);
+    let nets: f64 = f.values().map(|m| sum(m).net.best).sum();
+    assert!((nets - c.total.best).abs() < 1e-6);
+}
+
+proptest! {
+    #[test]
+    fn financing_never_creates_or_loses_money(
+        rule in prop::sample::select(FinancingRule::ALL.to_vec()),
+        key in prop::sample::select(CostKey::ALL.to_vec()),
+        troops in prop::collection::vec((0u32..3, 0u64..500, 0u64..500, any::<bool>()), 0..12),
+        bbb_takes_part in any::<bool>(),
+    ) {
+        let mut a = activity();
+        a.troop_months = troops
+            .iter()
+            .map(|(m, d, o, whose)| TroopMonths {
+                nation: code(if *whose { "AAA" } else { "BBB" }),
+                pledge: PledgeId::new(if *whose { "aaa-inf" } else { "bbb-inf" }).expect("a valid id"),
+                capability: CapabilityId::new("inf").expect("a valid id"),
+                month: *m,
+                deployed: *d,
+                preparing_or_recovering: *o,
+            })
+            .collect();
+        if !bbb_takes_part {
+            a.participants.retain(|n| n.as_str() == "AAA");
+        }
+        let c = cost(&model(rule, key), &nations(), FairShareKey::Gdp, &a);
+        let f = c.flows_by(|n, _| n.to_string(), |n| n.to_string());
+        for pick in [|e: Estimate| e.low, |e: Estimate| e.best, |e: Estimate| e.high] {
+            let nets: f64 = f.values().map(|m| pick(sum(m).net)).sum();
+            let total = pick(c.total);
+            prop_assert!((nets - total).abs() <= 1e-6 * total.max(1.0), "{nets} vs {total}");
+        }
+    }
+}
