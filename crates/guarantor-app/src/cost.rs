@@ -29,7 +29,7 @@ pub struct EstimateDto {
 }
 
 impl EstimateDto {
-    fn of(e: Estimate) -> EstimateDto {
+    pub(crate) fn of(e: Estimate) -> EstimateDto {
         EstimateDto {
             low: e.low.round(),
             best: e.best.round(),
@@ -488,4 +488,68 @@ impl<'s> Routes<'s> {
         }
         km.into_iter().map(|(m, k)| (m, k * tonnes)).collect()
     }
+}
+
+/// What `plan`'s force costs in a year at the steady state, for the what-if: each sourced troop deployed all
+/// year with its nation's cycle behind it (troop-months preparing or recovering: `(ratio − 1)` per deployed),
+/// its changes of tour (twice its troops each `tour` months), and the enablers live in the plan's world state.
+/// Not counted: the one-off costs, the first deployment and redeployment, materiel released (each once, not a
+/// year's). `None` without a cost model.
+pub fn steady_year(scenario: &Scenario, plan: &SourcingPlan) -> Option<Estimate> {
+    let model = scenario.cost.as_ref()?;
+    let mut yearly = model.clone();
+    yearly.one_offs.clear();
+    let mut troop_months = Vec::new();
+    let mut moves = Vec::new();
+    let mut participants: BTreeSet<NationCode> = BTreeSet::new();
+    for line in &plan.lines {
+        for a in &line.assignments {
+            let (cycle, tour) = guarantor_rotation::cycle_of(scenario, &a.nation);
+            let other = (a.troops as f64 * (cycle.ratio() - 1.0)).round() as u64;
+            for month in 0..12 {
+                troop_months.push(TroopMonths {
+                    nation: a.nation.clone(),
+                    pledge: a.pledge.clone(),
+                    capability: line.capability.clone(),
+                    month,
+                    deployed: a.troops,
+                    preparing_or_recovering: other,
+                });
+            }
+            moves.push(Move {
+                nation: a.nation.clone(),
+                pledge: a.pledge.clone(),
+                kind: MoveKind::Rotation,
+                month: 0,
+                passengers: (2.0 * a.troops as f64 * 12.0 / f64::from(tour)).round() as u64,
+                tonne_km: Vec::new(),
+            });
+            participants.insert(a.nation.clone());
+        }
+    }
+    let mut enablers = Vec::new();
+    for p in scenario.pledges.iter().filter(|p| p.is_live(&plan.world)) {
+        match &p.offer {
+            Offer::Enabler { kind, .. } => {
+                if *kind != EnablerKind::Airlift {
+                    enablers.push((p.nation.clone(), p.id.clone()));
+                }
+                participants.insert(p.nation.clone());
+            }
+            Offer::Materiel { .. } => {
+                participants.insert(p.nation.clone());
+            }
+            Offer::Units { .. } => {}
+        }
+    }
+    let activity = Activity {
+        horizon_months: 12,
+        troop_months,
+        moves,
+        releases: Vec::new(),
+        enablers,
+        participants: participants.into_iter().collect(),
+        steady_deployed: plan.filled_troops(),
+    };
+    Some(guarantor_cost::cost(&yearly, &scenario.nations, scenario.fair_share, &activity).total)
 }

@@ -426,6 +426,11 @@ pub struct WhatIfReport {
     pub critical_nations: Vec<CriticalDto>,
     /// Distinct MILPs solved (states leaving the same pledges live share one).
     pub distinct_solves: usize,
+    /// The base state's cost a year at the steady state (null without a cost model).
+    pub base_cost_per_year: Option<crate::EstimateDto>,
+    /// What the costs of the states are (null without a cost model): the sourcing the what-if solves — the
+    /// fill goals only — and what a year at the steady state counts.
+    pub cost_basis: Option<String>,
 }
 
 /// One world state.
@@ -437,6 +442,9 @@ pub struct StateDto {
     pub filled_troops: u64,
     /// Troops required.
     pub required_troops: u64,
+    /// What this state's force costs a year at the steady state (null without a cost model; see
+    /// `cost_basis`).
+    pub cost_per_year: Option<crate::EstimateDto>,
 }
 
 /// One fact's effect.
@@ -448,6 +456,9 @@ pub struct FactEffectDto {
     pub mean_gain_troops: f64,
     /// Fill with only this fact flipped from the base state, minus the base fill.
     pub flip_from_base_troops: i64,
+    /// The cost a year (best, at the steady state) with only this fact flipped, minus the base's (null without
+    /// a cost model): what the fact costs or saves.
+    pub flip_cost_per_year: Option<f64>,
 }
 
 /// One nation's weight.
@@ -482,6 +493,14 @@ pub fn whatif_with_progress(
         progress.advance_to(done as u64);
     })?;
     progress.end();
+    // Each distinct plan's year at the steady state, from the same sourcing the fill comes from.
+    let yearly: Vec<Option<guarantor_core::Estimate>> = w
+        .plans
+        .iter()
+        .map(|p| crate::cost::steady_year(scenario, p))
+        .collect();
+    let dto = |e: Option<guarantor_core::Estimate>| e.map(crate::EstimateDto::of);
+    let base_year = yearly[w.base_plan];
     Ok(WhatIfReport {
         scenario: scenario.name.clone(),
         base: w.base.to_string(),
@@ -494,6 +513,7 @@ pub fn whatif_with_progress(
                 facts: s.facts.iter().map(|(f, v)| (f.to_string(), *v)).collect(),
                 filled_troops: s.filled_troops,
                 required_troops: s.required_troops,
+                cost_per_year: dto(yearly[s.plan]),
             })
             .collect(),
         facts: w
@@ -503,6 +523,11 @@ pub fn whatif_with_progress(
                 fact: f.fact.to_string(),
                 mean_gain_troops: (f.mean_gain_troops * 10.0).round() / 10.0,
                 flip_from_base_troops: f.flip_from_base_troops,
+                flip_cost_per_year: w
+                    .flip_plans
+                    .iter()
+                    .find(|(fact, _)| fact == &f.fact)
+                    .and_then(|(_, k)| Some((yearly[*k]?.best - base_year?.best).round())),
             })
             .collect(),
         critical_nations: w
@@ -519,6 +544,14 @@ pub fn whatif_with_progress(
             })
             .collect(),
         distinct_solves: w.distinct_solves,
+        base_cost_per_year: dto(base_year),
+        cost_basis: scenario.cost.as_ref().map(|_| {
+            "the sourcing the what-if solves: the fill goals only (essential, then desirable troops; contingents, \
+             fair shares and readiness not optimised); a year at the steady state: every sourced troop deployed \
+             all year with its cycle behind it, its changes of tour and the enablers live — not the one-off \
+             costs, the first deployment or the materiel released"
+                .to_owned()
+        }),
     })
 }
 

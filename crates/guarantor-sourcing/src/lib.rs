@@ -61,6 +61,18 @@ pub fn source_without(
     Ok(assemble(&inst, world, without, &solved))
 }
 
+/// The plan of the fill goals alone, as the what-if solves them: essential troops, then desirable troops with the
+/// essential optimum kept; the secondary goals (contingents, fair shares, readiness) are not optimised.
+pub fn source_fill(
+    scenario: &Scenario,
+    world: &WorldState,
+    without: Option<&NationCode>,
+) -> Result<SourcingPlan, SolveError> {
+    let inst = Instance::new(scenario, world, without);
+    let solved = solve(&inst, Goal::Desirable)?;
+    Ok(assemble(&inst, world, without, &solved))
+}
+
 /// Troops filled in `world`: the fill goals only (essential troops, then desirable troops with the essential
 /// optimum kept).
 ///

@@ -21,6 +21,8 @@ pub struct StateFill {
     /// # Units
     /// troops
     pub required_troops: u64,
+    /// Its plan: an index into [`WhatIf::plans`] (states that leave the same pledges live share one).
+    pub plan: usize,
 }
 
 /// How much one fact moves the fill.
@@ -80,6 +82,13 @@ pub struct WhatIf {
     pub critical_nations: Vec<NationEffect>,
     /// Distinct sets of live pledges solved (states that leave the same pledges live share one solve).
     pub distinct_solves: usize,
+    /// Every plan solved, the fill goals only ([`crate::source_fill`]): the states', the base's, each fact
+    /// flipped from the base, and then each critical nation left out.
+    pub plans: Vec<SourcingPlan>,
+    /// The base state's plan (an index into `plans`).
+    pub base_plan: usize,
+    /// Each fact the pledges name, and the plan with it flipped from the base (an index into `plans`).
+    pub flip_plans: Vec<(FactId, usize)>,
 }
 
 /// The most facts `what_if` enumerates (2^16 world states).
@@ -183,7 +192,8 @@ pub fn what_if(
         })
         .collect();
 
-    let fills = solve_all(scenario, &jobs, threads, progress)?;
+    let plans = solve_all(scenario, &jobs, threads, progress)?;
+    let fills: Vec<u64> = plans.iter().map(SourcingPlan::filled_troops).collect();
 
     let states: Vec<StateFill> = worlds
         .into_iter()
@@ -193,6 +203,7 @@ pub fn what_if(
             world,
             filled_troops: fills[job],
             required_troops: required,
+            plan: job,
         })
         .collect();
     let base_filled = fills[base_job];
@@ -255,6 +266,9 @@ pub fn what_if(
         facts: effects,
         critical_nations: critical,
         distinct_solves,
+        base_plan: base_job,
+        flip_plans: facts.iter().cloned().zip(flip_jobs).collect(),
+        plans,
     })
 }
 
@@ -266,10 +280,10 @@ fn solve_all(
     jobs: &[(WorldState, Option<&NationCode>)],
     threads: std::num::NonZeroUsize,
     progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Vec<u64>, SolveError> {
+) -> Result<Vec<SourcingPlan>, SolveError> {
     run_jobs(jobs.len(), threads, progress, |i| {
         let (world, without) = &jobs[i];
-        crate::filled_troops(scenario, world, *without)
+        crate::source_fill(scenario, world, *without)
     })
 }
 

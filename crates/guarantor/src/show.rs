@@ -787,17 +787,42 @@ pub(crate) fn whatif(r: &guarantor_app::WhatIfReport) -> String {
         pct(r.base_filled_troops, r.required_troops)
     ));
 
+    if let Some(c) = &r.base_cost_per_year {
+        out.push_str(&format!(
+            "cost a year there at the steady state: {} (best; low–high in brackets) — {}\n\n",
+            range(c),
+            r.cost_basis.as_deref().unwrap_or("")
+        ));
+    }
     out.push_str("The facts that matter most\n");
+    let costed = r.base_cost_per_year.is_some();
     let mut facts = table(
-        &["fact", "mean gain when true", "if flipped from base"],
-        &[1, 2],
+        if costed {
+            &[
+                "fact",
+                "mean gain when true",
+                "if flipped from base",
+                "cost a year if flipped",
+            ][..]
+        } else {
+            &["fact", "mean gain when true", "if flipped from base"][..]
+        },
+        &[1, 2, 3],
     );
     for f in &r.facts {
-        facts.add_row(vec![
+        let mut row = vec![
             Cell::new(&f.fact),
             Cell::new(format!("{:+.0}", f.mean_gain_troops)),
             Cell::new(format!("{:+}", f.flip_from_base_troops)),
-        ]);
+        ];
+        if costed {
+            row.push(Cell::new(
+                f.flip_cost_per_year.map_or("-".to_owned(), |c| {
+                    format!("{}{}", if c < 0.0 { "−" } else { "+" }, money(c.abs()))
+                }),
+            ));
+        }
+        facts.add_row(row);
     }
     out.push_str(&format!("{facts}\n\n"));
 
@@ -831,9 +856,12 @@ pub(crate) fn whatif(r: &guarantor_app::WhatIfReport) -> String {
     ));
     let mut header: Vec<String> = (1..=names.len()).map(|i| i.to_string()).collect();
     header.extend(["filled".into(), "of required".into()]);
+    if costed {
+        header.push("cost a year".into());
+    }
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let k = names.len();
-    let mut states = table(&header_refs, &[k, k + 1]);
+    let mut states = table(&header_refs, &[k, k + 1, k + 2]);
     for st in &r.states {
         let mut row: Vec<Cell> = st
             .facts
@@ -842,6 +870,9 @@ pub(crate) fn whatif(r: &guarantor_app::WhatIfReport) -> String {
             .collect();
         row.push(Cell::new(n(st.filled_troops)));
         row.push(Cell::new(pct(st.filled_troops, st.required_troops)));
+        if let Some(c) = &st.cost_per_year {
+            row.push(Cell::new(money(c.best)));
+        }
         states.add_row(row);
     }
     out.push_str(&format!("{states}\n"));

@@ -369,7 +369,47 @@ fn whatif_json_has_every_state_and_the_critical_nations() {
             .all(|c| c["nation"].is_string() && c["filled_troops_without"].is_u64())
     );
     assert_eq!(critical[0]["nation"], "FRA");
+    // Each state's cost a year comes from the same sourcing as its fill: equal fills of equal live pledges
+    // cost the same, and the state with the base's facts costs what the base does.
+    let base = &v["base_cost_per_year"];
+    assert!(base["best"].as_f64().unwrap() > 0.0);
+    assert!(
+        v["cost_basis"]
+            .as_str()
+            .unwrap()
+            .contains("fill goals only")
+    );
+    assert!(states.iter().all(|s| s["cost_per_year"]["best"].is_f64()));
+    let facts_of_base: Vec<(String, bool)> = v["base"]
+        .as_str()
+        .unwrap()
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v == "true"))
+        .collect();
+    let base_state = states
+        .iter()
+        .find(|s| {
+            s["facts"].as_object().unwrap().iter().all(|(f, b)| {
+                facts_of_base
+                    .iter()
+                    .any(|(g, c)| g == f && b.as_bool() == Some(*c))
+            })
+        })
+        .expect("the base state is among the states");
+    assert_eq!(&base_state["cost_per_year"], base);
+    let backstop = v["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fact"] == "us_backstop")
+        .unwrap();
+    assert!(
+        backstop["flip_cost_per_year"].as_f64().unwrap() > 0.0,
+        "the backstop brings troops and US enablers: {backstop}"
+    );
     let text_out = text(&guarantor(&["whatif"], tmp.path()).stdout);
+    assert!(text_out.contains("cost a year if flipped"));
     assert!(
         text_out.contains("The facts that matter most") && text_out.contains("Who matters most")
     );
