@@ -14,8 +14,9 @@ use guarantor_cost::{Activity, CostPlan, CostWarning, Move, MoveKind, Release, T
 use guarantor_sourcing::SourcingPlan;
 use serde::Serialize;
 
-use crate::movement::{DAYS_PER_MONTH, MovementDto};
+use crate::movement::MovementDto;
 use crate::rotation::NotArrivedDto;
+use crate::rotation::month_of_day as month;
 
 /// A low / best / high figure, rounded to whole units of currency.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -148,7 +149,6 @@ pub fn activity(scenario: &Scenario, plan: &SourcingPlan, movement: &MovementDto
     }
     let routes = Routes::new(scenario, model.map(|m| &m.transport));
     let mut moves = Vec::new();
-    let month = |day: u32| (f64::from(day) / DAYS_PER_MONTH).floor() as u32;
     for u in &movement.units {
         let (Some(day), Ok(pledge), Ok(nation)) = (
             u.arrival_day,
@@ -326,57 +326,41 @@ pub fn cost_dto(
                 .collect(),
         });
     }
-    let mut categories: Vec<CategoryDto> = Vec::new();
+    // By category, in the order items come (troops, transport, one-offs, materiel, enablers).
+    let mut by_category: Vec<(&'static str, Estimate)> = Vec::new();
     for it in &c.items {
         let name = it.category.as_str();
-        match categories.iter_mut().find(|x| x.category == name) {
-            Some(x) => {
-                let e = Estimate {
-                    low: x.amount.low + it.amount.low,
-                    best: x.amount.best + it.amount.best,
-                    high: x.amount.high + it.amount.high,
-                };
-                x.amount = EstimateDto {
-                    low: e.low,
-                    best: e.best,
-                    high: e.high,
-                };
-            }
-            None => categories.push(CategoryDto {
-                category: name,
-                amount: EstimateDto {
-                    low: it.amount.low,
-                    best: it.amount.best,
-                    high: it.amount.high,
-                },
-            }),
+        match by_category.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, sum)) => *sum = sum.plus(it.amount),
+            None => by_category.push((name, it.amount)),
         }
     }
-    for x in &mut categories {
-        x.amount = EstimateDto::of(Estimate {
-            low: x.amount.low,
-            best: x.amount.best,
-            high: x.amount.high,
-        });
-    }
+    let categories = by_category
+        .into_iter()
+        .map(|(category, amount)| CategoryDto {
+            category,
+            amount: EstimateDto::of(amount),
+        })
+        .collect();
+    // A warning about a pledge the viewer may not see names neither the pledge nor its nation.
     let warnings = c
         .warnings
         .iter()
-        .map(|w| match w {
-            CostWarning::DepletedStock { nation, pledge, .. }
-            | CostWarning::NotPriced { nation, pledge } => {
-                let who = shown(nation, Some(pledge));
-                if who == nation.as_str() {
-                    w.to_string()
-                } else {
-                    format!(
-                        "a withheld pledge: {}",
-                        w.to_string()
-                            .split_once(' ')
-                            .map_or("", |x| x.1)
-                            .replace(pledge.as_str(), "(withheld)")
-                    )
+        .map(|w| {
+            let (CostWarning::DepletedStock { nation, pledge, .. }
+            | CostWarning::NotPriced { nation, pledge }) = w;
+            if shown(nation, Some(pledge)) == nation.as_str() {
+                w.to_string()
+            } else {
+                match w {
+                    CostWarning::DepletedStock { .. } => {
+                        "a withheld pledge is more of its nation's stock than the model's threshold"
+                    }
+                    CostWarning::NotPriced { .. } => {
+                        "a withheld pledge is live but has no price: not costed"
+                    }
                 }
+                .to_owned()
             }
         })
         .collect();

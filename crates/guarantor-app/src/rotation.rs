@@ -165,7 +165,7 @@ pub fn deployments(
 }
 
 /// The month (of `DAYS_PER_MONTH` days, the mean Gregorian month) a day falls in.
-fn month_of_day(day: u32) -> u32 {
+pub(crate) fn month_of_day(day: u32) -> u32 {
     (f64::from(day) / crate::movement::DAYS_PER_MONTH).floor() as u32
 }
 
