@@ -6,6 +6,11 @@ Usage: peer.py SCENARIO_DIR PLAN_JSON [--verbose]
 Inputs are the scenario's TOML files and, from the plan JSON, only `world`, `movement.units[]` and
 `movement.stockpiles[]`. The plan's `cost` section is read only to compare at the end; `rotation` is not read.
 Exit status 1 when any nation's net (low, best or high) or the total differs from guarantor's by more than $1.
+
+Then each planned contingency's response cost (docs/cost.md, "What a response costs"): from the response's
+elements as the plan JSON lists them (what each brings, when it is ready and first acts, where it starts), the
+scenario's response.toml (each strike option's missiles a day), network.toml (the reserves' kinds, the routes)
+and cost.toml, each element's cost and the response's total, compared with `responses[].cost`.
 """
 from __future__ import annotations
 
@@ -540,6 +545,81 @@ def compare(res, cost, verbose=False) -> bool:
     return ok
 
 
+def response_check(peer: Peer, scen: Path, plan: dict) -> bool:
+    """Each planned contingency's response cost, recomputed; True when every element and total agree."""
+    options = {o["id"]: o for o in load(scen, "response.toml").get("option", [])}
+    prices = {}
+    for r in peer.cost.get("response_option", []):
+        v = r.get("per_sortie", r.get("per_missile", r.get("per_ship_day")))
+        prices[r["option"]] = est(v)
+    reserve_kind = {r["id"]: r["kind"] for r in peer.network.get("reserve", [])}
+    per_passenger = est(peer.cost["transport"]["per_passenger"])
+    ok = True
+    for resp in plan.get("responses", []):
+        gc = resp.get("cost")
+        if gc is None:
+            continue
+        H = resp["horizon_hours"]
+        dest = peer.site_node.get(resp["contingency"]["site"])
+        mine = {}
+        for e in resp["elements"]:
+            first = e.get("first_hour")
+            if first is None:
+                continue
+            label, kind = e["label"], e["kind"]
+            c = ZERO
+            if kind == "troops":
+                # the label says where the unit comes from: `deployed:` the force (in the plan's cost already),
+                # `pledge:` a pledge's unassigned unit at home, else a reserve of network.toml (`id` or `id#k`)
+                if label.startswith("deployed:"):
+                    src = "in_plan"
+                elif label.startswith("pledge:"):
+                    src = "home"
+                else:
+                    src = reserve_kind[label.split("#")[0]]
+                days = (H - e["ready_hour"]) / 24
+                if src != "in_plan":
+                    rate, _, _ = peer.troop_rates(e["what"])
+                    c = add(c, scale(rate, e["troops"] * days / MONTH_DAYS * peer.nation_factor(e["nation"])))
+                if src == "home":
+                    c = add(c, scale(per_passenger, e["troops"]))
+                route = peer.route_cost_per_tonne(e.get("from"), dest)
+                if route is not None and e["tonnes"] > 0:
+                    c = add(c, scale(route, e["tonnes"]))
+            elif kind in ("sorties", "missiles", "ships"):
+                price = prices.get(e["option"])
+                if kind == "sorties":
+                    n = e["sorties_per_day"] * (H - first) / 24
+                elif kind == "missiles":
+                    per_day = options[e["option"]]["per_day"]
+                    n = min(e["missiles"], per_day * ((H - 1 - first) // 24 + 1))
+                else:
+                    n = e["ships"] * (H - first) / 24
+                if price is not None:
+                    c = scale(price, n)
+            else:
+                continue
+            mine[label] = c
+        theirs = {x["label"]: tri(x["total"]) for x in gc["elements"]}
+        total = ZERO
+        for v in mine.values():
+            total = add(total, v)
+        bad = [
+            (label, theirs.get(label), tuple(round(x) for x in v))
+            for label, v in mine.items()
+            if theirs.get(label) is None or max(abs(a - b) for a, b in zip(theirs[label], v)) > TOLERANCE
+        ]
+        bad += [(label, theirs[label], None) for label in theirs if label not in mine]
+        d = max(abs(a - b) for a, b in zip(tri(gc["total"]), total))
+        name = resp["contingency"].get("id") or resp["contingency"]["name"]
+        print(f"response {name:<32} guarantor {fmt(gc['total']['best']):>14}  peer {fmt(total[1]):>14}  "
+              f"{len(mine)} elements  {'agree' if not bad and d <= TOLERANCE else 'DISAGREE'}")
+        for b in bad:
+            print(f"  {b[0]}: guarantor {b[1]} peer {b[2]}")
+        ok = ok and not bad and d <= TOLERANCE
+    return ok
+
+
 def main(argv):
     args = [a for a in argv[1:] if not a.startswith("--")]
     verbose = "--verbose" in argv
@@ -560,6 +640,8 @@ def main(argv):
     for w in peer.warnings:
         print("peer note:", w)
     ok = compare(res, cost, verbose)
+    print()
+    ok = response_check(peer, scen, plan) and ok
     print("\nagree" if ok else "\nDISAGREE")
     return 0 if ok else 1
 

@@ -659,7 +659,69 @@ fn responses_tables(responses: &[crate::ResponseReport]) -> Vec<Table> {
             sync.rows.push(row);
         }
     }
-    vec![by_tier, sync]
+    let mut out = vec![by_tier, sync];
+    out.extend(response_cost_table(responses));
+    out
+}
+
+/// What each response costs beyond the plan, element by element (`None` when no response has a cost).
+fn response_cost_table(responses: &[crate::ResponseReport]) -> Option<Table> {
+    let mut t = Table {
+        name: "Responses: what each costs beyond the plan (over the response's horizon; costs lie where they fall)"
+            .into(),
+        header: header(&[
+            "contingency",
+            "element",
+            "nation",
+            "uses",
+            "unit",
+            "in the plan's cost already",
+            "priced",
+            "troops",
+            "move",
+            "sorties, missiles, ships",
+            "low",
+            "best",
+            "high",
+        ]),
+        rows: Vec::new(),
+    };
+    for r in responses {
+        let Some(c) = &r.cost else { continue };
+        for e in &c.elements {
+            t.rows.push(vec![
+                r.contingency.name.clone().into(),
+                e.label.clone().into(),
+                e.nation.clone().into(),
+                e.quantity.into(),
+                e.unit.into(),
+                if e.in_plan { "yes" } else { "" }.into(),
+                if e.unpriced { "no price" } else { "" }.into(),
+                e.troops.best.into(),
+                e.transport.best.into(),
+                e.uses.best.into(),
+                e.total.low.into(),
+                e.total.best.into(),
+                e.total.high.into(),
+            ]);
+        }
+        t.rows.push(vec![
+            r.contingency.name.clone().into(),
+            "in all".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            "".into(),
+            c.total.low.into(),
+            c.total.best.into(),
+            c.total.high.into(),
+        ]);
+    }
+    (!t.rows.is_empty()).then_some(t)
 }
 
 /// The plan's tables: lines, assignments, nations, sites, moves.
@@ -1072,18 +1134,59 @@ pub fn whatif_page(scenario: &Scenario, report: &WhatIfReport) -> Briefing {
 
 fn whatif_parts(scenario: &Scenario, report: &WhatIfReport) -> Parts {
     let svg = whatif_picture(report);
+    let costed = report.base_cost_per_year.is_some();
+    let mut facts_header = vec!["fact", "mean gain (troops)", "flip from today (troops)"];
+    if costed {
+        facts_header.push("flip from today (cost a year, best)");
+    }
     let facts = Table {
         name: "Facts, by mean gain".into(),
-        header: header(&["fact", "mean gain (troops)", "flip from today (troops)"]),
+        header: header(&facts_header),
         rows: report
             .facts
             .iter()
             .map(|f| {
-                vec![
+                let mut row = vec![
                     f.fact.clone().into(),
                     Cell::Real(f.mean_gain_troops.round()),
                     Cell::Int(f.flip_from_base_troops),
-                ]
+                ];
+                if costed {
+                    row.push(f.flip_cost_per_year.map_or(Cell::from("-"), Cell::Real));
+                }
+                row
+            })
+            .collect(),
+    };
+    let mut states_header: Vec<String> = report
+        .states
+        .first()
+        .map(|s| s.facts.keys().cloned().collect())
+        .unwrap_or_default();
+    states_header.extend(["troops filled".to_owned(), "troops required".to_owned()]);
+    if costed {
+        states_header.extend(["cost a year, low", "best", "high"].map(str::to_owned));
+    }
+    let states = Table {
+        name: "World states, worst first".into(),
+        header: states_header,
+        rows: report
+            .states
+            .iter()
+            .map(|s| {
+                let mut row: Vec<Cell> = s
+                    .facts
+                    .values()
+                    .map(|v| Cell::from(if *v { "true" } else { "false" }))
+                    .collect();
+                row.push(s.filled_troops.into());
+                row.push(s.required_troops.into());
+                if let Some(c) = &s.cost_per_year {
+                    row.extend([c.low, c.best, c.high].map(Cell::Real));
+                } else if costed {
+                    row.extend(["-", "-", "-"].map(Cell::from));
+                }
+                row
             })
             .collect(),
     };
@@ -1106,14 +1209,27 @@ fn whatif_parts(scenario: &Scenario, report: &WhatIfReport) -> Parts {
     let briefing = Briefing {
         title: format!("{}: what if", scenario.name),
         subtitle: format!("Today: {}", report.base.replace(',', ", ")),
-        figures: vec![(
+        figures: [(
             "Filled today".into(),
             chart::thousands(report.base_filled_troops),
             format!("of {} troops", chart::thousands(report.required_troops)),
-        )],
+        )]
+        .into_iter()
+        .chain(report.base_cost_per_year.map(|c| {
+            (
+                "Cost a year today".into(),
+                format!("${:.2} bn", c.best / 1e9),
+                format!(
+                    "steady state, best; ${:.2}-{:.2} bn",
+                    c.low / 1e9,
+                    c.high / 1e9
+                ),
+            )
+        }))
+        .collect(),
         sections: vec![Section {
             heading: "World states".into(),
-            intro: String::new(),
+            intro: report.cost_basis.clone().unwrap_or_default(),
             blocks: vec![
                 Block::Picture {
                     svg: svg.clone(),
@@ -1128,7 +1244,7 @@ fn whatif_parts(scenario: &Scenario, report: &WhatIfReport) -> Parts {
     (
         briefing,
         vec![("whatif", svg, String::new())],
-        vec![facts, critical],
+        vec![facts, critical, states],
     )
 }
 
@@ -1677,6 +1793,7 @@ fn response_parts(r: &crate::ResponseReport) -> Parts {
             })
             .collect(),
     };
+    let cost = response_cost_table(std::slice::from_ref(r));
     let first = |prefix: &str| {
         r.first.iter().find(|f| f.what.starts_with(prefix)).map_or(
             ("-".to_owned(), "none within the horizon".to_owned()),
@@ -1730,8 +1847,23 @@ fn response_parts(r: &crate::ResponseReport) -> Parts {
                 intro: String::new(),
                 blocks: vec![Block::Table(left_out.clone())],
             },
-        ],
+        ]
+        .into_iter()
+        .chain(cost.iter().map(|c| {
+            Section {
+                heading: "What it costs".into(),
+                intro: r
+                    .cost
+                    .as_ref()
+                    .map(|x| x.notes.join(" "))
+                    .unwrap_or_default(),
+                blocks: vec![Block::Table(c.clone())],
+            }
+        }))
+        .collect(),
         attribution: Vec::new(),
     };
-    (briefing, pictures, vec![sync, elements, gaps, left_out])
+    let mut tables = vec![sync, elements, gaps, left_out];
+    tables.extend(cost);
+    (briefing, pictures, tables)
 }

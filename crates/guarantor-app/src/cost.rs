@@ -537,3 +537,264 @@ pub fn steady_year(scenario: &Scenario, plan: &SourcingPlan) -> Option<Estimate>
     };
     Some(guarantor_cost::cost(&yearly, &scenario.nations, scenario.fair_share, &activity).total)
 }
+
+/// One element of a response and what it costs (`respond --json` `cost.elements[]`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ResponseLineDto {
+    /// The element's label (as `elements[]` has it).
+    pub label: String,
+    /// Its option.
+    pub option: String,
+    /// Whose (empty: the coalition's; `withheld` for what the viewer may not see).
+    pub nation: String,
+    /// `troops`, `sorties`, `missiles` or `ships`.
+    pub kind: &'static str,
+    /// How many of `unit` it uses over the horizon.
+    pub quantity: f64,
+    /// `troop-days`, `sorties`, `missiles` or `ship-days`.
+    pub unit: &'static str,
+    /// Troops already deployed in the plan: their troop-days are in the plan's cost; only the move is here.
+    pub in_plan: bool,
+    /// Its option has no price in cost.toml: not counted.
+    pub unpriced: bool,
+    /// Troop-days at the place.
+    pub troops: EstimateDto,
+    /// The move there.
+    pub transport: EstimateDto,
+    /// Sorties, missiles or ship-days.
+    pub uses: EstimateDto,
+    /// The three added up.
+    pub total: EstimateDto,
+    /// Visible only to its nation and to planners.
+    pub restricted: bool,
+}
+
+/// One nation's share of a response's cost (costs lie where they fall).
+#[derive(Clone, Debug, Serialize)]
+pub struct ResponseNationDto {
+    /// ISO alpha-3, empty for the coalition's, or `withheld`.
+    pub nation: String,
+    /// What it bears.
+    pub amount: EstimateDto,
+}
+
+/// `respond --json` `cost`: what the response costs beyond the plan over its horizon.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResponseCostDto {
+    /// `USD`.
+    pub currency: String,
+    /// The price year.
+    pub price_year: u32,
+    /// Hours priced (the response's horizon).
+    pub horizon_hours: u32,
+    /// The whole response.
+    pub total: EstimateDto,
+    /// By nation.
+    pub by_nation: Vec<ResponseNationDto>,
+    /// Each element that costs: ground troops, sorties, missiles, ships.
+    pub elements: Vec<ResponseLineDto>,
+    /// What is not in the total, in words.
+    pub notes: Vec<String>,
+}
+
+impl ResponseCostDto {
+    /// The cost as someone sees it who may not see the restricted elements outside `own`: each such element's
+    /// cost moves to one `withheld` line (and `withheld` by nation); the total stays true.
+    pub fn withheld_from(&self, own: Option<&str>) -> ResponseCostDto {
+        let mut out = self.clone();
+        let (shown, hidden): (Vec<_>, Vec<_>) = self
+            .elements
+            .iter()
+            .cloned()
+            .partition(|e| !e.restricted || own == Some(e.nation.as_str()));
+        out.elements = shown;
+        if !hidden.is_empty() {
+            let add = |f: fn(&ResponseLineDto) -> EstimateDto| {
+                hidden
+                    .iter()
+                    .fold(EstimateDto::default(), |a, e| a.plus(f(e)))
+            };
+            out.elements.push(ResponseLineDto {
+                label: crate::access::WITHHELD.to_owned(),
+                option: crate::access::WITHHELD.to_owned(),
+                nation: crate::access::WITHHELD.to_owned(),
+                kind: "withheld",
+                quantity: 0.0,
+                unit: "",
+                in_plan: false,
+                unpriced: false,
+                troops: add(|e| e.troops),
+                transport: add(|e| e.transport),
+                uses: add(|e| e.uses),
+                total: add(|e| e.total),
+                restricted: true,
+            });
+        }
+        out.by_nation = by_nation(&out.elements);
+        out
+    }
+}
+
+impl EstimateDto {
+    fn plus(self, o: EstimateDto) -> EstimateDto {
+        EstimateDto {
+            low: self.low + o.low,
+            best: self.best + o.best,
+            high: self.high + o.high,
+        }
+    }
+}
+
+/// Each nation's lines added up, in the order nations first appear.
+fn by_nation(lines: &[ResponseLineDto]) -> Vec<ResponseNationDto> {
+    let mut out: Vec<ResponseNationDto> = Vec::new();
+    for l in lines {
+        match out.iter_mut().find(|n| n.nation == l.nation) {
+            Some(n) => n.amount = n.amount.plus(l.total),
+            None => out.push(ResponseNationDto {
+                nation: l.nation.clone(),
+                amount: l.total,
+            }),
+        }
+    }
+    out
+}
+
+/// What response `r` to a contingency at `site` costs beyond the plan, `None` without a cost model. `sources`
+/// are the ground forces the response drew on (a force unit already deployed is in the plan's cost: only its
+/// move is priced; a home reserve flies its troops in at the passenger rate, others move with their vehicles).
+pub fn response_cost(
+    scenario: &Scenario,
+    r: &guarantor_response::Response,
+    site: &str,
+    sources: &[guarantor_response::GroundSource],
+) -> Option<ResponseCostDto> {
+    use guarantor_core::ReserveKind;
+    use guarantor_cost::{Line, Use};
+    use guarantor_response::What;
+    let model = scenario.cost.as_ref()?;
+    let routes = Routes::new(scenario, Some(&model.transport));
+    let horizon = r.horizon_hours;
+    let days_from = |h: u32| f64::from(horizon.saturating_sub(h)) / 24.0;
+    let mut lines = Vec::new();
+    let mut shown = Vec::new();
+    for e in &r.elements {
+        let Some(first) = e.first_hour else { continue };
+        let option = e.option.clone();
+        let (what, kind, quantity, unit) = match &e.what {
+            What::Troops {
+                capability,
+                troops,
+                tonnes,
+            } => {
+                let source = sources.iter().find(|s| s.label == e.label);
+                let in_plan =
+                    source.is_some_and(|s| s.kind == ReserveKind::InTheatre && s.pledge.is_some());
+                let flies = source.is_some_and(|s| s.kind == ReserveKind::Home);
+                let days = days_from(e.ready_hour);
+                (
+                    Use::Troops {
+                        capability: capability.clone(),
+                        troops: *troops,
+                        days,
+                        in_plan,
+                        passengers: if flies { *troops } else { 0 },
+                        tonne_km: routes.tonne_km(
+                            e.from.as_ref().map(|n| n.as_str()),
+                            site,
+                            *tonnes as f64,
+                        ),
+                    },
+                    "troops",
+                    *troops as f64 * days,
+                    "troop-days",
+                )
+            }
+            What::Sorties { per_day, .. } => {
+                let n = per_day * days_from(first);
+                (Use::Sorties { option, sorties: n }, "sorties", n, "sorties")
+            }
+            What::Missiles { missiles, per_day } => {
+                // As the build-up counts them: a day's salvo at the first hour, then one each 24 hours.
+                let salvos = u64::from(horizon.saturating_sub(1).saturating_sub(first)) / 24 + 1;
+                let n = (u64::from(*per_day) * salvos).min(u64::from(*missiles));
+                (
+                    Use::Missiles {
+                        option,
+                        missiles: n,
+                    },
+                    "missiles",
+                    n as f64,
+                    "missiles",
+                )
+            }
+            What::Ships { ships } => {
+                let n = f64::from(*ships) * days_from(first);
+                (
+                    Use::Ships {
+                        option,
+                        ship_days: n,
+                    },
+                    "ships",
+                    n,
+                    "ship-days",
+                )
+            }
+            What::Materiel { .. } | What::Measure => continue,
+        };
+        lines.push(Line {
+            nation: e.nation.clone(),
+            what,
+        });
+        shown.push((e, kind, quantity, unit));
+    }
+    let c = guarantor_cost::response_cost(model, &lines);
+    let elements: Vec<ResponseLineDto> = shown
+        .iter()
+        .zip(&c.lines)
+        .zip(&lines)
+        .map(|(((e, kind, quantity, unit), lc), line)| ResponseLineDto {
+            label: e.label.clone(),
+            option: e.option.to_string(),
+            nation: e.nation.as_ref().map(|n| n.to_string()).unwrap_or_default(),
+            kind,
+            quantity: (quantity * 10.0).round() / 10.0,
+            unit,
+            in_plan: matches!(line.what, Use::Troops { in_plan: true, .. }),
+            unpriced: lc.unpriced,
+            troops: EstimateDto::of(lc.troops),
+            transport: EstimateDto::of(lc.transport),
+            uses: EstimateDto::of(lc.uses),
+            total: EstimateDto::of(lc.total()),
+            restricted: e.restricted,
+        })
+        .collect();
+    let mut notes = vec![
+        "Stockpiles released are priced in the plan's cost (every live materiel pledge is released there), \
+         not again here."
+            .to_owned(),
+        "Non-military measures (warnings, sanctions) have no budget cost here.".to_owned(),
+    ];
+    let unpriced: Vec<&str> = elements
+        .iter()
+        .filter(|l| l.unpriced)
+        .map(|l| l.option.as_str())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if !unpriced.is_empty() {
+        notes.push(format!(
+            "No price in cost.toml for {} (`[[response_option]]`): not counted.",
+            unpriced.join(", ")
+        ));
+    }
+    Some(ResponseCostDto {
+        currency: model.currency.clone(),
+        price_year: model.price_year,
+        horizon_hours: horizon,
+        total: EstimateDto::of(c.total),
+        by_nation: by_nation(&elements),
+        elements,
+        notes,
+    })
+}

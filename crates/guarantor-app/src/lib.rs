@@ -32,7 +32,8 @@ pub use briefing::{
     plan_tables, response_briefing, response_page, whatif_briefing, whatif_page, whatif_picture,
 };
 pub use cost::{
-    CategoryDto, CostDto, EstimateDto, NationCostDto, NationMonthDto, activity, cost_dto, cost_plan,
+    CategoryDto, CostDto, EstimateDto, NationCostDto, NationMonthDto, ResponseCostDto,
+    ResponseLineDto, ResponseNationDto, activity, cost_dto, cost_plan, response_cost,
 };
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
 /// The scenario's geography indexed for placing reports (kept by servers per scenario version).

@@ -426,7 +426,7 @@ impl<'s> Posture<'s> {
             without,
             guarantor_response::Detail::Buildup,
         );
-        Ok(ResponseReport::new(
+        let mut report = ResponseReport::new(
             scenario,
             &self.world,
             ContingencyDto {
@@ -442,7 +442,10 @@ impl<'s> Posture<'s> {
             &needs,
             without,
             &r,
-        ))
+        );
+        report.cost =
+            crate::cost::response_cost(scenario, &r, site.id.as_str(), &self.ground_sources(day));
+        Ok(report)
     }
 
     /// The reinforcement matrix for `sites` on `day`: for each site and each capability that can reinforce it,
@@ -870,6 +873,8 @@ pub struct ResponseReport {
     pub elements: Vec<ElementDto>,
     /// What takes no part, and why.
     pub excluded: Vec<ExcludedDto>,
+    /// What the response costs beyond the plan over its horizon (`null` without a cost model).
+    pub cost: Option<crate::cost::ResponseCostDto>,
 }
 
 /// The first of each kind of help to act at the place: troops by capability, materiel, sorties, missiles,
@@ -937,6 +942,7 @@ impl ResponseReport {
             });
         }
         out.excluded.retain(|x| !hidden(x.restricted, &x.nation));
+        out.cost = self.cost.as_ref().map(|c| c.withheld_from(own));
         let mut first: BTreeMap<String, (u32, String)> = BTreeMap::new();
         for e in out.elements.iter().filter(|e| e.kind != "withheld") {
             let Some(h) = e.first_hour else { continue };
@@ -1059,6 +1065,7 @@ impl ResponseReport {
                     detail: x.reason.to_string(),
                 })
                 .collect(),
+            cost: None,
         }
     }
 }

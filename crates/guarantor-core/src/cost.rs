@@ -1,7 +1,7 @@
 //! What the force costs and who pays (`cost.toml`): rates with their sources and ranges, one-off costs,
 //! the value of materiel released, enablers, and the financing rule.
 
-use crate::id::{CapabilityId, NationCode, PledgeId};
+use crate::id::{CapabilityId, NationCode, PledgeId, TermId};
 use crate::names::named_enum;
 use crate::network::Mode;
 
@@ -159,6 +159,21 @@ pub struct EnablerCost {
     pub source: String,
 }
 
+/// The price of one response option's use (cost.toml `[[response_option]]`): per sortie of an air option, per
+/// missile of a strike option, per ship-day of a naval option.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OptionCost {
+    /// The option of response.toml.
+    pub option: TermId,
+    /// Per sortie, per missile or per ship-day, as the option's kind says.
+    ///
+    /// # Units
+    /// currency per sortie, missile or ship-day
+    pub per_use: Estimate,
+    /// Where it comes from.
+    pub source: String,
+}
+
 named_enum! {
     /// Who pays for what.
     pub enum FinancingRule {
@@ -232,6 +247,8 @@ pub struct CostModel {
     pub materiel: Vec<MaterielValue>,
     /// Enablers.
     pub enablers: Vec<EnablerCost>,
+    /// Response options' use (sorties, missiles, ship-days).
+    pub options: Vec<OptionCost>,
     /// Who pays.
     pub financing: Financing,
     /// Where the model as a whole comes from.

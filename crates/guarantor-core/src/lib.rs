@@ -44,7 +44,7 @@ pub use capability::{Capability, Domain, Echelon, Role, Sign};
 pub use condition::{Condition, ConditionError, MAX_CONDITION_DEPTH, ParsedCondition};
 pub use cost::{
     CostKey, CostModel, EnablerCost, Estimate, Financing, FinancingRule, MaterielValue,
-    NationFactor, OneOff, TransportCost, TroopMonthCost,
+    NationFactor, OneOff, OptionCost, TransportCost, TroopMonthCost,
 };
 pub use diagnostic::{Diagnostic, Level, Location};
 pub use geometry::{

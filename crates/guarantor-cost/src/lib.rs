@@ -24,6 +24,10 @@
 
 use std::collections::BTreeMap;
 
+mod response;
+
+pub use response::{DAYS_PER_MONTH, Line, LineCost, ResponseCost, Use, response_cost};
+
 use guarantor_core::{
     CapabilityId, CostKey, CostModel, Estimate, FairShareKey, FinancingRule, Mode, Nation,
     NationCode, PledgeId,

@@ -4,10 +4,13 @@ use std::collections::BTreeSet;
 
 use guarantor_core::{
     CapabilityId, CostKey, CostModel, EnablerCost, Estimate, FairShareKey, Financing,
-    FinancingRule, Mode, Nation, NationCode, NodeId, OneOff, PledgeId, TransportCost,
-    TroopMonthCost,
+    FinancingRule, MaterielValue, Mode, Nation, NationCode, NodeId, OneOff, OptionCost, PledgeId,
+    TermId, TransportCost, TroopMonthCost,
 };
-use guarantor_cost::{Activity, Move, MoveKind, TroopMonths, cost, sum};
+use guarantor_cost::{
+    Activity, CostWarning, DAYS_PER_MONTH, Line, Move, MoveKind, Release, TroopMonths, Use, cost,
+    response_cost, sum,
+};
 use proptest::prelude::*;
 
 fn code(c: &str) -> NationCode {
@@ -78,6 +81,15 @@ fn model(rule: FinancingRule, key: CostKey) -> CostModel {
             pledge: PledgeId::new("bbb-isr").expect("a valid id"),
             per_month: Estimate::exact(50_000.0),
             common: false,
+            source: "test".into(),
+        }],
+        options: vec![OptionCost {
+            option: TermId::new("jets").expect("a valid id"),
+            per_use: Estimate {
+                low: 20_000.0,
+                best: 30_000.0,
+                high: 60_000.0,
+            },
             source: "test".into(),
         }],
         financing: Financing {
@@ -205,6 +217,115 @@ fn shown_under_another_name_a_pledge_moves_its_costs_not_its_nations_payments() 
     assert_eq!(withheld.reimbursed.best, 428_400.0);
     let nets: f64 = f.values().map(|m| sum(m).net.best).sum();
     assert!((nets - c.total.best).abs() < 1e-6);
+}
+
+#[test]
+fn materiel_is_valued_and_a_pledge_beyond_the_stock_threshold_is_warned_of() {
+    let mut m = model(FinancingRule::LieWhereTheyFall, CostKey::Gdp);
+    let value = |pledge: &str, share: Option<f64>| MaterielValue {
+        pledge: PledgeId::new(pledge).expect("a valid id"),
+        per_item: Estimate::exact(1_000.0),
+        replacement: Estimate {
+            low: 1.0,
+            best: 1.5,
+            high: 2.0,
+        },
+        stock_share: share,
+        source: "test".into(),
+    };
+    m.materiel = vec![value("aaa-guns", Some(0.4)), value("bbb-guns", Some(0.2))];
+    let mut a = activity();
+    for (nation, pledge) in [
+        ("AAA", "aaa-guns"),
+        ("BBB", "bbb-guns"),
+        ("BBB", "bbb-shells"),
+    ] {
+        a.releases.push(Release {
+            nation: code(nation),
+            pledge: PledgeId::new(pledge).expect("a valid id"),
+            month: 1,
+            quantity: 10,
+        });
+    }
+    let c = cost(&m, &nations(), FairShareKey::Gdp, &a);
+    // 40% of AAA's stock is above the 25% threshold; 20% is not; a release with no price is said, not costed.
+    assert_eq!(
+        c.warnings,
+        vec![
+            CostWarning::DepletedStock {
+                nation: code("AAA"),
+                pledge: PledgeId::new("aaa-guns").expect("a valid id"),
+                share: 0.4,
+                limit: 0.25,
+            },
+            CostWarning::NotPriced {
+                nation: code("BBB"),
+                pledge: PledgeId::new("bbb-shells").expect("a valid id"),
+            },
+        ]
+    );
+    assert!(
+        c.warnings[0]
+            .to_string()
+            .contains("40% of the nation's own stock")
+    );
+}
+
+#[test]
+fn a_response_prices_troop_days_moves_and_uses_and_lists_what_has_no_price() {
+    let m = model(FinancingRule::LieWhereTheyFall, CostKey::Gdp);
+    let troops = |in_plan: bool| Use::Troops {
+        capability: CapabilityId::new("inf").expect("a valid id"),
+        troops: 100,
+        days: DAYS_PER_MONTH / 2.0,
+        in_plan,
+        passengers: 100,
+        tonne_km: vec![(Mode::Road, 1_000.0), (Mode::Rail, 10_000.0)],
+    };
+    let lines = vec![
+        Line {
+            nation: Some(code("AAA")),
+            what: troops(false),
+        },
+        Line {
+            nation: Some(code("AAA")),
+            what: troops(true),
+        },
+        Line {
+            nation: Some(code("BBB")),
+            what: Use::Sorties {
+                option: TermId::new("jets").expect("a valid id"),
+                sorties: 10.0,
+            },
+        },
+        Line {
+            nation: Some(code("BBB")),
+            what: Use::Missiles {
+                option: TermId::new("missiles").expect("a valid id"),
+                missiles: 4,
+            },
+        },
+    ];
+    let c = response_cost(&m, &lines);
+    // Half a month of 100 troops at 6,000 a troop-month; 100 passengers at 100, 1,000 t-km road at 0.2 and
+    // 10,000 t-km rail at 0.1.
+    assert_eq!(c.lines[0].troops.best, 300_000.0);
+    assert_eq!(c.lines[0].transport.best, 10_000.0 + 200.0 + 1_000.0);
+    // Already deployed: only the move.
+    assert_eq!(c.lines[1].troops.best, 0.0);
+    assert_eq!(c.lines[1].total().best, 11_200.0);
+    assert_eq!(
+        (
+            c.lines[2].uses.low,
+            c.lines[2].uses.best,
+            c.lines[2].uses.high
+        ),
+        (200_000.0, 300_000.0, 600_000.0)
+    );
+    assert!(c.lines[3].unpriced && c.lines[3].total().best == 0.0);
+    assert_eq!(c.by_nation[&Some(code("AAA"))].best, 322_400.0);
+    assert_eq!(c.by_nation[&Some(code("BBB"))].best, 300_000.0);
+    assert_eq!(c.total.best, 622_400.0);
 }
 
 proptest! {

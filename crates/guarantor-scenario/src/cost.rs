@@ -28,6 +28,7 @@ pub(crate) fn read_cost(
         "one_off",
         "materiel",
         "enabler",
+        "response_option",
         "financing",
     ] {
         top.allow(key);
@@ -270,6 +271,71 @@ pub(crate) fn read_cost(
         }
     }
 
+    let mut options = Vec::new();
+    let mut seen_options = BTreeSet::new();
+    for mut rec in Rec::records(file, root.get_ref(), "response_option", sink) {
+        let id = rec.id(sink, "option", true, TermId::new);
+        if let Some(id) = &id {
+            rec.path = format!("response_option[{}]", id.v);
+        }
+        // The option must be one response.toml has, of a kind that is priced per use; its one price field is
+        // the one its kind says.
+        let kind = id.as_ref().and_then(|id| {
+            let found = m
+                .response
+                .as_ref()
+                .and_then(|r| r.options.iter().find(|o| o.id == id.v));
+            let unit = found.and_then(|o| per_use_field(o.force.kind()));
+            if unit.is_none() && !m.broken.contains("response.toml") {
+                sink.error(
+                    file,
+                    id.span.clone(),
+                    "unknown-reference",
+                    rec.field("option"),
+                    match found {
+                        Some(o) => format!(
+                            "`option` names `{}`, a `{}` option: only air, strike and naval options are priced per use",
+                            id.v,
+                            o.force.kind().as_str()
+                        ),
+                        None => format!("`option` names `{}`, which response.toml does not have", id.v),
+                    },
+                )
+                .expected("the id of an air, strike or naval option of response.toml".to_owned());
+            }
+            if !seen_options.insert(id.v.to_string()) {
+                sink.error(
+                    file,
+                    id.span.clone(),
+                    "duplicate-id",
+                    rec.field("option"),
+                    format!("two response_option records price `{}`", id.v),
+                )
+                .expected("one record per option".to_owned());
+            }
+            unit
+        });
+        // Only the field the kind says is read: another one is reported as a field the record does not have.
+        let per_use = match kind {
+            Some(field) => estimate(&mut rec, sink, field, true),
+            None => {
+                for field in ["per_sortie", "per_missile", "per_ship_day"] {
+                    rec.allow(field);
+                }
+                None
+            }
+        };
+        let src = source(&mut rec, sink);
+        rec.finish(sink);
+        if let (Some(id), Some(per_use), Some(source)) = (id, per_use, src) {
+            options.push(OptionCost {
+                option: id.v,
+                per_use,
+                source,
+            });
+        }
+    }
+
     let mut financing = None;
     if let Some(mut rec) = Rec::section(file, root, "financing", true, sink) {
         let rule = rec.choice(
@@ -348,9 +414,20 @@ pub(crate) fn read_cost(
             one_offs,
             materiel,
             enablers,
+            options,
             financing,
             source,
         });
+    }
+}
+
+/// The field that prices one use of an option of `kind` (`None`: not priced per use).
+fn per_use_field(kind: OptionKind) -> Option<&'static str> {
+    match kind {
+        OptionKind::Air => Some("per_sortie"),
+        OptionKind::Strike => Some("per_missile"),
+        OptionKind::Naval => Some("per_ship_day"),
+        _ => None,
     }
 }
 

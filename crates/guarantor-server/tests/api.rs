@@ -764,6 +764,18 @@ async fn a_restricted_option_is_shown_only_to_its_nation_and_planners() {
     assert!(labels(&fra).contains(&"withheld".to_owned()));
     // The build-up is the true total for everyone.
     assert_eq!(planner["timeline"], fra["timeline"]);
+    // So is the cost: the Taurus strikes' price moves under `withheld`, the total stays.
+    assert_eq!(planner["cost"]["total"], fra["cost"]["total"]);
+    let cost_labels = |v: &serde_json::Value| -> Vec<String> {
+        v["cost"]["elements"]
+            .as_array()
+            .expect("cost elements")
+            .iter()
+            .map(|e| e["label"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    };
+    assert!(cost_labels(&planner).contains(&"deu-taurus".to_owned()));
+    assert!(cost_labels(&fra).contains(&"withheld".to_owned()));
 }
 
 #[tokio::test]

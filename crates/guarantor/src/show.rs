@@ -1311,7 +1311,93 @@ pub(crate) fn response(r: &guarantor_app::ResponseReport) -> String {
         }
         out.push_str(&format!("\nLeft out in this world state\n{t}\n"));
     }
+    if let Some(c) = &r.cost {
+        out.push_str(&response_cost(c));
+    }
     out
+}
+
+/// Dollars in millions to one decimal.
+fn millions(x: f64) -> String {
+    format!("{:.1} m", x / 1e6)
+}
+
+/// A low–best–high range in millions: `best (low–high)`.
+fn millions_range(e: &guarantor_app::EstimateDto) -> String {
+    format!(
+        "{} ({}–{})",
+        millions(e.best),
+        millions(e.low),
+        millions(e.high)
+    )
+}
+
+/// What a response costs beyond the plan, element by element and by nation.
+fn response_cost(c: &guarantor_app::ResponseCostDto) -> String {
+    let mut t = table(
+        &[
+            "element",
+            "nation",
+            "uses",
+            "troops",
+            "move",
+            "sorties, missiles, ships",
+            "in all (low–high)",
+        ],
+        &[2, 3, 4, 5, 6],
+    );
+    for e in &c.elements {
+        let uses = if e.kind == "withheld" {
+            String::new()
+        } else {
+            format!("{} {}", amount(e.quantity), e.unit)
+        };
+        t.add_row(vec![
+            Cell::new(&e.label),
+            Cell::new(&e.nation),
+            Cell::new(uses),
+            Cell::new(match (e.kind, e.in_plan) {
+                ("troops", true) => "in the plan".to_owned(),
+                ("troops" | "withheld", _) => millions(e.troops.best),
+                _ => "-".to_owned(),
+            }),
+            Cell::new(match e.kind {
+                "troops" | "withheld" => millions(e.transport.best),
+                _ => "-".to_owned(),
+            }),
+            Cell::new(match (e.kind, e.unpriced) {
+                ("troops", _) => "-".to_owned(),
+                (_, true) => "no price".to_owned(),
+                _ => millions(e.uses.best),
+            }),
+            Cell::new(millions_range(&e.total)),
+        ]);
+    }
+    let nations: Vec<String> = c
+        .by_nation
+        .iter()
+        .map(|x| {
+            format!(
+                "{} {}",
+                if x.nation.is_empty() {
+                    "coalition"
+                } else {
+                    &x.nation
+                },
+                millions(x.amount.best)
+            )
+        })
+        .collect();
+    format!(
+        "\nWhat the response costs beyond the plan over {} days ({} at {} prices; costs lie where they fall): {}\n\
+         {t}\nBy nation: {}\n{}\n",
+        c.horizon_hours / 24,
+        c.currency,
+        c.price_year,
+        millions_range(&c.total),
+        nations.join(", "),
+        c.notes.join("\n")
+    )
 }
 
 /// One line per planned contingency: when the first help of each kind acts, and the gap at 72 hours.
@@ -1325,8 +1411,9 @@ pub(crate) fn contingencies(reports: &[guarantor_app::ResponseReport]) -> String
             "first materiel",
             "troops at 72 h",
             "short at 72 h",
+            "cost beyond the plan",
         ],
-        &[2, 3, 4, 5],
+        &[2, 3, 4, 5, 7],
     );
     for r in reports {
         let first = |prefix: &str| {
@@ -1368,6 +1455,11 @@ pub(crate) fn contingencies(reports: &[guarantor_app::ResponseReport]) -> String
             Cell::new(first("materiel")),
             Cell::new(at72.map_or("-".to_owned(), |c| n(c.have.troops))),
             Cell::new(short),
+            Cell::new(
+                r.cost
+                    .as_ref()
+                    .map_or("-".to_owned(), |c| millions_range(&c.total)),
+            ),
         ]);
     }
     let world = reports.first().map_or("", |r| r.world.as_str());

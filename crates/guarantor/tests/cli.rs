@@ -1437,6 +1437,70 @@ fn respond_answers_a_contingency_a_site_a_point_and_says_what_is_wrong() {
 }
 
 #[test]
+fn respond_costs_the_response_beyond_the_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cost_of = |args: &[&str]| {
+        let out = guarantor(args, tmp.path());
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        json(&out)["cost"].clone()
+    };
+    let c = cost_of(&[
+        "respond",
+        "--contingency",
+        "offensive-zaporizhzhia",
+        "--json",
+    ]);
+    let best = |v: &serde_json::Value| v["best"].as_f64().unwrap();
+    let elements = c["elements"].as_array().unwrap();
+    let sum: f64 = elements.iter().map(|e| best(&e["total"])).sum();
+    assert!(
+        (sum - best(&c["total"])).abs() <= elements.len() as f64,
+        "{c}"
+    );
+    let by_nation: f64 = c["by_nation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| best(&n["amount"]))
+        .sum();
+    assert!((by_nation - sum).abs() < 1.0, "{c}");
+    for e in elements {
+        // A unit already deployed costs only its move; every element here has a price or says it has none.
+        if e["in_plan"] == true {
+            assert_eq!(best(&e["troops"]), 0.0, "{e}");
+        }
+        assert!(e["unpriced"] == true || best(&e["total"]) > 0.0, "{e}");
+    }
+    // The Storm Shadows: 40 missiles within the 30 days at the default's $958,500 each.
+    let storm = elements
+        .iter()
+        .find(|e| e["option"] == "gbr-storm-shadow")
+        .unwrap();
+    assert_eq!(storm["quantity"], 40.0);
+    assert_eq!(best(&storm["total"]), 40.0 * 958_500.0);
+    // Without the UK the response costs less, and the UK pays nothing.
+    let without = cost_of(&[
+        "respond",
+        "--contingency",
+        "offensive-zaporizhzhia",
+        "--without",
+        "GBR",
+        "--json",
+    ]);
+    assert!(best(&without["total"]) < best(&c["total"]));
+    assert!(
+        !without["by_nation"].to_string().contains("GBR"),
+        "{without}"
+    );
+    // The table says it too.
+    let out = guarantor(
+        &["respond", "--contingency", "offensive-zaporizhzhia"],
+        tmp.path(),
+    );
+    assert!(text(&out.stdout).contains("What the response costs beyond the plan"));
+}
+
+#[test]
 fn plan_costs_the_force_and_says_who_pays() {
     let tmp = tempfile::tempdir().unwrap();
     let cost_of = |args: &[&str]| {
