@@ -1867,3 +1867,264 @@ fn response_parts(r: &crate::ResponseReport) -> Parts {
     tables.extend(cost);
     (briefing, pictures, tables)
 }
+
+/// The response what-if briefing (`respond --whatif --out`): the heat map of every world state's first ground
+/// unit at each site, the states worst first, and who matters most.
+pub fn response_whatif_briefing(
+    scenario: &Scenario,
+    report: &crate::ResponseWhatIf,
+    progress: &dyn Progress,
+) -> Result<Vec<OutputFile>, BriefingError> {
+    let (briefing, pictures, tables) = response_whatif_parts(report);
+    package(
+        ("response-whatif.html", &briefing),
+        &pictures,
+        ("response-whatif.xlsx", &tables),
+        None,
+        scenario.terms.effective,
+        progress,
+    )
+}
+
+/// The response what-if page (for the dashboard).
+pub fn response_whatif_page(report: &crate::ResponseWhatIf) -> Briefing {
+    response_whatif_parts(report).0
+}
+
+/// The facts true in a state, in words.
+fn facts_on(facts: &BTreeMap<String, bool>) -> String {
+    let on: Vec<&str> = facts
+        .iter()
+        .filter(|(_, v)| **v)
+        .map(|(f, _)| f.as_str())
+        .collect();
+    if on.is_empty() {
+        "(no fact true)".to_owned()
+    } else {
+        on.join(", ")
+    }
+}
+
+fn response_whatif_parts(report: &crate::ResponseWhatIf) -> Parts {
+    // A week: the span over which hours make the difference (the 72-hour tier inside it).
+    const WEEK: f64 = 168.0;
+    let facts: Vec<String> = report
+        .states
+        .first()
+        .map(|s| s.facts.keys().cloned().collect())
+        .unwrap_or_default();
+    let sites: Vec<String> = report
+        .states
+        .first()
+        .map(|s| s.sites.iter().map(|x| x.site.clone()).collect())
+        .unwrap_or_default();
+    // Each site's cell: how soon its first ground unit closes (dark: within the hour; pale: a week or more;
+    // grey: not within the horizon).
+    let rows: Vec<(String, Vec<Option<f64>>, String)> = report
+        .states
+        .iter()
+        .map(|s| {
+            let cells = facts
+                .iter()
+                .map(|f| s.facts.get(f).map(|v| if *v { 1.0 } else { 0.0 }))
+                .chain(s.sites.iter().map(|x| {
+                    x.first_troops_hour
+                        .map(|h| (1.0 - f64::from(h) / WEEK).clamp(0.0, 1.0))
+                }))
+                .collect();
+            (
+                format!("{} of {} ≤72 h", s.sites_reached_by_72h, s.sites.len()),
+                cells,
+                s.worst_first_troops_hour
+                    .map_or("a site not reached".to_owned(), |h| {
+                        format!("slowest {h} h")
+                    }),
+            )
+        })
+        .collect();
+    let columns: Vec<(String, chart::Scale)> = facts
+        .iter()
+        .map(|f| (f.clone(), chart::Scale::Flag))
+        .chain(sites.iter().map(|s| (s.clone(), chart::Scale::Share)))
+        .collect();
+    let svg = chart::heat_map(
+        &Frame::new(
+            &format!(
+                "If the ceasefire breaks: an attack on every site, {} world states, worst first",
+                report.states.len()
+            ),
+            "Each row a world state: its facts (dark grey = true), then each site's first ground unit closed (dark blue = within the hour, pale = a week or more, grey = none within the horizon).",
+            "",
+        ),
+        &columns,
+        &rows,
+    );
+    let mut states_header = vec![
+        "facts true",
+        "sites reached within 72 h",
+        "sites",
+        "slowest site's first unit (h)",
+        "sorties a day at 72 h",
+    ];
+    states_header.extend(sites.iter().map(String::as_str));
+    let states = Table {
+        name: "World states, worst first (each site's first ground unit, hours)".into(),
+        header: header(&states_header),
+        rows: report
+            .states
+            .iter()
+            .map(|s| {
+                let mut row: Vec<Cell> = vec![
+                    facts_on(&s.facts).into(),
+                    s.sites_reached_by_72h.into(),
+                    s.sites.len().into(),
+                    s.worst_first_troops_hour
+                        .map_or(Cell::from("-"), Cell::from),
+                    s.sorties_per_day_at_72h.into(),
+                ];
+                row.extend(
+                    s.sites
+                        .iter()
+                        .map(|x| x.first_troops_hour.map_or(Cell::from("-"), Cell::from)),
+                );
+                row
+            })
+            .collect(),
+    };
+    let nations = Table {
+        name: format!(
+            "Who matters most: the response without each nation ({})",
+            report.base
+        )
+        .chars()
+        .take(200)
+        .collect(),
+        header: header(&[
+            "without",
+            "slowest site's first unit (h)",
+            "later by (h)",
+            "sites reached within 72 h",
+            "sorties a day at 72 h",
+            "sorties a day lost",
+        ]),
+        rows: report
+            .critical_nations
+            .iter()
+            .map(|n| {
+                vec![
+                    n.nation.clone().into(),
+                    n.worst_first_troops_hour
+                        .map_or(Cell::from("-"), Cell::from),
+                    n.delay_hours
+                        .map_or(Cell::from("a site no longer reached"), Cell::from),
+                    n.sites_reached_by_72h.into(),
+                    n.sorties_per_day_at_72h.into(),
+                    n.sorties_lost.into(),
+                ]
+            })
+            .collect(),
+    };
+    let base = report
+        .states
+        .iter()
+        .find(|s| s.world == report.base)
+        .or_else(|| report.states.first());
+    let fastest = Table {
+        name: "Today: the first unit of each capability at each site".into(),
+        header: header(&[
+            "site",
+            "capability",
+            "unit",
+            "nation",
+            "option",
+            "from",
+            "ready (h)",
+            "first (h)",
+            "all there (h)",
+        ]),
+        rows: base
+            .map(|s| {
+                s.sites
+                    .iter()
+                    .flat_map(|x| {
+                        x.fastest.iter().map(|f| {
+                            vec![
+                                x.site.clone().into(),
+                                f.capability.clone().into(),
+                                f.label.clone().into(),
+                                f.nation.clone().into(),
+                                f.option.clone().into(),
+                                f.from.clone().into(),
+                                f.ready_hour.into(),
+                                f.first_hour.map_or(Cell::from("-"), Cell::from),
+                                f.closed_hour.map_or(Cell::from("-"), Cell::from),
+                            ]
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let worst = report.states.first();
+    let best = report.states.last();
+    let state_figure = |s: Option<&crate::StateResponseDto>, name: &str| {
+        (
+            name.to_owned(),
+            s.map_or("-".to_owned(), |s| {
+                format!("{} of {}", s.sites_reached_by_72h, s.sites.len())
+            }),
+            s.map_or(String::new(), |s| {
+                format!("sites reached within 72 h: {}", facts_on(&s.facts))
+            }),
+        )
+    };
+    let briefing = Briefing {
+        title: "If the ceasefire breaks: every site, every world state".into(),
+        subtitle: format!(
+            "{}: an attack on every site on day {}; today {}",
+            report.scenario,
+            report.day,
+            report.base.replace(',', ", ")
+        ),
+        figures: vec![
+            state_figure(worst, "Worst state"),
+            state_figure(base, "Today"),
+            state_figure(best, "Best state"),
+            (
+                "Matters most".into(),
+                report
+                    .critical_nations
+                    .first()
+                    .map_or("-".to_owned(), |n| n.nation.clone()),
+                report.critical_nations.first().map_or(String::new(), |n| {
+                    n.delay_hours
+                        .map_or("a site no longer reached without it".to_owned(), |d| {
+                            format!("the slowest site {d} h later without it")
+                        })
+                }),
+            ),
+        ],
+        sections: vec![Section {
+            heading: "Every world state".into(),
+            intro: format!(
+                "Hours from the violation to the first ground unit closed at each site: decisions, notice to \
+                     move and movement ({} distinct sourced plans behind the states).",
+                report.distinct_plans
+            ),
+            blocks: vec![
+                Block::Picture {
+                    svg: svg.clone(),
+                    caption: "Worst state first.".into(),
+                },
+                Block::Table(nations.clone()),
+                Block::Table(fastest.clone()),
+            ],
+        }],
+        attribution: Vec::new(),
+    };
+    (
+        briefing,
+        vec![("response-whatif", svg, String::new())],
+        vec![nations, states, fastest],
+    )
+}

@@ -29,7 +29,8 @@ pub use accounts::{
 pub use briefing::{
     BriefingError, OutputFile, daily_briefing, daily_page, daily_pictures, daily_tables,
     incidents_picture, plan_briefing, plan_exports, plan_overlay, plan_page, plan_pictures,
-    plan_tables, response_briefing, response_page, whatif_briefing, whatif_page, whatif_picture,
+    plan_tables, response_briefing, response_page, response_whatif_briefing, response_whatif_page,
+    whatif_briefing, whatif_page, whatif_picture,
 };
 pub use cost::{
     CategoryDto, CostDto, EstimateDto, NationCostDto, NationMonthDto, ResponseCostDto,

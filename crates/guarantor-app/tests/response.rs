@@ -362,3 +362,71 @@ proptest! {
         }
     }
 }
+
+/// The response what-if on the tiny fixture (two facts: four world states): every state there, worst first,
+/// each site of each state timed as `respond --site` times it, and its page and workbook built.
+#[test]
+fn the_response_what_if_orders_every_state_and_its_page_shows_them() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../guarantor-scenario/tests/fixtures/tiny");
+    let sources = guarantor_scenario::SourceSet::read_dir(&dir).expect("the fixture reads");
+    let tiny = guarantor_scenario::check(&sources)
+        .scenario
+        .expect("the fixture is valid");
+    let r = guarantor_app::response_whatif(&tiny, &tiny.today(), None, &guarantor_app::Silent)
+        .expect("every state sources");
+    assert_eq!(r.states.len(), 1 << tiny.facts.len());
+    // Worst first: fewest sites reached within 72 hours, then the slowest first unit (none is worst).
+    let key = |s: &guarantor_app::StateResponseDto| {
+        (
+            std::cmp::Reverse(s.sites_reached_by_72h),
+            s.worst_first_troops_hour.map_or(u32::MAX, |h| h),
+        )
+    };
+    for pair in r.states.windows(2) {
+        assert!(
+            key(&pair[0]) >= key(&pair[1]),
+            "{:?} then {:?}",
+            pair[0].world,
+            pair[1].world
+        );
+    }
+    // Each site's first ground unit is the fastest unit `respond --site` lists in that state.
+    let state = r
+        .states
+        .iter()
+        .find(|s| s.world == r.base)
+        .expect("the base state");
+    let posture = guarantor_app::posture(&tiny, &tiny.today()).expect("sources");
+    for site in &state.sites {
+        let report = posture
+            .respond(
+                &Ask::Site(SiteId::new(&site.site).expect("an id")),
+                Some(r.day),
+                &BTreeSet::new(),
+            )
+            .expect("a response");
+        let first = report
+            .elements
+            .iter()
+            .filter(|e| e.kind == "troops")
+            .filter_map(|e| e.closed_hour)
+            .min();
+        assert_eq!(site.first_troops_hour, first, "{}", site.site);
+    }
+    let page = guarantor_render::briefing::html(&guarantor_app::response_whatif_page(&r));
+    for s in &state.sites {
+        assert!(page.contains(&s.site), "{}", s.site);
+    }
+    let files = guarantor_app::response_whatif_briefing(&tiny, &r, &guarantor_app::Silent)
+        .expect("the briefing renders");
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    for name in [
+        "response-whatif.html",
+        "response-whatif.svg",
+        "response-whatif.png",
+        "response-whatif.xlsx",
+    ] {
+        assert!(names.contains(&name), "{names:?}");
+    }
+}

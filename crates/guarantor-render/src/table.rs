@@ -48,6 +48,12 @@ impl From<u64> for Cell {
     }
 }
 
+impl From<usize> for Cell {
+    fn from(i: usize) -> Cell {
+        Cell::Int(i64::try_from(i).unwrap_or(i64::MAX))
+    }
+}
+
 impl From<u32> for Cell {
     fn from(i: u32) -> Cell {
         Cell::Int(i64::from(i))

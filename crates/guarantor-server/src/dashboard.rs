@@ -49,6 +49,9 @@ fn page(caller: Option<&Caller>, here: &str, title: &str, content: &str) -> Html
         if role.may(Permission::ReadPlan) {
             links.push(("/whatif", "What if"));
             links.push(("/respond", "Response"));
+            if *role == Role::Planner {
+                links.push(("/respond/whatif", "Responses: what if"));
+            }
         }
         if role.may(Permission::ReadPledges) {
             links.push(("/pledges", "Pledges"));
@@ -507,18 +510,62 @@ pub(crate) async fn whatif_page(
     Query(q): Query<JobQuery>,
 ) -> Result<Response, PageError> {
     browser.may(Permission::ReadPlan)?;
-    let caller = &browser.0;
     let start = format!(
         "<form class=\"panel\" method=\"post\" action=\"/whatif\">{}<b>Every combination of the political facts</b> \
          (one solve per distinct set of live pledges; a minute or more) <button id=\"whatif\">Compute</button></form>",
-        csrf_field(caller)
+        csrf_field(&browser.0)
     );
-    let Some(id) = q.job else {
+    job_page(
+        &state, &browser, q.job, "whatif", "/whatif", "What if", &start,
+    )
+    .await
+}
+
+/// `GET /respond/whatif` (planners): start the response what-if — an attack on every site in every world
+/// state, and who matters most — watch it run, see it.
+pub(crate) async fn response_whatif_page(
+    State(state): State<AppState>,
+    browser: Browser,
+    Query(q): Query<JobQuery>,
+) -> Result<Response, PageError> {
+    browser.may(Permission::ReadPlan)?;
+    crate::routes::may_start("respond-whatif", &browser.0.viewer).map_err(|e| browser.fail(e))?;
+    let start = format!(
+        "<form class=\"panel\" method=\"post\" action=\"/respond/whatif\">{}<b>An attack on every site in every \
+         world state</b>, and the response without each nation (every state sourced, then every site timed; \
+         minutes) <button id=\"respond-whatif\">Compute</button></form>",
+        csrf_field(&browser.0)
+    );
+    job_page(
+        &state,
+        &browser,
+        q.job,
+        "respond-whatif",
+        "/respond/whatif",
+        "Responses: what if",
+        &start,
+    )
+    .await
+}
+
+/// A background job's page: the form that starts it, its progress (refreshing) while it runs, its result (as
+/// releasable to the caller) once done.
+async fn job_page(
+    state: &AppState,
+    browser: &Browser,
+    job: Option<u64>,
+    kind: &str,
+    path: &'static str,
+    title: &str,
+    start: &str,
+) -> Result<Response, PageError> {
+    let caller = &browser.0;
+    let Some(id) = job else {
         return Ok(page(
             Some(caller),
-            "/whatif",
-            "What if",
-            &format!("<h1>What if</h1>{start}"),
+            path,
+            title,
+            &format!("<h1>{title}</h1>{start}"),
         )
         .into_response());
     };
@@ -528,11 +575,11 @@ pub(crate) async fn whatif_page(
             .iter()
             .find(|j| {
                 j.id == id
-                    && j.kind == "whatif"
+                    && j.kind == kind
                     && (j.owner == caller.viewer.name || caller.viewer.role == Role::Planner)
             })
             .ok_or_else(|| {
-                browser.fail(ApiError::not_found(format!("no what-if job {id} of yours")))
+                browser.fail(ApiError::not_found(format!("no {kind} job {id} of yours")))
             })?;
         (
             job.outcome.clone(),
@@ -546,10 +593,10 @@ pub(crate) async fn whatif_page(
         None => {
             let html = page(
                 Some(caller),
-                "/whatif",
-                "What if",
+                path,
+                title,
                 &format!(
-                    "<h1>What if</h1><div class=\"note\" id=\"running\">Computing: {done} of {} solves done. This page \
+                    "<h1>{title}</h1><div class=\"note\" id=\"running\">Computing: {done} of {} steps done. This page \
                      refreshes itself.</div>",
                     if total == 0 {
                         "?".to_owned()
@@ -564,7 +611,7 @@ pub(crate) async fn whatif_page(
             return Ok(r);
         }
         Some(Err(message)) => format!(
-            "<h1>What if</h1><div class=\"error\">{}</div>{start}",
+            "<h1>{title}</h1><div class=\"error\">{}</div>{start}",
             esc(message)
         ),
         Some(Ok(JobResult::WhatIf(scenario, report))) => {
@@ -573,19 +620,21 @@ pub(crate) async fn whatif_page(
                 version: Some(version),
                 world: None,
             };
-            let r = resolve(&state, &which).await.map_err(|e| browser.fail(e))?;
-            let base = release_base(&state, &r)
-                .await
-                .map_err(|e| browser.fail(e))?;
+            let r = resolve(state, &which).await.map_err(|e| browser.fail(e))?;
+            let base = release_base(state, &r).await.map_err(|e| browser.fail(e))?;
             let released = guarantor_app::release_whatif(&base, report, &caller.viewer);
             format!(
                 "{start}{}",
                 body(&guarantor_app::whatif_page(scenario, &released))
             )
         }
+        Some(Ok(JobResult::ResponseWhatIf(report))) => format!(
+            "{start}{}",
+            body(&guarantor_app::response_whatif_page(report))
+        ),
         Some(Ok(JobResult::Plan(_))) => String::new(),
     };
-    Ok(page(Some(caller), "/whatif", "What if", &content).into_response())
+    Ok(page(Some(caller), path, title, &content).into_response())
 }
 
 /// `POST /whatif` (a form): starts the job and goes to its page.
@@ -594,15 +643,35 @@ pub(crate) async fn whatif_start(
     browser: Browser,
     Form(form): Form<CsrfForm>,
 ) -> Result<Redirect, PageError> {
+    start_job_page(&state, &browser, &form, "whatif", "/whatif").await
+}
+
+/// `POST /respond/whatif` (a form, planners): starts the response what-if and goes to its page.
+pub(crate) async fn response_whatif_start(
+    State(state): State<AppState>,
+    browser: Browser,
+    Form(form): Form<CsrfForm>,
+) -> Result<Redirect, PageError> {
+    start_job_page(&state, &browser, &form, "respond-whatif", "/respond/whatif").await
+}
+
+/// Starts a `kind` job on the latest scenario in today's world and goes to its page at `path`.
+async fn start_job_page(
+    state: &AppState,
+    browser: &Browser,
+    form: &CsrfForm,
+    kind: &'static str,
+    path: &str,
+) -> Result<Redirect, PageError> {
     browser.may(Permission::ReadPlan)?;
     browser.check_csrf(&form.csrf)?;
-    let r = resolve(&state, &Which::default())
+    crate::routes::may_start(kind, &browser.0.viewer).map_err(|e| browser.fail(e))?;
+    let r = resolve(state, &Which::default())
         .await
         .map_err(|e| browser.fail(e))?;
     let w = r.scenario.today();
-    let id =
-        spawn_job(&state, &browser.0.viewer.name, "whatif", r, w).map_err(|e| browser.fail(e))?;
-    Ok(Redirect::to(&format!("/whatif?job={id}")))
+    let id = spawn_job(state, &browser.0.viewer.name, kind, r, w).map_err(|e| browser.fail(e))?;
+    Ok(Redirect::to(&format!("{path}?job={id}")))
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -92,6 +92,10 @@ pub fn router(state: AppState) -> Router {
             get(dashboard::whatif_page).post(dashboard::whatif_start),
         )
         .route(
+            "/respond/whatif",
+            get(dashboard::response_whatif_page).post(dashboard::response_whatif_start),
+        )
+        .route(
             "/pledges",
             get(dashboard::pledges_page).post(dashboard::pledges_submit),
         )

@@ -216,7 +216,7 @@ pub fn document() -> Value {
             },
             "/api/v1/jobs": {"post": {
                 "summary": "Start a plan or what-if computation in the background",
-                "requestBody": json_body("{kind: plan | whatif, scenario?, version?, world?}"),
+                "requestBody": json_body("{kind: plan | whatif | respond-whatif (planners), scenario?, version?, world?}"),
                 "responses": {"202": ok("{id, href, status}"), "400": error_response("bad_kind or bad_world"),
                               "401": denied(), "403": denied()}
             }},

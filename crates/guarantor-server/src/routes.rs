@@ -650,7 +650,7 @@ pub(crate) struct NewJob {
     which: Which,
 }
 
-/// Starts a `plan` or `whatif` job for `owner` in the background; returns its id.
+/// Starts a `plan`, `whatif` or `respond-whatif` job for `owner` in the background; returns its id.
 pub(crate) fn spawn_job(
     state: &AppState,
     owner: &str,
@@ -672,19 +672,36 @@ pub(crate) fn spawn_job(
                 guarantor_app::Progress::advance_to(&progress, 1);
                 out
             }
+            "respond-whatif" => guarantor_app::response_whatif(&r.scenario, &w, None, &progress)
+                .map(|report| JobResult::ResponseWhatIf(std::sync::Arc::new(report)))
+                .map_err(|e| failed(id, &e)),
             _ => guarantor_app::whatif_with_progress(&r.scenario, &w, &progress)
                 .map(|report| JobResult::WhatIf(r.scenario.clone(), std::sync::Arc::new(report)))
-                .map_err(|e| {
-                    eprintln!("guarantor serve: job {id} failed: {e}");
-                    "the computation failed; the cause is in the server's log".to_owned()
-                }),
+                .map_err(|e| failed(id, &e)),
         };
         inner.finish_job(id, outcome);
     });
     Ok(id)
 }
 
-/// `POST /api/v1/jobs`: starts a plan or what-if computation in the background.
+/// What a failed job says (the cause goes to the server's log).
+fn failed(id: u64, e: &dyn std::fmt::Display) -> String {
+    eprintln!("guarantor serve: job {id} failed: {e}");
+    "the computation failed; the cause is in the server's log".to_owned()
+}
+
+/// Whether `viewer` may start a job of `kind`: the response what-if is for planners (it ranks the nations
+/// against each other and times restricted options in every world state).
+pub(crate) fn may_start(kind: &str, viewer: &guarantor_app::Viewer) -> Result<(), ApiError> {
+    if kind == "respond-whatif" && viewer.role != guarantor_app::Role::Planner {
+        return Err(ApiError::forbidden(
+            "the response what-if is for planners: it ranks the nations and times restricted options",
+        ));
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/jobs`: starts a plan, what-if or response what-if computation in the background.
 pub(crate) async fn start_job(
     State(state): State<AppState>,
     caller: Caller,
@@ -695,13 +712,15 @@ pub(crate) async fn start_job(
     let kind: &'static str = match job.kind.as_str() {
         "plan" => "plan",
         "whatif" => "whatif",
+        "respond-whatif" => "respond-whatif",
         other => {
             return Err(ApiError::bad_request(
                 "bad_kind",
-                format!("kind {other}: expected plan or whatif"),
+                format!("kind {other}: expected plan, whatif or respond-whatif"),
             ));
         }
     };
+    may_start(kind, &caller.viewer)?;
     let r = resolve(&state, &job.which).await?;
     let w = world_of(&r, job.which.world.as_deref())?;
     let id = spawn_job(&state, &caller.viewer.name, kind, r, w)?;
@@ -777,6 +796,8 @@ pub(crate) async fn job(
                 JobResult::WhatIf(_, report) => serde_json::to_value(
                     guarantor_app::release_whatif(&base, &report, &caller.viewer),
                 ),
+                // Only planners start it, and only its owner or a planner reads a job.
+                JobResult::ResponseWhatIf(report) => serde_json::to_value(&*report),
             };
             Ok(Some(value.map_err(ApiError::internal)?))
         }

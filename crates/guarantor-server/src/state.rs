@@ -63,6 +63,9 @@ pub(crate) struct Job {
 pub(crate) enum JobResult {
     Plan(Arc<PlanEntry>),
     WhatIf(Arc<Scenario>, Arc<WhatIfReport>),
+    /// An attack on every site in every world state (planners only: it ranks nations and times restricted
+    /// options).
+    ResponseWhatIf(Arc<guarantor_app::ResponseWhatIf>),
 }
 
 /// How many jobs are kept; beyond it the oldest finished ones are forgotten.

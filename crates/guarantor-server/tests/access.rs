@@ -445,3 +445,29 @@ async fn a_job_is_seen_by_its_owner_and_planners_only_and_released_to_each() {
             .contains("fra-mech-inf-reinforcement")
     );
 }
+
+#[tokio::test]
+async fn the_response_what_if_is_for_planners() {
+    let h = harness();
+    let (status, body) = h
+        .call(
+            Some("fra"),
+            "POST",
+            "/api/v1/jobs",
+            r#"{"kind": "respond-whatif"}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.to_string().contains("for planners"), "{body}");
+    let fra = h
+        .request(Some("fra"), "GET", "/respond/whatif", "", &[])
+        .await;
+    assert_eq!(fra.status, StatusCode::FORBIDDEN);
+    let planner = h
+        .request(Some("planner"), "GET", "/respond/whatif", "", &[])
+        .await;
+    assert_eq!(planner.status, StatusCode::OK);
+    let page = planner.body.as_str().unwrap_or_default();
+    assert!(page.contains("id=\"respond-whatif\""), "{page}");
+    assert!(page.contains("href=\"/respond/whatif\""), "{page}");
+}

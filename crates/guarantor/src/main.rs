@@ -685,10 +685,19 @@ fn respond(
     if target.whatif {
         let report = guarantor_app::response_whatif(scenario, world, target.day, bars)
             .context("the force could not be sourced in some world state")?;
+        let written = target
+            .out
+            .map(|out| {
+                write_briefing(
+                    &out,
+                    guarantor_app::response_whatif_briefing(scenario, &report, bars)?,
+                )
+            })
+            .transpose()?;
         return if json {
             to_json(&report)
         } else {
-            Ok(show::response_whatif(&report))
+            Ok(show::response_whatif(&report) + &written.unwrap_or_default())
         };
     }
     if target.list {
