@@ -42,9 +42,9 @@ pub use guarantor_monitor::Placer;
 /// The movement engine's synthetic problems (for `closure_bench`).
 pub use guarantor_movement::synthetic::Spec as ClosureSpec;
 pub use monitor::{
-    CountDto, DailyReport, DayCountsDto, HISTORY_DAYS, IncidentDto, IncidentsReport, IngestError,
-    IngestReport, IngestedFile, NearestDto, PeriodTotals, ResponseDto, daily_report,
-    daily_report_with, incidents, incidents_with, ingest, parse_cut, time_bound,
+    CountDto, DailyReport, DayCountsDto, FileBytes, HISTORY_DAYS, IncidentDto, IncidentsReport,
+    Ingest, IngestError, IngestReport, IngestedFile, NearestDto, PeriodTotals, ResponseDto,
+    daily_report, daily_report_with, incidents, incidents_with, ingest, parse_cut, time_bound,
 };
 pub use monitor_bench::{FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench};
 pub use movement::{

@@ -3,7 +3,7 @@
 
 use guarantor_core::{Confidence, Diagnostic, Incident, Scenario, Severity, Verdict};
 use guarantor_monitor::{Placement, Slack, Surface};
-use guarantor_scenario::{ReportFormat, read_reports_with_progress};
+use guarantor_scenario::{ReadOptions, read_file};
 use guarantor_store::{Actor, Batch, ReportStore, StoreError, StoredReject};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -22,8 +22,18 @@ pub struct IngestReport {
 pub struct IngestedFile {
     /// The file.
     pub file: String,
-    /// The layout it was read as.
+    /// The layout it was read as (`unknown` when it could not be told).
     pub format: &'static str,
+    /// The encoding it was read as (`UTF-8`, `UTF-16LE`, `windows-1252`, `windows-1251`…).
+    pub encoding: &'static str,
+    /// The delimiter its rows were split on (`,`, `;` or `tab`; null for JSON).
+    pub delimiter: Option<&'static str>,
+    /// The order its slashed dates were read in (`dmy` or `mdy`; null when none needed one).
+    pub date_order: Option<&'static str>,
+    /// Why the whole file was refused (nothing of it stored but the reason, in the rejects list), when it was.
+    pub refused: Option<String>,
+    /// How values were read that the file did not say (the zone of times without an offset, bytes replaced).
+    pub notes: Vec<String>,
     /// Reports read from it.
     pub read: usize,
     /// Stored for the first time.
@@ -45,42 +55,51 @@ pub struct IngestedFile {
 /// A problem ingesting.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
-    /// The format is neither given nor clear from the file's name.
-    #[error("{0}: cannot tell the format from the name; give --format ({names})", names = ReportFormat::names().join(", "))]
-    UnknownFormat(String),
     /// The store failed; nothing of the file was stored.
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-/// Reads each `(path, text)` as `format` (or the format its name and header suggest) and stores it, one
-/// transaction per file. Rejected rows are stored in the rejects list with their reasons and reported; their
-/// diagnostics come back too, for a terminal to render. `by` (who sends it, and when) goes into the audit
-/// log with each file's counts, in the file's transaction.
+/// What [`ingest`] did: the answer for each file, the diagnostics of its rejected rows, and each file's text as
+/// it was decoded (for rendering the diagnostics).
+pub struct Ingest {
+    /// The answer.
+    pub report: IngestReport,
+    /// One per rejected row or refused file.
+    pub diagnostics: Vec<Diagnostic>,
+    /// `(path, text)` of each file read.
+    pub texts: Vec<(String, String)>,
+}
+
+/// A file to ingest: its name and its bytes, or why it could not be read from where it is.
+pub type FileBytes = (String, Result<Vec<u8>, String>);
+
+/// Reads each file (decoded, its layout as `options` say or as its name and header suggest, its dates in the
+/// order its values decide) and stores it, one transaction per file: a file that cannot be read is refused on
+/// its own — its reason kept in the rejects list — and the others are stored. Rejected rows are stored in the
+/// rejects list with their reasons and reported; their diagnostics come back too, for a terminal to render.
+/// `by` (who sends it, and when) goes into the audit log with each file's counts, in the file's transaction.
 pub fn ingest(
     store: &mut dyn ReportStore,
-    files: &[(String, String)],
-    format: Option<ReportFormat>,
+    files: &[FileBytes],
+    options: ReadOptions,
     by: Option<Actor<'_>>,
     progress: &dyn Progress,
-) -> Result<(IngestReport, Vec<Diagnostic>), IngestError> {
-    // Every file's format first: an unknown one stops the command before anything is stored.
-    let formats = files
-        .iter()
-        .map(|(path, text)| {
-            format
-                .or_else(|| ReportFormat::guess(path, text))
-                .ok_or_else(|| IngestError::UnknownFormat(path.clone()))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+) -> Result<Ingest, IngestError> {
     let mut out = Vec::new();
     let mut diagnostics = Vec::new();
-    for ((path, text), format) in files.iter().zip(formats) {
-        progress.begin(&format!("reading {path}"), text.len() as u64);
-        let read = read_reports_with_progress(path, text, format, &mut |bytes| {
-            progress.advance_to(bytes as u64)
-        });
-        progress.end();
+    let mut texts = Vec::new();
+    for (path, bytes) in files {
+        let file = match bytes {
+            Ok(bytes) => {
+                progress.begin(&format!("reading {path}"), bytes.len() as u64);
+                let file = read_file(path, bytes, options, &mut |n| progress.advance_to(n as u64));
+                progress.end();
+                file
+            }
+            Err(why) => guarantor_scenario::ReadFile::unreadable(path, why.clone()),
+        };
+        let read = &file.read;
         let rejected: Vec<StoredReject> = read
             .rejected
             .iter()
@@ -105,7 +124,12 @@ pub fn ingest(
         let done = done?;
         out.push(IngestedFile {
             file: path.clone(),
-            format: format.name(),
+            format: file.format.map_or("unknown", |f| f.name()),
+            encoding: file.encoding,
+            delimiter: read.delimiter.map(guarantor_scenario::delimiter_name),
+            date_order: read.date_order.map(|o| o.name()),
+            refused: read.refused.clone(),
+            notes: read.notes.clone(),
             read: read.reports.len(),
             new: done.new,
             duplicates: done.duplicates,
@@ -125,9 +149,14 @@ pub fn ingest(
                 .map(|t| t.to_string()),
             diagnostics: read.diagnostics.iter().map(DiagnosticDto::from).collect(),
         });
-        diagnostics.extend(read.diagnostics);
+        diagnostics.extend(file.read.diagnostics);
+        texts.push((path.clone(), file.text));
     }
-    Ok((IngestReport { files: out }, diagnostics))
+    Ok(Ingest {
+        report: IngestReport { files: out },
+        diagnostics,
+        texts,
+    })
 }
 
 /// `guarantor monitor incidents`.

@@ -44,6 +44,12 @@ named_enum! {
         InfrastructureStrike => "infrastructure_strike",
         /// An armed clash whose weapons the source does not say (UCDP codes events, not weapons).
         Clash => "clash",
+        /// Air defences shot down or jammed a drone or missile: the attack was launched, and stopped (ACLED's
+        /// "Disrupted weapons use").
+        Interception => "interception",
+        /// Forces or heavy weapons seen (a movement, a position, equipment): what ceasefire monitors track at
+        /// withdrawal lines. A violation only where the terms keep forces out (a buffer zone).
+        Presence => "presence",
     }
 }
 

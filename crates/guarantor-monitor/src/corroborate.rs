@@ -37,8 +37,9 @@ impl Default for Slack {
 
 /// Whether two kinds of event can be the same event seen by different sources: the same kind; an
 /// infrastructure strike and the weapon that made it (artillery, drone, missile); a drone and a missile (often
-/// confused); a drone and an air incursion; a mine and a naval event; a clash of unreported weapons and any
-/// fighting on land.
+/// confused); a drone and an air incursion; an interception and what was intercepted (a drone, a missile, an air
+/// incursion); a mine and a naval event; a clash of unreported weapons and any fighting on land. A sighting of
+/// forces (`presence`) is only ever another sighting: it is not a strike.
 pub fn compatible(a: EventKind, b: EventKind) -> bool {
     use EventKind::*;
     let pair = |x, y| (a == x && b == y) || (a == y && b == x);
@@ -48,6 +49,9 @@ pub fn compatible(a: EventKind, b: EventKind) -> bool {
         || pair(InfrastructureStrike, Missile)
         || pair(Drone, Missile)
         || pair(Drone, AirIncursion)
+        || pair(Interception, Drone)
+        || pair(Interception, Missile)
+        || pair(Interception, AirIncursion)
         || pair(Mine, Naval)
         || (a == Clash || b == Clash)
             && [a, b].iter().all(|k| {

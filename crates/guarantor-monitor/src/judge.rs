@@ -82,6 +82,27 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
         let v = verdict(false, Severity::None, reasons);
         return (placement, v);
     }
+    // Forces seen are not a hostile act: a violation only where the terms keep forces out.
+    if incident
+        .reports
+        .iter()
+        .all(|r| r.kind == EventKind::Presence)
+    {
+        return match &placement.buffer_zone {
+            Some(zone) => {
+                reasons.push(format!(
+                    "forces or heavy weapons inside the buffer zone `{zone}`, which the terms keep clear"
+                ));
+                (placement, verdict(true, Severity::Serious, reasons))
+            }
+            None => {
+                reasons.push(
+                    "forces seen outside any buffer zone: recorded, not a violation".to_owned(),
+                );
+                (placement, verdict(false, Severity::None, reasons))
+            }
+        };
+    }
     let hit = category(scenario, incident, &placement);
     let covered = match terms.coverage {
         Coverage::General => {
@@ -122,6 +143,7 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
                 | EventKind::Missile
                 | EventKind::Drone
                 | EventKind::InfrastructureStrike
+                | EventKind::Interception
         )
     });
     let protected = placement

@@ -459,3 +459,22 @@ fn a_spread_out_feed_with_vague_reports_groups_as_all_pairs_do() {
     );
     assert_eq!(got, expected);
 }
+
+#[test]
+fn an_interception_matches_what_was_intercepted_and_a_sighting_matches_only_a_sighting() {
+    use EventKind::*;
+    use guarantor_monitor::compatible;
+    for k in [Drone, Missile, AirIncursion, Interception] {
+        assert!(
+            compatible(Interception, k) && compatible(k, Interception),
+            "{k:?}"
+        );
+    }
+    for k in [Artillery, SmallArms, Mine, Naval, Clash, Presence] {
+        assert!(!compatible(Interception, k), "{k:?}");
+    }
+    for k in EventKind::ALL.iter().copied() {
+        assert_eq!(compatible(Presence, k), k == Presence, "{k:?}");
+        assert_eq!(compatible(k, Presence), k == Presence, "{k:?}");
+    }
+}

@@ -195,3 +195,53 @@ fn a_limited_ceasefire_judges_only_what_it_covers() {
     );
     assert!(refinery.violation, "{refinery:?}");
 }
+
+#[test]
+fn forces_seen_are_a_violation_only_inside_a_buffer_zone_and_an_interception_is_an_attack() {
+    // Heavy weapons seen at Enerhodar, inside the buffer zone: a serious violation.
+    let (_, v) = judge(
+        &PLACER,
+        &incident(
+            34.6563,
+            47.4989,
+            EventKind::Presence,
+            "2027-01-10T08:00:00Z",
+            None,
+        ),
+    );
+    assert!(v.violation, "{v:?}");
+    assert_eq!(v.severity, Severity::Serious);
+    assert!(
+        v.reasons.iter().any(|r| r.contains("buffer zone `dmz`")),
+        "{v:?}"
+    );
+    // The same in Kyiv, far from any buffer zone: recorded, not a violation.
+    let (_, v) = judge(
+        &PLACER,
+        &incident(
+            30.52,
+            50.45,
+            EventKind::Presence,
+            "2027-01-10T08:00:00Z",
+            None,
+        ),
+    );
+    assert!(!v.violation, "{v:?}");
+    assert!(
+        v.reasons.iter().any(|r| r.contains("not a violation")),
+        "{v:?}"
+    );
+    // A drone shot down over Kyiv: the attack was launched; serious.
+    let (_, v) = judge(
+        &PLACER,
+        &incident(
+            30.52,
+            50.45,
+            EventKind::Interception,
+            "2027-01-10T08:00:00Z",
+            None,
+        ),
+    );
+    assert!(v.violation);
+    assert_eq!(v.severity, Severity::Serious, "{v:?}");
+}

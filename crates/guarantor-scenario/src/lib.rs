@@ -13,6 +13,8 @@
 
 mod check;
 mod cost;
+mod dates;
+mod decode;
 mod diag;
 mod edit;
 mod geometry;
@@ -26,10 +28,14 @@ mod synthetic;
 
 use guarantor_core::{Diagnostic, Scenario, WorldState};
 
+pub use dates::{DATE_FORMS, DateOrder, When, parse_when};
+pub use decode::{Decoded, decode, delimiter, delimiter_name, encoding_named};
 pub use edit::{EditError, PLEDGES_FILE, Put, put_pledge};
+pub use encoding_rs::Encoding;
 pub use render::{RenderOptions, render_diagnostics};
 pub use reports::{
-    ReadReports, Rejected, ReportFormat, read_reports, read_reports_with_progress, reports_csv,
+    LOCAL_ZONE, ReadFile, ReadOptions, ReadReports, Rejected, ReportFormat, read_file,
+    read_reports, read_reports_with_progress, reports_csv,
 };
 pub use sources::{COST_FILE, MODEL_FILES, ReadError, SourceSet, WriteError};
 pub use synthetic::{SyntheticError, SyntheticSpec, synthetic};

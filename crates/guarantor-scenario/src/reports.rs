@@ -3,10 +3,11 @@
 //! diagnostic); nothing is dropped silently.
 //!
 //! guarantor's own fields: `id`, `source`, `source_kind` (patrol | sensor | party | media), `time` (RFC 3339,
-//! e.g. `2026-12-05T06:10:00+02:00`), `time_precision_hours` (default 0.5), `lat`, `lon` (not in GeoJSON, where
-//! the feature's point is the place), `place_precision_km` (default 1), `kind` (artillery | drone | missile |
-//! small_arms | air_incursion | naval | mine | infrastructure_strike | clash), `target` (optional: refineries |
-//! oil_gas | electricity | nuclear | hydro | sea_targets | other), `count` (default 1), `text`.
+//! e.g. `2026-12-05T06:10:00+02:00`, or any form `dates.rs` reads; without an offset, in Kyiv; a day alone is
+//! its noon ± 12 h), `time_precision_hours` (default 0.5), `lat`, `lon` (not in GeoJSON, where the feature's
+//! point is the place), `place_precision_km` (default 1), `kind` (artillery | drone | missile | small_arms |
+//! air_incursion | naval | mine | infrastructure_strike | clash | interception | presence), `target` (optional:
+//! refineries | oil_gas | electricity | nuclear | hydro | sea_targets | other), `count` (default 1), `text`.
 
 use std::collections::BTreeMap;
 
@@ -17,6 +18,8 @@ use guarantor_core::{
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+
+use crate::dates::{DateOrder, When, parse_when};
 
 /// A file layout reports come in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -108,6 +111,14 @@ pub struct ReadReports {
     pub rejected: Vec<Rejected>,
     /// One per rejected row (and one for a file that cannot be read at all).
     pub diagnostics: Vec<Diagnostic>,
+    /// Why the whole file was refused (nothing of it read), when it was: e.g. dates that read both ways.
+    pub refused: Option<String>,
+    /// The delimiter its rows were split on (delimited text only).
+    pub delimiter: Option<u8>,
+    /// The order its slashed dates were read in, when any needed one.
+    pub date_order: Option<DateOrder>,
+    /// How values were read that the file did not say (e.g. the zone of times without an offset).
+    pub notes: Vec<String>,
 }
 
 /// Where each line starts in a text (byte offsets; line 1 at index 0).
@@ -194,9 +205,99 @@ impl ReadReports {
     }
 }
 
-/// Reads `text` (the file `path`) as `format`.
+/// Reads `text` (the file `path`) as `format`, its date order decided from its values.
 pub fn read_reports(path: &str, text: &str, format: ReportFormat) -> ReadReports {
-    read_reports_with_progress(path, text, format, &mut |_| {})
+    read_reports_with_progress(path, text, format, None, &mut |_| {})
+}
+
+/// How to read a file; each `None` is decided from the file (its name and header, its bytes, its dates).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ReadOptions {
+    /// The layout.
+    pub format: Option<ReportFormat>,
+    /// The encoding.
+    pub encoding: Option<&'static encoding_rs::Encoding>,
+    /// Day first or month first.
+    pub date_order: Option<DateOrder>,
+}
+
+/// A file read from its bytes: its text, how it was read, and what it gave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadFile {
+    /// The text, decoded.
+    pub text: String,
+    /// The encoding it was read as (WHATWG name).
+    pub encoding: &'static str,
+    /// The layout it was read as (`None` when it could not be told: then `read.refused` says so).
+    pub format: Option<ReportFormat>,
+    /// What it gave.
+    pub read: ReadReports,
+}
+
+impl ReadFile {
+    /// A file that could not even be read (e.g. not found): refused with `reason`, one rejected row saying so.
+    pub fn unreadable(path: &str, reason: String) -> ReadFile {
+        let mut read = ReadReports::default();
+        read.reject(
+            &Lines::new(""),
+            path,
+            1,
+            "",
+            reason.clone(),
+            "a readable file",
+            None,
+        );
+        read.refused = Some(reason);
+        ReadFile {
+            text: String::new(),
+            encoding: "-",
+            format: None,
+            read,
+        }
+    }
+}
+
+/// Reads the file `path` from its `bytes`: decoded (see [`crate::decode()`]), its layout as `options` say or as
+/// its name and header suggest, its dates in `options.date_order` or the order its values decide. A file that
+/// cannot be read at all comes back with `read.refused` and one rejected row saying why.
+pub fn read_file(
+    path: &str,
+    bytes: &[u8],
+    options: ReadOptions,
+    progress: &mut dyn FnMut(usize),
+) -> ReadFile {
+    let decoded = crate::decode::decode(bytes, options.encoding);
+    let format = options
+        .format
+        .or_else(|| ReportFormat::guess(path, &decoded.text));
+    let mut read = match format {
+        Some(format) => {
+            read_reports_with_progress(path, &decoded.text, format, options.date_order, progress)
+        }
+        None => {
+            let mut out = ReadReports::default();
+            let lines = Lines::new(&decoded.text);
+            let reason = format!(
+                "cannot tell the layout from the name `{path}`; say it with --format ({})",
+                ReportFormat::names().join(", ")
+            );
+            out.reject(&lines, path, 1, "", reason.clone(), "a known layout", None);
+            out.refused = Some(reason);
+            out
+        }
+    };
+    if decoded.replaced > 0 {
+        read.notes.push(format!(
+            "{} bytes were not valid {} and were read as U+FFFD",
+            decoded.replaced, decoded.encoding
+        ));
+    }
+    ReadFile {
+        text: decoded.text,
+        encoding: decoded.encoding,
+        format,
+        read,
+    }
 }
 
 /// The columns of guarantor's own CSV layout, in the order it writes them.
@@ -218,24 +319,108 @@ const OWN_COLUMNS: [&str; 12] = [
 /// How often (in rows) reading reports how far it has got.
 const PROGRESS_EVERY: usize = 4096;
 
-/// [`read_reports`], telling `progress` now and then how many bytes of `text` are read (for a progress bar on
-/// large files); the last call is `text.len()`.
+/// [`read_reports`] with the date order said (`None`: decided from the file's values), telling `progress` now
+/// and then how many bytes of `text` are read (for a progress bar on large files); the last call is
+/// `text.len()`.
 pub fn read_reports_with_progress(
     path: &str,
     text: &str,
     format: ReportFormat,
+    order: Option<DateOrder>,
     progress: &mut dyn FnMut(usize),
 ) -> ReadReports {
     let out = match format {
         ReportFormat::Csv
         | ReportFormat::Ucdp
         | ReportFormat::UcdpArticles
-        | ReportFormat::Acled => read_csv(path, text, format, progress),
-        ReportFormat::JsonLines => read_json_lines(path, text, progress),
-        ReportFormat::GeoJson => read_geojson(path, text, progress),
+        | ReportFormat::Acled => read_csv(path, text, format, order, progress),
+        ReportFormat::JsonLines => read_json_lines(path, text, order, progress),
+        ReportFormat::GeoJson => read_geojson(path, text, order, progress),
     };
     progress(text.len());
     out
+}
+
+impl ReportFormat {
+    /// The columns holding dates, whose values decide the file's date order.
+    fn date_columns(self) -> &'static [&'static str] {
+        match self {
+            ReportFormat::Ucdp | ReportFormat::UcdpArticles => &["date_start", "date_end"],
+            ReportFormat::Acled => &["event_date"],
+            _ => &["time"],
+        }
+    }
+}
+
+/// How the rows of one file are read: the order of its slashed dates; whether a time without an offset was
+/// read (in [`LOCAL_ZONE`]).
+#[derive(Debug, Default)]
+struct Ctx {
+    order: Option<DateOrder>,
+    local_seen: std::cell::Cell<bool>,
+}
+
+impl Ctx {
+    fn new(order: Option<DateOrder>) -> Ctx {
+        Ctx {
+            order,
+            local_seen: std::cell::Cell::new(false),
+        }
+    }
+
+    /// The note a file gets when some of its times had no offset.
+    fn notes(&self) -> Vec<String> {
+        if self.local_seen.get() {
+            vec![format!("times without an offset are read in {LOCAL_ZONE}")]
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+/// The zone a time without an offset is read in: the theatre's.
+pub const LOCAL_ZONE: &str = "Europe/Kyiv";
+
+/// The date order of a file from the values of its date columns (each row's fields by `get`), or the order
+/// said; `Err` refuses the file.
+fn decide_order<'a, R: 'a>(
+    format: ReportFormat,
+    said: Option<DateOrder>,
+    rows: impl Iterator<Item = &'a R> + Clone,
+    get: impl Fn(&'a R, &str) -> Option<&'a str>,
+) -> Result<Option<DateOrder>, String> {
+    if said.is_some() {
+        return Ok(said);
+    }
+    let mut decided = None;
+    for column in format.date_columns() {
+        if let Some(o) = DateOrder::decide(column, rows.clone().filter_map(|r| get(r, column)))? {
+            if decided.is_some_and(|d| d != o) {
+                return Err(format!(
+                    "the date columns {} are written in different orders",
+                    format.date_columns().join(", ")
+                ));
+            }
+            decided = Some(o);
+        }
+    }
+    Ok(decided)
+}
+
+impl ReadReports {
+    /// Refuses the whole file: `reason` at line 1.
+    fn refuse(&mut self, lines: &Lines<'_>, path: &str, field: &str, reason: String) {
+        self.reject(
+            lines,
+            path,
+            1,
+            field,
+            reason.clone(),
+            crate::dates::DATE_FORMS,
+            None,
+        );
+        self.refused = Some(reason);
+    }
 }
 
 /// A problem with one field: its name, what is wrong, what was expected.
@@ -317,7 +502,7 @@ fn position(lat: f64, lon: f64) -> Result<Point<f64>, FieldError> {
 }
 
 /// A report in guarantor's own fields; `place` is given for GeoJSON (the feature's point).
-fn own_report(f: &dyn Fields, place: Option<Point<f64>>) -> Result<Report, FieldError> {
+fn own_report(f: &dyn Fields, place: Option<Point<f64>>, ctx: &Ctx) -> Result<Report, FieldError> {
     let id = required(f, "id", "the source's id for the report")?;
     let source = required(f, "source", "who reports, e.g. smm-patrol-7")?;
     let source_kind = choice(
@@ -333,19 +518,32 @@ fn own_report(f: &dyn Fields, place: Option<Point<f64>>) -> Result<Report, Field
             "patrol, sensor, party or media",
         )
     })?;
-    let time_text = required(
-        f,
-        "time",
-        "an RFC 3339 time, e.g. 2026-12-05T06:10:00+02:00",
-    )?;
-    let time = time_text.trim().parse::<Timestamp>().map_err(|e| {
+    let time_text = required(f, "time", "a time, e.g. 2026-12-05T06:10:00+02:00")?;
+    let bad = |e: String| {
         field_error(
             "time",
             format!("`time` is `{time_text}`: {e}"),
-            "an RFC 3339 time with an offset, e.g. 2026-12-05T06:10:00+02:00",
+            crate::dates::DATE_FORMS,
         )
-    })?;
-    let time_precision = number(f, "time_precision_hours", Some(0.5), "hours, 0 or more")?;
+    };
+    // A day without a time of day is the whole day: its noon, at least 12 hours either side.
+    let (time, whole_day) = match parse_when(&time_text, ctx.order).map_err(bad)? {
+        When::Instant(t) => (t, false),
+        When::Civil { at, timed } => {
+            ctx.local_seen.set(true);
+            let zone = TimeZone::get(LOCAL_ZONE).map_err(|e| bad(e.to_string()))?;
+            let at = if timed { at } else { at.date().at(12, 0, 0, 0) };
+            let t = at
+                .to_zoned(zone)
+                .map(|z| z.timestamp())
+                .map_err(|e| bad(e.to_string()))?;
+            (t, !timed)
+        }
+    };
+    let mut time_precision = number(f, "time_precision_hours", Some(0.5), "hours, 0 or more")?;
+    if whole_day {
+        time_precision = time_precision.max(12.0);
+    }
     let place = match place {
         Some(p) => p,
         None => position(
@@ -405,19 +603,16 @@ fn noon(date: Date) -> Result<Timestamp, String> {
         .map_err(|e| e.to_string())
 }
 
-fn date(f: &dyn Fields, key: &str) -> Result<Date, FieldError> {
-    let v = required(f, key, "a date, YYYY-MM-DD")?;
-    // UCDP writes `2014-01-22 00:00:00.000` in some exports: the date is the first ten characters.
-    v.trim()
-        .get(..10)
-        .and_then(|d| d.parse::<Date>().ok())
-        .ok_or_else(|| {
-            field_error(
-                key,
-                format!("`{key}` is `{v}`, not a date"),
-                "a date, YYYY-MM-DD",
-            )
-        })
+/// The day a date column gives (its time of day, if any, dropped: these exports date events by the day).
+fn date(f: &dyn Fields, key: &str, ctx: &Ctx) -> Result<Date, FieldError> {
+    let v = required(f, key, crate::dates::DATE_FORMS)?;
+    parse_when(&v, ctx.order).map(When::date).map_err(|e| {
+        field_error(
+            key,
+            format!("`{key}` is `{v}`: {e}"),
+            crate::dates::DATE_FORMS,
+        )
+    })
 }
 
 /// UCDP's `where_prec` as a radius: 1 the exact place, 2 within 25 km, 3 a second-order administrative unit,
@@ -436,9 +631,9 @@ fn ucdp_place_km(where_prec: f64) -> Option<f64> {
     }
 }
 
-fn ucdp_report(f: &dyn Fields) -> Result<Report, FieldError> {
+fn ucdp_report(f: &dyn Fields, ctx: &Ctx) -> Result<Report, FieldError> {
     let id = required(f, "id", "the UCDP event id")?;
-    let (start, end) = (date(f, "date_start")?, date(f, "date_end")?);
+    let (start, end) = (date(f, "date_start", ctx)?, date(f, "date_end", ctx)?);
     let (t0, t1) = (
         noon(start).map_err(|e| field_error("date_start", e, "a date"))?,
         noon(end).map_err(|e| field_error("date_end", e, "a date"))?,
@@ -517,9 +712,9 @@ fn ucdp_articles(f: &dyn Fields, event: Report) -> Vec<Report> {
         .collect()
 }
 
-fn acled_report(f: &dyn Fields) -> Result<Report, FieldError> {
+fn acled_report(f: &dyn Fields, ctx: &Ctx) -> Result<Report, FieldError> {
     let id = required(f, "event_id_cnty", "the ACLED event id")?;
-    let day = date(f, "event_date")?;
+    let day = date(f, "event_date", ctx)?;
     let t = noon(day).map_err(|e| field_error("event_date", e, "a date"))?;
     // ACLED time_precision: 1 the day, 2 the week, 3 the month; geo_precision: 1 the town, 2 near it, 3 the
     // province (ACLED codebook; the kilometres are planning figures for each level).
@@ -555,6 +750,8 @@ fn acled_report(f: &dyn Fields) -> Result<Report, FieldError> {
             EventKind::Clash
         }
         "Remote explosive/landmine/IED" => EventKind::Mine,
+        // An interception or a shoot-down: what an air-defence monitor records.
+        "Disrupted weapons use" => EventKind::Interception,
         "Attack" | "Grenade" => EventKind::SmallArms,
         other => {
             return Err(field_error(
@@ -588,13 +785,17 @@ fn read_csv(
     path: &str,
     text: &str,
     format: ReportFormat,
+    order: Option<DateOrder>,
     progress: &mut dyn FnMut(usize),
 ) -> ReadReports {
     let mut out = ReadReports::default();
     let lines = Lines::new(text);
+    let delimiter = crate::decode::delimiter(text);
+    out.delimiter = Some(delimiter);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
@@ -625,7 +826,23 @@ fn read_csv(
         );
         return out;
     }
-    for (n, record) in reader.records().enumerate() {
+    // Every row first: the date columns' values decide the file's date order before any row is read.
+    let records: Vec<Result<csv::StringRecord, csv::Error>> = reader.records().collect();
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let ctx = match decide_order(
+        format,
+        order,
+        records.iter().filter_map(|r| r.as_ref().ok()),
+        |r: &csv::StringRecord, c| column(c).and_then(|i| r.get(i)),
+    ) {
+        Ok(o) => Ctx::new(o),
+        Err(reason) => {
+            out.refuse(&lines, path, format.date_columns()[0], reason);
+            return out;
+        }
+    };
+    out.date_order = ctx.order;
+    for (n, record) in records.into_iter().enumerate() {
         if n % PROGRESS_EVERY == 0
             && let Some(p) = record.as_ref().ok().and_then(|r| r.position())
         {
@@ -653,12 +870,12 @@ fn read_csv(
                     .zip(r.iter().map(str::to_owned))
                     .collect();
                 let result = match format {
-                    ReportFormat::Ucdp => ucdp_report(&fields).map(|r| vec![r]),
+                    ReportFormat::Ucdp => ucdp_report(&fields, &ctx).map(|r| vec![r]),
                     ReportFormat::UcdpArticles => {
-                        ucdp_report(&fields).map(|r| ucdp_articles(&fields, r))
+                        ucdp_report(&fields, &ctx).map(|r| ucdp_articles(&fields, r))
                     }
-                    ReportFormat::Acled => acled_report(&fields).map(|r| vec![r]),
-                    _ => own_report(&fields, None).map(|r| vec![r]),
+                    ReportFormat::Acled => acled_report(&fields, &ctx).map(|r| vec![r]),
+                    _ => own_report(&fields, None, &ctx).map(|r| vec![r]),
                 };
                 let value = result
                     .as_ref()
@@ -682,6 +899,7 @@ fn read_csv(
             }
         }
     }
+    out.notes = ctx.notes();
     out
 }
 
@@ -697,52 +915,102 @@ fn json_fields(object: &serde_json::Map<String, serde_json::Value>) -> BTreeMap<
         .collect()
 }
 
-fn read_json_lines(path: &str, text: &str, progress: &mut dyn FnMut(usize)) -> ReadReports {
+/// How to read a file of guarantor's own fields as JSON (lines, GeoJSON): its date order from the rows'
+/// `time` values (or as said); `None` once the file is refused.
+fn own_ctx<'a>(
+    out: &mut ReadReports,
+    lines: &Lines<'_>,
+    path: &str,
+    format: ReportFormat,
+    order: Option<DateOrder>,
+    rows: impl Iterator<Item = &'a BTreeMap<String, String>> + Clone,
+) -> Option<Ctx> {
+    match decide_order(format, order, rows, |r: &BTreeMap<String, String>, c| {
+        r.get(c).map(String::as_str)
+    }) {
+        Ok(o) => {
+            out.date_order = o;
+            Some(Ctx::new(o))
+        }
+        Err(reason) => {
+            out.refuse(lines, path, "time", reason);
+            None
+        }
+    }
+}
+
+fn read_json_lines(
+    path: &str,
+    text: &str,
+    order: Option<DateOrder>,
+    progress: &mut dyn FnMut(usize),
+) -> ReadReports {
     let mut out = ReadReports::default();
     let lines = Lines::new(text);
-    for (i, row) in text.lines().enumerate() {
-        let line = i as u32 + 1;
+    // Every line first (its fields, or why it is not an object): the times decide the date order.
+    type Row = (u32, Result<BTreeMap<String, String>, String>);
+    let rows: Vec<Row> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, row)| !row.trim().is_empty())
+        .map(|(i, row)| {
+            let fields = match serde_json::from_str::<serde_json::Value>(row) {
+                Ok(serde_json::Value::Object(object)) => Ok(json_fields(&object)),
+                Ok(_) => Err("the line is not a JSON object".to_owned()),
+                Err(e) => Err(format!("the line is not JSON: {e}")),
+            };
+            (i as u32 + 1, fields)
+        })
+        .collect();
+    let Some(ctx) = own_ctx(
+        &mut out,
+        &lines,
+        path,
+        ReportFormat::JsonLines,
+        order,
+        rows.iter().filter_map(|(_, r)| r.as_ref().ok()),
+    ) else {
+        return out;
+    };
+    for (i, (line, fields)) in rows.into_iter().enumerate() {
         if i % PROGRESS_EVERY == 0 {
-            progress(lines.starts.get(i).copied().unwrap_or(text.len()));
+            progress(
+                lines
+                    .starts
+                    .get(line as usize - 1)
+                    .copied()
+                    .unwrap_or(text.len()),
+            );
         }
-        if row.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<serde_json::Value>(row) {
-            Ok(serde_json::Value::Object(object)) => {
-                let fields = json_fields(&object);
-                match own_report(&fields, None) {
-                    Ok(r) => out.reports.push(r),
-                    Err((field, message, expected)) => {
-                        let value = fields.get(&field).map(String::as_str);
-                        out.reject(&lines, path, line, &field, message, &expected, value)
-                    }
+        match fields {
+            Ok(fields) => match own_report(&fields, None, &ctx) {
+                Ok(r) => out.reports.push(r),
+                Err((field, message, expected)) => {
+                    let value = fields.get(&field).map(String::as_str);
+                    out.reject(&lines, path, line, &field, message, &expected, value)
                 }
-            }
-            Ok(_) => out.reject(
+            },
+            Err(reason) => out.reject(
                 &lines,
                 path,
                 line,
                 "",
-                "the line is not a JSON object".into(),
-                "one JSON object per line",
-                None,
-            ),
-            Err(e) => out.reject(
-                &lines,
-                path,
-                line,
-                "",
-                format!("the line is not JSON: {e}"),
+                reason,
                 "one JSON object per line",
                 None,
             ),
         }
     }
+    out.notes = ctx.notes();
     out
 }
 
-fn read_geojson(path: &str, text: &str, progress: &mut dyn FnMut(usize)) -> ReadReports {
+fn read_geojson(
+    path: &str,
+    text: &str,
+    order: Option<DateOrder>,
+    progress: &mut dyn FnMut(usize),
+) -> ReadReports {
     let mut out = ReadReports::default();
     let lines = Lines::new(text);
     // Each feature borrowed from the text: its address gives its line (as `geometry.rs` locates features).
@@ -778,6 +1046,9 @@ fn read_geojson(path: &str, text: &str, progress: &mut dyn FnMut(usize)) -> Read
         );
         return out;
     };
+    // Every feature first (its line, point and properties): their times decide the date order.
+    type Feature = (u32, Option<(f64, f64)>, BTreeMap<String, String>);
+    let mut read: Vec<Feature> = Vec::new();
     for (i, raw) in features.iter().enumerate() {
         let offset = crate::geometry::offset_in(text, raw.get());
         if i % PROGRESS_EVERY == 0 {
@@ -800,6 +1071,24 @@ fn read_geojson(path: &str, text: &str, progress: &mut dyn FnMut(usize)) -> Read
                 _ => None,
             }
         });
+        let props = feature
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .map(json_fields)
+            .unwrap_or_default();
+        read.push((line, place, props));
+    }
+    let Some(ctx) = own_ctx(
+        &mut out,
+        &lines,
+        path,
+        ReportFormat::GeoJson,
+        order,
+        read.iter().map(|(_, _, props)| props),
+    ) else {
+        return out;
+    };
+    for (i, (line, place, props)) in read.into_iter().enumerate() {
         let Some((lat, lon)) = place else {
             out.reject(
                 &lines,
@@ -812,12 +1101,7 @@ fn read_geojson(path: &str, text: &str, progress: &mut dyn FnMut(usize)) -> Read
             );
             continue;
         };
-        let props = feature
-            .get("properties")
-            .and_then(|p| p.as_object())
-            .map(json_fields)
-            .unwrap_or_default();
-        match position(lat, lon).and_then(|p| own_report(&props, Some(p))) {
+        match position(lat, lon).and_then(|p| own_report(&props, Some(p), &ctx)) {
             Ok(r) => out.reports.push(r),
             Err((field, message, expected)) => {
                 let value = props.get(&field).map(String::as_str);
@@ -825,6 +1109,7 @@ fn read_geojson(path: &str, text: &str, progress: &mut dyn FnMut(usize)) -> Read
             }
         }
     }
+    out.notes = ctx.notes();
     out
 }
 

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use guarantor_core::{EventKind, SourceKind};
-use guarantor_scenario::{ReportFormat, read_reports};
+use guarantor_scenario::{DateOrder, ReadOptions, ReportFormat, read_file, read_reports};
 
 const HEADER: &str = "id,source,source_kind,time,time_precision_hours,lat,lon,place_precision_km,kind,target,count,text";
 
@@ -177,7 +177,7 @@ fn real_ucdp_events_read_whole() {
         );
     }
     // A row broken in transit is rejected with its line, and the rest still read.
-    let broken = text.replacen(",2014-01-22,2014-01-22,", ",2014-01-22,22-01-2014,", 1);
+    let broken = text.replacen(",2014-01-22,2014-01-22,", ",2014-01-22,2014-13-45,", 1);
     let read = read_reports("ucdp.csv", &broken, ReportFormat::Ucdp);
     assert_eq!((read.reports.len(), read.rejected.len()), (194, 1));
     assert_eq!(read.diagnostics[0].field, "date_end");
@@ -269,4 +269,205 @@ fn a_geojson_feature_is_placed_at_its_own_line_whatever_the_text_around_it() {
     assert_eq!(read.diagnostics[0].location.line, 5);
     let bad = read_reports("bad.geojson", "{\"features\": 5}", ReportFormat::GeoJson);
     assert_eq!(bad.diagnostics.len(), 1);
+}
+
+/// ACLED's published columns (the export's header, in its order); the rows are made up.
+const ACLED_HEADER: &str = "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,\
+assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,\
+location,latitude,longitude,geo_precision,source,source_scale,notes,fatalities,tags,timestamp";
+
+fn acled_row(id: &str, date: &str, sub: &str) -> String {
+    format!(
+        "{id},{date},2023,1,Political violence,Explosions/Remote violence,{sub},Military Forces of Russia (2000-),,8,,,,80,,\
+         804,Europe,Ukraine,Zaporizhia,Polohivskyi,,Huliaipole,47.6637,36.2561,1,Ukrinform,National,\"shelling, 3 rounds\",0,,1679443200"
+    )
+}
+
+#[test]
+fn an_acled_interception_is_a_report_and_a_protest_is_rejected_with_its_reason() {
+    let text = format!(
+        "{ACLED_HEADER}\n{}\n{}\n",
+        acled_row("UKR1", "2023-03-17", "Disrupted weapons use"),
+        acled_row("UKR2", "2023-03-17", "Peaceful protest"),
+    );
+    let read = read_reports("acled.csv", &text, ReportFormat::Acled);
+    assert_eq!(read.reports.len(), 1);
+    assert_eq!(read.reports[0].kind, EventKind::Interception);
+    assert_eq!(read.rejected.len(), 1);
+    assert!(read.rejected[0].reason.contains("not a ceasefire event"));
+}
+
+#[test]
+fn acled_dates_day_first_with_a_time_are_read_and_the_files_order_is_said() {
+    let text = format!(
+        "{ACLED_HEADER}\n{}\n{}\n",
+        acled_row(
+            "UKR1",
+            "17/03/2023 00:00:00",
+            "Shelling/artillery/missile attack"
+        ),
+        acled_row("UKR2", "03/04/2023 00:00:00", "Air/drone strike"),
+    );
+    let f = read_file(
+        "acled.csv",
+        text.as_bytes(),
+        ReadOptions::default(),
+        &mut |_| {},
+    );
+    assert_eq!(f.format, Some(ReportFormat::Acled));
+    assert_eq!(f.read.date_order, Some(DateOrder::Dmy));
+    assert!(f.read.rejected.is_empty(), "{:?}", f.read.rejected);
+    // Day first: the second row is the 3rd of April, not the 4th of March.
+    let days: Vec<String> = f
+        .read
+        .reports
+        .iter()
+        .map(|r| r.time.to_string()[..10].to_owned())
+        .collect();
+    assert_eq!(days, ["2023-03-17", "2023-04-03"]);
+}
+
+#[test]
+fn a_file_whose_dates_read_both_ways_is_refused_with_both_readings_and_the_way_to_choose() {
+    let text = format!(
+        "{ACLED_HEADER}\n{}\n{}\n",
+        acled_row("UKR1", "03/04/2023", "Shelling/artillery/missile attack"),
+        acled_row("UKR2", "05/06/2023", "Air/drone strike"),
+    );
+    let f = read_file(
+        "acled.csv",
+        text.as_bytes(),
+        ReadOptions::default(),
+        &mut |_| {},
+    );
+    let why = f.read.refused.as_deref().expect("refused");
+    assert!(why.contains("--date-order dmy"), "{why}");
+    assert!(
+        why.contains("3 April 2023") && why.contains("4 March 2023"),
+        "{why}"
+    );
+    assert!(f.read.reports.is_empty());
+    assert_eq!((f.read.rejected.len(), f.read.diagnostics.len()), (1, 1));
+    // Said, it is read.
+    let said = ReadOptions {
+        date_order: Some(DateOrder::Mdy),
+        ..Default::default()
+    };
+    let f = read_file("acled.csv", text.as_bytes(), said, &mut |_| {});
+    assert_eq!(f.read.reports.len(), 2);
+    assert_eq!(&f.read.reports[0].time.to_string()[..10], "2023-03-04");
+}
+
+#[test]
+fn each_encoding_and_delimiter_of_a_file_is_found_and_said() {
+    let row = "p-1;monitor-3;patrol;05.12.2026 06:10;0.25;47.65;36.26;0.5;artillery;;12;Обстріл біля Гуляйполя — 12 пострілів";
+    let text = format!("{}\n{row}\n", HEADER.replace(',', ";"));
+    let (cp1251, _, _) = encoding_rs::WINDOWS_1251.encode(&text);
+    let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        utf16.extend_from_slice(&unit.to_le_bytes());
+    }
+    for (bytes, encoding) in [
+        (text.as_bytes().to_vec(), "UTF-8"),
+        (cp1251.into_owned(), "windows-1251"),
+        (utf16, "UTF-16LE"),
+    ] {
+        let f = read_file("feed.csv", &bytes, ReadOptions::default(), &mut |_| {});
+        assert_eq!(f.encoding, encoding);
+        assert_eq!(f.read.delimiter, Some(b';'));
+        assert!(
+            f.read.rejected.is_empty(),
+            "{encoding}: {:?}",
+            f.read.rejected
+        );
+        let r = &f.read.reports[0];
+        assert_eq!(
+            r.text, "Обстріл біля Гуляйполя — 12 пострілів",
+            "{encoding}"
+        );
+        // A time without an offset is read in Kyiv (UTC+2 in December), and the file says so.
+        assert_eq!(r.time.to_string(), "2026-12-05T04:10:00Z");
+        assert!(
+            f.read.notes.iter().any(|n| n.contains("Europe/Kyiv")),
+            "{:?}",
+            f.read.notes
+        );
+    }
+}
+
+#[test]
+fn the_ucdp_export_as_published_in_windows_1252_reads_whole() {
+    // The extract's rows, saved as UCDP publishes the file: Windows-1252 bytes, month-first dates with a time.
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ucdp_ged_ukraine_extract.csv");
+    let text = std::fs::read_to_string(&path).expect("the UCDP extract");
+    let utf8 = read_reports("ucdp.csv", &text, ReportFormat::Ucdp);
+    let mut lines = text.lines();
+    let header = lines.next().expect("a header");
+    let columns: Vec<&str> = header.split(',').collect();
+    let start = columns
+        .iter()
+        .position(|c| *c == "date_start")
+        .expect("date_start");
+    let mut published = format!("{header}\r\n");
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for record in reader.records() {
+        let record = record.expect("a row");
+        let fields: Vec<String> = record
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                if i == start || i == start + 1 {
+                    let d: jiff::civil::Date = v[..10].parse().expect("an ISO date");
+                    format!("{}/{}/{} 12:00:00 AM", d.month(), d.day(), d.year())
+                } else if i
+                    == columns
+                        .iter()
+                        .position(|c| *c == "where_description")
+                        .unwrap_or(0)
+                {
+                    format!("{v} (Donetsk’s west)")
+                } else {
+                    v.to_owned()
+                }
+            })
+            .collect();
+        w.write_record(&fields).expect("written");
+    }
+    published.push_str(&String::from_utf8(w.into_inner().expect("bytes")).expect("text"));
+    // (The extract's few characters outside Windows-1252 are written as the encoder writes them.)
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&published);
+    let f = read_file("ged.csv", &bytes, ReadOptions::default(), &mut |_| {});
+    assert_eq!(
+        (f.encoding, f.format),
+        ("windows-1252", Some(ReportFormat::Ucdp))
+    );
+    assert_eq!(f.read.date_order, Some(DateOrder::Mdy));
+    assert_eq!(
+        f.read.reports.len(),
+        utf8.reports.len(),
+        "{:?}",
+        f.read.rejected.first()
+    );
+    for (a, b) in f.read.reports.iter().zip(&utf8.reports) {
+        assert_eq!((a.time, a.place, &a.id), (b.time, b.place, &b.id));
+        assert!(a.text.contains("Donetsk’s west"), "{}", a.text);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn no_bytes_make_a_file_panic_or_lose_a_row(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
+        for (format, _) in ReportFormat::ALL {
+            let options = ReadOptions { format: Some(format), ..Default::default() };
+            let f = read_file("random", &bytes, options, &mut |_| {});
+            proptest::prop_assert_eq!(f.read.rejected.len(), f.read.diagnostics.len());
+            for d in &f.read.diagnostics {
+                proptest::prop_assert!(d.location.span.end <= f.text.len());
+            }
+        }
+    }
 }

@@ -1145,7 +1145,7 @@ pub(crate) async fn upload_submit(
     } else {
         form.name.trim().to_owned()
     };
-    let body = form.body.replace("\r\n", "\n");
+    let body = form.body.replace("\r\n", "\n").into_bytes();
     let report = store_reports(&state, &browser.0.viewer.name, name, body, format)
         .await
         .map_err(|e| browser.fail(e))?;

@@ -2,7 +2,7 @@
 //! inside the server is `internal`, logged, and says nothing of its cause to the client.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection, StringRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection, StringRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -91,6 +91,17 @@ fn too_large() -> String {
 
 impl From<StringRejection> for ApiError {
     fn from(r: StringRejection) -> ApiError {
+        let status = r.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(status, "too_large", too_large())
+        } else {
+            ApiError::new(status, "bad_body", r.body_text())
+        }
+    }
+}
+
+impl From<BytesRejection> for ApiError {
+    fn from(r: BytesRejection) -> ApiError {
         let status = r.status();
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(status, "too_large", too_large())

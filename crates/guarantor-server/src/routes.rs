@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection, StringRejection};
+use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -824,7 +824,7 @@ pub(crate) async fn store_reports(
     state: &AppState,
     actor: &str,
     name: String,
-    body: String,
+    body: Vec<u8>,
     format: guarantor_scenario::ReportFormat,
 ) -> Result<guarantor_app::IngestReport, ApiError> {
     let inner = state.0.clone();
@@ -837,12 +837,15 @@ pub(crate) async fn store_reports(
         };
         guarantor_app::ingest(
             &mut **store,
-            &[(name, body)],
-            Some(format),
+            &[(name, Ok(body))],
+            guarantor_scenario::ReadOptions {
+                format: Some(format),
+                ..Default::default()
+            },
             Some(by),
             &guarantor_app::Silent,
         )
-        .map(|(report, _)| report)
+        .map(|done| done.report)
         .map_err(ApiError::internal)
     })
     .await
@@ -853,7 +856,7 @@ pub(crate) async fn ingest(
     State(state): State<AppState>,
     caller: Caller,
     q: Result<Query<IngestQuery>, QueryRejection>,
-    body: Result<String, StringRejection>,
+    body: Result<axum::body::Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     caller.may(Permission::IngestReports)?;
     let Query(q) = q?;
@@ -869,7 +872,7 @@ pub(crate) async fn ingest(
         )
     })?;
     let name = q.name.unwrap_or_else(|| format!("upload.{}", q.format));
-    let report = store_reports(&state, &caller.viewer.name, name, body, format).await?;
+    let report = store_reports(&state, &caller.viewer.name, name, body.to_vec(), format).await?;
     // Acknowledged means stored: 201 when every row was read, 422 when some were rejected (the rest is
     // stored, the rejects are listed).
     let rejected: usize = report.files.iter().map(|f| f.rejected).sum();

@@ -803,3 +803,26 @@ async fn the_response_page_shows_a_contingency_as_the_viewer_may_see_it() {
     let monitor = h.request(Some("monitor"), "GET", uri, "", &[]).await;
     assert_eq!(monitor.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn an_upload_is_read_as_its_bytes_are_encoded() {
+    let h = harness();
+    // A UCDP-layout row saved as Windows-1252 (the curly apostrophe is one byte, 0x92), month-first dates.
+    let csv = "id,date_start,date_end,where_prec,latitude,longitude,best,where_description,dyad_name\r\n\
+               1,3/17/2023 12:00:00 AM,3/17/2023 12:00:00 AM,1,47.6,36.2,0,Donetsk’s west,A - B\r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(csv);
+    let a = h
+        .request(
+            Some("planner"),
+            "POST",
+            "/api/v1/reports?format=ucdp",
+            &*bytes,
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
+    let f = &a.body["files"][0];
+    assert_eq!(f["encoding"], "windows-1252");
+    assert_eq!(f["date_order"], "mdy");
+    assert_eq!(f["new"], 1);
+}

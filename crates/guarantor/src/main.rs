@@ -295,9 +295,12 @@ enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 enum MonitorCommand {
-    /// Read reports into the database: guarantor's CSV, JSON lines or GeoJSON, or UCDP GED and ACLED CSV
-    /// exports. Bad rows are listed (file:line, field, why) and kept in the rejects list; the rest is stored,
-    /// one transaction per file. Exit 1 when rows were rejected.
+    /// Read reports into the database as their sources publish them: UCDP GED and ACLED CSV exports as
+    /// downloaded, or guarantor's CSV, JSON lines or GeoJSON. Each file's encoding (UTF-8, UTF-16, Windows-1252,
+    /// Windows-1251…), delimiter and date order are found from its bytes and said. Bad rows are listed
+    /// (file:line, field, why) and kept in the rejects list; the rest is stored, one transaction per file; a file
+    /// that cannot be read at all is refused on its own and the others are stored. Exit 1 when rows or files were
+    /// rejected.
     Ingest {
         /// Report files
         #[arg(required = true)]
@@ -306,6 +309,12 @@ enum MonitorCommand {
         /// export as one report per source article of each event
         #[arg(long)]
         format: Option<String>,
+        /// The files' encoding, when it should not be detected (utf-8, utf-16le, windows-1252, windows-1251…)
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Day first (dmy) or month first (mdy), for files whose every slashed date reads both ways
+        #[arg(long)]
+        date_order: Option<String>,
     },
     /// The stored reports as incidents: merged, graded, placed and judged against the terms
     Incidents {
@@ -1109,7 +1118,12 @@ fn monitor(
         None => PathBuf::from("guarantor-monitor.sqlite"),
     });
     match command {
-        MonitorCommand::Ingest { files, format } => {
+        MonitorCommand::Ingest {
+            files,
+            format,
+            encoding,
+            date_order,
+        } => {
             let format = match format.as_deref() {
                 None => None,
                 Some(name) => Some(
@@ -1121,12 +1135,31 @@ fn monitor(
                     })?,
                 ),
             };
-            let mut texts = Vec::new();
-            for f in &files {
-                let text = std::fs::read_to_string(f)
-                    .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", f.display()))?;
-                texts.push((f.display().to_string(), text));
-            }
+            let encoding = match encoding.as_deref() {
+                None => None,
+                Some(label) => Some(guarantor_scenario::encoding_named(label).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--encoding {label}: not an encoding (e.g. utf-8, utf-16le, windows-1252, windows-1251)"
+                    )
+                })?),
+            };
+            let date_order =
+                match date_order.as_deref() {
+                    None => None,
+                    Some(name) => Some(guarantor_scenario::DateOrder::from_name(name).ok_or_else(
+                        || anyhow::anyhow!("--date-order {name}: expected dmy or mdy"),
+                    )?),
+                };
+            // A file that cannot be read from disk is refused on its own; the others go on.
+            let bytes: Vec<guarantor_app::FileBytes> = files
+                .iter()
+                .map(|f| {
+                    (
+                        f.display().to_string(),
+                        std::fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display())),
+                    )
+                })
+                .collect();
             let mut store = guarantor_store::SqliteStore::open(&db)?;
             let bars = Bars::new(quiet);
             let actor = cli_actor();
@@ -1134,19 +1167,29 @@ fn monitor(
                 name: &actor,
                 at: jiff::Timestamp::now(),
             };
-            let (report, diagnostics) =
-                guarantor_app::ingest(&mut store, &texts, format, Some(by), &bars)?;
+            let done = guarantor_app::ingest(
+                &mut store,
+                &bytes,
+                guarantor_scenario::ReadOptions {
+                    format,
+                    encoding,
+                    date_order,
+                },
+                Some(by),
+                &bars,
+            )?;
+            let report = &done.report;
             let rejected: usize = report.files.iter().map(|f| f.rejected).sum();
             let stdout = if json {
-                to_json(&report)?
+                to_json(report)?
             } else {
-                show::ingest(&report, &db.display().to_string())
+                show::ingest(report, &db.display().to_string())
             };
-            let stderr = if json || diagnostics.is_empty() {
+            let stderr = if json || done.diagnostics.is_empty() {
                 String::new()
             } else {
-                let sources = SourceSet::from_files("reports", texts);
-                render_diagnostics(&sources, &diagnostics, RenderOptions { color })
+                let sources = SourceSet::from_files("reports", done.texts);
+                render_diagnostics(&sources, &done.diagnostics, RenderOptions { color })
             };
             Ok(Outcome {
                 stdout,

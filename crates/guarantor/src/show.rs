@@ -885,27 +885,49 @@ pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
         &[
             "file",
             "format",
+            "read as",
             "read",
             "new",
             "duplicates",
             "conflicts",
             "rejected",
         ],
-        &[2, 3, 4, 5, 6],
+        &[3, 4, 5, 6, 7],
     );
     for f in &r.files {
+        let mut how = vec![f.encoding.to_owned()];
+        if let Some(d) = f.delimiter {
+            how.push(format!("`{d}`"));
+        }
+        if let Some(o) = f.date_order {
+            how.push(o.to_owned());
+        }
         t.add_row(vec![
             Cell::new(&f.file),
             Cell::new(f.format),
+            Cell::new(how.join(", ")),
             Cell::new(f.read),
             Cell::new(f.new),
             Cell::new(f.duplicates),
             Cell::new(f.conflicts),
-            Cell::new(f.rejected),
+            Cell::new(if f.refused.is_some() {
+                "the file".to_owned()
+            } else {
+                f.rejected.to_string()
+            }),
         ]);
     }
     let rejected: usize = r.files.iter().map(|f| f.rejected).sum();
-    let mut out = format!("{t}\nstored in {db}\n");
+    let mut out = format!("{t}\n");
+    for f in &r.files {
+        if let Some(why) = &f.refused {
+            out.push_str(&format!("{}: refused, nothing stored: {why}\n", f.file));
+        }
+        for note in &f.notes {
+            out.push_str(&format!("{}: {note}\n", f.file));
+        }
+    }
+    out.push_str(&format!("stored in {db}\n"));
     if rejected > 0 {
         out.push_str(&format!(
             "{rejected} rows rejected (why: on stderr); they are kept in the database's rejects list\n"

@@ -874,6 +874,95 @@ fn stored_from(db: &Path, file: &str) -> i64 {
 }
 
 #[test]
+fn each_file_is_read_on_its_own_as_its_bytes_say() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A patrol's list saved by a Cyrillic spreadsheet: Windows-1251, `;`, day-first dates without an offset.
+    let header = "id;source;source_kind;time;time_precision_hours;lat;lon;place_precision_km;kind;target;count;text";
+    let list = format!(
+        "{header}\np-1;patrol-2;patrol;05/12/2026 06:10;0.25;47.65;36.26;0.5;artillery;;12;Обстріл Гуляйполя\n\
+         p-2;patrol-2;patrol;13/12/2026 07:00;0.25;47.66;36.27;0.5;drone;;1;Дрон\n"
+    );
+    let bytes: Vec<u8> = list
+        .chars()
+        .map(|c| match c {
+            'А'..='я' => (c as u32 - 'А' as u32 + 0xC0) as u8,
+            'і' => 0xB3,
+            'І' => 0xB2,
+            c => c as u8,
+        })
+        .collect();
+    std::fs::write(tmp.path().join("patrol.csv"), bytes).unwrap();
+    // A file whose dates read both ways, and one that is not there.
+    std::fs::write(
+        tmp.path().join("ambiguous.csv"),
+        "id,source,source_kind,time,lat,lon,kind\na,s,patrol,03/04/2026,47.6,36.2,drone\nb,s,patrol,05/06/2026,47.6,36.2,drone\n",
+    )
+    .unwrap();
+    let out = guarantor(
+        &[
+            "monitor",
+            "ingest",
+            "missing.csv",
+            "ambiguous.csv",
+            "patrol.csv",
+            "--json",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let v = json(&out);
+    let files = v["files"].as_array().unwrap();
+    assert!(
+        files[0]["refused"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read")
+    );
+    assert!(
+        files[1]["refused"]
+            .as_str()
+            .unwrap()
+            .contains("--date-order"),
+        "{}",
+        files[1]
+    );
+    assert_eq!(files[1]["new"], 0);
+    let patrol = &files[2];
+    assert_eq!(patrol["encoding"], "windows-1251");
+    assert_eq!(patrol["delimiter"], ";");
+    assert_eq!(patrol["date_order"], "dmy");
+    assert_eq!(
+        (patrol["new"].as_u64(), patrol["rejected"].as_u64()),
+        (Some(2), Some(0))
+    );
+    // The ambiguous file, said, is read.
+    let out = guarantor(
+        &[
+            "monitor",
+            "ingest",
+            "ambiguous.csv",
+            "--date-order",
+            "mdy",
+            "--json",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(json(&out)["files"][0]["new"], 2);
+    let out = guarantor(
+        &["monitor", "incidents", "--since", "2026-12-05", "--json"],
+        tmp.path(),
+    );
+    let incidents = json(&out);
+    // Kyiv's 06:10 on 5 December is 04:10 UTC.
+    assert_eq!(
+        incidents["incidents"][0]["time"], "2026-12-05T04:10:00Z",
+        "{incidents}"
+    );
+    assert_eq!(incidents["reports"], 2);
+}
+
+#[test]
 fn an_ingest_killed_midway_stores_its_file_whole_or_not_at_all() {
     let tmp = tempfile::tempdir().unwrap();
     let header = "id,source,source_kind,time,lat,lon,kind\n";

@@ -89,9 +89,10 @@ impl Harness {
         who: Option<&str>,
         method: &str,
         uri: &str,
-        body: &str,
+        body: impl AsRef<[u8]>,
         headers: &[(&str, &str)],
     ) -> Answer {
+        let body = body.as_ref();
         let mut request = Request::builder().method(method).uri(uri);
         if let Some(who) = who {
             request = request.header(
@@ -99,7 +100,7 @@ impl Harness {
                 format!("Bearer {}", self.tokens[who]),
             );
         }
-        let json = body.starts_with('{') || body.starts_with('[');
+        let json = body.starts_with(b"{") || body.starts_with(b"[");
         if !headers
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
@@ -114,9 +115,7 @@ impl Harness {
         for (k, v) in headers {
             request = request.header(*k, *v);
         }
-        let request = request
-            .body(Body::from(body.to_owned()))
-            .expect("a request");
+        let request = request.body(Body::from(body.to_vec())).expect("a request");
         let response = router(self.state.clone())
             .oneshot(request)
             .await
