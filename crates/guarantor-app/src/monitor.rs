@@ -40,10 +40,16 @@ pub struct IngestedFile {
     pub new: usize,
     /// Already stored, identical (stored once).
     pub duplicates: usize,
-    /// Already stored under the same source and id with other contents (the first is kept).
-    pub conflicts: usize,
+    /// Already stored under the same source and id with other contents: revised (the new contents stored, the
+    /// earlier kept as a version).
+    pub updated: usize,
     /// Rows rejected, each with a diagnostic.
     pub rejected: usize,
+    /// For a full export (`--full-export`): how many reports stored for the file's sources it no longer has
+    /// (reported, not deleted).
+    pub missing: usize,
+    /// The first hundred of them, as `source/id`.
+    pub missing_ids: Vec<String>,
     /// The earliest report's time (RFC 3339), when any was read.
     pub first: Option<String>,
     /// The latest report's time.
@@ -79,10 +85,13 @@ pub type FileBytes = (String, Result<Vec<u8>, String>);
 /// its own — its reason kept in the rejects list — and the others are stored. Rejected rows are stored in the
 /// rejects list with their reasons and reported; their diagnostics come back too, for a terminal to render.
 /// `by` (who sends it, and when) goes into the audit log with each file's counts, in the file's transaction.
+/// With `full_export`, each file is taken as its sources' whole export: the reports stored for those sources that
+/// it no longer has are counted and named (not deleted).
 pub fn ingest(
     store: &mut dyn ReportStore,
     files: &[FileBytes],
     options: ReadOptions,
+    full_export: bool,
     by: Option<Actor<'_>>,
     progress: &dyn Progress,
 ) -> Result<Ingest, IngestError> {
@@ -122,6 +131,11 @@ pub fn ingest(
         );
         progress.end();
         let done = done?;
+        let missing = if full_export && read.refused.is_none() {
+            missing_from(store, &read.reports)?
+        } else {
+            Vec::new()
+        };
         out.push(IngestedFile {
             file: path.clone(),
             format: file.format.map_or("unknown", |f| f.name()),
@@ -133,8 +147,10 @@ pub fn ingest(
             read: read.reports.len(),
             new: done.new,
             duplicates: done.duplicates,
-            conflicts: done.conflicts,
+            updated: done.updated,
             rejected: read.rejected.len(),
+            missing: missing.len(),
+            missing_ids: missing.into_iter().take(MISSING_SHOWN).collect(),
             first: read
                 .reports
                 .iter()
@@ -157,6 +173,30 @@ pub fn ingest(
         diagnostics,
         texts,
     })
+}
+
+/// How many missing reports a file's answer names.
+const MISSING_SHOWN: usize = 100;
+
+/// The reports stored for the sources of `reports` that `reports` do not have, as `source/id`.
+fn missing_from(
+    store: &dyn ReportStore,
+    reports: &[guarantor_core::Report],
+) -> Result<Vec<String>, StoreError> {
+    let mut by_source: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for r in reports {
+        by_source.entry(&r.source).or_default().insert(&r.id);
+    }
+    let mut out = Vec::new();
+    for (source, ids) in by_source {
+        for id in store.ids_of(source)? {
+            if !ids.contains(id.as_str()) {
+                out.push(format!("{source}/{id}"));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `guarantor monitor incidents`.

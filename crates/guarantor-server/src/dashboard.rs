@@ -1146,7 +1146,11 @@ pub(crate) async fn upload_submit(
         form.name.trim().to_owned()
     };
     let body = form.body.replace("\r\n", "\n").into_bytes();
-    let report = store_reports(&state, &browser.0.viewer.name, name, body, format)
+    let options = guarantor_scenario::ReadOptions {
+        format: Some(format),
+        ..Default::default()
+    };
+    let report = store_reports(&state, &browser.0.viewer.name, name, body, options, false)
         .await
         .map_err(|e| browser.fail(e))?;
     let f = report.files.first();

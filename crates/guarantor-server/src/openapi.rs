@@ -231,6 +231,9 @@ pub fn document() -> Value {
                 "summary": "Ingest a batch of reports, stored in one transaction: planners and monitors",
                 "parameters": [
                     query("format", "csv, jsonl, geojson, ucdp, ucdp-articles or acled", true),
+                    query("encoding", "the body's encoding when it should not be detected (utf-8, windows-1252, windows-1251…)", false),
+                    query("date_order", "dmy or mdy, for a body whose every slashed date reads both ways", false),
+                    query("full_export", "true: name the stored reports of the body's sources it no longer has", false),
                     query("name", "a name for the batch, kept with rejected rows", false)
                 ],
                 "requestBody": {"required": true, "content": {"text/plain": {"schema": {"type": "string"}}}},

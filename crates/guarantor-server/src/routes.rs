@@ -817,6 +817,13 @@ pub(crate) struct IngestQuery {
     format: String,
     /// A name for the batch (kept with rejected rows).
     name: Option<String>,
+    /// The body's encoding, when it should not be detected (utf-8, windows-1252, windows-1251…).
+    encoding: Option<String>,
+    /// Day first (`dmy`) or month first (`mdy`), for a body whose every slashed date reads both ways.
+    date_order: Option<String>,
+    /// The body is its sources' whole export: the stored reports of those sources it no longer has are named.
+    #[serde(default)]
+    full_export: bool,
 }
 
 /// Stores a batch of reports sent by `actor` (one transaction, with its audit line).
@@ -825,7 +832,8 @@ pub(crate) async fn store_reports(
     actor: &str,
     name: String,
     body: Vec<u8>,
-    format: guarantor_scenario::ReportFormat,
+    options: guarantor_scenario::ReadOptions,
+    full_export: bool,
 ) -> Result<guarantor_app::IngestReport, ApiError> {
     let inner = state.0.clone();
     let actor = actor.to_owned();
@@ -838,10 +846,8 @@ pub(crate) async fn store_reports(
         guarantor_app::ingest(
             &mut **store,
             &[(name, Ok(body))],
-            guarantor_scenario::ReadOptions {
-                format: Some(format),
-                ..Default::default()
-            },
+            options,
+            full_export,
             Some(by),
             &guarantor_app::Silent,
         )
@@ -871,8 +877,47 @@ pub(crate) async fn ingest(
             ),
         )
     })?;
+    let encoding = q
+        .encoding
+        .as_deref()
+        .map(|label| {
+            guarantor_scenario::encoding_named(label).ok_or_else(|| {
+                ApiError::bad_request(
+                    "bad_encoding",
+                    format!(
+                        "encoding {label}: not an encoding (e.g. utf-8, windows-1252, windows-1251)"
+                    ),
+                )
+            })
+        })
+        .transpose()?;
+    let date_order = q
+        .date_order
+        .as_deref()
+        .map(|o| {
+            guarantor_scenario::DateOrder::from_name(o).ok_or_else(|| {
+                ApiError::bad_request(
+                    "bad_date_order",
+                    format!("date_order {o}: expected dmy or mdy"),
+                )
+            })
+        })
+        .transpose()?;
     let name = q.name.unwrap_or_else(|| format!("upload.{}", q.format));
-    let report = store_reports(&state, &caller.viewer.name, name, body.to_vec(), format).await?;
+    let options = guarantor_scenario::ReadOptions {
+        format: Some(format),
+        encoding,
+        date_order,
+    };
+    let report = store_reports(
+        &state,
+        &caller.viewer.name,
+        name,
+        body.to_vec(),
+        options,
+        q.full_export,
+    )
+    .await?;
     // Acknowledged means stored: 201 when every row was read, 422 when some were rejected (the rest is
     // stored, the rejects are listed).
     let rejected: usize = report.files.iter().map(|f| f.rejected).sum();

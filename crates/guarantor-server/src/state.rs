@@ -34,6 +34,9 @@ self_cell::self_cell!(
 );
 
 /// A scenario version and a window of time (as microseconds), the key of computed incidents.
+/// What a window's incidents were computed at: its count of reports and the store's count of revisions.
+type Freshness = (u64, u64);
+
 type IncidentsKey = (String, u32, Option<i64>, Option<i64>);
 
 /// A scenario version, resolved.
@@ -199,7 +202,8 @@ pub(crate) struct Inner {
     plans: Mutex<HashMap<(String, u32, String), Arc<PlanEntry>>>,
     placers: Mutex<HashMap<(String, u32), Arc<PlacerCell>>>,
     /// Incidents of a scenario version in a window, with the count of the window's reports they came from.
-    incidents: Mutex<HashMap<IncidentsKey, (u64, Arc<guarantor_app::IncidentsReport>)>>,
+    /// Each window's incidents, with the window's report count and the store's revisions they were computed at.
+    incidents: Mutex<HashMap<IncidentsKey, (Freshness, Arc<guarantor_app::IncidentsReport>)>>,
     pub jobs: Mutex<Vec<Job>>,
     next_job: AtomicU64,
     pub logins: Mutex<LoginLimiter>,
@@ -397,8 +401,12 @@ impl Inner {
         );
         let placer = self.placer(r)?;
         let store = lock(&self.store)?;
-        // Stored reports are never changed: the same count is the same reports, whoever stored them.
-        let count = store.count(from, to).map_err(ApiError::internal)?;
+        // Stored reports change only by revisions, which the store counts: the same count of the window and the
+        // same revisions are the same reports, whoever stored them.
+        let count = (
+            store.count(from, to).map_err(ApiError::internal)?,
+            store.revisions().map_err(ApiError::internal)?,
+        );
         if let Some((n, found)) = lock(&self.incidents)?.get(&key)
             && *n == count
         {

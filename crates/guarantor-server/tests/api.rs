@@ -825,4 +825,15 @@ async fn an_upload_is_read_as_its_bytes_are_encoded() {
     assert_eq!(f["encoding"], "windows-1252");
     assert_eq!(f["date_order"], "mdy");
     assert_eq!(f["new"], 1);
+    // Said by the caller: an unknown encoding is refused with what was expected.
+    let (status, body) = h
+        .call(
+            Some("planner"),
+            "POST",
+            "/api/v1/reports?format=ucdp&encoding=klingon",
+            "x",
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "bad_encoding", "{body}");
 }

@@ -97,8 +97,9 @@ pub struct Ingested {
     pub new: usize,
     /// Reports already stored, identical: stored once.
     pub duplicates: usize,
-    /// Reports whose source and id were stored already with other contents: the first is kept.
-    pub conflicts: usize,
+    /// Reports whose source and id were stored already with other contents: a revision (the source's export
+    /// read again with the row changed). The new contents are stored; the earlier ones kept as a version.
+    pub updated: usize,
     /// Rejected rows recorded.
     pub rejected: usize,
 }
@@ -106,7 +107,9 @@ pub struct Ingested {
 /// Where monitoring data lives. Every implementation passes the same test suite.
 pub trait ReportStore {
     /// Stores a batch in one transaction: when this returns `Ok`, all of it is stored; on an error or a crash,
-    /// none of it. A report is identified by its source and id: the same report twice is stored once.
+    /// none of it. A report is identified by its source and id: the same report twice is stored once; the same
+    /// source and id with other contents is a revision: the new contents are stored, the earlier kept as a
+    /// version ([`ReportStore::history`]).
     fn ingest(&mut self, batch: Batch<'_>) -> Result<Ingested, StoreError> {
         self.ingest_with_progress(batch, &mut |_| {})
     }
@@ -129,10 +132,20 @@ pub trait ReportStore {
     /// Every rejected row, by file and line.
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError>;
 
-    /// How many stored reports have a time in `[from, to)` (from the time index). Reports are never changed
-    /// or removed once stored, so a window whose count is unchanged holds the same reports: a cache of what
-    /// was computed from them stays true, whichever process stored what since.
+    /// How many stored reports have a time in `[from, to)` (from the time index). Reports are never removed,
+    /// and changed only by a revision, which [`ReportStore::revisions`] counts: a window whose count and the
+    /// store's revisions are both unchanged holds the same reports, so a cache of what was computed from them
+    /// stays true, whichever process stored what since.
     fn count(&self, from: Option<Timestamp>, to: Option<Timestamp>) -> Result<u64, StoreError>;
+
+    /// How many revisions were ever stored (each a report whose contents a later reading changed).
+    fn revisions(&self) -> Result<u64, StoreError>;
+
+    /// The ids stored for `source`, sorted (to tell what a full export of that source no longer has).
+    fn ids_of(&self, source: &str) -> Result<Vec<String>, StoreError>;
+
+    /// The earlier versions of report (`source`, `id`), oldest first, each with when it was replaced.
+    fn history(&self, source: &str, id: &str) -> Result<Vec<(Timestamp, Report)>, StoreError>;
 
     /// The latest stored report's time, if any report is stored (read from the time index, not the reports).
     fn latest_time(&self) -> Result<Option<Timestamp>, StoreError>;
@@ -305,8 +318,8 @@ pub(crate) fn ingest_audit(by: Actor<'_>, file: &str, done: &Ingested) -> AuditE
         target: file.to_owned(),
         before: None,
         after: Some(format!(
-            "{{\"new\":{},\"duplicates\":{},\"conflicts\":{},\"rejected\":{}}}",
-            done.new, done.duplicates, done.conflicts, done.rejected
+            "{{\"new\":{},\"duplicates\":{},\"updated\":{},\"rejected\":{}}}",
+            done.new, done.duplicates, done.updated, done.rejected
         )),
     }
 }

@@ -8,7 +8,7 @@ use guarantor_core::Report;
 use jiff::Timestamp;
 use postgres::{Client, NoTls, Transaction};
 
-use crate::row::{COLUMNS, Row, report_of, row_of};
+use crate::row::{COLUMNS, Row, keep_version_sql, report_of, row_of, update_sql};
 use crate::schema;
 use crate::sqlite::{micros, time_of};
 use crate::{
@@ -186,32 +186,35 @@ impl ReportStore for PgStore {
                  ON CONFLICT (source, id) DO NOTHING",
             )
             .map_err(e)?;
+        let keep = tx.prepare(&keep_version_sql("$1", "$2", "$3")).map_err(e)?;
+        let update = tx.prepare(&update_sql(|n| format!("${n}"))).map_err(e)?;
+        let at = batch
+            .by
+            .map_or_else(Timestamp::now, |b| b.at)
+            .as_microsecond();
         for (n, r) in batch.reports.iter().enumerate() {
             if n % 4096 == 0 {
                 progress(n);
             }
             let row = row_of(r);
-            let inserted = tx
-                .execute(
-                    &insert,
-                    &[
-                        &row.0,
-                        &row.1,
-                        &row.2,
-                        &row.3,
-                        &row.4,
-                        &row.5,
-                        &row.6,
-                        &row.7,
-                        &row.8,
-                        &row.9,
-                        &row.10,
-                        &row.11,
-                        &row.12,
-                        &batch.file,
-                    ],
-                )
-                .map_err(e)?;
+            // The row's 13 columns and its file: the values of both the insert and the update.
+            let values: [&(dyn postgres::types::ToSql + Sync); 14] = [
+                &row.0,
+                &row.1,
+                &row.2,
+                &row.3,
+                &row.4,
+                &row.5,
+                &row.6,
+                &row.7,
+                &row.8,
+                &row.9,
+                &row.10,
+                &row.11,
+                &row.12,
+                &batch.file,
+            ];
+            let inserted = tx.execute(&insert, &values).map_err(e)?;
             if inserted == 1 {
                 done.new += 1;
                 continue;
@@ -220,7 +223,9 @@ impl ReportStore for PgStore {
             if report_of(&shown, read_row(&stored))? == *r {
                 done.duplicates += 1;
             } else {
-                done.conflicts += 1;
+                tx.execute(&keep, &[&r.source, &r.id, &at]).map_err(e)?;
+                tx.execute(&update, &values).map_err(e)?;
+                done.updated += 1;
             }
         }
         let reject = tx
@@ -285,6 +290,51 @@ impl ReportStore for PgStore {
             .map_err(|e| self.err(e))?
             .get(0);
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn revisions(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .client
+            .borrow_mut()
+            .query_one("SELECT COUNT(*) FROM report_version", &[])
+            .map_err(|e| self.err(e))?
+            .get(0);
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn ids_of(&self, source: &str) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT id FROM report WHERE source = $1 ORDER BY id",
+                &[&source],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
+    }
+
+    fn history(&self, source: &str, id: &str) -> Result<Vec<(Timestamp, Report)>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                &format!(
+                    "SELECT {COLUMNS}, replaced_at_us FROM report_version WHERE source = $1 AND id = $2
+                     ORDER BY revision"
+                ),
+                &[&source, &id],
+            )
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in &rows {
+            let at: i64 = row.get(13);
+            out.push((
+                crate::row::replaced_at(&self.shown, source, id, at)?,
+                report_of(&self.shown, read_row(row))?,
+            ));
+        }
+        Ok(out)
     }
 
     fn latest_time(&self) -> Result<Option<Timestamp>, StoreError> {

@@ -28,6 +28,59 @@ pub(crate) type Row = (
 pub(crate) const COLUMNS: &str = "source, id, source_kind, time_s, time_nanos, time_precision_hours, lon, lat, \
                        place_precision_km, kind, target, count, text";
 
+/// Keeps the stored version of report (`$source`, `$id`) as its next revision, replaced at `$at` (microseconds):
+/// placeholders `{source}`, `{id}`, `{at}` for the dialect's.
+pub(crate) fn keep_version_sql(source: &str, id: &str, at: &str) -> String {
+    format!(
+        "INSERT INTO report_version (source, id, revision, replaced_at_us, source_kind, time_s, time_nanos,
+             time_precision_hours, lon, lat, place_precision_km, kind, target, count, text, file)
+         SELECT source, id,
+                (SELECT COUNT(*) FROM report_version v WHERE v.source = r.source AND v.id = r.id) + 1, {at},
+                source_kind, time_s, time_nanos, time_precision_hours, lon, lat, place_precision_km, kind, target,
+                count, text, file
+         FROM report r WHERE r.source = {source} AND r.id = {id}"
+    )
+}
+
+/// Replaces report (`source`, `id`)'s contents: placeholders 1–14 as `row_of` and the file, in the dialect's form
+/// (`p(n)`).
+pub(crate) fn update_sql(p: fn(usize) -> String) -> String {
+    format!(
+        "UPDATE report SET source_kind = {}, time_s = {}, time_nanos = {}, time_precision_hours = {}, lon = {},
+             lat = {}, place_precision_km = {}, kind = {}, target = {}, count = {}, text = {}, file = {}
+         WHERE source = {} AND id = {}",
+        p(3),
+        p(4),
+        p(5),
+        p(6),
+        p(7),
+        p(8),
+        p(9),
+        p(10),
+        p(11),
+        p(12),
+        p(13),
+        p(14),
+        p(1),
+        p(2)
+    )
+}
+
+/// When a version was replaced, from its stored microseconds.
+pub(crate) fn replaced_at(
+    path: &str,
+    source: &str,
+    id: &str,
+    at_us: i64,
+) -> Result<Timestamp, StoreError> {
+    Timestamp::from_microsecond(at_us).map_err(|e| StoreError::Corrupt {
+        path: path.to_owned(),
+        source_name: source.to_owned(),
+        id: id.to_owned(),
+        message: format!("a revision's time: {e}"),
+    })
+}
+
 pub(crate) fn row_of(r: &Report) -> Row {
     (
         r.source.clone(),

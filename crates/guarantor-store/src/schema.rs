@@ -31,7 +31,7 @@ pub(crate) const POSTGRES: Dialect = Dialect {
 
 /// The steps, in `d`'s types.
 pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
-    let steps: [&str; 3] = [
+    let steps: [&str; 4] = [
         // 1: reports and rejected rows.
         "CREATE TABLE report (
         source TEXT NOT NULL,
@@ -110,6 +110,27 @@ pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
         world TEXT NOT NULL,
         by_user TEXT NOT NULL,
         at_us {int} NOT NULL
+    );",
+        // 4: the earlier versions of revised reports (a source's export read again with a row changed), each with
+        // its revision number and when it was replaced (microseconds since 1970).
+        "CREATE TABLE report_version (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        revision {int} NOT NULL,
+        replaced_at_us {int} NOT NULL,
+        source_kind TEXT NOT NULL,
+        time_s {int} NOT NULL,
+        time_nanos {int} NOT NULL,
+        time_precision_hours {real} NOT NULL,
+        lon {real} NOT NULL,
+        lat {real} NOT NULL,
+        place_precision_km {real} NOT NULL,
+        kind TEXT NOT NULL,
+        target TEXT,
+        count {int} NOT NULL,
+        text TEXT NOT NULL,
+        file TEXT NOT NULL,
+        PRIMARY KEY (source, id, revision)
     );",
     ];
     steps

@@ -7,7 +7,7 @@ use guarantor_core::Report;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::row::{COLUMNS, Row, report_of, row_of};
+use crate::row::{COLUMNS, Row, keep_version_sql, report_of, row_of, update_sql};
 use crate::schema;
 use crate::{
     AuditEntry, Batch, Ingested, Published, ReportStore, ScenarioVersion, Store, StoreError,
@@ -126,6 +126,12 @@ impl ReportStore for SqliteStore {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
                 )
                 .map_err(e)?;
+            let mut keep = tx.prepare(&keep_version_sql("?1", "?2", "?3")).map_err(e)?;
+            let mut update = tx.prepare(&update_sql(|n| format!("?{n}"))).map_err(e)?;
+            let at = batch
+                .by
+                .map_or_else(Timestamp::now, |b| b.at)
+                .as_microsecond();
             for (n, r) in batch.reports.iter().enumerate() {
                 if n % 4096 == 0 {
                     progress(n);
@@ -136,16 +142,20 @@ impl ReportStore for SqliteStore {
                     .optional()
                     .map_err(e)?;
                 let found = found.map(|stored| report_of(&path, stored)).transpose()?;
+                // The row's 13 columns and its file: the values of both the insert and the update.
+                let values = params![
+                    row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10,
+                    row.11, row.12, batch.file
+                ];
                 match found {
                     Some(stored) if stored == *r => done.duplicates += 1,
-                    Some(_) => done.conflicts += 1,
+                    Some(_) => {
+                        keep.execute(params![r.source, r.id, at]).map_err(e)?;
+                        update.execute(values).map_err(e)?;
+                        done.updated += 1;
+                    }
                     None => {
-                        insert
-                            .execute(params![
-                                row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
-                                row.9, row.10, row.11, row.12, batch.file
-                            ])
-                            .map_err(e)?;
+                        insert.execute(values).map_err(e)?;
                         done.new += 1;
                     }
                 }
@@ -210,6 +220,49 @@ impl ReportStore for SqliteStore {
             )
             .map_err(|e| self.err(e))?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn revisions(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM report_version", [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    fn ids_of(&self, source: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM report WHERE source = ?1 ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![source], |x| x.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    fn history(&self, source: &str, id: &str) -> Result<Vec<(Timestamp, Report)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {COLUMNS}, replaced_at_us FROM report_version WHERE source = ?1 AND id = ?2
+                 ORDER BY revision"
+            ))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![source, id], |x| {
+                Ok((read_row(x)?, x.get::<_, i64>(13)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (row, at) = row.map_err(|e| self.err(e))?;
+            out.push((
+                crate::row::replaced_at(&self.path, source, id, at)?,
+                report_of(&self.path, row)?,
+            ));
+        }
+        Ok(out)
     }
 
     fn latest_time(&self) -> Result<Option<Timestamp>, StoreError> {

@@ -59,7 +59,7 @@ fn story(store: &mut dyn ReportStore) {
         })
         .expect("ingest");
     assert_eq!(
-        (first.new, first.duplicates, first.conflicts, first.rejected),
+        (first.new, first.duplicates, first.updated, first.rejected),
         (3, 0, 0, 1)
     );
 
@@ -73,24 +73,46 @@ fn story(store: &mut dyn ReportStore) {
         })
         .expect("ingest");
     assert_eq!(
-        (again.new, again.duplicates, again.conflicts, again.rejected),
+        (again.new, again.duplicates, again.updated, again.rejected),
         (0, 3, 0, 0)
     );
 
-    // A report that reuses a source's id with other contents: counted, and the first is kept.
+    // A report that reuses a source's id with other contents is a revision: the new contents stored, the earlier
+    // kept as a version with when it was replaced; the store counts the revision.
+    assert_eq!(store.revisions().expect("revisions"), 0);
     let mut changed = day1[0].clone();
     changed.count = 99;
-    let conflict = store
+    let before = jiff::Timestamp::now();
+    let revised = store
         .ingest(Batch {
             file: "day1-corrected.csv",
-            reports: &[changed],
+            reports: std::slice::from_ref(&changed),
             rejected: &[],
             by: None,
         })
         .expect("ingest");
-    assert_eq!((conflict.new, conflict.conflicts), (0, 1));
+    assert_eq!((revised.new, revised.updated), (0, 1));
+    assert_eq!(store.revisions().expect("revisions"), 1);
+    let latest = store.reports(None, None).expect("read");
+    assert!(latest.contains(&changed), "{latest:?}");
+    let history = store
+        .history(&changed.source, &changed.id)
+        .expect("history");
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].1, day1[0]);
+    assert!(history[0].0 >= before && history[0].0 <= jiff::Timestamp::now());
+    assert!(store.history("nobody", "x").expect("history").is_empty());
+    // The ids of a source, for telling what a full export no longer has.
+    let mut smm: Vec<String> = day1
+        .iter()
+        .filter(|r| r.source == "smm-7")
+        .map(|r| r.id.clone())
+        .collect();
+    smm.sort();
+    assert_eq!(store.ids_of("smm-7").expect("ids"), smm);
+    assert!(store.ids_of("nobody").expect("ids").is_empty());
 
-    // Progress is told, ending with the whole batch (here a duplicate of what is stored).
+    // Progress is told, ending with the whole batch (here day1 again: its first report revised back).
     let mut told = Vec::new();
     store
         .ingest_with_progress(
@@ -449,7 +471,7 @@ fn server_story(store: &mut dyn Store) {
     );
     assert_eq!(
         log[1].after.as_deref(),
-        Some("{\"new\":1,\"duplicates\":0,\"conflicts\":0,\"rejected\":0}")
+        Some("{\"new\":1,\"duplicates\":0,\"updated\":0,\"rejected\":0}")
     );
     assert_eq!(log[1].target, "upload.csv");
     assert!(log.windows(2).all(|w| w[0].seq > w[1].seq));
@@ -567,17 +589,33 @@ mod idempotence {
             fn batch(reports: &[Report]) -> Batch<'_> {
                 Batch { file: "f.csv", reports, rejected: &[], by: None }
             }
+            // What the store holds after reading `order`: each source and id as last read, by time, source, id.
+            fn latest<'a>(order: impl Iterator<Item = &'a Report>) -> Vec<Report> {
+                let mut last: std::collections::BTreeMap<(String, String), Report> = Default::default();
+                for r in order {
+                    last.insert((r.source.clone(), r.id.clone()), r.clone());
+                }
+                let mut out: Vec<Report> = last.into_values().collect();
+                out.sort_by(|a, b| (a.time, &a.source, &a.id).cmp(&(b.time, &b.source, &b.id)));
+                out
+            }
             let first = store.ingest(batch(&all)).expect("ingest");
             let stored = store.reports(None, None).expect("read");
             prop_assert_eq!(first.new, stored.len());
-            prop_assert_eq!(first.new + first.duplicates + first.conflicts, all.len());
-            // The same reports again, in two batches, the second half first: nothing new, nothing changed.
+            prop_assert_eq!(first.new + first.duplicates + first.updated, all.len());
+            prop_assert_eq!(&stored, &latest(all.iter()));
+            // The same reports again, in two batches, the second half first: nothing new; each source and id as
+            // last read; every change a revision the store counts.
             let cut = split.min(all.len());
             let (a, b) = all.split_at(cut);
             let later = store.ingest(batch(b)).expect("ingest");
             let earlier = store.ingest(batch(a)).expect("ingest");
             prop_assert_eq!(later.new + earlier.new, 0);
-            prop_assert_eq!(store.reports(None, None).expect("read"), stored);
+            prop_assert_eq!(store.reports(None, None).expect("read"), latest(all.iter().chain(b).chain(a)));
+            prop_assert_eq!(
+                store.revisions().expect("revisions") as usize,
+                first.updated + later.updated + earlier.updated
+            );
         }
     }
 }

@@ -315,6 +315,10 @@ enum MonitorCommand {
         /// Day first (dmy) or month first (mdy), for files whose every slashed date reads both ways
         #[arg(long)]
         date_order: Option<String>,
+        /// Each file is its sources' whole export: name the stored reports of those sources it no longer has
+        /// (they are reported, not deleted)
+        #[arg(long)]
+        full_export: bool,
     },
     /// The stored reports as incidents: merged, graded, placed and judged against the terms
     Incidents {
@@ -1123,6 +1127,7 @@ fn monitor(
             format,
             encoding,
             date_order,
+            full_export,
         } => {
             let format = match format.as_deref() {
                 None => None,
@@ -1175,6 +1180,7 @@ fn monitor(
                     encoding,
                     date_order,
                 },
+                full_export,
                 Some(by),
                 &bars,
             )?;

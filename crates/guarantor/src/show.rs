@@ -889,7 +889,7 @@ pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
             "read",
             "new",
             "duplicates",
-            "conflicts",
+            "updated",
             "rejected",
         ],
         &[3, 4, 5, 6, 7],
@@ -909,7 +909,7 @@ pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
             Cell::new(f.read),
             Cell::new(f.new),
             Cell::new(f.duplicates),
-            Cell::new(f.conflicts),
+            Cell::new(f.updated),
             Cell::new(if f.refused.is_some() {
                 "the file".to_owned()
             } else {
@@ -925,6 +925,19 @@ pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
         }
         for note in &f.notes {
             out.push_str(&format!("{}: {note}\n", f.file));
+        }
+        if f.missing > 0 {
+            out.push_str(&format!(
+                "{}: {} stored reports of its sources are not in it (kept, not deleted): {}{}\n",
+                f.file,
+                f.missing,
+                f.missing_ids.join(", "),
+                if f.missing > f.missing_ids.len() {
+                    ", …"
+                } else {
+                    ""
+                }
+            ));
         }
     }
     out.push_str(&format!("stored in {db}\n"));

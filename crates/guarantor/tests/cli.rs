@@ -963,6 +963,51 @@ fn each_file_is_read_on_its_own_as_its_bytes_say() {
 }
 
 #[test]
+fn a_revised_export_updates_its_rows_and_incidents_see_the_latest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let header = "id,source,source_kind,time,time_precision_hours,lat,lon,place_precision_km,kind,target,count,text";
+    let first = format!(
+        "{header}\nm-1,outlet,media,2026-12-05T06:10:00+02:00,1,47.65,36.26,2,artillery,,3,three rounds\n"
+    );
+    std::fs::write(tmp.path().join("feed.csv"), first).unwrap();
+    let out = guarantor(&["monitor", "ingest", "feed.csv", "--json"], tmp.path());
+    assert_eq!(json(&out)["files"][0]["new"], 1);
+    // The outlet revises the event: a drone, not artillery.
+    let revised = format!(
+        "{header}\nm-1,outlet,media,2026-12-05T06:10:00+02:00,1,47.65,36.26,2,drone,,1,one drone\n"
+    );
+    std::fs::write(tmp.path().join("feed.csv"), revised).unwrap();
+    let out = guarantor(&["monitor", "ingest", "feed.csv", "--json"], tmp.path());
+    let f = &json(&out)["files"][0];
+    assert_eq!(
+        (f["new"].as_u64(), f["updated"].as_u64()),
+        (Some(0), Some(1)),
+        "{f}"
+    );
+    let out = guarantor(
+        &["monitor", "incidents", "--since", "2026-12-05", "--json"],
+        tmp.path(),
+    );
+    let v = json(&out);
+    assert_eq!(v["reports"], 1);
+    assert_eq!(v["incidents"][0]["kinds"][0], "drone", "{v}");
+    // A full export without the event: named as missing, kept.
+    let other = format!(
+        "{header}\nm-2,outlet,media,2026-12-06T06:10:00+02:00,1,47.65,36.26,2,drone,,1,another\n"
+    );
+    std::fs::write(tmp.path().join("full.csv"), other).unwrap();
+    let out = guarantor(
+        &["monitor", "ingest", "full.csv", "--full-export", "--json"],
+        tmp.path(),
+    );
+    let f = &json(&out)["files"][0];
+    assert_eq!(f["missing"], 1, "{f}");
+    assert_eq!(f["missing_ids"][0], "outlet/m-1");
+    let out = guarantor(&["monitor", "incidents", "--json"], tmp.path());
+    assert_eq!(json(&out)["reports"], 2);
+}
+
+#[test]
 fn an_ingest_killed_midway_stores_its_file_whole_or_not_at_all() {
     let tmp = tempfile::tempdir().unwrap();
     let header = "id,source,source_kind,time,lat,lon,kind\n";
