@@ -172,7 +172,10 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         instance: Option<PathBuf>,
     },
-    /// Ceasefire monitoring: take reports in, see the incidents they make and how they are judged
+    /// Ceasefire monitoring: take reports in, see the incidents they make and how they are judged.
+    ///
+    /// Real data first: download an export (UCDP GED, ACLED) and `guarantor monitor ingest` it as it is — its
+    /// encoding, delimiter and date order are found and said — then `guarantor monitor incidents`.
     Monitor {
         /// The monitoring database [default: DIR/monitor.sqlite with --scenario DIR, else
         /// ./guarantor-monitor.sqlite]
