@@ -1101,10 +1101,14 @@ pub(crate) async fn incidents_page(
              <label>Format <select name=\"format\">{formats}</select></label>\
              <label>Name <input name=\"name\" id=\"name\" placeholder=\"upload.csv\"></label>\
              <textarea name=\"body\" id=\"body\" rows=\"6\" placeholder=\"the reports (a file chosen above is read in here)\"></textarea>\
+             <input type=\"hidden\" name=\"bytes\" id=\"bytes\">\
              <button id=\"send\">Send</button></form>\
-             <script>document.getElementById('file').addEventListener('change',function(e){{var f=e.target.files[0];\
-             if(!f)return;document.getElementById('name').value=f.name;f.text().then(function(t){{\
-             document.getElementById('body').value=t;}});}});</script>",
+             <script>var bytes=document.getElementById('bytes'),body=document.getElementById('body');\
+             document.getElementById('file').addEventListener('change',function(e){{var f=e.target.files[0];\
+             if(!f)return;document.getElementById('name').value=f.name;f.arrayBuffer().then(function(b){{\
+             var u=new Uint8Array(b),s='';for(var i=0;i<u.length;i+=32768){{s+=String.fromCharCode.apply(null,u.subarray(i,i+32768));}}\
+             bytes.value=btoa(s);body.value=new TextDecoder().decode(u);}});}});\
+             body.addEventListener('input',function(){{bytes.value='';}});</script>",
             csrf_field(caller)
         );
     }
@@ -1124,6 +1128,10 @@ pub(crate) struct UploadForm {
     #[serde(default)]
     name: String,
     body: String,
+    /// The chosen file's bytes, base64 (sent as they are, so that the server finds their encoding); empty when
+    /// the reports were typed or edited in `body`.
+    #[serde(default)]
+    bytes: String,
 }
 
 /// `POST /incidents/upload` (a form): the same intake as `POST /api/v1/reports`.
@@ -1145,7 +1153,19 @@ pub(crate) async fn upload_submit(
     } else {
         form.name.trim().to_owned()
     };
-    let body = form.body.replace("\r\n", "\n").into_bytes();
+    let body = if form.bytes.trim().is_empty() {
+        form.body.replace("\r\n", "\n").into_bytes()
+    } else {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD
+            .decode(form.bytes.trim())
+            .map_err(|e| {
+                browser.fail(ApiError::bad_request(
+                    "bad_body",
+                    format!("the file's bytes are not base64: {e}"),
+                ))
+            })?
+    };
     let options = guarantor_scenario::ReadOptions {
         format: Some(format),
         ..Default::default()

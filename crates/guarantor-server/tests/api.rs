@@ -837,3 +837,63 @@ async fn an_upload_is_read_as_its_bytes_are_encoded() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["error"]["code"], "bad_encoding", "{body}");
 }
+
+#[tokio::test]
+async fn the_upload_form_sends_a_files_bytes_and_the_server_finds_their_encoding() {
+    let h = harness();
+    let login = format!(
+        r#"{{"name": "monitor", "password": "{}"}}"#,
+        common::password("monitor")
+    );
+    let a = h.request(None, "POST", "/api/v1/login", &login, &[]).await;
+    let cookie = a.headers[header::SET_COOKIE]
+        .to_str()
+        .expect("text")
+        .split(';')
+        .next()
+        .expect("a cookie")
+        .to_owned();
+    let csrf = a.body["csrf"].as_str().expect("a CSRF token").to_owned();
+    // A Windows-1252 file, as the page sends a chosen file: its bytes in base64 (the text box holds a preview).
+    let csv = "id,source,source_kind,time,lat,lon,kind,text\r\nw-1,outlet,media,2027-01-10T08:00:00Z,47.6,36.2,drone,Donetsk’s west\r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(csv);
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
+    let enc = |s: &str| -> String {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    };
+    let form = format!(
+        "csrf={}&format=csv&name=w.csv&body=preview&bytes={}",
+        enc(&csrf),
+        enc(&b64)
+    );
+    let answer = h
+        .request(
+            None,
+            "POST",
+            "/incidents/upload",
+            &form,
+            &[
+                ("cookie", cookie.as_str()),
+                ("content-type", "application/x-www-form-urlencoded"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let (_, incidents) = h
+        .call(
+            Some("planner"),
+            "GET",
+            "/api/v1/incidents?since=2027-01-10",
+            "",
+        )
+        .await;
+    assert_eq!(incidents["reports"], 1, "{incidents}");
+}
