@@ -589,18 +589,7 @@ async fn edits_start_from_the_latest_version_and_stay_in_their_own_namespace() {
 #[tokio::test]
 async fn a_form_post_by_cookie_needs_the_csrf_token_too() {
     let h = harness();
-    let login = format!(
-        r#"{{"name": "monitor", "password": "{}"}}"#,
-        common::password("monitor")
-    );
-    let a = h.request(None, "POST", "/api/v1/login", &login, &[]).await;
-    let cookie = a.headers[header::SET_COOKIE]
-        .to_str()
-        .expect("text")
-        .split(';')
-        .next()
-        .expect("a cookie")
-        .to_owned();
+    let (cookie, _) = monitor_session(&h).await;
     let form = [
         ("cookie", cookie.as_str()),
         ("content-type", "application/x-www-form-urlencoded"),
@@ -841,19 +830,7 @@ async fn an_upload_is_read_as_its_bytes_are_encoded() {
 #[tokio::test]
 async fn the_upload_form_sends_a_files_bytes_and_the_server_finds_their_encoding() {
     let h = harness();
-    let login = format!(
-        r#"{{"name": "monitor", "password": "{}"}}"#,
-        common::password("monitor")
-    );
-    let a = h.request(None, "POST", "/api/v1/login", &login, &[]).await;
-    let cookie = a.headers[header::SET_COOKIE]
-        .to_str()
-        .expect("text")
-        .split(';')
-        .next()
-        .expect("a cookie")
-        .to_owned();
-    let csrf = a.body["csrf"].as_str().expect("a CSRF token").to_owned();
+    let (cookie, csrf) = monitor_session(&h).await;
     // A Windows-1252 file, as the page sends a chosen file: its bytes in base64 (the text box holds a preview).
     let csv = "id,source,source_kind,time,lat,lon,kind,text\r\nw-1,outlet,media,2027-01-10T08:00:00Z,47.6,36.2,drone,Donetsk’s west\r\n";
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(csv);
@@ -896,4 +873,22 @@ async fn the_upload_form_sends_a_files_bytes_and_the_server_finds_their_encoding
         )
         .await;
     assert_eq!(incidents["reports"], 1, "{incidents}");
+}
+
+/// The monitor logged in by cookie: the cookie (`name=value`) and its CSRF token.
+async fn monitor_session(h: &common::Harness) -> (String, String) {
+    let login = format!(
+        r#"{{"name": "monitor", "password": "{}"}}"#,
+        common::password("monitor")
+    );
+    let a = h.request(None, "POST", "/api/v1/login", &login, &[]).await;
+    let cookie = a.headers[header::SET_COOKIE]
+        .to_str()
+        .expect("text")
+        .split(';')
+        .next()
+        .expect("a cookie")
+        .to_owned();
+    let csrf = a.body["csrf"].as_str().expect("a CSRF token").to_owned();
+    (cookie, csrf)
 }
