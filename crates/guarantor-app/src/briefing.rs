@@ -51,6 +51,23 @@ fn header(names: &[&str]) -> Vec<String> {
 }
 
 /// A briefing's files: the page, each picture as SVG and PNG, the tables as a workbook, and one table as CSV.
+/// A briefing of one page and its workbook, `stem.html` and `stem.xlsx`, dated the terms' effective day.
+fn package_parts(
+    stem: &str,
+    (briefing, pictures, tables): Parts,
+    scenario: &Scenario,
+    progress: &dyn Progress,
+) -> Result<Vec<OutputFile>, BriefingError> {
+    package(
+        (&format!("{stem}.html"), &briefing),
+        &pictures,
+        (&format!("{stem}.xlsx"), &tables),
+        None,
+        scenario.terms.effective,
+        progress,
+    )
+}
+
 fn package(
     (page_name, page): (&str, &Briefing),
     pictures: &[(&str, String, String)],
@@ -1116,15 +1133,7 @@ pub fn whatif_briefing(
     report: &WhatIfReport,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, BriefingError> {
-    let (briefing, pictures, tables) = whatif_parts(scenario, report);
-    package(
-        ("whatif.html", &briefing),
-        &pictures,
-        ("whatif.xlsx", &tables),
-        None,
-        scenario.terms.effective,
-        progress,
-    )
+    package_parts("whatif", whatif_parts(scenario, report), scenario, progress)
 }
 
 /// The what-if briefing page (for the dashboard).
@@ -1549,15 +1558,7 @@ pub fn response_briefing(
     report: &crate::ResponseReport,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, BriefingError> {
-    let (briefing, pictures, tables) = response_parts(report);
-    package(
-        ("response.html", &briefing),
-        &pictures,
-        ("response.xlsx", &tables),
-        None,
-        scenario.terms.effective,
-        progress,
-    )
+    package_parts("response", response_parts(report), scenario, progress)
 }
 
 /// The response briefing page (for the dashboard).
@@ -1875,13 +1876,10 @@ pub fn response_whatif_briefing(
     report: &crate::ResponseWhatIf,
     progress: &dyn Progress,
 ) -> Result<Vec<OutputFile>, BriefingError> {
-    let (briefing, pictures, tables) = response_whatif_parts(report);
-    package(
-        ("response-whatif.html", &briefing),
-        &pictures,
-        ("response-whatif.xlsx", &tables),
-        None,
-        scenario.terms.effective,
+    package_parts(
+        "response-whatif",
+        response_whatif_parts(report),
+        scenario,
         progress,
     )
 }
