@@ -43,8 +43,9 @@ pub use guarantor_monitor::Placer;
 pub use guarantor_movement::synthetic::Spec as ClosureSpec;
 pub use monitor::{
     CountDto, DailyReport, DayCountsDto, FileBytes, HISTORY_DAYS, IncidentDto, IncidentsReport,
-    Ingest, IngestError, IngestReport, IngestedFile, NearestDto, PeriodTotals, ResponseDto,
-    daily_report, daily_report_with, incidents, incidents_with, ingest, parse_cut, time_bound,
+    Ingest, IngestError, IngestOptions, IngestReport, IngestedFile, LayoutDto, LayoutError,
+    NearestDto, PeriodTotals, ResponseDto, daily_report, daily_report_with, incidents,
+    incidents_with, ingest, layout, layouts, parse_cut, time_bound,
 };
 pub use monitor_bench::{FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench};
 pub use movement::{

@@ -22,8 +22,10 @@ pub struct IngestReport {
 pub struct IngestedFile {
     /// The file.
     pub file: String,
-    /// The layout it was read as (`unknown` when it could not be told).
-    pub format: &'static str,
+    /// The layout it was read with (null when none fits: `refused` says why).
+    pub layout: Option<String>,
+    /// Whether it was stored (false for a dry run, which only reads).
+    pub stored: bool,
     /// The encoding it was read as (`UTF-8`, `UTF-16LE`, `windows-1252`, `windows-1251`…).
     pub encoding: &'static str,
     /// The delimiter its rows were split on (`,`, `;` or `tab`; null for JSON).
@@ -50,6 +52,10 @@ pub struct IngestedFile {
     pub missing: usize,
     /// The first hundred of them, as `source/id`.
     pub missing_ids: Vec<String>,
+    /// The reports read, by kind (to check a layout's rules: `--dry-run`).
+    pub kinds: std::collections::BTreeMap<&'static str, usize>,
+    /// The reports read, by target (`none` when the layout gives none).
+    pub targets: std::collections::BTreeMap<&'static str, usize>,
     /// The earliest report's time (RFC 3339), when any was read.
     pub first: Option<String>,
     /// The latest report's time.
@@ -80,18 +86,28 @@ pub struct Ingest {
 /// A file to ingest: its name and its bytes, or why it could not be read from where it is.
 pub type FileBytes = (String, Result<Vec<u8>, String>);
 
+/// How to ingest files.
+#[derive(Clone, Debug, Default)]
+pub struct IngestOptions {
+    /// How to read each file (layout, encoding, date order; each decided from the file when not said).
+    pub read: ReadOptions,
+    /// Each file is its sources' whole export: name the stored reports of those sources it no longer has.
+    pub full_export: bool,
+    /// Read only: store nothing (the answer says what each file gives).
+    pub dry_run: bool,
+}
+
 /// Reads each file (decoded, its layout as `options` say or as its name and header suggest, its dates in the
 /// order its values decide) and stores it, one transaction per file: a file that cannot be read is refused on
 /// its own — its reason kept in the rejects list — and the others are stored. Rejected rows are stored in the
 /// rejects list with their reasons and reported; their diagnostics come back too, for a terminal to render.
 /// `by` (who sends it, and when) goes into the audit log with each file's counts, in the file's transaction.
 /// With `full_export`, each file is taken as its sources' whole export: the reports stored for those sources that
-/// it no longer has are counted and named (not deleted).
+/// it no longer has are counted and named (not deleted). With `dry_run`, nothing is stored.
 pub fn ingest(
     store: &mut dyn ReportStore,
     files: &[FileBytes],
-    options: ReadOptions,
-    full_export: bool,
+    options: &IngestOptions,
     by: Option<Actor<'_>>,
     progress: &dyn Progress,
 ) -> Result<Ingest, IngestError> {
@@ -102,7 +118,9 @@ pub fn ingest(
         let file = match bytes {
             Ok(bytes) => {
                 progress.begin(&format!("reading {path}"), bytes.len() as u64);
-                let file = read_file(path, bytes, options, &mut |n| progress.advance_to(n as u64));
+                let file = read_file(path, bytes, &options.read, &mut |n| {
+                    progress.advance_to(n as u64)
+                });
                 progress.end();
                 file
             }
@@ -119,26 +137,31 @@ pub fn ingest(
                 row: r.row.clone(),
             })
             .collect();
-        progress.begin(&format!("storing {path}"), read.reports.len() as u64);
-        let done = store.ingest_with_progress(
-            Batch {
-                file: path,
-                reports: &read.reports,
-                rejected: &rejected,
-                by,
-            },
-            &mut |n| progress.advance_to(n as u64),
-        );
-        progress.end();
-        let done = done?;
-        let missing = if full_export && read.refused.is_none() {
+        let done = if options.dry_run {
+            Default::default()
+        } else {
+            progress.begin(&format!("storing {path}"), read.reports.len() as u64);
+            let done = store.ingest_with_progress(
+                Batch {
+                    file: path,
+                    reports: &read.reports,
+                    rejected: &rejected,
+                    by,
+                },
+                &mut |n| progress.advance_to(n as u64),
+            );
+            progress.end();
+            done?
+        };
+        let missing = if options.full_export && read.refused.is_none() {
             missing_from(store, &read.reports)?
         } else {
             Vec::new()
         };
         out.push(IngestedFile {
             file: path.clone(),
-            format: file.format.map_or("unknown", |f| f.name()),
+            layout: file.layout.clone(),
+            stored: !options.dry_run,
             encoding: file.encoding,
             delimiter: read.delimiter.map(guarantor_scenario::delimiter_name),
             date_order: read.date_order.map(|o| o.name()),
@@ -151,6 +174,15 @@ pub fn ingest(
             rejected: read.rejected.len(),
             missing: missing.len(),
             missing_ids: missing.into_iter().take(MISSING_SHOWN).collect(),
+            kinds: read.reports.iter().fold(Default::default(), |mut m, r| {
+                *m.entry(r.kind.as_str()).or_default() += 1;
+                m
+            }),
+            targets: read.reports.iter().fold(Default::default(), |mut m, r| {
+                *m.entry(r.target.map_or("none", |t| t.as_str()))
+                    .or_default() += 1;
+                m
+            }),
             first: read
                 .reports
                 .iter()
@@ -813,4 +845,95 @@ fn history(a: &Analysis, days: &[jiff::civil::Date], cuts: &[Timestamp]) -> Vec<
         row.violations += usize::from(a.judged[i].1.violation);
     }
     out
+}
+
+/// A layout as listed: its name, what it reads, and how a file is matched to it.
+#[derive(Clone, Debug, Serialize)]
+pub struct LayoutDto {
+    /// The name `--layout` and `layout=` take.
+    pub name: String,
+    /// What export it reads.
+    pub description: String,
+    /// `csv`, `json`, `jsonl` or `geojson`.
+    pub format: &'static str,
+    /// The header columns (JSON: keys) that make a file of this layout when none is named; empty: by name only.
+    pub detect: Vec<String>,
+    /// The zone of dates without an offset.
+    pub zone: String,
+    /// `dmy` or `mdy` when the layout says.
+    pub date_order: Option<&'static str>,
+}
+
+impl From<&guarantor_scenario::Layout> for LayoutDto {
+    fn from(l: &guarantor_scenario::Layout) -> Self {
+        LayoutDto {
+            name: l.name.clone(),
+            description: l.description.clone(),
+            format: l.format.name(),
+            detect: l.detect.clone(),
+            zone: l.zone_name.clone(),
+            date_order: l.date_order.map(|o| o.name()),
+        }
+    }
+}
+
+/// The shipped layouts.
+pub fn layouts() -> Vec<LayoutDto> {
+    guarantor_scenario::builtin_layouts()
+        .iter()
+        .map(|l| LayoutDto::from(l.as_ref()))
+        .collect()
+}
+
+/// Why a layout cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum LayoutError {
+    /// Neither a shipped layout's name nor a file that could be read.
+    #[error("`{name}` is neither a shipped layout ({known}) nor a layout file: {why}")]
+    Unknown {
+        /// What was asked for.
+        name: String,
+        /// The shipped layouts' names.
+        known: String,
+        /// Why it could not be read as a file.
+        why: String,
+    },
+    /// The layout file has problems (each a diagnostic with file, line, column and key).
+    #[error("the layout file {path} has {} problem(s)", diagnostics.len())]
+    Broken {
+        /// The file.
+        path: String,
+        /// Its text (to render the diagnostics).
+        text: String,
+        /// The problems.
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+/// A layout by a shipped layout's name, or from a layout file's `text` (read from `path`; `None`: `name` is
+/// tried as a file's path).
+pub fn layout(
+    name: &str,
+    text: Option<&str>,
+) -> Result<std::sync::Arc<guarantor_scenario::Layout>, LayoutError> {
+    if text.is_none()
+        && let Some(l) = guarantor_scenario::layout_named(name)
+    {
+        return Ok(l);
+    }
+    let text = match text {
+        Some(t) => t.to_owned(),
+        None => std::fs::read_to_string(name).map_err(|e| LayoutError::Unknown {
+            name: name.to_owned(),
+            known: guarantor_scenario::layout_names().join(", "),
+            why: e.to_string(),
+        })?,
+    };
+    guarantor_scenario::read_layout(name, &text)
+        .map(std::sync::Arc::new)
+        .map_err(|diagnostics| LayoutError::Broken {
+            path: name.to_owned(),
+            text,
+            diagnostics,
+        })
 }

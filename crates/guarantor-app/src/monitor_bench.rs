@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use guarantor_core::{Diagnostic, Scenario};
 use guarantor_monitor::{Placer, Slack};
-use guarantor_scenario::{ReportFormat, read_reports, reports_csv};
+use guarantor_scenario::{layout_named, read_reports, reports_csv};
 use serde::Serialize;
 
 /// The size and seed of a synthetic feed.
@@ -61,7 +61,10 @@ pub fn place_bench(
     path: &str,
     text: &str,
 ) -> Result<PlaceBench, Vec<Diagnostic>> {
-    let read = read_reports(path, text, ReportFormat::Csv);
+    let Some(layout) = layout_named("csv") else {
+        return Err(Vec::new());
+    };
+    let read = read_reports(path, text, &layout);
     if !read.diagnostics.is_empty() {
         return Err(read.diagnostics);
     }

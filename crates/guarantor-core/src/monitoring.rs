@@ -119,6 +119,11 @@ pub struct Report {
     pub count: u32,
     /// The report's text.
     pub text: String,
+    /// The parties the source names, as it names them: the side said to act first (e.g. ACLED `actor1`, UCDP
+    /// `side_a`), then the other; empty when the source names none.
+    pub parties: Vec<String>,
+    /// Where the source's own record can be read (URLs as the source gives them); empty when it gives none.
+    pub links: Vec<String>,
 }
 
 /// Reports merged into one event.

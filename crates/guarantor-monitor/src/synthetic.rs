@@ -155,6 +155,8 @@ pub fn reports(scenario: &Scenario, spec: &Spec) -> Vec<Report> {
                 target,
                 count: 1,
                 text: String::new(),
+                parties: Vec::new(),
+                links: Vec::new(),
             });
         }
     }

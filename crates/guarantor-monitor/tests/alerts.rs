@@ -68,6 +68,8 @@ fn alerts() -> Vec<Report> {
                 target: None,
                 count: 1,
                 text: region.to_owned(),
+                parties: Vec::new(),
+                links: Vec::new(),
             }
         })
         .collect()

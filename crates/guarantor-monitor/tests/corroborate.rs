@@ -33,6 +33,8 @@ fn report(
         target: None,
         count: 1,
         text: String::new(),
+        parties: Vec::new(),
+        links: Vec::new(),
     }
 }
 
@@ -369,10 +371,13 @@ fn a_ucdp_event_told_by_five_articles_is_one_incident_with_five_sources() {
     let read = guarantor_scenario::read_reports(
         "ucdp.csv",
         &text,
-        guarantor_scenario::ReportFormat::UcdpArticles,
+        &guarantor_scenario::layout_named("ucdp-articles").expect("shipped"),
     );
-    let events =
-        guarantor_scenario::read_reports("ucdp.csv", &text, guarantor_scenario::ReportFormat::Ucdp);
+    let events = guarantor_scenario::read_reports(
+        "ucdp.csv",
+        &text,
+        &guarantor_scenario::layout_named("ucdp").expect("shipped"),
+    );
     let found = incidents(&read.reports, Slack::default());
     let maidan = found
         .iter()

@@ -32,6 +32,8 @@ fn incident(lon: f64, lat: f64, kind: EventKind, when: &str, target: Option<Cate
         target,
         count: 1,
         text: String::new(),
+        parties: Vec::new(),
+        links: Vec::new(),
     };
     Incident {
         reports: vec![report],

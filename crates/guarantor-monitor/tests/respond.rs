@@ -34,6 +34,8 @@ fn report(
         target: None,
         count: 1,
         text: String::new(),
+        parties: Vec::new(),
+        links: Vec::new(),
     }
 }
 

@@ -18,6 +18,7 @@ mod decode;
 mod diag;
 mod edit;
 mod geometry;
+mod layout;
 mod model;
 mod reader;
 mod render;
@@ -32,10 +33,14 @@ pub use dates::{DATE_FORMS, DateOrder, When, parse_when};
 pub use decode::{Decoded, decode, delimiter, delimiter_name, encoding_named};
 pub use edit::{EditError, PLEDGES_FILE, Put, put_pledge};
 pub use encoding_rs::Encoding;
+pub use layout::{
+    Layout, LayoutFormat, builtin_layout_files, builtin_layouts, guess_layout, layout_named,
+    layout_names, read_layout,
+};
 pub use render::{RenderOptions, render_diagnostics};
 pub use reports::{
-    LOCAL_ZONE, ReadFile, ReadOptions, ReadReports, Rejected, ReportFormat, read_file,
-    read_reports, read_reports_with_progress, reports_csv,
+    LOCAL_ZONE, ReadFile, ReadOptions, ReadReports, Rejected, read_file, read_reports,
+    read_reports_with_progress, reports_csv,
 };
 pub use sources::{COST_FILE, MODEL_FILES, ReadError, SourceSet, WriteError};
 pub use synthetic::{SyntheticError, SyntheticSpec, synthetic};

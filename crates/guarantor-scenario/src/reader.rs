@@ -610,6 +610,50 @@ impl<'a, 'i> Rec<'a, 'i> {
         }
     }
 
+    /// A table of numbers keyed by text, such as `table = { "1" = 12, "2" = 84 }` (absent: `None`).
+    pub(crate) fn num_map(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+    ) -> Option<Vec<(String, f64)>> {
+        let sub = self.sub(sink, key)?;
+        let mut out = Vec::new();
+        for (k, value) in sub.table.iter() {
+            match number(value.get_ref()).filter(|x| x.is_finite() && *x >= 0.0) {
+                Some(x) => out.push((k.get_ref().to_string(), x)),
+                None => sub.wrong(sink, k.get_ref(), value, "a number, 0 or more"),
+            }
+        }
+        Some(out)
+    }
+
+    /// A table of names from a closed vocabulary keyed by text, such as `table = { "Air strike" = "missile" }`
+    /// (absent: `None`).
+    pub(crate) fn name_map<E: Copy>(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+        from_name: fn(&str) -> Option<E>,
+        names: &[&str],
+    ) -> Option<Vec<(String, E)>> {
+        let sub = self.sub(sink, key)?;
+        let mut out = Vec::new();
+        for (k, value) in sub.table.iter() {
+            let DeValue::String(text) = value.get_ref() else {
+                sub.wrong(sink, k.get_ref(), value, &one_of(names));
+                continue;
+            };
+            let text = Sp {
+                v: text.to_string(),
+                span: value.span(),
+            };
+            if let Some(e) = sub.name_in(sink, k.get_ref(), &text, from_name, names) {
+                out.push((k.get_ref().to_string(), e.v));
+            }
+        }
+        Some(out)
+    }
+
     /// Reports every field that was never asked for: a typo or a field this record does not have.
     pub(crate) fn finish(self, sink: &mut Sink) {
         for (key, _) in self.table.iter() {

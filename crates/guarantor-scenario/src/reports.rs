@@ -1,95 +1,22 @@
-//! Monitoring reports from files: guarantor's own layout as CSV, JSON lines or GeoJSON, and the CSV layouts of
-//! UCDP GED and ACLED exports. Every row becomes a report or a rejected row with its line and reason (and a
-//! diagnostic); nothing is dropped silently.
-//!
-//! guarantor's own fields: `id`, `source`, `source_kind` (patrol | sensor | party | media), `time` (RFC 3339,
-//! e.g. `2026-12-05T06:10:00+02:00`, or any form `dates.rs` reads; without an offset, in Kyiv; a day alone is
-//! its noon ± 12 h), `time_precision_hours` (default 0.5), `lat`, `lon` (not in GeoJSON, where the feature's
-//! point is the place), `place_precision_km` (default 1), `kind` (artillery | drone | missile | small_arms |
-//! air_incursion | naval | mine | infrastructure_strike | clash | interception | presence), `target` (optional:
-//! refineries | oil_gas | electricity | nuclear | hydro | sea_targets | other), `count` (default 1), `text`.
+//! Monitoring reports from files, read by a [`Layout`] (layout.rs): a CSV, JSON, JSON-lines or GeoJSON export as
+//! its source publishes it. Every row becomes reports or a rejected row with its line and reason (and a
+//! diagnostic); nothing is dropped silently. guarantor's own fields are the `csv`, `jsonl` and `geojson` layouts
+//! (docs/layouts.md): `id`, `source`, `source_kind`, `time`, `time_precision_hours`, `lat`, `lon`,
+//! `place_precision_km`, `kind`, `target`, `count`, `text`.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 use geo_types::Point;
-use guarantor_core::{
-    Category, Diagnostic, EventKind, Level, Location, Precision, Report, SourceKind,
-};
+use guarantor_core::{Diagnostic, Level, Location, Precision, Report, SourceKind};
 use jiff::Timestamp;
-use jiff::civil::Date;
-use jiff::tz::TimeZone;
+use jiff::civil::DateTime;
 
 use crate::dates::{DateOrder, When, parse_when};
-
-/// A file layout reports come in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReportFormat {
-    /// guarantor's fields as CSV with a header row.
-    Csv,
-    /// guarantor's fields, one JSON object per line.
-    JsonLines,
-    /// A GeoJSON FeatureCollection of points with guarantor's fields as properties.
-    GeoJson,
-    /// A UCDP GED CSV export, one report per event.
-    Ucdp,
-    /// A UCDP GED CSV export, one report per source article of each event (the way the sources first told it).
-    UcdpArticles,
-    /// An ACLED CSV export.
-    Acled,
-}
-
-impl ReportFormat {
-    /// Every format, by its name.
-    pub const ALL: [(ReportFormat, &'static str); 6] = [
-        (ReportFormat::Csv, "csv"),
-        (ReportFormat::JsonLines, "jsonl"),
-        (ReportFormat::GeoJson, "geojson"),
-        (ReportFormat::Ucdp, "ucdp"),
-        (ReportFormat::UcdpArticles, "ucdp-articles"),
-        (ReportFormat::Acled, "acled"),
-    ];
-
-    /// The format called `name` (`csv`, `jsonl`, `geojson`, `ucdp`, `ucdp-articles`, `acled`).
-    pub fn from_name(name: &str) -> Option<ReportFormat> {
-        Self::ALL.iter().find(|(_, n)| *n == name).map(|(f, _)| *f)
-    }
-
-    /// Every format's name, for messages.
-    pub fn names() -> Vec<&'static str> {
-        Self::ALL.iter().map(|(_, n)| *n).collect()
-    }
-
-    /// The format's name.
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(f, _)| *f == self)
-            .map_or("csv", |(_, n)| n)
-    }
-
-    /// The format of a file from its name and first line: `.jsonl`/`.ndjson`, `.geojson`, and for `.csv` the
-    /// header (UCDP's has `where_prec`, ACLED's `event_id_cnty`).
-    pub fn guess(path: &str, text: &str) -> Option<ReportFormat> {
-        let lower = path.to_ascii_lowercase();
-        if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
-            return Some(ReportFormat::JsonLines);
-        }
-        if lower.ends_with(".geojson") {
-            return Some(ReportFormat::GeoJson);
-        }
-        if lower.ends_with(".csv") {
-            let header = text.lines().next().unwrap_or("");
-            return Some(if header.contains("where_prec") {
-                ReportFormat::Ucdp
-            } else if header.contains("event_id_cnty") {
-                ReportFormat::Acled
-            } else {
-                ReportFormat::Csv
-            });
-        }
-        None
-    }
-}
+use crate::layout::{
+    Classify, FieldId, FieldPath, Layout, LayoutFormat, Number, Rule, Step, Test, TimeAt,
+};
 
 /// A row that did not become a report.
 #[derive(Clone, Debug, PartialEq)]
@@ -119,6 +46,8 @@ pub struct ReadReports {
     pub date_order: Option<DateOrder>,
     /// How values were read that the file did not say (e.g. the zone of times without an offset).
     pub notes: Vec<String>,
+    /// The layout it was read with.
+    pub layout: Option<String>,
 }
 
 /// Where each line starts in a text (byte offsets; line 1 at index 0).
@@ -143,6 +72,14 @@ impl<'t> Lines<'t> {
             .find('\n')
             .map_or(self.text.len(), |e| start + e);
         self.text[start..end].trim_end_matches('\r')
+    }
+
+    /// The byte where line `line` (1-based) starts.
+    fn start(&self, line: u32) -> usize {
+        self.starts
+            .get(line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The line (1-based) of byte `offset`.
@@ -205,16 +142,16 @@ impl ReadReports {
     }
 }
 
-/// Reads `text` (the file `path`) as `format`, its date order decided from its values.
-pub fn read_reports(path: &str, text: &str, format: ReportFormat) -> ReadReports {
-    read_reports_with_progress(path, text, format, None, &mut |_| {})
+/// Reads `text` (the file `path`) with `layout`, its date order decided from its values.
+pub fn read_reports(path: &str, text: &str, layout: &Layout) -> ReadReports {
+    read_reports_with_progress(path, text, layout, None, &mut |_| {})
 }
 
 /// How to read a file; each `None` is decided from the file (its name and header, its bytes, its dates).
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReadOptions {
     /// The layout.
-    pub format: Option<ReportFormat>,
+    pub layout: Option<Arc<Layout>>,
     /// The encoding.
     pub encoding: Option<&'static encoding_rs::Encoding>,
     /// Day first or month first.
@@ -228,8 +165,8 @@ pub struct ReadFile {
     pub text: String,
     /// The encoding it was read as (WHATWG name).
     pub encoding: &'static str,
-    /// The layout it was read as (`None` when it could not be told: then `read.refused` says so).
-    pub format: Option<ReportFormat>,
+    /// The layout it was read with (`None` when none fits: then `read.refused` says so).
+    pub layout: Option<String>,
     /// What it gave.
     pub read: ReadReports,
 }
@@ -251,38 +188,39 @@ impl ReadFile {
         ReadFile {
             text: String::new(),
             encoding: "-",
-            format: None,
+            layout: None,
             read,
         }
     }
 }
 
-/// Reads the file `path` from its `bytes`: decoded (see [`crate::decode()`]), its layout as `options` say or as
-/// its name and header suggest, its dates in `options.date_order` or the order its values decide. A file that
-/// cannot be read at all comes back with `read.refused` and one rejected row saying why.
+/// Reads the file `path` from its `bytes`: decoded (see [`crate::decode()`]; the layout's encoding when it
+/// says one), with `options.layout` or the shipped layout its name and header fit, its dates in
+/// `options.date_order`, the layout's, or the order its values decide. A file that cannot be read at all comes
+/// back with `read.refused` and one rejected row saying why.
 pub fn read_file(
     path: &str,
     bytes: &[u8],
-    options: ReadOptions,
+    options: &ReadOptions,
     progress: &mut dyn FnMut(usize),
 ) -> ReadFile {
-    let decoded = crate::decode::decode(bytes, options.encoding);
-    let format = options
-        .format
-        .or_else(|| ReportFormat::guess(path, &decoded.text));
-    let mut read = match format {
-        Some(format) => {
-            read_reports_with_progress(path, &decoded.text, format, options.date_order, progress)
+    let encoding = options
+        .encoding
+        .or_else(|| options.layout.as_ref().and_then(|l| l.encoding));
+    let decoded = crate::decode::decode(bytes, encoding);
+    let layout = match &options.layout {
+        Some(l) => Ok(l.clone()),
+        None => crate::layout::guess_layout(path, &decoded.text),
+    };
+    let mut read = match &layout {
+        Ok(layout) => {
+            read_reports_with_progress(path, &decoded.text, layout, options.date_order, progress)
         }
-        None => {
+        Err(reason) => {
             let mut out = ReadReports::default();
             let lines = Lines::new(&decoded.text);
-            let reason = format!(
-                "cannot tell the layout from the name `{path}`; say it with --format ({})",
-                ReportFormat::names().join(", ")
-            );
             out.reject(&lines, path, 1, "", reason.clone(), "a known layout", None);
-            out.refused = Some(reason);
+            out.refused = Some(reason.clone());
             out
         }
     };
@@ -295,496 +233,1038 @@ pub fn read_file(
     ReadFile {
         text: decoded.text,
         encoding: decoded.encoding,
-        format,
+        layout: layout.ok().map(|l| l.name.clone()),
         read,
     }
 }
 
-/// The columns of guarantor's own CSV layout, in the order it writes them.
-const OWN_COLUMNS: [&str; 12] = [
-    "id",
-    "source",
-    "source_kind",
-    "time",
-    "time_precision_hours",
-    "lat",
-    "lon",
-    "place_precision_km",
-    "kind",
-    "target",
-    "count",
-    "text",
-];
-
 /// How often (in rows) reading reports how far it has got.
 const PROGRESS_EVERY: usize = 4096;
 
-/// [`read_reports`] with the date order said (`None`: decided from the file's values), telling `progress` now
-/// and then how many bytes of `text` are read (for a progress bar on large files); the last call is
-/// `text.len()`.
+/// [`read_reports`] with the date order said (`None`: the layout's, else decided from the file's values),
+/// telling `progress` now and then how many bytes of `text` are read (for a progress bar on large files); the
+/// last call is `text.len()`.
 pub fn read_reports_with_progress(
     path: &str,
     text: &str,
-    format: ReportFormat,
+    layout: &Layout,
     order: Option<DateOrder>,
     progress: &mut dyn FnMut(usize),
 ) -> ReadReports {
-    let out = match format {
-        ReportFormat::Csv
-        | ReportFormat::Ucdp
-        | ReportFormat::UcdpArticles
-        | ReportFormat::Acled => read_csv(path, text, format, order, progress),
-        ReportFormat::JsonLines => read_json_lines(path, text, order, progress),
-        ReportFormat::GeoJson => read_geojson(path, text, order, progress),
+    let order = order.or(layout.date_order);
+    let mut out = match layout.format {
+        LayoutFormat::Csv => read_csv(path, text, layout, order, progress),
+        LayoutFormat::Json | LayoutFormat::JsonLines | LayoutFormat::GeoJson => {
+            read_json(path, text, layout, order, progress)
+        }
     };
+    out.layout = Some(layout.name.clone());
     progress(text.len());
     out
 }
 
-impl ReportFormat {
-    /// The columns holding dates, whose values decide the file's date order.
-    fn date_columns(self) -> &'static [&'static str] {
-        match self {
-            ReportFormat::Ucdp | ReportFormat::UcdpArticles => &["date_start", "date_end"],
-            ReportFormat::Acled => &["event_date"],
-            _ => &["time"],
+/// The zone a time without an offset is read in when a layout does not say: the theatre's.
+pub const LOCAL_ZONE: &str = "Europe/Kyiv";
+
+/// A problem with one field of a row: its name, what is wrong, what was expected, the value at fault.
+#[derive(Debug)]
+struct Bad {
+    field: String,
+    message: String,
+    expected: String,
+    value: Option<String>,
+}
+
+fn bad(field: &str, message: String, expected: &str, value: Option<&str>) -> Bad {
+    Bad {
+        field: field.to_owned(),
+        message,
+        expected: expected.to_owned(),
+        value: value.map(str::to_owned),
+    }
+}
+
+/// A row with its line, or why the line is not a row.
+type Lined<'r> = (u32, Result<Box<dyn Row + 'r>, String>);
+
+/// A JSON file's records with their lines and text, each parsed or why not.
+type Records<'t> = Vec<(u32, &'t str, Result<serde_json::Value, String>)>;
+
+/// A row of a file, its fields by the layout's ids (shared between the threads that read a file's rows).
+trait Row: Sync {
+    /// The field's first non-empty value, trimmed.
+    fn first(&self, f: FieldId) -> Option<Cow<'_, str>>;
+    /// Every non-empty value of the field (JSON paths through lists give several), trimmed.
+    fn all(&self, f: FieldId) -> Vec<Cow<'_, str>>;
+    /// The row's own point, `(lon, lat)` (GeoJSON features).
+    fn point(&self) -> Option<(f64, f64)> {
+        None
+    }
+    /// The record's text when it is not its line (JSON arrays: a file may be one line).
+    fn record(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// A CSV record, its columns found once per file.
+struct CsvRow<'a> {
+    record: &'a csv::StringRecord,
+    columns: &'a [Option<usize>],
+}
+
+impl Row for CsvRow<'_> {
+    fn first(&self, f: FieldId) -> Option<Cow<'_, str>> {
+        let v = self
+            .record
+            .get(self.columns.get(f.0).copied().flatten()?)?
+            .trim();
+        (!v.is_empty()).then_some(Cow::Borrowed(v))
+    }
+
+    fn all(&self, f: FieldId) -> Vec<Cow<'_, str>> {
+        self.first(f).into_iter().collect()
+    }
+}
+
+/// A JSON record (a GeoJSON feature's properties, with its point).
+struct JsonRow<'a> {
+    /// The record's text, when it is not a line of its own (a JSON array's element, a feature).
+    record: Option<&'a str>,
+    value: &'a serde_json::Value,
+    fields: &'a [FieldPath],
+    point: Option<(f64, f64)>,
+}
+
+/// The values path `steps` reaches from `v`.
+fn walk<'v>(v: &'v serde_json::Value, steps: &[Step], out: &mut Vec<&'v serde_json::Value>) {
+    let Some((step, rest)) = steps.split_first() else {
+        match v {
+            serde_json::Value::Array(items) => out.extend(items.iter().filter(|i| !i.is_array())),
+            _ => out.push(v),
+        }
+        return;
+    };
+    match step {
+        Step::Key(k) => {
+            if let Some(next) = v.get(k) {
+                walk(next, rest, out);
+            }
+        }
+        Step::Each => {
+            for item in v.as_array().into_iter().flatten() {
+                walk(item, rest, out);
+            }
+        }
+        Step::Find { key, value } => {
+            for item in v.as_array().into_iter().flatten() {
+                if item.get(key).and_then(|k| k.as_str()) == Some(value.as_str()) {
+                    walk(item, rest, out);
+                }
+            }
         }
     }
 }
 
-/// How the rows of one file are read: the order of its slashed dates; whether a time without an offset was
-/// read (in [`LOCAL_ZONE`]).
-#[derive(Debug, Default)]
-struct Ctx {
+/// A JSON value as text (strings, numbers and booleans; nothing else is text).
+fn json_text(v: &serde_json::Value) -> Option<Cow<'_, str>> {
+    let text = match v {
+        serde_json::Value::String(s) => Cow::Borrowed(s.trim()),
+        serde_json::Value::Number(n) => Cow::Owned(n.to_string()),
+        serde_json::Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        _ => return None,
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+impl Row for JsonRow<'_> {
+    fn first(&self, f: FieldId) -> Option<Cow<'_, str>> {
+        self.all(f).into_iter().next()
+    }
+
+    fn all(&self, f: FieldId) -> Vec<Cow<'_, str>> {
+        let Some(path) = self.fields.get(f.0) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        walk(self.value, &path.steps, &mut found);
+        found.into_iter().filter_map(json_text).collect()
+    }
+
+    fn point(&self) -> Option<(f64, f64)> {
+        self.point
+    }
+
+    fn record(&self) -> Option<&str> {
+        self.record
+    }
+}
+
+/// What a row gave: reports, or the skip rule that matched (its reason, the field and value it tested).
+enum Outcome {
+    Reports(Vec<Report>),
+    Skipped(Bad),
+}
+
+/// Turns rows into reports with one layout: the file's date order; whether a time without an offset was read
+/// in the layout's zone; the last date read (exports repeat them row after row).
+struct Convert<'l> {
+    layout: &'l Layout,
     order: Option<DateOrder>,
-    local_seen: std::cell::Cell<bool>,
+    local_seen: Cell<bool>,
+    last_date: RefCell<Option<(String, When)>>,
+    /// The row's fields lower-cased, by field (cleared for each row).
+    lower: RefCell<Vec<Option<String>>>,
+    /// Which word lists each field of the row has, by field (cleared for each row).
+    found: RefCell<Vec<Option<Vec<bool>>>>,
 }
 
-impl Ctx {
-    fn new(order: Option<DateOrder>) -> Ctx {
-        Ctx {
-            order,
-            local_seen: std::cell::Cell::new(false),
+/// Which of the layout's word lists are in `hay` (a field's text, lower case) by `words`: each find counts when
+/// it is a whole word (a plural `s`/`es` allowed) or, for a prefix word, a word's beginning.
+fn found_words(hay: &str, words: &crate::layout::FieldWords, found: &mut [bool]) {
+    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    for m in words.finder.find_overlapping_iter(hay) {
+        let Some(&(list, prefix)) = words.patterns.get(m.pattern().as_usize()) else {
+            continue;
+        };
+        if found.get(list).copied().unwrap_or(true) {
+            continue;
+        }
+        let rest = &hay[m.end()..];
+        let whole = boundary(hay[..m.start()].chars().next_back())
+            && (prefix
+                || boundary(rest.chars().next())
+                || ["s", "es"].iter().any(|p| {
+                    rest.strip_prefix(p)
+                        .is_some_and(|r| boundary(r.chars().next()))
+                }));
+        if whole && let Some(f) = found.get_mut(list) {
+            *f = true;
+        }
+    }
+}
+
+impl Convert<'_> {
+    fn name(&self, f: FieldId) -> &str {
+        self.layout.field_name(f)
+    }
+
+    /// A field's text lower-cased (several values joined), for words and `contains`: computed once a row.
+    fn lower(&self, row: &dyn Row, f: FieldId) -> std::cell::Ref<'_, str> {
+        {
+            let mut cache = self.lower.borrow_mut();
+            if cache.len() <= f.0 {
+                cache.resize(f.0 + 1, None);
+            }
+            if cache[f.0].is_none() {
+                let mut out = String::new();
+                for v in row.all(f) {
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    out.push_str(&v.to_lowercase());
+                }
+                cache[f.0] = Some(out);
+            }
+        }
+        std::cell::Ref::map(self.lower.borrow(), |c| {
+            c.get(f.0).and_then(|v| v.as_deref()).unwrap_or("")
+        })
+    }
+
+    /// What `rule` gives for `row`, if it holds.
+    fn rule<T: Clone>(&self, rule: &Rule<T>, row: &dyn Row) -> Option<T> {
+        let given = match (&rule.test, rule.field) {
+            (Test::Always(t), _) => t.clone(),
+            (_, None) => return None,
+            (Test::Equals(values, t), Some(f)) => {
+                let v = row.all(f);
+                if !v.iter().any(|v| values.iter().any(|x| x == v.as_ref())) {
+                    return None;
+                }
+                t.clone()
+            }
+            (Test::Contains(values, t), Some(f)) => {
+                let v = self.lower(row, f);
+                if !values.iter().any(|x| v.contains(x.as_str())) {
+                    return None;
+                }
+                t.clone()
+            }
+            (Test::Table(table), Some(f)) => {
+                let v = row.all(f);
+                table
+                    .iter()
+                    .find(|(k, _)| v.iter().any(|v| v.as_ref() == k))
+                    .map(|(_, t)| t.clone())?
+            }
+        };
+        if let Some((fields, words)) = &rule.words {
+            let found = fields.iter().any(|&f| self.has_words(row, f, words.id));
+            if !found {
+                return None;
+            }
+        }
+        if let Some((fields, except)) = &rule.except
+            && fields.iter().any(|&f| self.has_words(row, f, except.id))
+        {
+            return None;
+        }
+        Some(given)
+    }
+
+    /// A kind or target: the name in the layout's field, else the first rule that holds, else the default.
+    fn classify<T: Copy>(
+        &self,
+        c: &Classify<T>,
+        row: &dyn Row,
+        from_name: fn(&str) -> Option<T>,
+        names: &[&str],
+    ) -> Result<Option<T>, Bad> {
+        if let Some(f) = c.field
+            && let Some(v) = row.first(f)
+        {
+            return from_name(&v).map(Some).ok_or_else(|| {
+                let name = self.name(f);
+                bad(
+                    name,
+                    format!("`{name}` is `{v}`, not a known value"),
+                    &format!("one of {}", names.join(", ")),
+                    Some(&v),
+                )
+            });
+        }
+        Ok(c.rules.iter().find_map(|r| self.rule(r, row)).or(c.default))
+    }
+
+    /// A number the layout says how to take.
+    fn number(&self, n: &Number, row: &dyn Row, what: &str) -> Result<f64, Bad> {
+        match n {
+            Number::Fixed(x) => Ok(*x),
+            Number::Presence {
+                field,
+                present,
+                absent,
+            } => Ok(if row.first(*field).is_some() {
+                *present
+            } else {
+                *absent
+            }),
+            Number::Column {
+                field,
+                default,
+                table,
+            } => {
+                let name = self.name(*field);
+                let Some(v) = row.first(*field) else {
+                    return default
+                        .ok_or_else(|| bad(name, format!("`{name}` is missing"), what, None));
+                };
+                if table.is_empty() {
+                    return match v.parse::<f64>() {
+                        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+                        _ => Err(bad(
+                            name,
+                            format!("`{name}` is `{v}`, not a number 0 or more"),
+                            what,
+                            Some(&v),
+                        )),
+                    };
+                }
+                let numeric = v.parse::<f64>().ok();
+                table
+                    .iter()
+                    .find(|(k, _)| {
+                        k == v.as_ref()
+                            || numeric.is_some_and(|x| k.parse::<f64>().is_ok_and(|y| y == x))
+                    })
+                    .map(|(_, x)| *x)
+                    .ok_or_else(|| {
+                        let keys: Vec<&str> = table.iter().map(|(k, _)| k.as_str()).collect();
+                        bad(
+                            name,
+                            format!(
+                                "`{name}` is `{v}`, a value layout `{}` has no figure for",
+                                self.layout.name
+                            ),
+                            &format!("one of {}", keys.join(", ")),
+                            Some(&v),
+                        )
+                    })
+            }
         }
     }
 
-    /// The note a file gets when some of its times had no offset.
-    fn notes(&self) -> Vec<String> {
-        if self.local_seen.get() {
-            vec![format!("times without an offset are read in {LOCAL_ZONE}")]
+    /// A date or time field: the instant, and whether it is a whole day (then its noon in the zone).
+    fn when(&self, row: &dyn Row, f: FieldId) -> Result<(Timestamp, bool), Bad> {
+        let name = self.name(f);
+        let v = row.first(f).ok_or_else(|| {
+            bad(
+                name,
+                format!("`{name}` is missing"),
+                crate::dates::DATE_FORMS,
+                None,
+            )
+        })?;
+        let cached = self
+            .last_date
+            .borrow()
+            .as_ref()
+            .filter(|(t, _)| t == v.as_ref())
+            .map(|(_, w)| *w);
+        let when = match cached {
+            Some(w) => w,
+            None => {
+                let w = parse_when(&v, self.order).map_err(|e| {
+                    bad(
+                        name,
+                        format!("`{name}` is `{v}`: {e}"),
+                        crate::dates::DATE_FORMS,
+                        Some(&v),
+                    )
+                })?;
+                *self.last_date.borrow_mut() = Some((v.to_string(), w));
+                w
+            }
+        };
+        let zone = &self.layout.zone;
+        let civil = |at: DateTime| {
+            zone.to_ambiguous_timestamp(at)
+                .compatible()
+                .map_err(|e| bad(name, format!("`{name}` is `{v}`: {e}"), "a time", Some(&v)))
+        };
+        match when {
+            When::Instant(t) if self.layout.by_day => Ok((
+                civil(t.to_zoned(zone.clone()).date().at(12, 0, 0, 0))?,
+                true,
+            )),
+            When::Instant(t) => Ok((t, false)),
+            When::Civil { at, timed } => {
+                self.local_seen.set(true);
+                if timed && !self.layout.by_day {
+                    Ok((civil(at)?, false))
+                } else {
+                    Ok((civil(at.date().at(12, 0, 0, 0))?, true))
+                }
+            }
+        }
+    }
+
+    /// The row's reports (one, or one per piece of the layout's `each` field), or why it gives none.
+    fn row(&self, row: &dyn Row) -> Result<Outcome, Bad> {
+        for v in self.lower.borrow_mut().iter_mut() {
+            *v = None;
+        }
+        for v in self.found.borrow_mut().iter_mut() {
+            *v = None;
+        }
+        let l = self.layout;
+        for skip in &l.skip {
+            if let Some(reason) = self.rule(skip, row) {
+                let field = skip.field.map_or("", |f| self.name(f));
+                let value = skip.field.and_then(|f| row.first(f)).map(|v| v.to_string());
+                return Ok(Outcome::Skipped(Bad {
+                    field: field.to_owned(),
+                    message: match &value {
+                        Some(v) => format!("`{field}` is `{v}`: {reason}"),
+                        None => reason,
+                    },
+                    expected: "a ceasefire event".into(),
+                    value,
+                }));
+            }
+        }
+        if l.lat_lon.is_none() && row.point().is_none() {
+            return Err(bad(
+                "geometry",
+                "the feature has no point geometry".into(),
+                "a Point with [lon, lat]",
+                None,
+            ));
+        }
+        let id_name = self.name(l.id);
+        let id = row.first(l.id).ok_or_else(|| {
+            bad(
+                id_name,
+                format!("`{id_name}` is missing"),
+                "the source's id for the report",
+                None,
+            )
+        })?;
+        let source = match l.source.field.and_then(|f| row.first(f)) {
+            Some(s) => s.to_string(),
+            None => l.source.fixed.clone().ok_or_else(|| {
+                let name = l.source.field.map_or("source", |f| self.name(f));
+                bad(
+                    name,
+                    format!("`{name}` is missing"),
+                    "who reports, e.g. smm-patrol-7",
+                    None,
+                )
+            })?,
+        };
+        let source_kind = match l
+            .source_kind
+            .field
+            .and_then(|f| row.first(f).map(|v| (f, v)))
+        {
+            Some((f, v)) => SourceKind::from_name(&v).ok_or_else(|| {
+                let name = self.name(f);
+                bad(
+                    name,
+                    format!("`{name}` is `{v}`, not a known value"),
+                    "patrol, sensor, party or media",
+                    Some(&v),
+                )
+            })?,
+            None => l.source_kind.fixed.ok_or_else(|| {
+                let name = l.source_kind.field.map_or("source_kind", |f| self.name(f));
+                bad(
+                    name,
+                    format!("`{name}` is missing"),
+                    "patrol, sensor, party or media",
+                    None,
+                )
+            })?,
+        };
+        let (time, day, half_span) = match l.time {
+            TimeAt::One(f) => {
+                let (t, day) = self.when(row, f)?;
+                (t, day, 0.0)
+            }
+            TimeAt::Span(s, e) => {
+                let (t0, d0) = self.when(row, s)?;
+                let (t1, d1) = self.when(row, e)?;
+                if t1 < t0 {
+                    let (sn, en) = (self.name(s), self.name(e));
+                    let v = row.first(e).map(|v| v.to_string());
+                    return Err(bad(
+                        en,
+                        format!("`{en}` is before `{sn}`"),
+                        &format!("a date on or after {sn}"),
+                        v.as_deref(),
+                    ));
+                }
+                let half = (t1.as_second() - t0.as_second()) as f64 / 2.0;
+                let mid = Timestamp::from_second(t0.as_second() + half as i64)
+                    .map_err(|e| bad(self.name(s), e.to_string(), "a date", None))?;
+                (mid, d0 || d1, half / 3600.0)
+            }
+        };
+        let base = self.number(&l.time_precision, row, "hours, 0 or more")?;
+        let time_precision = if day { base.max(12.0) } else { base } + half_span;
+        let place = match l.lat_lon {
+            Some((lat, lon)) => {
+                let coordinate = |f: FieldId, what: &str| -> Result<f64, Bad> {
+                    let name = self.name(f);
+                    let v = row
+                        .first(f)
+                        .ok_or_else(|| bad(name, format!("`{name}` is missing"), what, None))?;
+                    v.parse::<f64>()
+                        .ok()
+                        .filter(|x| x.is_finite())
+                        .ok_or_else(|| {
+                            bad(
+                                name,
+                                format!("`{name}` is `{v}`, not a number"),
+                                what,
+                                Some(&v),
+                            )
+                        })
+                };
+                position(
+                    coordinate(lat, "latitude in degrees")?,
+                    coordinate(lon, "longitude in degrees")?,
+                    (self.name(lat), self.name(lon)),
+                )?
+            }
+            None => {
+                let (lon, lat) = row.point().ok_or_else(|| {
+                    bad(
+                        "geometry",
+                        "the feature has no point geometry".into(),
+                        "a Point with [lon, lat]",
+                        None,
+                    )
+                })?;
+                position(lat, lon, ("lat", "lon"))?
+            }
+        };
+        let place_precision = self.number(&l.place_precision, row, "km, 0 or more")?;
+        let kind = self
+            .classify(
+                &l.kind,
+                row,
+                guarantor_core::EventKind::from_name,
+                &guarantor_core::EventKind::names(),
+            )?
+            .ok_or_else(|| self.no_kind(row))?;
+        let target = self.classify(
+            &l.target,
+            row,
+            guarantor_core::Category::from_name,
+            &guarantor_core::Category::names(),
+        )?;
+        let count = self.number(&l.count, row, "a whole number, 0 or more")?;
+        if count.fract() != 0.0 || count > f64::from(u32::MAX) {
+            let name = match l.count {
+                Number::Column { field, .. } => self.name(field),
+                _ => "count",
+            };
+            return Err(bad(
+                name,
+                format!("`{name}` is {count}"),
+                "a whole number, 0 or more",
+                None,
+            ));
+        }
+        // The text fields' values joined, each said once (a value an earlier one holds adds nothing).
+        let mut parts: Vec<Cow<'_, str>> = Vec::new();
+        for v in l.text.iter().flat_map(|&f| row.all(f)) {
+            if !parts.iter().any(|p| p.contains(v.as_ref())) {
+                parts.push(v);
+            }
+        }
+        let text = parts.join(&l.join);
+        let mut links: Vec<String> = Vec::new();
+        for v in l.links.iter().flat_map(|&f| row.all(f)) {
+            if !links.iter().any(|k| k == v.as_ref()) {
+                links.push(v.into_owned());
+            }
+        }
+        let parties = l
+            .parties
+            .iter()
+            .filter_map(|&f| row.first(f).map(|v| v.into_owned()))
+            .collect();
+        let report = Report {
+            id: format!("{}{id}", l.id_prefix),
+            source,
+            source_kind,
+            time,
+            time_precision: Precision {
+                radius: time_precision,
+            },
+            place,
+            place_precision: Precision {
+                radius: place_precision,
+            },
+            kind,
+            target,
+            count: count as u32,
+            text,
+            parties,
+            links,
+        };
+        Ok(Outcome::Reports(self.each(row, report)))
+    }
+
+    /// Why a row has no kind: the values the layout's rules looked at.
+    fn no_kind(&self, row: &dyn Row) -> Bad {
+        let l = self.layout;
+        if let Some(f) = l.kind.field
+            && l.kind.rules.is_empty()
+        {
+            let name = self.name(f);
+            return bad(
+                name,
+                format!("`{name}` is missing"),
+                &format!(
+                    "what happened: one of {}",
+                    guarantor_core::EventKind::names().join(", ")
+                ),
+                None,
+            );
+        }
+        let tested = l.kind.rules.iter().find_map(|r| r.field);
+        match tested {
+            Some(f) => {
+                let name = self.name(f);
+                let v = row.first(f).map(|v| v.to_string());
+                let known: Vec<&str> = l
+                    .kind
+                    .rules
+                    .iter()
+                    .filter(|r| r.field == Some(f))
+                    .flat_map(|r| match &r.test {
+                        Test::Table(t) => t.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+                        Test::Equals(v, _) | Test::Contains(v, _) => {
+                            v.iter().map(String::as_str).collect()
+                        }
+                        Test::Always(_) => Vec::new(),
+                    })
+                    .collect();
+                bad(
+                    name,
+                    match &v {
+                        Some(v) => format!(
+                            "`{name}` is `{v}`: not a ceasefire event (layout `{}` gives it no kind)",
+                            l.name
+                        ),
+                        None => format!("`{name}` is missing"),
+                    },
+                    &format!("one of {}", known.join(", ")),
+                    v.as_deref(),
+                )
+            }
+            None => bad(
+                "kind",
+                format!("no rule of layout `{}` gives this row a kind", l.name),
+                "a row its kind rules know",
+                None,
+            ),
+        }
+    }
+
+    /// The report as one per piece of the layout's `each` field (each piece its source, `-aN` after its id).
+    fn each(&self, row: &dyn Row, report: Report) -> Vec<Report> {
+        let Some(each) = &self.layout.each else {
+            return vec![report];
+        };
+        let pieces: Vec<String> = row
+            .first(each.field)
+            .map(|v| {
+                v.trim_matches(|c| each.trim.contains(c))
+                    .split(each.separator.as_str())
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if pieces.is_empty() {
+            return vec![report];
+        }
+        pieces
+            .into_iter()
+            .enumerate()
+            .map(|(k, piece)| Report {
+                id: format!("{}-a{}", report.id, k + 1),
+                source: piece,
+                ..report.clone()
+            })
+            .collect()
+    }
+
+    fn new(layout: &Layout, order: Option<DateOrder>) -> Convert<'_> {
+        Convert {
+            layout,
+            order,
+            local_seen: Cell::new(false),
+            last_date: RefCell::new(None),
+            lower: RefCell::new(Vec::new()),
+            found: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Whether field `f` of the row has a word of list `list` (every list's words found in one pass a field).
+    fn has_words(&self, row: &dyn Row, f: FieldId, list: usize) -> bool {
+        let cached = self
+            .found
+            .borrow()
+            .get(f.0)
+            .and_then(|v| v.as_ref().map(|v| v.get(list).copied()));
+        if let Some(hit) = cached {
+            return hit.unwrap_or(false);
+        }
+        let mut found = vec![false; self.layout.word_lists];
+        if let Some(words) = self.layout.words.iter().find(|w| w.field == f) {
+            found_words(&self.lower(row, f), words, &mut found);
+        }
+        let hit = found.get(list).copied().unwrap_or(false);
+        let mut cache = self.found.borrow_mut();
+        if cache.len() <= f.0 {
+            cache.resize(f.0 + 1, None);
+        }
+        cache[f.0] = Some(found);
+        hit
+    }
+
+    /// The note a file gets when some of its times had no offset (`local_seen`).
+    fn notes(layout: &Layout, local_seen: bool) -> Vec<String> {
+        if local_seen {
+            vec![format!(
+                "times without an offset are read in {}{}",
+                layout.zone_name,
+                if layout.by_day {
+                    " (a day is its noon there, ± 12 h)"
+                } else {
+                    ""
+                }
+            )]
         } else {
             Vec::new()
         }
     }
 }
 
-/// The zone a time without an offset is read in: the theatre's.
-pub const LOCAL_ZONE: &str = "Europe/Kyiv";
-
-/// The date order of a file from the values of its date columns (each row's fields by `get`), or the order
-/// said; `Err` refuses the file.
-fn decide_order<'a, R: 'a>(
-    format: ReportFormat,
-    said: Option<DateOrder>,
-    rows: impl Iterator<Item = &'a R> + Clone,
-    get: impl Fn(&'a R, &str) -> Option<&'a str>,
-) -> Result<Option<DateOrder>, String> {
-    if said.is_some() {
-        return Ok(said);
-    }
-    let mut decided = None;
-    for column in format.date_columns() {
-        if let Some(o) = DateOrder::decide(column, rows.clone().filter_map(|r| get(r, column)))? {
-            if decided.is_some_and(|d| d != o) {
-                return Err(format!(
-                    "the date columns {} are written in different orders",
-                    format.date_columns().join(", ")
-                ));
-            }
-            decided = Some(o);
-        }
-    }
-    Ok(decided)
-}
-
-impl ReadReports {
-    /// Refuses the whole file: `reason` at line 1.
-    fn refuse(&mut self, lines: &Lines<'_>, path: &str, field: &str, reason: String) {
-        self.reject(
-            lines,
-            path,
-            1,
-            field,
-            reason.clone(),
-            crate::dates::DATE_FORMS,
-            None,
-        );
-        self.refused = Some(reason);
-    }
-}
-
-/// A problem with one field: its name, what is wrong, what was expected.
-type FieldError = (String, String, String);
-
-fn field_error(field: &str, message: String, expected: &str) -> FieldError {
-    (field.to_owned(), message, expected.to_owned())
-}
-
-/// Fields by name, as text, whatever the file layout.
-trait Fields {
-    fn text(&self, key: &str) -> Option<String>;
-}
-
-impl Fields for BTreeMap<String, String> {
-    fn text(&self, key: &str) -> Option<String> {
-        self.get(key).filter(|v| !v.trim().is_empty()).cloned()
-    }
-}
-
-fn required(f: &dyn Fields, key: &str, expected: &str) -> Result<String, FieldError> {
-    f.text(key)
-        .ok_or_else(|| field_error(key, format!("`{key}` is missing"), expected))
-}
-
-fn number(
-    f: &dyn Fields,
-    key: &str,
-    default: Option<f64>,
-    expected: &str,
-) -> Result<f64, FieldError> {
-    match f.text(key) {
-        None => default.ok_or_else(|| field_error(key, format!("`{key}` is missing"), expected)),
-        Some(v) => match v.trim().parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(x),
-            _ => Err(field_error(
-                key,
-                format!("`{key}` is `{v}`, not a number"),
-                expected,
-            )),
-        },
-    }
-}
-
-fn choice<T>(
-    f: &dyn Fields,
-    key: &str,
-    parse: fn(&str) -> Option<T>,
-    names: &[&str],
-) -> Result<Option<T>, FieldError> {
-    let Some(v) = f.text(key) else {
-        return Ok(None);
-    };
-    parse(v.trim()).map(Some).ok_or_else(|| {
-        field_error(
-            key,
-            format!("`{key}` is `{v}`, not a known value"),
-            &format!("one of {}", names.join(", ")),
-        )
-    })
-}
-
-fn position(lat: f64, lon: f64) -> Result<Point<f64>, FieldError> {
+fn position(lat: f64, lon: f64, names: (&str, &str)) -> Result<Point<f64>, Bad> {
     if !(-90.0..=90.0).contains(&lat) {
-        return Err(field_error(
-            "lat",
+        return Err(bad(
+            names.0,
             format!("latitude {lat} is out of range"),
             "-90 to 90",
+            None,
         ));
     }
     if !(-180.0..=180.0).contains(&lon) {
-        return Err(field_error(
-            "lon",
+        return Err(bad(
+            names.1,
             format!("longitude {lon} is out of range"),
             "-180 to 180",
+            None,
         ));
     }
     Ok(Point::new(lon, lat))
 }
 
-/// A report in guarantor's own fields; `place` is given for GeoJSON (the feature's point).
-fn own_report(f: &dyn Fields, place: Option<Point<f64>>, ctx: &Ctx) -> Result<Report, FieldError> {
-    let id = required(f, "id", "the source's id for the report")?;
-    let source = required(f, "source", "who reports, e.g. smm-patrol-7")?;
-    let source_kind = choice(
-        f,
-        "source_kind",
-        SourceKind::from_name,
-        &SourceKind::names(),
-    )?
-    .ok_or_else(|| {
-        field_error(
-            "source_kind",
-            "`source_kind` is missing".into(),
-            "patrol, sensor, party or media",
-        )
-    })?;
-    let time_text = required(f, "time", "a time, e.g. 2026-12-05T06:10:00+02:00")?;
-    let bad = |e: String| {
-        field_error(
-            "time",
-            format!("`time` is `{time_text}`: {e}"),
-            crate::dates::DATE_FORMS,
-        )
-    };
-    // A day without a time of day is the whole day: its noon, at least 12 hours either side.
-    let (time, whole_day) = match parse_when(&time_text, ctx.order).map_err(bad)? {
-        When::Instant(t) => (t, false),
-        When::Civil { at, timed } => {
-            ctx.local_seen.set(true);
-            let zone = TimeZone::get(LOCAL_ZONE).map_err(|e| bad(e.to_string()))?;
-            let at = if timed { at } else { at.date().at(12, 0, 0, 0) };
-            let t = at
-                .to_zoned(zone)
-                .map(|z| z.timestamp())
-                .map_err(|e| bad(e.to_string()))?;
-            (t, !timed)
+impl ReadReports {
+    /// Makes the last rejection point at `record` (a JSON record within line `line`), not at its whole line:
+    /// its row is the record's text, its span the value at fault inside the record (or the record).
+    fn narrow_last(&mut self, lines: &Lines<'_>, line: u32, record: &str) {
+        let start = crate::geometry::offset_in(lines.text, record);
+        if let Some(d) = self.diagnostics.last_mut() {
+            let value = &lines.text[d.location.span.clone()];
+            let span = match (!value.is_empty()).then(|| record.find(value)).flatten() {
+                Some(at) => start + at..start + at + value.len(),
+                None => start..start + record.len(),
+            };
+            d.location.column = (span.start - lines.start(line).min(span.start)) as u32 + 1;
+            d.location.span = span;
         }
-    };
-    let mut time_precision = number(f, "time_precision_hours", Some(0.5), "hours, 0 or more")?;
-    if whole_day {
-        time_precision = time_precision.max(12.0);
-    }
-    let place = match place {
-        Some(p) => p,
-        None => position(
-            number(f, "lat", None, "latitude in degrees")?,
-            number(f, "lon", None, "longitude in degrees")?,
-        )?,
-    };
-    let place_precision = number(f, "place_precision_km", Some(1.0), "km, 0 or more")?;
-    for (key, v) in [
-        ("time_precision_hours", time_precision),
-        ("place_precision_km", place_precision),
-    ] {
-        if v < 0.0 {
-            return Err(field_error(key, format!("`{key}` is {v}"), "0 or more"));
+        if let Some(r) = self.rejected.last_mut() {
+            r.row = record.to_owned();
         }
     }
-    let kind = choice(f, "kind", EventKind::from_name, &EventKind::names())?.ok_or_else(|| {
-        field_error(
-            "kind",
-            "`kind` is missing".into(),
-            "what happened, e.g. artillery",
-        )
-    })?;
-    let target = choice(f, "target", Category::from_name, &Category::names())?;
-    let count = number(f, "count", Some(1.0), "a whole number, 0 or more")?;
-    if count < 0.0 || count.fract() != 0.0 || count > f64::from(u32::MAX) {
-        return Err(field_error(
-            "count",
-            format!("`count` is {count}"),
-            "a whole number, 0 or more",
-        ));
+
+    /// Refuses the whole file: `reason` at line 1.
+    fn refuse(
+        &mut self,
+        lines: &Lines<'_>,
+        path: &str,
+        field: &str,
+        reason: String,
+        expected: &str,
+    ) {
+        self.reject(lines, path, 1, field, reason.clone(), expected, None);
+        self.refused = Some(reason);
     }
-    Ok(Report {
-        id,
-        source,
-        source_kind,
-        time,
-        time_precision: Precision {
-            radius: time_precision,
-        },
-        place,
-        place_precision: Precision {
-            radius: place_precision,
-        },
-        kind,
-        target,
-        count: count as u32,
-        text: f.text("text").unwrap_or_default(),
-    })
-}
 
-/// Noon UTC of a civil date, and the hours either side that cover it whole.
-fn noon(date: Date) -> Result<Timestamp, String> {
-    date.at(12, 0, 0, 0)
-        .to_zoned(TimeZone::UTC)
-        .map(|z| z.timestamp())
-        .map_err(|e| e.to_string())
-}
-
-/// The day a date column gives (its time of day, if any, dropped: these exports date events by the day).
-fn date(f: &dyn Fields, key: &str, ctx: &Ctx) -> Result<Date, FieldError> {
-    let v = required(f, key, crate::dates::DATE_FORMS)?;
-    parse_when(&v, ctx.order).map(When::date).map_err(|e| {
-        field_error(
-            key,
-            format!("`{key}` is `{v}`: {e}"),
-            crate::dates::DATE_FORMS,
-        )
-    })
-}
-
-/// UCDP's `where_prec` as a radius: 1 the exact place, 2 within 25 km, 3 a second-order administrative unit,
-/// 4 a first-order one, 5 a linear feature (road, river), 6 the country, 7 international waters or airspace
-/// (UCDP GED codebook; the kilometres are planning figures for each level).
-fn ucdp_place_km(where_prec: f64) -> Option<f64> {
-    match where_prec as u32 {
-        1 => Some(1.0),
-        2 => Some(25.0),
-        3 => Some(50.0),
-        4 => Some(150.0),
-        5 => Some(50.0),
-        6 => Some(500.0),
-        7 => Some(200.0),
-        _ => None,
-    }
-}
-
-fn ucdp_report(f: &dyn Fields, ctx: &Ctx) -> Result<Report, FieldError> {
-    let id = required(f, "id", "the UCDP event id")?;
-    let (start, end) = (date(f, "date_start", ctx)?, date(f, "date_end", ctx)?);
-    let (t0, t1) = (
-        noon(start).map_err(|e| field_error("date_start", e, "a date"))?,
-        noon(end).map_err(|e| field_error("date_end", e, "a date"))?,
-    );
-    if t1 < t0 {
-        return Err(field_error(
-            "date_end",
-            format!("`date_end` {end} is before `date_start` {start}"),
-            "a date on or after date_start",
-        ));
-    }
-    let half_span = (t1.as_second() - t0.as_second()) as f64 / 2.0;
-    let mid = Timestamp::from_second(t0.as_second() + half_span as i64)
-        .map_err(|e| field_error("date_start", e.to_string(), "a date"))?;
-    let where_prec = number(f, "where_prec", None, "1 to 7")?;
-    let place_km = ucdp_place_km(where_prec).ok_or_else(|| {
-        field_error(
-            "where_prec",
-            format!("`where_prec` is {where_prec}"),
-            "1 to 7",
-        )
-    })?;
-    let place = position(
-        number(f, "latitude", None, "latitude in degrees")?,
-        number(f, "longitude", None, "longitude in degrees")?,
-    )?;
-    let best = number(f, "best", Some(0.0), "a whole number")?;
-    let text = [f.text("where_description"), f.text("dyad_name")]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(" — ");
-    Ok(Report {
-        id: format!("ucdp-{id}"),
-        source: "ucdp-ged".into(),
-        source_kind: SourceKind::Media,
-        time: mid,
-        // The whole span of days, and the day itself either side.
-        time_precision: Precision {
-            radius: half_span / 3600.0 + 12.0,
-        },
-        place,
-        place_precision: Precision { radius: place_km },
-        kind: EventKind::Clash,
-        target: None,
-        count: best.max(0.0).min(f64::from(u32::MAX)) as u32,
-        text,
-    })
-}
-
-/// One UCDP event as its source articles: `source_article` lists them as `"outlet,date,headline";"…"`; each
-/// becomes a report of the event from that article (its source), so corroboration can count them.
-fn ucdp_articles(f: &dyn Fields, event: Report) -> Vec<Report> {
-    let articles: Vec<String> = f
-        .text("source_article")
-        .map(|a| {
-            a.trim()
-                .trim_matches('"')
-                .split("\";\"")
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
-    if articles.is_empty() {
-        return vec![event];
-    }
-    articles
-        .into_iter()
-        .enumerate()
-        .map(|(k, article)| Report {
-            id: format!("{}-a{}", event.id, k + 1),
-            source: article,
-            ..event.clone()
-        })
-        .collect()
-}
-
-fn acled_report(f: &dyn Fields, ctx: &Ctx) -> Result<Report, FieldError> {
-    let id = required(f, "event_id_cnty", "the ACLED event id")?;
-    let day = date(f, "event_date", ctx)?;
-    let t = noon(day).map_err(|e| field_error("event_date", e, "a date"))?;
-    // ACLED time_precision: 1 the day, 2 the week, 3 the month; geo_precision: 1 the town, 2 near it, 3 the
-    // province (ACLED codebook; the kilometres are planning figures for each level).
-    let time_hours = match number(f, "time_precision", Some(1.0), "1, 2 or 3")? as u32 {
-        1 => 12.0,
-        2 => 84.0,
-        3 => 372.0,
-        p => {
-            return Err(field_error(
-                "time_precision",
-                format!("`time_precision` is {p}"),
-                "1, 2 or 3",
+    /// Decides the rows' date order (from the layout's date fields) and reads each row into reports or a
+    /// rejection; `rows` are (line, row or why it is not one).
+    fn convert_rows<'r>(
+        &mut self,
+        lines: &Lines<'_>,
+        path: &str,
+        layout: &Layout,
+        order: Option<DateOrder>,
+        rows: &[Lined<'r>],
+        progress: &mut dyn FnMut(usize),
+    ) {
+        let order = match order {
+            Some(o) => Some(o),
+            None => {
+                let mut decided: Option<DateOrder> = None;
+                for f in layout.date_fields() {
+                    let values: Vec<Cow<'_, str>> = rows
+                        .iter()
+                        .filter_map(|(_, r)| r.as_ref().ok().and_then(|r| r.first(f)))
+                        .collect();
+                    match DateOrder::decide(layout.field_name(f), values.iter().map(|v| v.as_ref()))
+                    {
+                        Err(reason) => {
+                            self.refuse(
+                                lines,
+                                path,
+                                layout.field_name(f),
+                                reason,
+                                crate::dates::DATE_FORMS,
+                            );
+                            return;
+                        }
+                        Ok(Some(o)) if decided.is_some_and(|d| d != o) => {
+                            self.refuse(
+                                lines,
+                                path,
+                                layout.field_name(f),
+                                "the date columns are written in different orders".into(),
+                                crate::dates::DATE_FORMS,
+                            );
+                            return;
+                        }
+                        Ok(o) => decided = decided.or(o),
+                    }
+                }
+                decided
+            }
+        };
+        self.date_order = order;
+        // The rows converted in batches, each batch's rows split between the cores (each thread with its own
+        // caches); then, in file order, each row's reports or rejection.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8);
+        let mut outcomes: Vec<Result<Outcome, Bad>> = Vec::with_capacity(rows.len());
+        let mut local_seen = false;
+        for (b, batch) in rows.chunks(PROGRESS_EVERY * 16).enumerate() {
+            progress(lines.start(batch.first().map_or(0, |(line, _)| *line)));
+            let part = batch.len().div_ceil(threads).max(1);
+            let done = std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .chunks(part)
+                    .map(|part| {
+                        scope.spawn(move || {
+                            let convert = Convert::new(layout, order);
+                            let out: Vec<Result<Outcome, Bad>> = part
+                                .iter()
+                                .map(|(_, row)| match row {
+                                    Err(reason) => Err(bad(
+                                        "",
+                                        reason.clone(),
+                                        "a record the layout can read",
+                                        None,
+                                    )),
+                                    Ok(row) => convert.row(row.as_ref()),
+                                })
+                                .collect();
+                            (out, convert.local_seen.get())
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                    .collect::<Vec<_>>()
+            });
+            let _ = b;
+            for (out, seen) in done {
+                outcomes.extend(out);
+                local_seen |= seen;
+            }
+        }
+        // Within the file, a (source, id) seen before is the same event again (its links join the first's) or
+        // another event under a used id (rejected, naming where the first is). Decided first, on borrowed ids.
+        #[derive(Clone, Copy)]
+        enum Where {
+            Line(u32),
+            Record(usize),
+        }
+        enum Fate {
+            Keep,
+            Join(usize),
+            Clash(Where),
+        }
+        let mut fates: Vec<Fate> = Vec::with_capacity(outcomes.len());
+        {
+            let mut firsts: std::collections::HashMap<(&str, &str), (usize, &Report, Where)> =
+                std::collections::HashMap::with_capacity(outcomes.len());
+            let mut ordinal = 0;
+            for (n, ((line, _), result)) in rows.iter().zip(&outcomes).enumerate() {
+                let Ok(Outcome::Reports(reports)) = result else {
+                    continue;
+                };
+                for r in reports {
+                    let fate = match firsts.get(&(r.source.as_str(), r.id.as_str())) {
+                        Some(&(first, earlier, at)) => {
+                            let without_links = |x: &Report| Report {
+                                links: Vec::new(),
+                                ..x.clone()
+                            };
+                            if without_links(earlier) == without_links(r) {
+                                Fate::Join(first)
+                            } else {
+                                Fate::Clash(at)
+                            }
+                        }
+                        None => {
+                            let at = match layout.format {
+                                LayoutFormat::Json | LayoutFormat::GeoJson => Where::Record(n + 1),
+                                _ => Where::Line(*line),
+                            };
+                            firsts.insert((r.source.as_str(), r.id.as_str()), (ordinal, r, at));
+                            Fate::Keep
+                        }
+                    };
+                    fates.push(fate);
+                    ordinal += 1;
+                }
+            }
+        }
+        let mut fates = fates.into_iter();
+        // Where each report (by its ordinal in the file) went in `self.reports`.
+        let mut placed: Vec<usize> = Vec::with_capacity(outcomes.len());
+        self.reports.reserve(outcomes.len());
+        let mut joined = 0usize;
+        for ((line, row), result) in rows.iter().zip(outcomes) {
+            let rejected = self.rejected.len();
+            match result {
+                Ok(Outcome::Reports(reports)) => {
+                    for r in reports {
+                        placed.push(self.reports.len());
+                        match fates.next() {
+                            Some(Fate::Keep) | None => self.reports.push(r),
+                            Some(Fate::Join(first)) => {
+                                let at = placed.get(first).copied().unwrap_or_default();
+                                if let Some(kept) = self.reports.get_mut(at) {
+                                    for link in r.links {
+                                        if !kept.links.contains(&link) {
+                                            kept.links.push(link);
+                                        }
+                                    }
+                                }
+                                joined += 1;
+                            }
+                            Some(Fate::Clash(first)) => {
+                                let field = layout.field_name(layout.id);
+                                let value = r.id.strip_prefix(&layout.id_prefix).unwrap_or(&r.id);
+                                let first = match first {
+                                    Where::Line(l) => format!("line {l}"),
+                                    Where::Record(n) => format!("record {n}"),
+                                };
+                                self.reject(
+                                    lines,
+                                    path,
+                                    *line,
+                                    field,
+                                    format!(
+                                        "`{field}` {value} is {first}'s too, with another event: the export \
+                                         repeats an id (the first is kept)"
+                                    ),
+                                    "an id used once in the file",
+                                    Some(value),
+                                );
+                            }
+                        }
+                    }
+                }
+                Ok(Outcome::Skipped(b)) | Err(b) => self.reject(
+                    lines,
+                    path,
+                    *line,
+                    &b.field,
+                    b.message,
+                    &b.expected,
+                    b.value.as_deref(),
+                ),
+            }
+            if self.rejected.len() > rejected
+                && let Some(record) = row.as_ref().ok().and_then(|r| r.record())
+            {
+                self.narrow_last(lines, *line, record);
+            }
+        }
+        self.notes = Convert::notes(layout, local_seen);
+        if joined > 0 {
+            self.notes.push(format!(
+                "{joined} rows repeat an event read above (the same, or with other source links): their links \
+                 are added to it"
             ));
         }
-    };
-    let place_km = match number(f, "geo_precision", Some(1.0), "1, 2 or 3")? as u32 {
-        1 => 2.0,
-        2 => 25.0,
-        3 => 150.0,
-        p => {
-            return Err(field_error(
-                "geo_precision",
-                format!("`geo_precision` is {p}"),
-                "1, 2 or 3",
-            ));
-        }
-    };
-    let sub = required(f, "sub_event_type", "an ACLED sub-event type")?;
-    let kind = match sub.as_str() {
-        "Shelling/artillery/missile attack" => EventKind::Artillery,
-        "Air/drone strike" => EventKind::Drone,
-        "Armed clash" | "Government regains territory" | "Non-state actor overtakes territory" => {
-            EventKind::Clash
-        }
-        "Remote explosive/landmine/IED" => EventKind::Mine,
-        // An interception or a shoot-down: what an air-defence monitor records.
-        "Disrupted weapons use" => EventKind::Interception,
-        "Attack" | "Grenade" => EventKind::SmallArms,
-        other => {
-            return Err(field_error(
-                "sub_event_type",
-                format!("`{other}` is not a ceasefire event"),
-                "a battle, explosion or attack (protests, riots and strategic developments are not monitored)",
-            ));
-        }
-    };
-    let place = position(
-        number(f, "latitude", None, "latitude in degrees")?,
-        number(f, "longitude", None, "longitude in degrees")?,
-    )?;
-    let fatalities = number(f, "fatalities", Some(0.0), "a whole number")?;
-    Ok(Report {
-        id: format!("acled-{id}"),
-        source: f.text("source").unwrap_or_else(|| "acled".into()),
-        source_kind: SourceKind::Media,
-        time: t,
-        time_precision: Precision { radius: time_hours },
-        place,
-        place_precision: Precision { radius: place_km },
-        kind,
-        target: None,
-        count: fatalities.max(0.0).min(f64::from(u32::MAX)) as u32,
-        text: f.text("notes").unwrap_or_default(),
-    })
+    }
 }
 
 fn read_csv(
     path: &str,
     text: &str,
-    format: ReportFormat,
+    layout: &Layout,
     order: Option<DateOrder>,
     progress: &mut dyn FnMut(usize),
 ) -> ReadReports {
@@ -800,325 +1280,256 @@ fn read_csv(
     let header: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
         Err(e) => {
-            out.reject(
+            out.refuse(
                 &lines,
                 path,
-                1,
                 "",
                 format!("the header row cannot be read: {e}"),
                 "a CSV header row",
-                None,
             );
             return out;
         }
     };
-    if format == ReportFormat::Csv
-        && let Some(unknown) = header.iter().find(|h| !OWN_COLUMNS.contains(&h.as_str()))
+    if layout.strict
+        && let Some(unknown) = header
+            .iter()
+            .find(|h| !layout.field_names().any(|n| n == h.as_str()))
     {
-        out.reject(
+        let known: Vec<&str> = layout.field_names().collect();
+        out.refuse(
             &lines,
             path,
-            1,
             unknown,
-            format!("unknown column `{unknown}`"),
-            &OWN_COLUMNS.join(", "),
-            None,
+            format!("unknown column `{unknown}` (layout `{}`)", layout.name),
+            &known.join(", "),
         );
         return out;
     }
-    // Every row first: the date columns' values decide the file's date order before any row is read.
-    let records: Vec<Result<csv::StringRecord, csv::Error>> = reader.records().collect();
-    let column = |name: &str| header.iter().position(|h| h == name);
-    let ctx = match decide_order(
-        format,
-        order,
-        records.iter().filter_map(|r| r.as_ref().ok()),
-        |r: &csv::StringRecord, c| column(c).and_then(|i| r.get(i)),
-    ) {
-        Ok(o) => Ctx::new(o),
-        Err(reason) => {
-            out.refuse(&lines, path, format.date_columns()[0], reason);
-            return out;
-        }
-    };
-    out.date_order = ctx.order;
-    for (n, record) in records.into_iter().enumerate() {
-        if n % PROGRESS_EVERY == 0
-            && let Some(p) = record.as_ref().ok().and_then(|r| r.position())
-        {
-            progress(p.byte() as usize);
-        }
-        let (line, result) = match record {
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line() as u32);
-                out.reject(
-                    &lines,
-                    path,
-                    line,
-                    "",
-                    format!("the row cannot be read: {e}"),
-                    &format!("{} fields", header.len()),
-                    None,
-                );
-                continue;
-            }
-            Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as u32);
-                let fields: BTreeMap<String, String> = header
-                    .iter()
-                    .cloned()
-                    .zip(r.iter().map(str::to_owned))
-                    .collect();
-                let result = match format {
-                    ReportFormat::Ucdp => ucdp_report(&fields, &ctx).map(|r| vec![r]),
-                    ReportFormat::UcdpArticles => {
-                        ucdp_report(&fields, &ctx).map(|r| ucdp_articles(&fields, r))
-                    }
-                    ReportFormat::Acled => acled_report(&fields, &ctx).map(|r| vec![r]),
-                    _ => own_report(&fields, None, &ctx).map(|r| vec![r]),
-                };
-                let value = result
-                    .as_ref()
-                    .err()
-                    .and_then(|(f, _, _)| fields.get(f).cloned());
-                (line, result.map_err(|e| (e, value)))
-            }
-        };
-        match result {
-            Ok(reports) => out.reports.extend(reports),
-            Err(((field, message, expected), value)) => {
-                out.reject(
-                    &lines,
-                    path,
-                    line,
-                    &field,
-                    message,
-                    &expected,
-                    value.as_deref(),
-                );
-            }
-        }
-    }
-    out.notes = ctx.notes();
-    out
-}
-
-/// JSON object fields as text (numbers and strings alike; other values are not text).
-fn json_fields(object: &serde_json::Map<String, serde_json::Value>) -> BTreeMap<String, String> {
-    object
+    let columns: Vec<Option<usize>> = layout
+        .fields
         .iter()
-        .filter_map(|(k, v)| match v {
-            serde_json::Value::String(s) => Some((k.clone(), s.clone())),
-            serde_json::Value::Number(n) => Some((k.clone(), n.to_string())),
-            _ => None,
-        })
-        .collect()
-}
-
-/// How to read a file of guarantor's own fields as JSON (lines, GeoJSON): its date order from the rows'
-/// `time` values (or as said); `None` once the file is refused.
-fn own_ctx<'a>(
-    out: &mut ReadReports,
-    lines: &Lines<'_>,
-    path: &str,
-    format: ReportFormat,
-    order: Option<DateOrder>,
-    rows: impl Iterator<Item = &'a BTreeMap<String, String>> + Clone,
-) -> Option<Ctx> {
-    match decide_order(format, order, rows, |r: &BTreeMap<String, String>, c| {
-        r.get(c).map(String::as_str)
-    }) {
-        Ok(o) => {
-            out.date_order = o;
-            Some(Ctx::new(o))
-        }
-        Err(reason) => {
-            out.refuse(lines, path, "time", reason);
-            None
-        }
+        .map(|f| header.iter().position(|h| *h == f.name))
+        .collect();
+    let missing: Vec<&str> = layout
+        .required()
+        .into_iter()
+        .filter(|f| columns[f.0].is_none())
+        .map(|f| layout.field_name(f))
+        .collect();
+    if !missing.is_empty() {
+        out.refuse(
+            &lines,
+            path,
+            missing[0],
+            format!(
+                "the header has no column {} that layout `{}` reads",
+                missing
+                    .iter()
+                    .map(|m| format!("`{m}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                layout.name
+            ),
+            &format!("the columns of layout `{}`", layout.name),
+        );
+        return out;
     }
-}
-
-fn read_json_lines(
-    path: &str,
-    text: &str,
-    order: Option<DateOrder>,
-    progress: &mut dyn FnMut(usize),
-) -> ReadReports {
-    let mut out = ReadReports::default();
-    let lines = Lines::new(text);
-    // Every line first (its fields, or why it is not an object): the times decide the date order.
-    type Row = (u32, Result<BTreeMap<String, String>, String>);
-    let rows: Vec<Row> = text
-        .lines()
-        .enumerate()
-        .filter(|(_, row)| !row.trim().is_empty())
-        .map(|(i, row)| {
-            let fields = match serde_json::from_str::<serde_json::Value>(row) {
-                Ok(serde_json::Value::Object(object)) => Ok(json_fields(&object)),
-                Ok(_) => Err("the line is not a JSON object".to_owned()),
-                Err(e) => Err(format!("the line is not JSON: {e}")),
-            };
-            (i as u32 + 1, fields)
+    // A record's line from its first byte (the reader's own line count is one short after a CRLF line end).
+    let line_at = |p: Option<&csv::Position>| {
+        p.map_or(0, |p| {
+            let mut at = p.byte() as usize;
+            while text
+                .as_bytes()
+                .get(at)
+                .is_some_and(|b| *b == b'\n' || *b == b'\r')
+            {
+                at += 1;
+            }
+            lines.line_of(at)
+        })
+    };
+    let records: Vec<(u32, Result<csv::StringRecord, String>)> = reader
+        .records()
+        .map(|r| match r {
+            Ok(r) => (line_at(r.position()), Ok(r)),
+            Err(e) => (
+                line_at(e.position()),
+                Err(format!(
+                    "the row cannot be read: {e} (the header has {} fields)",
+                    header.len()
+                )),
+            ),
         })
         .collect();
-    let Some(ctx) = own_ctx(
-        &mut out,
-        &lines,
-        path,
-        ReportFormat::JsonLines,
-        order,
-        rows.iter().filter_map(|(_, r)| r.as_ref().ok()),
-    ) else {
-        return out;
-    };
-    for (i, (line, fields)) in rows.into_iter().enumerate() {
-        if i % PROGRESS_EVERY == 0 {
-            progress(
-                lines
-                    .starts
-                    .get(line as usize - 1)
-                    .copied()
-                    .unwrap_or(text.len()),
-            );
-        }
-        match fields {
-            Ok(fields) => match own_report(&fields, None, &ctx) {
-                Ok(r) => out.reports.push(r),
-                Err((field, message, expected)) => {
-                    let value = fields.get(&field).map(String::as_str);
-                    out.reject(&lines, path, line, &field, message, &expected, value)
-                }
-            },
-            Err(reason) => out.reject(
-                &lines,
-                path,
-                line,
-                "",
-                reason,
-                "one JSON object per line",
-                None,
-            ),
-        }
-    }
-    out.notes = ctx.notes();
+    let rows: Vec<Lined<'_>> = records
+        .iter()
+        .map(|(line, r)| {
+            (
+                *line,
+                r.as_ref()
+                    .map(|record| {
+                        Box::new(CsvRow {
+                            record,
+                            columns: &columns,
+                        }) as Box<dyn Row>
+                    })
+                    .map_err(String::clone),
+            )
+        })
+        .collect();
+    out.convert_rows(&lines, path, layout, order, &rows, progress);
     out
 }
 
-fn read_geojson(
+/// The records of a JSON file: an array (or the array under the layout's `records` key), one object per line,
+/// or a FeatureCollection's features; each with its line.
+fn json_records<'t>(
+    text: &'t str,
+    layout: &Layout,
+    lines: &Lines<'t>,
+) -> Result<Records<'t>, (u32, String)> {
+    type Raw<'a> = Vec<&'a serde_json::value::RawValue>;
+    let parse_all = |raws: Raw<'t>| -> Records<'t> {
+        raws.into_iter()
+            .map(|raw| {
+                let line = lines.line_of(crate::geometry::offset_in(text, raw.get()));
+                (
+                    line,
+                    raw.get(),
+                    serde_json::from_str(raw.get()).map_err(|e| e.to_string()),
+                )
+            })
+            .collect()
+    };
+    match layout.format {
+        LayoutFormat::JsonLines => Ok(text
+            .lines()
+            .enumerate()
+            .filter(|(_, row)| !row.trim().is_empty())
+            .map(|(i, row)| {
+                let value = match serde_json::from_str::<serde_json::Value>(row) {
+                    Ok(v @ serde_json::Value::Object(_)) => Ok(v),
+                    Ok(_) => Err("the line is not a JSON object".to_owned()),
+                    Err(e) => Err(format!("the line is not JSON: {e}")),
+                };
+                (i as u32 + 1, row, value)
+            })
+            .collect()),
+        LayoutFormat::GeoJson | LayoutFormat::Json => {
+            let key = match (layout.format, &layout.records) {
+                (_, Some(k)) => Some(k.as_str()),
+                (LayoutFormat::GeoJson, None) => Some("features"),
+                _ => None,
+            };
+            let what = if layout.format == LayoutFormat::GeoJson {
+                "a GeoJSON FeatureCollection"
+            } else {
+                "a JSON array of records"
+            };
+            let raws: Raw<'t> = match key {
+                None => serde_json::from_str(text)
+                    .map_err(|e| (e.line() as u32, format!("the file is not {what}: {e}")))?,
+                Some(key) => {
+                    let top: std::collections::BTreeMap<&str, &serde_json::value::RawValue> =
+                        serde_json::from_str(text).map_err(|e| {
+                            (e.line() as u32, format!("the file is not {what}: {e}"))
+                        })?;
+                    let list = top
+                        .get(key)
+                        .ok_or_else(|| (1, format!("no `{key}` array: the file is not {what}")))?;
+                    serde_json::from_str(list.get()).map_err(|e| {
+                        (
+                            lines.line_of(crate::geometry::offset_in(text, list.get())),
+                            format!("`{key}` is not an array: {e}"),
+                        )
+                    })?
+                }
+            };
+            Ok(parse_all(raws))
+        }
+        LayoutFormat::Csv => Ok(Vec::new()),
+    }
+}
+
+fn read_json(
     path: &str,
     text: &str,
+    layout: &Layout,
     order: Option<DateOrder>,
     progress: &mut dyn FnMut(usize),
 ) -> ReadReports {
     let mut out = ReadReports::default();
     let lines = Lines::new(text);
-    // Each feature borrowed from the text: its address gives its line (as `geometry.rs` locates features).
-    #[derive(serde::Deserialize)]
-    struct Collection<'a> {
-        #[serde(borrow, default)]
-        features: Option<Vec<&'a serde_json::value::RawValue>>,
-    }
-    let collection: Collection<'_> = match serde_json::from_str(text) {
-        Ok(c) => c,
-        Err(e) => {
+    let records = match json_records(text, layout, &lines) {
+        Ok(r) => r,
+        Err((line, reason)) => {
             out.reject(
                 &lines,
                 path,
-                e.line() as u32,
+                line.max(1),
                 "",
-                format!("the file is not a GeoJSON FeatureCollection: {e}"),
-                "a GeoJSON FeatureCollection",
+                reason.clone(),
+                "JSON the layout can read",
                 None,
             );
+            out.refused = Some(reason);
             return out;
         }
     };
-    let Some(features) = collection.features else {
-        out.reject(
-            &lines,
-            path,
-            1,
-            "features",
-            "no `features` array".into(),
-            "a GeoJSON FeatureCollection",
-            None,
-        );
-        return out;
-    };
-    // Every feature first (its line, point and properties): their times decide the date order.
-    type Feature = (u32, Option<(f64, f64)>, BTreeMap<String, String>);
-    let mut read: Vec<Feature> = Vec::new();
-    for (i, raw) in features.iter().enumerate() {
-        let offset = crate::geometry::offset_in(text, raw.get());
-        if i % PROGRESS_EVERY == 0 {
-            progress(offset);
-        }
-        let line = lines.line_of(offset);
-        let feature: serde_json::Value = serde_json::from_str(raw.get()).unwrap_or_default();
-        let coords = feature
-            .pointer("/geometry/coordinates")
-            .and_then(|c| c.as_array())
-            .filter(|_| {
-                feature.pointer("/geometry/type").and_then(|t| t.as_str()) == Some("Point")
+    let geojson = layout.format == LayoutFormat::GeoJson;
+    let null = serde_json::Value::Null;
+    let rows: Vec<Lined<'_>> = records
+        .iter()
+        .map(|(line, raw, value)| {
+            let row = value.as_ref().map_err(String::clone).and_then(|v| {
+                if !v.is_object() {
+                    return Err("the record is not a JSON object".to_owned());
+                }
+                let (value, point) = if geojson {
+                    let point = v
+                        .pointer("/geometry/coordinates")
+                        .and_then(|c| c.as_array())
+                        .filter(|_| {
+                            v.pointer("/geometry/type").and_then(|t| t.as_str()) == Some("Point")
+                        })
+                        .and_then(|c| Some((c.first()?.as_f64()?, c.get(1)?.as_f64()?)));
+                    (v.get("properties").unwrap_or(&null), point)
+                } else {
+                    (v, None)
+                };
+                Ok(Box::new(JsonRow {
+                    record: (layout.format != LayoutFormat::JsonLines).then_some(*raw),
+                    value,
+                    fields: &layout.fields,
+                    point,
+                }) as Box<dyn Row>)
             });
-        let place = coords.and_then(|c| {
-            match (
-                c.first().and_then(|x| x.as_f64()),
-                c.get(1).and_then(|y| y.as_f64()),
-            ) {
-                (Some(lon), Some(lat)) => Some((lat, lon)),
-                _ => None,
-            }
-        });
-        let props = feature
-            .get("properties")
-            .and_then(|p| p.as_object())
-            .map(json_fields)
-            .unwrap_or_default();
-        read.push((line, place, props));
-    }
-    let Some(ctx) = own_ctx(
-        &mut out,
-        &lines,
-        path,
-        ReportFormat::GeoJson,
-        order,
-        read.iter().map(|(_, _, props)| props),
-    ) else {
-        return out;
-    };
-    for (i, (line, place, props)) in read.into_iter().enumerate() {
-        let Some((lat, lon)) = place else {
-            out.reject(
-                &lines,
-                path,
-                line,
-                "geometry",
-                format!("feature {i} has no point geometry"),
-                "a Point with [lon, lat]",
-                None,
-            );
-            continue;
-        };
-        match position(lat, lon).and_then(|p| own_report(&props, Some(p), &ctx)) {
-            Ok(r) => out.reports.push(r),
-            Err((field, message, expected)) => {
-                let value = props.get(&field).map(String::as_str);
-                out.reject(&lines, path, line, &field, message, &expected, value)
-            }
-        }
-    }
-    out.notes = ctx.notes();
+            (*line, row)
+        })
+        .collect();
+    out.convert_rows(&lines, path, layout, order, &rows, progress);
     out
 }
 
-/// `reports` in guarantor's own CSV layout (the columns [`read_reports`] reads with [`ReportFormat::Csv`]),
+/// `reports` in guarantor's own CSV layout (the columns the `csv` layout reads),
 /// header first; reading the text back gives the same reports.
 pub fn reports_csv(reports: &[Report]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing into a Vec cannot fail.
-    let _ = w.write_record(OWN_COLUMNS);
+    let _ = w.write_record([
+        "id",
+        "source",
+        "source_kind",
+        "time",
+        "time_precision_hours",
+        "lat",
+        "lon",
+        "place_precision_km",
+        "kind",
+        "target",
+        "count",
+        "text",
+    ]);
     for r in reports {
         let _ = w.write_record([
             r.id.as_str(),

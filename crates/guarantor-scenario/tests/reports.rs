@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use guarantor_core::{EventKind, SourceKind};
-use guarantor_scenario::{DateOrder, ReadOptions, ReportFormat, read_file, read_reports};
+use guarantor_scenario::{DateOrder, ReadOptions, layout_named, read_file, read_reports};
 
 const HEADER: &str = "id,source,source_kind,time,time_precision_hours,lat,lon,place_precision_km,kind,target,count,text";
 
@@ -19,7 +19,11 @@ fn guarantor_csv_keeps_good_rows_and_rejects_bad_ones_with_their_line() {
          p-5,ua-mod,party,2026-12-05T07:00:00Z,,47.7,36.3,,tank_battle,,,\n\
          ,ua-mod,party,2026-12-05T07:00:00Z,,47.7,36.3,,drone,,,\n"
     );
-    let read = read_reports("reports.csv", &text, ReportFormat::Csv);
+    let read = read_reports(
+        "reports.csv",
+        &text,
+        &guarantor_scenario::layout_named("csv").expect("shipped"),
+    );
     assert_eq!(read.reports.len(), 2);
     let first = &read.reports[0];
     assert_eq!(
@@ -66,7 +70,11 @@ fn guarantor_csv_keeps_good_rows_and_rejects_bad_ones_with_their_line() {
 
 #[test]
 fn an_unknown_column_is_named() {
-    let read = read_reports("r.csv", "id,source,wind\n1,2,3\n", ReportFormat::Csv);
+    let read = read_reports(
+        "r.csv",
+        "id,source,wind\n1,2,3\n",
+        &guarantor_scenario::layout_named("csv").expect("shipped"),
+    );
     assert!(read.reports.is_empty());
     assert_eq!(read.diagnostics.len(), 1);
     assert_eq!(read.diagnostics[0].field, "wind");
@@ -78,7 +86,11 @@ fn json_lines_and_geojson_read_the_same_fields() {
                  not json\n\
                  \n\
                  [1,2]\n";
-    let read = read_reports("feed.jsonl", jsonl, ReportFormat::JsonLines);
+    let read = read_reports(
+        "feed.jsonl",
+        jsonl,
+        &guarantor_scenario::layout_named("jsonl").expect("shipped"),
+    );
     assert_eq!(read.reports.len(), 1);
     assert_eq!(read.reports[0].source_kind, SourceKind::Sensor);
     assert_eq!(
@@ -95,7 +107,11 @@ fn json_lines_and_geojson_read_the_same_fields() {
   {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[30.9, 46.3], [31, 46]]},
    "properties": {"id": "s2"}}
 ]}"#;
-    let read = read_reports("feed.geojson", geojson, ReportFormat::GeoJson);
+    let read = read_reports(
+        "feed.geojson",
+        geojson,
+        &guarantor_scenario::layout_named("geojson").expect("shipped"),
+    );
     assert_eq!(read.reports.len(), 1);
     assert_eq!(read.reports[0].place.x(), 30.9);
     assert_eq!(read.diagnostics.len(), 1);
@@ -109,28 +125,58 @@ fn json_lines_and_geojson_read_the_same_fields() {
 }
 
 #[test]
-fn the_format_is_guessed_from_the_name_and_the_header() {
+fn the_layout_is_guessed_from_the_name_and_the_header() {
+    let guess = |path: &str, text: &str| {
+        guarantor_scenario::guess_layout(path, text).map(|l| l.name.clone())
+    };
+    let own = format!("{HEADER}\n");
+    assert_eq!(guess("a.csv", &own), Ok("csv".into()));
+    assert_eq!(guess("a.txt", &own), Ok("csv".into()));
     assert_eq!(
-        ReportFormat::guess("a.jsonl", ""),
-        Some(ReportFormat::JsonLines)
+        guess(
+            "a.jsonl",
+            r#"{"id":"1","source":"s","source_kind":"patrol","time":"2026-12-05","kind":"drone"}"#
+        ),
+        Ok("jsonl".into())
     );
     assert_eq!(
-        ReportFormat::guess("a.geojson", ""),
-        Some(ReportFormat::GeoJson)
+        guess(
+            "a.geojson",
+            r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":null,
+               "properties":{"id":"1","source":"s","source_kind":"patrol","time":"2026-12-05","kind":"drone"}}]}"#
+        ),
+        Ok("geojson".into())
     );
     assert_eq!(
-        ReportFormat::guess("a.csv", HEADER),
-        Some(ReportFormat::Csv)
+        guess(
+            "ged.csv",
+            "id,relid,where_prec,date_start,date_end,side_a,side_b\n"
+        ),
+        Ok("ucdp".into())
     );
     assert_eq!(
-        ReportFormat::guess("ged.csv", "id,relid,where_prec"),
-        Some(ReportFormat::Ucdp)
+        guess("export.csv", "event_id_cnty,event_date,sub_event_type\n"),
+        Ok("acled".into())
     );
     assert_eq!(
-        ReportFormat::guess("acled.csv", "event_id_cnty,event_date"),
-        Some(ReportFormat::Acled)
+        guess(
+            "x.csv",
+            "entry,date,event_group,violence level,geolocation\n"
+        ),
+        Ok("cir".into())
     );
-    assert_eq!(ReportFormat::guess("a.txt", ""), None);
+    assert_eq!(
+        guess(
+            "x.json",
+            r#"[{"id":"CIV1","date":"02/24/2022","latitude":"1","longitude":"2","sources":[],"filters":[]}]"#
+        ),
+        Ok("bellingcat".into())
+    );
+    let none = guess("a.csv", "when,where,what\n").expect_err("no layout has these columns");
+    assert!(
+        none.contains("when, where, what") && none.contains("--layout"),
+        "{none}"
+    );
 }
 
 #[test]
@@ -139,7 +185,11 @@ fn acled_rows_map_their_precision_and_event_types() {
                 UKR1,2024-03-02,1,Explosions/Remote violence,Shelling/artillery/missile attack,47.8,35.2,2,Ukrinform,shelling of a village,0\n\
                 UKR2,2024-03-02,1,Protests,Peaceful protest,50.4,30.5,1,Suspilne,a rally,0\n\
                 UKR3,2024-03-03,2,Explosions/Remote violence,Air/drone strike,46.6,32.6,1,Ukrinform,drone strike,2\n";
-    let read = read_reports("acled.csv", text, ReportFormat::Acled);
+    let read = read_reports(
+        "acled.csv",
+        text,
+        &guarantor_scenario::layout_named("acled").expect("shipped"),
+    );
     assert_eq!(read.reports.len(), 2);
     assert_eq!(read.reports[0].kind, EventKind::Artillery);
     assert_eq!(read.reports[0].place_precision.radius, 25.0);
@@ -148,7 +198,13 @@ fn acled_rows_map_their_precision_and_event_types() {
     assert_eq!(read.reports[1].count, 2);
     assert_eq!(read.rejected.len(), 1);
     assert_eq!(read.rejected[0].line, 3);
-    assert!(read.rejected[0].reason.contains("Peaceful protest"));
+    assert!(
+        read.rejected[0]
+            .reason
+            .contains("`event_type` is `Protests`: not a ceasefire event"),
+        "{}",
+        read.rejected[0].reason
+    );
 }
 
 #[test]
@@ -157,9 +213,13 @@ fn real_ucdp_events_read_whole() {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ucdp_ged_ukraine_extract.csv");
     let text = std::fs::read_to_string(&path).expect("the UCDP extract");
-    let format = ReportFormat::guess("ucdp_ged_ukraine_extract.csv", &text);
-    assert_eq!(format, Some(ReportFormat::Ucdp));
-    let read = read_reports("ucdp.csv", &text, ReportFormat::Ucdp);
+    let layout = guarantor_scenario::guess_layout("ucdp_ged_ukraine_extract.csv", &text);
+    assert_eq!(layout.map(|l| l.name.clone()), Ok("ucdp".to_owned()));
+    let read = read_reports(
+        "ucdp.csv",
+        &text,
+        &guarantor_scenario::layout_named("ucdp").expect("shipped"),
+    );
     assert_eq!(read.reports.len(), 195, "{:?}", read.rejected.first());
     assert!(read.rejected.is_empty());
     let first = &read.reports[0];
@@ -178,7 +238,11 @@ fn real_ucdp_events_read_whole() {
     }
     // A row broken in transit is rejected with its line, and the rest still read.
     let broken = text.replacen(",2014-01-22,2014-01-22,", ",2014-01-22,2014-13-45,", 1);
-    let read = read_reports("ucdp.csv", &broken, ReportFormat::Ucdp);
+    let read = read_reports(
+        "ucdp.csv",
+        &broken,
+        &guarantor_scenario::layout_named("ucdp").expect("shipped"),
+    );
     assert_eq!((read.reports.len(), read.rejected.len()), (194, 1));
     assert_eq!(read.diagnostics[0].field, "date_end");
 }
@@ -188,8 +252,16 @@ fn a_ucdp_event_read_as_its_articles_gives_one_report_per_article() {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ucdp_ged_ukraine_extract.csv");
     let text = std::fs::read_to_string(&path).expect("the UCDP extract");
-    let events = read_reports("ucdp.csv", &text, ReportFormat::Ucdp);
-    let articles = read_reports("ucdp.csv", &text, ReportFormat::UcdpArticles);
+    let events = read_reports(
+        "ucdp.csv",
+        &text,
+        &guarantor_scenario::layout_named("ucdp").expect("shipped"),
+    );
+    let articles = read_reports(
+        "ucdp.csv",
+        &text,
+        &guarantor_scenario::layout_named("ucdp-articles").expect("shipped"),
+    );
     assert!(articles.rejected.is_empty());
     // Event 147997 cites five articles: five reports, each its own source, of the same event.
     let five: Vec<_> = articles
@@ -216,7 +288,7 @@ fn a_ucdp_event_read_as_its_articles_gives_one_report_per_article() {
 }
 
 mod properties {
-    use guarantor_scenario::{ReportFormat, read_reports};
+    use guarantor_scenario::read_reports;
     use proptest::prelude::*;
 
     /// Text that looks like report files more often than random bytes do: header words, separators, numbers.
@@ -241,8 +313,8 @@ mod properties {
     proptest! {
         #[test]
         fn no_input_makes_the_readers_panic_or_lose_a_row(text in report_like()) {
-            for (format, _) in ReportFormat::ALL {
-                let read = read_reports("random", &text, format);
+            for layout in guarantor_scenario::builtin_layouts() {
+                let read = read_reports("random", &text, layout);
                 // Every rejected row has its diagnostic, pointing inside the text.
                 prop_assert_eq!(read.rejected.len(), read.diagnostics.len());
                 for d in &read.diagnostics {
@@ -263,11 +335,19 @@ fn a_geojson_feature_is_placed_at_its_own_line_whatever_the_text_around_it() {
                   "kind": "naval", "Feature": "a property that looks like a type"}},
   {"type": "Feature", "geometry": {"type": "Point", "coordinates": [30.9, 46.3]}, "properties": {"id": "s2"}}
 ]}"#;
-    let read = read_reports("feed.geojson", geojson, ReportFormat::GeoJson);
+    let read = read_reports(
+        "feed.geojson",
+        geojson,
+        &guarantor_scenario::layout_named("geojson").expect("shipped"),
+    );
     assert_eq!(read.reports.len(), 1);
     assert_eq!(read.diagnostics.len(), 1);
     assert_eq!(read.diagnostics[0].location.line, 5);
-    let bad = read_reports("bad.geojson", "{\"features\": 5}", ReportFormat::GeoJson);
+    let bad = read_reports(
+        "bad.geojson",
+        "{\"features\": 5}",
+        &guarantor_scenario::layout_named("geojson").expect("shipped"),
+    );
     assert_eq!(bad.diagnostics.len(), 1);
 }
 
@@ -290,7 +370,11 @@ fn an_acled_interception_is_a_report_and_a_protest_is_rejected_with_its_reason()
         acled_row("UKR1", "2023-03-17", "Disrupted weapons use"),
         acled_row("UKR2", "2023-03-17", "Peaceful protest"),
     );
-    let read = read_reports("acled.csv", &text, ReportFormat::Acled);
+    let read = read_reports(
+        "acled.csv",
+        &text,
+        &guarantor_scenario::layout_named("acled").expect("shipped"),
+    );
     assert_eq!(read.reports.len(), 1);
     assert_eq!(read.reports[0].kind, EventKind::Interception);
     assert_eq!(read.rejected.len(), 1);
@@ -311,10 +395,10 @@ fn acled_dates_day_first_with_a_time_are_read_and_the_files_order_is_said() {
     let f = read_file(
         "acled.csv",
         text.as_bytes(),
-        ReadOptions::default(),
+        &ReadOptions::default(),
         &mut |_| {},
     );
-    assert_eq!(f.format, Some(ReportFormat::Acled));
+    assert_eq!(f.layout.as_deref(), Some("acled"));
     assert_eq!(f.read.date_order, Some(DateOrder::Dmy));
     assert!(f.read.rejected.is_empty(), "{:?}", f.read.rejected);
     // Day first: the second row is the 3rd of April, not the 4th of March.
@@ -337,7 +421,7 @@ fn a_file_whose_dates_read_both_ways_is_refused_with_both_readings_and_the_way_t
     let f = read_file(
         "acled.csv",
         text.as_bytes(),
-        ReadOptions::default(),
+        &ReadOptions::default(),
         &mut |_| {},
     );
     let why = f.read.refused.as_deref().expect("refused");
@@ -353,7 +437,7 @@ fn a_file_whose_dates_read_both_ways_is_refused_with_both_readings_and_the_way_t
         date_order: Some(DateOrder::Mdy),
         ..Default::default()
     };
-    let f = read_file("acled.csv", text.as_bytes(), said, &mut |_| {});
+    let f = read_file("acled.csv", text.as_bytes(), &said, &mut |_| {});
     assert_eq!(f.read.reports.len(), 2);
     assert_eq!(&f.read.reports[0].time.to_string()[..10], "2023-03-04");
 }
@@ -372,7 +456,7 @@ fn each_encoding_and_delimiter_of_a_file_is_found_and_said() {
         (cp1251.into_owned(), "windows-1251"),
         (utf16, "UTF-16LE"),
     ] {
-        let f = read_file("feed.csv", &bytes, ReadOptions::default(), &mut |_| {});
+        let f = read_file("feed.csv", &bytes, &ReadOptions::default(), &mut |_| {});
         assert_eq!(f.encoding, encoding);
         assert_eq!(f.read.delimiter, Some(b';'));
         assert!(
@@ -401,7 +485,11 @@ fn the_ucdp_export_as_published_in_windows_1252_reads_whole() {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ucdp_ged_ukraine_extract.csv");
     let text = std::fs::read_to_string(&path).expect("the UCDP extract");
-    let utf8 = read_reports("ucdp.csv", &text, ReportFormat::Ucdp);
+    let utf8 = read_reports(
+        "ucdp.csv",
+        &text,
+        &guarantor_scenario::layout_named("ucdp").expect("shipped"),
+    );
     let mut lines = text.lines();
     let header = lines.next().expect("a header");
     let columns: Vec<&str> = header.split(',').collect();
@@ -440,10 +528,10 @@ fn the_ucdp_export_as_published_in_windows_1252_reads_whole() {
     published.push_str(&String::from_utf8(w.into_inner().expect("bytes")).expect("text"));
     // (The extract's few characters outside Windows-1252 are written as the encoder writes them.)
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&published);
-    let f = read_file("ged.csv", &bytes, ReadOptions::default(), &mut |_| {});
+    let f = read_file("ged.csv", &bytes, &ReadOptions::default(), &mut |_| {});
     assert_eq!(
-        (f.encoding, f.format),
-        ("windows-1252", Some(ReportFormat::Ucdp))
+        (f.encoding, f.layout.as_deref()),
+        ("windows-1252", Some("ucdp"))
     );
     assert_eq!(f.read.date_order, Some(DateOrder::Mdy));
     assert_eq!(
@@ -461,12 +549,244 @@ fn the_ucdp_export_as_published_in_windows_1252_reads_whole() {
 proptest::proptest! {
     #[test]
     fn no_bytes_make_a_file_panic_or_lose_a_row(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..400)) {
-        for (format, _) in ReportFormat::ALL {
-            let options = ReadOptions { format: Some(format), ..Default::default() };
-            let f = read_file("random", &bytes, options, &mut |_| {});
+        for layout in guarantor_scenario::builtin_layouts() {
+            let options = ReadOptions { layout: Some(layout.clone()), ..Default::default() };
+            let f = read_file("random", &bytes, &options, &mut |_| {});
             proptest::prop_assert_eq!(f.read.rejected.len(), f.read.diagnostics.len());
             for d in &f.read.diagnostics {
                 proptest::prop_assert!(d.location.span.end <= f.text.len());
+            }
+        }
+    }
+}
+
+#[test]
+fn acled_parties_are_its_actors() {
+    let text = format!(
+        "{ACLED_HEADER}\n{}\n",
+        acled_row("UKR1", "2023-03-17", "Shelling/artillery/missile attack")
+    );
+    let read = read_reports("acled.csv", &text, &layout_named("acled").expect("shipped"));
+    assert_eq!(
+        read.reports[0].parties,
+        ["Military Forces of Russia (2000-)"]
+    );
+    assert_eq!(read.reports[0].source, "Ukrinform");
+}
+
+/// A party's list of strikes as a ministry would save it from a spreadsheet: Windows-1251, `;`, `D.M.YYYY HH:MM`,
+/// Cyrillic words; read by a layout written for it, with no code.
+#[test]
+fn a_layout_file_reads_a_cyrillic_list_of_strikes_in_windows_1251() {
+    let layout = guarantor_scenario::read_layout(
+        "party.toml",
+        r#"
+[layout]
+name = "party-strikes"
+format = "csv"
+source = "party-ua-mod"
+source_kind = "party"
+
+[id]
+field = "№"
+prefix = "ua-mod-"
+
+[time]
+field = "Дата"
+
+[place]
+lat = "Широта"
+lon = "Довгота"
+precision_km = 5
+
+[kind]
+default = "artillery"
+[[kind.rule]]
+fields = ["Опис"]
+words = ["дрон*", "шахед*", "бпла"]
+kind = "drone"
+[[kind.rule]]
+fields = ["Опис"]
+words = ["ракет*"]
+kind = "missile"
+
+[target]
+[[target.rule]]
+fields = ["Опис"]
+words = ["підстанці*", "енерг*"]
+target = "electricity"
+
+[text]
+fields = ["Опис", "Населений пункт"]
+"#,
+    )
+    .expect("the layout reads");
+    let text = "№;Дата;Широта;Довгота;Населений пункт;Опис\n\
+                1;17.03.2023 06:40;47.84;35.14;Запоріжжя;Удар дронами Шахед по підстанції\n\
+                2;17.03.2023 21:15;46.64;32.61;Херсон;Обстріл з артилерії\n\
+                3;18.03.2023;48.46;35.04;Дніпро;Ракетний удар\n";
+    let (bytes, _, lossy) = encoding_rs::WINDOWS_1251.encode(text);
+    assert!(!lossy);
+    let options = ReadOptions {
+        layout: Some(std::sync::Arc::new(layout)),
+        ..Default::default()
+    };
+    let f = read_file("strikes.csv", &bytes, &options, &mut |_| {});
+    assert_eq!((f.encoding, f.read.delimiter), ("windows-1251", Some(b';')));
+    assert!(f.read.rejected.is_empty(), "{:?}", f.read.rejected);
+    let kinds: Vec<(EventKind, Option<guarantor_core::Category>)> =
+        f.read.reports.iter().map(|r| (r.kind, r.target)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                EventKind::Drone,
+                Some(guarantor_core::Category::Electricity)
+            ),
+            (EventKind::Artillery, None),
+            (EventKind::Missile, None)
+        ]
+    );
+    // Kyiv time in March is UTC+2; a day alone is its noon there.
+    let times: Vec<String> = f.read.reports.iter().map(|r| r.time.to_string()).collect();
+    assert_eq!(
+        times,
+        [
+            "2023-03-17T04:40:00Z",
+            "2023-03-17T19:15:00Z",
+            "2023-03-18T10:00:00Z"
+        ]
+    );
+    assert_eq!(f.read.reports[2].time_precision.radius, 12.0);
+    assert_eq!(f.read.reports[0].source_kind, SourceKind::Party);
+    assert!(f.read.reports[0].text.contains("Запоріжжя"));
+}
+
+#[test]
+fn a_broken_layout_is_refused_with_file_line_column_and_key() {
+    let text = "[layout]\nname = \"x\"\nformat = \"json\"\nsource = \"s\"\nsource_kind = \"press\"\n\n\
+                [id]\nfeild = \"id\"\n\n[time]\nfield = \"date\"\n\n[place]\nlat = \"a[b\"\nlon = \"lon\"\n\n\
+                [kind]\ndefault = \"shelling\"\n";
+    let problems = guarantor_scenario::read_layout("mine.toml", text).expect_err("broken");
+    let found: Vec<(u32, &str, &str)> = problems
+        .iter()
+        .map(|d| (d.location.line, d.field.as_str(), d.code))
+        .collect();
+    for expected in [
+        (5, "layout.source_kind", "unknown-name"),
+        (8, "id.feild", "unknown-field"),
+        (14, "place.lat", "bad-path"),
+        (18, "kind.default", "unknown-name"),
+    ] {
+        assert!(found.contains(&expected), "{expected:?} not in {found:?}");
+    }
+    assert!(problems.iter().all(|d| d.location.file == "mine.toml"));
+    let typo = problems
+        .iter()
+        .find(|d| d.code == "unknown-field")
+        .expect("the typo");
+    assert_eq!(typo.expected.as_deref(), Some("one of `field`, `prefix`"));
+}
+
+#[test]
+fn a_json_layout_reads_nested_lists_and_the_element_with_a_key() {
+    let text = r#"[
+  {"id": "CIV1", "date": "02/24/2022", "latitude": "49.9", "longitude": "36.3", "location": "Kharkiv",
+   "description": "Cruise missile hits a power plant.",
+   "sources": [{"path": "https://example.org/a"}, {"path": "https://example.org/b"}],
+   "filters": [{"key": "Type of area affected", "value": "Industrial"}, {"key": "Weapon System", "value": "Cruise missile"}]},
+  {"id": "CIV2", "date": "03/02/2022", "latitude": "50.4", "longitude": "30.5", "location": "",
+   "description": "Residential building damaged.",
+   "sources": [], "filters": [{"key": "Weapon System", "value": "Unknown"}]}
+]"#;
+    let f = read_file(
+        "harm.json",
+        text.as_bytes(),
+        &ReadOptions::default(),
+        &mut |_| {},
+    );
+    assert_eq!(f.layout.as_deref(), Some("bellingcat"));
+    assert!(f.read.rejected.is_empty(), "{:?}", f.read.rejected);
+    let [a, b] = &f.read.reports[..] else {
+        panic!("two reports: {:?}", f.read.reports);
+    };
+    assert_eq!(
+        (a.kind, a.target),
+        (
+            EventKind::Missile,
+            Some(guarantor_core::Category::Electricity)
+        )
+    );
+    assert_eq!(a.links, ["https://example.org/a", "https://example.org/b"]);
+    assert_eq!(a.text, "Cruise missile hits a power plant. — Kharkiv");
+    // Month first: the 2nd of March.
+    assert_eq!(&b.time.to_string()[..10], "2022-03-02");
+    assert_eq!(
+        (b.kind, b.links.len()),
+        (EventKind::InfrastructureStrike, 0)
+    );
+}
+
+#[test]
+fn repeated_ids_in_one_export_merge_links_or_are_rejected_naming_the_first() {
+    let header = "entry,date,event_group,title,brief description,lat,lon,country,province,district,town/city,arms/munition,violence level,link,geolocation";
+    let row = |id: &str, title: &str, link: &str| {
+        format!(
+            "{id},2022-02-24,Civilian Infrastructure Damage,{title},{title},49.85,36.66,Ukraine,Kharkiv,,Kharkiv,,2,{link},"
+        )
+    };
+    let text = format!(
+        "{header}\n{}\n{}\n{}\n{}\n",
+        row("UW1", "Residential area shelled", "https://t.co/1"),
+        row("UW1", "Residential area shelled", "https://t.co/2"),
+        row("UW1", "Residential area shelled", "https://t.co/1"),
+        row("UW1", "Convoy on the road", "https://t.co/3"),
+    );
+    let read = read_reports("cir.csv", &text, &layout_named("cir").expect("shipped"));
+    // The first, with the second row's link; the third adds nothing; the fourth is another event.
+    assert_eq!(read.reports.len(), 1);
+    assert_eq!(read.reports[0].links, ["https://t.co/1", "https://t.co/2"]);
+    assert_eq!(read.reports[0].kind, EventKind::Artillery);
+    assert_eq!(read.rejected.len(), 1);
+    assert_eq!(read.rejected[0].line, 5);
+    assert!(
+        read.rejected[0].reason.contains("is line 2's too"),
+        "{}",
+        read.rejected[0].reason
+    );
+    assert!(
+        read.notes.iter().any(|n| n.contains("2 rows repeat")),
+        "{:?}",
+        read.notes
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any edit of a shipped layout (a line dropped or duplicated, bytes changed) is read or refused with
+    /// diagnostics inside the text, never a panic; and what reads, reads a file without a panic.
+    #[test]
+    fn fuzzed_layouts_never_panic(which in 0usize..8, line in 0usize..60, op in 0u8..3, junk in "[ -~]{0,12}") {
+        let (_, text) = guarantor_scenario::builtin_layout_files().nth(which).expect("a layout");
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let at = line % lines.len();
+        match op {
+            0 => { lines.remove(at); }
+            1 => { let l = lines[at].clone(); lines.insert(at, l); }
+            _ => { lines[at] = junk.clone(); }
+        }
+        let edited = lines.join("\n");
+        match guarantor_scenario::read_layout("fuzz.toml", &edited) {
+            Ok(layout) => {
+                let options = ReadOptions { layout: Some(std::sync::Arc::new(layout)), ..Default::default() };
+                let f = read_file("x.csv", format!("{HEADER}\n1,s,patrol,2026-12-05,0.5,47,35,1,drone,,1,x\n").as_bytes(), &options, &mut |_| {});
+                proptest::prop_assert_eq!(f.read.rejected.len(), f.read.diagnostics.len());
+            }
+            Err(problems) => {
+                proptest::prop_assert!(!problems.is_empty());
+                for d in &problems {
+                    proptest::prop_assert!(d.location.span.end <= edited.len());
+                }
             }
         }
     }

@@ -1090,15 +1090,27 @@ pub(crate) async fn incidents_page(
         ),
     );
     if caller.viewer.role.may(Permission::IngestReports) {
-        let formats: String = guarantor_scenario::ReportFormat::names()
+        let layouts: String = guarantor_scenario::builtin_layouts()
             .iter()
-            .map(|n| format!("<option>{n}</option>"))
+            .map(|l| {
+                format!(
+                    "<option value=\"{}\">{} — {}</option>",
+                    esc(&l.name),
+                    esc(&l.name),
+                    esc(&l.description)
+                )
+            })
             .collect();
         let _ = write!(
             content,
             "<form class=\"panel\" method=\"post\" action=\"/incidents/upload\" id=\"upload\">{}<b>Send reports</b><br>\
              <label>File <input type=\"file\" id=\"file\"></label>\
-             <label>Format <select name=\"format\">{formats}</select></label>\
+             <label>Layout <select name=\"layout\"><option value=\"\">found from the file</option>{layouts}</select></label>\
+             <label>Encoding <input name=\"encoding\" placeholder=\"detected\" size=\"10\"></label>\
+             <label>Dates <select name=\"date_order\"><option value=\"\">decided from the file</option>\
+             <option value=\"dmy\">day first</option><option value=\"mdy\">month first</option></select></label>\
+             <label>Layout file <input type=\"file\" id=\"layout_file\" accept=\".toml\"></label>\
+             <input type=\"hidden\" name=\"layout_toml\" id=\"layout_toml\">\
              <label>Name <input name=\"name\" id=\"name\" placeholder=\"upload.csv\"></label>\
              <textarea name=\"body\" id=\"body\" rows=\"6\" placeholder=\"the reports (a file chosen above is read in here)\"></textarea>\
              <input type=\"hidden\" name=\"bytes\" id=\"bytes\">\
@@ -1108,7 +1120,9 @@ pub(crate) async fn incidents_page(
              if(!f)return;document.getElementById('name').value=f.name;f.arrayBuffer().then(function(b){{\
              var u=new Uint8Array(b),s='';for(var i=0;i<u.length;i+=32768){{s+=String.fromCharCode.apply(null,u.subarray(i,i+32768));}}\
              bytes.value=btoa(s);body.value=new TextDecoder().decode(u);}});}});\
-             body.addEventListener('input',function(){{bytes.value='';}});</script>",
+             body.addEventListener('input',function(){{bytes.value='';}});\
+             document.getElementById('layout_file').addEventListener('change',function(e){{var f=e.target.files[0];\
+             if(f)f.text().then(function(t){{document.getElementById('layout_toml').value=t;}});}});</script>",
             csrf_field(caller)
         );
     }
@@ -1124,7 +1138,16 @@ pub(crate) async fn incidents_page(
 pub(crate) struct UploadForm {
     #[serde(default)]
     csrf: String,
-    format: String,
+    /// A shipped layout's name; empty: found from the file.
+    #[serde(default, alias = "format")]
+    layout: String,
+    /// A layout file's TOML, chosen in the form.
+    #[serde(default)]
+    layout_toml: String,
+    #[serde(default)]
+    encoding: String,
+    #[serde(default)]
+    date_order: String,
     #[serde(default)]
     name: String,
     body: String,
@@ -1142,14 +1165,30 @@ pub(crate) async fn upload_submit(
 ) -> Result<Redirect, PageError> {
     browser.may(Permission::IngestReports)?;
     browser.check_csrf(&form.csrf)?;
-    let format = guarantor_scenario::ReportFormat::from_name(&form.format).ok_or_else(|| {
-        browser.fail(ApiError::bad_request(
-            "bad_format",
-            format!("format {}: unknown", form.format),
-        ))
-    })?;
+    let layout = crate::routes::upload_layout(Some(&form.layout), Some(&form.layout_toml))
+        .map_err(|e| browser.fail(e))?;
+    let encoding = match form.encoding.trim() {
+        "" => None,
+        label => Some(guarantor_scenario::encoding_named(label).ok_or_else(|| {
+            browser.fail(ApiError::bad_request(
+                "bad_encoding",
+                format!(
+                    "encoding {label}: not an encoding (e.g. utf-8, windows-1252, windows-1251)"
+                ),
+            ))
+        })?),
+    };
+    let date_order = match form.date_order.trim() {
+        "" => None,
+        o => Some(guarantor_scenario::DateOrder::from_name(o).ok_or_else(|| {
+            browser.fail(ApiError::bad_request(
+                "bad_date_order",
+                format!("date order {o}: expected dmy or mdy"),
+            ))
+        })?),
+    };
     let name = if form.name.trim().is_empty() {
-        format!("upload.{}", form.format)
+        crate::routes::upload_name(layout.as_deref())
     } else {
         form.name.trim().to_owned()
     };
@@ -1166,17 +1205,22 @@ pub(crate) async fn upload_submit(
                 ))
             })?
     };
-    let options = guarantor_scenario::ReadOptions {
-        format: Some(format),
+    let options = guarantor_app::IngestOptions {
+        read: guarantor_scenario::ReadOptions {
+            layout,
+            encoding,
+            date_order,
+        },
         ..Default::default()
     };
-    let report = store_reports(&state, &browser.0.viewer.name, name, body, options, false)
+    let report = store_reports(&state, &browser.0.viewer.name, name, body, options)
         .await
         .map_err(|e| browser.fail(e))?;
     let f = report.files.first();
     let note = format!(
-        "{}: {} read, {} new, {} already stored, {} rejected",
+        "{} (layout {}): {} read, {} new, {} already stored, {} rejected",
         f.map(|f| f.file.as_str()).unwrap_or_default(),
+        f.and_then(|f| f.layout.as_deref()).unwrap_or("none fits"),
         f.map_or(0, |f| f.read),
         f.map_or(0, |f| f.new),
         f.map_or(0, |f| f.duplicates),

@@ -76,7 +76,7 @@ pub fn document() -> Value {
                     "required": ["code", "message"],
                     "properties": {
                         "code": {"type": "string", "description": "stable: unauthenticated, bad_credentials, \
-                                 too_many_attempts, forbidden, bad_csrf, bad_world, bad_format, bad_time, bad_page, \
+                                 too_many_attempts, forbidden, bad_csrf, bad_world, bad_format, bad_layout, bad_time, bad_page, \
                                  bad_day, bad_cut, bad_query, bad_body, bad_kind, invalid_scenario, exists, \
                                  not_found, too_large, internal"},
                         "message": {"type": "string"},
@@ -230,7 +230,8 @@ pub fn document() -> Value {
             "/api/v1/reports": {"post": {
                 "summary": "Ingest a batch of reports, stored in one transaction: planners and monitors",
                 "parameters": [
-                    query("format", "csv, jsonl, geojson, ucdp, ucdp-articles or acled", true),
+                    query("layout", "a shipped layout: csv, jsonl, geojson, ucdp, ucdp-articles, acled, cir or bellingcat (alias: format); by default found from the name and the body's header", false),
+                    query("layout_toml", "a layout file's TOML (docs/layouts.md), for an export no shipped layout reads", false),
                     query("encoding", "the body's encoding when it should not be detected (utf-8, windows-1252, windows-1251…)", false),
                     query("date_order", "dmy or mdy, for a body whose every slashed date reads both ways", false),
                     query("full_export", "true: name the stored reports of the body's sources it no longer has", false),
@@ -240,7 +241,7 @@ pub fn document() -> Value {
                 "responses": {
                     "201": ok("every row stored (as `guarantor monitor ingest --json`)"),
                     "422": ok("some rows rejected, each with its line and reason; the rest stored"),
-                    "400": error_response("an unknown format"),
+                    "400": error_response("an unknown layout (bad_format), a broken layout file (bad_layout, with each problem in details)"),
                     "413": error_response("too_large: a body over 16 MiB"),
                     "401": denied(), "403": denied()
                 }

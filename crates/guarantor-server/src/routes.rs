@@ -813,8 +813,12 @@ pub(crate) async fn job(
 
 #[derive(Debug, Deserialize)]
 pub(crate) struct IngestQuery {
-    /// csv, jsonl, geojson, ucdp, ucdp-articles, acled.
-    format: String,
+    /// A shipped layout's name (csv, jsonl, geojson, ucdp, ucdp-articles, acled, cir, bellingcat); by default
+    /// found from the name and the body's header.
+    #[serde(alias = "format")]
+    layout: Option<String>,
+    /// A layout file's TOML (docs/layouts.md), for an export no shipped layout reads.
+    layout_toml: Option<String>,
     /// A name for the batch (kept with rejected rows).
     name: Option<String>,
     /// The body's encoding, when it should not be detected (utf-8, windows-1252, windows-1251…).
@@ -826,14 +830,67 @@ pub(crate) struct IngestQuery {
     full_export: bool,
 }
 
+/// The layout an upload names: a shipped layout by name, or a layout file's TOML sent with it (never a path on
+/// the server); `None`: found from the upload's name and header.
+pub(crate) fn upload_layout(
+    name: Option<&str>,
+    toml: Option<&str>,
+) -> Result<Option<std::sync::Arc<guarantor_scenario::Layout>>, ApiError> {
+    if let Some(toml) = toml.filter(|t| !t.trim().is_empty()) {
+        return guarantor_scenario::read_layout("layout.toml", toml)
+            .map(|l| Some(std::sync::Arc::new(l)))
+            .map_err(|diagnostics| {
+                let lines: Vec<String> = diagnostics
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "layout.toml:{}:{}: {}{}",
+                            d.location.line,
+                            d.location.column,
+                            d.message,
+                            d.expected
+                                .as_ref()
+                                .map(|e| format!(" (expected {e})"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                ApiError::bad_request(
+                    "bad_layout",
+                    format!("the layout file has problems: {}", lines.join("; ")),
+                )
+                .with_details(json!(lines))
+            });
+    }
+    match name.filter(|n| !n.trim().is_empty()) {
+        None => Ok(None),
+        Some(name) => guarantor_scenario::layout_named(name)
+            .map(Some)
+            .ok_or_else(|| {
+                // (`bad_format`: the code from when layouts were called formats, kept for clients.)
+                ApiError::bad_request(
+                    "bad_format",
+                    format!(
+                        "layout {name}: expected one of {} (or a layout file as layout_toml)",
+                        guarantor_scenario::layout_names().join(", ")
+                    ),
+                )
+            }),
+    }
+}
+
+/// The name an upload is kept under when it has none: by its layout's format.
+pub(crate) fn upload_name(layout: Option<&guarantor_scenario::Layout>) -> String {
+    format!("upload.{}", layout.map_or("csv", |l| l.format.name()))
+}
+
 /// Stores a batch of reports sent by `actor` (one transaction, with its audit line).
 pub(crate) async fn store_reports(
     state: &AppState,
     actor: &str,
     name: String,
     body: Vec<u8>,
-    options: guarantor_scenario::ReadOptions,
-    full_export: bool,
+    options: guarantor_app::IngestOptions,
 ) -> Result<guarantor_app::IngestReport, ApiError> {
     let inner = state.0.clone();
     let actor = actor.to_owned();
@@ -846,8 +903,7 @@ pub(crate) async fn store_reports(
         guarantor_app::ingest(
             &mut **store,
             &[(name, Ok(body))],
-            options,
-            full_export,
+            &options,
             Some(by),
             &guarantor_app::Silent,
         )
@@ -867,16 +923,7 @@ pub(crate) async fn ingest(
     caller.may(Permission::IngestReports)?;
     let Query(q) = q?;
     let body = body?;
-    let format = guarantor_scenario::ReportFormat::from_name(&q.format).ok_or_else(|| {
-        ApiError::bad_request(
-            "bad_format",
-            format!(
-                "format {}: expected one of {}",
-                q.format,
-                guarantor_scenario::ReportFormat::names().join(", ")
-            ),
-        )
-    })?;
+    let layout = upload_layout(q.layout.as_deref(), q.layout_toml.as_deref())?;
     let encoding = q
         .encoding
         .as_deref()
@@ -903,21 +950,17 @@ pub(crate) async fn ingest(
             })
         })
         .transpose()?;
-    let name = q.name.unwrap_or_else(|| format!("upload.{}", q.format));
-    let options = guarantor_scenario::ReadOptions {
-        format: Some(format),
-        encoding,
-        date_order,
+    let name = q.name.unwrap_or_else(|| upload_name(layout.as_deref()));
+    let options = guarantor_app::IngestOptions {
+        read: guarantor_scenario::ReadOptions {
+            layout,
+            encoding,
+            date_order,
+        },
+        full_export: q.full_export,
+        dry_run: false,
     };
-    let report = store_reports(
-        &state,
-        &caller.viewer.name,
-        name,
-        body.to_vec(),
-        options,
-        q.full_export,
-    )
-    .await?;
+    let report = store_reports(&state, &caller.viewer.name, name, body.to_vec(), options).await?;
     // Acknowledged means stored: 201 when every row was read, 422 when some were rejected (the rest is
     // stored, the rejects are listed).
     let rejected: usize = report.files.iter().map(|f| f.rejected).sum();

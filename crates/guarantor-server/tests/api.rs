@@ -168,7 +168,7 @@ async fn errors_have_one_shape_and_a_stable_code() {
         ),
         (
             "POST",
-            "/api/v1/reports",
+            "/api/v1/reports?full_export=maybe",
             CSV,
             StatusCode::BAD_REQUEST,
             "bad_query",
@@ -836,16 +836,6 @@ async fn the_upload_form_sends_a_files_bytes_and_the_server_finds_their_encoding
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(csv);
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::STANDARD.encode(&bytes);
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
     let form = format!(
         "csrf={}&format=csv&name=w.csv&body=preview&bytes={}",
         enc(&csrf),
@@ -891,4 +881,82 @@ async fn monitor_session(h: &common::Harness) -> (String, String) {
         .to_owned();
     let csrf = a.body["csrf"].as_str().expect("a CSRF token").to_owned();
     (cookie, csrf)
+}
+
+#[tokio::test]
+async fn an_upload_names_a_shipped_layout_or_sends_its_own() {
+    let h = harness();
+    // A CIR-layout export (made-up rows in CIR's columns), named.
+    let cir = "entry,date,event_group,title,brief description,lat,lon,country,province,district,town/city,arms/munition,violence level,link,geolocation\n\
+               UW1,2022-04-02,Civilian Infrastructure Damage Feb - June,Drone strike,Drone hits a substation,47.8,35.2,Ukraine,Zaporizhzhia,,Zaporizhzhia,,2,https://t.co/x,\n\
+               UW2,2022-04-02,Mass grave or Burial,Graves,Graves found,50.5,30.2,Ukraine,Kyiv,,Bucha,,5,https://t.co/y,\n";
+    let a = h
+        .request(
+            Some("planner"),
+            "POST",
+            "/api/v1/reports?layout=cir",
+            cir,
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", a.body);
+    let f = &a.body["files"][0];
+    assert_eq!(
+        (f["layout"].as_str(), f["new"].as_u64()),
+        (Some("cir"), Some(1))
+    );
+    assert!(
+        f["diagnostics"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("mass grave")),
+        "{f}"
+    );
+    // Its own layout, as TOML with the upload; a broken one is refused with each problem.
+    let toml = "[layout]\nname = \"own\"\nformat = \"csv\"\nsource = \"s\"\nsource_kind = \"sensor\"\n[id]\nfield = \"n\"\n\
+                [time]\nfield = \"t\"\n[place]\nlat = \"y\"\nlon = \"x\"\n[kind]\ndefault = \"drone\"\n";
+    let (status, body) = h
+        .call(
+            Some("planner"),
+            "POST",
+            &format!("/api/v1/reports?layout_toml={}", enc(toml)),
+            "n,t,y,x\n1,2026-12-05T06:00:00Z,47.6,36.2\n",
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["files"][0]["layout"], "own");
+    let (status, body) = h
+        .call(
+            Some("planner"),
+            "POST",
+            &format!(
+                "/api/v1/reports?layout_toml={}",
+                enc(&toml.replace("drone", "tank"))
+            ),
+            "n,t,y,x\n",
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "bad_layout", "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("layout.toml:14:11: `tank` is not a known default"),
+        "{body}"
+    );
+    assert_eq!(
+        body["error"]["details"].as_array().map(Vec::len),
+        Some(1),
+        "{body}"
+    );
+}
+
+/// `s` percent-encoded for a query string or a form body.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

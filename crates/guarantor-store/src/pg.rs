@@ -159,6 +159,8 @@ fn read_row(x: &postgres::Row) -> Row {
         x.get(10),
         x.get(11),
         x.get(12),
+        x.get(13),
+        x.get(14),
     )
 }
 
@@ -181,8 +183,8 @@ impl ReportStore for PgStore {
         let insert = tx
             .prepare(
                 "INSERT INTO report (source, id, source_kind, time_s, time_nanos, time_precision_hours, lon,
-                                     lat, place_precision_km, kind, target, count, text, file)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                                     lat, place_precision_km, kind, target, count, text, parties, links, file)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                  ON CONFLICT (source, id) DO NOTHING",
             )
             .map_err(e)?;
@@ -197,8 +199,8 @@ impl ReportStore for PgStore {
                 progress(n);
             }
             let row = row_of(r);
-            // The row's 13 columns and its file: the values of both the insert and the update.
-            let values: [&(dyn postgres::types::ToSql + Sync); 14] = [
+            // The row's 15 columns and its file: the values of both the insert and the update.
+            let values: [&(dyn postgres::types::ToSql + Sync); 16] = [
                 &row.0,
                 &row.1,
                 &row.2,
@@ -212,6 +214,8 @@ impl ReportStore for PgStore {
                 &row.10,
                 &row.11,
                 &row.12,
+                &row.13,
+                &row.14,
                 &batch.file,
             ];
             let inserted = tx.execute(&insert, &values).map_err(e)?;
@@ -328,7 +332,7 @@ impl ReportStore for PgStore {
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         for row in &rows {
-            let at: i64 = row.get(13);
+            let at: i64 = row.get(15);
             out.push((
                 crate::row::replaced_at(&self.shown, source, id, at)?,
                 report_of(&self.shown, read_row(row))?,

@@ -22,32 +22,35 @@ pub(crate) type Row = (
     Option<String>,
     i64,
     String,
+    String,
+    String,
 );
 
 /// The columns of a report, in the order of [`Row`].
 pub(crate) const COLUMNS: &str = "source, id, source_kind, time_s, time_nanos, time_precision_hours, lon, lat, \
-                       place_precision_km, kind, target, count, text";
+                       place_precision_km, kind, target, count, text, parties, links";
 
 /// Keeps the stored version of report (`$source`, `$id`) as its next revision, replaced at `$at` (microseconds):
 /// placeholders `{source}`, `{id}`, `{at}` for the dialect's.
 pub(crate) fn keep_version_sql(source: &str, id: &str, at: &str) -> String {
     format!(
         "INSERT INTO report_version (source, id, revision, replaced_at_us, source_kind, time_s, time_nanos,
-             time_precision_hours, lon, lat, place_precision_km, kind, target, count, text, file)
+             time_precision_hours, lon, lat, place_precision_km, kind, target, count, text, parties, links, file)
          SELECT source, id,
                 (SELECT COUNT(*) FROM report_version v WHERE v.source = r.source AND v.id = r.id) + 1, {at},
                 source_kind, time_s, time_nanos, time_precision_hours, lon, lat, place_precision_km, kind, target,
-                count, text, file
+                count, text, parties, links, file
          FROM report r WHERE r.source = {source} AND r.id = {id}"
     )
 }
 
-/// Replaces report (`source`, `id`)'s contents: placeholders 1–14 as `row_of` and the file, in the dialect's form
+/// Replaces report (`source`, `id`)'s contents: placeholders 1–16 as `row_of` and the file, in the dialect's form
 /// (`p(n)`).
 pub(crate) fn update_sql(p: fn(usize) -> String) -> String {
     format!(
         "UPDATE report SET source_kind = {}, time_s = {}, time_nanos = {}, time_precision_hours = {}, lon = {},
-             lat = {}, place_precision_km = {}, kind = {}, target = {}, count = {}, text = {}, file = {}
+             lat = {}, place_precision_km = {}, kind = {}, target = {}, count = {}, text = {}, parties = {},
+             links = {}, file = {}
          WHERE source = {} AND id = {}",
         p(3),
         p(4),
@@ -61,6 +64,8 @@ pub(crate) fn update_sql(p: fn(usize) -> String) -> String {
         p(12),
         p(13),
         p(14),
+        p(15),
+        p(16),
         p(1),
         p(2)
     )
@@ -96,12 +101,48 @@ pub(crate) fn row_of(r: &Report) -> Row {
         r.target.map(|t| t.as_str().to_owned()),
         i64::from(r.count),
         r.text.clone(),
+        list_column(&r.parties),
+        list_column(&r.links),
     )
+}
+
+/// A list as one column: its items a line each (a line break inside an item is stored as a space).
+fn list_column(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|i| i.replace(['\r', '\n'], " "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A list column read back (empty: no items).
+fn column_list(column: &str) -> Vec<String> {
+    if column.is_empty() {
+        Vec::new()
+    } else {
+        column.split('\n').map(str::to_owned).collect()
+    }
 }
 
 /// A stored row as a report, or why it is not one.
 pub(crate) fn report_of(path: &str, row: Row) -> Result<Report, StoreError> {
-    let (source, id, source_kind, secs, nanos, tp, lon, lat, pp, kind, target, count, text) = row;
+    let (
+        source,
+        id,
+        source_kind,
+        secs,
+        nanos,
+        tp,
+        lon,
+        lat,
+        pp,
+        kind,
+        target,
+        count,
+        text,
+        parties,
+        links,
+    ) = row;
     let corrupt = |message: String| StoreError::Corrupt {
         path: path.to_owned(),
         source_name: source.clone(),
@@ -130,6 +171,8 @@ pub(crate) fn report_of(path: &str, row: Row) -> Result<Report, StoreError> {
         target,
         count: u32::try_from(count).map_err(|_| corrupt(format!("count {count}")))?,
         text,
+        parties: column_list(&parties),
+        links: column_list(&links),
         source,
         id,
     })

@@ -31,7 +31,7 @@ pub(crate) const POSTGRES: Dialect = Dialect {
 
 /// The steps, in `d`'s types.
 pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
-    let steps: [&str; 4] = [
+    let steps: [&str; 5] = [
         // 1: reports and rejected rows.
         "CREATE TABLE report (
         source TEXT NOT NULL,
@@ -132,6 +132,12 @@ pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
         file TEXT NOT NULL,
         PRIMARY KEY (source, id, revision)
     );",
+        // 5: the parties a report names and its source links (a line each; empty: none), in reports and their
+        // earlier versions.
+        "ALTER TABLE report ADD COLUMN parties TEXT NOT NULL DEFAULT '';
+    ALTER TABLE report ADD COLUMN links TEXT NOT NULL DEFAULT '';
+    ALTER TABLE report_version ADD COLUMN parties TEXT NOT NULL DEFAULT '';
+    ALTER TABLE report_version ADD COLUMN links TEXT NOT NULL DEFAULT '';",
     ];
     steps
         .iter()

@@ -100,6 +100,8 @@ fn read_row(x: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         x.get(10)?,
         x.get(11)?,
         x.get(12)?,
+        x.get(13)?,
+        x.get(14)?,
     ))
 }
 
@@ -122,8 +124,8 @@ impl ReportStore for SqliteStore {
             let mut insert = tx
                 .prepare(
                     "INSERT INTO report (source, id, source_kind, time_s, time_nanos, time_precision_hours, lon,
-                                         lat, place_precision_km, kind, target, count, text, file)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                         lat, place_precision_km, kind, target, count, text, parties, links, file)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 )
                 .map_err(e)?;
             let mut keep = tx.prepare(&keep_version_sql("?1", "?2", "?3")).map_err(e)?;
@@ -142,10 +144,10 @@ impl ReportStore for SqliteStore {
                     .optional()
                     .map_err(e)?;
                 let found = found.map(|stored| report_of(&path, stored)).transpose()?;
-                // The row's 13 columns and its file: the values of both the insert and the update.
+                // The row's 15 columns and its file: the values of both the insert and the update.
                 let values = params![
                     row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10,
-                    row.11, row.12, batch.file
+                    row.11, row.12, row.13, row.14, batch.file
                 ];
                 match found {
                     Some(stored) if stored == *r => done.duplicates += 1,
@@ -251,7 +253,7 @@ impl ReportStore for SqliteStore {
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![source, id], |x| {
-                Ok((read_row(x)?, x.get::<_, i64>(13)?))
+                Ok((read_row(x)?, x.get::<_, i64>(15)?))
             })
             .map_err(|e| self.err(e))?;
         let mut out = Vec::new();

@@ -24,6 +24,8 @@ fn report(source: &str, id: &str, time: &str, target: Option<Category>) -> Repor
         target,
         count: 12,
         text: "shelling, 12 rounds".into(),
+        parties: Vec::new(),
+        links: Vec::new(),
     }
 }
 

@@ -12,6 +12,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use guarantor_app::{OpenError, ScenarioSource};
+
+/// mimalloc: reading a large export allocates on every core and frees on one, where glibc's allocator slows
+/// down (BENCHMARKS.md, intake).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use guarantor_scenario::{RenderOptions, SourceSet, render_diagnostics};
 
 /// Plan, source, deploy and watch over a multinational reassurance force guaranteeing a ceasefire.
@@ -174,8 +179,10 @@ enum Command {
     },
     /// Ceasefire monitoring: take reports in, see the incidents they make and how they are judged.
     ///
-    /// Real data first: download an export (UCDP GED, ACLED) and `guarantor monitor ingest` it as it is — its
-    /// encoding, delimiter and date order are found and said — then `guarantor monitor incidents`.
+    /// Real data first: download an export (UCDP GED, ACLED, the CIR Russia-Ukraine Monitor, Bellingcat's
+    /// civilian harm) and `guarantor monitor ingest` it as it is — its layout, encoding, delimiter and date order
+    /// are found and said; `monitor layouts` lists the layouts, and a layout file reads any other export — then
+    /// `guarantor monitor incidents`.
     Monitor {
         /// The monitoring database [default: DIR/monitor.sqlite with --scenario DIR, else
         /// ./guarantor-monitor.sqlite]
@@ -298,20 +305,21 @@ enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 enum MonitorCommand {
-    /// Read reports into the database as their sources publish them: UCDP GED and ACLED CSV exports as
-    /// downloaded, or guarantor's CSV, JSON lines or GeoJSON. Each file's encoding (UTF-8, UTF-16, Windows-1252,
-    /// Windows-1251…), delimiter and date order are found from its bytes and said. Bad rows are listed
-    /// (file:line, field, why) and kept in the rejects list; the rest is stored, one transaction per file; a file
-    /// that cannot be read at all is refused on its own and the others are stored. Exit 1 when rows or files were
-    /// rejected.
+    /// Read reports into the database as their sources publish them: an export as downloaded (UCDP GED, ACLED,
+    /// the CIR Russia-Ukraine Monitor, Bellingcat's civilian harm), guarantor's CSV, JSON lines or GeoJSON, or
+    /// any other by a layout file (docs/layouts.md). Each file's layout is found from its header (or named with
+    /// --layout), its encoding (UTF-8, UTF-16, Windows-1252, Windows-1251…), delimiter and date order from its
+    /// bytes, and all of it said. Bad rows are listed (file:line, field, why) and kept in the rejects list; the
+    /// rest is stored, one transaction per file; a file that cannot be read at all is refused on its own and the
+    /// others are stored. Exit 1 when rows or files were rejected.
     Ingest {
         /// Report files
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// The layout, when the name does not tell: csv, jsonl, geojson, ucdp, acled; ucdp-articles reads a UCDP
-        /// export as one report per source article of each event
-        #[arg(long)]
-        format: Option<String>,
+        /// The layout: a shipped layout's name (`monitor layouts` lists them: csv, jsonl, geojson, ucdp,
+        /// ucdp-articles, acled, cir, bellingcat) or a layout file; by default found from each file's header
+        #[arg(long, alias = "format", value_name = "NAME|FILE")]
+        layout: Option<String>,
         /// The files' encoding, when it should not be detected (utf-8, utf-16le, windows-1252, windows-1251…)
         #[arg(long)]
         encoding: Option<String>,
@@ -322,6 +330,15 @@ enum MonitorCommand {
         /// (they are reported, not deleted)
         #[arg(long)]
         full_export: bool,
+        /// Read and check only: say what each file gives, store nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The layouts reports are read with: each name, format, what it reads and the header that finds it; with a
+    /// name, the layout's file (a start for one's own, docs/layouts.md)
+    Layouts {
+        /// Show this layout's TOML
+        name: Option<String>,
     },
     /// The stored reports as incidents: merged, graded, placed and judged against the terms
     Incidents {
@@ -1125,23 +1142,56 @@ fn monitor(
         None => PathBuf::from("guarantor-monitor.sqlite"),
     });
     match command {
+        MonitorCommand::Layouts { name } => {
+            let stdout = match name {
+                Some(name) => guarantor_scenario::builtin_layout_files()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, text)| text.to_owned())
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "no shipped layout `{name}`: {}",
+                            guarantor_scenario::layout_names().join(", ")
+                        )
+                    })?,
+                None if json => to_json(&guarantor_app::layouts())?,
+                None => show::layouts(&guarantor_app::layouts()),
+            };
+            Ok(Outcome {
+                stdout,
+                stderr: String::new(),
+                code: 0,
+            })
+        }
         MonitorCommand::Ingest {
             files,
-            format,
+            layout,
             encoding,
             date_order,
             full_export,
+            dry_run,
         } => {
-            let format = match format.as_deref() {
+            let layout = match layout.as_deref() {
                 None => None,
-                Some(name) => Some(
-                    guarantor_scenario::ReportFormat::from_name(name).ok_or_else(|| {
-                        anyhow::anyhow!(
-                            "--format {name}: expected one of {}",
-                            guarantor_scenario::ReportFormat::names().join(", ")
-                        )
-                    })?,
-                ),
+                Some(name) => match guarantor_app::layout(name, None) {
+                    Ok(l) => Some(l),
+                    Err(guarantor_app::LayoutError::Broken {
+                        path,
+                        text,
+                        diagnostics,
+                    }) => {
+                        let sources = SourceSet::from_files("layout", [(path, text)]);
+                        return Ok(Outcome {
+                            code: 2,
+                            stdout: String::new(),
+                            stderr: render_diagnostics(
+                                &sources,
+                                &diagnostics,
+                                RenderOptions { color },
+                            ),
+                        });
+                    }
+                    Err(e) => return Err(e.into()),
+                },
             };
             let encoding = match encoding.as_deref() {
                 None => None,
@@ -1168,7 +1218,12 @@ fn monitor(
                     )
                 })
                 .collect();
-            let mut store = guarantor_store::SqliteStore::open(&db)?;
+            // A dry run stores nothing: it reads the database only to name what a full export no longer has.
+            let mut store = if dry_run && !db.is_file() {
+                guarantor_store::SqliteStore::open(std::path::Path::new(":memory:"))?
+            } else {
+                guarantor_store::SqliteStore::open(&db)?
+            };
             let bars = Bars::new(quiet);
             let actor = cli_actor();
             let by = guarantor_store::Actor {
@@ -1178,12 +1233,15 @@ fn monitor(
             let done = guarantor_app::ingest(
                 &mut store,
                 &bytes,
-                guarantor_scenario::ReadOptions {
-                    format,
-                    encoding,
-                    date_order,
+                &guarantor_app::IngestOptions {
+                    read: guarantor_scenario::ReadOptions {
+                        layout,
+                        encoding,
+                        date_order,
+                    },
+                    full_export,
+                    dry_run,
                 },
-                full_export,
                 Some(by),
                 &bars,
             )?;

@@ -879,12 +879,50 @@ pub(crate) fn whatif(r: &guarantor_app::WhatIfReport) -> String {
     out
 }
 
+/// A file's rejections by reason, the most frequent first (the first eight; the rest summed).
+fn reasons(f: &guarantor_app::IngestedFile) -> Vec<(String, usize)> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for d in &f.diagnostics {
+        *counts.entry(d.message.as_str()).or_default() += 1;
+    }
+    let mut by: Vec<(String, usize)> = counts.into_iter().map(|(r, c)| (r.to_owned(), c)).collect();
+    by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    if by.len() > 8 {
+        let rest: usize = by[8..].iter().map(|(_, c)| c).sum();
+        let kinds = by.len() - 8;
+        by.truncate(8);
+        by.push((format!("other reasons ({kinds} of them)"), rest));
+    }
+    by
+}
+
+/// The layouts, one a line.
+pub(crate) fn layouts(list: &[guarantor_app::LayoutDto]) -> String {
+    let mut t = table(&["layout", "format", "reads", "found by the columns"], &[]);
+    for l in list {
+        t.add_row(vec![
+            Cell::new(&l.name),
+            Cell::new(l.format),
+            Cell::new(&l.description),
+            Cell::new(if l.detect.is_empty() {
+                "(by name only)".to_owned()
+            } else {
+                l.detect.join(", ")
+            }),
+        ]);
+    }
+    format!(
+        "{t}\n`guarantor monitor layouts NAME` shows a layout's file; `--layout FILE` reads with your own \
+         (docs/layouts.md)\n"
+    )
+}
+
 /// What an ingest did, file by file.
 pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
     let mut t = table(
         &[
             "file",
-            "format",
+            "layout",
             "read as",
             "read",
             "new",
@@ -904,7 +942,7 @@ pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
         }
         t.add_row(vec![
             Cell::new(&f.file),
-            Cell::new(f.format),
+            Cell::new(f.layout.as_deref().unwrap_or("none")),
             Cell::new(how.join(", ")),
             Cell::new(f.read),
             Cell::new(f.new),
@@ -926,6 +964,9 @@ pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
         for note in &f.notes {
             out.push_str(&format!("{}: {note}\n", f.file));
         }
+        for (reason, count) in reasons(f) {
+            out.push_str(&format!("{}: {} × {reason}\n", f.file, n(count as u64)));
+        }
         if f.missing > 0 {
             out.push_str(&format!(
                 "{}: {} stored reports of its sources are not in it (kept, not deleted): {}{}\n",
@@ -940,7 +981,11 @@ pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
             ));
         }
     }
-    out.push_str(&format!("stored in {db}\n"));
+    if r.files.iter().all(|f| f.stored) {
+        out.push_str(&format!("stored in {db}\n"));
+    } else {
+        out.push_str("a dry run: nothing stored\n");
+    }
     if rejected > 0 {
         out.push_str(&format!(
             "{rejected} rows rejected (why: on stderr); they are kept in the database's rejects list\n"

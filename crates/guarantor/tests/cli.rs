@@ -1691,3 +1691,117 @@ fn plan_costs_the_force_and_says_who_pays() {
         assert!(stdout.contains(part), "{part}");
     }
 }
+
+#[test]
+fn layouts_are_listed_and_a_layout_file_reads_an_export_no_shipped_layout_knows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = guarantor(&["monitor", "layouts", "--json"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let names: Vec<String> = json(&out)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "csv",
+            "jsonl",
+            "geojson",
+            "ucdp",
+            "ucdp-articles",
+            "acled",
+            "cir",
+            "bellingcat"
+        ]
+    );
+    // A shipped layout's file, to start one's own from.
+    let out = guarantor(&["monitor", "layouts", "cir"], tmp.path());
+    assert!(text(&out.stdout).contains("[layout]\nname = \"cir\""));
+    // A sensor feed in a layout of its own, checked first with a dry run (nothing stored), then stored.
+    std::fs::write(
+        tmp.path().join("sensor.toml"),
+        "[layout]\nname = \"acoustic\"\nformat = \"csv\"\nsource = \"sensor-net\"\nsource_kind = \"sensor\"\n\
+         [id]\nfield = \"event\"\n[time]\nfield = \"utc\"\nprecision_hours = 0.1\n\
+         [place]\nlat = \"y\"\nlon = \"x\"\nprecision_km = { field = \"err_m\", default = 2 }\n\
+         [kind]\ndefault = \"artillery\"\n[[kind.rule]]\nfield = \"class\"\ntable = { \"UAV\" = \"drone\" }\n\
+         [count]\nfield = \"shots\"\ndefault = 1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("feed.csv"),
+        "event\tutc\ty\tx\terr_m\tclass\tshots\n\
+         e1\t2026-12-05T06:10:00Z\t47.65\t36.26\t0.3\tMLRS\t12\n\
+         e2\t2026-12-05T06:20:00Z\t47.66\t36.27\t\tUAV\t\n",
+    )
+    .unwrap();
+    let dry = guarantor(
+        &[
+            "monitor",
+            "ingest",
+            "--layout",
+            "sensor.toml",
+            "--dry-run",
+            "feed.csv",
+            "--json",
+        ],
+        tmp.path(),
+    );
+    assert!(dry.status.success(), "{}", text(&dry.stderr));
+    let f = &json(&dry)["files"][0];
+    assert_eq!(
+        (
+            f["layout"].as_str(),
+            f["stored"].as_bool(),
+            f["read"].as_u64(),
+            f["new"].as_u64()
+        ),
+        (Some("acoustic"), Some(false), Some(2), Some(0))
+    );
+    assert_eq!(f["delimiter"], "tab");
+    assert!(!tmp.path().join("guarantor-monitor.sqlite").exists());
+    let out = guarantor(
+        &[
+            "monitor",
+            "ingest",
+            "--layout",
+            "sensor.toml",
+            "feed.csv",
+            "--json",
+        ],
+        tmp.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(json(&out)["files"][0]["new"], 2);
+    let conn = rusqlite::Connection::open(tmp.path().join("guarantor-monitor.sqlite")).unwrap();
+    let kinds: Vec<(String, String, f64, i64)> = conn
+        .prepare("SELECT id, kind, place_precision_km, count FROM report ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("e1".to_owned(), "artillery".to_owned(), 0.3, 12),
+            ("e2".to_owned(), "drone".to_owned(), 2.0, 1)
+        ]
+    );
+    // A broken layout: the scenario files' diagnostics, exit 2, nothing read.
+    std::fs::write(
+        tmp.path().join("broken.toml"),
+        "[layout]\nname = \"b\"\nformat = \"xls\"\nsource = \"s\"\nsource_kind = \"sensor\"\n[id]\nfield = \"event\"\n",
+    )
+    .unwrap();
+    let out = guarantor(
+        &["monitor", "ingest", "--layout", "broken.toml", "feed.csv"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("broken.toml:3:"), "{err}");
+    assert!(err.contains("`xls` is not a known format"), "{err}");
+    assert!(err.contains("missing section `[time]`"), "{err}");
+}
