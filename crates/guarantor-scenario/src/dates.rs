@@ -252,6 +252,20 @@ pub fn parse_when(v: &str, order: Option<DateOrder>) -> Result<When, String> {
             None => None,
             Some(r) => Some(time_of_day(r).ok_or_else(|| format!("`{r}` is not a time of day"))?),
         };
+        // A value that can be read one way only must agree with the order said for the file.
+        match (order, sep == '.', a > 12, b > 12) {
+            (Some(DateOrder::Mdy), false, true, _) => {
+                return Err(format!(
+                    "`{v}` cannot be month first ({a} is not a month), but the file's order is month first (mdy)"
+                ));
+            }
+            (Some(DateOrder::Dmy), false, _, true) => {
+                return Err(format!(
+                    "`{v}` cannot be day first ({b} is not a month), but the file's order is day first (dmy)"
+                ));
+            }
+            _ => {}
+        }
         let order = if sep == '.' || a > 12 {
             DateOrder::Dmy
         } else if b > 12 {
@@ -316,6 +330,22 @@ mod tests {
             When::Civil { at, timed } => (at.to_string(), timed),
             When::Instant(t) => (t.to_string(), true),
         }
+    }
+
+    #[test]
+    fn a_value_against_the_order_said_is_refused() {
+        assert!(
+            parse_when("13/12/2026", Some(DateOrder::Mdy))
+                .unwrap_err()
+                .contains("cannot be month first")
+        );
+        assert!(
+            parse_when("12/13/2026", Some(DateOrder::Dmy))
+                .unwrap_err()
+                .contains("cannot be day first")
+        );
+        // Dotted dates are day first whatever the order said.
+        assert!(parse_when("13.12.2026", Some(DateOrder::Mdy)).is_ok());
     }
 
     #[test]

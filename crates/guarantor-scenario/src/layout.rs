@@ -189,6 +189,8 @@ pub struct Layout {
     pub(crate) by_day: bool,
     pub(crate) time_precision: Number,
     pub(crate) lat_lon: Option<(FieldId, FieldId)>,
+    /// A field naming the area (an oblast) a row with no coordinates is placed in.
+    pub(crate) area: Option<FieldId>,
     pub(crate) place_precision: Number,
     pub(crate) kind: Classify<EventKind>,
     pub(crate) target: Classify<Category>,
@@ -218,7 +220,9 @@ impl Layout {
             TimeAt::One(f) => out.push(f),
             TimeAt::Span(a, b) => out.extend([a, b]),
         }
-        if let Some((a, b)) = self.lat_lon {
+        if let Some((a, b)) = self.lat_lon
+            && self.area.is_none()
+        {
             out.extend([a, b]);
         }
         out
@@ -611,7 +615,18 @@ impl Builder<'_> {
         .filter(|t| **t)
         .count();
         let span = rec.span.clone();
+        // A misspelt key is the problem to show (with its "did you mean"), not what its absence leads to.
+        let misspelt = rec.table.iter().any(|(k, _)| {
+            ![
+                "field", "equals", "in", "contains", "table", "fields", "words", "except", "kind",
+                "target", "reason",
+            ]
+            .contains(&k.get_ref().as_ref())
+        });
         let mut problem = |message: &str, expected: &str| {
+            if misspelt {
+                return;
+            }
             sink.error(
                 rec.file,
                 span.start..span.start,
@@ -694,15 +709,16 @@ impl Builder<'_> {
         };
         out.field = self.field(&mut rec, sink, "field", false);
         out.default = rec
-            .choice(sink, "default", false, from_name, names)
+            .choice_of(sink, "default", key, from_name, names)
             .map(|d| d.v);
         rec.allow("rule");
-        for r in Rec::records(rec.file, rec.table, "rule", sink) {
+        for mut r in Rec::records(rec.file, rec.table, "rule", sink) {
+            r.path = format!("{key}.{}", r.path);
             let rule = self.rule(
                 r,
                 sink,
                 |r, sink, required| r.choice(sink, key, required, from_name, names).map(|v| v.v),
-                |r, sink| r.name_map(sink, "table", from_name, names),
+                |r, sink| r.name_map(sink, "table", key, from_name, names),
             );
             out.rules.extend(rule);
         }
@@ -765,6 +781,9 @@ pub fn read_layout(path: &str, text: &str) -> Result<Layout, Vec<Diagnostic>> {
     let file = File::new(path, text);
     let mut sink = Sink::default();
     let Some(root) = parse_toml(&file, &mut sink) else {
+        for d in &mut sink.diagnostics {
+            d.help = Some("see docs/layouts.md for a layout file's sections and keys".into());
+        }
         return Err(sink.diagnostics);
     };
     let layout = read_root(&file, &root, &mut sink);
@@ -926,13 +945,14 @@ fn read_root<'i>(
 
     let geojson = matches!(format.as_ref().map(|f| f.v), Some(LayoutFormat::GeoJson));
     let mut place_rec = Rec::section(file, root, "place", !geojson, sink);
-    let (lat_lon, place_precision) = match place_rec.as_mut() {
+    let (lat_lon, area, place_precision) = match place_rec.as_mut() {
         Some(rec) => {
-            let lat = b.field(rec, sink, "lat", !geojson);
-            let lon = b.field(rec, sink, "lon", !geojson);
-            (lat.zip(lon), b.number(rec, sink, "precision_km"))
+            let area = b.field(rec, sink, "area", false);
+            let lat = b.field(rec, sink, "lat", !geojson && area.is_none());
+            let lon = b.field(rec, sink, "lon", !geojson && area.is_none());
+            (lat.zip(lon), area, b.number(rec, sink, "precision_km"))
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     if let Some(rec) = place_rec {
         rec.finish(sink);
@@ -1100,6 +1120,7 @@ fn read_root<'i>(
         by_day,
         time_precision: time_precision.unwrap_or(Number::Fixed(0.0)),
         lat_lon,
+        area,
         place_precision: place_precision.unwrap_or(Number::Fixed(1.0)),
         kind,
         target,

@@ -17,6 +17,7 @@ mod dates;
 mod decode;
 mod diag;
 mod edit;
+mod gazetteer;
 mod geometry;
 mod layout;
 mod model;
@@ -33,6 +34,7 @@ pub use dates::{DATE_FORMS, DateOrder, When, parse_when};
 pub use decode::{Decoded, decode, delimiter, delimiter_name, encoding_named};
 pub use edit::{EditError, PLEDGES_FILE, Put, put_pledge};
 pub use encoding_rs::Encoding;
+pub use gazetteer::{Gazetteer, Place};
 pub use layout::{
     Layout, LayoutFormat, builtin_layout_files, builtin_layouts, guess_layout, layout_named,
     layout_names, read_layout,

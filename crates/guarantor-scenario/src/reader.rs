@@ -510,10 +510,36 @@ impl<'a, 'i> Rec<'a, 'i> {
         self.name_in(sink, key, &text, from_name, names)
     }
 
+    /// [`Rec::choice`] where the key does not say what the name is of (`default = "drone"` is a kind).
+    pub(crate) fn choice_of<E: Copy>(
+        &mut self,
+        sink: &mut Sink,
+        key: &'static str,
+        noun: &str,
+        from_name: fn(&str) -> Option<E>,
+        names: &[&str],
+    ) -> Option<Sp<E>> {
+        let text = self.str(sink, key, false)?;
+        self.name_as(sink, key, noun, &text, from_name, names)
+    }
+
     fn name_in<E: Copy>(
         &self,
         sink: &mut Sink,
         key: &str,
+        text: &Sp<String>,
+        from_name: fn(&str) -> Option<E>,
+        names: &[&str],
+    ) -> Option<Sp<E>> {
+        let noun = key.trim_end_matches('s').replace('_', " ");
+        self.name_as(sink, key, &noun, text, from_name, names)
+    }
+
+    fn name_as<E: Copy>(
+        &self,
+        sink: &mut Sink,
+        key: &str,
+        noun: &str,
         text: &Sp<String>,
         from_name: fn(&str) -> Option<E>,
         names: &[&str],
@@ -530,11 +556,7 @@ impl<'a, 'i> Rec<'a, 'i> {
                         text.span.clone(),
                         "unknown-name",
                         self.field(key),
-                        format!(
-                            "`{}` is not a known {}",
-                            text.v,
-                            key.trim_end_matches('s').replace('_', " ")
-                        ),
+                        format!("`{}` is not a known {noun}", text.v),
                     )
                     .expected(one_of(names));
                 if let Some(guess) = did_you_mean(&text.v, names.iter().copied()) {
@@ -633,6 +655,7 @@ impl<'a, 'i> Rec<'a, 'i> {
         &mut self,
         sink: &mut Sink,
         key: &'static str,
+        noun: &str,
         from_name: fn(&str) -> Option<E>,
         names: &[&str],
     ) -> Option<Vec<(String, E)>> {
@@ -647,7 +670,7 @@ impl<'a, 'i> Rec<'a, 'i> {
                 v: text.to_string(),
                 span: value.span(),
             };
-            if let Some(e) = sub.name_in(sink, k.get_ref(), &text, from_name, names) {
+            if let Some(e) = sub.name_as(sink, k.get_ref(), noun, &text, from_name, names) {
                 out.push((k.get_ref().to_string(), e.v));
             }
         }

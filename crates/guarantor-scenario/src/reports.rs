@@ -95,11 +95,19 @@ impl<'t> Lines<'t> {
             .copied()
             .unwrap_or(0);
         let row = self.row(line);
-        match value
-            .filter(|v| !v.is_empty())
-            .and_then(|v| row.find(v).map(|at| (at, v.len())))
-        {
-            Some((at, len)) => (start + at..start + at + len, at as u32 + 1),
+        // The value as a whole cell (between delimiters or quotes) if it is one, else its first occurrence.
+        let cell = |c: Option<char>| c.is_none_or(|c| matches!(c, ',' | ';' | '\t' | '"' | '\''));
+        let found = value.filter(|v| !v.is_empty()).and_then(|v| {
+            let whole = row.match_indices(v).map(|(at, _)| at).find(|&at| {
+                cell(row[..at].chars().next_back()) && cell(row[at + v.len()..].chars().next())
+            });
+            whole.or_else(|| row.find(v)).map(|at| (at, v.len()))
+        });
+        match found {
+            Some((at, len)) => (
+                start + at..start + at + len,
+                row[..at].chars().count() as u32 + 1,
+            ),
             None => (start..start + row.len(), 1),
         }
     }
@@ -416,6 +424,8 @@ struct Convert<'l> {
     lower: RefCell<Vec<Option<String>>>,
     /// Which word lists each field of the row has, by field (cleared for each row).
     found: RefCell<Vec<Option<Vec<bool>>>>,
+    /// Reports placed by the area they name.
+    by_area: Cell<usize>,
 }
 
 /// Which of the layout's word lists are in `hay` (a field's text, lower case) by `words`: each find counts when
@@ -560,8 +570,8 @@ impl Convert<'_> {
                         .ok_or_else(|| bad(name, format!("`{name}` is missing"), what, None));
                 };
                 if table.is_empty() {
-                    return match v.parse::<f64>() {
-                        Ok(x) if x.is_finite() && x >= 0.0 => Ok(x),
+                    return match decimal(&v) {
+                        Some(x) if x.is_finite() && x >= 0.0 => Ok(x),
                         _ => Err(bad(
                             name,
                             format!("`{name}` is `{v}`, not a number 0 or more"),
@@ -570,7 +580,7 @@ impl Convert<'_> {
                         )),
                     };
                 }
-                let numeric = v.parse::<f64>().ok();
+                let numeric = decimal(&v);
                 table
                     .iter()
                     .find(|(k, _)| {
@@ -673,7 +683,7 @@ impl Convert<'_> {
                 }));
             }
         }
-        if l.lat_lon.is_none() && row.point().is_none() {
+        if l.lat_lon.is_none() && l.area.is_none() && row.point().is_none() {
             return Err(bad(
                 "geometry",
                 "the feature has no point geometry".into(),
@@ -752,32 +762,59 @@ impl Convert<'_> {
         };
         let base = self.number(&l.time_precision, row, "hours, 0 or more")?;
         let time_precision = if day { base.max(12.0) } else { base } + half_span;
-        let place = match l.lat_lon {
-            Some((lat, lon)) => {
+        // Coordinates when the row has them; else the area it names (an oblast, at its size); else the
+        // feature's point.
+        let given = l.lat_lon.filter(|(lat, lon)| {
+            l.area.is_none() || row.first(*lat).is_some() || row.first(*lon).is_some()
+        });
+        let (place, by_area) = match (given, l.area) {
+            (Some((lat, lon)), _) => {
                 let coordinate = |f: FieldId, what: &str| -> Result<f64, Bad> {
                     let name = self.name(f);
                     let v = row
                         .first(f)
                         .ok_or_else(|| bad(name, format!("`{name}` is missing"), what, None))?;
-                    v.parse::<f64>()
-                        .ok()
-                        .filter(|x| x.is_finite())
-                        .ok_or_else(|| {
-                            bad(
-                                name,
-                                format!("`{name}` is `{v}`, not a number"),
-                                what,
-                                Some(&v),
-                            )
-                        })
+                    decimal(&v).filter(|x| x.is_finite()).ok_or_else(|| {
+                        bad(
+                            name,
+                            format!("`{name}` is `{v}`, not a number"),
+                            what,
+                            Some(&v),
+                        )
+                    })
                 };
-                position(
+                let at = position(
                     coordinate(lat, "latitude in degrees")?,
                     coordinate(lon, "longitude in degrees")?,
                     (self.name(lat), self.name(lon)),
-                )?
+                )?;
+                (at, None)
             }
-            None => {
+            (None, Some(area)) => {
+                let name = self.name(area);
+                let gazetteer = crate::gazetteer::Gazetteer::ukraine();
+                let expected = || format!("an oblast: one of {}", gazetteer.names().join(", "));
+                let v = row.first(area).ok_or_else(|| {
+                    bad(
+                        name,
+                        format!("no coordinates, and `{name}` is missing"),
+                        &expected(),
+                        None,
+                    )
+                })?;
+                let found = gazetteer.find(&v).ok_or_else(|| {
+                    bad(
+                        name,
+                        format!(
+                            "no coordinates, and `{name}` is `{v}`, not an area guarantor knows"
+                        ),
+                        &expected(),
+                        Some(&v),
+                    )
+                })?;
+                (found.point, Some(found.radius_km))
+            }
+            (None, None) => {
                 let (lon, lat) = row.point().ok_or_else(|| {
                     bad(
                         "geometry",
@@ -786,10 +823,16 @@ impl Convert<'_> {
                         None,
                     )
                 })?;
-                position(lat, lon, ("lat", "lon"))?
+                (position(lat, lon, ("lat", "lon"))?, None)
             }
         };
-        let place_precision = self.number(&l.place_precision, row, "km, 0 or more")?;
+        let place_precision = match by_area {
+            Some(radius) => {
+                self.by_area.set(self.by_area.get() + 1);
+                radius
+            }
+            None => self.number(&l.place_precision, row, "km, 0 or more")?,
+        };
         let kind = self
             .classify(
                 &l.kind,
@@ -952,6 +995,7 @@ impl Convert<'_> {
             last_date: RefCell::new(None),
             lower: RefCell::new(Vec::new()),
             found: RefCell::new(Vec::new()),
+            by_area: Cell::new(0),
         }
     }
 
@@ -996,6 +1040,16 @@ impl Convert<'_> {
     }
 }
 
+/// A number as spreadsheets write it: `47.8392`, or with a decimal comma, `47,8392` (as Ukrainian and most
+/// European locales save a `;`-delimited file).
+fn decimal(v: &str) -> Option<f64> {
+    v.parse::<f64>().ok().or_else(|| {
+        (v.matches(',').count() == 1 && !v.contains('.'))
+            .then(|| v.replace(',', ".").parse::<f64>().ok())
+            .flatten()
+    })
+}
+
 fn position(lat: f64, lon: f64, names: (&str, &str)) -> Result<Point<f64>, Bad> {
     if !(-90.0..=90.0).contains(&lat) {
         return Err(bad(
@@ -1027,7 +1081,8 @@ impl ReadReports {
                 Some(at) => start + at..start + at + value.len(),
                 None => start..start + record.len(),
             };
-            d.location.column = (span.start - lines.start(line).min(span.start)) as u32 + 1;
+            let line_start = lines.start(line).min(span.start);
+            d.location.column = lines.text[line_start..span.start].chars().count() as u32 + 1;
             d.location.span = span;
         }
         if let Some(r) = self.rejected.last_mut() {
@@ -1104,6 +1159,7 @@ impl ReadReports {
             .clamp(1, 8);
         let mut outcomes: Vec<Result<Outcome, Bad>> = Vec::with_capacity(rows.len());
         let mut local_seen = false;
+        let mut by_area = 0usize;
         for (b, batch) in rows.chunks(PROGRESS_EVERY * 16).enumerate() {
             progress(lines.start(batch.first().map_or(0, |(line, _)| *line)));
             let part = batch.len().div_ceil(threads).max(1);
@@ -1125,7 +1181,7 @@ impl ReadReports {
                                     Ok(row) => convert.row(row.as_ref()),
                                 })
                                 .collect();
-                            (out, convert.local_seen.get())
+                            (out, convert.local_seen.get(), convert.by_area.get())
                         })
                     })
                     .collect();
@@ -1135,9 +1191,10 @@ impl ReadReports {
                     .collect::<Vec<_>>()
             });
             let _ = b;
-            for (out, seen) in done {
+            for (out, seen, areas) in done {
                 outcomes.extend(out);
                 local_seen |= seen;
+                by_area += areas;
             }
         }
         // Within the file, a (source, id) seen before is the same event again (its links join the first's) or
@@ -1252,9 +1309,34 @@ impl ReadReports {
             }
         }
         self.notes = Convert::notes(layout, local_seen);
+        // A field no row has a value for is most likely misnamed (a column the file calls otherwise, a JSON path
+        // one step off): said, since its rules and numbers then quietly take their defaults.
+        if !rows.is_empty() {
+            let empty: Vec<String> = (0..layout.fields.len())
+                .map(FieldId)
+                .filter(|&f| {
+                    !rows
+                        .iter()
+                        .any(|(_, r)| r.as_ref().is_ok_and(|r| r.first(f).is_some()))
+                })
+                .map(|f| format!("`{}`", layout.field_name(f)))
+                .collect();
+            if !empty.is_empty() {
+                self.notes.push(format!(
+                    "no row has a value for {} (layout `{}`): check the names against the file's",
+                    empty.join(", "),
+                    layout.name
+                ));
+            }
+        }
+        if by_area > 0 {
+            self.notes.push(format!(
+                "{by_area} row(s) with no coordinates are placed in the area they name, a circle of its size"
+            ));
+        }
         if joined > 0 {
             self.notes.push(format!(
-                "{joined} rows repeat an event read above (the same, or with other source links): their links \
+                "{joined} row(s) repeat an event read above (the same, or with other source links): their links \
                  are added to it"
             ));
         }
@@ -1354,10 +1436,12 @@ fn read_csv(
             Ok(r) => (line_at(r.position()), Ok(r)),
             Err(e) => (
                 line_at(e.position()),
-                Err(format!(
-                    "the row cannot be read: {e} (the header has {} fields)",
-                    header.len()
-                )),
+                Err(match e.kind() {
+                    csv::ErrorKind::UnequalLengths { len, .. } => {
+                        format!("the row has {len} fields, the header {}", header.len())
+                    }
+                    _ => format!("the row cannot be read: {e}"),
+                }),
             ),
         })
         .collect();

@@ -755,7 +755,7 @@ fn repeated_ids_in_one_export_merge_links_or_are_rejected_naming_the_first() {
         read.rejected[0].reason
     );
     assert!(
-        read.notes.iter().any(|n| n.contains("2 rows repeat")),
+        read.notes.iter().any(|n| n.contains("2 row(s) repeat")),
         "{:?}",
         read.notes
     );
@@ -790,4 +790,109 @@ proptest::proptest! {
             }
         }
     }
+}
+
+#[test]
+fn a_row_with_no_coordinates_is_placed_in_the_oblast_it_names_at_its_size() {
+    let layout = guarantor_scenario::read_layout(
+        "area.toml",
+        "[layout]\nname = \"area\"\nformat = \"csv\"\nsource = \"ministry\"\nsource_kind = \"party\"\n\
+         [id]\nfield = \"n\"\n[time]\nfield = \"day\"\n\
+         [place]\nlat = \"lat\"\nlon = \"lon\"\narea = \"oblast\"\nprecision_km = 2\n[kind]\ndefault = \"artillery\"\n",
+    )
+    .expect("the layout reads");
+    let text = "n,day,lat,lon,oblast\n\
+                1,2026-12-05,49.99,36.23,Kharkiv\n\
+                2,2026-12-05,,,Kharkov region\n\
+                3,2026-12-05,,,Atlantis\n\
+                4,2026-12-05,,,\n";
+    let read = read_reports("area.csv", text, &layout);
+    assert_eq!(read.reports.len(), 2, "{:?}", read.rejected);
+    assert_eq!(read.reports[0].place_precision.radius, 2.0);
+    // Kharkiv oblast: a point inside it, ± the radius of a circle of its area (about 100 km).
+    let by_area = &read.reports[1];
+    assert!(
+        (90.0..110.0).contains(&by_area.place_precision.radius),
+        "{by_area:?}"
+    );
+    assert!((48.5..50.5).contains(&by_area.place.y()) && (35.0..38.5).contains(&by_area.place.x()));
+    let reasons: Vec<&str> = read.rejected.iter().map(|r| r.reason.as_str()).collect();
+    assert!(
+        reasons[0].contains("`oblast` is `Atlantis`, not an area guarantor knows"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].contains("no coordinates, and `oblast` is missing"),
+        "{reasons:?}"
+    );
+    assert!(
+        read.notes
+            .iter()
+            .any(|n| n.contains("1 row(s) with no coordinates")),
+        "{:?}",
+        read.notes
+    );
+}
+
+/// What a first-time layout writer trips on (a cold read found these): decimal commas, a misnamed column, a date
+/// against the order said, and where a diagnostic points in a Cyrillic row.
+#[test]
+fn a_layout_writers_slips_are_said_not_swallowed() {
+    let layout = guarantor_scenario::read_layout(
+        "patrol.toml",
+        "[layout]\nname = \"patrol\"\nformat = \"csv\"\nsource = \"p\"\nsource_kind = \"patrol\"\ndate_order = \"mdy\"\n\
+         [id]\nfield = \"№\"\n[time]\nfield = \"Дата\"\n\
+         [place]\nlat = \"Ш\"\nlon = \"Д\"\nprecision_km = { field = \"Точність\", table = { \"1\" = 1, \"2\" = 5 } }\n\
+         [kind]\ndefault = \"artillery\"\n[count]\nfield = \"Пострілів\"\ndefault = 1\n",
+    )
+    .expect("the layout reads");
+    let text = "№;Дата;Ш;Д;Точність;Постріли\n\
+                П-005;05/12/2026;47,8392;35,1401;2;12\n\
+                П-006;13/12/2026;47,8;35,1;1;3\n\
+                П-007;05/12/2026;47,8;35,1;5;3\n";
+    let read = read_reports("patrol.csv", text, &layout);
+    // Decimal commas read; the count's column is misnamed (`Пострілів` for `Постріли`): said in the notes.
+    assert_eq!(read.reports.len(), 1, "{:?}", read.rejected);
+    assert_eq!(read.reports[0].place.y(), 47.8392);
+    assert_eq!(read.reports[0].place_precision.radius, 5.0);
+    assert!(
+        read.notes
+            .iter()
+            .any(|n| n.contains("no row has a value for `Пострілів`")),
+        "{:?}",
+        read.notes
+    );
+    // 13/12 cannot be month first, as the layout says the file is.
+    assert!(
+        read.rejected[0].reason.contains("cannot be month first"),
+        "{:?}",
+        read.rejected
+    );
+    // The code 5 is not in the table: the caret is on the `5` cell (column 28, in characters), not on the `5`
+    // of the id `П-007` or of `35,1`.
+    let d = &read.diagnostics[1];
+    assert!(d.message.contains("`Точність` is `5`"), "{}", d.message);
+    assert_eq!((d.location.line, d.location.column), (4, 28));
+    assert_eq!(&text[d.location.span.clone()], "5");
+}
+
+#[test]
+fn a_misspelt_rule_key_is_the_one_problem_shown() {
+    let text = "[layout]\nname = \"x\"\nformat = \"csv\"\nsource = \"s\"\nsource_kind = \"sensor\"\n[id]\nfield = \"id\"\n\
+                [time]\nfield = \"t\"\n[place]\nlat = \"y\"\nlon = \"x\"\n\
+                [kind]\n[[kind.rule]]\nfields = [\"notes\"]\nword = [\"uav\"]\nkind = \"drone\"\n\
+                [[kind.rule]]\nfield = \"class\"\ntable = { \"UAV\" = \"uav\" }\n";
+    let problems = guarantor_scenario::read_layout("x.toml", text).expect_err("broken");
+    let said: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|d| (d.field.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            ("kind.rule[1].word", "unknown field `word` in kind.rule[1]"),
+            ("kind.rule[2].table.UAV", "`uav` is not a known kind"),
+        ]
+    );
+    assert_eq!(problems[0].help.as_deref(), Some("did you mean `words`?"));
 }

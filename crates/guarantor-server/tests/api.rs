@@ -941,7 +941,7 @@ async fn an_upload_names_a_shipped_layout_or_sends_its_own() {
         body["error"]["message"]
             .as_str()
             .unwrap()
-            .contains("layout.toml:14:11: `tank` is not a known default"),
+            .contains("layout.toml:14:11: `tank` is not a known kind"),
         "{body}"
     );
     assert_eq!(

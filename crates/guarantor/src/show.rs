@@ -988,7 +988,12 @@ pub(crate) fn ingest(r: &guarantor_app::IngestReport, db: &str) -> String {
     }
     if rejected > 0 {
         out.push_str(&format!(
-            "{rejected} rows rejected (why: on stderr); they are kept in the database's rejects list\n"
+            "{rejected} row(s) rejected (why: on stderr){}\n",
+            if r.files.iter().all(|f| f.stored) {
+                "; they are kept in the database's rejects list"
+            } else {
+                ""
+            }
         ));
     }
     out
