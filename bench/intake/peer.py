@@ -64,7 +64,8 @@ def _rules():
 
 
 SKIP_RULES, KIND_DEFAULT, KIND_RULES, TARGET_RULES = _rules()
-KINDS = ["presence", "interception", "drone", "missile", "artillery", "mine", "infrastructure_strike", "clash"]
+KINDS = ["presence", "interception", "drone", "air_strike", "missile", "artillery", "mine", "infrastructure_strike",
+         "clash"]
 TARGETS = ["nuclear", "hydro", "refineries", "oil_gas", "electricity", "sea_targets"]
 NO_TARGET = "none"
 # Every field a rule looks at, lower-cased once in stage (c).

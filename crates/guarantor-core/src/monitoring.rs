@@ -50,6 +50,8 @@ named_enum! {
         /// Forces or heavy weapons seen (a movement, a position, equipment): what ceasefire monitors track at
         /// withdrawal lines. A violation only where the terms keep forces out (a buffer zone).
         Presence => "presence",
+        /// An aircraft's bombs or air-launched weapons (glide bombs, aerial bombs): an air strike.
+        AirStrike => "air_strike",
     }
 }
 

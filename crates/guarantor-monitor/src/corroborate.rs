@@ -36,10 +36,11 @@ impl Default for Slack {
 }
 
 /// Whether two kinds of event can be the same event seen by different sources: the same kind; an
-/// infrastructure strike and the weapon that made it (artillery, drone, missile); a drone and a missile (often
-/// confused); a drone and an air incursion; an interception and what was intercepted (a drone, a missile, an air
-/// incursion); a mine and a naval event; a clash of unreported weapons and any fighting on land. A sighting of
-/// forces (`presence`) is only ever another sighting: it is not a strike.
+/// infrastructure strike and the weapon that made it (artillery, drone, missile, air strike); a drone and a
+/// missile, and a missile and an air strike (often confused); a drone and an air incursion; an interception and
+/// what was intercepted (a drone, a missile, an air incursion, an aircraft's strike); a mine and a naval event; a
+/// clash of unreported weapons and any fighting on land. A sighting of forces (`presence`) is only ever another
+/// sighting: it is not a strike.
 pub fn compatible(a: EventKind, b: EventKind) -> bool {
     use EventKind::*;
     let pair = |x, y| (a == x && b == y) || (a == y && b == x);
@@ -47,7 +48,10 @@ pub fn compatible(a: EventKind, b: EventKind) -> bool {
         || pair(InfrastructureStrike, Artillery)
         || pair(InfrastructureStrike, Drone)
         || pair(InfrastructureStrike, Missile)
+        || pair(InfrastructureStrike, AirStrike)
         || pair(Drone, Missile)
+        || pair(Missile, AirStrike)
+        || pair(Interception, AirStrike)
         || pair(Drone, AirIncursion)
         || pair(Interception, Drone)
         || pair(Interception, Missile)
@@ -57,7 +61,14 @@ pub fn compatible(a: EventKind, b: EventKind) -> bool {
             && [a, b].iter().all(|k| {
                 matches!(
                     k,
-                    Clash | Artillery | SmallArms | Drone | Missile | Mine | InfrastructureStrike
+                    Clash
+                        | Artillery
+                        | SmallArms
+                        | Drone
+                        | Missile
+                        | AirStrike
+                        | Mine
+                        | InfrastructureStrike
                 )
             })
 }

@@ -144,6 +144,7 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
                 | EventKind::Drone
                 | EventKind::InfrastructureStrike
                 | EventKind::Interception
+                | EventKind::AirStrike
         )
     });
     let protected = placement
