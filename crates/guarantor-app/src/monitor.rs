@@ -910,6 +910,27 @@ pub enum LayoutError {
     },
 }
 
+/// The layout an upload names (the server's): a layout file's `toml` sent with it, else a shipped layout's
+/// `name` — never a path on the server; `None`: to be found from the upload's name and header.
+pub fn sent_layout(
+    name: Option<&str>,
+    toml: Option<&str>,
+) -> Result<Option<std::sync::Arc<guarantor_scenario::Layout>>, LayoutError> {
+    if let Some(toml) = toml.filter(|t| !t.trim().is_empty()) {
+        return layout("layout.toml", Some(toml)).map(Some);
+    }
+    match name.filter(|n| !n.trim().is_empty()) {
+        None => Ok(None),
+        Some(name) => guarantor_scenario::layout_named(name)
+            .map(Some)
+            .ok_or_else(|| LayoutError::Unknown {
+                name: name.to_owned(),
+                known: guarantor_scenario::layout_names().join(", "),
+                why: "send a layout file as layout_toml".into(),
+            }),
+    }
+}
+
 /// A layout by a shipped layout's name, or from a layout file's `text` (read from `path`; `None`: `name` is
 /// tried as a file's path).
 pub fn layout(

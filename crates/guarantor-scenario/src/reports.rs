@@ -65,9 +65,10 @@ impl<'t> Lines<'t> {
 
     /// Line `line` (1-based) without its end of line.
     fn row(&self, line: u32) -> &'t str {
-        let Some(&start) = self.starts.get(line.saturating_sub(1) as usize) else {
+        if line == 0 || line as usize > self.starts.len() {
             return "";
-        };
+        }
+        let start = self.start(line);
         let end = self.text[start..]
             .find('\n')
             .map_or(self.text.len(), |e| start + e);
@@ -89,11 +90,7 @@ impl<'t> Lines<'t> {
 
     /// The span and column of `value` in line `line` (its first occurrence), or of the whole line.
     fn span(&self, line: u32, value: Option<&str>) -> (std::ops::Range<usize>, u32) {
-        let start = self
-            .starts
-            .get(line.saturating_sub(1) as usize)
-            .copied()
-            .unwrap_or(0);
+        let start = self.start(line);
         let row = self.row(line);
         // The value as a whole cell (between delimiters or quotes) if it is one, else its first occurrence.
         let cell = |c: Option<char>| c.is_none_or(|c| matches!(c, ',' | ';' | '\t' | '"' | '\''));
@@ -683,13 +680,9 @@ impl Convert<'_> {
                 }));
             }
         }
+        // A feature with no point and no other way to be placed: said before anything else of it.
         if l.lat_lon.is_none() && l.area.is_none() && row.point().is_none() {
-            return Err(bad(
-                "geometry",
-                "the feature has no point geometry".into(),
-                "a Point with [lon, lat]",
-                None,
-            ));
+            return Err(no_point());
         }
         let id_name = self.name(l.id);
         let id = row.first(l.id).ok_or_else(|| {
@@ -815,14 +808,7 @@ impl Convert<'_> {
                 (found.point, Some(found.radius_km))
             }
             (None, None) => {
-                let (lon, lat) = row.point().ok_or_else(|| {
-                    bad(
-                        "geometry",
-                        "the feature has no point geometry".into(),
-                        "a Point with [lon, lat]",
-                        None,
-                    )
-                })?;
+                let (lon, lat) = row.point().ok_or_else(no_point)?;
                 (position(lat, lon, ("lat", "lon"))?, None)
             }
         };
@@ -1040,6 +1026,16 @@ impl Convert<'_> {
     }
 }
 
+/// Why a GeoJSON feature cannot be placed.
+fn no_point() -> Bad {
+    bad(
+        "geometry",
+        "the feature has no point geometry".into(),
+        "a Point with [lon, lat]",
+        None,
+    )
+}
+
 /// A number as spreadsheets write it: `47.8392`, or with a decimal comma, `47,8392` (as Ukrainian and most
 /// European locales save a `;`-delimited file).
 fn decimal(v: &str) -> Option<f64> {
@@ -1160,7 +1156,7 @@ impl ReadReports {
         let mut outcomes: Vec<Result<Outcome, Bad>> = Vec::with_capacity(rows.len());
         let mut local_seen = false;
         let mut by_area = 0usize;
-        for (b, batch) in rows.chunks(PROGRESS_EVERY * 16).enumerate() {
+        for batch in rows.chunks(PROGRESS_EVERY * 16) {
             progress(lines.start(batch.first().map_or(0, |(line, _)| *line)));
             let part = batch.len().div_ceil(threads).max(1);
             let done = std::thread::scope(|scope| {
@@ -1190,7 +1186,6 @@ impl ReadReports {
                     .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                     .collect::<Vec<_>>()
             });
-            let _ = b;
             for (out, seen, areas) in done {
                 outcomes.extend(out);
                 local_seen |= seen;

@@ -830,53 +830,41 @@ pub(crate) struct IngestQuery {
     full_export: bool,
 }
 
-/// The layout an upload names: a shipped layout by name, or a layout file's TOML sent with it (never a path on
-/// the server); `None`: found from the upload's name and header.
+/// The layout an upload names ([`guarantor_app::sent_layout`]), a problem as the API answers it.
 pub(crate) fn upload_layout(
     name: Option<&str>,
     toml: Option<&str>,
 ) -> Result<Option<std::sync::Arc<guarantor_scenario::Layout>>, ApiError> {
-    if let Some(toml) = toml.filter(|t| !t.trim().is_empty()) {
-        return guarantor_scenario::read_layout("layout.toml", toml)
-            .map(|l| Some(std::sync::Arc::new(l)))
-            .map_err(|diagnostics| {
-                let lines: Vec<String> = diagnostics
-                    .iter()
-                    .map(|d| {
-                        format!(
-                            "layout.toml:{}:{}: {}{}",
-                            d.location.line,
-                            d.location.column,
-                            d.message,
-                            d.expected
-                                .as_ref()
-                                .map(|e| format!(" (expected {e})"))
-                                .unwrap_or_default()
-                        )
-                    })
-                    .collect();
-                ApiError::bad_request(
-                    "bad_layout",
-                    format!("the layout file has problems: {}", lines.join("; ")),
-                )
-                .with_details(json!(lines))
-            });
-    }
-    match name.filter(|n| !n.trim().is_empty()) {
-        None => Ok(None),
-        Some(name) => guarantor_scenario::layout_named(name)
-            .map(Some)
-            .ok_or_else(|| {
-                // (`bad_format`: the code from when layouts were called formats, kept for clients.)
-                ApiError::bad_request(
-                    "bad_format",
+    guarantor_app::sent_layout(name, toml).map_err(|e| match e {
+        // (`bad_format`: the code from when layouts were called formats, kept for clients.)
+        guarantor_app::LayoutError::Unknown { .. } => {
+            ApiError::bad_request("bad_format", e.to_string())
+        }
+        guarantor_app::LayoutError::Broken {
+            path, diagnostics, ..
+        } => {
+            let lines: Vec<String> = diagnostics
+                .iter()
+                .map(|d| {
                     format!(
-                        "layout {name}: expected one of {} (or a layout file as layout_toml)",
-                        guarantor_scenario::layout_names().join(", ")
-                    ),
-                )
-            }),
-    }
+                        "{path}:{}:{}: {}{}",
+                        d.location.line,
+                        d.location.column,
+                        d.message,
+                        d.expected
+                            .as_ref()
+                            .map(|e| format!(" (expected {e})"))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect();
+            ApiError::bad_request(
+                "bad_layout",
+                format!("the layout file has problems: {}", lines.join("; ")),
+            )
+            .with_details(json!(lines))
+        }
+    })
 }
 
 /// The name an upload is kept under when it has none: by its layout's format.
