@@ -5,9 +5,11 @@
 //! report dated only to a day stands for that whole day): two reports can be of one event when their intervals
 //! overlap, `|t₁ − t₂| < p₁ + p₂`, or when they are within the slack of each other whatever their precision
 //! (`|t₁ − t₂| ≤ slack`, for accounts of one moment that disagree by minutes). So two events dated to
-//! consecutive days stay apart. In space, `distance ≤ r₁ + r₂ + slack` km. Incidents are the connected groups
-//! of that relation (so a report that links two others joins all three), which makes the result independent of
-//! the order reports arrive in.
+//! consecutive days stay apart. In space, `distance ≤ r₁ + r₂ + slack` km. Incidents are formed by complete
+//! link: the closest-fitting pairs first, two incidents joining only when every report of one can be one event
+//! with every report of the other — so a report between two events joins one, never both, and a busy city does
+//! not chain into one incident. Ties are broken by the reports' own time, source and id, which makes the result
+//! independent of the order reports arrive in.
 
 use guarantor_core::{
     Confidence, EventKind, Report, SourceKind, chord, chord_km, geodesic_km, unit_vector,
@@ -145,8 +147,8 @@ const INDEXED_HOURS: f64 = 6.0;
 ///
 /// Reports are swept in time order. Each is compared with the earlier ones it could match: the precise ones
 /// through a grid of cells as wide as the longest reach between two precise reports, the vague ones in a
-/// list of their own. Every pair that could be one event is compared, so the groups are those of the plain
-/// all-pairs relation ([`same_event`]).
+/// list of their own. Every pair that could be one event ([`same_event`]) is found; the groups are then formed
+/// by complete link over those pairs, closest fit first (see the module's documentation).
 pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..reports.len()).collect();
     let key = |i: &usize| {
@@ -182,14 +184,8 @@ pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
     };
     let mut grid: std::collections::HashMap<(i64, i64), Vec<usize>> = Default::default();
     let mut vague: Vec<usize> = Vec::new();
-    let mut parent: Vec<usize> = (0..reports.len()).collect();
-    fn find(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
+    // Every pair that can be one event, with how closely it fits.
+    let mut edges: Vec<(f64, usize, usize)> = Vec::new();
     let mut candidates: Vec<usize> = Vec::new();
     for &i in &order {
         let a = &reports[i];
@@ -246,12 +242,7 @@ pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
                 continue;
             }
             if within_km(a, units[i], b, units[j], reach) {
-                let (x, y) = (find(&mut parent, i), find(&mut parent, j));
-                if x != y {
-                    // The smaller index leads: deterministic whatever the order of the unions.
-                    let (lo, hi) = (x.min(y), x.max(y));
-                    parent[hi] = lo;
-                }
+                edges.push((fit(a, b, slack), i, j));
             }
         }
         if indexed(a) {
@@ -260,12 +251,68 @@ pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
             vague.push(i);
         }
     }
-    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
-    for &i in &order {
-        let root = find(&mut parent, i);
-        groups.entry(root).or_default().push(i);
+    // Complete link: the closest-fitting pairs first (ties by the reports' time, source and id, so the order of
+    // arrival does not matter), two incidents joining only when every report of one can be one event with every
+    // report of the other. A report between two events joins one of them, never both.
+    let rank: Vec<usize> = {
+        let mut rank = vec![0; reports.len()];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i] = r;
+        }
+        rank
+    };
+    edges.sort_by(|x, y| {
+        let k = |e: &(f64, usize, usize)| {
+            let (a, b) = (rank[e.1].min(rank[e.2]), rank[e.1].max(rank[e.2]));
+            (a, b)
+        };
+        x.0.total_cmp(&y.0).then(k(x).cmp(&k(y)))
+    });
+    let mut member: Vec<usize> = (0..reports.len()).collect();
+    let mut members: Vec<Vec<usize>> = (0..reports.len()).map(|i| vec![i]).collect();
+    for &(_, i, j) in &edges {
+        let (x, y) = (member[i], member[j]);
+        if x == y {
+            continue;
+        }
+        let all = members[x].iter().all(|&a| {
+            members[y]
+                .iter()
+                .all(|&b| same_event(&reports[a], &reports[b], slack))
+        });
+        if !all {
+            continue;
+        }
+        // The incident of the earlier-ranked report leads: deterministic whatever the order of arrival.
+        let (lead, other) = if rank[members[x][0]] <= rank[members[y][0]] {
+            (x, y)
+        } else {
+            (y, x)
+        };
+        let moved = std::mem::take(&mut members[other]);
+        for &m in &moved {
+            member[m] = lead;
+        }
+        members[lead].extend(moved);
     }
-    let mut out: Vec<Vec<usize>> = groups.into_values().collect();
+    let mut out: Vec<Vec<usize>> = members
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|mut m| {
+            m.sort_by_key(|&i| rank[i]);
+            m
+        })
+        .collect();
     out.sort_by(|a, b| key(&a[0]).cmp(&key(&b[0])));
     out
+}
+
+/// How closely two reports that can be one event fit: the larger of their distance and their time apart, each
+/// as a share of what their precisions and the slack allow (0 the same place and moment, 1 at the limit).
+fn fit(a: &Report, b: &Report, slack: Slack) -> f64 {
+    let km = geodesic_km(a.place, b.place)
+        / (a.place_precision.radius + b.place_precision.radius + slack.km);
+    let hours = (a.time.as_second() - b.time.as_second()).abs() as f64 / 3600.0;
+    let time = hours / (a.time_precision.radius + b.time_precision.radius).max(slack.hours);
+    km.max(time)
 }
