@@ -1,19 +1,30 @@
 //! Corroboration: reports of one event merged into an incident, and the incident's confidence graded.
 //!
-//! Two reports are of one event when their kinds are compatible and they are close in time and in space,
-//! allowing for each report's own precision. In time, a report's precision is the interval it stands for (a
-//! report dated only to a day stands for that whole day): two reports can be of one event when their intervals
-//! overlap, `|t₁ − t₂| < p₁ + p₂`, or when they are within the slack of each other whatever their precision
-//! (`|t₁ − t₂| ≤ slack`, for accounts of one moment that disagree by minutes). So two events dated to
-//! consecutive days stay apart. In space, `distance ≤ r₁ + r₂ + slack` km. Incidents are formed by complete
-//! link: the closest-fitting pairs first, two incidents joining only when every report of one can be one event
-//! with every report of the other — so a report between two events joins one, never both, and a busy city does
-//! not chain into one incident. Ties are broken by the reports' own time, source and id, which makes the result
-//! independent of the order reports arrive in.
+//! Two reports are of one event when their kinds can be one event ([`SAME_EVENT_KINDS`]) and they are close in
+//! time and in space, allowing for each report's own precision. In time, a report's precision is the interval it
+//! stands for (a report dated only to a day stands for that whole day): two reports can be of one event when
+//! their intervals overlap, `|t₁ − t₂| < p₁ + p₂`, or when they are within the slack of each other whatever their
+//! precision (`|t₁ − t₂| ≤ slack`, for accounts of one moment that disagree by minutes). So two events dated to
+//! consecutive days stay apart — unless both reports cite the same post ([`crate::links`]): one account dated
+//! differently by two sources, up to [`Slack::link_days`] apart. In space, `distance ≤ r₁ + r₂ + slack` km,
+//! where a report's radius is what its source achieves (a layout says it: open-source researchers geolocate a
+//! strike to its building, and two such accounts of one strike agree within a few hundred metres, while
+//! separate strikes on one town on one day are mostly further apart — `bench/merge` measures it).
+//!
+//! Incidents are formed by complete link: the closest-fitting pairs first, two incidents joining only when every
+//! report of one may be in one incident with every report of the other ([`same_incident`]: as one event, with
+//! [`SPREAD`] times the reach in space) — so a report between two events (a vague one, say: a day and an
+//! oblast) joins one, never both, and a busy city does not chain into one incident. Ties
+//! are broken by the reports' own time, source and id, which makes the result independent of the order reports
+//! arrive in.
+
+use std::collections::{HashMap, HashSet};
 
 use guarantor_core::{
     Confidence, EventKind, Report, SourceKind, chord, chord_km, geodesic_km, unit_vector,
 };
+
+use crate::links::link_key;
 
 /// How far apart two reports of one event may be, beyond their own stated precision.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -24,41 +35,101 @@ pub struct Slack {
     /// # Units
     /// hours
     pub hours: f64,
+    /// How far apart in time two reports citing the same post may be dated and still be one event.
+    ///
+    /// # Units
+    /// days
+    pub link_days: f64,
 }
 
 impl Default for Slack {
-    /// 2 km and 1 hour: two accounts of one shelling rarely agree closer than that, and a wider net starts
-    /// to join separate events in a busy sector (the OSCE mission counted over 11,000 violations on one day).
+    /// 50 m, 1 hour and 3 days. A report's own precision carries its uncertainty (the layouts state what each
+    /// source achieves), so the slack in space is only rounding; an hour covers accounts of one moment that
+    /// disagree by minutes; and sources that cite one post have dated it up to three days apart (`bench/merge`'s
+    /// labelled pairs: a CIR row and a Bellingcat record of one strike, one dated to the day it was filmed, the
+    /// other to the day it was posted).
     fn default() -> Self {
         Slack {
-            km: 2.0,
+            km: 0.05,
             hours: 1.0,
+            link_days: 7.0,
         }
     }
 }
 
-/// Whether two kinds of event can be the same event seen by different sources: the same kind; an
-/// infrastructure strike and the weapon that made it (artillery, drone, missile, air strike); a drone and a
-/// missile, and a missile and an air strike (often confused); a drone and an air incursion; an interception and
-/// what was intercepted (a drone, a missile, an air incursion, an aircraft's strike); a mine and a naval event; a
-/// clash of unreported weapons and any fighting on land. A sighting of forces (`presence`) is only ever another
-/// sighting: it is not a strike.
-pub fn compatible(a: EventKind, b: EventKind) -> bool {
+/// The pairs of different kinds that can be one event seen by different sources, with why. Any kind can be
+/// one event with itself; a clash of unreported weapons can also be any fighting on land (see [`compatible`]).
+/// A sighting of forces (`presence`) is only ever another sighting: it is not a strike.
+pub const SAME_EVENT_KINDS: [(EventKind, EventKind, &str); 15] = {
     use EventKind::*;
-    let pair = |x, y| (a == x && b == y) || (a == y && b == x);
+    [
+        (
+            InfrastructureStrike,
+            Artillery,
+            "damage and the shelling that made it",
+        ),
+        (
+            InfrastructureStrike,
+            Drone,
+            "damage and the drone that made it",
+        ),
+        (
+            InfrastructureStrike,
+            Missile,
+            "damage and the missile that made it",
+        ),
+        (
+            InfrastructureStrike,
+            AirStrike,
+            "damage and the bombs that made it",
+        ),
+        (InfrastructureStrike, SmallArms, "a building or car shot up"),
+        (
+            Artillery,
+            Missile,
+            "rockets: multiple rocket launchers are called both",
+        ),
+        (Drone, Missile, "often confused in the first reports"),
+        (Missile, AirStrike, "glide bombs and air-launched missiles"),
+        (Interception, AirStrike, "an aircraft's weapon shot down"),
+        (Drone, AirIncursion, "a drone is an incursion"),
+        (Interception, Drone, "the drone shot down"),
+        (Interception, Missile, "the missile shot down"),
+        (Interception, AirIncursion, "what crossed, shot down"),
+        (Mine, Naval, "a sea mine"),
+        (
+            Artillery,
+            AirStrike,
+            "bombs and shells told apart only by a crater's shape",
+        ),
+    ]
+};
+
+/// Whether two kinds of event can be the same event seen by different sources: the same kind, a pair in
+/// [`SAME_EVENT_KINDS`], or a clash of unreported weapons and any fighting on land.
+pub fn compatible(a: EventKind, b: EventKind) -> bool {
+    COMPATIBLE[a as usize * EventKind::ALL.len() + b as usize]
+}
+
+/// [`compatible`] for every pair of kinds, by their position in [`EventKind::ALL`].
+static COMPATIBLE: std::sync::LazyLock<Vec<bool>> = std::sync::LazyLock::new(|| {
+    let all = EventKind::ALL;
+    let mut table = vec![false; all.len() * all.len()];
+    for &a in all {
+        for &b in all {
+            table[a as usize * all.len() + b as usize] = compatible_by_rule(a, b);
+        }
+    }
+    table
+});
+
+/// [`compatible`] from its rules.
+fn compatible_by_rule(a: EventKind, b: EventKind) -> bool {
+    use EventKind::*;
     a == b
-        || pair(InfrastructureStrike, Artillery)
-        || pair(InfrastructureStrike, Drone)
-        || pair(InfrastructureStrike, Missile)
-        || pair(InfrastructureStrike, AirStrike)
-        || pair(Drone, Missile)
-        || pair(Missile, AirStrike)
-        || pair(Interception, AirStrike)
-        || pair(Drone, AirIncursion)
-        || pair(Interception, Drone)
-        || pair(Interception, Missile)
-        || pair(Interception, AirIncursion)
-        || pair(Mine, Naval)
+        || SAME_EVENT_KINDS
+            .iter()
+            .any(|&(x, y, _)| (a == x && b == y) || (a == y && b == x))
         || (a == Clash || b == Clash)
             && [a, b].iter().all(|k| {
                 matches!(
@@ -75,21 +146,94 @@ pub fn compatible(a: EventKind, b: EventKind) -> bool {
             })
 }
 
-/// Whether the times of `a` and `b` can be of one moment (see the module's documentation).
-fn same_time(a: &Report, b: &Report, slack: Slack) -> bool {
-    let hours = (a.time.as_second() - b.time.as_second()).abs() as f64 / 3600.0;
-    hours <= slack.hours || hours < a.time_precision.radius + b.time_precision.radius
+/// What corroboration compares of a report, kept together: a feed's reports are large, and the sweep and the
+/// complete link compare millions of pairs.
+#[derive(Clone, Copy)]
+struct Pt {
+    seconds: i64,
+    hours: f64,
+    km: f64,
+    lat: f64,
+    unit: [f64; 3],
+    kind: EventKind,
 }
 
-/// Whether `a` and `b` can be accounts of one event.
-pub fn same_event(a: &Report, b: &Report, slack: Slack) -> bool {
+impl Pt {
+    fn of(r: &Report) -> Pt {
+        Pt {
+            seconds: r.time.as_second(),
+            hours: r.time_precision.radius,
+            km: r.place_precision.radius,
+            lat: r.place.y(),
+            unit: unit_vector(r.place),
+            kind: r.kind,
+        }
+    }
+}
+
+/// Whether `a` and `b` can be accounts of one event (see the module's documentation), with `widen` times the
+/// reach in space; `exact_km` measures their distance on the ellipsoid (asked only near the reach) and `share`
+/// says whether they cite a common post.
+fn one_event(
+    a: &Pt,
+    b: &Pt,
+    slack: Slack,
+    exact_km: impl FnOnce() -> f64,
+    share: impl FnOnce() -> bool,
+    widen: f64,
+) -> bool {
     if !compatible(a.kind, b.kind) {
         return false;
     }
-    if !same_time(a, b, slack) {
+    let hours = (a.seconds - b.seconds).abs() as f64 / 3600.0;
+    let same_time = hours <= slack.hours || hours < a.hours + b.hours;
+    if !same_time && hours > slack.link_days * 24.0 + slack.hours {
         return false;
     }
-    geodesic_km(a.place, b.place) <= a.place_precision.radius + b.place_precision.radius + slack.km
+    let reach = widen * (a.km + b.km + slack.km);
+    // A degree of latitude is at least 110.5 km.
+    if (a.lat - b.lat).abs() * 110.5 > reach || !within_km(a.unit, b.unit, reach, exact_km) {
+        return false;
+    }
+    same_time || share()
+}
+
+/// Whether `a` and `b` cite a common post ([`link_key`]).
+pub fn share_a_post(a: &Report, b: &Report) -> bool {
+    let keys: HashSet<String> = a.links.iter().filter_map(|l| link_key(l)).collect();
+    b.links
+        .iter()
+        .filter_map(|l| link_key(l))
+        .any(|k| keys.contains(&k))
+}
+
+/// Whether `a` and `b` can be accounts of one event (see the module's documentation).
+pub fn same_event(a: &Report, b: &Report, slack: Slack) -> bool {
+    within_reaches(a, b, slack, 1.0)
+}
+
+/// [`one_event`] of two reports, with `widen` times the reach in space.
+fn within_reaches(a: &Report, b: &Report, slack: Slack, widen: f64) -> bool {
+    one_event(
+        &Pt::of(a),
+        &Pt::of(b),
+        slack,
+        || geodesic_km(a.place, b.place),
+        || share_a_post(a, b),
+        widen,
+    )
+}
+
+/// How far apart, as a multiple of a pair's reach in space, any two reports of one incident may be: a report
+/// joins an incident through a report within its reach ([`same_event`]), and only if every report of the
+/// incident is within this many reaches of it ([`same_incident`]). One and a half: accounts of one strike
+/// scatter around it, so two of them can be further apart than either is from the strike (on the labelled pairs
+/// of `bench/merge`, a strict complete link — 1 — split 14 true pairs more and kept 4 false ones out).
+pub const SPREAD: f64 = 1.5;
+
+/// Whether `a` and `b` may be in one incident: as [`same_event`], with [`SPREAD`] times the reach in space.
+pub fn same_incident(a: &Report, b: &Report, slack: Slack) -> bool {
+    within_reaches(a, b, slack, SPREAD)
 }
 
 /// The coalition's own eyes: its monitors on patrol and its sensors.
@@ -126,14 +270,14 @@ pub fn grade<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Confidence {
 /// Whether two points are within `reach` km on the ellipsoid, as [`geodesic_km`] decides, but on the mean
 /// sphere first: the sphere is within 0.7% of the ellipsoid, so only a pair within 1% of the reach needs the
 /// geodesic.
-fn within_km(a: &Report, ua: [f64; 3], b: &Report, ub: [f64; 3], reach: f64) -> bool {
+fn within_km(ua: [f64; 3], ub: [f64; 3], reach: f64, exact_km: impl FnOnce() -> f64) -> bool {
     let sphere = chord_km(chord(ua, ub));
     if sphere * 1.01 < reach {
         true
     } else if sphere * 0.99 > reach {
         false
     } else {
-        geodesic_km(a.place, b.place) <= reach
+        exact_km() <= reach
     }
 }
 
@@ -147,172 +291,356 @@ const INDEXED_HOURS: f64 = 6.0;
 ///
 /// Reports are swept in time order. Each is compared with the earlier ones it could match: the precise ones
 /// through a grid of cells as wide as the longest reach between two precise reports, the vague ones in a
-/// list of their own. Every pair that could be one event ([`same_event`]) is found; the groups are then formed
-/// by complete link over those pairs, closest fit first (see the module's documentation).
+/// list of their own; reports citing a common post are paired through the post. Every pair that could be one
+/// event ([`same_event`]) is found; the groups are then formed by complete link over those pairs, closest fit
+/// first (see the module's documentation).
 pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
+    // Everything below is in rank space: rank r is the r-th report in time (then source, then id) order, so
+    // the reports a search or a merge touches together are near each other in memory.
     let mut order: Vec<usize> = (0..reports.len()).collect();
-    let key = |i: &usize| {
-        let r = &reports[*i];
-        (r.time, r.source.as_str(), r.id.as_str(), *i)
-    };
-    order.sort_by(|a, b| key(a).cmp(&key(b)));
-    let units: Vec<[f64; 3]> = reports.iter().map(|r| unit_vector(r.place)).collect();
-    let indexed = |r: &Report| {
-        r.place_precision.radius <= INDEXED_KM && r.time_precision.radius <= INDEXED_HOURS
-    };
-    let widest_hours = |f: &dyn Fn(&Report) -> bool| {
-        reports
-            .iter()
-            .filter(|r| f(r))
-            .map(|r| r.time_precision.radius)
-            .fold(0.0f64, f64::max)
-    };
-    let (grid_hours, vague_hours) = (widest_hours(&indexed), widest_hours(&|r| !indexed(r)));
-    let grid_km = reports
-        .iter()
-        .filter(|r| indexed(r))
-        .map(|r| r.place_precision.radius)
-        .fold(0.0f64, f64::max);
-    // Cells as tall as the longest reach between two indexed reports: a degree of latitude is at least
-    // 110.5 km, and a degree of longitude at least 110.5 km × cos(latitude).
-    let cell_deg = ((2.0 * grid_km + slack.km) / 110.5).max(1e-3);
-    let cell_of = |r: &Report| {
-        (
-            (r.place.y() / cell_deg).floor() as i64,
-            (r.place.x() / cell_deg).floor() as i64,
+    order.sort_by(|&a, &b| {
+        let k = |i: usize| {
+            let r = &reports[i];
+            (r.time, r.source.as_str(), r.id.as_str(), i)
+        };
+        k(a).cmp(&k(b))
+    });
+    let ranked: Vec<&Report> = order.iter().map(|&i| &reports[i]).collect();
+    let pts: Vec<Pt> = ranked.iter().map(|r| Pt::of(r)).collect();
+    let posts = Posts::new(&ranked);
+    let joinable = |a: usize, b: usize, widen: f64| {
+        one_event(
+            &pts[a],
+            &pts[b],
+            slack,
+            || geodesic_km(ranked[a].place, ranked[b].place),
+            || posts.shared(a, b),
+            widen,
         )
     };
-    let mut grid: std::collections::HashMap<(i64, i64), Vec<usize>> = Default::default();
-    let mut vague: Vec<usize> = Vec::new();
-    // Every pair that can be one event, with how closely it fits.
-    let mut edges: Vec<(f64, usize, usize)> = Vec::new();
-    let mut candidates: Vec<usize> = Vec::new();
-    for &i in &order {
-        let a = &reports[i];
-        let t = a.time.as_second();
-        candidates.clear();
-        // Earlier indexed reports within reach: the cells around, each newest first until out of time.
-        let hours = a.time_precision.radius + grid_hours + slack.hours;
-        let seconds = (hours * 3600.0).ceil() as i64;
-        let reach_km = a.place_precision.radius + grid_km + slack.km;
-        let rows = (reach_km / 110.5 / cell_deg).ceil() as i64;
-        let lat = a.place.y().abs() + reach_km / 110.5;
-        let cols = if lat >= 89.0 {
-            i64::MAX / 4
-        } else {
-            (reach_km / (110.5 * lat.to_radians().cos()) / cell_deg).ceil() as i64
-        };
-        let (row, col) = cell_of(a);
-        let fresh = |j: &&usize| t - reports[**j].time.as_second() <= seconds;
-        let cells = (2 * rows.min(i64::MAX / 8) + 1).saturating_mul(2 * cols.min(i64::MAX / 8) + 1);
-        // Columns do not wrap at ±180°: a reach across it looks everywhere.
-        let across_180 = (a.place.x().abs() + (cols + 1) as f64 * cell_deg) >= 180.0;
-        if cells > grid.len() as i64 || across_180 {
-            // A reach wider than the cells in use: every cell.
-            for list in grid.values() {
-                candidates.extend(list.iter().rev().take_while(fresh));
+    let edges = same_event_pairs(&ranked, &pts, &posts, slack, |a, b| joinable(a, b, 1.0));
+    let sets = connected_sets(pts.len(), edges);
+    // Complete link: the closest-fitting pairs first (ties by the reports' ranks, so the order of arrival does
+    // not matter), two incidents joining only when every report of one may be in one incident with every
+    // report of the other. A report between two events joins one of them, never both. Merges in one connected
+    // set of pairs never touch another, so each set is taken on its own (the same result as one global order,
+    // and its reports close in memory).
+    let mut lead: Vec<u32> = (0..pts.len() as u32).collect();
+    let mut members: Vec<Vec<u32>> = (0..pts.len() as u32).map(|r| vec![r]).collect();
+    // Pairs of large incidents found apart stay apart as they grow: keyed by their leading reports.
+    let mut apart: HashSet<(u32, u32)> = HashSet::new();
+    for mut set in sets {
+        set.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+        for (_, a, b) in set {
+            let (x, y) = (lead[a as usize], lead[b as usize]);
+            if x == y {
+                continue;
             }
+            // The incident whose first report is earlier leads: deterministic whatever the order of arrival.
+            let (x, y) = (x.min(y), x.max(y));
+            let large = members[x as usize].len() * members[y as usize].len() > 16;
+            if large && apart.contains(&(x, y)) {
+                continue;
+            }
+            let all = members[x as usize].iter().all(|&m| {
+                members[y as usize]
+                    .iter()
+                    .all(|&n| joinable(m as usize, n as usize, SPREAD))
+            });
+            if !all {
+                if large {
+                    apart.insert((x, y));
+                }
+                continue;
+            }
+            let moved = std::mem::take(&mut members[y as usize]);
+            for &m in &moved {
+                lead[m as usize] = x;
+            }
+            members[x as usize].extend(moved);
+        }
+    }
+    members
+        .into_iter()
+        .filter(|m| !m.is_empty())
+        .map(|mut m| {
+            m.sort_unstable();
+            m.into_iter().map(|r| order[r as usize]).collect()
+        })
+        .collect()
+}
+
+/// The precise reports' grid (see [`same_event_pairs`]).
+struct Grid {
+    /// The widest precision of its reports, km.
+    km: f64,
+    /// The widest precision in time of its reports, hours.
+    hours: f64,
+    cell_deg: f64,
+    cells: HashMap<(i64, i64), Vec<usize>>,
+}
+
+impl Grid {
+    fn cell_of(&self, r: &Report) -> (i64, i64) {
+        (
+            (r.place.y() / self.cell_deg).floor() as i64,
+            (r.place.x() / self.cell_deg).floor() as i64,
+        )
+    }
+}
+
+/// A pair of reports that can be one event: (fit, the earlier rank, the later rank).
+type Pair = (f64, u32, u32);
+
+/// Every pair of reports (in rank space, see [`group`]) that `joinable` accepts, with its [`fit`].
+///
+/// Reports are swept in time order. Each is compared with the earlier ones it could match: the precise ones
+/// through a grid of cells as wide as the longest reach between two precise reports, the vague ones in a list
+/// of their own; reports citing a common post are paired through the post, whatever the days between them.
+fn same_event_pairs(
+    ranked: &[&Report],
+    pts: &[Pt],
+    posts: &Posts,
+    slack: Slack,
+    joinable: impl Fn(usize, usize) -> bool + Sync,
+) -> Vec<Pair> {
+    let indexed = |p: &Pt| p.km <= INDEXED_KM && p.hours <= INDEXED_HOURS;
+    // The precise reports in a grid whose cells are as tall as the longest reach between two of them (a degree
+    // of latitude is at least 110.5 km, and a degree of longitude at least 110.5 km × cos(latitude)), each cell's
+    // reports in rank order; the vague ones in a list of their own, in rank order.
+    let mut grid = Grid {
+        km: 0.0,
+        hours: 0.0,
+        cell_deg: 1.0,
+        cells: HashMap::new(),
+    };
+    for p in pts.iter().filter(|p| indexed(p)) {
+        grid.km = grid.km.max(p.km);
+        grid.hours = grid.hours.max(p.hours);
+    }
+    grid.cell_deg = ((2.0 * grid.km + slack.km) / 110.5).max(1e-3);
+    let mut vague: Vec<usize> = Vec::new();
+    let mut vague_hours = 0.0f64;
+    for (i, a) in ranked.iter().enumerate() {
+        if indexed(&pts[i]) {
+            let cell = grid.cell_of(a);
+            grid.cells.entry(cell).or_default().push(i);
         } else {
-            for r in row - rows..=row + rows {
-                for c in col - cols..=col + cols {
-                    if let Some(list) = grid.get(&(r, c)) {
-                        candidates.extend(list.iter().rev().take_while(fresh));
+            vague.push(i);
+            vague_hours = vague_hours.max(pts[i].hours);
+        }
+    }
+    let earlier = |list: &[usize], i: usize| -> usize { list.partition_point(|&j| j < i) };
+    // The pairs whose later report is `i`.
+    let search = |i: usize, candidates: &mut Vec<usize>, pairs: &mut Vec<Pair>| {
+        let a = ranked[i];
+        let t = pts[i].seconds;
+        candidates.clear();
+        // A precise report pairs with the earlier precise ones and with the vague ones on either side; a vague one
+        // with the earlier vague ones: so every pair is found once.
+        let precise = indexed(&pts[i]);
+        if precise {
+            // The cells around, each from the report's rank back until out of time.
+            let seconds = ((pts[i].hours + grid.hours + slack.hours) * 3600.0).ceil() as i64;
+            let reach_km = pts[i].km + grid.km + slack.km;
+            let cell_deg = grid.cell_deg;
+            let rows = (reach_km / 110.5 / cell_deg).ceil() as i64;
+            let lat = a.place.y().abs() + reach_km / 110.5;
+            let cols = if lat >= 89.0 {
+                i64::MAX / 4
+            } else {
+                (reach_km / (110.5 * lat.to_radians().cos()) / cell_deg).ceil() as i64
+            };
+            let (row, col) = grid.cell_of(a);
+            let fresh = |j: &&usize| t - pts[**j].seconds <= seconds;
+            let mut take = |list: &[usize]| {
+                candidates.extend(list[..earlier(list, i)].iter().rev().take_while(fresh));
+            };
+            let cells =
+                (2 * rows.min(i64::MAX / 8) + 1).saturating_mul(2 * cols.min(i64::MAX / 8) + 1);
+            // Columns do not wrap at ±180°: a reach across it looks everywhere.
+            let across_180 = (a.place.x().abs() + (cols + 1) as f64 * cell_deg) >= 180.0;
+            if cells > grid.cells.len() as i64 || across_180 {
+                // A reach wider than the cells in use: every cell.
+                grid.cells.values().for_each(|list| take(list));
+            } else {
+                for r in row - rows..=row + rows {
+                    for c in col - cols..=col + cols {
+                        if let Some(list) = grid.cells.get(&(r, c)) {
+                            take(list);
+                        }
                     }
                 }
             }
         }
-        let seconds =
-            ((a.time_precision.radius + vague_hours + slack.hours) * 3600.0).ceil() as i64;
-        candidates.extend(
-            vague
-                .iter()
-                .rev()
-                .take_while(|&&j| t - reports[j].time.as_second() <= seconds),
-        );
-        for &j in &candidates {
-            let b = &reports[j];
-            if !compatible(a.kind, b.kind) {
-                continue;
-            }
-            if !same_time(a, b, slack) {
-                continue;
-            }
-            let reach = a.place_precision.radius + b.place_precision.radius + slack.km;
-            if (a.place.y() - b.place.y()).abs() * 110.5 > reach {
-                continue;
-            }
-            if within_km(a, units[i], b, units[j], reach) {
-                edges.push((fit(a, b, slack), i, j));
+        let seconds = ((pts[i].hours + vague_hours + slack.hours) * 3600.0).ceil() as i64;
+        let near_in_time = |j: &&usize| (t - pts[**j].seconds).abs() <= seconds;
+        let at = earlier(&vague, i);
+        candidates.extend(vague[..at].iter().rev().take_while(near_in_time));
+        if precise {
+            candidates.extend(vague[at..].iter().take_while(near_in_time));
+        }
+        for &j in candidates.iter() {
+            if joinable(i, j) {
+                let (lo, hi) = (i.min(j) as u32, i.max(j) as u32);
+                pairs.push((fit_of(&pts[i], &pts[j], slack), lo, hi));
             }
         }
-        if indexed(a) {
-            grid.entry(cell_of(a)).or_default().push(i);
-        } else {
-            vague.push(i);
-        }
-    }
-    // Complete link: the closest-fitting pairs first (ties by the reports' time, source and id, so the order of
-    // arrival does not matter), two incidents joining only when every report of one can be one event with every
-    // report of the other. A report between two events joins one of them, never both.
-    let rank: Vec<usize> = {
-        let mut rank = vec![0; reports.len()];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i] = r;
-        }
-        rank
     };
-    edges.sort_by(|x, y| {
-        let k = |e: &(f64, usize, usize)| {
-            let (a, b) = (rank[e.1].min(rank[e.2]), rank[e.1].max(rank[e.2]));
-            (a, b)
-        };
-        x.0.total_cmp(&y.0).then(k(x).cmp(&k(y)))
+    // The reports in blocks, searched on every core; the blocks' pairs in rank order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let block = ranked.len().div_ceil(threads * 8).max(1024);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut blocks: Vec<(usize, Vec<Pair>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    let mut candidates = Vec::new();
+                    loop {
+                        let start = next.fetch_add(block, std::sync::atomic::Ordering::Relaxed);
+                        if start >= ranked.len() {
+                            break done;
+                        }
+                        let mut pairs = Vec::new();
+                        for i in start..(start + block).min(ranked.len()) {
+                            search(i, &mut candidates, &mut pairs);
+                        }
+                        done.push((start, pairs));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            // A worker's panic is the caller's: no pair is lost quietly.
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
     });
-    let mut member: Vec<usize> = (0..reports.len()).collect();
-    let mut members: Vec<Vec<usize>> = (0..reports.len()).map(|i| vec![i]).collect();
-    for &(_, i, j) in &edges {
-        let (x, y) = (member[i], member[j]);
-        if x == y {
-            continue;
-        }
-        let all = members[x].iter().all(|&a| {
-            members[y]
-                .iter()
-                .all(|&b| same_event(&reports[a], &reports[b], slack))
-        });
-        if !all {
-            continue;
-        }
-        // The incident of the earlier-ranked report leads: deterministic whatever the order of arrival.
-        let (lead, other) = if rank[members[x][0]] <= rank[members[y][0]] {
-            (x, y)
-        } else {
-            (y, x)
-        };
-        let moved = std::mem::take(&mut members[other]);
-        for &m in &moved {
-            member[m] = lead;
-        }
-        members[lead].extend(moved);
+    blocks.sort_unstable_by_key(|b| b.0);
+    let mut pairs: Vec<Pair> = Vec::with_capacity(blocks.iter().map(|b| b.1.len()).sum());
+    for (_, b) in blocks {
+        pairs.extend(b);
     }
-    let mut out: Vec<Vec<usize>> = members
-        .into_iter()
-        .filter(|m| !m.is_empty())
-        .map(|mut m| {
-            m.sort_by_key(|&i| rank[i]);
-            m
-        })
-        .collect();
-    out.sort_by(|a, b| key(&a[0]).cmp(&key(&b[0])));
-    out
+    for (i, j) in posts.pairs() {
+        if joinable(i, j) {
+            let (lo, hi) = (i.min(j) as u32, i.max(j) as u32);
+            pairs.push((fit_of(&pts[i], &pts[j], slack), lo, hi));
+        }
+    }
+    pairs
+}
+
+/// `pairs` split by the connected sets of reports they make, each set's pairs together (the sets in the order
+/// of their first report).
+fn connected_sets(n: usize, pairs: Vec<Pair>) -> Vec<Vec<Pair>> {
+    let mut parent: Vec<u32> = (0..n as u32).collect();
+    fn root(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            let up = parent[parent[x as usize] as usize];
+            parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    for &(_, a, b) in &pairs {
+        let (x, y) = (root(&mut parent, a), root(&mut parent, b));
+        if x != y {
+            // The smaller rank is the root: the set's first report.
+            parent[x.max(y) as usize] = x.min(y);
+        }
+    }
+    let mut slot: Vec<u32> = vec![u32::MAX; n];
+    let mut sets: Vec<Vec<Pair>> = Vec::new();
+    for r in 0..n as u32 {
+        if root(&mut parent, r) == r {
+            slot[r as usize] = sets.len() as u32;
+            sets.push(Vec::new());
+        }
+    }
+    for pair in pairs {
+        let r = root(&mut parent, pair.1);
+        sets[slot[r as usize] as usize].push(pair);
+    }
+    sets.retain(|s| !s.is_empty());
+    sets
 }
 
 /// How closely two reports that can be one event fit: the larger of their distance and their time apart, each
-/// as a share of what their precisions and the slack allow (0 the same place and moment, 1 at the limit).
-fn fit(a: &Report, b: &Report, slack: Slack) -> f64 {
-    let km = geodesic_km(a.place, b.place)
-        / (a.place_precision.radius + b.place_precision.radius + slack.km);
-    let hours = (a.time.as_second() - b.time.as_second()).abs() as f64 / 3600.0;
-    let time = hours / (a.time_precision.radius + b.time_precision.radius).max(slack.hours);
-    km.max(time)
+/// as a share of what their precisions and the slack allow (0 the same place and moment, 1 at the limit; more
+/// than 1 in time for reports paired by a common post). The distance is on the mean sphere: the fit orders the
+/// pairs, it decides none.
+pub fn fit(a: &Report, b: &Report, slack: Slack) -> f64 {
+    fit_of(&Pt::of(a), &Pt::of(b), slack)
+}
+
+/// [`fit`] of what corroboration compares.
+fn fit_of(a: &Pt, b: &Pt, slack: Slack) -> f64 {
+    let km = chord_km(chord(a.unit, b.unit)) / (a.km + b.km + slack.km);
+    let hours = (a.seconds - b.seconds).abs() as f64 / 3600.0;
+    km.max(hours / (a.hours + b.hours).max(slack.hours))
+}
+
+/// The posts reports cite ([`link_key`]), each as a number, per report (sorted).
+struct Posts {
+    of: Vec<Vec<u32>>,
+    citing: Vec<Vec<usize>>,
+}
+
+/// A post cited by more reports than this is a channel or a gallery, not one account: it pairs no one.
+const POST_READERS: usize = 25;
+
+impl Posts {
+    fn new(reports: &[&Report]) -> Posts {
+        let mut number: HashMap<String, u32> = HashMap::new();
+        let mut citing: Vec<Vec<usize>> = Vec::new();
+        let of = reports
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut posts: Vec<u32> = r
+                    .links
+                    .iter()
+                    .filter_map(|l| link_key(l))
+                    .map(|k| {
+                        let next = number.len() as u32;
+                        let n = *number.entry(k).or_insert(next);
+                        if n as usize == citing.len() {
+                            citing.push(Vec::new());
+                        }
+                        n
+                    })
+                    .collect();
+                posts.sort_unstable();
+                posts.dedup();
+                for &p in &posts {
+                    citing[p as usize].push(i);
+                }
+                posts
+            })
+            .collect();
+        Posts { of, citing }
+    }
+
+    /// Whether reports `i` and `j` cite a common post that pairs.
+    fn shared(&self, i: usize, j: usize) -> bool {
+        let (a, b) = (&self.of[i], &self.of[j]);
+        if a.is_empty() || b.is_empty() {
+            return false;
+        }
+        a.iter()
+            .any(|p| b.binary_search(p).is_ok() && self.citing[*p as usize].len() <= POST_READERS)
+    }
+
+    /// Every pair of reports citing a common post that pairs (a pair may come more than once).
+    fn pairs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.citing
+            .iter()
+            .filter(|c| c.len() >= 2 && c.len() <= POST_READERS)
+            .flat_map(|c| {
+                c.iter()
+                    .enumerate()
+                    .flat_map(move |(n, &i)| c[n + 1..].iter().map(move |&j| (i, j)))
+            })
+    }
 }

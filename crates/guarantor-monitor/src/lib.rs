@@ -9,12 +9,17 @@
 pub mod corroborate;
 pub mod grid;
 pub mod judge;
+pub mod links;
 pub mod place;
 pub mod respond;
 pub mod synthetic;
 
-pub use corroborate::{Slack, compatible, grade, group, same_event};
+pub use corroborate::{
+    SAME_EVENT_KINDS, SPREAD, Slack, compatible, fit, grade, group, same_event, same_incident,
+    share_a_post,
+};
 pub use judge::{TERMS_TIME_ZONE, best_located, judge, terms_time_zone};
+pub use links::link_key;
 pub use place::{Located, Placement, Placer, Surface};
 pub use respond::{Triggered, respond, threatened_site};
 

@@ -86,6 +86,7 @@ fn the_two_records_of_each_alert_are_paired() {
         Slack {
             km: 1.0,
             hours: 0.2,
+            ..Slack::default()
         },
     );
     for i in &found {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use geo_types::Point;
 use guarantor_core::{Confidence, EventKind, Precision, Report, SourceKind};
-use guarantor_monitor::{Slack, grade, group, incidents, same_event};
+use guarantor_monitor::{Slack, fit, grade, group, incidents, same_event, same_incident};
 use jiff::Timestamp;
 use proptest::prelude::*;
 
@@ -192,7 +192,7 @@ fn a_strike_on_infrastructure_matches_the_weapon_that_made_it() {
         "c",
         "sensor-3",
         SourceKind::Sensor,
-        EventKind::SmallArms,
+        EventKind::Presence,
         10,
         0.5,
     );
@@ -201,14 +201,16 @@ fn a_strike_on_infrastructure_matches_the_weapon_that_made_it() {
 
 #[test]
 fn a_report_between_two_others_joins_one_of_them_never_both() {
-    // 0 km and 5 km are too far apart (3 km at most, with the precision and slack), but 2.4 km is close to both:
-    // it joins the nearer (east, 2.6 km away, is the farther), and the two events stay apart.
+    // 0 km and 2 km are too far apart to be in one incident (1.05 km is a pair's reach with the precision and
+    // slack, and an incident spans one and a half reaches at most), but 0.98 km is close to both: it joins the
+    // nearer (east, 1.02 km away, is the farther), and the two events stay apart.
     let reports = vec![
         report("west", "a", SourceKind::Media, EventKind::Artillery, 0, 0.0),
-        report("east", "b", SourceKind::Media, EventKind::Artillery, 0, 5.0),
-        report("mid", "c", SourceKind::Media, EventKind::Artillery, 0, 2.4),
+        report("east", "b", SourceKind::Media, EventKind::Artillery, 0, 2.0),
+        report("mid", "c", SourceKind::Media, EventKind::Artillery, 0, 0.98),
     ];
-    assert!(!same_event(&reports[0], &reports[1], Slack::default()));
+    assert!(!same_incident(&reports[0], &reports[1], Slack::default()));
+    assert!(same_event(&reports[2], &reports[1], Slack::default()));
     let groups = ids(&reports, &group(&reports, Slack::default()));
     let expected: BTreeSet<BTreeSet<String>> = [vec!["west", "mid"], vec!["east"]]
         .iter()
@@ -267,11 +269,13 @@ fn arbitrary_reports() -> impl Strategy<Value = Vec<Report>> {
     let one = (
         0usize..4,
         0usize..3,
-        0i64..600,
+        prop_oneof![3 => 0i64..600, 1 => 0i64..15_000],
         0.0f64..12.0,
         prop_oneof![3 => 0.0f64..3.0, 1 => 0.0f64..16.0],
         prop_oneof![3 => 0.0f64..4.0, 1 => 0.0f64..8.0],
         prop_oneof![0.0f64..0.1, 0.0f64..60.0],
+        // The post a report cites, if any (a few, so that some reports days apart cite one).
+        prop_oneof![2 => Just(None), 1 => (0usize..12).prop_map(Some)],
     );
     prop::collection::vec(one, 0..60).prop_map(|rows| {
         let kinds = [
@@ -288,7 +292,7 @@ fn arbitrary_reports() -> impl Strategy<Value = Vec<Report>> {
         rows.into_iter()
             .enumerate()
             .map(
-                |(n, (s, k, minutes, km, km_precision, hours_precision, km_north))| {
+                |(n, (s, k, minutes, km, km_precision, hours_precision, km_north, post))| {
                     let mut r = report(
                         &format!("r{n}"),
                         sources[s].0,
@@ -306,6 +310,10 @@ fn arbitrary_reports() -> impl Strategy<Value = Vec<Report>> {
                     r.time_precision = Precision {
                         radius: hours_precision,
                     };
+                    r.links = post
+                        .map(|p| format!("https://t.me/channel/{p}"))
+                        .into_iter()
+                        .collect();
                     r
                 },
             )
@@ -344,14 +352,14 @@ proptest! {
     fn incidents_are_complete_link_groups_of_the_same_event_relation(reports in arbitrary_reports()) {
         let slack = Slack::default();
         let groups = group(&reports, slack);
-        // Every report once; within an incident every pair can be one event.
+        // Every report once; within an incident every pair may be in one incident.
         let mut seen: Vec<usize> = groups.iter().flatten().copied().collect();
         seen.sort_unstable();
         prop_assert_eq!(seen, (0..reports.len()).collect::<Vec<_>>());
         for g in &groups {
             for &a in g {
                 for &b in g {
-                    prop_assert!(a == b || same_event(&reports[a], &reports[b], slack));
+                    prop_assert!(a == b || same_incident(&reports[a], &reports[b], slack));
                 }
             }
         }
@@ -379,17 +387,11 @@ fn complete_link_oracle(reports: &[Report], slack: Slack) -> BTreeSet<BTreeSet<S
     for (r, &i) in order.iter().enumerate() {
         rank[i] = r;
     }
-    let fit = |a: &Report, b: &Report| {
-        let km = guarantor_core::geodesic_km(a.place, b.place)
-            / (a.place_precision.radius + b.place_precision.radius + slack.km);
-        let hours = (a.time.as_second() - b.time.as_second()).abs() as f64 / 3600.0;
-        km.max(hours / (a.time_precision.radius + b.time_precision.radius).max(slack.hours))
-    };
     let mut edges: Vec<(f64, usize, usize)> = Vec::new();
     for i in 0..n {
         for j in i + 1..n {
             if same_event(&reports[i], &reports[j], slack) {
-                edges.push((fit(&reports[i], &reports[j]), i, j));
+                edges.push((fit(&reports[i], &reports[j], slack), i, j));
             }
         }
     }
@@ -407,7 +409,7 @@ fn complete_link_oracle(reports: &[Report], slack: Slack) -> BTreeSet<BTreeSet<S
         let ys: Vec<usize> = (0..n).filter(|&k| label[k] == y).collect();
         if xs.iter().all(|&a| {
             ys.iter()
-                .all(|&b| same_event(&reports[a], &reports[b], slack))
+                .all(|&b| same_incident(&reports[a], &reports[b], slack))
         }) {
             for k in ys {
                 label[k] = x;
@@ -519,4 +521,43 @@ fn an_interception_matches_what_was_intercepted_and_a_sighting_matches_only_a_si
         assert_eq!(compatible(Presence, k), k == Presence, "{k:?}");
         assert_eq!(compatible(k, Presence), k == Presence, "{k:?}");
     }
+}
+
+#[test]
+fn reports_citing_one_post_are_one_event_though_dated_days_apart() {
+    // A CIR row dated to the day a video was filmed, a Bellingcat record to the day it was posted: one strike.
+    let mut filmed = report(
+        "cir-1",
+        "cir",
+        SourceKind::Media,
+        EventKind::Artillery,
+        0,
+        0.0,
+    );
+    let mut posted = report(
+        "bc-1",
+        "bellingcat",
+        SourceKind::Media,
+        EventKind::InfrastructureStrike,
+        3 * 24 * 60,
+        0.1,
+    );
+    assert!(!same_event(&filmed, &posted, Slack::default()));
+    filmed.links = vec!["https://twitter.com/someone/status/1512345".into()];
+    posted.links = vec![
+        "https://t.me/other/9".into(),
+        "https://x.com/someone_else/status/1512345?s=20".into(),
+    ];
+    assert!(same_event(&filmed, &posted, Slack::default()));
+    // A placeholder is no link, and a week and a half is too long.
+    let mut hidden = posted.clone();
+    hidden.links = vec!["Access can be requested".into()];
+    filmed.links.push("Access can be requested".into());
+    assert!(!same_event(&filmed, &hidden, Slack::default()));
+    let mut late = posted.clone();
+    late.time = filmed
+        .time
+        .checked_add(jiff::SignedDuration::from_hours(10 * 24))
+        .expect("in range");
+    assert!(!same_event(&filmed, &late, Slack::default()));
 }
