@@ -259,8 +259,11 @@ pub struct ResponseDto {
     pub moves_forces: bool,
     /// The tier of the response plan it brings (with every tier before it).
     pub tier: Option<String>,
-    /// The incidents that fired it (indices into `incidents`).
+    /// The incidents that fired it (indices into `incidents` of the same answer; an incident left out of a
+    /// filtered or paged answer is not indexed, see `incident_ids`).
     pub incidents: Vec<usize>,
+    /// The incidents that fired it, by their `id`: every one of them, whatever the filter or page.
+    pub incident_ids: Vec<String>,
     /// For a step that moves forces: the force's site threatened, where forces go.
     pub site: Option<String>,
     /// The day of the first incident, from day 0 of the phases.
@@ -298,6 +301,9 @@ pub struct NearestDto {
 /// One incident.
 #[derive(Clone, Debug, Serialize)]
 pub struct IncidentDto {
+    /// The incident's key: its earliest report, as `source/id` (by time, then source, then id). The same whatever
+    /// window or filter it is asked in while its reports stay together; a response names its incidents by it.
+    pub id: String,
     /// Time of the first report (RFC 3339, UTC).
     pub time: String,
     /// Where the best-located report puts it.
@@ -341,6 +347,28 @@ pub struct IncidentDto {
     pub reasons: Vec<String>,
 }
 
+/// After `report.incidents` was filtered or paged: each response's `incidents` index the incidents still in the
+/// answer (found by `id`), and its `incident_ids` keep every incident that fired it.
+pub fn reindex_responses(report: &mut IncidentsReport) {
+    let IncidentsReport {
+        incidents,
+        responses,
+        ..
+    } = report;
+    let at: std::collections::HashMap<&str, usize> = incidents
+        .iter()
+        .enumerate()
+        .map(|(n, i)| (i.id.as_str(), n))
+        .collect();
+    for r in responses {
+        r.incidents = r
+            .incident_ids
+            .iter()
+            .filter_map(|id| at.get(id.as_str()).copied())
+            .collect();
+    }
+}
+
 fn tenth(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
@@ -366,6 +394,16 @@ impl Analysis {
         self.incidents[i].reports.iter().map(|r| r.time).min()
     }
 
+    /// Incident `i`'s key (see [`IncidentDto::id`]).
+    fn key(&self, i: usize) -> String {
+        self.incidents[i]
+            .reports
+            .iter()
+            .min_by(|a, b| (a.time, &a.source, &a.id).cmp(&(b.time, &b.source, &b.id)))
+            .map(|r| format!("{}/{}", r.source, r.id))
+            .unwrap_or_default()
+    }
+
     /// Incident `i` for people.
     fn dto(&self, i: usize) -> IncidentDto {
         let (incident, (placement, verdict)) = (&self.incidents[i], &self.judged[i]);
@@ -378,6 +416,7 @@ impl Analysis {
         sources.sort();
         sources.dedup();
         IncidentDto {
+            id: self.key(i),
             time: self.time(i).map(|t| t.to_string()).unwrap_or_default(),
             lat: anchor.map_or(0.0, |r| r.place.y()),
             lon: anchor.map_or(0.0, |r| r.place.x()),
@@ -458,6 +497,12 @@ impl Analysis {
                 if incidents.is_empty() {
                     return None;
                 }
+                let incident_ids: Vec<String> = t
+                    .incidents
+                    .iter()
+                    .filter(|&&i| index(i).is_some())
+                    .map(|&i| self.key(i))
+                    .collect();
                 let step = scenario.terms.step(&t.step).map(|(_, s)| s);
                 let first = *t.incidents.first()?;
                 let day = self.day(scenario, first);
@@ -468,6 +513,7 @@ impl Analysis {
                     moves_forces: t.moves_forces,
                     tier: step.and_then(|s| s.tier.as_ref()).map(ToString::to_string),
                     incidents,
+                    incident_ids,
                     site: None,
                     day,
                     reinforcement_hours: None,

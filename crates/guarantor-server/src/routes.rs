@@ -1012,6 +1012,7 @@ pub(crate) async fn incidents(
     let total = report.incidents.len();
     let start = (page - 1).saturating_mul(per_page).min(total);
     report.incidents = report.incidents.drain(start..).take(per_page).collect();
+    guarantor_app::reindex_responses(&mut report);
     let mut value = serde_json::to_value(&report).map_err(ApiError::internal)?;
     value["page"] = json!({"page": page, "per_page": per_page, "total": total});
     Ok(Json(value))

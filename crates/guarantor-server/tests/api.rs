@@ -122,6 +122,26 @@ async fn reports_go_in_once_and_come_out_as_paginated_incidents() {
         .await;
     assert_eq!(page["incidents"].as_array().expect("a list").len(), 1);
     assert_eq!(page["incidents"][0], all["incidents"][2]);
+    // A response names every incident that fired it by id, on every page; its indices point into the page.
+    let fired = |doc: &serde_json::Value| -> Vec<String> {
+        doc["responses"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .flat_map(|r| r["incident_ids"].as_array().expect("ids").clone())
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect()
+    };
+    assert!(!fired(&all).is_empty(), "{all}");
+    assert_eq!(fired(&page), fired(&all));
+    for doc in [&all, &page] {
+        for r in doc["responses"].as_array().expect("a list") {
+            for n in r["incidents"].as_array().expect("a list") {
+                let id = &doc["incidents"][n.as_u64().expect("an index") as usize]["id"];
+                assert!(r["incident_ids"].as_array().expect("ids").contains(id), "{r}");
+            }
+        }
+    }
     let (_, past) = h
         .call(
             Some("planner"),
