@@ -20,16 +20,31 @@ Placement, vectorised throughout:
   nearest, or of a site's radius), the geodesic (pyproj) decides;
 - land, Black Sea, Sea of Azov: the same boxes as guarantor.
 
-Corroboration: the same relation as guarantor's (compatible kinds; time intervals — each time ± its precision —
-that overlap, or times within an hour; geodesic distance within the sum of the place precisions plus 2 km). Its
-candidate pairs come from a k-d tree over the position on the sphere in km and the scaled time (Chebyshev
-radius): precise reports among themselves with SciPy's cKDTree (or, with --pairs sklearn, scikit-learn's
-KDTree), each vague one against all; exact tests vectorised; incidents as SciPy's connected components.
+Corroboration: guarantor's rule (crates/guarantor-monitor/src/corroborate.rs), a complete link over same-event
+pairs.
+- Two reports can be one event when their kinds are compatible (the same, a pair of SAME_EVENT_KINDS, or a clash
+  and any fighting on land), they are at the same time (within an hour, or their intervals — each time ± its
+  precision — overlap) and their distance on the ellipsoid is within the reach, the sum of their place precisions
+  plus 50 m. (guarantor also pairs reports dated apart, up to a week, when both cite one post; its CSV layout,
+  which the feed is in, has no links column, so here same time is required and links are not implemented.)
+- They may share an incident under the same test with SPREAD (1.5) times the reach.
+- Incidents by complete link: the same-event pairs in order of fit (the larger of distance on the sphere and
+  time apart, each as a share of what the pair allows), ties by the reports' ranks (time, then source, then id,
+  then file row); a pair joins its two incidents only if every report of one may share an incident with every
+  report of the other.
+Its candidate pairs, within 1.5 times the reach, come from a k-d tree over the position on the sphere in km and
+the scaled time (Chebyshev radius): precise reports among themselves with SciPy's cKDTree (or, with --pairs
+sklearn, scikit-learn's KDTree), each vague one against all. The exact tests are vectorised in NumPy: the
+distance on the mean sphere decides unless within 1% of a reach, and there pyproj's geodesic (Karney, as
+guarantor). SciPy's connected components of the same-event pairs bound the merges (may-pairs across two of them
+are dropped); the complete link is a Python loop over the pairs sorted by NumPy, with the number of may-pairs
+between each two incidents kept in a dict per incident, so a merge is allowed when it is the product of their
+sizes. An incident is named by its first report in file order, as guarantor's bench names it.
 
 Timed: placement (building the prepared geometries and trees included) and corroboration, each from arrays
-already read (parsing the CSV and its times is not timed, as it is not on guarantor's side). Distances are
-pyproj's geodesic (Karney) throughout, where guarantor uses Andoyer-Lambert and the geodesic only near a
-threshold: the peer does more exact work per distance for the same answers.
+already read (parsing the CSV and its times is not timed, as it is not on guarantor's side). Placement's
+distances are pyproj's geodesic (Karney) throughout, where guarantor uses Andoyer-Lambert and the geodesic only
+near a threshold: the peer does more exact work per distance for the same answers.
 """
 
 import argparse
@@ -50,7 +65,9 @@ from sklearn.neighbors import KDTree
 
 GEOD = Geod(ellps="WGS84")
 EARTH_KM = 6371.0088
-SLACK_KM, SLACK_HOURS = 2.0, 1.0
+# corroborate.rs's Slack::default() (link_days aside: guarantor's CSV layout has no links) and SPREAD.
+SLACK_KM, SLACK_HOURS = 0.05, 1.0
+SPREAD = 1.5
 
 
 def features(path):
@@ -207,12 +224,17 @@ def place(scenario, lon, lat, how):
                 oblast=oblast, nearest=nearest, nearest_km=nearest_km, inside=inside)
 
 
-COMPATIBLE = {
-    frozenset(["infrastructure_strike", "artillery"]), frozenset(["infrastructure_strike", "drone"]),
-    frozenset(["infrastructure_strike", "missile"]), frozenset(["drone", "missile"]),
-    frozenset(["drone", "air_incursion"]), frozenset(["mine", "naval"]),
-}
-LAND = {"clash", "artillery", "small_arms", "drone", "missile", "mine", "infrastructure_strike"}
+# SAME_EVENT_KINDS of corroborate.rs: pairs of different kinds that can be one event seen by different sources.
+COMPATIBLE = {frozenset(p) for p in [
+    ("infrastructure_strike", "artillery"), ("infrastructure_strike", "drone"),
+    ("infrastructure_strike", "missile"), ("infrastructure_strike", "air_strike"),
+    ("infrastructure_strike", "small_arms"), ("artillery", "missile"), ("drone", "missile"),
+    ("missile", "air_strike"), ("interception", "air_strike"), ("drone", "air_incursion"),
+    ("interception", "drone"), ("interception", "missile"), ("interception", "air_incursion"),
+    ("mine", "naval"), ("artillery", "air_strike"),
+]}
+# A clash (weapons unreported) can be any fighting on land.
+LAND = {"clash", "artillery", "small_arms", "drone", "missile", "air_strike", "mine", "infrastructure_strike"}
 
 
 def compatible_matrix(kinds):
@@ -225,18 +247,21 @@ def compatible_matrix(kinds):
 
 
 def columns(feed):
-    """The feed's columns as arrays (reading, not timed): positions, times in seconds, precisions, kinds."""
+    """The feed's columns as arrays (reading, not timed): positions, times in seconds, precisions, kinds, and the
+    source and id that break ties of time."""
     lon, lat = feed["lon"].to_numpy(dtype=float), feed["lat"].to_numpy(dtype=float)
     when = pd.to_datetime(feed["time"], utc=True, format="ISO8601")
     seconds = ((when - pd.Timestamp(0, tz="UTC")) // pd.Timedelta(seconds=1)).to_numpy(dtype=np.int64)
     tp = feed["time_precision_hours"].to_numpy(dtype=float)
     pp = feed["place_precision_km"].to_numpy(dtype=float)
     kinds, kind_idx = np.unique(feed["kind"].to_numpy(), return_inverse=True)
-    return lon, lat, seconds, tp, pp, list(kinds), kind_idx
+    return (lon, lat, seconds, tp, pp, list(kinds), kind_idx, feed["source"].to_numpy(dtype=object),
+            feed["id"].to_numpy(dtype=object))
 
 
-def candidate_pairs(points, r, queries=None):
-    """Pairs (i, j), i < j, within Chebyshev distance r: among all points, or between `queries` and all."""
+def candidate_pairs(points, r, queries=None, skip=None):
+    """Pairs (i, j), i < j, within Chebyshev distance r: among all points, or between `queries` and all (less the
+    pairs with a point of `skip`, a boolean mask, found from its own side)."""
     tree = cKDTree(points)
     if queries is None:
         pairs = tree.query_pairs(r, p=np.inf, output_type="ndarray")
@@ -244,28 +269,41 @@ def candidate_pairs(points, r, queries=None):
     found = tree.query_ball_point(points[queries], r, p=np.inf, return_sorted=False)
     i = np.repeat(queries, [len(f) for f in found])
     j = np.concatenate([np.asarray(f, dtype=np.int64) for f in found]) if len(found) else np.zeros(0, np.int64)
-    keep = i != j
+    keep = (i != j) & ~(skip[j] & (j < i))
     i, j = i[keep], j[keep]
     return np.minimum(i, j), np.maximum(i, j)
 
 
+def sphere_km(u, i, j):
+    """Great-circle km on the mean sphere from the chord between unit vectors, as guarantor computes it."""
+    d = u[i] - u[j]
+    chord = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1] + d[:, 2] * d[:, 2])
+    return 2.0 * np.arcsin(np.minimum(chord / 2.0, 1.0)) * EARTH_KM
+
+
 def corroborate(cols, how):
-    lon, lat, seconds, tp, pp, kinds, kind_idx = cols
+    lon, lat, seconds, tp, pp, kinds, kind_idx, source, ident = cols
     n = len(lon)
     t = seconds / 3600.0
     ok_kind = compatible_matrix(kinds)
-    # Positions on the sphere in km: a pair within a reach on the ellipsoid is within 1% of it on the sphere, and
-    # each coordinate differs by no more than the chord. Time is a fourth axis, scaled so that the time reach
-    # equals the distance reach (Chebyshev distance). Precise reports (as guarantor splits them: 12 km, 6 h)
-    # are paired among themselves with their own, short reach; each vague report with every report, with the
-    # vague reach.
-    xyz = unit(lon, lat) * EARTH_KM
+    # Rank: time, then source, then id, then file row; it breaks ties of fit.
+    order = np.lexsort((np.arange(n), ident, source, seconds))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+
+    # Candidate pairs, within SPREAD times the reach (the same-event pairs are among them). Positions on the
+    # sphere in km: a pair within a reach on the ellipsoid is within 1% of it on the sphere, and each coordinate
+    # differs by no more than the chord. Time is a fourth axis, scaled so that the time reach equals the distance
+    # reach (Chebyshev distance). Precise reports (as guarantor splits them: 12 km, 6 h) are paired among
+    # themselves with their own, short reach; each vague report with every report, with the vague reach.
+    u = unit(lon, lat)
+    xyz = u * EARTH_KM
     precise = (pp <= 12.0) & (tp <= 6.0)
     vague = np.nonzero(~precise)[0]
     rows, cols_ = [], []
     p_idx = np.nonzero(precise)[0]
     if len(p_idx):
-        reach_km = 2.0 * pp[p_idx].max() + SLACK_KM
+        reach_km = SPREAD * (2.0 * pp[p_idx].max() + SLACK_KM)
         reach_h = 2.0 * tp[p_idx].max() + SLACK_HOURS
         pts = np.column_stack([xyz[p_idx], t[p_idx] * (reach_km / reach_h)])
         if how == "sklearn":
@@ -280,27 +318,77 @@ def corroborate(cols, how):
         rows.append(p_idx[i])
         cols_.append(p_idx[j])
     if len(vague):
-        reach_km = pp[vague].max() + pp.max() + SLACK_KM
+        reach_km = SPREAD * (pp[vague].max() + pp.max() + SLACK_KM)
         reach_h = tp[vague].max() + tp.max() + SLACK_HOURS
         pts = np.column_stack([xyz, t * (reach_km / reach_h)])
-        i, j = candidate_pairs(pts, reach_km * 1.01, queries=vague)
+        i, j = candidate_pairs(pts, reach_km * 1.01, queries=vague, skip=~precise)
         rows.append(i)
         cols_.append(j)
     i = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     j = np.concatenate(cols_) if cols_ else np.zeros(0, dtype=np.int64)
+
+    # The exact tests: compatible kinds, at the same time (no link column, so nothing else), within the reach
+    # (one event) or SPREAD times it (may share an incident): decided on the sphere unless within 1% of the
+    # reach, then by the geodesic (pyproj: Karney, as guarantor).
     keep = ok_kind[kind_idx[i], kind_idx[j]]
     hours = np.abs(seconds[i] - seconds[j]) / 3600.0
     keep &= (hours <= SLACK_HOURS) | (hours < tp[i] + tp[j])
-    i, j = i[keep], j[keep]
-    _, _, m = GEOD.inv(lon[i], lat[i], lon[j], lat[j])
-    keep = m / 1000.0 <= pp[i] + pp[j] + SLACK_KM
-    i, j = i[keep], j[keep]
-    graph = coo_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
-    count, labels = connected_components(graph, directed=False)
+    i, j, hours = i[keep], j[keep], hours[keep]
+    base = pp[i] + pp[j] + SLACK_KM
+    sphere = sphere_km(u, i, j)
+    reaches = (base, SPREAD * base)
+    near = np.zeros(len(i), dtype=bool)
+    for reach in reaches:
+        near |= ~(sphere * 1.01 < reach) & ~(sphere * 0.99 > reach)
+    geodesic = np.full(len(i), np.nan)
+    _, _, m = GEOD.inv(lon[i[near]], lat[i[near]], lon[j[near]], lat[j[near]])
+    geodesic[near] = m / 1000.0
+    one, may = [np.where(sphere * 1.01 < reach, True, np.where(sphere * 0.99 > reach, False, geodesic <= reach))
+                for reach in reaches]
+    fit = np.maximum(sphere[one] / base[one], hours[one] / np.maximum(tp[i[one]] + tp[j[one]], SLACK_HOURS))
+    oi, oj = i[one], j[one]
+    # The connected sets of same-event pairs: no merge crosses them, so only the may-pairs within one count.
+    graph = coo_matrix((np.ones(len(oi)), (oi, oj)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    may &= labels[i] == labels[j]
+    mi, mj = i[may].tolist(), j[may].tolist()
+
+    # Complete link: the same-event pairs closest fit first (ties by the reports' ranks); two incidents merge when
+    # every report of one may share an incident with every report of the other, that is when the may-pairs
+    # between them number the product of their sizes. Kept per pair of incidents, as a dict per incident.
+    lo, hi = np.minimum(rank[oi], rank[oj]), np.maximum(rank[oi], rank[oj])
+    by_fit = np.lexsort((hi, lo, fit))
+    between = {}
+    for a, b in zip(mi, mj):
+        between.setdefault(a, {})[b] = 1
+        between.setdefault(b, {})[a] = 1
+    lead = list(range(n))
+    size = [1] * n
+    members = {}
+    for a, b in zip(oi[by_fit].tolist(), oj[by_fit].tolist()):
+        x, y = lead[a], lead[b]
+        if x == y or between[x].get(y, 0) != size[x] * size[y]:
+            continue
+        if size[x] < size[y]:
+            x, y = y, x
+        moved = members.pop(y, [y])
+        for r in moved:
+            lead[r] = x
+        members.setdefault(x, [x]).extend(moved)
+        size[x] += size[y]
+        bx, by = between[x], between.pop(y)
+        del bx[y]
+        for z, c in by.items():
+            if z != x:
+                bz = between[z]
+                del bz[y]
+                bz[x] = bz.get(x, 0) + c
+                bx[z] = bx.get(z, 0) + c
+    lead = np.asarray(lead)
     # An incident is named by its first report in file order.
-    first = np.full(count, n)
-    np.minimum.at(first, labels, np.arange(n))
-    return count, first[labels]
+    first = np.full(n, n)
+    np.minimum.at(first, lead, np.arange(n))
+    return int(np.count_nonzero(first < n)), first[lead]
 
 
 def main():

@@ -138,7 +138,10 @@ async fn reports_go_in_once_and_come_out_as_paginated_incidents() {
         for r in doc["responses"].as_array().expect("a list") {
             for n in r["incidents"].as_array().expect("a list") {
                 let id = &doc["incidents"][n.as_u64().expect("an index") as usize]["id"];
-                assert!(r["incident_ids"].as_array().expect("ids").contains(id), "{r}");
+                assert!(
+                    r["incident_ids"].as_array().expect("ids").contains(id),
+                    "{r}"
+                );
             }
         }
     }
