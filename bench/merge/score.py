@@ -12,9 +12,9 @@ merged `same` pairs / `same` pairs. Printed for all months, the development mont
     score.py --db DB --monthly                     # ... and over calendar-month windows, pooled
     score.py --db DB --errors 10                   # ... and lists wrongly merged / wrongly split pairs
 
-With several JSON files (e.g. one per month window) a report found in more than one of them is an error:
-windows must not overlap. Incidents are computed per query window, so a pair whose reports fall in
-different windows can never be merged there.
+With several JSON files (e.g. one per month window), an incident is the same incident wherever its `id`
+is; a report in two different incidents is an error. Incidents are stored: a window selects the incidents
+whose span meets it, so monthly windows give the same incidents as one window.
 """
 
 import argparse
@@ -47,14 +47,17 @@ def read_labels(path):
 
 
 def incident_map(docs):
-    """report key -> incident key, over one or more incidents JSON documents (non-overlapping windows)."""
+    """report key -> incident key, over one or more incidents JSON documents. Stored incidents have an `id`: an
+    incident that spans two windows is in both answers, as one incident; a report in two different incidents is
+    an error. (Without ids, the windows must not overlap.)"""
     where = {}
     for d, doc in enumerate(docs):
         for i, inc in enumerate(doc["incidents"]):
+            key = ("id", inc["id"]) if inc.get("id") else (d, i)
             for rep in inc["reports"]:
-                if rep in where:
-                    sys.exit(f"score: report {rep} is in two windows: the windows overlap")
-                where[rep] = (d, i)
+                if rep in where and where[rep] != key:
+                    sys.exit(f"score: report {rep} is in two incidents ({where[rep]} and {key})")
+                where[rep] = key
     return where
 
 

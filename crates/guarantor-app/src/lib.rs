@@ -44,8 +44,9 @@ pub use guarantor_movement::synthetic::Spec as ClosureSpec;
 pub use monitor::{
     CountDto, DailyReport, DayCountsDto, FileBytes, HISTORY_DAYS, IncidentDto, IncidentsReport,
     Ingest, IngestError, IngestOptions, IngestReport, IngestedFile, LayoutDto, LayoutError,
-    NearestDto, PeriodTotals, ResponseDto, daily_report, daily_report_with, incidents,
-    incidents_with, ingest, layout, layouts, parse_cut, reindex_responses, sent_layout, time_bound,
+    NearestDto, PeriodTotals, ResponseDto, daily_report, daily_report_with, incident_ask,
+    incidents, incidents_with, ingest, layout, layouts, parse_cut, refresh_incidents,
+    reindex_responses, sent_layout, time_bound,
 };
 pub use monitor_bench::{FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench};
 pub use movement::{

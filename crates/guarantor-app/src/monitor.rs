@@ -263,7 +263,7 @@ pub struct ResponseDto {
     /// filtered or paged answer is not indexed, see `incident_ids`).
     pub incidents: Vec<usize>,
     /// The incidents that fired it, by their `id`: every one of them, whatever the filter or page.
-    pub incident_ids: Vec<String>,
+    pub incident_ids: Vec<u64>,
     /// For a step that moves forces: the force's site threatened, where forces go.
     pub site: Option<String>,
     /// The day of the first incident, from day 0 of the phases.
@@ -301,9 +301,10 @@ pub struct NearestDto {
 /// One incident.
 #[derive(Clone, Debug, Serialize)]
 pub struct IncidentDto {
-    /// The incident's key: its earliest report, as `source/id` (by time, then source, then id). The same whatever
-    /// window or filter it is asked in while its reports stay together; a response names its incidents by it.
-    pub id: String,
+    /// The incident's id in the store: the same whatever window or filter it is asked in, kept as reports join
+    /// it (the incident that keeps most of its reports keeps its id when reports split or join incidents); a
+    /// response names its incidents by it. 0 for an incident not stored yet.
+    pub id: u64,
     /// Time of the first report (RFC 3339, UTC).
     pub time: String,
     /// Where the best-located report puts it.
@@ -347,6 +348,195 @@ pub struct IncidentDto {
     pub reasons: Vec<String>,
 }
 
+/// Forms the incidents of the reports stored or revised since incidents were last formed, and writes them with
+/// their ids kept ([`guarantor_monitor::stable`]): only the connected sets of same-event pairs the touched
+/// reports are in are formed again (a set's incidents depend on its own reports only), read from a time window
+/// around them that widens until every such set lies inside it. Returns how many changes were recorded.
+pub fn refresh_incidents(store: &mut dyn ReportStore, at: Timestamp) -> Result<usize, StoreError> {
+    use std::collections::{BTreeSet, HashMap, HashSet};
+    let touched = store.touched()?;
+    let (Some(t0), Some(t1)) = (
+        touched.iter().map(|r| r.time).min(),
+        touched.iter().map(|r| r.time).max(),
+    ) else {
+        return Ok(0);
+    };
+    let slack = Slack::default();
+    let touched: HashSet<(String, String)> =
+        touched.into_iter().map(|r| (r.source, r.id)).collect();
+    let (mut lo, mut hi) = (t0, t1);
+    let mut widest = 0.0f64;
+    loop {
+        // The longest time between two reports of a same-event pair among reports this precise.
+        let reach = jiff::SignedDuration::from_secs_f64(
+            (2.0 * widest + slack.hours).max(slack.link_days * 24.0 + slack.hours) * 3600.0 + 1.0,
+        );
+        let from = lo.checked_sub(reach).unwrap_or(lo);
+        let to = hi.checked_add(reach).unwrap_or(hi);
+        let reports = store.reports(Some(from), Some(to))?;
+        let wider = reports
+            .iter()
+            .map(|r| r.time_precision.radius)
+            .fold(widest, f64::max);
+        if wider > widest {
+            widest = wider;
+            continue;
+        }
+        let before_ids: HashMap<(String, String), u64> = store
+            .incidents(Some(from), Some(to))?
+            .into_iter()
+            .flat_map(|i| i.reports.into_iter().map(move |k| (k, i.id)))
+            .collect();
+        let (groups, set_of) = guarantor_monitor::group_with_sets(&reports, slack);
+        // The sets to form again: those with a touched report, and those sharing an earlier incident with them.
+        let key = |i: usize| (reports[i].source.clone(), reports[i].id.clone());
+        let mut sets: BTreeSet<usize> = BTreeSet::new();
+        let mut by_old: HashMap<u64, BTreeSet<usize>> = HashMap::new();
+        for (g, group) in groups.iter().enumerate() {
+            for &i in group {
+                let k = key(i);
+                if touched.contains(&k) {
+                    sets.insert(set_of[g]);
+                }
+                if let Some(&old) = before_ids.get(&k) {
+                    by_old.entry(old).or_default().insert(set_of[g]);
+                }
+            }
+        }
+        loop {
+            let more: BTreeSet<usize> = by_old
+                .values()
+                .filter(|s| s.iter().any(|x| sets.contains(x)))
+                .flatten()
+                .copied()
+                .collect();
+            if more.is_subset(&sets) {
+                break;
+            }
+            sets.extend(more);
+        }
+        let chosen: Vec<usize> = (0..groups.len())
+            .filter(|&g| sets.contains(&set_of[g]))
+            .collect();
+        // Every chosen set inside the window, away from its edges; else widen and read again.
+        let (mut first, mut last) = (lo, hi);
+        for &g in &chosen {
+            for &i in &groups[g] {
+                first = first.min(reports[i].time);
+                last = last.max(reports[i].time);
+            }
+        }
+        // (The window reaches a pair's length beyond [lo, hi]: a set inside [lo, hi] has all its pairs in it.)
+        if first < lo || last > hi {
+            (lo, hi) = (first, last);
+            continue;
+        }
+        let chosen_groups: Vec<Vec<usize>> = chosen.iter().map(|&g| groups[g].clone()).collect();
+        let before: Vec<Option<u64>> = (0..reports.len())
+            .map(|i| before_ids.get(&key(i)).copied())
+            .collect();
+        let next = store.next_incident_id()?.max(1);
+        let (ids, changes) = guarantor_monitor::stable::assign_ids(&chosen_groups, &before, next);
+        let put: Vec<guarantor_store::StoredIncident> = chosen_groups
+            .iter()
+            .zip(&ids)
+            .map(|(group, &id)| guarantor_store::StoredIncident {
+                id,
+                first: group.iter().map(|&i| reports[i].time).min().unwrap_or(at),
+                last: group.iter().map(|&i| reports[i].time).max().unwrap_or(at),
+                reports: group.iter().map(|&i| key(i)).collect(),
+            })
+            .collect();
+        let ended: Vec<u64> = changes
+            .iter()
+            .filter_map(|c| match c {
+                guarantor_monitor::stable::Change::Ended { id, .. } => Some(*id),
+                _ => None,
+            })
+            .collect();
+        let log: Vec<(u64, String)> = changes.iter().map(change_text).collect();
+        let next_id = ids
+            .iter()
+            .copied()
+            .max()
+            .map_or(next, |m| m.max(next - 1) + 1);
+        store.put_incidents(guarantor_store::IncidentUpdate {
+            at,
+            put: &put,
+            ended: &ended,
+            changes: &log,
+            next_id,
+        })?;
+        return Ok(log.len());
+    }
+}
+
+/// The response question for stored incident `id`: an attack at its best-located report's place, on its day
+/// from day 0 of the phases (Kyiv time).
+pub fn incident_ask(
+    scenario: &Scenario,
+    store: &dyn ReportStore,
+    id: u64,
+) -> Result<crate::Ask, String> {
+    let stored = store
+        .incidents(None, None)
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or_else(|| format!("no incident #{id} in the monitoring database (`guarantor monitor incidents` lists them)"))?;
+    let end = stored
+        .last
+        .checked_add(jiff::SignedDuration::from_nanos(1))
+        .unwrap_or(stored.last);
+    let reports: Vec<guarantor_core::Report> = store
+        .reports(Some(stored.first), Some(end))
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter(|r| stored.reports.contains(&(r.source.clone(), r.id.clone())))
+        .collect();
+    let incident = Incident {
+        confidence: guarantor_monitor::grade(&reports),
+        reports,
+    };
+    let anchor = guarantor_monitor::best_located(&incident)
+        .ok_or_else(|| format!("incident #{id} has no stored report"))?;
+    let date = stored
+        .first
+        .to_zoned(guarantor_monitor::terms_time_zone())
+        .date();
+    let day = scenario
+        .terms
+        .effective
+        .until(date)
+        .ok()
+        .map(|d| d.get_days().max(0) as u32);
+    Ok(crate::Ask::Incident {
+        id,
+        lat: anchor.place.y(),
+        lon: anchor.place.x(),
+        day,
+    })
+}
+
+/// A change to an incident in words, for the log.
+fn change_text(c: &guarantor_monitor::stable::Change) -> (u64, String) {
+    use guarantor_monitor::stable::Change;
+    let list = |ids: &[u64]| {
+        ids.iter()
+            .map(|i| format!("#{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match c {
+        Change::Formed { id, from } if from.is_empty() => (*id, "formed".to_owned()),
+        Change::Formed { id, from } => (*id, format!("formed from reports of {}", list(from))),
+        Change::Changed { id, gained, lost } => {
+            (*id, format!("gained {gained} report(s), lost {lost}"))
+        }
+        Change::Ended { id, into } => (*id, format!("ended: its reports went to {}", list(into))),
+    }
+}
+
 /// After `report.incidents` was filtered or paged: each response's `incidents` index the incidents still in the
 /// answer (found by `id`), and its `incident_ids` keep every incident that fired it.
 pub fn reindex_responses(report: &mut IncidentsReport) {
@@ -355,16 +545,16 @@ pub fn reindex_responses(report: &mut IncidentsReport) {
         responses,
         ..
     } = report;
-    let at: std::collections::HashMap<&str, usize> = incidents
+    let at: std::collections::HashMap<u64, usize> = incidents
         .iter()
         .enumerate()
-        .map(|(n, i)| (i.id.as_str(), n))
+        .map(|(n, i)| (i.id, n))
         .collect();
     for r in responses {
         r.incidents = r
             .incident_ids
             .iter()
-            .filter_map(|id| at.get(id.as_str()).copied())
+            .filter_map(|id| at.get(id).copied())
             .collect();
     }
 }
@@ -377,16 +567,68 @@ fn tenth(x: f64) -> f64 {
 struct Analysis {
     incidents: Vec<Incident>,
     judged: Vec<(Placement, Verdict)>,
+    /// Each incident's stored id (0: not stored yet).
+    ids: Vec<u64>,
 }
 
 impl Analysis {
-    fn of(placer: &guarantor_monitor::Placer<'_>, reports: &[guarantor_core::Report]) -> Analysis {
-        let incidents = guarantor_monitor::incidents(reports, Slack::default());
+    /// `incidents` placed and judged, with their stored `ids` (missing ones 0).
+    fn judged(
+        placer: &guarantor_monitor::Placer<'_>,
+        incidents: Vec<Incident>,
+        mut ids: Vec<u64>,
+    ) -> Analysis {
         let judged = incidents
             .iter()
             .map(|i| guarantor_monitor::judge(placer, i))
             .collect();
-        Analysis { incidents, judged }
+        ids.resize(incidents.len(), 0);
+        Analysis {
+            incidents,
+            judged,
+            ids,
+        }
+    }
+
+    /// The stored incidents whose span meets `[from, to)`, with their reports (all of them, in the window or
+    /// not).
+    fn stored(
+        placer: &guarantor_monitor::Placer<'_>,
+        store: &dyn ReportStore,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    ) -> Result<Analysis, StoreError> {
+        let stored = store.incidents(from, to)?;
+        let (Some(first), Some(last)) = (
+            stored.iter().map(|i| i.first).min(),
+            stored.iter().map(|i| i.last).max(),
+        ) else {
+            return Ok(Analysis::judged(placer, Vec::new(), Vec::new()));
+        };
+        let end = last
+            .checked_add(jiff::SignedDuration::from_nanos(1))
+            .unwrap_or(last);
+        let mut by_key: std::collections::HashMap<(String, String), guarantor_core::Report> = store
+            .reports(Some(first), Some(end))?
+            .into_iter()
+            .map(|r| ((r.source.clone(), r.id.clone()), r))
+            .collect();
+        let (incidents, ids) = stored
+            .into_iter()
+            .map(|i| {
+                let reports: Vec<guarantor_core::Report> =
+                    i.reports.iter().filter_map(|k| by_key.remove(k)).collect();
+                let confidence = guarantor_monitor::grade(&reports);
+                (
+                    Incident {
+                        reports,
+                        confidence,
+                    },
+                    i.id,
+                )
+            })
+            .unzip();
+        Ok(Analysis::judged(placer, incidents, ids))
     }
 
     /// The time of incident `i`'s first report.
@@ -394,14 +636,9 @@ impl Analysis {
         self.incidents[i].reports.iter().map(|r| r.time).min()
     }
 
-    /// Incident `i`'s key (see [`IncidentDto::id`]).
-    fn key(&self, i: usize) -> String {
-        self.incidents[i]
-            .reports
-            .iter()
-            .min_by(|a, b| (a.time, &a.source, &a.id).cmp(&(b.time, &b.source, &b.id)))
-            .map(|r| format!("{}/{}", r.source, r.id))
-            .unwrap_or_default()
+    /// Incident `i`'s id (see [`IncidentDto::id`]).
+    fn key(&self, i: usize) -> u64 {
+        self.ids[i]
     }
 
     /// Incident `i` for people.
@@ -497,7 +734,7 @@ impl Analysis {
                 if incidents.is_empty() {
                     return None;
                 }
-                let incident_ids: Vec<String> = t
+                let incident_ids: Vec<u64> = t
                     .incidents
                     .iter()
                     .filter(|&&i| index(i).is_some())
@@ -628,13 +865,12 @@ pub fn incidents_with(
     from: Option<Timestamp>,
     to: Option<Timestamp>,
 ) -> Result<IncidentsReport, StoreError> {
-    let reports = store.reports(from, to)?;
     let scenario = placer.scenario();
-    let a = Analysis::of(placer, &reports);
+    let a = Analysis::stored(placer, store, from, to)?;
     Ok(IncidentsReport {
         from: from.map(|t| t.to_string()),
         to: to.map(|t| t.to_string()),
-        reports: reports.len(),
+        reports: usize::try_from(store.count(from, to)?).unwrap_or(usize::MAX),
         incidents: (0..a.incidents.len()).map(|i| a.dto(i)).collect(),
         responses: a.responses(scenario, Some),
     })
@@ -811,14 +1047,9 @@ pub fn daily_report_with(
     let cuts: Vec<Timestamp> = days.iter().map(|d| at(*d)).collect::<Result<_, _>>()?;
     let n = cuts.len();
     let (from, to, prev_from) = (cuts[n - 2], cuts[n - 1], cuts[n - 3]);
-    // One corroboration over the whole history, a day either side as well, so that later or earlier accounts
-    // of an event join it and every count in the report comes from the same incidents.
-    let margin = jiff::SignedDuration::from_hours(24);
-    let wide = |t: Timestamp, d: jiff::SignedDuration| t.checked_add(d).map_err(|e| e.to_string());
-    let reports = store
-        .reports(Some(wide(cuts[0], -margin)?), Some(wide(to, margin)?))
-        .map_err(|e| e.to_string())?;
-    let a = Analysis::of(placer, &reports);
+    // The stored incidents of the whole history: every count in the report comes from the same incidents, each
+    // with all its reports (earlier or later accounts included).
+    let a = Analysis::stored(placer, store, Some(cuts[0]), Some(to)).map_err(|e| e.to_string())?;
     let period =
         |t: Option<Timestamp>, lo: Timestamp, hi: Timestamp| t.is_some_and(|t| lo <= t && t < hi);
     let now: Vec<usize> = (0..a.incidents.len())
@@ -827,11 +1058,9 @@ pub fn daily_report_with(
     let prev: Vec<usize> = (0..a.incidents.len())
         .filter(|&i| period(a.time(i), prev_from, from))
         .collect();
-    let received = |lo, hi| {
-        reports
-            .iter()
-            .filter(|r| period(Some(r.time), lo, hi))
-            .count()
+    let received = |lo, hi| -> Result<usize, String> {
+        let n = store.count(Some(lo), Some(hi)).map_err(|e| e.to_string())?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
     };
     let totals = |which: &[usize], reports: usize| PeriodTotals {
         reports,
@@ -846,8 +1075,8 @@ pub fn daily_report_with(
         cut: cut.strftime("%H:%M").to_string(),
         from: from.to_string(),
         to: to.to_string(),
-        totals: totals(&now, received(from, to)),
-        previous: totals(&prev, received(prev_from, from)),
+        totals: totals(&now, received(from, to)?),
+        previous: totals(&prev, received(prev_from, from)?),
         by_kind: counts(x, y, |i| Some(i.kinds.join("/"))),
         by_zone: counts(x, y, |i| Some(i.zone.clone())),
         by_oblast: counts(x, y, |i| i.oblast.clone()),

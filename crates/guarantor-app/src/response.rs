@@ -156,6 +156,18 @@ pub enum Ask {
         /// Degrees east.
         lon: f64,
     },
+    /// A stored incident of the monitoring (see `monitor::incident_ask`): the site nearest its best-located
+    /// report, on its day.
+    Incident {
+        /// The incident's id in the monitoring store.
+        id: u64,
+        /// Degrees north (its best-located report).
+        lat: f64,
+        /// Degrees east.
+        lon: f64,
+        /// Its day from day 0 of the phases.
+        day: Option<u32>,
+    },
 }
 
 /// A problem with the question asked.
@@ -399,18 +411,25 @@ impl<'s> Posture<'s> {
                     None,
                 )
             }
-            Ask::Point { lat, lon } => {
+            Ask::Point { lat, lon } | Ask::Incident { lat, lon, .. } => {
                 let p = &Point::new(*lon, *lat);
                 let site = nearest(&sites, *p).ok_or(RespondError::NoSite)?;
+                let (name, day) = match ask {
+                    Ask::Incident { id, day, .. } => (
+                        format!("Incident #{id} at {:.4}, {:.4}", p.y(), p.x()),
+                        *day,
+                    ),
+                    _ => (format!("Attack at {:.4}, {:.4}", p.y(), p.x()), None),
+                };
                 (
                     None,
-                    format!("Attack at {:.4}, {:.4}", p.y(), p.x()),
+                    name,
                     ContingencyKind::AttackOnSite,
                     site,
                     *p,
                     None,
                     plan.default_needs.clone(),
-                    None,
+                    day,
                 )
             }
         };

@@ -295,6 +295,13 @@ const INDEXED_HOURS: f64 = 6.0;
 /// event ([`same_event`]) is found; the groups are then formed by complete link over those pairs, closest fit
 /// first (see the module's documentation).
 pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
+    group_with_sets(reports, slack).0
+}
+
+/// [`group`]'s groups, and for each the connected set of same-event pairs it came from, named by the set's
+/// first report (in time, then source, then id). A set's groups depend on that set's reports only: a store can
+/// form again just the sets a new report touches.
+pub fn group_with_sets(reports: &[Report], slack: Slack) -> (Vec<Vec<usize>>, Vec<usize>) {
     // Everything below is in rank space: rank r is the r-th report in time (then source, then id) order, so
     // the reports a search or a merge touches together are near each other in memory.
     let mut order: Vec<usize> = (0..reports.len()).collect();
@@ -319,7 +326,7 @@ pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
         )
     };
     let edges = same_event_pairs(&ranked, &pts, &posts, slack, |a, b| joinable(a, b, 1.0));
-    let sets = connected_sets(pts.len(), edges);
+    let (sets, root) = connected_sets(pts.len(), edges);
     // Complete link: the closest-fitting pairs first (ties by the reports' ranks, so the order of arrival does
     // not matter), two incidents joining only when every report of one may be in one incident with every
     // report of the other. A report between two events joins one of them, never both. Merges in one connected
@@ -365,9 +372,10 @@ pub fn group(reports: &[Report], slack: Slack) -> Vec<Vec<usize>> {
         .filter(|m| !m.is_empty())
         .map(|mut m| {
             m.sort_unstable();
-            m.into_iter().map(|r| order[r as usize]).collect()
+            let set = order[root[m[0] as usize] as usize];
+            (m.into_iter().map(|r| order[r as usize]).collect(), set)
         })
-        .collect()
+        .unzip()
 }
 
 /// The precise reports' grid (see [`same_event_pairs`]).
@@ -522,7 +530,8 @@ fn same_event_pairs(
     for (_, b) in blocks {
         pairs.extend(b);
     }
-    for (i, j) in posts.pairs() {
+    let link_seconds = ((slack.link_days * 24.0 + slack.hours) * 3600.0).ceil() as i64;
+    for (i, j) in posts.pairs(pts, link_seconds) {
         if joinable(i, j) {
             let (lo, hi) = (i.min(j) as u32, i.max(j) as u32);
             pairs.push((fit_of(&pts[i], &pts[j], slack), lo, hi));
@@ -532,8 +541,8 @@ fn same_event_pairs(
 }
 
 /// `pairs` split by the connected sets of reports they make, each set's pairs together (the sets in the order
-/// of their first report).
-fn connected_sets(n: usize, pairs: Vec<Pair>) -> Vec<Vec<Pair>> {
+/// of their first report); and each report's set, as the set's first rank.
+fn connected_sets(n: usize, pairs: Vec<Pair>) -> (Vec<Vec<Pair>>, Vec<u32>) {
     let mut parent: Vec<u32> = (0..n as u32).collect();
     fn root(parent: &mut [u32], mut x: u32) -> u32 {
         while parent[x as usize] != x {
@@ -563,7 +572,8 @@ fn connected_sets(n: usize, pairs: Vec<Pair>) -> Vec<Vec<Pair>> {
         sets[slot[r as usize] as usize].push(pair);
     }
     sets.retain(|s| !s.is_empty());
-    sets
+    let roots = (0..n as u32).map(|r| root(&mut parent, r)).collect();
+    (sets, roots)
 }
 
 /// How closely two reports that can be one event fit: the larger of their distance and their time apart, each
@@ -586,9 +596,6 @@ struct Posts {
     of: Vec<Vec<u32>>,
     citing: Vec<Vec<usize>>,
 }
-
-/// A post cited by more reports than this is a channel or a gallery, not one account: it pairs no one.
-const POST_READERS: usize = 25;
 
 impl Posts {
     fn new(reports: &[&Report]) -> Posts {
@@ -622,25 +629,28 @@ impl Posts {
         Posts { of, citing }
     }
 
-    /// Whether reports `i` and `j` cite a common post that pairs.
+    /// Whether reports `i` and `j` cite a common post.
     fn shared(&self, i: usize, j: usize) -> bool {
         let (a, b) = (&self.of[i], &self.of[j]);
-        if a.is_empty() || b.is_empty() {
-            return false;
-        }
-        a.iter()
-            .any(|p| b.binary_search(p).is_ok() && self.citing[*p as usize].len() <= POST_READERS)
+        !a.is_empty() && !b.is_empty() && a.iter().any(|p| b.binary_search(p).is_ok())
     }
 
-    /// Every pair of reports citing a common post that pairs (a pair may come more than once).
-    fn pairs(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.citing
-            .iter()
-            .filter(|c| c.len() >= 2 && c.len() <= POST_READERS)
-            .flat_map(|c| {
-                c.iter()
-                    .enumerate()
-                    .flat_map(move |(n, &i)| c[n + 1..].iter().map(move |&j| (i, j)))
+    /// Every pair of reports citing a common post whose times are at most `seconds` apart (a pair may come more
+    /// than once). Reports are in rank order, so each post's readers are in time order: a channel cited by
+    /// thousands pairs each report with its neighbours in time only. Whether two reports pair depends on those two
+    /// alone, never on how many others cite the post.
+    fn pairs<'a>(
+        &'a self,
+        pts: &'a [Pt],
+        seconds: i64,
+    ) -> impl Iterator<Item = (usize, usize)> + 'a {
+        self.citing.iter().flat_map(move |c| {
+            c.iter().enumerate().flat_map(move |(n, &i)| {
+                c[n + 1..]
+                    .iter()
+                    .take_while(move |&&j| pts[j].seconds - pts[i].seconds <= seconds)
+                    .map(move |&j| (i, j))
             })
+        })
     }
 }

@@ -12,11 +12,12 @@ pub mod judge;
 pub mod links;
 pub mod place;
 pub mod respond;
+pub mod stable;
 pub mod synthetic;
 
 pub use corroborate::{
-    SAME_EVENT_KINDS, SPREAD, Slack, compatible, fit, grade, group, same_event, same_incident,
-    share_a_post,
+    SAME_EVENT_KINDS, SPREAD, Slack, compatible, fit, grade, group, group_with_sets, same_event,
+    same_incident, share_a_post,
 };
 pub use judge::{TERMS_TIME_ZONE, best_located, judge, terms_time_zone};
 pub use links::link_key;

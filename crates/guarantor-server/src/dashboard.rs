@@ -1256,7 +1256,7 @@ pub(crate) async fn daily_page(
     let r2 = r.clone();
     let asked = q.day.filter(|d| !d.is_empty());
     let (day, report) = blocking(move || {
-        let store = lock(&inner.store)?;
+        let store = inner.fresh_store()?;
         let day: jiff::civil::Date = match asked {
             Some(d) => d.parse().map_err(|_| {
                 ApiError::bad_request("bad_day", format!("day {d}: expected YYYY-MM-DD"))

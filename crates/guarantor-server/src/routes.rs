@@ -1040,7 +1040,7 @@ pub(crate) async fn daily(
     let r = resolve(&state, &Which::default()).await?;
     let inner = state.0.clone();
     let report = blocking(move || {
-        let store = lock(&inner.store)?;
+        let store = inner.fresh_store()?;
         let placer = inner.placer(&r)?;
         guarantor_app::daily_report_with(placer.borrow_dependent(), &**store, day, cut)
             .map_err(|e| ApiError::internal(format!("{}: {e}", inner.db)))

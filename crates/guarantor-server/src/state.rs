@@ -384,8 +384,17 @@ impl Inner {
         Ok(cell)
     }
 
-    /// The incidents of the stored reports in `[from, to)` under a resolved version, computed again only when
-    /// the window holds other reports than last time (the corroboration and the responses of a busy day take
+    /// The store, its incidents formed for every report stored (reports another process stored on the same
+    /// database, the CLI say, get theirs now). Blocking.
+    pub fn fresh_store(&self) -> Result<MutexGuard<'_, Box<dyn Store>>, ApiError> {
+        let mut store = lock(&self.store)?;
+        guarantor_app::refresh_incidents(&mut **store, jiff::Timestamp::now())
+            .map_err(ApiError::internal)?;
+        Ok(store)
+    }
+
+    /// The stored incidents meeting `[from, to)` under a resolved version, placed and judged again only when
+    /// the window holds other reports than last time (placing, judging and the responses of a busy day take
     /// tens of milliseconds; counting the window's reports, a fraction of one). Blocking.
     pub fn incidents(
         &self,
@@ -400,7 +409,7 @@ impl Inner {
             to.map(|t| t.as_microsecond()),
         );
         let placer = self.placer(r)?;
-        let store = lock(&self.store)?;
+        let store = self.fresh_store()?;
         // Stored reports change only by revisions, which the store counts: the same count of the window and the
         // same revisions are the same reports, whoever stored them.
         let count = (

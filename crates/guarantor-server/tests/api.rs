@@ -123,13 +123,13 @@ async fn reports_go_in_once_and_come_out_as_paginated_incidents() {
     assert_eq!(page["incidents"].as_array().expect("a list").len(), 1);
     assert_eq!(page["incidents"][0], all["incidents"][2]);
     // A response names every incident that fired it by id, on every page; its indices point into the page.
-    let fired = |doc: &serde_json::Value| -> Vec<String> {
+    let fired = |doc: &serde_json::Value| -> Vec<u64> {
         doc["responses"]
             .as_array()
             .expect("a list")
             .iter()
             .flat_map(|r| r["incident_ids"].as_array().expect("ids").clone())
-            .filter_map(|v| v.as_str().map(str::to_owned))
+            .filter_map(|v| v.as_u64())
             .collect()
     };
     assert!(!fired(&all).is_empty(), "{all}");

@@ -104,6 +104,34 @@ pub struct Ingested {
     pub rejected: usize,
 }
 
+/// An incident as stored: its id, the span of its reports' times, and its reports as (source, id).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredIncident {
+    /// Its id, never given to another incident.
+    pub id: u64,
+    /// Its earliest report's time.
+    pub first: Timestamp,
+    /// Its latest report's time.
+    pub last: Timestamp,
+    /// Its reports, as (source, id).
+    pub reports: Vec<(String, String)>,
+}
+
+/// A change to the stored incidents, written in one transaction.
+#[derive(Clone, Copy, Debug)]
+pub struct IncidentUpdate<'a> {
+    /// When.
+    pub at: Timestamp,
+    /// Incidents written with all their reports (a report named here leaves any incident it was in).
+    pub put: &'a [StoredIncident],
+    /// Incidents that no longer exist (their reports are in `put`).
+    pub ended: &'a [u64],
+    /// What changed, in words, for the log: (incident, change).
+    pub changes: &'a [(u64, String)],
+    /// The next id never given (every id in `put` is below it).
+    pub next_id: u64,
+}
+
 /// Where monitoring data lives. Every implementation passes the same test suite.
 pub trait ReportStore {
     /// Stores a batch in one transaction: when this returns `Ok`, all of it is stored; on an error or a crash,
@@ -149,6 +177,27 @@ pub trait ReportStore {
 
     /// The latest stored report's time, if any report is stored (read from the time index, not the reports).
     fn latest_time(&self) -> Result<Option<Timestamp>, StoreError>;
+
+    /// The stored incidents whose span (earliest to latest report) meets `[from, to)` (either end open when
+    /// `None`), by their earliest report's time and id.
+    fn incidents(
+        &self,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    ) -> Result<Vec<StoredIncident>, StoreError>;
+
+    /// The reports whose incident must be formed: not yet in one, or in one a member of which was revised
+    /// since (a revision marks its incident so, in the ingest's transaction). By time, source and id.
+    fn touched(&self) -> Result<Vec<Report>, StoreError>;
+
+    /// The next incident id never given.
+    fn next_incident_id(&self) -> Result<u64, StoreError>;
+
+    /// Writes a change to the incidents in one transaction.
+    fn put_incidents(&mut self, update: IncidentUpdate<'_>) -> Result<(), StoreError>;
+
+    /// The incidents' change log, oldest first: (when, incident, change).
+    fn incident_changes(&self) -> Result<Vec<(Timestamp, u64, String)>, StoreError>;
 }
 
 /// An account, as stored.

@@ -8,12 +8,15 @@ use guarantor_core::Report;
 use jiff::Timestamp;
 use postgres::{Client, NoTls, Transaction};
 
-use crate::row::{COLUMNS, Row, keep_version_sql, report_of, row_of, update_sql};
+use crate::row::{
+    COLUMNS, Row, change_row, fold_incidents, incidents_sql, keep_version_sql, report_of, row_of,
+    stale_sql, touched_sql, update_sql,
+};
 use crate::schema;
 use crate::sqlite::{micros, time_of};
 use crate::{
-    AuditEntry, Batch, Ingested, Published, ReportStore, ScenarioVersion, Store, StoreError,
-    StoredReject, StoredSession, StoredUser, ingest_audit,
+    AuditEntry, Batch, IncidentUpdate, Ingested, Published, ReportStore, ScenarioVersion, Store,
+    StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit,
 };
 
 /// guarantor's data in a PostgreSQL database.
@@ -189,6 +192,7 @@ impl ReportStore for PgStore {
             )
             .map_err(e)?;
         let keep = tx.prepare(&keep_version_sql("$1", "$2", "$3")).map_err(e)?;
+        let stale = tx.prepare(&stale_sql("$1", "$2")).map_err(e)?;
         let update = tx.prepare(&update_sql(|n| format!("${n}"))).map_err(e)?;
         let at = batch
             .by
@@ -228,6 +232,7 @@ impl ReportStore for PgStore {
                 done.duplicates += 1;
             } else {
                 tx.execute(&keep, &[&r.source, &r.id, &at]).map_err(e)?;
+                tx.execute(&stale, &[&r.source, &r.id]).map_err(e)?;
                 tx.execute(&update, &values).map_err(e)?;
                 done.updated += 1;
             }
@@ -358,6 +363,113 @@ impl ReportStore for PgStore {
             })
         })
         .transpose()
+    }
+
+    fn incidents(
+        &self,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    ) -> Result<Vec<StoredIncident>, StoreError> {
+        let (from, to) = (from.map_or(i64::MIN, micros), to.map_or(i64::MAX, micros));
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&incidents_sql("$1", "$2"), &[&from, &to])
+            .map_err(|e| self.err(e))?;
+        fold_incidents(
+            &self.shown,
+            rows.iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))),
+        )
+    }
+
+    fn touched(&self) -> Result<Vec<Report>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(&touched_sql(), &[])
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| report_of(&self.shown, read_row(r)))
+            .collect()
+    }
+
+    fn next_incident_id(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .client
+            .borrow_mut()
+            .query_one("SELECT next FROM incident_next WHERE one = 1", &[])
+            .map_err(|e| self.err(e))?
+            .get(0);
+        Ok(u64::try_from(n).unwrap_or(1))
+    }
+
+    fn put_incidents(&mut self, update: IncidentUpdate<'_>) -> Result<(), StoreError> {
+        let shown = self.shown.clone();
+        let e = |e: postgres::Error| pg(&shown, &e);
+        let mut client = self.client.borrow_mut();
+        let mut tx = client.transaction().map_err(e)?;
+        let at = micros(update.at);
+        let unlink = tx
+            .prepare("DELETE FROM incident_report WHERE incident = $1")
+            .map_err(e)?;
+        for &id in update.ended {
+            let id = id as i64;
+            tx.execute("DELETE FROM incident WHERE id = $1", &[&id])
+                .map_err(e)?;
+            tx.execute(&unlink, &[&id]).map_err(e)?;
+        }
+        let put = tx
+            .prepare(
+                "INSERT INTO incident (id, first_us, last_us) VALUES ($1, $2, $3)
+                 ON CONFLICT (id) DO UPDATE SET first_us = excluded.first_us, last_us = excluded.last_us",
+            )
+            .map_err(e)?;
+        let member = tx
+            .prepare(
+                "INSERT INTO incident_report (source, id, incident, stale) VALUES ($1, $2, $3, 0)
+                 ON CONFLICT (source, id) DO UPDATE SET incident = excluded.incident, stale = 0",
+            )
+            .map_err(e)?;
+        for i in update.put {
+            let id = i.id as i64;
+            tx.execute(&put, &[&id, &micros(i.first), &micros(i.last)])
+                .map_err(e)?;
+            tx.execute(&unlink, &[&id]).map_err(e)?;
+        }
+        for i in update.put {
+            let id = i.id as i64;
+            for (source, report) in &i.reports {
+                tx.execute(&member, &[source, report, &id]).map_err(e)?;
+            }
+        }
+        for (id, change) in update.changes {
+            tx.execute(
+                "INSERT INTO incident_change (at_us, incident, change) VALUES ($1, $2, $3)",
+                &[&at, &(*id as i64), change],
+            )
+            .map_err(e)?;
+        }
+        tx.execute(
+            "UPDATE incident_next SET next = GREATEST(next, $1) WHERE one = 1",
+            &[&(update.next_id as i64)],
+        )
+        .map_err(e)?;
+        tx.commit().map_err(e)
+    }
+
+    fn incident_changes(&self) -> Result<Vec<(Timestamp, u64, String)>, StoreError> {
+        let rows = self
+            .client
+            .borrow_mut()
+            .query(
+                "SELECT at_us, incident, change FROM incident_change ORDER BY seq",
+                &[],
+            )
+            .map_err(|e| self.err(e))?;
+        rows.iter()
+            .map(|r| change_row(&self.shown, r.get(0), r.get(1), r.get(2)))
+            .collect()
     }
 
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError> {

@@ -32,6 +32,34 @@ pub(crate) const COLUMNS: &str = "source, id, source_kind, time_s, time_nanos, t
 
 /// Keeps the stored version of report (`$source`, `$id`) as its next revision, replaced at `$at` (microseconds):
 /// placeholders `{source}`, `{id}`, `{at}` for the dialect's.
+/// Marks the incident of report (`source`, `id`) as to be formed again (a member of it was revised).
+pub(crate) fn stale_sql(source: &str, id: &str) -> String {
+    format!(
+        "UPDATE incident_report SET stale = 1 WHERE incident IN
+         (SELECT incident FROM incident_report WHERE source = {source} AND id = {id})"
+    )
+}
+
+/// The stored reports not in an incident, or in one to be formed again, by time, source and id.
+pub(crate) fn touched_sql() -> String {
+    format!(
+        "SELECT {COLUMNS} FROM report r
+         WHERE NOT EXISTS (SELECT 1 FROM incident_report i
+                           WHERE i.source = r.source AND i.id = r.id AND i.stale = 0)
+         ORDER BY time_s, time_nanos, source, id"
+    )
+}
+
+/// The incidents whose span meets `[{from}, {to})` (microseconds), with their reports, by incident.
+pub(crate) fn incidents_sql(from: &str, to: &str) -> String {
+    format!(
+        "SELECT n.id, n.first_us, n.last_us, i.source, i.id FROM incident n
+         JOIN incident_report i ON i.incident = n.id
+         WHERE n.first_us < {to} AND n.last_us >= {from}
+         ORDER BY n.first_us, n.id, i.source, i.id"
+    )
+}
+
 pub(crate) fn keep_version_sql(source: &str, id: &str, at: &str) -> String {
     format!(
         "INSERT INTO report_version (source, id, revision, replaced_at_us, source_kind, time_s, time_nanos,
@@ -176,4 +204,39 @@ pub(crate) fn report_of(path: &str, row: Row) -> Result<Report, StoreError> {
         source,
         id,
     })
+}
+
+/// Rows of [`incidents_sql`] — (incident, first µs, last µs, source, id) — as incidents.
+pub(crate) fn fold_incidents(
+    path: &str,
+    rows: impl IntoIterator<Item = (i64, i64, i64, String, String)>,
+) -> Result<Vec<crate::StoredIncident>, StoreError> {
+    let mut out: Vec<crate::StoredIncident> = Vec::new();
+    for (id, first, last, source, report) in rows {
+        let id = u64::try_from(id).unwrap_or(0);
+        match out.last_mut() {
+            Some(i) if i.id == id => i.reports.push((source, report)),
+            _ => out.push(crate::StoredIncident {
+                id,
+                first: crate::sqlite::time_of(path, first)?,
+                last: crate::sqlite::time_of(path, last)?,
+                reports: vec![(source, report)],
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// A change of the log, as the store keeps it.
+pub(crate) fn change_row(
+    path: &str,
+    at: i64,
+    id: i64,
+    change: String,
+) -> Result<(Timestamp, u64, String), StoreError> {
+    Ok((
+        crate::sqlite::time_of(path, at)?,
+        u64::try_from(id).unwrap_or(0),
+        change,
+    ))
 }

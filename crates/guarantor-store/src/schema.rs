@@ -31,7 +31,7 @@ pub(crate) const POSTGRES: Dialect = Dialect {
 
 /// The steps, in `d`'s types.
 pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
-    let steps: [&str; 5] = [
+    let steps: [&str; 6] = [
         // 1: reports and rejected rows.
         "CREATE TABLE report (
         source TEXT NOT NULL,
@@ -138,6 +138,31 @@ pub(crate) fn migrations(d: &Dialect) -> Vec<String> {
     ALTER TABLE report ADD COLUMN links TEXT NOT NULL DEFAULT '';
     ALTER TABLE report_version ADD COLUMN parties TEXT NOT NULL DEFAULT '';
     ALTER TABLE report_version ADD COLUMN links TEXT NOT NULL DEFAULT '';",
+        // 6: incidents kept with their ids (the span of their reports' times, microseconds since 1970), which
+        // report is in which (`stale`: its incident must be formed again, a member was revised), what changed,
+        // and the highest id ever given.
+        "CREATE TABLE incident (
+        id {int} PRIMARY KEY,
+        first_us {int} NOT NULL,
+        last_us {int} NOT NULL
+    );
+    CREATE INDEX incident_span ON incident (first_us, last_us);
+    CREATE TABLE incident_report (
+        source TEXT NOT NULL,
+        id TEXT NOT NULL,
+        incident {int} NOT NULL,
+        stale {int} NOT NULL DEFAULT 0,
+        PRIMARY KEY (source, id)
+    );
+    CREATE INDEX incident_report_incident ON incident_report (incident);
+    CREATE TABLE incident_change (
+        seq {serial},
+        at_us {int} NOT NULL,
+        incident {int} NOT NULL,
+        change TEXT NOT NULL
+    );
+    CREATE TABLE incident_next (one {int} PRIMARY KEY, next {int} NOT NULL);
+    INSERT INTO incident_next (one, next) VALUES (1, 1);",
     ];
     steps
         .iter()

@@ -7,11 +7,14 @@ use guarantor_core::Report;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
-use crate::row::{COLUMNS, Row, keep_version_sql, report_of, row_of, update_sql};
+use crate::row::{
+    COLUMNS, Row, change_row, fold_incidents, incidents_sql, keep_version_sql, report_of, row_of,
+    stale_sql, touched_sql, update_sql,
+};
 use crate::schema;
 use crate::{
-    AuditEntry, Batch, Ingested, Published, ReportStore, ScenarioVersion, Store, StoreError,
-    StoredReject, StoredSession, StoredUser, ingest_audit,
+    AuditEntry, Batch, IncidentUpdate, Ingested, Published, ReportStore, ScenarioVersion, Store,
+    StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit,
 };
 
 /// Monitoring data in a SQLite file.
@@ -129,6 +132,7 @@ impl ReportStore for SqliteStore {
                 )
                 .map_err(e)?;
             let mut keep = tx.prepare(&keep_version_sql("?1", "?2", "?3")).map_err(e)?;
+            let mut stale = tx.prepare(&stale_sql("?1", "?2")).map_err(e)?;
             let mut update = tx.prepare(&update_sql(|n| format!("?{n}"))).map_err(e)?;
             let at = batch
                 .by
@@ -153,6 +157,7 @@ impl ReportStore for SqliteStore {
                     Some(stored) if stored == *r => done.duplicates += 1,
                     Some(_) => {
                         keep.execute(params![r.source, r.id, at]).map_err(e)?;
+                        stale.execute(params![r.source, r.id]).map_err(e)?;
                         update.execute(values).map_err(e)?;
                         done.updated += 1;
                     }
@@ -285,6 +290,119 @@ impl ReportStore for SqliteStore {
                 })
             })
             .transpose()
+    }
+
+    fn incidents(
+        &self,
+        from: Option<Timestamp>,
+        to: Option<Timestamp>,
+    ) -> Result<Vec<StoredIncident>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&incidents_sql("?1", "?2"))
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(
+                params![from.map_or(i64::MIN, micros), to.map_or(i64::MAX, micros)],
+                |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?)),
+            )
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        fold_incidents(&self.path, rows)
+    }
+
+    fn touched(&self) -> Result<Vec<Report>, StoreError> {
+        let mut stmt = self.conn.prepare(&touched_sql()).map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], read_row)
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        rows.into_iter().map(|r| report_of(&self.path, r)).collect()
+    }
+
+    fn next_incident_id(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT next FROM incident_next WHERE one = 1", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| self.err(e))?;
+        Ok(u64::try_from(n).unwrap_or(1))
+    }
+
+    fn put_incidents(&mut self, update: IncidentUpdate<'_>) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let e = |e: rusqlite::Error| db(&path, e);
+        let tx = self.conn.transaction().map_err(e)?;
+        {
+            let at = micros(update.at);
+            let mut end = tx
+                .prepare("DELETE FROM incident WHERE id = ?1")
+                .map_err(e)?;
+            let mut unlink = tx
+                .prepare("DELETE FROM incident_report WHERE incident = ?1")
+                .map_err(e)?;
+            for &id in update.ended {
+                end.execute(params![id as i64]).map_err(e)?;
+                unlink.execute(params![id as i64]).map_err(e)?;
+            }
+            let mut put = tx
+                .prepare(
+                    "INSERT INTO incident (id, first_us, last_us) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (id) DO UPDATE SET first_us = excluded.first_us, last_us = excluded.last_us",
+                )
+                .map_err(e)?;
+            let mut member = tx
+                .prepare(
+                    "INSERT INTO incident_report (source, id, incident, stale) VALUES (?1, ?2, ?3, 0)
+                     ON CONFLICT (source, id) DO UPDATE SET incident = excluded.incident, stale = 0",
+                )
+                .map_err(e)?;
+            for i in update.put {
+                let id = i.id as i64;
+                put.execute(params![id, micros(i.first), micros(i.last)])
+                    .map_err(e)?;
+                unlink.execute(params![id]).map_err(e)?;
+            }
+            for i in update.put {
+                for (source, report) in &i.reports {
+                    member
+                        .execute(params![source, report, i.id as i64])
+                        .map_err(e)?;
+                }
+            }
+            let mut log = tx
+                .prepare(
+                    "INSERT INTO incident_change (at_us, incident, change) VALUES (?1, ?2, ?3)",
+                )
+                .map_err(e)?;
+            for (id, change) in update.changes {
+                log.execute(params![at, *id as i64, change]).map_err(e)?;
+            }
+            tx.execute(
+                "UPDATE incident_next SET next = MAX(next, ?1) WHERE one = 1",
+                params![update.next_id as i64],
+            )
+            .map_err(e)?;
+        }
+        tx.commit().map_err(e)
+    }
+
+    fn incident_changes(&self) -> Result<Vec<(Timestamp, u64, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT at_us, incident, change FROM incident_change ORDER BY seq")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<(i64, i64, String)>, _>>()
+            .map_err(|e| self.err(e))?;
+        rows.into_iter()
+            .map(|(at, id, c)| change_row(&self.path, at, id, c))
+            .collect()
     }
 
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError> {

@@ -6,8 +6,8 @@
 use geo_types::Point;
 use guarantor_core::{Category, EventKind, Precision, Report, SourceKind};
 use guarantor_store::{
-    Actor, AuditEntry, Batch, PgStore, ReportStore, SqliteStore, Store, StoredReject,
-    StoredSession, StoredUser,
+    Actor, AuditEntry, Batch, IncidentUpdate, PgStore, ReportStore, SqliteStore, Store,
+    StoredIncident, StoredReject, StoredSession, StoredUser,
 };
 use jiff::Timestamp;
 
@@ -161,6 +161,119 @@ fn story(store: &mut dyn ReportStore) {
             .expect("read"),
         2
     );
+
+    incidents_chapter(store);
+}
+
+/// Incidents are kept with their ids: written in one transaction, read by the window their span meets, and
+/// marked to be formed again when a member is revised.
+fn incidents_chapter(store: &mut dyn ReportStore) {
+    let t = |s: &str| s.parse::<Timestamp>().expect("a valid time");
+    let key = |s: &str, i: &str| (s.to_owned(), i.to_owned());
+    // Every stored report is touched until it is in an incident.
+    assert_eq!(store.touched().expect("read").len(), 3);
+    assert_eq!(store.next_incident_id().expect("read"), 1);
+    let put = [
+        StoredIncident {
+            id: 1,
+            first: t("2026-12-05T04:10:00.25Z"),
+            last: t("2026-12-05T09:00:00Z"),
+            reports: vec![key("smm-7", "a"), key("smm-7", "b")],
+        },
+        StoredIncident {
+            id: 2,
+            first: t("2026-12-06T01:00:00Z"),
+            last: t("2026-12-06T01:00:00Z"),
+            reports: vec![key("ua-mod", "a")],
+        },
+    ];
+    let at = t("2026-12-07T00:00:00Z");
+    store
+        .put_incidents(IncidentUpdate {
+            at,
+            put: &put,
+            ended: &[],
+            changes: &[(1, "formed".into()), (2, "formed".into())],
+            next_id: 3,
+        })
+        .expect("write");
+    assert!(store.touched().expect("read").is_empty());
+    assert_eq!(store.next_incident_id().expect("read"), 3);
+    assert_eq!(store.incidents(None, None).expect("read"), put.to_vec());
+    // A window selects the incidents whose span meets it, whole.
+    let late = store
+        .incidents(
+            Some(t("2026-12-05T08:00:00Z")),
+            Some(t("2026-12-05T10:00:00Z")),
+        )
+        .expect("read");
+    assert_eq!(late, put[..1].to_vec());
+    assert!(
+        store
+            .incidents(Some(t("2026-12-06T01:00:01Z")), None)
+            .expect("read")
+            .is_empty()
+    );
+    // A revised member marks its whole incident to be formed again; the others stay.
+    let mut revised = store
+        .reports(None, Some(t("2026-12-05T05:00:00Z")))
+        .expect("read");
+    revised[0].count += 1;
+    store
+        .ingest(Batch {
+            file: "revised.csv",
+            reports: &revised,
+            rejected: &[],
+            by: None,
+        })
+        .expect("ingest");
+    let touched: Vec<(String, String)> = store
+        .touched()
+        .expect("read")
+        .into_iter()
+        .map(|r| (r.source, r.id))
+        .collect();
+    assert_eq!(touched, vec![key("smm-7", "a"), key("smm-7", "b")]);
+    // Formed again: b alone keeps 1, a is a new incident 3; 2 merged away into 1 is ended.
+    let again = [
+        StoredIncident {
+            id: 1,
+            first: t("2026-12-05T09:00:00Z"),
+            last: t("2026-12-06T01:00:00Z"),
+            reports: vec![key("smm-7", "b"), key("ua-mod", "a")],
+        },
+        StoredIncident {
+            id: 3,
+            first: t("2026-12-05T04:10:00.25Z"),
+            last: t("2026-12-05T04:10:00.25Z"),
+            reports: vec![key("smm-7", "a")],
+        },
+    ];
+    store
+        .put_incidents(IncidentUpdate {
+            at,
+            put: &again,
+            ended: &[2],
+            changes: &[(3, "formed from reports of #1".into()), (2, "ended".into())],
+            next_id: 4,
+        })
+        .expect("write");
+    assert!(store.touched().expect("read").is_empty());
+    let mut now = store.incidents(None, None).expect("read");
+    now.sort_by_key(|i| i.id);
+    assert_eq!(now, vec![again[0].clone(), again[1].clone()]);
+    assert_eq!(store.next_incident_id().expect("read"), 4);
+    let log: Vec<(u64, String)> = store
+        .incident_changes()
+        .expect("read")
+        .into_iter()
+        .map(|(when, id, c)| {
+            assert_eq!(when, at);
+            (id, c)
+        })
+        .collect();
+    assert_eq!(log.len(), 4);
+    assert_eq!(log[3], (2, "ended".to_owned()));
 }
 
 fn at(s: &str) -> Timestamp {

@@ -90,8 +90,16 @@ enum Command {
         #[arg(long, value_name = "FACTS")]
         world: Option<String>,
         /// A contingency of response.toml (`--list` lists them)
-        #[arg(long, value_name = "ID", conflicts_with_all = ["site", "point"])]
+        #[arg(long, value_name = "ID", conflicts_with_all = ["site", "point", "incident"])]
         contingency: Option<String>,
+        /// A stored incident of the monitoring (its id in `guarantor monitor incidents`): an attack at its
+        /// best-located report, on its day
+        #[arg(long, value_name = "ID", conflicts_with_all = ["site", "point"])]
+        incident: Option<u64>,
+        /// The monitoring database the incident is in [default: DIR/monitor.sqlite with a scenario DIR, else
+        /// ./guarantor-monitor.sqlite]
+        #[arg(long, value_name = "FILE", requires = "incident")]
+        db: Option<PathBuf>,
         /// An attack on this site of the force
         #[arg(long, value_name = "SITE", conflicts_with = "point")]
         site: Option<String>,
@@ -488,6 +496,8 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             dir,
             world,
             contingency,
+            incident,
+            db,
             site,
             point,
             day,
@@ -498,6 +508,10 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             timings,
         }) => {
             let bars = Bars::new(cli.quiet);
+            let incident_db = db.unwrap_or_else(|| match &dir {
+                Some(d) => d.join("monitor.sqlite"),
+                None => PathBuf::from("guarantor-monitor.sqlite"),
+            });
             with_scenario(
                 dir,
                 world.or(cli.world).as_deref(),
@@ -510,6 +524,7 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                         json,
                         Target {
                             contingency,
+                            incident: incident.map(|id| (id, incident_db)),
                             site,
                             point,
                             day,
@@ -697,6 +712,8 @@ fn with_scenario(
 /// What `guarantor respond` is asked.
 struct Target {
     contingency: Option<String>,
+    /// A stored incident and the monitoring database it is in.
+    incident: Option<(u64, PathBuf)>,
     site: Option<String>,
     point: Option<String>,
     day: Option<u32>,
@@ -757,6 +774,12 @@ fn respond(
         without.insert(code);
     }
     let ask = match (&target.contingency, &target.site, &target.point) {
+        _ if target.incident.is_some() => {
+            let (id, db) = target.incident.clone().unwrap_or_default();
+            let mut store = guarantor_store::SqliteStore::open_existing(&db)?;
+            guarantor_app::refresh_incidents(&mut store, jiff::Timestamp::now())?;
+            Some(guarantor_app::incident_ask(scenario, &store, id).map_err(anyhow::Error::msg)?)
+        }
         (Some(id), _, _) => Some(guarantor_app::Ask::Contingency(
             guarantor_core::TermId::new(id)
                 .map_err(|e| anyhow::anyhow!("bad --contingency `{id}`: {e}"))?,
@@ -1245,6 +1268,10 @@ fn monitor(
                 Some(by),
                 &bars,
             )?;
+            // The incidents of what was stored, formed now (readers find them ready).
+            if !dry_run {
+                guarantor_app::refresh_incidents(&mut store, by.at)?;
+            }
             let report = &done.report;
             let rejected: usize = report.files.iter().map(|f| f.rejected).sum();
             let stdout = if json {
@@ -1270,7 +1297,8 @@ fn monitor(
                 .map_err(|_| anyhow::anyhow!("--day {day}: expected a day, YYYY-MM-DD"))?;
             let cut = guarantor_app::parse_cut(&cut).map_err(|e| anyhow::anyhow!("--cut {e}"))?;
             with_scenario(scenario, None, json, color, |scenario, _, json| {
-                let store = guarantor_store::SqliteStore::open_existing(&db)?;
+                let mut store = guarantor_store::SqliteStore::open_existing(&db)?;
+                guarantor_app::refresh_incidents(&mut store, jiff::Timestamp::now())?;
                 let report = guarantor_app::daily_report(scenario, &store, day, cut)
                     .map_err(anyhow::Error::msg)?;
                 let written = out
@@ -1369,7 +1397,8 @@ fn monitor(
             };
             let (from, to) = (bound("since", since)?, bound("until", until)?);
             with_scenario(scenario, None, json, color, |scenario, _, json| {
-                let store = guarantor_store::SqliteStore::open_existing(&db)?;
+                let mut store = guarantor_store::SqliteStore::open_existing(&db)?;
+                guarantor_app::refresh_incidents(&mut store, jiff::Timestamp::now())?;
                 let report = guarantor_app::incidents(scenario, &store, from, to)?;
                 if json {
                     to_json(&report)

@@ -1489,6 +1489,57 @@ fn the_plan_and_the_monitor_give_the_same_reinforcement_time() {
 }
 
 #[test]
+fn respond_answers_a_stored_incident_by_its_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A patrol and the media saw one shelling near Enerhodar; a sensor a boat off Odesa: two incidents.
+    let reports = "id,source,source_kind,time,time_precision_hours,lat,lon,place_precision_km,kind,target,count,text\n\
+        p-1,smm-patrol-7,patrol,2026-12-05T06:10:00+02:00,0.25,47.5119,34.5863,0.5,artillery,,12,shelling near Enerhodar\n\
+        m-1,ukrinform,media,2026-12-05T06:30:00+02:00,1,47.515,34.59,2,artillery,,10,shelling of Enerhodar\n\
+        s-1,sensor-3,sensor,2026-12-05T11:00:00Z,0.1,46.3,30.9,0.2,naval,,1,fast boat attack off Odesa\n";
+    std::fs::write(tmp.path().join("day1.csv"), reports).unwrap();
+    let out = guarantor(&["monitor", "ingest", "day1.csv"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let out = guarantor(&["monitor", "incidents", "--json"], tmp.path());
+    let listed = json(&out);
+    let shelling = listed["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["reports"].as_array().unwrap().len() == 2)
+        .expect("the shelling is one incident of two reports");
+    let id = shelling["id"].as_u64().unwrap().to_string();
+    let out = guarantor(&["respond", "--incident", &id, "--json"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let answer = json(&out);
+    // The same site as an attack at its best-located report (the patrol's) would threaten.
+    let out = guarantor(
+        &["respond", "--point", "47.5119,34.5863", "--json"],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        answer["contingency"]["site"],
+        json(&out)["contingency"]["site"]
+    );
+    assert!(
+        answer["contingency"]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("Incident #{id} ")),
+        "{answer}"
+    );
+    let out = guarantor(&["respond", "--incident", "999"], tmp.path());
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("no incident #999"));
+    let out = guarantor(
+        &["respond", "--incident", "1", "--db", "missing.sqlite"],
+        tmp.path(),
+    );
+    assert_ne!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("no monitoring database"));
+}
+
+#[test]
 fn respond_answers_a_contingency_a_site_a_point_and_says_what_is_wrong() {
     let tmp = tempfile::tempdir().unwrap();
     let out = guarantor(&["respond", "--list"], tmp.path());
