@@ -43,11 +43,11 @@ pub struct Slack {
 }
 
 impl Default for Slack {
-    /// 50 m, 1 hour and 3 days. A report's own precision carries its uncertainty (the layouts state what each
+    /// 50 m, 1 hour and 7 days. A report's own precision carries its uncertainty (the layouts state what each
     /// source achieves), so the slack in space is only rounding; an hour covers accounts of one moment that
-    /// disagree by minutes; and sources that cite one post have dated it up to three days apart (`bench/merge`'s
+    /// disagree by minutes; and sources that cite one post have dated it up to five days apart (`bench/merge`'s
     /// labelled pairs: a CIR row and a Bellingcat record of one strike, one dated to the day it was filmed, the
-    /// other to the day it was posted).
+    /// other to the day it was posted or found), so a week.
     fn default() -> Self {
         Slack {
             km: 0.05,
