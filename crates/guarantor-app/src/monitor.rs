@@ -319,6 +319,11 @@ pub struct IncidentDto {
     pub confidence: &'static str,
     /// The distinct sources.
     pub sources: Vec<String>,
+    /// The independent sources: names that cite a common post count as one (two outlets repeating one post are
+    /// one account).
+    pub independent_sources: usize,
+    /// The kind of each independent source (`patrol`, `sensor`, `party`, `media`…), sorted.
+    pub source_kinds: Vec<&'static str>,
     /// The reports merged, as `source/id`.
     pub reports: Vec<String>,
     /// Inside the occupied area.
@@ -649,6 +654,8 @@ impl Analysis {
             incident.reports.iter().map(|r| r.kind.as_str()).collect();
         kinds.sort_unstable();
         kinds.dedup();
+        let independent =
+            guarantor_monitor::independent_sources(&incident.reports.iter().collect::<Vec<_>>());
         let mut sources: Vec<String> = incident.reports.iter().map(|r| r.source.clone()).collect();
         sources.sort();
         sources.dedup();
@@ -661,6 +668,13 @@ impl Analysis {
             kinds,
             confidence: incident.confidence.as_str(),
             sources,
+            independent_sources: independent.len(),
+            source_kinds: {
+                let mut kinds: Vec<&'static str> =
+                    independent.iter().map(|(_, k)| k.as_str()).collect();
+                kinds.sort_unstable();
+                kinds
+            },
             reports: incident
                 .reports
                 .iter()

@@ -241,7 +241,60 @@ fn own(kind: SourceKind) -> bool {
     matches!(kind, SourceKind::Patrol | SourceKind::Sensor)
 }
 
-/// The confidence of an incident from its reports' sources. Sources are independent when their names differ.
+/// The independent sources among `reports`: their source names, with those that cite a common post ([`link_key`])
+/// counted as one — two outlets repeating one Telegram post are one account, not two — each with its kind (the
+/// coalition's own if any of its names is; else not a party if any is; else a party). By their first name.
+pub fn independent_sources<'a>(reports: &[&'a Report]) -> Vec<(Vec<&'a str>, SourceKind)> {
+    let mut names: Vec<(&str, SourceKind)> = reports
+        .iter()
+        .map(|r| (r.source.as_str(), r.source_kind))
+        .collect();
+    names.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.as_str().cmp(b.1.as_str())));
+    names.dedup_by(|a, b| a.0 == b.0);
+    let index = |name: &str| names.binary_search_by(|n| n.0.cmp(name)).unwrap_or(0);
+    let mut parent: Vec<usize> = (0..names.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let mut cited: HashMap<String, usize> = HashMap::new();
+    for r in reports {
+        let n = index(&r.source);
+        for key in r.links.iter().filter_map(|l| link_key(l)) {
+            let m = *cited.entry(key).or_insert(n);
+            let (x, y) = (root(&mut parent, n), root(&mut parent, m));
+            parent[x.max(y)] = x.min(y);
+        }
+    }
+    let rank = |k: SourceKind| {
+        if own(k) {
+            0
+        } else if k != SourceKind::Party {
+            1
+        } else {
+            2
+        }
+    };
+    let mut groups: Vec<(Vec<&'a str>, SourceKind)> = Vec::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
+    for (n, &(name, kind)) in names.iter().enumerate() {
+        let r = root(&mut parent, n);
+        let g = *slot.entry(r).or_insert_with(|| {
+            groups.push((Vec::new(), kind));
+            groups.len() - 1
+        });
+        groups[g].0.push(name);
+        if rank(kind) < rank(groups[g].1) {
+            groups[g].1 = kind;
+        }
+    }
+    groups
+}
+
+/// The confidence of an incident from its reports' independent sources ([`independent_sources`]).
 ///
 /// - `confirmed`: two independent sources or more, at least one of them the coalition's own;
 /// - `probable`: the coalition's own source alone, or two independent sources or more of which at least one is
@@ -249,12 +302,8 @@ fn own(kind: SourceKind) -> bool {
 /// - `possible`: two independent sources or more, all of them parties (each side's claim about the other);
 /// - `single_source`: one source that is not the coalition's.
 pub fn grade<'a>(reports: impl IntoIterator<Item = &'a Report>) -> Confidence {
-    let mut sources: Vec<(&str, SourceKind)> = reports
-        .into_iter()
-        .map(|r| (r.source.as_str(), r.source_kind))
-        .collect();
-    sources.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.as_str().cmp(b.1.as_str())));
-    sources.dedup_by(|a, b| a.0 == b.0);
+    let reports: Vec<&Report> = reports.into_iter().collect();
+    let sources = independent_sources(&reports);
     let has_own = sources.iter().any(|(_, k)| own(*k));
     let independent = sources.len() >= 2;
     let beyond_parties = sources.iter().any(|(_, k)| *k != SourceKind::Party);

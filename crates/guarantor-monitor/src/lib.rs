@@ -16,8 +16,8 @@ pub mod stable;
 pub mod synthetic;
 
 pub use corroborate::{
-    SAME_EVENT_KINDS, SPREAD, Slack, compatible, fit, grade, group, group_with_sets, same_event,
-    same_incident, share_a_post,
+    SAME_EVENT_KINDS, SPREAD, Slack, compatible, fit, grade, group, group_with_sets,
+    independent_sources, same_event, same_incident, share_a_post,
 };
 pub use judge::{TERMS_TIME_ZONE, best_located, judge, terms_time_zone};
 pub use links::link_key;

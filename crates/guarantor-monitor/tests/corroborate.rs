@@ -561,3 +561,44 @@ fn reports_citing_one_post_are_one_event_though_dated_days_apart() {
         .expect("in range");
     assert!(!same_event(&filmed, &late, Slack::default()));
 }
+
+#[test]
+fn two_outlets_repeating_one_post_are_one_source() {
+    use guarantor_monitor::independent_sources;
+    let mut cir = report("c1", "cir", SourceKind::Media, EventKind::Missile, 0, 0.0);
+    let mut bellingcat = report(
+        "b1",
+        "bellingcat",
+        SourceKind::Media,
+        EventKind::Missile,
+        0,
+        0.0,
+    );
+    let patrol = report(
+        "p1",
+        "smm-patrol-7",
+        SourceKind::Patrol,
+        EventKind::Missile,
+        5,
+        0.0,
+    );
+    // Two outlets, each its own account: two sources, probable.
+    assert_eq!(grade([&cir, &bellingcat]), Confidence::Probable);
+    // Both citing one post (written two ways): one source.
+    cir.links = vec!["https://t.me/kharkiv_news/123".into()];
+    bellingcat.links = vec![
+        "https://t.me/s/kharkiv_news/123/".into(),
+        "https://x.com/a/status/9".into(),
+    ];
+    assert_eq!(grade([&cir, &bellingcat]), Confidence::SingleSource);
+    let sources = independent_sources(&[&cir, &bellingcat, &patrol]);
+    assert_eq!(
+        sources,
+        vec![
+            (vec!["bellingcat", "cir"], SourceKind::Media),
+            (vec!["smm-patrol-7"], SourceKind::Patrol)
+        ]
+    );
+    // With the coalition's own patrol: two independent sources, one its own.
+    assert_eq!(grade([&cir, &bellingcat, &patrol]), Confidence::Confirmed);
+}
