@@ -262,7 +262,7 @@ pub struct ResponseDto {
     /// The incidents that fired it (indices into `incidents` of the same answer; an incident left out of a
     /// filtered or paged answer is not indexed, see `incident_ids`).
     pub incidents: Vec<usize>,
-    /// The incidents that fired it, by their `id`: every one of them, whatever the filter or page.
+    /// The incidents of this answer's window that fired it, by their `id`, whatever the API's filter or page.
     pub incident_ids: Vec<u64>,
     /// For a step that moves forces: the force's site threatened, where forces go.
     pub site: Option<String>,
@@ -358,6 +358,18 @@ pub struct IncidentDto {
 /// reports are in are formed again (a set's incidents depend on its own reports only), read from a time window
 /// around them that widens until every such set lies inside it. Returns how many changes were recorded.
 pub fn refresh_incidents(store: &mut dyn ReportStore, at: Timestamp) -> Result<usize, StoreError> {
+    // Another process forming incidents at the same moment makes the write refuse: read and form again.
+    let mut tries = 0;
+    loop {
+        match form_incidents(store, at) {
+            Err(StoreError::IncidentsMoved { .. }) if tries < 3 => tries += 1,
+            done => return done,
+        }
+    }
+}
+
+/// One try of [`refresh_incidents`].
+fn form_incidents(store: &mut dyn ReportStore, at: Timestamp) -> Result<usize, StoreError> {
     use std::collections::{BTreeSet, HashMap, HashSet};
     let touched = store.touched()?;
     let (Some(t0), Some(t1)) = (
@@ -370,23 +382,16 @@ pub fn refresh_incidents(store: &mut dyn ReportStore, at: Timestamp) -> Result<u
     let touched: HashSet<(String, String)> =
         touched.into_iter().map(|r| (r.source, r.id)).collect();
     let (mut lo, mut hi) = (t0, t1);
-    let mut widest = 0.0f64;
+    // The longest time between two reports of a same-event pair: the widest precision in time of any stored
+    // report counts (a month-dated report pairs with reports weeks from its date).
+    let widest = store.max_time_precision()?;
+    let hours = (2.0 * widest + slack.hours).max(slack.link_days * 24.0 + slack.hours);
+    let reach = jiff::SignedDuration::from_secs_f64((hours * 3600.0 + 1.0).min(1e15));
+    let read_next_id = store.next_incident_id()?;
     loop {
-        // The longest time between two reports of a same-event pair among reports this precise.
-        let reach = jiff::SignedDuration::from_secs_f64(
-            (2.0 * widest + slack.hours).max(slack.link_days * 24.0 + slack.hours) * 3600.0 + 1.0,
-        );
-        let from = lo.checked_sub(reach).unwrap_or(lo);
-        let to = hi.checked_add(reach).unwrap_or(hi);
+        let from = lo.checked_sub(reach).unwrap_or(Timestamp::MIN);
+        let to = hi.checked_add(reach).unwrap_or(Timestamp::MAX);
         let reports = store.reports(Some(from), Some(to))?;
-        let wider = reports
-            .iter()
-            .map(|r| r.time_precision.radius)
-            .fold(widest, f64::max);
-        if wider > widest {
-            widest = wider;
-            continue;
-        }
         let before_ids: HashMap<(String, String), u64> = store
             .incidents(Some(from), Some(to))?
             .into_iter()
@@ -440,7 +445,7 @@ pub fn refresh_incidents(store: &mut dyn ReportStore, at: Timestamp) -> Result<u
         let before: Vec<Option<u64>> = (0..reports.len())
             .map(|i| before_ids.get(&key(i)).copied())
             .collect();
-        let next = store.next_incident_id()?.max(1);
+        let next = read_next_id.max(1);
         let (ids, changes) = guarantor_monitor::stable::assign_ids(&chosen_groups, &before, next);
         let put: Vec<guarantor_store::StoredIncident> = chosen_groups
             .iter()
@@ -471,6 +476,7 @@ pub fn refresh_incidents(store: &mut dyn ReportStore, at: Timestamp) -> Result<u
             ended: &ended,
             changes: &log,
             next_id,
+            read_next_id,
         })?;
         return Ok(log.len());
     }
@@ -491,8 +497,8 @@ pub fn incident_ask(
         .ok_or_else(|| format!("no incident #{id} in the monitoring database (`guarantor monitor incidents` lists them)"))?;
     let end = stored
         .last
-        .checked_add(jiff::SignedDuration::from_nanos(1))
-        .unwrap_or(stored.last);
+        .checked_add(jiff::SignedDuration::from_micros(1))
+        .unwrap_or(Timestamp::MAX);
     let reports: Vec<guarantor_core::Report> = store
         .reports(Some(stored.first), Some(end))
         .map_err(|e| e.to_string())?

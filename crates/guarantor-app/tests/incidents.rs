@@ -203,3 +203,29 @@ fn an_incident_keeps_its_id_as_reports_join_it() {
         "{log:?}"
     );
 }
+
+#[test]
+fn a_report_dated_to_a_month_is_found_by_a_report_weeks_from_its_date() {
+    let scenario = scenario();
+    let precise = feed(&scenario)
+        .into_iter()
+        .find(|r| r.place_precision.radius <= 1.0)
+        .expect("a precise report");
+    // A month-dated account of the same event (an ACLED row of a month: ± 15.5 days), dated 14 days earlier.
+    let mut vague = precise.clone();
+    vague.id = "month-1".into();
+    vague.source = "monthly-digest".into();
+    vague.time_precision.radius = 372.0;
+    vague.place_precision.radius = 5.0;
+    vague.time = precise.time - SignedDuration::from_hours(14 * 24);
+    assert!(guarantor_monitor::same_event(
+        &precise,
+        &vague,
+        Default::default()
+    ));
+    // The vague one first, then the precise one: one incident, as if both had come together.
+    let store = stored(&[std::slice::from_ref(&vague), std::slice::from_ref(&precise)]);
+    let incidents = store.incidents(None, None).expect("read");
+    assert_eq!(incidents.len(), 1, "{incidents:?}");
+    assert_eq!(incidents[0].reports.len(), 2);
+}

@@ -33,10 +33,11 @@ self_cell::self_cell!(
     }
 );
 
-/// A scenario version and a window of time (as microseconds), the key of computed incidents.
-/// What a window's incidents were computed at: its count of reports and the store's count of revisions.
-type Freshness = (u64, u64);
+/// What a window's incidents were computed at: its count of reports, the store's count of revisions and of
+/// changes to the incidents.
+type Freshness = (u64, u64, u64);
 
+/// A scenario version and a window of time (as microseconds), the key of computed incidents.
 type IncidentsKey = (String, u32, Option<i64>, Option<i64>);
 
 /// A scenario version, resolved.
@@ -415,6 +416,8 @@ impl Inner {
         let count = (
             store.count(from, to).map_err(ApiError::internal)?,
             store.revisions().map_err(ApiError::internal)?,
+            // A report outside the window can change an incident in it: the incidents' own changes count.
+            store.incident_generation().map_err(ApiError::internal)?,
         );
         if let Some((n, found)) = lock(&self.incidents)?.get(&key)
             && *n == count

@@ -40,6 +40,13 @@ pub enum StoreError {
         /// The latest version.
         latest: u32,
     },
+    /// Another process formed incidents between this one's reading and writing them: nothing was written; read
+    /// and form them again.
+    #[error("database {path}: another process formed incidents meanwhile; nothing was written")]
+    IncidentsMoved {
+        /// The database.
+        path: String,
+    },
     /// A stored value does not read back as a report (a newer guarantor wrote it, or it was edited).
     #[error("database {path}: stored report {source_name}/{id}: {message}")]
     Corrupt {
@@ -130,6 +137,9 @@ pub struct IncidentUpdate<'a> {
     pub changes: &'a [(u64, String)],
     /// The next id never given (every id in `put` is below it).
     pub next_id: u64,
+    /// The next id as it was read before forming these incidents: if another process has moved it since,
+    /// nothing is written ([`StoreError::IncidentsMoved`]).
+    pub read_next_id: u64,
 }
 
 /// Where monitoring data lives. Every implementation passes the same test suite.
@@ -193,8 +203,17 @@ pub trait ReportStore {
     /// The next incident id never given.
     fn next_incident_id(&self) -> Result<u64, StoreError>;
 
-    /// Writes a change to the incidents in one transaction.
+    /// Writes a change to the incidents in one transaction, or nothing if another process formed incidents since
+    /// `update.read_next_id` was read.
     fn put_incidents(&mut self, update: IncidentUpdate<'_>) -> Result<(), StoreError>;
+
+    /// The widest time precision of any stored report, hours (0 with none): how far apart two reports that can
+    /// be one event may be.
+    fn max_time_precision(&self) -> Result<f64, StoreError>;
+
+    /// How many changes to the incidents were ever written (a cache of what was computed from them stays true
+    /// while it does not move).
+    fn incident_generation(&self) -> Result<u64, StoreError>;
 
     /// The incidents' change log, oldest first: (when, incident, change).
     fn incident_changes(&self) -> Result<Vec<(Timestamp, u64, String)>, StoreError>;

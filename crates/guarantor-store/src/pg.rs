@@ -409,6 +409,21 @@ impl ReportStore for PgStore {
         let e = |e: postgres::Error| pg(&shown, &e);
         let mut client = self.client.borrow_mut();
         let mut tx = client.transaction().map_err(e)?;
+        let moved = tx
+            .execute(
+                "UPDATE incident_next SET next = $1 WHERE one = 1 AND next = $2",
+                &[
+                    &(update.next_id.max(update.read_next_id) as i64),
+                    &(update.read_next_id as i64),
+                ],
+            )
+            .map_err(e)?
+            == 0;
+        if moved {
+            return Err(StoreError::IncidentsMoved {
+                path: shown.clone(),
+            });
+        }
         let at = micros(update.at);
         let unlink = tx
             .prepare("DELETE FROM incident_report WHERE incident = $1")
@@ -450,12 +465,29 @@ impl ReportStore for PgStore {
             )
             .map_err(e)?;
         }
-        tx.execute(
-            "UPDATE incident_next SET next = GREATEST(next, $1) WHERE one = 1",
-            &[&(update.next_id as i64)],
-        )
-        .map_err(e)?;
         tx.commit().map_err(e)
+    }
+
+    fn max_time_precision(&self) -> Result<f64, StoreError> {
+        Ok(self
+            .client
+            .borrow_mut()
+            .query_one(
+                "SELECT COALESCE(MAX(time_precision_hours), 0.0) FROM report",
+                &[],
+            )
+            .map_err(|e| self.err(e))?
+            .get(0))
+    }
+
+    fn incident_generation(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .client
+            .borrow_mut()
+            .query_one("SELECT COALESCE(MAX(seq), 0) FROM incident_change", &[])
+            .map_err(|e| self.err(e))?
+            .get(0);
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     fn incident_changes(&self) -> Result<Vec<(Timestamp, u64, String)>, StoreError> {

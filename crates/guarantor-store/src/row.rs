@@ -30,8 +30,6 @@ pub(crate) type Row = (
 pub(crate) const COLUMNS: &str = "source, id, source_kind, time_s, time_nanos, time_precision_hours, lon, lat, \
                        place_precision_km, kind, target, count, text, parties, links";
 
-/// Keeps the stored version of report (`$source`, `$id`) as its next revision, replaced at `$at` (microseconds):
-/// placeholders `{source}`, `{id}`, `{at}` for the dialect's.
 /// Marks the incident of report (`source`, `id`) as to be formed again (a member of it was revised).
 pub(crate) fn stale_sql(source: &str, id: &str) -> String {
     format!(
@@ -60,6 +58,8 @@ pub(crate) fn incidents_sql(from: &str, to: &str) -> String {
     )
 }
 
+/// Keeps the stored version of report (`$source`, `$id`) as its next revision, replaced at `$at` (microseconds):
+/// placeholders `{source}`, `{id}`, `{at}` for the dialect's.
 pub(crate) fn keep_version_sql(source: &str, id: &str, at: &str) -> String {
     format!(
         "INSERT INTO report_version (source, id, revision, replaced_at_us, source_kind, time_s, time_nanos,

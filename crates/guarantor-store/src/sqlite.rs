@@ -336,6 +336,19 @@ impl ReportStore for SqliteStore {
         let path = self.path.clone();
         let e = |e: rusqlite::Error| db(&path, e);
         let tx = self.conn.transaction().map_err(e)?;
+        let moved = tx
+            .execute(
+                "UPDATE incident_next SET next = ?1 WHERE one = 1 AND next = ?2",
+                params![
+                    update.next_id.max(update.read_next_id) as i64,
+                    update.read_next_id as i64
+                ],
+            )
+            .map_err(e)?
+            == 0;
+        if moved {
+            return Err(StoreError::IncidentsMoved { path: path.clone() });
+        }
         {
             let at = micros(update.at);
             let mut end = tx
@@ -381,13 +394,30 @@ impl ReportStore for SqliteStore {
             for (id, change) in update.changes {
                 log.execute(params![at, *id as i64, change]).map_err(e)?;
             }
-            tx.execute(
-                "UPDATE incident_next SET next = MAX(next, ?1) WHERE one = 1",
-                params![update.next_id as i64],
-            )
-            .map_err(e)?;
         }
         tx.commit().map_err(e)
+    }
+
+    fn max_time_precision(&self) -> Result<f64, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT COALESCE(MAX(time_precision_hours), 0.0) FROM report",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
+    fn incident_generation(&self) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .conn
+            .query_row(
+                "SELECT COALESCE(MAX(seq), 0) FROM incident_change",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     fn incident_changes(&self) -> Result<Vec<(Timestamp, u64, String)>, StoreError> {

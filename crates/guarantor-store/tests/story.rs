@@ -195,8 +195,28 @@ fn incidents_chapter(store: &mut dyn ReportStore) {
             ended: &[],
             changes: &[(1, "formed".into()), (2, "formed".into())],
             next_id: 3,
+            read_next_id: 1,
         })
         .expect("write");
+    assert_eq!(store.incident_generation().expect("read"), 2);
+    assert!(store.max_time_precision().expect("read") >= 0.25);
+    // Formed from what another process has since changed: refused, nothing written.
+    let refused = store.put_incidents(IncidentUpdate {
+        at,
+        put: &put[..1],
+        ended: &[],
+        changes: &[(1, "formed".into())],
+        next_id: 2,
+        read_next_id: 1,
+    });
+    assert!(
+        matches!(
+            refused,
+            Err(guarantor_store::StoreError::IncidentsMoved { .. })
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(store.incident_generation().expect("read"), 2);
     assert!(store.touched().expect("read").is_empty());
     assert_eq!(store.next_incident_id().expect("read"), 3);
     assert_eq!(store.incidents(None, None).expect("read"), put.to_vec());
@@ -256,6 +276,7 @@ fn incidents_chapter(store: &mut dyn ReportStore) {
             ended: &[2],
             changes: &[(3, "formed from reports of #1".into()), (2, "ended".into())],
             next_id: 4,
+            read_next_id: 3,
         })
         .expect("write");
     assert!(store.touched().expect("read").is_empty());
