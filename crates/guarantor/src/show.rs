@@ -1021,7 +1021,8 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
         ],
         &[0],
     );
-    for (n, i) in r.incidents.iter().enumerate() {
+    // Each incident by its stored id: the number `respond --incident` takes.
+    for i in &r.incidents {
         let place = format!(
             "{:.3}, {:.3}{}{}",
             i.lat,
@@ -1040,7 +1041,7 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
         // `2026-12-05T04:10:00Z` as `2026-12-05 04:10`.
         let time = i.time.get(..16).unwrap_or(&i.time).replace('T', " ");
         t.add_row(vec![
-            Cell::new(n + 1),
+            Cell::new(i.id),
             Cell::new(time),
             Cell::new(place),
             Cell::new(i.kinds.join(", ")),
@@ -1065,7 +1066,7 @@ fn responses(list: &[guarantor_app::ResponseDto], heading: &str) -> String {
     }
     let mut out = heading.to_owned();
     for r in list {
-        let which: Vec<String> = r.incidents.iter().map(|i| format!("#{}", i + 1)).collect();
+        let which: Vec<String> = r.incident_ids.iter().map(|id| format!("#{id}")).collect();
         out.push_str(&format!(
             "- {} (`{}`), rule `{}`, incident{} {}",
             r.step_name,
@@ -1184,10 +1185,10 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
         out.push_str(
             "\n## Incidents\n\n| # | time (UTC) | where | what | confidence | verdict |\n|---:|---|---|---|---|---|\n",
         );
-        for (n, i) in r.incidents.iter().enumerate() {
+        for i in &r.incidents {
             out.push_str(&format!(
                 "| {} | {} | {:.3}, {:.3} | {} | {} | {} |\n",
-                n + 1,
+                i.id,
                 i.time,
                 i.lat,
                 i.lon,
