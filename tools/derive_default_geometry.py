@@ -8,6 +8,7 @@ crates/guarantor-scenario/default/geometry/:
   occupied_area.geojson  1 MultiPolygon, the occupied area on 2026-08-22 incl. Crimea (DeepStateMap)
   countries.geojson      Natural Earth 1:10m outlines of Ukraine and its neighbours, Crimea in Ukraine
   areas.geojson          illustrative air and sea areas of the mission
+  places.csv             GeoNames places of 1,000 people or more, with their oblast (ISO 3166-2)
   ATTRIBUTION.md         sources, tolerances, licences and the command that regenerates the files
 
 Usage (from the repository root):
@@ -22,6 +23,7 @@ ring orientation, known points inside/outside) are assertions: the script fails 
 """
 
 import argparse
+import csv
 import json
 import math
 import os
@@ -468,6 +470,73 @@ def derive_admin1(data):
     return feats
 
 
+# GeoNames' first-level names for Ukraine -> ISO 3166-2 (the codes of admin1.geojson).
+GEONAMES_UA_ADMIN1 = {
+    "Cherkasy": "UA-71", "Chernihiv": "UA-74", "Chernivtsi": "UA-77", "Crimea": "UA-43",
+    "Dnipropetrovsk": "UA-12", "Donetsk": "UA-14", "Ivano-Frankivsk": "UA-26", "Kharkiv": "UA-63",
+    "Kherson": "UA-65", "Khmelnytskyi": "UA-68", "Kiev": "UA-32", "Kirovohrad": "UA-35", "Kyiv City": "UA-30",
+    "Luhansk": "UA-09", "Lviv": "UA-46", "Misto Sevastopol'": "UA-40", "Mykolaiv": "UA-48", "Odessa": "UA-51",
+    "Poltava": "UA-53", "Rivne": "UA-56", "Sumy": "UA-59", "Ternopil": "UA-61", "Vinnyts'ka": "UA-05",
+    "Volyn": "UA-07", "Zakarpattia": "UA-21", "Zaporizhia": "UA-23", "Zhytomyr": "UA-18",
+}
+GEONAMES_ATTRIBUTION = "GeoNames (geonames.org), CC BY 4.0"
+# Places of Ukraine renamed by law (the 2016 decommunisation renamings, and later ones) whose GeoNames `name` is
+# still the old one, keyed by (GeoNames name, GeoNames admin1): reports and readers use the current name.
+RENAMED = {
+    ("Kiev", "Kyiv City"): "Kyiv", ("Odessa", "Odessa"): "Odesa", ("Mykolayiv", "Mykolaiv"): "Mykolaiv",
+    ("Mykolayiv", "Lviv"): "Mykolaiv", ("Zaporizhzhya", "Zaporizhia"): "Zaporizhzhia",
+    ("Dnipropetrovsk", "Dnipropetrovsk"): "Dnipro", ("Dniprodzerzhyns'k", "Dnipropetrovsk"): "Kamianske",
+    ("Kirovohrad", "Kirovohrad"): "Kropyvnytskyi", ("Artemivs'k", "Donetsk"): "Bakhmut",
+    ("Dzerzhyns'k", "Donetsk"): "Toretsk", ("Krasnoarmiys'k", "Donetsk"): "Pokrovsk",
+    ("Krasnyy Lyman", "Donetsk"): "Lyman", ("Dymytrov", "Donetsk"): "Myrnohrad",
+    ("Svetlodarsk", "Donetsk"): "Svitlodarsk", ("Artemivs'k", "Luhansk"): "Kypuche",
+    ("Kirovs'k", "Luhansk"): "Holubivka", ("Krasnodon", "Luhansk"): "Sorokyne",
+    ("Krasnyy Luch", "Luhansk"): "Khrustalnyi", ("Stakhanov", "Luhansk"): "Kadiivka",
+    ("Sverdlovs'k", "Luhansk"): "Dovzhansk", ("Komsomol's'ke", "Kharkiv"): "Slobozhanske",
+    ("Tsyurupyns'k", "Kherson"): "Oleshky", ("Illichivs'k", "Odessa"): "Chornomorsk",
+    ("Kotovs'k", "Odessa"): "Podilsk", ("Kuznetsovs'k", "Rivne"): "Varash",
+    ("Chervonohrad", "Lviv"): "Sheptytskyi", ("Novohrad-Volyns'kyy", "Zhytomyr"): "Zviahel",
+    ("Pereyaslav-Khmel'nyts'kyy", "Kiev"): "Pereiaslav", ("Energodar", "Zaporizhia"): "Enerhodar",
+    ("Kamenka-Na-Dnepre", "Zaporizhia"): "Kamianka-Dniprovska",
+}
+
+
+def derive_places(data):
+    """Named places (population >= 1000) of Ukraine and its neighbours, for the nearest place of a report.
+
+    Rows sorted by country, first-level unit and name; `region` is the ISO 3166-2 code of the Ukrainian unit
+    (empty elsewhere), `admin1` GeoNames' own name of the unit."""
+    src = os.path.join(data, "transport", "geonames_cities1000_ua_neighbours.csv")
+    rows = []
+    with open(src, newline="", encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            lon, lat = float(r["lon"]), float(r["lat"])
+            if not (CLIP_BOX[0] <= lon <= CLIP_BOX[2] and CLIP_BOX[1] <= lat <= CLIP_BOX[3]):
+                continue
+            region = ""
+            if r["cc"] == "UA":
+                assert r["admin1"] in GEONAMES_UA_ADMIN1, f"unknown GeoNames unit of Ukraine: {r['admin1']!r}"
+                region = GEONAMES_UA_ADMIN1[r["admin1"]]
+            name = r["name"]
+            if r["cc"] == "UA":
+                # Ukraine's national transliteration (2010) writes no soft sign: L'viv is Lviv.
+                name = RENAMED.get((name, r["admin1"]), name).replace("'", "")
+            rows.append((r["cc"], r["admin1"], name, round(lat, DECIMALS), round(lon, DECIMALS), region))
+    rows.sort()
+    renamed = {RENAMED[k] for k in RENAMED}
+    assert sum(r[2] in renamed for r in rows if r[0] == "UA") >= len(RENAMED), "every renaming found its place"
+    assert len({r[5] for r in rows if r[0] == "UA"}) == 27, "every unit of Ukraine has a named place"
+    return rows
+
+
+def write_places(path, rows):
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(["lat", "lon", "name", "admin1", "region", "cc"])
+        for cc, admin1, name, lat, lon, region in rows:
+            w.writerow([f"{lat:.{DECIMALS}f}", f"{lon:.{DECIMALS}f}", name, admin1, region, cc])
+
+
 def largest(geom):
     ps = sorted(polygons(geom), key=lambda p: -p.area)
     return ps[0]
@@ -543,6 +612,7 @@ counter-clockwise and holes clockwise (RFC 7946). One feature per line.
 | `occupied_area.geojson` | occupied area on 2026-08-22 incl. Crimea, one MultiPolygon (`area_km2` {geodesy}) | `frontline/deepstatemap_occupied_20260822.geojson` | parts and holes under {occ_min} km2 dropped, Douglas-Peucker {occ_tol} deg topology preserving, made valid | DeepStateMap data (commit ok, simplified) | "{ds}" |
 | `countries.geojson` | outlines of Ukraine and its neighbours ({country_codes}); Crimea and Sevastopol drawn in Ukraine (de jure) | `boundaries/ne10m_countries_europe.geojson`, Crimea identified with `boundaries/ne10m_admin1_ua_pl_ro_sk_hu_md_by.geojson` (UA-43, UA-40) | clipped to lon {clip0}..{clip2}, lat {clip1}..{clip3}; coverage simplification (Visvalingam-Whyatt, shared borders stay identical) tolerance {country_tol} deg; islands under {country_min} km2 dropped | public domain (commit ok) | "{ne}" |
 | `areas.geojson` | illustrative mission areas: `black-sea-west`, `odesa-approaches` (sea), `air-west` (air) | hand-drawn polygons in the script, cut with the outlines above and the DeepStateMap line and area | sea areas: land removed, kept {sea_km} km from the occupied area; air-west: Ukraine west of {air_lon} E, at least {air_km} km from the contact line, outside the occupied area | planning assumptions (`source = "illustrative"`), not legal boundaries; derived in part from DeepStateMap data and Natural Earth | "{ds}"; "{ne}" |
+| `places.csv` | {places_n} named places with 1,000 people or more in Ukraine and its neighbours ({places_cc}): `lat`, `lon`, `name`, GeoNames' `admin1`, `region` (the ISO 3166-2 code of the Ukrainian unit, as in `admin1.geojson`; empty elsewhere), `cc` (ISO 3166-1 alpha-2) | `transport/geonames_cities1000_ua_neighbours.csv` | kept inside the clip box above; names of Ukraine without the soft sign's apostrophe, as Ukraine's national transliteration writes them (L'viv is Lviv); {renamed_n} places of Ukraine renamed by law given their current name (Kyiv, Odesa, Dnipro, Bakhmut, Lyman, Toretsk, Pokrovsk…; table `RENAMED` in the script); coordinates rounded to 4 decimals; sorted by country, unit and name | CC BY 4.0 (commit ok, with attribution) | "{gn}" |
 | `admin1.geojson` | Ukraine's 27 first-level units (24 oblasts, Kyiv City, the Autonomous Republic of Crimea, Sevastopol), `code` (ISO 3166-2) and `name` | `boundaries/ne10m_admin1_ua_pl_ro_sk_hu_md_by.geojson` | coverage simplification (Visvalingam-Whyatt, shared borders stay identical) tolerance {admin1_tol} deg | public domain (commit ok) | "{ne}" |
 
 Natural Earth 4.1 (as packaged in npm world-atlas 2.0.2) draws Crimea inside Russia; here the Russian polygon
@@ -560,7 +630,7 @@ Notes:
 """
 
 
-def write_attribution(path, n_contact, country_codes):
+def write_attribution(path, n_contact, country_codes, places):
     geodesy = "on the WGS84 ellipsoid (pyproj)" if GEOD is not None else "on a sphere (haversine)"
     text = ATTRIBUTION_MD.format(
         contact_n=n_contact,
@@ -581,6 +651,10 @@ def write_attribution(path, n_contact, country_codes):
         air_km=AIR_STANDOFF_KM,
         ds=DEEPSTATE_ATTRIBUTION,
         ne=NE_ATTRIBUTION,
+        gn=GEONAMES_ATTRIBUTION,
+        places_n=f"{len(places):,}",
+        places_cc=", ".join(sorted({p[0] for p in places})),
+        renamed_n=len(RENAMED),
     )
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
@@ -741,8 +815,10 @@ def main():
     write_fc(os.path.join(args.out, "countries.geojson"), country_feats)
     write_fc(os.path.join(args.out, "areas.geojson"), area_feats)
     write_fc(os.path.join(args.out, "admin1.geojson"), derive_admin1(data))
+    places = derive_places(data)
+    write_places(os.path.join(args.out, "places.csv"), places)
     write_attribution(
-        os.path.join(args.out, "ATTRIBUTION.md"), len(contact_feats), list(countries.keys())
+        os.path.join(args.out, "ATTRIBUTION.md"), len(contact_feats), list(countries.keys()), places
     )
 
     print(f"geodesy: {'pyproj WGS84 ' + str(GEOD.initstring) if GEOD else 'spherical fallback'}; "

@@ -18,7 +18,17 @@ Placement, vectorised throughout:
   nearest of those in NumPy, and the geodesic (pyproj.Geod, WGS84: Karney's algorithm, as guarantor);
 - protected sites: great-circle distances in NumPy to every site choose the candidates (within 2% of the
   nearest, or of a site's radius), the geodesic (pyproj) decides;
-- land, Black Sea, Sea of Azov: the same boxes as guarantor.
+- the coast (place.rs's rules, written here again): a point in no country's outline but within 1.5 km of one is
+  in that country, on land; in the country the regions divide (the one holding a point inside the first region)
+  but in no region, the region whose outline is within 3 km. The outlines' edges in a Shapely STRtree, queried
+  only for those points with a box in degrees that holds every point within the distance; the distance to an
+  edge is the geodesic (pyproj) to its nearest point in lon/lat degrees (as geo's `closest_point`), the nearest
+  outline winning, ties by list order;
+- the nearest named place (geometry/places.csv): a SciPy cKDTree of the places on the unit sphere gives the
+  nearest by chord and the places near it (within 2% on the sphere), the geodesic (pyproj) decides, ties by
+  file row; within 2.5 km of a place of a region (its `region` code, admin1.geojson's `code`), a point that has a
+  region (by outline or the gap) is in the place's;
+- land, Black Sea, Sea of Azov: the same boxes as guarantor (on land when in a country, the coast included).
 
 Corroboration: guarantor's rule (crates/guarantor-monitor/src/corroborate.rs), a complete link over same-event
 pairs.
@@ -83,7 +93,14 @@ def load_scenario(folder):
                  for p, g in features(geometry / "countries.geojson")]
     regions = []
     if (geometry / "admin1.geojson").exists():
-        regions = [(p.get("name"), g) for p, g in features(geometry / "admin1.geojson")]
+        regions = [(p.get("name"), g, p.get("code")) for p, g in features(geometry / "admin1.geojson")]
+    places = None
+    if (geometry / "places.csv").exists():
+        # Every column as text (a place named "NA" stays one), trimmed as guarantor trims; floats exactly.
+        table = pd.read_csv(geometry / "places.csv", dtype=str, keep_default_na=False)
+        table = table.apply(lambda c: c.str.strip())
+        places = (table["lon"].astype(float).to_numpy(), table["lat"].astype(float).to_numpy(),
+                  table["name"].to_numpy(dtype=object), table["region"].to_numpy(dtype=object))
     lines = [g for _, g in features(geometry / "contact_line.geojson")]
     terms = tomllib.loads((folder / "terms.toml").read_text())
     sites = tomllib.loads((folder / "sites.toml").read_text()).get("site", [])
@@ -98,7 +115,7 @@ def load_scenario(folder):
             lon, lat = p["lon"], p["lat"]
         protected.append((p["id"], lon, lat, float(p["radius_km"])))
     zones = [(z["id"], float(z["width_km"])) for z in terms.get("buffer_zone", [])]
-    return occupied, countries, regions, lines, protected, zones
+    return occupied, countries, regions, lines, protected, zones, places
 
 
 def first_holding(geoms, lon, lat, pts, how):
@@ -132,19 +149,134 @@ def first_holding(geoms, lon, lat, pts, how):
     return out
 
 
+# place.rs's tolerances: off every country's outline but this near one, on its land; in the regions' country in no
+# region but this near one, in it; this near a named place of a region, in the place's region.
+COAST_KM, REGION_GAP_KM, TOWN_KM = 1.5, 3.0, 2.5
+
+
+def outline_edges(geoms):
+    """Every edge of the polygons' rings (exterior counter-clockwise, holes clockwise, as guarantor orients
+    them), zero-length ones left out: starts and ends (m, 2) in lon/lat, and the index of the polygon of each."""
+    parts, part_of = shapely.get_parts(shapely.orient_polygons(np.asarray(geoms, dtype=object)), return_index=True)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    xy, vertex_of = shapely.get_coordinates(rings, return_index=True)
+    same = vertex_of[1:] == vertex_of[:-1]
+    a, b = xy[:-1][same], xy[1:][same]
+    owner = part_of[ring_of[vertex_of[:-1][same]]]
+    keep = (a[:, 0] != b[:, 0]) | (a[:, 1] != b[:, 1])
+    return a[keep], b[keep], owner[keep]
+
+
+def nearest_outline(edges, tree, lon, lat, km):
+    """For each point, the polygon whose outline is nearest within `km` and the distance (-1 and NaN for none).
+    The distance to an edge is the geodesic to the edge's nearest point in lon/lat degrees (as geo's
+    `closest_point`); ties go to the first polygon."""
+    n = len(lon)
+    out, dist = np.full(n, -1), np.full(n, np.nan)
+    if n == 0 or tree is None:
+        return out, dist
+    a, b, owner = edges
+    # A box in degrees holding everything within `km`: a degree of latitude is at least 110.57 km, one of longitude
+    # at least 111.32 km times the cosine of the latitude (at the box's edge nearer the pole), with a margin.
+    dy = km / 110.0
+    dx = 1.01 * km / (111.32 * np.cos(np.radians(np.minimum(np.abs(lat) + dy, 89.0))))
+    pi, ei = tree.query(shapely.box(lon - dx, lat - dy, lon + dx, lat + dy))
+    px, py = lon[pi], lat[pi]
+    ax, ay, bx, by = a[ei, 0], a[ei, 1], b[ei, 0], b[ei, 1]
+    vx, vy = bx - ax, by - ay
+    t = ((px - ax) * vx + (py - ay) * vy) / (vx * vx + vy * vy)
+    qx = np.where(t < 0, ax, np.where(t > 1, bx, ax + t * vx))
+    qy = np.where(t < 0, ay, np.where(t > 1, by, ay + t * vy))
+    _, _, m = GEOD.inv(px, py, qx, qy)
+    d = m / 1000.0
+    near = d <= km
+    pi, d, shape = pi[near], d[near], owner[ei[near]]
+    order = np.lexsort((shape, d, pi))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = pi[order][1:] != pi[order][:-1]
+    best = order[first]
+    out[pi[best]] = shape[best]
+    dist[pi[best]] = d[best]
+    return out, dist
+
+
+def nearest_places(places, lon, lat):
+    """Each point's nearest named place on the ellipsoid (ties: the first in the file) and the distance in km. A
+    k-d tree of the places on the unit sphere gives the nearest by chord; every place within 2% (and 10 m) of it
+    on the sphere, which is within 0.7% of the ellipsoid, is measured on the geodesic (pyproj: Karney)."""
+    p_lon, p_lat = places[0], places[1]
+    tree = cKDTree(unit(p_lon, p_lat))
+    u = unit(lon, lat)
+    k = min(4, len(p_lon))
+    chords, idx = tree.query(u, k=k)
+    chords, idx = chords.reshape(len(lon), k), idx.reshape(len(lon), k)
+    reach = chords[:, 0] * 1.02 + 0.01 / EARTH_KM
+    take = chords <= reach[:, None]
+    # The few points with more candidates than the k found: all of them, from the tree.
+    more = take[:, -1].copy() if k < len(p_lon) else np.zeros(len(lon), dtype=bool)
+    take &= ~more[:, None]
+    pi, col = np.nonzero(take)
+    ci = idx[pi, col]
+    if more.any():
+        again = np.nonzero(more)[0]
+        found = tree.query_ball_point(u[again], reach[again])
+        pi = np.concatenate([pi, np.repeat(again, [len(f) for f in found])])
+        ci = np.concatenate([ci] + [np.asarray(f, dtype=np.int64) for f in found])
+    _, _, m = GEOD.inv(lon[pi], lat[pi], p_lon[ci], p_lat[ci])
+    d = m / 1000.0
+    order = np.lexsort((ci, d, pi))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = pi[order][1:] != pi[order][:-1]
+    best = order[first]
+    nearest, km = np.full(len(lon), -1), np.full(len(lon), np.nan)
+    nearest[pi[best]] = ci[best]
+    km[pi[best]] = d[best]
+    return nearest, km
+
+
 def unit(lon, lat):
     lo, la = np.radians(lon), np.radians(lat)
     return np.stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)], axis=-1)
 
 
 def place(scenario, lon, lat, how):
-    occupied, countries, regions, lines, protected, zones = scenario
+    occupied, countries, regions, lines, protected, zones, places = scenario
     n = len(lon)
     pts = shapely.points(lon, lat) if how != "loop" else None
     shapely.prepare(occupied)
     is_occupied = shapely.contains_xy(occupied, lon, lat)
-    country = first_holding([g for _, g in countries], lon, lat, pts, how)
-    oblast = first_holding([g for _, g in regions], lon, lat, pts, how) if regions else np.full(n, -1)
+    country_geoms = [g for _, g in countries]
+    country = first_holding(country_geoms, lon, lat, pts, how)
+    oblast = first_holding([r[1] for r in regions], lon, lat, pts, how) if regions else np.full(n, -1)
+
+    # The coast: off every outline but within COAST_KM of one (the edges in an STRtree), in that country.
+    off = np.nonzero(country < 0)[0]
+    if len(off):
+        edges = outline_edges(country_geoms)
+        tree = shapely.STRtree(shapely.linestrings(np.stack([edges[0], edges[1]], axis=1)))
+        country[off] = nearest_outline(edges, tree, lon[off], lat[off], COAST_KM)[0]
+    # The gap between regions: in the country they divide (the one holding a point inside the first region) but
+    # in no region, the region whose outline is within REGION_GAP_KM.
+    if regions:
+        inside = shapely.point_on_surface(regions[0][1])
+        holding = [k for k, g in enumerate(country_geoms) if g.contains(inside)]
+        divided = holding[0] if holding else -2
+        gap = np.nonzero((oblast < 0) & (country == divided))[0]
+        if len(gap):
+            edges = outline_edges([r[1] for r in regions])
+            tree = shapely.STRtree(shapely.linestrings(np.stack([edges[0], edges[1]], axis=1)))
+            oblast[gap] = nearest_outline(edges, tree, lon[gap], lat[gap], REGION_GAP_KM)[0]
+    # The nearest named place; within TOWN_KM of one of a region, a point in some region is in the place's.
+    place, place_km = np.full(n, -1), np.full(n, np.nan)
+    if places is not None and len(places[0]):
+        place, place_km = nearest_places(places, lon, lat)
+        codes = {}
+        for k, r in enumerate(regions):
+            codes.setdefault(r[2], k)
+        place_region = np.array([codes.get(c, -1) if c else -1 for c in places[3]], dtype=np.int64)
+        town = np.where(place >= 0, place_region[np.maximum(place, 0)], -1)
+        town_rule = (oblast >= 0) & (place_km <= TOWN_KM) & (town >= 0)
+        oblast = np.where(town_rule, town, oblast)
 
     # The line, as guarantor measures it: the nearest point in each point's own equirectangular projection
     # (longitude scaled by the cosine of the point's latitude), then the geodesic to it. An STRtree of the
@@ -221,7 +353,8 @@ def place(scenario, lon, lat, how):
     black = (lon >= 27.3) & (lon <= 42.0) & (lat >= 40.8) & (lat <= 46.7)
     surface = np.where(country >= 0, "land", np.where(azov, "azov", np.where(black, "black_sea", "elsewhere")))
     return dict(occupied=is_occupied, km_to_line=km_to_line, buffer=buffer, surface=surface, country=country,
-                oblast=oblast, nearest=nearest, nearest_km=nearest_km, inside=inside)
+                oblast=oblast, nearest=nearest, nearest_km=nearest_km, inside=inside, place=place,
+                place_km=place_km)
 
 
 # SAME_EVENT_KINDS of corroborate.rs: pairs of different kinds that can be one event seen by different sources.
@@ -414,7 +547,7 @@ def main():
     count, incident = corroborate(cols, args.pairs)
     corroborate_seconds = time.perf_counter() - start
     if args.placements:
-        occupied, countries, regions, lines, protected, zones = scenario
+        occupied, countries, regions, lines, protected, zones, places = scenario
         name = lambda items, k: items[k][0] if k >= 0 else ""  # noqa: E731
         out = pd.DataFrame({
             "id": feed["id"],
@@ -427,6 +560,8 @@ def main():
             "nearest_site": [name(protected, k) for k in placed["nearest"]],
             "nearest_km": placed["nearest_km"],
             "inside_site": [name(protected, k) for k in placed["inside"]],
+            "place": [places[2][k] if k >= 0 else "" for k in placed["place"]],
+            "place_km": placed["place_km"],
         })
         out.to_csv(args.placements, index=False)
     if args.incidents:

@@ -1358,80 +1358,114 @@ pub fn daily_tables(report: &crate::DailyReport) -> Vec<Table> {
         header: [
             "#",
             "time (UTC)",
+            "where",
             "lat",
             "lon",
             "what",
+            "hit",
+            "hit: decided by",
+            "party",
+            "party: firmness",
             "confidence",
             "sources",
+            "independent sources",
             "zone",
             "oblast",
             "km to line",
             "protected site",
             "violation",
             "severity",
+            "first report",
         ]
         .map(String::from)
         .to_vec(),
         rows: report
             .incidents
             .iter()
-            .enumerate()
-            .map(|(k, i)| {
+            .map(|i| {
                 vec![
-                    Cell::Int(k as i64 + 1),
+                    Cell::Int(i64::try_from(i.id).unwrap_or(i64::MAX)),
                     i.time.clone().into(),
+                    i.where_text().into(),
                     Cell::Real(i.lat),
                     Cell::Real(i.lon),
                     i.kinds.join("/").into(),
+                    i.hit
+                        .as_ref()
+                        .map_or("", |h| h.category)
+                        .replace('_', " ")
+                        .into(),
+                    i.hit
+                        .as_ref()
+                        .map(|h| h.by.clone())
+                        .unwrap_or_default()
+                        .into(),
+                    i.attribution.party.into(),
+                    i.attribution.firmness.into(),
                     i.confidence.replace('_', " ").into(),
                     i.sources.join(", ").into(),
+                    Cell::Int(i.independent_sources as i64),
                     i.zone.clone().into(),
                     i.oblast.clone().unwrap_or_default().into(),
                     i.km_to_line.map_or(Cell::Text(String::new()), Cell::Real),
                     i.protected_site.clone().unwrap_or_default().into(),
                     (if i.violation { "yes" } else { "no" }).into(),
                     i.severity.into(),
+                    i.accounts
+                        .first()
+                        .map(|a| a.text.clone())
+                        .unwrap_or_default()
+                        .into(),
                 ]
             })
             .collect(),
     };
-    let responses = Table {
-        name: "Responses".into(),
+    // What the ladder asks: one row per step, with every incident and site that calls for it.
+    let ladder = Table {
+        name: "The ladder: what the terms call for".into(),
         header: [
             "step",
-            "rule",
             "incidents",
-            "site",
-            "reinforcement days",
-            "from",
+            "rules",
+            "reinforce (first ground unit closes)",
         ]
         .map(String::from)
         .to_vec(),
         rows: report
-            .responses
+            .ladder
             .iter()
-            .map(|r| {
+            .map(|s| {
                 vec![
-                    r.step_name.clone().into(),
-                    r.rule.clone().into(),
-                    r.incidents
+                    s.step_name.clone().into(),
+                    s.incident_ids
                         .iter()
-                        .map(|i| format!("#{}", i + 1))
+                        .map(|i| format!("#{i}"))
                         .collect::<Vec<_>>()
                         .join(" ")
                         .into(),
-                    r.site.clone().unwrap_or_default().into(),
-                    r.reinforcement_days
-                        .map_or(Cell::Text(String::new()), Cell::from),
-                    r.reinforcement_source.clone().unwrap_or_default().into(),
+                    s.rules.join(", ").into(),
+                    s.sites
+                        .iter()
+                        .map(|x| match (x.reinforcement_hours, &x.reinforcement_source) {
+                            (Some(h), Some(u)) => format!("{} ({u}, {h} h)", x.site),
+                            _ => format!("{} (none within the horizon)", x.site),
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                        .into(),
                 ]
             })
             .collect(),
     };
     vec![
         incidents,
-        responses,
+        ladder,
         counts("By kind", &report.by_kind),
+        counts(
+            "By party (the evidence: a proposal, not a finding)",
+            &report.by_party,
+        ),
+        counts("By what was hit", &report.by_target),
         counts("By zone", &report.by_zone),
         counts("By oblast", &report.by_oblast),
         counts("By confidence", &report.by_confidence),
@@ -1457,6 +1491,72 @@ pub fn daily_briefing(
     )
 }
 
+/// A spot report as paragraphs: where and what, who (the evidence), how sure, the verdict, and each report's
+/// own words with its link.
+fn spot_blocks(i: &crate::IncidentDto) -> Vec<Block> {
+    let mut blocks = vec![Block::Heading(format!(
+        "Incident #{} — {}{}, {} — {} violation",
+        i.id,
+        i.kinds.join("/").replace('_', " "),
+        i.hit
+            .as_ref()
+            .map(|h| format!(" on {}", h.category.replace('_', " ")))
+            .unwrap_or_default(),
+        i.where_text(),
+        i.severity
+    ))];
+    blocks.push(Block::Text(format!(
+        "First report {} (UTC); {:.4} N {:.4} E ± {} km{}{}.{}",
+        i.time,
+        i.lat,
+        i.lon,
+        i.place_precision_km,
+        i.km_to_line
+            .map(|km| format!(", {km:.0} km from the contact line"))
+            .unwrap_or_default(),
+        i.protected_site
+            .as_ref()
+            .map(|p| format!(", inside protected site {p}"))
+            .unwrap_or_default(),
+        i.hit
+            .as_ref()
+            .map(|h| format!(" Hit: {} — {}.", h.category.replace('_', " "), h.by))
+            .unwrap_or_default(),
+    )));
+    blocks.push(Block::Text(format!(
+        "Party: {}{}. Confidence: {}, {} report(s) from {} ({} independent: {}). Verdict: {} violation — {}.",
+        match i.attribution.party {
+            "unknown" => "unknown".to_owned(),
+            p => format!("{p} ({} firmness)", i.attribution.firmness),
+        },
+        if i.attribution.grounds.is_empty() {
+            " — no report says who acted".to_owned()
+        } else {
+            format!(" — {}", i.attribution.grounds.join("; "))
+        },
+        i.confidence.replace('_', " "),
+        i.reports.len(),
+        i.sources.join(", "),
+        i.independent_sources,
+        i.source_kinds.join(", "),
+        i.severity,
+        i.reasons.join("; ")
+    )));
+    for a in &i.accounts {
+        blocks.push(Block::Quote {
+            text: a.text.split_whitespace().collect::<Vec<_>>().join(" "),
+            cite: format!(
+                "{}, {} UTC, {}",
+                a.report,
+                a.time.get(..16).unwrap_or(&a.time).replace('T', " "),
+                a.kind.replace('_', " ")
+            ),
+            link: a.links.first().cloned(),
+        });
+    }
+    blocks
+}
+
 /// The daily report's briefing page (for the dashboard).
 pub fn daily_page(scenario: &Scenario, report: &crate::DailyReport) -> Briefing {
     daily_parts(scenario, report).0
@@ -1468,25 +1568,8 @@ fn daily_parts(scenario: &Scenario, report: &crate::DailyReport) -> Parts {
     let spot: Vec<Block> = report
         .spot_reports
         .iter()
-        .filter_map(|&k| report.incidents.get(k).map(|i| (k, i)))
-        .map(|(k, i)| {
-            Block::Text(format!(
-                "Spot report #{}: {} {} at {:.3}, {:.3} ({}{}), {} from {}; {} violation.",
-                k + 1,
-                i.time,
-                i.kinds.join("/"),
-                i.lat,
-                i.lon,
-                i.zone,
-                i.protected_site
-                    .as_ref()
-                    .map(|p| format!(", inside {p}"))
-                    .unwrap_or_default(),
-                i.confidence.replace('_', " "),
-                i.sources.join(", "),
-                i.severity
-            ))
-        })
+        .filter_map(|&k| report.incidents.get(k))
+        .flat_map(spot_blocks)
         .collect();
     let mut sections = vec![Section {
         heading: "Where".into(),
@@ -1496,10 +1579,28 @@ fn daily_parts(scenario: &Scenario, report: &crate::DailyReport) -> Parts {
             caption: picture(&pictures, "incidents-map").2,
         }],
     }];
+    if !report.ladder.is_empty() {
+        sections.push(Section {
+            heading: "What the terms call for".into(),
+            intro: "One line per step of the ladder, highest first, with every incident and site that calls for \
+                    it (`guarantor respond --incident ID` gives one incident's response in full)."
+                .into(),
+            blocks: tables
+                .iter()
+                .find(|t| t.name.starts_with("The ladder"))
+                .cloned()
+                .map(Block::Table)
+                .into_iter()
+                .collect(),
+        });
+    }
     if !spot.is_empty() {
         sections.push(Section {
             heading: "Spot reports".into(),
-            intro: String::new(),
+            intro: "Grave incidents, and serious ones that are confirmed or probable. What was hit and the party \
+                    are the engine's proposals from the sources' coding and the reports' words, each with its \
+                    grounds: the commission confirms or corrects them."
+                .into(),
             blocks: spot,
         });
     }
@@ -1540,9 +1641,9 @@ fn daily_parts(scenario: &Scenario, report: &crate::DailyReport) -> Parts {
                 format!("{} the day before", p.violations),
             ),
             (
-                "Responses".into(),
-                report.responses.len().to_string(),
-                "steps of the ladder called for".into(),
+                "Ladder steps".into(),
+                report.ladder.len().to_string(),
+                format!("called for by {} responses", report.responses.len()),
             ),
         ],
         sections,

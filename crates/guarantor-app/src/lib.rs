@@ -42,10 +42,11 @@ pub use guarantor_monitor::Placer;
 /// The movement engine's synthetic problems (for `closure_bench`).
 pub use guarantor_movement::synthetic::Spec as ClosureSpec;
 pub use monitor::{
-    CountDto, DailyReport, DayCountsDto, FileBytes, HISTORY_DAYS, IncidentDto, IncidentsReport,
-    Ingest, IngestError, IngestOptions, IngestReport, IngestedFile, LayoutDto, LayoutError,
-    NearestDto, PeriodTotals, ResponseDto, daily_report, daily_report_with, incident_ask,
-    incidents, incidents_with, ingest, layout, layouts, parse_cut, refresh_incidents,
+    AccountDto, AttributionDto, CountDto, DailyReport, DayCountsDto, FileBytes, HISTORY_DAYS,
+    HitDto, IncidentDto, IncidentsReport, Ingest, IngestError, IngestOptions, IngestReport,
+    IngestedFile, LadderSiteDto, LadderStepDto, LayoutDto, LayoutError, NearestDto, PeriodTotals,
+    PlaceDto, ResponseDto, daily_report, daily_report_with, incident_ask, incidents,
+    incidents_with, ingest, ladder, layout, layouts, parse_cut, refresh_incidents,
     reindex_responses, sent_layout, time_bound,
 };
 pub use monitor_bench::{FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench};

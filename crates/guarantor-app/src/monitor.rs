@@ -298,6 +298,58 @@ pub struct NearestDto {
     pub km: f64,
 }
 
+/// The named place nearest an incident.
+#[derive(Clone, Debug, Serialize)]
+pub struct PlaceDto {
+    /// Where, in words: `Irpin`, or `3 km NW of Irpin`.
+    pub text: String,
+    /// The place's name.
+    pub name: String,
+    /// Its oblast (or first-level unit abroad).
+    pub admin1: String,
+    /// ISO 3166-1 alpha-2 of its country.
+    pub country: String,
+    /// Distance from the place (km, one decimal).
+    pub km: f64,
+}
+
+/// What an incident hit and what decided it.
+#[derive(Clone, Debug, Serialize)]
+pub struct HitDto {
+    /// A category of the terms (`electricity`, `sea_targets`, `civilian`, `military`…).
+    pub category: &'static str,
+    /// What decided it: a source's coding, a report's words, a protected site's radius, or a naval event at
+    /// sea.
+    pub by: String,
+}
+
+/// Which party the evidence points to: a proposal for the commission, never a finding.
+#[derive(Clone, Debug, Serialize)]
+pub struct AttributionDto {
+    /// `russia`, `ukraine` or `unknown` (no evidence, or evidence both ways).
+    pub party: &'static str,
+    /// `low` (a weapon only one side fields), `medium` (one source's words or coding) or `high` (independent
+    /// sources, or coding and words, agree); `low` when unknown.
+    pub firmness: &'static str,
+    /// Each piece of evidence with the report it comes from.
+    pub grounds: Vec<String>,
+}
+
+/// One report of an incident as its source gave it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccountDto {
+    /// `source/id`.
+    pub report: String,
+    /// When (RFC 3339, UTC).
+    pub time: String,
+    /// Its kind.
+    pub kind: &'static str,
+    /// Its text.
+    pub text: String,
+    /// Where the source's own record can be read.
+    pub links: Vec<String>,
+}
+
 /// One incident.
 #[derive(Clone, Debug, Serialize)]
 pub struct IncidentDto {
@@ -339,18 +391,123 @@ pub struct IncidentDto {
     pub country: Option<String>,
     /// The oblast it falls in.
     pub oblast: Option<String>,
+    /// The nearest named place (when the scenario has a gazetteer).
+    pub place: Option<PlaceDto>,
     /// The buffer zone it falls in.
     pub buffer_zone: Option<String>,
     /// The nearest protected site and the distance to it.
     pub nearest_protected: Option<NearestDto>,
     /// The protected site whose radius holds it.
     pub protected_site: Option<String>,
+    /// What it hit, and what decided it.
+    pub hit: Option<HitDto>,
+    /// Which party the evidence points to.
+    pub attribution: AttributionDto,
+    /// Its reports' own words and links, earliest first.
+    pub accounts: Vec<AccountDto>,
     /// Whether it breaks the terms.
     pub violation: bool,
     /// `none`, `minor`, `serious` or `grave`.
     pub severity: &'static str,
     /// Why, in words.
     pub reasons: Vec<String>,
+}
+
+impl IncidentDto {
+    /// Where, in words: the nearest named place and the oblast (`3 km NW of Irpin, Kyiv oblast`), or the zone
+    /// when the scenario names no places.
+    pub fn where_text(&self) -> String {
+        let oblast = self.oblast.as_ref().map(|o| match o.as_str() {
+            "Kyiv City" | "Sevastopol" | "Autonomous Republic of Crimea" => o.clone(),
+            _ => format!("{o} oblast"),
+        });
+        match (&self.place, oblast) {
+            (Some(p), Some(o)) => format!("{}, {o}", p.text),
+            (Some(p), None) if self.surface == "land" => {
+                format!(
+                    "{}, {} ({})",
+                    p.text,
+                    p.admin1,
+                    self.country.as_deref().unwrap_or(&p.country)
+                )
+            }
+            (Some(p), None) => format!("{}, {}", self.zone, p.text),
+            (None, Some(o)) => o,
+            (None, None) => self.zone.clone(),
+        }
+    }
+}
+
+/// One step of the ladder a period's incidents call for, with every incident and site that calls for it.
+#[derive(Clone, Debug, Serialize)]
+pub struct LadderStepDto {
+    /// The step.
+    pub step: String,
+    /// Its name.
+    pub step_name: String,
+    /// Whether it moves forces.
+    pub moves_forces: bool,
+    /// The rules that call for it.
+    pub rules: Vec<String>,
+    /// The incidents that call for it, by id.
+    pub incident_ids: Vec<u64>,
+    /// For a step that moves forces: each site threatened, the hours until the first ground unit closes there
+    /// (`None`: none within the horizon) and that unit.
+    pub sites: Vec<LadderSiteDto>,
+}
+
+/// A site a step of the ladder sends forces to.
+#[derive(Clone, Debug, Serialize)]
+pub struct LadderSiteDto {
+    /// The site.
+    pub site: String,
+    /// Hours until the first ground unit closes there, from the first incident.
+    pub reinforcement_hours: Option<u32>,
+    /// That unit.
+    pub reinforcement_source: Option<String>,
+}
+
+/// The responses grouped by step of the ladder, highest first: one line per step, not one per incident.
+pub fn ladder(responses: &[ResponseDto]) -> Vec<LadderStepDto> {
+    let mut steps: Vec<LadderStepDto> = Vec::new();
+    for r in responses {
+        let at = match steps.iter().position(|s| s.step == r.step) {
+            Some(at) => at,
+            None => {
+                steps.push(LadderStepDto {
+                    step: r.step.clone(),
+                    step_name: r.step_name.clone(),
+                    moves_forces: r.moves_forces,
+                    rules: Vec::new(),
+                    incident_ids: Vec::new(),
+                    sites: Vec::new(),
+                });
+                steps.len() - 1
+            }
+        };
+        let s = &mut steps[at];
+        if !s.rules.contains(&r.rule) {
+            s.rules.push(r.rule.clone());
+        }
+        for id in &r.incident_ids {
+            if !s.incident_ids.contains(id) {
+                s.incident_ids.push(*id);
+            }
+        }
+        if let Some(site) = &r.site
+            && !s.sites.iter().any(|x| &x.site == site)
+        {
+            s.sites.push(LadderSiteDto {
+                site: site.clone(),
+                reinforcement_hours: r.reinforcement_hours,
+                reinforcement_source: r.reinforcement_source.clone(),
+            });
+        }
+    }
+    for s in &mut steps {
+        s.incident_ids.sort_unstable();
+    }
+    steps
 }
 
 /// Forms the incidents of the reports stored or revised since incidents were last formed, and writes them with
@@ -692,6 +849,13 @@ impl Analysis {
             zone: zone(placement),
             country: placement.country.as_ref().map(|c| c.to_string()),
             oblast: placement.oblast.clone(),
+            place: placement.place.as_ref().map(|p| PlaceDto {
+                text: p.describe(),
+                name: p.name.clone(),
+                admin1: p.admin1.clone(),
+                country: p.country.clone(),
+                km: tenth(p.km),
+            }),
             buffer_zone: placement.buffer_zone.as_ref().map(|z| z.to_string()),
             nearest_protected: placement
                 .nearest_protected
@@ -701,6 +865,32 @@ impl Analysis {
                     km: tenth(*km),
                 }),
             protected_site: placement.inside_protected.as_ref().map(|s| s.to_string()),
+            hit: verdict.hit.as_ref().map(|h| HitDto {
+                category: h.category.as_str(),
+                by: h.by.clone(),
+            }),
+            attribution: {
+                let a = guarantor_monitor::attribute(incident);
+                AttributionDto {
+                    party: a.party.map_or("unknown", |p| p.as_str()),
+                    firmness: a.firmness.as_str(),
+                    grounds: a.grounds,
+                }
+            },
+            accounts: {
+                let mut reports: Vec<&guarantor_core::Report> = incident.reports.iter().collect();
+                reports.sort_by(|a, b| (a.time, &a.source, &a.id).cmp(&(b.time, &b.source, &b.id)));
+                reports
+                    .into_iter()
+                    .map(|r| AccountDto {
+                        report: format!("{}/{}", r.source, r.id),
+                        time: r.time.to_string(),
+                        kind: r.kind.as_str(),
+                        text: r.text.clone(),
+                        links: r.links.clone(),
+                    })
+                    .collect()
+            },
             violation: verdict.violation,
             severity: verdict.severity.as_str(),
             reasons: verdict.reasons.clone(),
@@ -943,6 +1133,12 @@ pub struct DailyReport {
     /// The escalation rules the period's incidents fire, highest step first (`incidents`: those of this
     /// period, as indices into `incidents`; a pattern may also count incidents of the day before).
     pub responses: Vec<ResponseDto>,
+    /// The responses grouped by step of the ladder (highest first): what the ladder asks, one line a step.
+    pub ladder: Vec<LadderStepDto>,
+    /// Incidents by the party the evidence points to (`unknown` when it does not).
+    pub by_party: Vec<CountDto>,
+    /// Incidents by what they hit (`none said` when nothing says).
+    pub by_target: Vec<CountDto>,
     /// Incidents per daily period, by confidence, over the [`HISTORY_DAYS`] periods ending with this one
     /// (oldest first; incidents counted in the period of their first report).
     pub history: Vec<DayCountsDto>,
@@ -1090,6 +1286,7 @@ pub fn daily_report_with(
     let incidents: Vec<IncidentDto> = now.iter().map(|&i| a.dto(i)).collect();
     let before_dtos: Vec<IncidentDto> = prev.iter().map(|&i| a.dto(i)).collect();
     let (x, y) = (&incidents, &before_dtos);
+    let responses = a.responses(scenario, |i| now.iter().position(|&n| n == i));
     Ok(DailyReport {
         day: day.to_string(),
         cut: cut.strftime("%H:%M").to_string(),
@@ -1102,10 +1299,20 @@ pub fn daily_report_with(
         by_oblast: counts(x, y, |i| i.oblast.clone()),
         by_confidence: counts(x, y, |i| Some(i.confidence.to_owned())),
         by_severity: counts(x, y, |i| i.violation.then(|| i.severity.to_owned())),
+        by_party: counts(x, y, |i| Some(i.attribution.party.to_owned())),
+        by_target: counts(x, y, |i| {
+            Some(
+                i.hit
+                    .as_ref()
+                    .map_or("none said", |h| h.category)
+                    .to_owned(),
+            )
+        }),
         spot_reports: (0..now.len())
             .filter(|&k| a.needs_spot_report(now[k]))
             .collect(),
-        responses: a.responses(scenario, |i| now.iter().position(|&n| n == i)),
+        ladder: ladder(&responses),
+        responses,
         incidents,
         history: history(&a, &days[1..], &cuts),
     })

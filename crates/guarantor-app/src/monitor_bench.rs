@@ -46,8 +46,8 @@ pub struct PlaceBenchRun {
 pub struct PlaceBench {
     /// The timings.
     pub run: PlaceBenchRun,
-    /// `id,occupied,km_to_line,buffer_zone,surface,country,oblast,nearest_site,nearest_km,inside_site`, one
-    /// row per report in file order.
+    /// `id,occupied,km_to_line,buffer_zone,surface,country,oblast,nearest_site,nearest_km,inside_site,place,
+    /// place_km` (the nearest named place and the distance to it), one row per report in file order.
     pub placements_csv: String,
     /// `id,incident`, one row per report in file order: the incident is the file row (from 0) of its first
     /// report in file order.
@@ -90,6 +90,8 @@ pub fn place_bench(
         "nearest_site",
         "nearest_km",
         "inside_site",
+        "place",
+        "place_km",
     ]);
     for (r, l) in reports.iter().zip(&located) {
         let p = placer.resolve(l);
@@ -111,6 +113,8 @@ pub fn place_bench(
             p.inside_protected
                 .map(|s| s.to_string())
                 .unwrap_or_default(),
+            p.place.as_ref().map(|n| n.name.clone()).unwrap_or_default(),
+            p.place.map(|n| n.km.to_string()).unwrap_or_default(),
         ]);
     }
     let mut incident_of = vec![0usize; reports.len()];

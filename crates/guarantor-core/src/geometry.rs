@@ -53,6 +53,21 @@ pub struct Region {
     pub shape: MultiPolygon<f64>,
 }
 
+/// A named place (a town or village), for saying where a report is in words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NamedPlace {
+    /// Name, e.g. `Irpin`.
+    pub name: String,
+    /// Where it is.
+    pub point: Point<f64>,
+    /// The code of the [`Region`] it belongs to (ISO 3166-2, e.g. `UA-32`), when the scenario has it.
+    pub region: Option<String>,
+    /// Its first-level unit as the gazetteer names it (also outside the scenario's regions).
+    pub admin1: String,
+    /// ISO 3166-1 alpha-2 of its country.
+    pub country: String,
+}
+
 /// The theatre's geometry.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Theatre {
@@ -66,6 +81,9 @@ pub struct Theatre {
     pub areas: Vec<Area>,
     /// First-level administrative units (oblasts), when the scenario has them.
     pub regions: Vec<Region>,
+    /// Named places, when the scenario has them: the nearest names where a report is, and decides its region
+    /// close to a place of another region (the outlines are coarser than a town).
+    pub places: Vec<NamedPlace>,
     /// Attribution lines owed for the geometry.
     pub attribution: Vec<String>,
 }
@@ -78,6 +96,7 @@ impl Default for Theatre {
             countries: Vec::new(),
             areas: Vec::new(),
             regions: Vec::new(),
+            places: Vec::new(),
             attribution: Vec::new(),
         }
     }

@@ -48,9 +48,9 @@ pub use cost::{
 };
 pub use diagnostic::{Diagnostic, Level, Location};
 pub use geometry::{
-    Area, AreaKind, Country, EARTH_MEAN_RADIUS_KM, OWN_AIR_KM_PER_DAY, OWN_SEA_KM_PER_DAY, Region,
-    SEA_DETOUR, Theatre, andoyer_lambert_km, chord, chord_km, geodesic_km, km_chord, km_to_lines,
-    unit_vector, whole_tonnes_up,
+    Area, AreaKind, Country, EARTH_MEAN_RADIUS_KM, NamedPlace, OWN_AIR_KM_PER_DAY,
+    OWN_SEA_KM_PER_DAY, Region, SEA_DETOUR, Theatre, andoyer_lambert_km, chord, chord_km,
+    geodesic_km, km_chord, km_to_lines, unit_vector, whole_tonnes_up,
 };
 pub use id::{
     AreaId, CapabilityId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId, RegionId,
@@ -58,7 +58,8 @@ pub use id::{
 };
 pub use mission::{Cycle, Mission, Phase, Purpose};
 pub use monitoring::{
-    Confidence, EventKind, Incident, Precision, Report, Severity, SourceKind, Verdict,
+    Attribution, Confidence, EventKind, Firmness, Hit, Incident, Precision, Report, Severity,
+    SourceKind, Verdict,
 };
 pub use nation::{Membership, Nation, Party};
 pub use network::{Link, Mode, Network, Node, NodeKind, Reserve, ReserveKind};

@@ -7,6 +7,7 @@ use geo_types::Point;
 use jiff::Timestamp;
 
 use crate::names::named_enum;
+use crate::nation::Party;
 use crate::terms::Category;
 
 named_enum! {
@@ -146,4 +147,40 @@ pub struct Verdict {
     pub severity: Severity,
     /// Why, in words (the zone and protected site it falls in are the placement's).
     pub reasons: Vec<String>,
+    /// What it hit, and what decided that; `None` when nothing says (or for forces seen).
+    pub hit: Option<Hit>,
+}
+
+/// What an incident hit, and what decided it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hit {
+    /// The category.
+    pub category: Category,
+    /// What decided it, in words: a report's coding or words (`'substation' in cir/cir-UW123`), a protected
+    /// site's radius, or a naval event at sea.
+    pub by: String,
+}
+
+named_enum! {
+    /// How firmly the evidence points to a party.
+    pub enum Firmness {
+        /// One kind of evidence, indirect (a weapon only one side fields).
+        Low => "low",
+        /// One report says who acted, or a source's coding.
+        Medium => "medium",
+        /// Independent sources agree, or a source's coding and a report's words agree.
+        High => "high",
+    }
+}
+
+/// Which party the evidence points to, on what grounds and how firmly: a proposal for the commission, never a
+/// finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attribution {
+    /// The party, `None` when unknown (no evidence, or evidence both ways).
+    pub party: Option<Party>,
+    /// How firmly (meaningless when `party` is `None`).
+    pub firmness: Firmness,
+    /// Each piece of evidence, in words, with the report it comes from.
+    pub grounds: Vec<String>,
 }

@@ -34,6 +34,10 @@ named_enum! {
         Hydro => "hydro",
         /// Ships and ports.
         SeaTargets => "sea_targets",
+        /// Civilian objects: homes, schools, hospitals, shops, places of worship.
+        Civilian => "civilian",
+        /// Military objects: forces, positions, equipment, depots, bases.
+        Military => "military",
         /// Anything else named in the terms.
         Other => "other",
     }

@@ -2,10 +2,11 @@
 //! inside a time window), where (buffer zone, protected site, sea), and what it hit — with a severity.
 
 use guarantor_core::{
-    Category, Coverage, EventKind, Incident, Report, Scenario, Severity, Verdict,
+    Category, Coverage, EventKind, Hit, Incident, Report, Scenario, Severity, Verdict,
 };
 use jiff::tz::TimeZone;
 
+use crate::classify;
 use crate::place::{Placement, Placer, Surface};
 
 /// The time zone the terms' dates are read in: the ceasefire's day starts at midnight in Kyiv.
@@ -31,21 +32,67 @@ pub fn best_located(incident: &Incident) -> Option<&Report> {
     })
 }
 
-/// The category an incident hit: the one a report names, else that of the protected site it falls in, else
-/// sea targets for a naval event or a mine at sea.
-fn category(scenario: &Scenario, incident: &Incident, placement: &Placement) -> Option<Category> {
-    if let Some(c) = incident.reports.iter().find_map(|r| r.target) {
-        return Some(c);
+/// A strike by a heavy weapon: what can hit a protected object from afar.
+fn is_strike(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Artillery
+            | EventKind::Missile
+            | EventKind::Drone
+            | EventKind::InfrastructureStrike
+            | EventKind::AirStrike
+            | EventKind::Naval
+    )
+}
+
+/// The category an incident hit and what decided it: the one a report's source codes, else the first the
+/// reports' words name ([`crate::classify::TARGET_WORDS`]), else that of the protected site whose radius holds
+/// it when a report is a strike, else sea targets for a naval event or a mine at sea (off the outlines, even within the coast's
+/// tolerance). Reports are read in order of source and id.
+fn category(scenario: &Scenario, incident: &Incident, placement: &Placement) -> Option<Hit> {
+    let mut reports: Vec<&Report> = incident.reports.iter().collect();
+    reports.sort_by(|a, b| a.source.cmp(&b.source).then(a.id.cmp(&b.id)));
+    let name = |r: &Report| format!("{}/{}", r.source, r.id);
+    if let Some((r, category)) = reports.iter().find_map(|r| r.target.map(|c| (r, c))) {
+        let words = classify::words(&r.text);
+        let by = match classify::word_for(&words, category) {
+            Some(word) => format!("{} codes it (\u{201c}{word}\u{201d})", name(r)),
+            None => format!("{} codes it", name(r)),
+        };
+        return Some(Hit { category, by });
     }
-    if let Some(id) = &placement.inside_protected {
-        return scenario.terms.protected_site(id).map(|s| s.category);
+    if let Some((r, (category, word))) = reports
+        .iter()
+        .find_map(|r| classify::target_in(&classify::words(&r.text)).map(|found| (r, found)))
+    {
+        let by = format!("\u{201c}{word}\u{201d} in {}", name(r));
+        return Some(Hit { category, by });
     }
-    let at_sea = matches!(placement.surface, Surface::BlackSea | Surface::Azov);
+    // A site's radius says what a strike may have hit, not what a clash or a shot did.
+    if let Some(site) = placement
+        .inside_protected
+        .as_ref()
+        .and_then(|id| scenario.terms.protected_site(id))
+        .filter(|_| incident.reports.iter().any(|r| is_strike(r.kind)))
+    {
+        let by = format!(
+            "inside the {} km of protected site `{}`",
+            site.radius_km, site.id
+        );
+        return Some(Hit {
+            category: site.category,
+            by,
+        });
+    }
+    let at_sea = matches!(placement.surface, Surface::BlackSea | Surface::Azov) || placement.ashore;
     let naval = incident
         .reports
         .iter()
         .any(|r| matches!(r.kind, EventKind::Naval | EventKind::Mine));
-    (at_sea && naval).then_some(Category::SeaTargets)
+    (at_sea && naval).then(|| Hit {
+        category: Category::SeaTargets,
+        by: "a naval event at sea".to_owned(),
+    })
 }
 
 /// Judges `incident` against the terms of the placer's scenario; also returns where it was placed.
@@ -56,6 +103,7 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
             violation: false,
             severity: Severity::None,
             reasons: vec!["no reports".to_owned()],
+            hit: None,
         };
         return (placer.place(geo_types::Point::new(0.0, 0.0)), empty);
     };
@@ -69,10 +117,19 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
         .min()
         .unwrap_or(anchor.time);
     let day = first.to_zoned(terms_time_zone()).date();
+    // Forces seen hit nothing: a sighting is not a strike.
+    let sighting = incident
+        .reports
+        .iter()
+        .all(|r| r.kind == EventKind::Presence);
+    let hit = (!sighting)
+        .then(|| category(scenario, incident, &placement))
+        .flatten();
     let verdict = |violation, severity, reasons| Verdict {
         violation,
         severity,
         reasons,
+        hit: hit.clone(),
     };
     if day < terms.effective {
         reasons.push(format!(
@@ -83,11 +140,7 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
         return (placement, v);
     }
     // Forces seen are not a hostile act: a violation only where the terms keep forces out.
-    if incident
-        .reports
-        .iter()
-        .all(|r| r.kind == EventKind::Presence)
-    {
+    if sighting {
         return match &placement.buffer_zone {
             Some(zone) => {
                 reasons.push(format!(
@@ -103,7 +156,7 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
             }
         };
     }
-    let hit = category(scenario, incident, &placement);
+    let hit = hit.as_ref().map(|h| h.category);
     let covered = match terms.coverage {
         Coverage::General => {
             reasons.push("a hostile act under a general ceasefire".to_owned());
@@ -136,17 +189,10 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
     }
 
     // Severity: what was hit and where, raised inside a protection window for the category hit.
-    let heavy = incident.reports.iter().any(|r| {
-        matches!(
-            r.kind,
-            EventKind::Artillery
-                | EventKind::Missile
-                | EventKind::Drone
-                | EventKind::InfrastructureStrike
-                | EventKind::Interception
-                | EventKind::AirStrike
-        )
-    });
+    let heavy = incident
+        .reports
+        .iter()
+        .any(|r| is_strike(r.kind) || r.kind == EventKind::Interception);
     let protected = placement
         .inside_protected
         .as_ref()

@@ -6,6 +6,8 @@
 //! `judge` gives an incident its verdict and severity under the terms; `respond` applies the terms' escalation
 //! rules to judged incidents, each calling for a step of the ladder.
 
+pub mod attribute;
+pub mod classify;
 pub mod corroborate;
 pub mod grid;
 pub mod judge;
@@ -15,13 +17,14 @@ pub mod respond;
 pub mod stable;
 pub mod synthetic;
 
+pub use attribute::attribute;
 pub use corroborate::{
     SAME_EVENT_KINDS, SPREAD, Slack, compatible, fit, grade, group, group_with_sets,
     independent_sources, same_event, same_incident, share_a_post,
 };
 pub use judge::{TERMS_TIME_ZONE, best_located, judge, terms_time_zone};
 pub use links::link_key;
-pub use place::{Located, Placement, Placer, Surface};
+pub use place::{Located, NearestPlace, PlaceIndex, Placement, Placer, Surface};
 pub use respond::{Triggered, respond, threatened_site};
 
 use guarantor_core::{Incident, Report};

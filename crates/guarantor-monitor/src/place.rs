@@ -1,12 +1,14 @@
 //! Placement: where a report stands against the ceasefire's geography — the side of the contact line, the
 //! distance to it, the buffer zone, land or sea, the country and oblast, and the nearest protected site.
 
-use geo::BoundingRect;
-use geo_types::Point;
+use geo::{BoundingRect, Closest, ClosestPoint, InteriorPoint};
+use geo_types::{Line, MultiPolygon, Point};
 use guarantor_core::{
     NationCode, ProtectedPlace, Scenario, TermId, andoyer_lambert_km, chord, chord_km, geodesic_km,
     km_chord, unit_vector,
 };
+use rstar::RTree;
+use rstar::primitives::GeomWithData;
 
 use crate::grid::{LineGrid, PolygonGrid, bounds};
 
@@ -57,7 +59,69 @@ pub struct Placement {
     pub nearest_protected: Option<(TermId, f64)>,
     /// The protected site whose radius holds it (the nearest such), if any.
     pub inside_protected: Option<TermId>,
+    /// The nearest named place, when the scenario has them.
+    pub place: Option<NearestPlace>,
+    /// Off every outline but within [`COAST_KM`] of one: put on its land (a naval report there is still at sea).
+    pub ashore: bool,
 }
+
+/// The named place nearest a point: the words for where it is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NearestPlace {
+    /// Its name.
+    pub name: String,
+    /// Its region's name (its oblast), or the gazetteer's name for its first-level unit outside the scenario's
+    /// regions.
+    pub admin1: String,
+    /// ISO 3166-1 alpha-2 of its country.
+    pub country: String,
+    /// Geodesic distance from the place to the point.
+    ///
+    /// # Units
+    /// km
+    pub km: f64,
+    /// The compass point (of 8) from the place to the point, `None` within [`AT_PLACE_KM`].
+    pub bearing: Option<&'static str>,
+}
+
+impl NearestPlace {
+    /// `Irpin`, or `3 km NW of Irpin`.
+    pub fn describe(&self) -> String {
+        match self.bearing {
+            None => self.name.clone(),
+            Some(b) => format!("{:.0} km {b} of {}", self.km.max(1.0), self.name),
+        }
+    }
+}
+
+/// Within this of a named place, a point is said to be at it (no distance or direction).
+///
+/// # Units
+/// km
+pub const AT_PLACE_KM: f64 = 1.0;
+
+/// A point at sea or beyond every outline this close to a country's outline is on that country's land: the
+/// 1:10m outlines leave riverbanks, quays and bays a few hundred metres in the water (Kherson's riverbank,
+/// Mykolaiv, Sevastopol's bays: 80 of the CIR and Bellingcat reports placed at sea were within 1.2 km of
+/// land). A sea event (a naval attack, a mine) stays a sea event by its kind.
+///
+/// # Units
+/// km
+pub const COAST_KM: f64 = 1.5;
+
+/// A point on land in no region but this close to one (a river, a gap in the outlines) is in it.
+///
+/// # Units
+/// km
+pub const REGION_GAP_KM: f64 = 3.0;
+
+/// Within this of a named place of another region, the place's region is the point's: 1:10m outlines are a
+/// kilometre or two off at borders, and Natural Earth's Kyiv City (1,637 km²) is about twice the city
+/// (839 km²), taking in Irpin, Hostomel, Vyshneve, Vyshhorod and Khotiv, towns of Kyiv oblast.
+///
+/// # Units
+/// km
+pub const TOWN_KM: f64 = 2.5;
 
 /// The Sea of Azov, as a box north-east of the Kerch Strait (its water outside every country's outline there).
 fn in_azov(p: Point<f64>) -> bool {
@@ -96,6 +160,93 @@ pub struct Located {
     pub nearest_protected: Option<(usize, f64)>,
     /// Index into `terms.protected_sites`.
     pub inside_protected: Option<usize>,
+    /// The nearest named place.
+    pub place: Option<PlaceIndex>,
+    /// See [`Placement::ashore`].
+    pub ashore: bool,
+}
+
+/// The nearest named place, by index.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlaceIndex {
+    /// Index into `theatre.places`.
+    pub index: usize,
+    /// # Units
+    /// km
+    pub km: f64,
+    /// See [`NearestPlace::bearing`].
+    pub bearing: Option<&'static str>,
+}
+
+/// The edges of a list of polygons, for the polygon whose outline is nearest a point outside all of them.
+#[derive(Clone, Debug)]
+struct Edges {
+    tree: RTree<GeomWithData<Line<f64>, u32>>,
+}
+
+impl Edges {
+    fn new<'a>(shapes: impl IntoIterator<Item = &'a MultiPolygon<f64>>) -> Edges {
+        let lines = shapes
+            .into_iter()
+            .enumerate()
+            .flat_map(|(i, shape)| {
+                shape.0.iter().flat_map(move |polygon| {
+                    std::iter::once(polygon.exterior())
+                        .chain(polygon.interiors())
+                        .flat_map(move |ring| {
+                            ring.lines()
+                                .filter(|l| l.start != l.end)
+                                .map(move |l| GeomWithData::new(l, i as u32))
+                        })
+                })
+            })
+            .collect();
+        Edges {
+            tree: RTree::bulk_load(lines),
+        }
+    }
+
+    /// The shape whose outline is nearest `p` within `km`, and the distance (km) to it.
+    fn nearest_within(&self, p: Point<f64>, km: f64) -> Option<(usize, f64)> {
+        // A box around `p` that holds every point within `km` (a degree of longitude shrinks with latitude).
+        let (dy, dx) = (
+            km / 110.5,
+            km / (111.4 * (p.y().abs().min(85.0)).to_radians().cos()),
+        );
+        let envelope = rstar::AABB::from_corners(
+            Point::new(p.x() - dx, p.y() - dy),
+            Point::new(p.x() + dx, p.y() + dy),
+        );
+        self.tree
+            .locate_in_envelope_intersecting(&envelope)
+            .filter_map(|edge| {
+                let q = match edge.geom().closest_point(&p) {
+                    Closest::Intersection(q) | Closest::SinglePoint(q) => q,
+                    Closest::Indeterminate => return None,
+                };
+                // Within 5 m of the threshold, the geodesic decides.
+                let d = fast_km(p, q);
+                let d = if (d - km).abs() < CLOSE_KM {
+                    geodesic_km(p, q)
+                } else {
+                    d
+                };
+                Some((edge.data as usize, d))
+            })
+            .filter(|(_, d)| *d <= km)
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+    }
+}
+
+/// The eight compass points, clockwise from north.
+const COMPASS: [&str; 8] = ["N", "NE", "E", "SE", "S", "SW", "W", "NW"];
+
+/// The compass point (of 8) from `from` to `to`, on a local flat map.
+fn compass(from: Point<f64>, to: Point<f64>) -> &'static str {
+    let dx = (to.x() - from.x()) * from.y().to_radians().cos();
+    let dy = to.y() - from.y();
+    let degrees = dx.atan2(dy).to_degrees().rem_euclid(360.0);
+    COMPASS[((degrees + 22.5) / 45.0) as usize % 8]
 }
 
 /// Beyond this the fast formula's error grows past a few metres, and the geodesic is used.
@@ -151,6 +302,14 @@ pub struct Placer<'s> {
     regions: PolygonGrid<'s>,
     line: LineGrid,
     centres: Vec<Centre>,
+    coasts: Edges,
+    region_edges: Edges,
+    /// Named places on the unit sphere (the nearest by chord is the nearest on the sphere).
+    places: RTree<GeomWithData<[f64; 3], usize>>,
+    /// Index into `theatre.regions` of each named place's region.
+    place_regions: Vec<Option<usize>>,
+    /// Index into `theatre.countries` of the country the regions divide (the one holding the first's interior).
+    regions_country: Option<usize>,
 }
 
 impl<'s> Placer<'s> {
@@ -195,13 +354,40 @@ impl<'s> Placer<'s> {
                 })
             })
             .collect();
+        let places = RTree::bulk_load(
+            theatre
+                .places
+                .iter()
+                .enumerate()
+                .map(|(i, p)| GeomWithData::new(unit_vector(p.point), i))
+                .collect(),
+        );
+        let place_regions = theatre
+            .places
+            .iter()
+            .map(|p| {
+                p.region
+                    .as_ref()
+                    .and_then(|code| theatre.regions.iter().position(|r| &r.code == code))
+            })
+            .collect();
+        let regions_country = theatre
+            .regions
+            .first()
+            .and_then(|r| r.shape.interior_point())
+            .and_then(|p| countries.find(p));
         Placer {
             scenario,
+            regions_country,
             occupied,
             countries,
             regions,
             line,
             centres,
+            coasts: Edges::new(theatre.countries.iter().map(|c| &c.shape)),
+            region_edges: Edges::new(theatre.regions.iter().map(|r| &r.shape)),
+            places,
+            place_regions,
         }
     }
 
@@ -218,7 +404,10 @@ impl<'s> Placer<'s> {
     /// Places `point`, by index (see [`Located`]).
     pub fn locate(&self, point: Point<f64>) -> Located {
         let terms = &self.scenario.terms;
-        let country = self.countries.find(point);
+        // Off the outlines but within [`COAST_KM`] of one: on that country's land.
+        let inside = self.countries.find(point);
+        let country =
+            inside.or_else(|| self.coasts.nearest_within(point, COAST_KM).map(|(i, _)| i));
         let surface = if country.is_some() {
             Surface::Land
         } else if in_azov(point) {
@@ -250,15 +439,76 @@ impl<'s> Placer<'s> {
                 .map(|(i, _)| i)
         });
         let (nearest_protected, inside_protected) = self.sites(point);
+        let place = self.nearest_place(point);
         Located {
             occupied: self.occupied.find(point).is_some(),
             km_to_line,
             buffer_zone,
             surface,
             country,
-            oblast: self.regions.find(point),
+            oblast: self.region(
+                point,
+                country.is_some() && country == self.regions_country,
+                place,
+            ),
             nearest_protected,
             inside_protected,
+            place,
+            ashore: inside.is_none() && country.is_some(),
+        }
+    }
+
+    /// The named place nearest `point`, its distance and direction.
+    fn nearest_place(&self, point: Point<f64>) -> Option<PlaceIndex> {
+        let places = &self.scenario.theatre.places;
+        let unit = unit_vector(point);
+        let nearest = self.places.nearest_neighbor(&unit)?;
+        // Candidates tied on the sphere within its 0.7% of the ellipsoid: the nearest on the ellipsoid, then
+        // the first in the file.
+        let reach = km_chord(with_margin(chord_km(chord(unit, *nearest.geom()))));
+        let mut near: Vec<(usize, f64)> = self
+            .places
+            .locate_within_distance(unit, reach * reach)
+            .map(|c| (c.data, fast_km(point, places[c.data].point)))
+            .collect();
+        // A tie within 5 m, or a distance within 5 m of the town threshold, is decided on the geodesic.
+        let best = near.iter().map(|n| n.1).fold(f64::INFINITY, f64::min);
+        let tied = near.iter().filter(|n| n.1 - best < CLOSE_KM).count() > 1;
+        for (i, km) in &mut near {
+            if (tied && *km - best < CLOSE_KM) || (*km - TOWN_KM).abs() < CLOSE_KM {
+                *km = geodesic_km(point, places[*i].point);
+            }
+        }
+        let (index, km) = near
+            .into_iter()
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))?;
+        Some(PlaceIndex {
+            index,
+            km,
+            bearing: (km > AT_PLACE_KM).then(|| compass(places[index].point, point)),
+        })
+    }
+
+    /// The region (index into `theatre.regions`) of a point: the outline that holds it, or in the regions'
+    /// country the one within [`REGION_GAP_KM`]; but within [`TOWN_KM`] of a named place of another region, the place's.
+    fn region(
+        &self,
+        point: Point<f64>,
+        in_country: bool,
+        place: Option<PlaceIndex>,
+    ) -> Option<usize> {
+        let outline = self.regions.find(point).or_else(|| {
+            in_country
+                .then(|| self.region_edges.nearest_within(point, REGION_GAP_KM))
+                .flatten()
+                .map(|(i, _)| i)
+        });
+        let town = place
+            .filter(|p| p.km <= TOWN_KM)
+            .and_then(|p| self.place_regions[p.index]);
+        match (outline, town) {
+            (Some(_), Some(town)) => Some(town),
+            (outline, _) => outline,
         }
     }
 
@@ -340,6 +590,18 @@ impl<'s> Placer<'s> {
             inside_protected: located
                 .inside_protected
                 .map(|i| terms.protected_sites[i].id.clone()),
+            place: located.place.map(|p| {
+                let place = &theatre.places[p.index];
+                NearestPlace {
+                    name: place.name.clone(),
+                    admin1: self.place_regions[p.index]
+                        .map_or_else(|| place.admin1.clone(), |r| theatre.regions[r].name.clone()),
+                    country: place.country.clone(),
+                    km: p.km,
+                    bearing: p.bearing,
+                }
+            }),
+            ashore: located.ashore,
         }
     }
 }

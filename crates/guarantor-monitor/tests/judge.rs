@@ -247,3 +247,168 @@ fn forces_seen_are_a_violation_only_inside_a_buffer_zone_and_an_interception_is_
     assert!(v.violation);
     assert_eq!(v.severity, Severity::Serious, "{v:?}");
 }
+
+/// `incident` with the report's text (and its source's coded parties).
+fn told(lon: f64, lat: f64, kind: EventKind, text: &str, parties: &[&str]) -> Incident {
+    let mut i = incident(lon, lat, kind, "2027-02-01T10:00:00Z", None);
+    i.reports[0].text = text.to_owned();
+    i.reports[0].parties = parties.iter().map(|p| (*p).to_owned()).collect();
+    i
+}
+
+#[test]
+fn real_places_are_named_and_put_in_their_oblast_and_on_land() {
+    // (lon, lat, nearest place, oblast, surface): Irpin and Hostomel lie inside Natural Earth's Kyiv City but are
+    // towns of Kyiv oblast; Kherson's riverbank and Sevastopol's bay fall in the water of the 1:10m outlines.
+    let cases = [
+        (30.2506, 50.5218, "Irpin", "Kyiv", Surface::Land),
+        (30.2651, 50.5684, "Hostomel", "Kyiv", Surface::Land),
+        (30.5238, 50.4547, "Kyiv", "Kyiv City", Surface::Land),
+        (32.6236, 46.6282, "Kherson", "Kherson", Surface::Land),
+        (33.4981, 44.6166, "Sevastopol", "Sevastopol", Surface::Land),
+        (24.0297, 49.8397, "Lviv", "Lviv", Surface::Land),
+    ];
+    for (lon, lat, place, oblast, surface) in cases {
+        let p = PLACER.place(Point::new(lon, lat));
+        let named = p.place.as_ref().expect("a named place");
+        assert!(named.name.starts_with(place), "{lon},{lat}: {named:?}");
+        assert!(named.km < 6.0, "{lon},{lat}: {named:?}");
+        assert_eq!(p.oblast.as_deref(), Some(oblast), "{lon},{lat}: {p:?}");
+        assert_eq!(p.surface, surface, "{lon},{lat}: {p:?}");
+    }
+    // Snake Island (too small for the outlines) stays at sea, named from the nearest town, 40 km away.
+    let p = PLACER.place(Point::new(30.2040, 45.2550));
+    assert_eq!(p.surface, Surface::BlackSea);
+    assert!(!p.ashore);
+    let named = p.place.expect("a named place");
+    assert!(named.km > 30.0 && named.bearing.is_some(), "{named:?}");
+    assert!(named.describe().contains(" km "), "{}", named.describe());
+}
+
+#[test]
+fn what_was_hit_comes_from_the_words_and_says_so() {
+    // A mine on a riverbank is not a naval event; the text says what it hit.
+    let (placed, v) = judge(
+        &PLACER,
+        &told(
+            32.6236,
+            46.6282,
+            EventKind::Mine,
+            "A landmine exploded near a residential building",
+            &[],
+        ),
+    );
+    assert_eq!(placed.surface, Surface::Land);
+    let hit = v.hit.expect("a category");
+    assert_eq!(hit.category, Category::Civilian);
+    assert!(hit.by.contains("residential"), "{}", hit.by);
+    // A strike on a ship in port (ashore within the coast's tolerance) is on sea targets, and heavy.
+    let (placed, v) = judge(
+        &PLACER,
+        &told(
+            33.4981,
+            44.6166,
+            EventKind::Naval,
+            "Strike on a landing ship",
+            &[],
+        ),
+    );
+    assert!(placed.ashore);
+    assert_eq!(
+        v.hit.as_ref().expect("a category").category,
+        Category::SeaTargets
+    );
+    assert!(v.severity >= Severity::Serious, "{v:?}");
+    // Words in Ukrainian: a substation.
+    let (_, v) = judge(
+        &PLACER,
+        &told(30.7, 46.48, EventKind::Drone, "Удар по підстанції", &[]),
+    );
+    assert_eq!(v.hit.expect("a category").category, Category::Electricity);
+    // Inside a plant's radius with no word said: the radius decides for a strike, not for a shot.
+    let (_, v) = judge(
+        &PLACER,
+        &told(34.5863, 47.5119, EventKind::Artillery, "Shelling", &[]),
+    );
+    let hit = v.hit.expect("a category");
+    assert_eq!(hit.category, Category::Nuclear);
+    assert!(hit.by.contains("zaporizhzhia-npp"), "{}", hit.by);
+    let (_, v) = judge(
+        &PLACER,
+        &told(34.5863, 47.5119, EventKind::SmallArms, "Shots heard", &[]),
+    );
+    assert_eq!(v.hit, None);
+    // Forces seen hit nothing.
+    let (_, v) = judge(
+        &PLACER,
+        &told(
+            36.0,
+            48.5,
+            EventKind::Presence,
+            "Russian tanks seen near a school",
+            &[],
+        ),
+    );
+    assert_eq!(v.hit, None);
+}
+
+#[test]
+fn the_party_is_the_evidence_and_unknown_when_it_points_both_ways() {
+    use guarantor_core::{Firmness, Party};
+    use guarantor_monitor::attribute;
+    let a = attribute(&told(
+        36.2,
+        49.99,
+        EventKind::Artillery,
+        "Russian forces shelled a market",
+        &[],
+    ));
+    assert_eq!(a.party, Some(Party::Russia));
+    assert_eq!(a.firmness, Firmness::Medium);
+    assert!(a.grounds[0].contains("russian forces"), "{:?}", a.grounds);
+    // A source coding one party, agreeing with the words: high.
+    let a = attribute(&told(
+        36.2,
+        49.99,
+        EventKind::Artillery,
+        "Russian artillery hit the town",
+        &["Military Forces of Russia (2000-)", "Civilians (Ukraine)"],
+    ));
+    assert_eq!((a.party, a.firmness), (Some(Party::Russia), Firmness::High));
+    // A dyad coded (UCDP's two sides) is no evidence of who fired.
+    let a = attribute(&told(
+        36.2,
+        49.99,
+        EventKind::Clash,
+        "Fighting near the town",
+        &[
+            "Government of Russia (Soviet Union)",
+            "Government of Ukraine",
+        ],
+    ));
+    assert_eq!(a.party, None);
+    // A weapon only one side fields: low.
+    let a = attribute(&told(
+        36.2,
+        49.99,
+        EventKind::Missile,
+        "HIMARS strike on a depot",
+        &[],
+    ));
+    assert_eq!((a.party, a.firmness), (Some(Party::Ukraine), Firmness::Low));
+    // Both ways: unknown, with every ground.
+    let a = attribute(&told(
+        36.2,
+        49.99,
+        EventKind::Artillery,
+        "Russian artillery fired; Ukrainian artillery answered",
+        &[],
+    ));
+    assert_eq!(a.party, None);
+    assert!(a.grounds.len() >= 3, "{:?}", a.grounds);
+    // No words: unknown.
+    assert_eq!(
+        attribute(&told(36.2, 49.99, EventKind::Artillery, "Explosion", &[])).party,
+        None
+    );
+}

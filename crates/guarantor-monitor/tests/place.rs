@@ -3,9 +3,10 @@
 
 use std::sync::LazyLock;
 
-use geo::Contains;
-use geo_types::Point;
-use guarantor_core::{ProtectedPlace, Scenario, geodesic_km};
+use geo::{BoundingRect, Closest, ClosestPoint, Contains, InteriorPoint};
+use geo_types::{MultiPolygon, Point};
+use guarantor_core::{ProtectedPlace, Scenario, chord, geodesic_km, unit_vector};
+use guarantor_monitor::place::{COAST_KM, REGION_GAP_KM, TOWN_KM};
 use guarantor_monitor::{Placer, Surface};
 
 static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {
@@ -18,6 +19,57 @@ static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {
 fn uniform(seed: u64) -> impl FnMut() -> f64 {
     let mut rng = guarantor_core::SplitMix64::new(seed);
     move || rng.unit()
+}
+
+/// The first of `shapes` whose outline is nearest `p`, and the distance: every edge's closest point, measured on
+/// the geodesic.
+fn nearest_outline<'a>(
+    p: Point<f64>,
+    shapes: impl Iterator<Item = &'a MultiPolygon<f64>>,
+) -> Option<(usize, f64)> {
+    shapes
+        .enumerate()
+        // Only outlines whose box comes within 0.1 degrees (over 7 km) of the point can be within the tolerances.
+        .filter(|(_, shape)| {
+            shape.bounding_rect().is_some_and(|r| {
+                (r.min().x - 0.1..=r.max().x + 0.1).contains(&p.x())
+                    && (r.min().y - 0.1..=r.max().y + 0.1).contains(&p.y())
+            })
+        })
+        .filter_map(|(i, shape)| {
+            let q = shape.0.iter().flat_map(|poly| {
+                std::iter::once(poly.exterior())
+                    .chain(poly.interiors())
+                    .flat_map(|ring| ring.lines())
+                    .filter_map(|line| match line.closest_point(&p) {
+                        Closest::Intersection(q) | Closest::SinglePoint(q) => Some(q),
+                        Closest::Indeterminate => None,
+                    })
+            });
+            q.map(|q| geodesic_km(p, q))
+                .min_by(f64::total_cmp)
+                .map(|d| (i, d))
+        })
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+}
+
+/// The nearest named place to `p` by the geodesic, among those the sphere ranks within 2% of the nearest.
+fn nearest_place(s: &Scenario, p: Point<f64>) -> Option<(usize, f64)> {
+    let unit = unit_vector(p);
+    let chords: Vec<f64> = s
+        .theatre
+        .places
+        .iter()
+        .map(|q| chord(unit, unit_vector(q.point)))
+        .collect();
+    let best = chords.iter().copied().fold(f64::INFINITY, f64::min);
+    s.theatre
+        .places
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| chords[*i] <= best * 1.03 + 1e-5)
+        .map(|(i, q)| (i, geodesic_km(p, q.point)))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
 }
 
 #[test]
@@ -36,6 +88,12 @@ fn the_index_gives_the_plain_answers_on_real_geography() {
         .iter()
         .flat_map(|r| r.shape.0.iter().flat_map(|p| p.exterior().points()))
         .collect();
+    let regions_country = theatre.countries.iter().position(|c| {
+        theatre.regions[0]
+            .shape
+            .interior_point()
+            .is_some_and(|p| c.shape.contains(&p))
+    });
     let mut u = uniform(3);
     let mut checked = 0;
     for i in 0..30_000 {
@@ -53,9 +111,45 @@ fn the_index_gives_the_plain_answers_on_real_geography() {
         };
         let got = placer.locate(p);
         assert_eq!(got.occupied, theatre.is_occupied(p), "occupied at {p:?}");
-        let country = theatre.countries.iter().position(|c| c.shape.contains(&p));
+        // Off every outline, the country whose outline is within the coast's tolerance.
+        let country = theatre
+            .countries
+            .iter()
+            .position(|c| c.shape.contains(&p))
+            .or_else(|| {
+                nearest_outline(p, theatre.countries.iter().map(|c| &c.shape))
+                    .filter(|(_, km)| *km <= COAST_KM)
+                    .map(|(i, _)| i)
+            });
         assert_eq!(got.country, country, "country at {p:?}");
-        let oblast = theatre.regions.iter().position(|r| r.shape.contains(&p));
+        // The outline that holds it, or on land the one within the gap; a town of another region near it
+        // decides.
+        let outline = theatre
+            .regions
+            .iter()
+            .position(|r| r.shape.contains(&p))
+            .or_else(|| {
+                (country.is_some() && country == regions_country)
+                    .then(|| nearest_outline(p, theatre.regions.iter().map(|r| &r.shape)))
+                    .flatten()
+                    .filter(|(_, km)| *km <= REGION_GAP_KM)
+                    .map(|(i, _)| i)
+            });
+        let place = got.place.expect("the default scenario has named places");
+        if i % 10 == 0 {
+            let (index, km) = nearest_place(s, p).expect("a place");
+            assert_eq!(place.index, index, "nearest place to {p:?}");
+            assert!(
+                (place.km - km).abs() < 0.002,
+                "{p:?}: {} km against {km} km",
+                place.km
+            );
+        }
+        let town = (place.km <= TOWN_KM)
+            .then(|| theatre.places[place.index].region.as_ref())
+            .flatten()
+            .and_then(|code| theatre.regions.iter().position(|r| &r.code == code));
+        let oblast = outline.and(town).or(outline);
         assert_eq!(got.oblast, oblast, "oblast at {p:?}");
         assert_eq!(got.surface == Surface::Land, country.is_some());
         let km = theatre.km_to_contact_line(p).expect("a line");

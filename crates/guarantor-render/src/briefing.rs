@@ -47,6 +47,18 @@ pub enum Block {
     Table(Table),
     /// A paragraph.
     Text(String),
+    /// A heading inside the section (a spot report's title).
+    Heading(String),
+    /// A source's own words, with who said it and where it can be read (a link is shown only when it is
+    /// `http://` or `https://`).
+    Quote {
+        /// The words.
+        text: String,
+        /// Who and when.
+        cite: String,
+        /// Where the source's record can be read.
+        link: Option<String>,
+    },
 }
 
 /// The page's style sheet (also for pages that embed a briefing's [`body`]).
@@ -64,6 +76,9 @@ table{border-collapse:collapse;font-size:12px;margin:10px 0 18px;width:100%}
 caption{text-align:left;font-weight:bold;padding:4px 0}
 th,td{border-bottom:1px solid #e4e4de;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#eef2f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
+h3{font-size:15px;margin:24px 0 4px;color:#1b4f72}
+blockquote{margin:4px 0 8px 18px;padding:2px 10px;border-left:3px solid #c9c9c0;font-size:13px;color:#333}
+blockquote p{margin:2px 0}cite{font-size:11px;color:#666;font-style:normal;word-break:break-all}
 footer{font-size:11px;color:#666;margin-top:36px;border-top:1px solid #ddd;padding-top:8px}
 @media print{body{background:#fff}main{padding:0}figure,table{break-inside:avoid}}
 ";
@@ -137,6 +152,28 @@ pub fn body(b: &Briefing) -> String {
                 Block::Picture { .. } => {}
                 Block::Text(t) => {
                     let _ = writeln!(out, "<p>{}</p>", esc(t));
+                }
+                Block::Heading(t) => {
+                    let _ = writeln!(out, "<h3>{}</h3>", esc(t));
+                }
+                Block::Quote { text, cite, link } => {
+                    let link = link
+                        .as_deref()
+                        .filter(|l| l.starts_with("https://") || l.starts_with("http://"))
+                        .map(|l| {
+                            format!(
+                                " — <a href=\"{}\" rel=\"noopener noreferrer\">{}</a>",
+                                esc(l),
+                                esc(l)
+                            )
+                        })
+                        .unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "<blockquote><p>\u{201c}{}\u{201d}</p><cite>{}{link}</cite></blockquote>",
+                        esc(text),
+                        esc(cite)
+                    );
                 }
                 Block::Table(t) => table_html(&mut out, t),
             }

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use geo::{BoundingRect, Orient, Validation, orient::Direction};
-use geo_types::{Geometry, MultiLineString, MultiPolygon, Polygon};
+use geo_types::{Geometry, MultiLineString, MultiPolygon, Point, Polygon};
 use guarantor_core::{
-    Area, AreaId, AreaKind, Country, Level, Location, NationCode, Region, Theatre,
+    Area, AreaId, AreaKind, Country, Level, Location, NamedPlace, NationCode, Region, Theatre,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -56,20 +56,12 @@ fn read_features(
     (path, field): &(Ref, String),
     sink: &mut Sink,
 ) -> Option<Vec<Feature>> {
-    let Some(text) = sources.get(&path.name) else {
-        sink.at(
-            Level::Error,
-            path.at.clone(),
-            "missing-file",
-            field.clone(),
-            format!(
-                "geometry file `{}` does not exist in the scenario folder",
-                path.name
-            ),
-        )
-        .expected("a path relative to the scenario folder, e.g. \"geometry/contact_line.geojson\"");
-        return None;
-    };
+    let text = named_file(
+        sources,
+        (path, field),
+        "geometry/contact_line.geojson",
+        sink,
+    )?;
     let file = File::new(&path.name, text);
     let collection: Collection<'_> = match serde_json::from_str(text) {
         Ok(c) => c,
@@ -500,7 +492,157 @@ pub(crate) fn read_theatre(
             None => ok = false,
         }
     }
+    if let Some(path) = &paths.places {
+        match read_places(sources, path, &theatre.regions, sink) {
+            Some(places) => theatre.places = places,
+            None => ok = false,
+        }
+    }
     ok.then_some(theatre)
+}
+
+/// The text of the file a field of scenario.toml names, or an error at that field (with `example` as the kind
+/// of path expected) when the scenario folder has no such file.
+fn named_file<'s>(
+    sources: &'s SourceSet,
+    (path, field): (&Ref, &String),
+    example: &str,
+    sink: &mut Sink,
+) -> Option<&'s str> {
+    let text = sources.get(&path.name);
+    if text.is_none() {
+        sink.at(
+            Level::Error,
+            path.at.clone(),
+            "missing-file",
+            field.clone(),
+            format!(
+                "geometry file `{}` does not exist in the scenario folder",
+                path.name
+            ),
+        )
+        .expected(format!(
+            "a path relative to the scenario folder, e.g. \"{example}\""
+        ));
+    }
+    text
+}
+
+/// The named places file (CSV: `lat`, `lon`, `name`, `admin1`, `region`, `cc`). `None` when a row is wrong:
+/// each bad row is reported (line, field, what was expected), so a fix is one pass.
+fn read_places(
+    sources: &SourceSet,
+    (path, field): &(Ref, String),
+    regions: &[Region],
+    sink: &mut Sink,
+) -> Option<Vec<NamedPlace>> {
+    const COLUMNS: [&str; 6] = ["lat", "lon", "name", "admin1", "region", "cc"];
+    let text = named_file(sources, (path, field), "geometry/places.csv", sink)?;
+    let file = File::new(&path.name, text);
+    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let header: Vec<String> = match reader.headers() {
+        Ok(h) => h.iter().map(str::to_owned).collect(),
+        Err(e) => {
+            sink.error(
+                &file,
+                0..0,
+                "bad-csv",
+                "header",
+                format!("cannot read the header: {e}"),
+            );
+            return None;
+        }
+    };
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let Some(cols) = COLUMNS
+        .iter()
+        .map(|c| column(c))
+        .collect::<Option<Vec<usize>>>()
+    else {
+        let missing: Vec<&str> = COLUMNS
+            .iter()
+            .copied()
+            .filter(|c| column(c).is_none())
+            .collect();
+        let end = text.find('\n').unwrap_or(text.len());
+        sink.error(
+            &file,
+            0..end,
+            "missing-field",
+            "header",
+            format!("the header has no column {}", missing.join(", ")),
+        )
+        .expected(COLUMNS.join(","));
+        return None;
+    };
+    let codes: Vec<&str> = regions.iter().map(|r| r.code.as_str()).collect();
+    let mut places = Vec::new();
+    let mut ok = true;
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let at = e
+                    .position()
+                    .map_or(0, |p| p.byte() as usize)
+                    .min(text.len());
+                sink.error(
+                    &file,
+                    at..at,
+                    "bad-csv",
+                    "",
+                    format!("cannot read the row: {e}"),
+                );
+                ok = false;
+                continue;
+            }
+        };
+        let start = record
+            .position()
+            .map_or(0, |p| p.byte() as usize)
+            .min(text.len());
+        let end = text[start..].find('\n').map_or(text.len(), |n| start + n);
+        let value = |i: usize| record.get(cols[i]).unwrap_or("").trim();
+        let mut bad = |name: &str, message: String, expected: String| {
+            sink.error(&file, start..end, "bad-value", name.to_owned(), message)
+                .expected(expected);
+            ok = false;
+        };
+        let number = |i: usize| value(i).parse::<f64>().ok().filter(|v| v.is_finite());
+        let (lat, lon) = (number(0), number(1));
+        let name = value(2);
+        let region = value(4);
+        match (lat, lon) {
+            (Some(lat), Some(lon)) if in_europe(lon, lat) => {
+                if name.is_empty() {
+                    bad("name", "the place has no name".into(), "a name".into());
+                } else if !region.is_empty() && !codes.contains(&region) {
+                    bad(
+                        "region",
+                        format!("`{region}` is not a region of the scenario's admin1 file"),
+                        one_of(&codes),
+                    );
+                } else {
+                    places.push(NamedPlace {
+                        name: name.to_owned(),
+                        point: Point::new(lon, lat),
+                        region: (!region.is_empty()).then(|| region.to_owned()),
+                        admin1: value(3).to_owned(),
+                        country: value(5).to_owned(),
+                    });
+                }
+            }
+            _ => bad(
+                if lat.is_none() { "lat" } else { "lon" },
+                format!("`{}`, `{}` is not a position in Europe", value(0), value(1)),
+                format!(
+                    "decimal degrees, latitude {}..{} and longitude {}..{}",
+                    EUROPE_LAT.0, EUROPE_LAT.1, EUROPE_LON.0, EUROPE_LON.1
+                ),
+            ),
+        }
+    }
+    ok.then_some(places)
 }
 
 fn property(feature: &Feature, key: &str, sink: &mut Sink) -> Option<String> {

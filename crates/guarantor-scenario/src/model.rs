@@ -33,6 +33,7 @@ pub(crate) struct GeometryPaths {
     pub(crate) countries: Option<(Ref, String)>,
     pub(crate) areas: Option<(Ref, String)>,
     pub(crate) admin1: Option<(Ref, String)>,
+    pub(crate) places: Option<(Ref, String)>,
     pub(crate) attribution: Vec<String>,
 }
 
@@ -373,6 +374,7 @@ fn read_scenario(
         m.geometry.countries = path(&mut rec, "countries", false);
         m.geometry.areas = path(&mut rec, "areas", false);
         m.geometry.admin1 = path(&mut rec, "admin1", false);
+        m.geometry.places = path(&mut rec, "places", false);
         m.geometry.attribution = rec
             .str_list(sink, "attribution")
             .map(|l| l.v.into_iter().map(|s| s.v).collect())

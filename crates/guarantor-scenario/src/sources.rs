@@ -45,6 +45,10 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
         include_str!("../default/geometry/admin1.geojson"),
     ),
     (
+        "geometry/places.csv",
+        include_str!("../default/geometry/places.csv"),
+    ),
+    (
         "geometry/ATTRIBUTION.md",
         include_str!("../default/geometry/ATTRIBUTION.md"),
     ),

@@ -200,3 +200,50 @@ fn init_writes_files_that_load_to_the_same_scenario() {
     // A second init into the same folder refuses and writes nothing.
     assert!(SourceSet::builtin_default().write_dir(dir.path()).is_err());
 }
+
+#[test]
+fn named_places_come_with_their_oblast_and_a_bad_row_is_pointed_at() {
+    let s = default_scenario();
+    let places = &s.theatre.places;
+    assert!(places.len() > 10_000, "{} places", places.len());
+    let irpin = places
+        .iter()
+        .find(|p| p.name == "Irpin")
+        .expect("Irpin is named");
+    assert_eq!(irpin.region.as_deref(), Some("UA-32"));
+    // Renamed by law, and written without the soft sign as Ukraine transliterates.
+    for name in ["Kyiv", "Bakhmut", "Lyman", "Dnipro", "Lviv"] {
+        assert!(places.iter().any(|p| p.name == name), "{name}");
+    }
+    assert!(
+        !places
+            .iter()
+            .any(|p| p.name == "L'viv" || p.name == "Artemivs'k")
+    );
+
+    // A row with a latitude that is no number and a region the admin1 file does not have: each is named by line
+    // and field, and nothing is loaded.
+    let mut sources = SourceSet::builtin_default();
+    let text = sources
+        .get("geometry/places.csv")
+        .expect("shipped")
+        .to_owned();
+    let broken = text.replacen(
+        "50.5217,30.2506,Irpin,Kiev,UA-32,UA",
+        "fifty,30.2506,Irpin,Kiev,UA-32,UA",
+        1,
+    );
+    assert!(broken != text, "the Irpin row is in the file");
+    let broken = broken.replacen(",UA-23,UA\n", ",UA-99,UA\n", 1);
+    sources.set("geometry/places.csv", broken);
+    let checked = check(&sources);
+    assert!(checked.scenario.is_none());
+    let shown = render_diagnostics(&sources, &checked.diagnostics, RenderOptions::default());
+    assert_eq!(checked.diagnostics.len(), 2, "{shown}");
+    assert!(shown.contains("geometry/places.csv:"), "{shown}");
+    assert!(
+        shown.contains("`fifty`, `30.2506` is not a position in Europe"),
+        "{shown}"
+    );
+    assert!(shown.contains("`UA-99` is not a region"), "{shown}");
+}

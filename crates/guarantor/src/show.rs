@@ -1014,6 +1014,7 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
             "time (UTC)",
             "where",
             "what",
+            "party",
             "confidence",
             "sources",
             "zone / protected site",
@@ -1024,9 +1025,8 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
     // Each incident by its stored id: the number `respond --incident` takes.
     for i in &r.incidents {
         let place = format!(
-            "{:.3}, {:.3}{}{}",
-            i.lat,
-            i.lon,
+            "{}{}{}",
+            i.where_text(),
             i.km_to_line
                 .map_or(String::new(), |km| format!(" ({km:.0} km from the line)")),
             if i.occupied { ", occupied" } else { "" }
@@ -1044,9 +1044,10 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
             Cell::new(i.id),
             Cell::new(time),
             Cell::new(place),
-            Cell::new(i.kinds.join(", ")),
+            Cell::new(what(i)),
+            Cell::new(party(i)),
             Cell::new(i.confidence),
-            Cell::new(i.sources.join(", ")),
+            Cell::new(sources(i)),
             Cell::new(zone),
             Cell::new(verdict(i)),
         ]);
@@ -1060,53 +1061,160 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
 }
 
 /// The fired escalation rules as a list (empty when none fired).
+/// The fired escalation rules, one line per step of the ladder with its incidents, rules and sites (empty when
+/// none fired): `respond --incident ID` gives one incident's response in full.
 fn responses(list: &[guarantor_app::ResponseDto], heading: &str) -> String {
     if list.is_empty() {
         return String::new();
     }
     let mut out = heading.to_owned();
-    for r in list {
-        let which: Vec<String> = r.incident_ids.iter().map(|id| format!("#{id}")).collect();
+    for s in guarantor_app::ladder(list) {
+        let which: Vec<String> = s.incident_ids.iter().map(|id| format!("#{id}")).collect();
         out.push_str(&format!(
-            "- {} (`{}`), rule `{}`, incident{} {}",
-            r.step_name,
-            r.step,
-            r.rule,
+            "- {} (`{}`): {} incident{} ({}); rule{} {}",
+            s.step_name,
+            s.step,
+            which.len(),
             if which.len() == 1 { "" } else { "s" },
-            which.join(", ")
-        ));
-        if r.moves_forces {
-            match (&r.site, r.reinforcement_hours, &r.reinforcement_source) {
-                (Some(site), Some(hours), Some(source)) => out.push_str(&format!(
-                    ": reinforce {site} — {} from `{source}` closes in {hours} h (decision, notice and movement)",
-                    r.reinforcement_capability.as_deref().unwrap_or("a unit")
-                )),
-                (Some(site), ..) => match (&r.note, r.eta.is_empty()) {
-                    (Some(note), _) => out.push_str(&format!(": {site} — {note}")),
-                    (None, true) => out.push_str(&format!(
-                        ": {site} — nothing reaches it within the response plan's horizon"
-                    )),
-                    // The step's tiers bring no ground forces (a warning, stockpiles): their timing follows.
-                    (None, false) => out.push_str(&format!(": to {site}")),
-                },
-                _ => out.push_str(": no site with a network node to reinforce"),
-            }
-            let eta: Vec<String> = r
-                .eta
+            which.join(", "),
+            if s.rules.len() == 1 { "" } else { "s" },
+            s.rules
                 .iter()
-                .filter(|f| !f.what.starts_with("troops:"))
-                .map(|f| format!("{} {} h", f.what, f.hour))
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        if s.moves_forces {
+            let sites: Vec<String> = s
+                .sites
+                .iter()
+                .map(|x| match (x.reinforcement_hours, &x.reinforcement_source) {
+                    (Some(h), Some(unit)) => format!("{} (`{unit}` closes in {h} h)", x.site),
+                    _ => format!("{} (no ground unit within the horizon)", x.site),
+                })
                 .collect();
-            if !eta.is_empty() {
-                out.push_str(&format!("; first {}", eta.join(", ")));
+            if sites.is_empty() {
+                out.push_str("; no site with a network node to reinforce");
+            } else {
+                out.push_str(&format!("; reinforce {}", sites.join(", ")));
             }
         }
-        if let (Some(phase), Some(day)) = (&r.suspends_phase, r.suspends_phase_day) {
-            out.push_str(&format!(
-                ": suspends phase `{phase}` (planned from day {day})"
-            ));
+        let phases: Vec<String> = list
+            .iter()
+            .filter(|r| r.step == s.step)
+            .filter_map(|r| {
+                r.suspends_phase
+                    .as_ref()
+                    .zip(r.suspends_phase_day)
+                    .map(|(p, d)| format!("`{p}` (planned from day {d})"))
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if !phases.is_empty() {
+            out.push_str(&format!("; suspends phase {}", phases.join(", ")));
         }
         out.push('\n');
+    }
+    out
+}
+
+/// The kinds reported and what they hit: `artillery; hit civilian`.
+fn what(i: &guarantor_app::IncidentDto) -> String {
+    match &i.hit {
+        Some(h) => format!(
+            "{}; hit {}",
+            i.kinds.join(", "),
+            h.category.replace('_', " ")
+        ),
+        None => i.kinds.join(", "),
+    }
+}
+
+/// The party the evidence points to and how firmly: `russia (medium)`, or `unknown`.
+fn party(i: &guarantor_app::IncidentDto) -> String {
+    match i.attribution.party {
+        "unknown" => "unknown".to_owned(),
+        p => format!("{p} ({})", i.attribution.firmness),
+    }
+}
+
+/// The sources and how many are independent: `cir, bellingcat (2 independent)`.
+fn sources(i: &guarantor_app::IncidentDto) -> String {
+    format!(
+        "{} ({} independent)",
+        i.sources.join(", "),
+        i.independent_sources
+    )
+}
+
+/// A spot report: where, what, who, how sure, what the terms say, and the reports' own words with links.
+fn spot_report(i: &guarantor_app::IncidentDto) -> String {
+    let mut out = format!(
+        "\n### Incident #{} — {}, {}\n\n",
+        i.id,
+        what(i),
+        i.where_text()
+    );
+    out.push_str(&format!(
+        "- **When**: {} (UTC, first report). **Where**: {:.4} N {:.4} E ± {} km{}{}.\n",
+        i.time,
+        i.lat,
+        i.lon,
+        i.place_precision_km,
+        i.km_to_line.map_or(String::new(), |km| format!(
+            ", {km:.0} km from the contact line"
+        )),
+        if i.occupied {
+            ", in the occupied area"
+        } else {
+            ""
+        }
+    ));
+    if let Some(h) = &i.hit {
+        out.push_str(&format!(
+            "- **Hit**: {} — {}.\n",
+            h.category.replace('_', " "),
+            h.by
+        ));
+    }
+    out.push_str(&format!(
+        "- **Party**: {}{}.\n",
+        party(i),
+        if i.attribution.grounds.is_empty() {
+            " — no report says who acted".to_owned()
+        } else {
+            format!(" — {}", i.attribution.grounds.join("; "))
+        }
+    ));
+    out.push_str(&format!(
+        "- **Confidence**: {} — {} report{} from {} ({} independent: {}).\n",
+        i.confidence.replace('_', " "),
+        i.reports.len(),
+        if i.reports.len() == 1 { "" } else { "s" },
+        i.sources.join(", "),
+        i.independent_sources,
+        i.source_kinds.join(", ")
+    ));
+    out.push_str(&format!(
+        "- **Verdict**: {}. {}.\n",
+        verdict(i),
+        capitalised(&i.reasons.join("; "))
+    ));
+    out.push_str("- **Reports**:\n");
+    for a in &i.accounts {
+        let link = a
+            .links
+            .first()
+            .map(|l| format!(" ([link]({l}))"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  - {} ({}, {}): \u{201c}{}\u{201d}{link}\n",
+            a.report,
+            a.time.get(..16).unwrap_or(&a.time).replace('T', " "),
+            a.kind,
+            a.text.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
     }
     out
 }
@@ -1139,6 +1247,11 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
         ("By kind", &r.by_kind),
         ("By zone", &r.by_zone),
         ("By oblast", &r.by_oblast),
+        (
+            "By party (the evidence; a proposal, not a finding)",
+            &r.by_party,
+        ),
+        ("By what was hit", &r.by_target),
         ("By confidence", &r.by_confidence),
         ("Violations by severity", &r.by_severity),
     ] {
@@ -1161,20 +1274,7 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
     if !r.spot_reports.is_empty() {
         out.push_str("\n## Spot reports\n");
         for i in r.spot_reports.iter().map(|&k| &r.incidents[k]) {
-            out.push_str(&format!(
-                "\n**{} — {} ({}), {}.** At {:.3}, {:.3}{}. Sources: {}. {}.\n",
-                i.time,
-                i.kinds.join(", "),
-                i.confidence,
-                verdict(i),
-                i.lat,
-                i.lon,
-                i.km_to_line.map_or(String::new(), |km| format!(
-                    ", {km:.0} km from the contact line"
-                )),
-                i.sources.join(", "),
-                capitalised(&i.reasons.join("; "))
-            ));
+            out.push_str(&spot_report(i));
         }
     }
     out.push_str(&responses(
@@ -1183,17 +1283,19 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
     ));
     if !r.incidents.is_empty() {
         out.push_str(
-            "\n## Incidents\n\n| # | time (UTC) | where | what | confidence | verdict |\n|---:|---|---|---|---|---|\n",
+            "\n## Incidents\n\n| # | time (UTC) | where | what | party | confidence | sources | verdict |\n\
+             |---:|---|---|---|---|---|---|---|\n",
         );
         for i in &r.incidents {
             out.push_str(&format!(
-                "| {} | {} | {:.3}, {:.3} | {} | {} | {} |\n",
+                "| {} | {} | {} | {} | {} | {} | {} | {} |\n",
                 i.id,
                 i.time,
-                i.lat,
-                i.lon,
-                i.kinds.join(", "),
-                i.confidence,
+                i.where_text(),
+                what(i),
+                party(i),
+                i.confidence.replace('_', " "),
+                sources(i),
                 verdict(i)
             ));
         }

@@ -776,9 +776,28 @@ fn monitor_ingests_reports_once_and_judges_the_incidents() {
         "occupied area",
         "## Spot reports",
         "zaporizhzhia-npp",
+        // A spot report names the place, the party (or that no report says), the sources and their words.
+        "### Incident #",
+        " of Enerhodar, Zaporizhzhia oblast",
+        "Black Sea, 19 km E of Chornomorsk",
+        "- **Party**: ",
+        "- **Confidence**: ",
+        "- **Reports**:",
+        "## By party",
+        // The ladder: one line per step.
+        "## Responses the terms call for",
     ] {
         assert!(md.contains(part), "{part}: {md}");
     }
+    let steps: Vec<&str> = md
+        .lines()
+        .skip_while(|l| !l.starts_with("## Responses the terms call for"))
+        .skip(2)
+        .take_while(|l| l.starts_with("- "))
+        .map(|l| l.split(" (`").next().unwrap_or(l))
+        .collect();
+    let distinct: std::collections::BTreeSet<&&str> = steps.iter().collect();
+    assert_eq!(steps.len(), distinct.len(), "one line per step: {steps:?}");
     let out = guarantor(
         &[
             "monitor",
@@ -1144,7 +1163,8 @@ fn a_generated_feed_ingests_cleanly_and_the_bench_places_every_report() {
     assert!((100..600).contains(&n), "{run}");
     let placed = std::fs::read_to_string(&placements).unwrap();
     assert!(placed.starts_with(
-        "id,occupied,km_to_line,buffer_zone,surface,country,oblast,nearest_site,nearest_km,inside_site\n"
+        "id,occupied,km_to_line,buffer_zone,surface,country,oblast,nearest_site,nearest_km,inside_site,place,\
+         place_km\n"
     ));
     assert_eq!(placed.lines().count(), 601);
     // Most of the feed is along the contact line, in Ukraine.
