@@ -137,9 +137,9 @@ const ACTING: [&str; 38] = [
 /// Words just before a party's name that make it the one hit: `destroyed Russian tank`, `a strike on
 /// Ukrainian positions`.
 #[rustfmt::skip]
-const HIT: [&str; 16] = [
-    "destroyed", "destroying", "damaged", "hit", "hitting", "hits", "on", "at", "against", "struck", "downed",
-    "captured", "abandoned", "targeting", "targeted", "eliminated",
+const HIT: [&str; 17] = [
+    "destroyed", "destroying", "damaged", "hit", "hitting", "hits", "on", "at", "in", "against", "struck",
+    "downed", "captured", "abandoned", "targeting", "targeted", "eliminated",
 ];
 
 /// Nouns of attack that, before `of`, mark the party after as the one hit: `targeting of Russian forces`.
@@ -205,7 +205,12 @@ pub fn actors_in(words: &[String]) -> Vec<(Party, String)> {
                     at
                 };
                 let phrase = words[start..(at + len + 1).min(words.len())].join(" ");
-                if marked(&HIT) && after.is_some_and(|w| FORCES.contains(&w)) {
+                // `Russian artillery coming under fire`: the forces named are the ones hit.
+                let under = words[(at + len).min(words.len())..(at + len + 3).min(words.len())]
+                    .iter()
+                    .any(|w| w == "under");
+                let forces = after.is_some_and(|w| FORCES.contains(&w));
+                if (marked(&HIT) || under) && forces {
                     let other = match party {
                         Party::Russia => Party::Ukraine,
                         Party::Ukraine => Party::Russia,
@@ -307,6 +312,14 @@ mod tests {
             vec![Party::Russia]
         );
         assert_eq!(acting("Residential buildings in Kyiv"), Vec::<Party>::new());
+        assert_eq!(
+            acting("Russian artillery coming under artillery fire"),
+            vec![Party::Ukraine]
+        );
+        assert_eq!(
+            acting("Explosion in a Ukrainian military storage site"),
+            vec![Party::Russia]
+        );
         assert_eq!(
             acting("Targeting of Russian forces in Roty"),
             vec![Party::Ukraine]

@@ -462,13 +462,16 @@ impl<'s> Placer<'s> {
     fn nearest_place(&self, point: Point<f64>) -> Option<PlaceIndex> {
         let places = &self.scenario.theatre.places;
         let unit = unit_vector(point);
-        let nearest = self.places.nearest_neighbor(&unit)?;
-        // Candidates tied on the sphere within its 0.7% of the ellipsoid: the nearest on the ellipsoid, then
-        // the first in the file.
-        let reach = km_chord(with_margin(chord_km(chord(unit, *nearest.geom()))));
-        let mut near: Vec<(usize, f64)> = self
-            .places
-            .locate_within_distance(unit, reach * reach)
+        // One walk of the tree, nearest first: the candidates tied on the sphere within its 0.7% of the
+        // ellipsoid are measured on the ellipsoid, then the first in the file wins a tie.
+        let mut walk = self.places.nearest_neighbor_iter_with_distance_2(&unit);
+        let (first, d2) = walk.next()?;
+        let reach = km_chord(with_margin(chord_km(d2.sqrt())));
+        let mut near: Vec<(usize, f64)> = std::iter::once(first)
+            .chain(
+                walk.take_while(|(_, d2)| *d2 <= reach * reach)
+                    .map(|(c, _)| c),
+            )
             .map(|c| (c.data, fast_km(point, places[c.data].point)))
             .collect();
         // A tie within 5 m, or a distance within 5 m of the town threshold, is decided on the geodesic.

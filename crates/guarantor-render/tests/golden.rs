@@ -126,15 +126,35 @@ fn a_briefing_page() {
         title: "Plan".into(),
         subtitle: "facts that hold: us_backstop".into(),
         figures: vec![("Troops".into(), "1 200".into(), "of 3 000".into())],
-        sections: vec![Section {
-            heading: "Tables".into(),
-            intro: "One table.".into(),
-            blocks: vec![Block::Table(Table {
-                name: "Nations".into(),
-                header: vec!["nation".into(), "troops".into()],
-                rows: vec![vec!["FRA".into(), Cell::Int(600)]],
-            })],
-        }],
+        sections: vec![
+            Section {
+                heading: "Tables".into(),
+                intro: "One table.".into(),
+                blocks: vec![Block::Table(Table {
+                    name: "Nations".into(),
+                    header: vec!["nation".into(), "troops".into()],
+                    rows: vec![vec!["FRA".into(), Cell::Int(600)]],
+                })],
+            },
+            Section {
+                heading: "Spot reports".into(),
+                intro: String::new(),
+                // A report's words are escaped, and only a web link becomes an anchor.
+                blocks: vec![
+                    Block::Heading("Incident #7 — artillery on civilian, 3 km NW of Irpin".into()),
+                    Block::Quote {
+                        text: "Shelling <b>near</b> the \"school\"".into(),
+                        cite: "cir/cir-UW1, 2022-03-01 10:00 UTC".into(),
+                        link: Some("https://example.org/post?a=1&b=2".into()),
+                    },
+                    Block::Quote {
+                        text: "A second account".into(),
+                        cite: "party/p-1".into(),
+                        link: Some("javascript:alert(1)".into()),
+                    },
+                ],
+            },
+        ],
         attribution: vec!["Natural Earth".into()],
     });
     insta::assert_snapshot!(page);
