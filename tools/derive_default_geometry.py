@@ -6,6 +6,7 @@ crates/guarantor-scenario/default/geometry/:
 
   contact_line.geojson   9 LineStrings, the line of contact on 2026-08-22 (DeepStateMap)
   occupied_area.geojson  1 MultiPolygon, the occupied area on 2026-08-22 incl. Crimea (DeepStateMap)
+  occupied_monthly.geojson  the occupied area month by month, 2024-07 to 2026-08 (DeepStateMap)
   countries.geojson      Natural Earth 1:10m outlines of Ukraine and its neighbours, Crimea in Ukraine
   areas.geojson          illustrative air and sea areas of the mission
   places.csv             GeoNames places of 1,000 people or more, with their oblast (ISO 3166-2)
@@ -66,7 +67,7 @@ OCCUPIED_MIN_KM2 = 1.0  # parts and holes smaller than this are dropped
 COUNTRY_TOL = 0.015  # degrees, coverage simplification (Visvalingam-Whyatt, shared edges kept identical)
 COUNTRY_MIN_KM2 = 1.0  # islands smaller than this are dropped after simplification
 CLIP_BOX = (12.0, 40.0, 46.0, 58.0)  # lon min, lat min, lon max, lat max
-SIZE_BUDGET = 450 * 1024  # bytes, all GeoJSON files together
+SIZE_BUDGET = 1200 * 1024  # bytes, all GeoJSON files together (the monthly series is most of it)
 
 DEEPSTATE_ATTRIBUTION = (
     "derived from DeepStateMap data via github.com/cyterat/deepstate-map-data (2026-08-22)"
@@ -389,6 +390,23 @@ def derive_occupied(data):
     return [feat], full, out, info
 
 
+def derive_occupied_series(data):
+    """The occupied area month by month (DeepStateMap's monthly series), simplified as the 2026-08-22 area is."""
+    src = load(os.path.join(data, "frontline", "deepstatemap_occupied_monthly_simplified.geojson"))
+    feats = []
+    for f in sorted(src["features"], key=lambda f: f["properties"]["date"]):
+        full = fix(shape(f["geometry"]))
+        simple = drop_small(full, OCCUPIED_MIN_KM2).simplify(OCCUPIED_TOL, preserve_topology=True)
+        out = snap_polygonal(simple, OCCUPIED_MIN_KM2)
+        if out.geom_type == "Polygon":
+            out = MultiPolygon([out])
+        date = f["properties"]["date"]
+        feats.append(feature({"date": date, "area_km2": int(round(area_km2(out))),
+                              "attribution": DEEPSTATE_ATTRIBUTION}, out))
+    assert len(feats) >= 12, "a monthly series"
+    return feats
+
+
 def derive_countries(data):
     src = load(os.path.join(data, "boundaries", "ne10m_countries_europe.geojson"))
     by_n3 = {}
@@ -610,6 +628,7 @@ counter-clockwise and holes clockwise (RFC 7946). One feature per line.
 |---|---|---|---|---|---|
 | `contact_line.geojson` | line of contact on 2026-08-22, {contact_n} LineStrings (`segment`, `length_km` recomputed {geodesy}) | `frontline/contact_line_20260822.geojson` | Douglas-Peucker {contact_tol} deg, topology preserving | DeepStateMap data (commit ok, simplified) | "{ds}" |
 | `occupied_area.geojson` | occupied area on 2026-08-22 incl. Crimea, one MultiPolygon (`area_km2` {geodesy}) | `frontline/deepstatemap_occupied_20260822.geojson` | parts and holes under {occ_min} km2 dropped, Douglas-Peucker {occ_tol} deg topology preserving, made valid | DeepStateMap data (commit ok, simplified) | "{ds}" |
+| `occupied_monthly.geojson` | the occupied area month by month, {series_n} MultiPolygons from {series_first} to {series_last} (`date`: the day DeepStateMap's state is of; `area_km2` {geodesy}): placement reads a report against the latest one not after its date | `frontline/deepstatemap_occupied_monthly_simplified.geojson` | as the area above: parts and holes under {occ_min} km2 dropped, Douglas-Peucker {occ_tol} deg topology preserving, made valid | DeepStateMap data (commit ok, simplified) | "{ds}" |
 | `countries.geojson` | outlines of Ukraine and its neighbours ({country_codes}); Crimea and Sevastopol drawn in Ukraine (de jure) | `boundaries/ne10m_countries_europe.geojson`, Crimea identified with `boundaries/ne10m_admin1_ua_pl_ro_sk_hu_md_by.geojson` (UA-43, UA-40) | clipped to lon {clip0}..{clip2}, lat {clip1}..{clip3}; coverage simplification (Visvalingam-Whyatt, shared borders stay identical) tolerance {country_tol} deg; islands under {country_min} km2 dropped | public domain (commit ok) | "{ne}" |
 | `areas.geojson` | illustrative mission areas: `black-sea-west`, `odesa-approaches` (sea), `air-west` (air) | hand-drawn polygons in the script, cut with the outlines above and the DeepStateMap line and area | sea areas: land removed, kept {sea_km} km from the occupied area; air-west: Ukraine west of {air_lon} E, at least {air_km} km from the contact line, outside the occupied area | planning assumptions (`source = "illustrative"`), not legal boundaries; derived in part from DeepStateMap data and Natural Earth | "{ds}"; "{ne}" |
 | `places.csv` | {places_n} named places with 1,000 people or more in Ukraine and its neighbours ({places_cc}): `lat`, `lon`, `name`, GeoNames' `admin1`, `region` (the ISO 3166-2 code of the Ukrainian unit, as in `admin1.geojson`; empty elsewhere), `cc` (ISO 3166-1 alpha-2) | `transport/geonames_cities1000_ua_neighbours.csv` | kept inside the clip box above; names of Ukraine without the soft sign's apostrophe, as Ukraine's national transliteration writes them (L'viv is Lviv); {renamed_n} places of Ukraine renamed by law given their current name (Kyiv, Odesa, Dnipro, Bakhmut, Lyman, Toretsk, Pokrovsk…; table `RENAMED` in the script); coordinates rounded to 4 decimals; sorted by country, unit and name | CC BY 4.0 (commit ok, with attribution) | "{gn}" |
@@ -630,7 +649,7 @@ Notes:
 """
 
 
-def write_attribution(path, n_contact, country_codes, places):
+def write_attribution(path, n_contact, country_codes, places, series):
     geodesy = "on the WGS84 ellipsoid (pyproj)" if GEOD is not None else "on a sphere (haversine)"
     text = ATTRIBUTION_MD.format(
         contact_n=n_contact,
@@ -655,6 +674,9 @@ def write_attribution(path, n_contact, country_codes, places):
         places_n=f"{len(places):,}",
         places_cc=", ".join(sorted({p[0] for p in places})),
         renamed_n=len(RENAMED),
+        series_n=len(series),
+        series_first=series[0]["properties"]["date"],
+        series_last=series[-1]["properties"]["date"],
     )
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
@@ -812,13 +834,15 @@ def main():
 
     write_fc(os.path.join(args.out, "contact_line.geojson"), contact_feats)
     write_fc(os.path.join(args.out, "occupied_area.geojson"), occ_feats)
+    series = derive_occupied_series(data)
+    write_fc(os.path.join(args.out, "occupied_monthly.geojson"), series)
     write_fc(os.path.join(args.out, "countries.geojson"), country_feats)
     write_fc(os.path.join(args.out, "areas.geojson"), area_feats)
     write_fc(os.path.join(args.out, "admin1.geojson"), derive_admin1(data))
     places = derive_places(data)
     write_places(os.path.join(args.out, "places.csv"), places)
     write_attribution(
-        os.path.join(args.out, "ATTRIBUTION.md"), len(contact_feats), list(countries.keys()), places
+        os.path.join(args.out, "ATTRIBUTION.md"), len(contact_feats), list(countries.keys()), places, series
     )
 
     print(f"geodesy: {'pyproj WGS84 ' + str(GEOD.initstring) if GEOD else 'spherical fallback'}; "

@@ -1506,8 +1506,8 @@ fn spot_blocks(i: &crate::IncidentDto) -> Vec<Block> {
         i.severity
     ))];
     blocks.push(Block::Text(format!(
-        "First report {} (UTC); {:.4} N {:.4} E ± {} km{}{}.{}",
-        i.time,
+        "First report {}; {:.4} N {:.4} E ± {} km{}{}.{}",
+        i.when_text(),
         i.lat,
         i.lon,
         i.place_precision_km,
@@ -1546,9 +1546,9 @@ fn spot_blocks(i: &crate::IncidentDto) -> Vec<Block> {
         blocks.push(Block::Quote {
             text: a.text.split_whitespace().collect::<Vec<_>>().join(" "),
             cite: format!(
-                "{}, {} UTC, {}",
+                "{}, {}, {}",
                 a.report,
-                a.time.get(..16).unwrap_or(&a.time).replace('T', " "),
+                a.when_text(),
                 a.kind.replace('_', " ")
             ),
             link: a.links.first().cloned(),
@@ -1621,8 +1621,24 @@ fn daily_parts(scenario: &Scenario, report: &crate::DailyReport) -> Parts {
     let briefing = Briefing {
         title: format!("{}: daily monitoring report, {}", scenario.name, report.day),
         subtitle: format!(
-            "Period {} to {} (UTC), cut at {} Kyiv time",
-            report.from, report.to, report.cut
+            "Period {} to {} (UTC), cut at {} Kyiv time. {}{}",
+            report.from,
+            report.to,
+            report.cut,
+            match &report.occupied_as_of {
+                Some(d) => format!("Zones as they were on {d}."),
+                None =>
+                    "Zones as the scenario draws them now (the line may have been elsewhere then)."
+                        .to_owned(),
+            },
+            if report.day < report.terms_effective {
+                format!(
+                    " The terms take effect on {}: nothing before is a violation.",
+                    report.terms_effective
+                )
+            } else {
+                String::new()
+            }
         ),
         figures: vec![
             (

@@ -335,6 +335,23 @@ pub struct AttributionDto {
     pub grounds: Vec<String>,
 }
 
+/// `2022-10-10 07:32 UTC`, or `2022-10-10 (the day only)` for a time known to 12 hours or worse.
+fn when(time: &str, precision_hours: f64) -> String {
+    let day = time.get(..10).unwrap_or(time);
+    if precision_hours >= 12.0 {
+        format!("{day} (the day only)")
+    } else {
+        format!("{} UTC", time.get(..16).unwrap_or(time).replace('T', " "))
+    }
+}
+
+impl AccountDto {
+    /// When, in words (see [`IncidentDto::when_text`]).
+    pub fn when_text(&self) -> String {
+        when(&self.time, self.time_precision_hours)
+    }
+}
+
 /// One report of an incident as its source gave it.
 #[derive(Clone, Debug, Serialize)]
 pub struct AccountDto {
@@ -342,6 +359,8 @@ pub struct AccountDto {
     pub report: String,
     /// When (RFC 3339, UTC).
     pub time: String,
+    /// How precisely (hours either side): 12 for a report dated by the day only.
+    pub time_precision_hours: f64,
     /// Its kind.
     pub kind: &'static str,
     /// Its text.
@@ -359,6 +378,8 @@ pub struct IncidentDto {
     pub id: u64,
     /// Time of the first report (RFC 3339, UTC).
     pub time: String,
+    /// How precisely that time is known (hours either side): 12 for a report dated by the day only.
+    pub time_precision_hours: f64,
     /// Where the best-located report puts it.
     pub lat: f64,
     /// Where the best-located report puts it.
@@ -380,6 +401,9 @@ pub struct IncidentDto {
     pub reports: Vec<String>,
     /// Inside the occupied area.
     pub occupied: bool,
+    /// The day of the dated occupied area it was read against (the latest of the scenario's series not after
+    /// the incident's day); `null` for the scenario's occupied area (before the series, or without one).
+    pub occupied_as_of: Option<String>,
     /// Distance to the contact line (km, one decimal).
     pub km_to_line: Option<f64>,
     /// `land`, `black_sea`, `azov` or `elsewhere`.
@@ -414,6 +438,12 @@ pub struct IncidentDto {
 }
 
 impl IncidentDto {
+    /// When, in words: `2022-10-10 07:32 UTC`, or `2022-10-10 (the day only)` when the first report gives no
+    /// time of day.
+    pub fn when_text(&self) -> String {
+        when(&self.time, self.time_precision_hours)
+    }
+
     /// Where, in words: the nearest named place and the oblast (`3 km NW of Irpin, Kyiv oblast`), or the zone
     /// when the scenario names no places.
     pub fn where_text(&self) -> String {
@@ -825,6 +855,11 @@ impl Analysis {
         IncidentDto {
             id: self.key(i),
             time: self.time(i).map(|t| t.to_string()).unwrap_or_default(),
+            time_precision_hours: incident
+                .reports
+                .iter()
+                .min_by_key(|r| r.time)
+                .map_or(0.0, |r| r.time_precision.radius),
             lat: anchor.map_or(0.0, |r| r.place.y()),
             lon: anchor.map_or(0.0, |r| r.place.x()),
             place_precision_km: anchor.map_or(0.0, |r| r.place_precision.radius),
@@ -844,6 +879,7 @@ impl Analysis {
                 .map(|r| format!("{}/{}", r.source, r.id))
                 .collect(),
             occupied: placement.occupied,
+            occupied_as_of: placement.occupied_as_of.map(|d| d.to_string()),
             km_to_line: placement.km_to_line.map(tenth),
             surface: placement.surface.as_str(),
             zone: zone(placement),
@@ -885,6 +921,7 @@ impl Analysis {
                     .map(|r| AccountDto {
                         report: format!("{}/{}", r.source, r.id),
                         time: r.time.to_string(),
+                        time_precision_hours: r.time_precision.radius,
                         kind: r.kind.as_str(),
                         text: r.text.clone(),
                         links: r.links.clone(),
@@ -1133,6 +1170,11 @@ pub struct DailyReport {
     /// The escalation rules the period's incidents fire, highest step first (`incidents`: those of this
     /// period, as indices into `incidents`; a pattern may also count incidents of the day before).
     pub responses: Vec<ResponseDto>,
+    /// The day the terms took effect: nothing before it is a violation.
+    pub terms_effective: String,
+    /// The day of the dated occupied area the period's zones are read against, `null` when the scenario's
+    /// occupied area is (the day is outside its dated series, or it has none).
+    pub occupied_as_of: Option<String>,
     /// The responses grouped by step of the ladder (highest first): what the ladder asks, one line a step.
     pub ladder: Vec<LadderStepDto>,
     /// Incidents by the party the evidence points to (`unknown` when it does not).
@@ -1288,6 +1330,8 @@ pub fn daily_report_with(
     let (x, y) = (&incidents, &before_dtos);
     let responses = a.responses(scenario, |i| now.iter().position(|&n| n == i));
     Ok(DailyReport {
+        terms_effective: scenario.terms.effective.to_string(),
+        occupied_as_of: placer.occupied_as_of(day).map(|d| d.to_string()),
         day: day.to_string(),
         cut: cut.strftime("%H:%M").to_string(),
         from: from.to_string(),

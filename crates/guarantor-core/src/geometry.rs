@@ -53,6 +53,15 @@ pub struct Region {
     pub shape: MultiPolygon<f64>,
 }
 
+/// The occupied area as it was on a day: one of a dated series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DatedArea {
+    /// The day the outline is of.
+    pub date: jiff::civil::Date,
+    /// The outline.
+    pub shape: MultiPolygon<f64>,
+}
+
 /// A named place (a town or village), for saying where a report is in words.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NamedPlace {
@@ -75,6 +84,9 @@ pub struct Theatre {
     pub contact_line: MultiLineString<f64>,
     /// The occupied area.
     pub occupied_area: MultiPolygon<f64>,
+    /// The occupied area as it was, oldest first, when the scenario has a dated series: a report is placed
+    /// against the latest not after its day (within a month of the last), else against `occupied_area`.
+    pub occupied_series: Vec<DatedArea>,
     /// Country outlines (for maps and placement).
     pub countries: Vec<Country>,
     /// Air and sea areas.
@@ -93,6 +105,7 @@ impl Default for Theatre {
         Self {
             contact_line: MultiLineString::new(Vec::new()),
             occupied_area: MultiPolygon::new(Vec::new()),
+            occupied_series: Vec::new(),
             countries: Vec::new(),
             areas: Vec::new(),
             regions: Vec::new(),

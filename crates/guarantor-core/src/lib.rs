@@ -48,7 +48,7 @@ pub use cost::{
 };
 pub use diagnostic::{Diagnostic, Level, Location};
 pub use geometry::{
-    Area, AreaKind, Country, EARTH_MEAN_RADIUS_KM, NamedPlace, OWN_AIR_KM_PER_DAY,
+    Area, AreaKind, Country, DatedArea, EARTH_MEAN_RADIUS_KM, NamedPlace, OWN_AIR_KM_PER_DAY,
     OWN_SEA_KM_PER_DAY, Region, SEA_DETOUR, Theatre, andoyer_lambert_km, chord, chord_km,
     geodesic_km, km_chord, km_to_lines, unit_vector, whole_tonnes_up,
 };

@@ -241,9 +241,10 @@ fn own(kind: SourceKind) -> bool {
     matches!(kind, SourceKind::Patrol | SourceKind::Sensor)
 }
 
-/// The independent sources among `reports`: their source names, with those that cite a common post ([`link_key`])
-/// counted as one — two outlets repeating one Telegram post are one account, not two — each with its kind (the
-/// coalition's own if any of its names is; else not a party if any is; else a party). By their first name.
+/// The independent sources among `reports`: their source names, with a name whose posts ([`link_key`]) are all
+/// among another's counted as one with it — two outlets repeating one Telegram post are one account, not two;
+/// an outlet that also cites posts the other does not adds an account — each with its kind (the coalition's own
+/// if any of its names is; else not a party if any is; else a party). By their first name.
 pub fn independent_sources<'a>(reports: &[&'a Report]) -> Vec<(Vec<&'a str>, SourceKind)> {
     let mut names: Vec<(&str, SourceKind)> = reports
         .iter()
@@ -260,13 +261,18 @@ pub fn independent_sources<'a>(reports: &[&'a Report]) -> Vec<(Vec<&'a str>, Sou
         }
         x
     }
-    let mut cited: HashMap<String, usize> = HashMap::new();
+    // Each name's posts; a name whose posts are all among another's adds no account of its own.
+    let mut posts: Vec<std::collections::BTreeSet<String>> = vec![Default::default(); names.len()];
     for r in reports {
-        let n = index(&r.source);
-        for key in r.links.iter().filter_map(|l| link_key(l)) {
-            let m = *cited.entry(key).or_insert(n);
-            let (x, y) = (root(&mut parent, n), root(&mut parent, m));
-            parent[x.max(y)] = x.min(y);
+        posts[index(&r.source)].extend(r.links.iter().filter_map(|l| link_key(l)));
+    }
+    for n in 0..names.len() {
+        for m in n + 1..names.len() {
+            let (a, b) = (&posts[n], &posts[m]);
+            if !a.is_empty() && !b.is_empty() && (a.is_subset(b) || b.is_subset(a)) {
+                let (x, y) = (root(&mut parent, n), root(&mut parent, m));
+                parent[x.max(y)] = x.min(y);
+            }
         }
     }
     let rank = |k: SourceKind| {

@@ -45,28 +45,50 @@ fn is_strike(kind: EventKind) -> bool {
     )
 }
 
-/// The category an incident hit and what decided it: the one a report's source codes, else the first the
-/// reports' words name ([`crate::classify::TARGET_WORDS`]), else that of the protected site whose radius holds
-/// it when a report is a strike, else sea targets for a naval event or a mine at sea (off the outlines, even within the coast's
-/// tolerance). Reports are read in order of source and id.
-fn category(scenario: &Scenario, incident: &Incident, placement: &Placement) -> Option<Hit> {
+/// The category an incident hit and what decided it: the most specific that a report's source codes or a
+/// report's words name (the order of [`crate::classify::TARGET_WORDS`] — energy first — with `other` last; a
+/// source's coding before words for the same category), else that of the protected site whose radius holds it
+/// when a report is a strike, else sea targets for a naval event or a mine at sea (off the outlines, even within
+/// the coast's tolerance). Reports are read in order of source and id.
+///
+/// The flag says whether a report (its source's coding or its words) named it, not a site's radius or the sea.
+fn category(
+    scenario: &Scenario,
+    incident: &Incident,
+    placement: &Placement,
+) -> Option<(Hit, bool)> {
     let mut reports: Vec<&Report> = incident.reports.iter().collect();
     reports.sort_by(|a, b| a.source.cmp(&b.source).then(a.id.cmp(&b.id)));
-    let name = |r: &Report| format!("{}/{}", r.source, r.id);
-    if let Some((r, category)) = reports.iter().find_map(|r| r.target.map(|c| (r, c))) {
+    let rank = |c: Category| {
+        classify::TARGET_WORDS
+            .iter()
+            .position(|(k, _)| *k == c)
+            .unwrap_or(classify::TARGET_WORDS.len())
+    };
+    let mut best: Option<((usize, u8), Hit)> = None;
+    for r in &reports {
+        let name = format!("{}/{}", r.source, r.id);
         let words = classify::words(&r.text);
-        let by = match classify::word_for(&words, category) {
-            Some(word) => format!("{} codes it (\u{201c}{word}\u{201d})", name(r)),
-            None => format!("{} codes it", name(r)),
-        };
-        return Some(Hit { category, by });
+        let mut found = Vec::new();
+        if let Some(category) = r.target {
+            let by = match classify::word_for(&words, category) {
+                Some(word) => format!("\u{201c}{word}\u{201d} in {name}, as its source codes it"),
+                None => format!("{name}'s source codes it {}", category.as_str()),
+            };
+            found.push(((rank(category), 0), Hit { category, by }));
+        }
+        if let Some((category, word)) = classify::target_in(&words) {
+            let by = format!("\u{201c}{word}\u{201d} in {name}");
+            found.push(((rank(category), 1), Hit { category, by }));
+        }
+        for (key, hit) in found {
+            if best.as_ref().is_none_or(|(b, _)| key < *b) {
+                best = Some((key, hit));
+            }
+        }
     }
-    if let Some((r, (category, word))) = reports
-        .iter()
-        .find_map(|r| classify::target_in(&classify::words(&r.text)).map(|found| (r, found)))
-    {
-        let by = format!("\u{201c}{word}\u{201d} in {}", name(r));
-        return Some(Hit { category, by });
+    if let Some((_, hit)) = best {
+        return Some((hit, true));
     }
     // A site's radius says what a strike may have hit, not what a clash or a shot did.
     if let Some(site) = placement
@@ -79,19 +101,28 @@ fn category(scenario: &Scenario, incident: &Incident, placement: &Placement) -> 
             "inside the {} km of protected site `{}`",
             site.radius_km, site.id
         );
-        return Some(Hit {
-            category: site.category,
-            by,
-        });
+        return Some((
+            Hit {
+                category: site.category,
+                by,
+            },
+            false,
+        ));
     }
     let at_sea = matches!(placement.surface, Surface::BlackSea | Surface::Azov) || placement.ashore;
     let naval = incident
         .reports
         .iter()
         .any(|r| matches!(r.kind, EventKind::Naval | EventKind::Mine));
-    (at_sea && naval).then(|| Hit {
-        category: Category::SeaTargets,
-        by: "a naval event at sea".to_owned(),
+    (at_sea && naval).then(|| {
+        let by = "a naval event at sea".to_owned();
+        (
+            Hit {
+                category: Category::SeaTargets,
+                by,
+            },
+            false,
+        )
     })
 }
 
@@ -107,7 +138,6 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
         };
         return (placer.place(geo_types::Point::new(0.0, 0.0)), empty);
     };
-    let placement = placer.place(anchor.place);
     let terms = &scenario.terms;
     let mut reasons = Vec::new();
     let first = incident
@@ -117,14 +147,20 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
         .min()
         .unwrap_or(anchor.time);
     let day = first.to_zoned(terms_time_zone()).date();
+    // Occupied or not as the area was on the incident's day, where the scenario has a dated series.
+    let placement = placer.place_on(anchor.place, Some(day));
     // Forces seen hit nothing: a sighting is not a strike.
     let sighting = incident
         .reports
         .iter()
         .all(|r| r.kind == EventKind::Presence);
-    let hit = (!sighting)
+    let (hit, named) = match (!sighting)
         .then(|| category(scenario, incident, &placement))
-        .flatten();
+        .flatten()
+    {
+        Some((hit, named)) => (Some(hit), named),
+        None => (None, false),
+    };
     let verdict = |violation, severity, reasons| Verdict {
         violation,
         severity,
@@ -221,7 +257,6 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
     if let Some(c) = hit {
         // The categories the terms name are specially protected: hitting one is serious at least.
         if terms.categories.contains(&c) {
-            let named = incident.reports.iter().any(|r| r.target.is_some());
             if terms.coverage == Coverage::General && named {
                 reasons.push(format!("it hit {}, which the terms protect", c.as_str()));
             } else if c == Category::SeaTargets && placement.inside_protected.is_none() {

@@ -1,7 +1,7 @@
 //! Placement: where a report stands against the ceasefire's geography — the side of the contact line, the
 //! distance to it, the buffer zone, land or sea, the country and oblast, and the nearest protected site.
 
-use geo::{BoundingRect, Closest, ClosestPoint, InteriorPoint};
+use geo::{BoundingRect, Closest, ClosestPoint, Contains, InteriorPoint};
 use geo_types::{Line, MultiPolygon, Point};
 use guarantor_core::{
     NationCode, ProtectedPlace, Scenario, TermId, andoyer_lambert_km, chord, chord_km, geodesic_km,
@@ -63,6 +63,8 @@ pub struct Placement {
     pub place: Option<NearestPlace>,
     /// Off every outline but within [`COAST_KM`] of one: put on its land (a naval report there is still at sea).
     pub ashore: bool,
+    /// The day of the dated occupied area `occupied` was read against, `None` for the scenario's occupied area.
+    pub occupied_as_of: Option<jiff::civil::Date>,
 }
 
 /// The named place nearest a point: the words for where it is.
@@ -93,6 +95,13 @@ impl NearestPlace {
         }
     }
 }
+
+/// How long after the last outline of a dated series it still stands for the occupied area (a monthly series:
+/// a month).
+///
+/// # Units
+/// days
+pub const SERIES_REACH_DAYS: i64 = 31;
 
 /// Within this of a named place, a point is said to be at it (no distance or direction).
 ///
@@ -401,6 +410,40 @@ impl<'s> Placer<'s> {
         self.resolve(&self.locate(point))
     }
 
+    /// Places `point` as of `day`: against the occupied area of that day where the scenario has a dated series
+    /// that covers it (see [`guarantor_core::Theatre::occupied_series`]).
+    pub fn place_on(&self, point: Point<f64>, day: Option<jiff::civil::Date>) -> Placement {
+        let located = self.locate(point);
+        let mut placement = self.resolve(&located);
+        // One incident at a time (a verdict), so the plain test, without a grid.
+        if let Some(i) = day.and_then(|d| self.series_index(d)) {
+            let area = &self.scenario.theatre.occupied_series[i];
+            placement.occupied = area.shape.contains(&point);
+            placement.occupied_as_of = Some(area.date);
+        }
+        placement
+    }
+
+    /// The day of the dated occupied area a report of `day` is placed against (`None`: the scenario's occupied
+    /// area).
+    pub fn occupied_as_of(&self, day: jiff::civil::Date) -> Option<jiff::civil::Date> {
+        self.series_index(day)
+            .map(|i| self.scenario.theatre.occupied_series[i].date)
+    }
+
+    /// The dated occupied area for `day`: the latest not after it, if the series began by then and its last is
+    /// at most [`SERIES_REACH_DAYS`] before it.
+    fn series_index(&self, day: jiff::civil::Date) -> Option<usize> {
+        let series = &self.scenario.theatre.occupied_series;
+        let (first, last) = (series.first()?, series.last()?);
+        let reach = last
+            .date
+            .checked_add(jiff::Span::new().days(SERIES_REACH_DAYS))
+            .unwrap_or(last.date);
+        (first.date <= day && day <= reach)
+            .then(|| series.partition_point(|a| a.date <= day).saturating_sub(1))
+    }
+
     /// Places `point`, by index (see [`Located`]).
     pub fn locate(&self, point: Point<f64>) -> Located {
         let terms = &self.scenario.terms;
@@ -605,6 +648,7 @@ impl<'s> Placer<'s> {
                 }
             }),
             ashore: located.ashore,
+            occupied_as_of: None,
         }
     }
 }

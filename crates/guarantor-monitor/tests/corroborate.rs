@@ -601,4 +601,7 @@ fn two_outlets_repeating_one_post_are_one_source() {
     );
     // With the coalition's own patrol: two independent sources, one its own.
     assert_eq!(grade([&cir, &bellingcat, &patrol]), Confidence::Confirmed);
+    // Each outlet also citing a post the other does not: each adds an account of its own.
+    cir.links.push("https://t.me/odesa_live/77".into());
+    assert_eq!(grade([&cir, &bellingcat]), Confidence::Probable);
 }

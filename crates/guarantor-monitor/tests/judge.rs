@@ -412,3 +412,37 @@ fn the_party_is_the_evidence_and_unknown_when_it_points_both_ways() {
         None
     );
 }
+
+#[test]
+fn occupied_or_not_as_the_area_was_on_the_day() {
+    // Selydove was taken in late October 2024: not occupied in the series' outline of 1 October 2024, occupied
+    // in that of 1 November; before the series (2022) and without a day, the scenario's area (2026) answers.
+    let selydove = Point::new(37.3016, 48.1469);
+    let day = |d: &str| Some(d.parse::<jiff::civil::Date>().expect("a day"));
+    let before = PLACER.place_on(selydove, day("2024-10-15"));
+    assert!(!before.occupied, "{before:?}");
+    assert_eq!(before.occupied_as_of, day("2024-10-01"));
+    let after = PLACER.place_on(selydove, day("2024-11-20"));
+    assert!(after.occupied);
+    assert_eq!(after.occupied_as_of, day("2024-11-01"));
+    let early = PLACER.place_on(selydove, day("2022-05-01"));
+    assert!(early.occupied && early.occupied_as_of.is_none());
+    assert!(PLACER.place(selydove).occupied);
+    // Long after the series ends, the scenario's area again.
+    assert_eq!(
+        PLACER.place_on(selydove, day("2027-03-01")).occupied_as_of,
+        None
+    );
+    // The verdict reads the incident's day: a strike there in October 2024 is in government-held land.
+    let (placed, _) = judge(
+        &PLACER,
+        &incident(
+            37.3016,
+            48.1469,
+            EventKind::Artillery,
+            "2024-10-15T10:00:00Z",
+            None,
+        ),
+    );
+    assert!(!placed.occupied);
+}

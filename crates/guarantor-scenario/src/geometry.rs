@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use geo::{BoundingRect, Orient, Validation, orient::Direction};
 use geo_types::{Geometry, MultiLineString, MultiPolygon, Point, Polygon};
 use guarantor_core::{
-    Area, AreaId, AreaKind, Country, Level, Location, NamedPlace, NationCode, Region, Theatre,
+    Area, AreaId, AreaKind, Country, DatedArea, Level, Location, NamedPlace, NationCode, Region,
+    Theatre,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -379,6 +380,55 @@ pub(crate) fn read_theatre(
         }
     }
 
+    if let Some(path) = &paths.occupied_series {
+        let series = &mut theatre.occupied_series;
+        ok &= each_feature(sources, path, sink, |f, sink| {
+            let day = property(f, "date", sink);
+            let mut bad = |code, message: String, expected: &str| {
+                sink.at(
+                    Level::Error,
+                    f.at.clone(),
+                    code,
+                    format!("{}.properties.date", f.field),
+                    message,
+                )
+                .expected(expected);
+            };
+            let date = day.and_then(|d| {
+                let date = d.parse::<jiff::civil::Date>().ok();
+                if date.is_none() {
+                    bad(
+                        "bad-value",
+                        format!("`{d}` is not a day"),
+                        "a day, YYYY-MM-DD",
+                    );
+                }
+                date
+            });
+            if let Some(date) = date
+                && series.iter().any(|a| a.date == date)
+            {
+                bad(
+                    "duplicate-id",
+                    format!("the series has two outlines for {date}"),
+                    "one outline per day",
+                );
+                return false;
+            }
+            match (date, polygons(f, sink)) {
+                (Some(date), Some(p)) => {
+                    series.push(DatedArea {
+                        date,
+                        shape: MultiPolygon::new(p),
+                    });
+                    true
+                }
+                _ => false,
+            }
+        });
+        theatre.occupied_series.sort_by_key(|a| a.date);
+    }
+
     if let Some(path) = &paths.countries {
         match read_features(sources, path, sink) {
             Some(features) => {
@@ -470,27 +520,22 @@ pub(crate) fn read_theatre(
         }
     }
     if let Some(path) = &paths.admin1 {
-        match read_features(sources, path, sink) {
-            Some(features) => {
-                for f in &features {
-                    if !plausible(f, sink) {
-                        ok = false;
-                        continue;
-                    }
-                    let code = property(f, "code", sink);
-                    let name = property(f, "name", sink);
-                    match (code, name, polygons(f, sink)) {
-                        (Some(code), Some(name), Some(p)) => theatre.regions.push(Region {
-                            code,
-                            name,
-                            shape: MultiPolygon::new(p),
-                        }),
-                        _ => ok = false,
-                    }
+        let regions = &mut theatre.regions;
+        ok &= each_feature(sources, path, sink, |f, sink| {
+            let code = property(f, "code", sink);
+            let name = property(f, "name", sink);
+            match (code, name, polygons(f, sink)) {
+                (Some(code), Some(name), Some(p)) => {
+                    regions.push(Region {
+                        code,
+                        name,
+                        shape: MultiPolygon::new(p),
+                    });
+                    true
                 }
+                _ => false,
             }
-            None => ok = false,
-        }
+        });
     }
     if let Some(path) = &paths.places {
         match read_places(sources, path, &theatre.regions, sink) {
@@ -499,6 +544,24 @@ pub(crate) fn read_theatre(
         }
     }
     ok.then_some(theatre)
+}
+
+/// Each feature of the file a field of scenario.toml names, to `each` once it is plausible; false when the file,
+/// a feature, or `each` (for its feature) finds something wrong.
+fn each_feature(
+    sources: &SourceSet,
+    path: &(Ref, String),
+    sink: &mut Sink,
+    mut each: impl FnMut(&Feature, &mut Sink) -> bool,
+) -> bool {
+    let Some(features) = read_features(sources, path, sink) else {
+        return false;
+    };
+    let mut ok = true;
+    for f in &features {
+        ok &= plausible(f, sink) && each(f, sink);
+    }
+    ok
 }
 
 /// The text of the file a field of scenario.toml names, or an error at that field (with `example` as the kind

@@ -34,6 +34,7 @@ pub(crate) struct GeometryPaths {
     pub(crate) areas: Option<(Ref, String)>,
     pub(crate) admin1: Option<(Ref, String)>,
     pub(crate) places: Option<(Ref, String)>,
+    pub(crate) occupied_series: Option<(Ref, String)>,
     pub(crate) attribution: Vec<String>,
 }
 
@@ -375,6 +376,7 @@ fn read_scenario(
         m.geometry.areas = path(&mut rec, "areas", false);
         m.geometry.admin1 = path(&mut rec, "admin1", false);
         m.geometry.places = path(&mut rec, "places", false);
+        m.geometry.occupied_series = path(&mut rec, "occupied_series", false);
         m.geometry.attribution = rec
             .str_list(sink, "attribution")
             .map(|l| l.v.into_iter().map(|s| s.v).collect())

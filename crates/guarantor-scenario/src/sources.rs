@@ -45,6 +45,10 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
         include_str!("../default/geometry/admin1.geojson"),
     ),
     (
+        "geometry/occupied_monthly.geojson",
+        include_str!("../default/geometry/occupied_monthly.geojson"),
+    ),
+    (
         "geometry/places.csv",
         include_str!("../default/geometry/places.csv"),
     ),

@@ -247,3 +247,28 @@ fn named_places_come_with_their_oblast_and_a_bad_row_is_pointed_at() {
     );
     assert!(shown.contains("`UA-99` is not a region"), "{shown}");
 }
+
+#[test]
+fn the_occupied_area_month_by_month_and_a_bad_day_is_named() {
+    let s = default_scenario();
+    let series = &s.theatre.occupied_series;
+    assert_eq!(series.len(), 26);
+    assert!(series.windows(2).all(|w| w[0].date < w[1].date));
+    assert_eq!(series[0].date.to_string(), "2024-07-08");
+    let mut sources = SourceSet::builtin_default();
+    let text = sources
+        .get("geometry/occupied_monthly.geojson")
+        .expect("shipped")
+        .to_owned();
+    let broken = text.replacen("\"date\":\"2024-08-01\"", "\"date\":\"August\"", 1);
+    assert!(broken != text, "the series has August 2024");
+    sources.set("geometry/occupied_monthly.geojson", broken);
+    let checked = check(&sources);
+    assert!(checked.scenario.is_none());
+    let shown = render_diagnostics(&sources, &checked.diagnostics, RenderOptions::default());
+    assert!(shown.contains("`August` is not a day"), "{shown}");
+    assert!(
+        shown.contains("geometry/occupied_monthly.geojson:3:"),
+        "{shown}"
+    );
+}

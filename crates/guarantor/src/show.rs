@@ -1157,8 +1157,8 @@ fn spot_report(i: &guarantor_app::IncidentDto) -> String {
         i.where_text()
     );
     out.push_str(&format!(
-        "- **When**: {} (UTC, first report). **Where**: {:.4} N {:.4} E ± {} km{}{}.\n",
-        i.time,
+        "- **When**: {} (first report). **Where**: {:.4} N {:.4} E ± {} km{}{}.\n",
+        i.when_text(),
         i.lat,
         i.lon,
         i.place_precision_km,
@@ -1211,8 +1211,8 @@ fn spot_report(i: &guarantor_app::IncidentDto) -> String {
         out.push_str(&format!(
             "  - {} ({}, {}): \u{201c}{}\u{201d}{link}\n",
             a.report,
-            a.time.get(..16).unwrap_or(&a.time).replace('T', " "),
-            a.kind,
+            a.when_text(),
+            a.kind.replace('_', " "),
             a.text.split_whitespace().collect::<Vec<_>>().join(" ")
         ));
     }
@@ -1233,6 +1233,18 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
         "# Daily report, {} (period to {} Kyiv time)\n\nTerms: {terms}.\nPeriod {} to {} (UTC).\n\n",
         r.day, r.cut, r.from, r.to
     );
+    if r.day < r.terms_effective {
+        out.push_str(&format!(
+            "The terms take effect on {}: nothing before that day is a violation.\n\n",
+            r.terms_effective
+        ));
+    }
+    out.push_str(&match &r.occupied_as_of {
+        Some(d) => format!("Zones and the occupied area as they were on {d}.\n\n"),
+        None => "Zones and the occupied area as the scenario draws them now (its dated series does not cover \
+                 this day: the line may have been elsewhere then).\n\n"
+            .to_owned(),
+    });
     out.push_str(&format!(
         "{} reports made {} incidents, {} of them violations ({} reports, {} incidents, {} violations the day \
          before).\n",
