@@ -1615,7 +1615,13 @@ fn daily_parts(scenario: &Scenario, report: &crate::DailyReport) -> Parts {
     sections.push(Section {
         heading: "Tables".into(),
         intro: "The same tables are in report.xlsx; incidents.csv lists the incidents.".into(),
-        blocks: tables.iter().cloned().map(Block::Table).collect(),
+        // The ladder is shown above, under what the terms call for.
+        blocks: tables
+            .iter()
+            .filter(|t| !t.name.starts_with("The ladder") || report.ladder.is_empty())
+            .cloned()
+            .map(Block::Table)
+            .collect(),
     });
     let (t, p) = (&report.totals, &report.previous);
     let briefing = Briefing {

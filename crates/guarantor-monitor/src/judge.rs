@@ -277,6 +277,17 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
             }
         }
     }
+    // A violation names the party the evidence points to (a proposal; the commission attributes).
+    let a = crate::attribute::attribute(incident);
+    reasons.push(match a.party {
+        Some(p) => format!(
+            "the evidence points to {} ({} firmness)",
+            p.as_str(),
+            a.firmness.as_str()
+        ),
+        None if a.grounds.is_empty() => "no report says which party acted".to_owned(),
+        None => "the evidence points to both parties".to_owned(),
+    });
     let v = verdict(true, severity, reasons);
     (placement, v)
 }

@@ -365,6 +365,23 @@ fn the_party_is_the_evidence_and_unknown_when_it_points_both_ways() {
     ));
     assert_eq!(a.party, Some(Party::Russia));
     assert_eq!(a.firmness, Firmness::Medium);
+    // The verdict names the party too.
+    let (_, v) = judge(
+        &PLACER,
+        &told(
+            36.2,
+            49.99,
+            EventKind::Artillery,
+            "Russian forces shelled a market",
+            &[],
+        ),
+    );
+    assert!(
+        v.reasons
+            .iter()
+            .any(|r| r == "the evidence points to russia (medium firmness)"),
+        "{v:?}"
+    );
     assert!(a.grounds[0].contains("russian forces"), "{:?}", a.grounds);
     // A source coding one party, agreeing with the words: high.
     let a = attribute(&told(
