@@ -872,9 +872,7 @@ pub(crate) fn upload_name(layout: Option<&guarantor_scenario::Layout>) -> String
     format!("upload.{}", layout.map_or("csv", |l| l.format.name()))
 }
 
-/// Stores a batch of reports sent by `actor` (one transaction, with its audit line), then forms the incidents
-/// they touch in the background: the upload is acknowledged once stored, and readers find the incidents formed
-/// (a reader that comes first forms them itself, under the same lock; formation is idempotent).
+/// Stores a batch of reports sent by `actor` (one transaction, with its audit line).
 pub(crate) async fn store_reports(
     state: &AppState,
     actor: &str,
@@ -883,10 +881,8 @@ pub(crate) async fn store_reports(
     options: guarantor_app::IngestOptions,
 ) -> Result<guarantor_app::IngestReport, ApiError> {
     let inner = state.0.clone();
-    let former = state.0.clone();
-    let options_dry_run = options.dry_run;
     let actor = actor.to_owned();
-    let stored = blocking(move || {
+    blocking(move || {
         let mut store = lock(&inner.store)?;
         let by = guarantor_store::Actor {
             name: &actor,
@@ -902,17 +898,7 @@ pub(crate) async fn store_reports(
         .map(|done| done.report)
         .map_err(ApiError::internal)
     })
-    .await?;
-    if !options_dry_run {
-        // A failure is logged by `ApiError::internal`; the next reader forms them again.
-        tokio::task::spawn_blocking(move || {
-            let _ = lock(&former.store).and_then(|mut store| {
-                guarantor_app::refresh_incidents(&mut **store, Timestamp::now())
-                    .map_err(ApiError::internal)
-            });
-        });
-    }
-    Ok(stored)
+    .await
 }
 
 /// `POST /api/v1/reports`.

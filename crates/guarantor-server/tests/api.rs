@@ -983,26 +983,3 @@ fn enc(s: &str) -> String {
         })
         .collect()
 }
-
-#[tokio::test]
-async fn an_upload_forms_its_incidents_without_waiting_for_a_reader() {
-    use guarantor_store::ReportStore;
-    let h = harness();
-    let (status, answer) = h
-        .call(Some("planner"), "POST", "/api/v1/reports?format=csv", CSV)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{answer}");
-    // No one reads: the incidents are formed in the background, right after the upload is acknowledged.
-    let mut formed = false;
-    for _ in 0..100 {
-        let store = guarantor_store::SqliteStore::open_existing(&h.db).expect("the server's store");
-        if store.touched().expect("touched").is_empty()
-            && !store.incidents(None, None).expect("incidents").is_empty()
-        {
-            formed = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(formed, "the upload's incidents were not formed within 5 s");
-}

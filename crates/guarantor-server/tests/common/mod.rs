@@ -30,8 +30,6 @@ pub fn password(name: &str) -> String {
 pub struct Harness {
     pub state: AppState,
     pub tokens: BTreeMap<String, String>,
-    /// The server's SQLite file (another process may open it).
-    pub db: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -60,7 +58,6 @@ pub fn harness() -> Harness {
     Harness {
         state,
         tokens,
-        db,
         _dir: dir,
     }
 }
