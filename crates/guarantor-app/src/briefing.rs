@@ -1524,16 +1524,8 @@ fn spot_blocks(i: &crate::IncidentDto) -> Vec<Block> {
             .unwrap_or_default(),
     )));
     blocks.push(Block::Text(format!(
-        "Party: {}{}. Confidence: {}, {} report(s) from {} ({} independent: {}). Verdict: {} violation — {}.",
-        match i.attribution.party {
-            "unknown" => "unknown".to_owned(),
-            p => format!("{p} ({} firmness)", i.attribution.firmness),
-        },
-        if i.attribution.grounds.is_empty() {
-            " — no report says who acted".to_owned()
-        } else {
-            format!(" — {}", i.attribution.grounds.join("; "))
-        },
+        "Party: {}. Confidence: {}, {} report(s) from {} ({} independent: {}). Verdict: {} violation — {}.",
+        i.attribution.text(),
         i.confidence.replace('_', " "),
         i.reports.len(),
         i.sources.join(", "),

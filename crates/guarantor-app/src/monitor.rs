@@ -244,6 +244,8 @@ pub struct IncidentsReport {
     pub incidents: Vec<IncidentDto>,
     /// The escalation rules they fire, highest step first.
     pub responses: Vec<ResponseDto>,
+    /// The same grouped by step of the ladder (see [`ladder`]), incidents by id.
+    pub ladder: Vec<LadderStepDto>,
 }
 
 /// A rule of the terms that fired, and the step it calls for.
@@ -349,6 +351,26 @@ impl AccountDto {
     /// When, in words (see [`IncidentDto::when_text`]).
     pub fn when_text(&self) -> String {
         when(&self.time, self.time_precision_hours)
+    }
+}
+
+impl AttributionDto {
+    /// The party and how firmly: `russia (medium firmness)`, or `unknown`.
+    pub fn party_text(&self) -> String {
+        match self.party {
+            "unknown" => "unknown".to_owned(),
+            p => format!("{p} ({} firmness)", self.firmness),
+        }
+    }
+
+    /// The party with its grounds: `russia (medium firmness) — cir/cir-UW1 says “russian forces”`, or
+    /// `unknown — no report says who acted`.
+    pub fn text(&self) -> String {
+        if self.grounds.is_empty() {
+            format!("{} — no report says who acted", self.party_text())
+        } else {
+            format!("{} — {}", self.party_text(), self.grounds.join("; "))
+        }
     }
 }
 
@@ -484,6 +506,8 @@ pub struct LadderStepDto {
     /// For a step that moves forces: each site threatened, the hours until the first ground unit closes there
     /// (`None`: none within the horizon) and that unit.
     pub sites: Vec<LadderSiteDto>,
+    /// For a step that suspends the next phase: each phase it holds back and its planned start (from day 0).
+    pub suspends: Vec<(String, u32)>,
 }
 
 /// A site a step of the ladder sends forces to.
@@ -511,6 +535,7 @@ pub fn ladder(responses: &[ResponseDto]) -> Vec<LadderStepDto> {
                     rules: Vec::new(),
                     incident_ids: Vec::new(),
                     sites: Vec::new(),
+                    suspends: Vec::new(),
                 });
                 steps.len() - 1
             }
@@ -533,9 +558,15 @@ pub fn ladder(responses: &[ResponseDto]) -> Vec<LadderStepDto> {
                 reinforcement_source: r.reinforcement_source.clone(),
             });
         }
+        if let (Some(phase), Some(day)) = (&r.suspends_phase, r.suspends_phase_day)
+            && !s.suspends.iter().any(|(p, _)| p == phase)
+        {
+            s.suspends.push((phase.clone(), day));
+        }
     }
     for s in &mut steps {
         s.incident_ids.sort_unstable();
+        s.suspends.sort();
     }
     steps
 }
@@ -905,13 +936,10 @@ impl Analysis {
                 category: h.category.as_str(),
                 by: h.by.clone(),
             }),
-            attribution: {
-                let a = guarantor_monitor::attribute(incident);
-                AttributionDto {
-                    party: a.party.map_or("unknown", |p| p.as_str()),
-                    firmness: a.firmness.as_str(),
-                    grounds: a.grounds,
-                }
+            attribution: AttributionDto {
+                party: verdict.attribution.party.map_or("unknown", |p| p.as_str()),
+                firmness: verdict.attribution.firmness.as_str(),
+                grounds: verdict.attribution.grounds.clone(),
             },
             accounts: {
                 let mut reports: Vec<&guarantor_core::Report> = incident.reports.iter().collect();
@@ -1114,12 +1142,14 @@ pub fn incidents_with(
 ) -> Result<IncidentsReport, StoreError> {
     let scenario = placer.scenario();
     let a = Analysis::stored(placer, store, from, to)?;
+    let responses = a.responses(scenario, Some);
     Ok(IncidentsReport {
         from: from.map(|t| t.to_string()),
         to: to.map(|t| t.to_string()),
         reports: usize::try_from(store.count(from, to)?).unwrap_or(usize::MAX),
         incidents: (0..a.incidents.len()).map(|i| a.dto(i)).collect(),
-        responses: a.responses(scenario, Some),
+        ladder: ladder(&responses),
+        responses,
     })
 }
 

@@ -149,6 +149,8 @@ pub struct Verdict {
     pub reasons: Vec<String>,
     /// What it hit, and what decided that; `None` when nothing says (or for forces seen).
     pub hit: Option<Hit>,
+    /// Which party the evidence points to (a proposal, with its grounds).
+    pub attribution: Attribution,
 }
 
 /// What an incident hit, and what decided it.

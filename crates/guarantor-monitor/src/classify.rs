@@ -18,30 +18,30 @@ pub fn words(text: &str) -> Vec<String> {
 /// The words of `words` that `phrase` first matches, as they are written there (`substations` for
 /// `substation*`).
 pub fn matched(words: &[String], phrase: &str) -> Option<String> {
-    let len = phrase
-        .split(|c: char| !c.is_alphanumeric() && c != '*')
-        .filter(|w| !w.is_empty())
-        .count();
-    find(words, phrase).map(|at| words[at..at + len].join(" "))
+    find(words, phrase).map(|at| words[at].join(" "))
 }
 
-/// Where `phrase` first occurs in `words` (the index of its first word).
-pub fn find(words: &[String], phrase: &str) -> Option<usize> {
+/// Where `phrase` first occurs in `words`: the words it spans.
+pub fn find(words: &[String], phrase: &str) -> Option<std::ops::Range<usize>> {
     let parts: Vec<&str> = phrase
         .split(|c: char| !c.is_alphanumeric() && c != '*')
         .filter(|w| !w.is_empty())
         .collect();
-    let (last, head) = parts.split_last()?;
     let matches = |word: &str, part: &str| match part.strip_suffix('*') {
         Some(prefix) => word.starts_with(prefix),
         None => word == part,
     };
-    (0..words.len().saturating_sub(parts.len() - 1)).find(|&i| {
-        head.iter()
-            .enumerate()
-            .all(|(k, p)| matches(&words[i + k], p))
-            && matches(&words[i + head.len()], last)
-    })
+    if parts.is_empty() || parts.len() > words.len() {
+        return None;
+    }
+    (0..=words.len() - parts.len())
+        .find(|&i| {
+            parts
+                .iter()
+                .enumerate()
+                .all(|(k, p)| matches(&words[i + k], p))
+        })
+        .map(|i| i..i + parts.len())
 }
 
 /// What each category of target is called, most specific first: the first category with a phrase in the text
@@ -183,12 +183,9 @@ pub fn actors_in(words: &[String]) -> Vec<(Party, String)> {
     let mut found = Vec::new();
     for (party, names) in PARTY_NAMES {
         for name in names {
-            let len = name
-                .split(|c: char| !c.is_alphanumeric() && c != '*')
-                .filter(|w| !w.is_empty())
-                .count();
             let mut from = 0;
-            while let Some(at) = find(&words[from..], name).map(|i| i + from) {
+            while let Some(span) = find(&words[from..], name) {
+                let (at, len) = (span.start + from, span.len());
                 let word = |back: usize| at.checked_sub(back).map(|i| words[i].as_str());
                 // An article may stand between (`on the Russian`: the marking word is two back), and `of` after
                 // a noun of attack marks the party hit as `on` does.

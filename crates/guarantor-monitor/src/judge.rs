@@ -135,6 +135,7 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
             severity: Severity::None,
             reasons: vec!["no reports".to_owned()],
             hit: None,
+            attribution: crate::attribute::attribute(incident),
         };
         return (placer.place(geo_types::Point::new(0.0, 0.0)), empty);
     };
@@ -161,11 +162,13 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
         Some((hit, named)) => (Some(hit), named),
         None => (None, false),
     };
+    let attribution = crate::attribute::attribute(incident);
     let verdict = |violation, severity, reasons| Verdict {
         violation,
         severity,
         reasons,
         hit: hit.clone(),
+        attribution: attribution.clone(),
     };
     if day < terms.effective {
         reasons.push(format!(
@@ -278,7 +281,7 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
         }
     }
     // A violation names the party the evidence points to (a proposal; the commission attributes).
-    let a = crate::attribute::attribute(incident);
+    let a = &attribution;
     reasons.push(match a.party {
         Some(p) => format!(
             "the evidence points to {} ({} firmness)",

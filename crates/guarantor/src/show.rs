@@ -1045,7 +1045,7 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
             Cell::new(time),
             Cell::new(place),
             Cell::new(what(i)),
-            Cell::new(party(i)),
+            Cell::new(i.attribution.party_text()),
             Cell::new(i.confidence),
             Cell::new(sources(i)),
             Cell::new(zone),
@@ -1054,21 +1054,20 @@ pub(crate) fn incidents(r: &guarantor_app::IncidentsReport) -> String {
     }
     out.push_str(&format!("{t}\n"));
     out.push_str(&responses(
-        &r.responses,
+        &r.ladder,
         "\nResponses the terms call for (highest step first):\n",
     ));
     out
 }
 
-/// The fired escalation rules as a list (empty when none fired).
 /// The fired escalation rules, one line per step of the ladder with its incidents, rules and sites (empty when
 /// none fired): `respond --incident ID` gives one incident's response in full.
-fn responses(list: &[guarantor_app::ResponseDto], heading: &str) -> String {
-    if list.is_empty() {
+fn responses(ladder: &[guarantor_app::LadderStepDto], heading: &str) -> String {
+    if ladder.is_empty() {
         return String::new();
     }
     let mut out = heading.to_owned();
-    for s in guarantor_app::ladder(list) {
+    for s in ladder {
         let which: Vec<String> = s.incident_ids.iter().map(|id| format!("#{id}")).collect();
         out.push_str(&format!(
             "- {} (`{}`): {} incident{} ({}); rule{} {}",
@@ -1099,17 +1098,10 @@ fn responses(list: &[guarantor_app::ResponseDto], heading: &str) -> String {
                 out.push_str(&format!("; reinforce {}", sites.join(", ")));
             }
         }
-        let phases: Vec<String> = list
+        let phases: Vec<String> = s
+            .suspends
             .iter()
-            .filter(|r| r.step == s.step)
-            .filter_map(|r| {
-                r.suspends_phase
-                    .as_ref()
-                    .zip(r.suspends_phase_day)
-                    .map(|(p, d)| format!("`{p}` (planned from day {d})"))
-            })
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
+            .map(|(p, d)| format!("`{p}` (planned from day {d})"))
             .collect();
         if !phases.is_empty() {
             out.push_str(&format!("; suspends phase {}", phases.join(", ")));
@@ -1128,14 +1120,6 @@ fn what(i: &guarantor_app::IncidentDto) -> String {
             h.category.replace('_', " ")
         ),
         None => i.kinds.join(", "),
-    }
-}
-
-/// The party the evidence points to and how firmly: `russia (medium)`, or `unknown`.
-fn party(i: &guarantor_app::IncidentDto) -> String {
-    match i.attribution.party {
-        "unknown" => "unknown".to_owned(),
-        p => format!("{p} ({})", i.attribution.firmness),
     }
 }
 
@@ -1178,15 +1162,7 @@ fn spot_report(i: &guarantor_app::IncidentDto) -> String {
             h.by
         ));
     }
-    out.push_str(&format!(
-        "- **Party**: {}{}.\n",
-        party(i),
-        if i.attribution.grounds.is_empty() {
-            " — no report says who acted".to_owned()
-        } else {
-            format!(" — {}", i.attribution.grounds.join("; "))
-        }
-    ));
+    out.push_str(&format!("- **Party**: {}.\n", i.attribution.text()));
     out.push_str(&format!(
         "- **Confidence**: {} — {} report{} from {} ({} independent: {}).\n",
         i.confidence.replace('_', " "),
@@ -1290,7 +1266,7 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
         }
     }
     out.push_str(&responses(
-        &r.responses,
+        &r.ladder,
         "\n## Responses the terms call for\n\n",
     ));
     if !r.incidents.is_empty() {
@@ -1305,7 +1281,7 @@ pub(crate) fn daily_report(r: &guarantor_app::DailyReport, terms: &str) -> Strin
                 i.time,
                 i.where_text(),
                 what(i),
-                party(i),
+                i.attribution.party_text(),
                 i.confidence.replace('_', " "),
                 sources(i),
                 verdict(i)
