@@ -6,6 +6,7 @@
 mod access;
 mod accounts;
 mod briefing;
+mod compare;
 mod cost;
 mod diagnostics;
 mod monitor;
@@ -32,6 +33,7 @@ pub use briefing::{
     plan_tables, response_briefing, response_page, response_whatif_briefing, response_whatif_page,
     whatif_briefing, whatif_page, whatif_picture,
 };
+pub use compare::{AdditionDto, CoreNationDto, CoreReport, FillDto, core};
 pub use cost::{
     CategoryDto, CostDto, EstimateDto, NationCostDto, NationMonthDto, ResponseCostDto,
     ResponseLineDto, ResponseNationDto, activity, cost_dto, cost_plan, response_cost,

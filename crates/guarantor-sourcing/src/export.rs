@@ -78,6 +78,8 @@ pub struct ExportedInstance {
     pub pairs: Vec<(usize, usize)>,
     /// Political caps in troops, by nation.
     pub nation_caps: BTreeMap<String, u32>,
+    /// Active armed forces, by nation: the strain of a contribution is its share of them.
+    pub nation_active_forces: BTreeMap<String, u32>,
 }
 
 /// Exports the sourcing instance of `scenario`, with `base` as the base world state.
@@ -126,6 +128,11 @@ pub fn export_instance(scenario: &Scenario, base: &WorldState) -> ExportedInstan
             .nations
             .iter()
             .filter_map(|n| Some((n.code.to_string(), n.max_troops?)))
+            .collect(),
+        nation_active_forces: scenario
+            .nations
+            .iter()
+            .map(|n| (n.code.to_string(), n.active_forces))
             .collect(),
     }
 }

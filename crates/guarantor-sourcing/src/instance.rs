@@ -212,18 +212,19 @@ impl<'s> Instance<'s> {
         }
     }
 
-    /// The same instance with offers merged where the fill cannot tell them apart: same nation, same
-    /// capability, same eligible lines. Their units are interchangeable for every rule and for both fill goals
-    /// (caps and nations per line look only at the nation), so the fill optimum is the same, on far fewer
-    /// pairs. Not for the readiness goal: a merged offer's notice is its first member's.
+    /// The same instance with offers merged where no goal can tell them apart: same nation, same capability,
+    /// same eligible lines and, when `by_notice`, the same days of notice. Their units are interchangeable for
+    /// every rule (caps and nations per line look only at the nation) and for the goals up to fair share
+    /// (contingents, framework nations and fair shares look only at the nation); with `by_notice` for the
+    /// readiness goal too. Every optimum is the same, on fewer pairs.
     ///
     /// Returns the merged instance and, per merged offer, the offers it stands for.
-    pub(crate) fn merged(&self) -> (Instance<'s>, Vec<Vec<usize>>) {
+    pub(crate) fn merged(&self, by_notice: bool) -> (Instance<'s>, Vec<Vec<usize>>) {
         let mut eligible: Vec<Vec<usize>> = vec![Vec::new(); self.offers.len()];
         for &(o, l) in &self.pairs {
             eligible[o].push(l);
         }
-        let mut group_of: std::collections::BTreeMap<(usize, &str, &[usize]), usize> =
+        let mut group_of: std::collections::BTreeMap<(usize, &str, &[usize], u64), usize> =
             std::collections::BTreeMap::new();
         let mut offers: Vec<Offered<'s>> = Vec::new();
         let mut members: Vec<Vec<usize>> = Vec::new();
@@ -232,6 +233,11 @@ impl<'s> Instance<'s> {
                 offer.nation_index,
                 offer.capability.id.as_str(),
                 eligible[o].as_slice(),
+                if by_notice {
+                    self.readiness_days(offer)
+                } else {
+                    0
+                },
             );
             match group_of.get(&key) {
                 Some(&g) => {

@@ -19,6 +19,7 @@
 //! ```
 
 mod checker;
+mod coalition;
 mod export;
 mod instance;
 mod model;
@@ -31,6 +32,7 @@ use std::collections::BTreeMap;
 use guarantor_core::{NationCode, PledgeId, Scenario, WorldState};
 
 pub use checker::{Violation, check_plan};
+pub use coalition::{Addition, CoreCoalition, Fill, fill_among, smallest_core};
 pub use export::{ExportedInstance, ExportedLine, ExportedOffer, INSTANCE_FORMAT, export_instance};
 pub use instance::{Exclusion, eligibility};
 pub use model::SolveError;

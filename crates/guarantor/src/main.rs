@@ -80,6 +80,18 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// The smallest core coalition: the fewest nations whose live pledges fill a share of the essential
+    /// troops (and, among those, the least strain on the most stretched), and what each other nation adds
+    Core {
+        /// Scenario folder (default: the built-in default scenario)
+        dir: Option<PathBuf>,
+        /// World state: `fact=true,other=false` on top of the scenario's "today"
+        #[arg(long, value_name = "FACTS")]
+        world: Option<String>,
+        /// The share of the essential troops the core must fill, 0 to 1 (default: the mission's `foc_fill`)
+        #[arg(long, value_name = "SHARE", value_parser = share_arg)]
+        share: Option<f64>,
+    },
     /// What follows a violation, and how swiftly: the response timeline of a planned contingency, or of an
     /// attack on a site or at a point — each option's decisions, notice and movement, and the build-up at the
     /// place against what is needed. Without a target: every planned contingency in one table
@@ -474,6 +486,19 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                 }),
             )
         }
+        Some(Command::Core { dir, world, share }) => report(
+            dir,
+            world.or(cli.world),
+            cli.json,
+            color,
+            |s: &guarantor_core::Scenario, w: &guarantor_core::WorldState| {
+                guarantor_app::core(s, w, share.unwrap_or(s.mission.foc_fill))
+            },
+            |r, _| show::core(r),
+            None::<
+                fn(&guarantor_app::CoreReport, &guarantor_core::Scenario) -> anyhow::Result<String>,
+            >,
+        ),
         Some(Command::Whatif { dir, world, out }) => {
             let bars = &Bars::new(cli.quiet);
             report(
@@ -885,6 +910,16 @@ fn report<R: serde::Serialize, E: std::error::Error + Send + Sync + 'static>(
             Ok(out)
         },
     )
+}
+
+/// A share between 0 and 1.
+fn share_arg(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "expected a share between 0 and 1 (0.9 for 90%), not `{text}`"
+        )),
+    }
 }
 
 /// Writes a briefing's files into `dir` (created if need be); says what it wrote.

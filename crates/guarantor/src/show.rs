@@ -1741,3 +1741,79 @@ pub(crate) fn response_whatif(r: &guarantor_app::ResponseWhatIf) -> String {
     }
     out
 }
+
+/// Renders the smallest core coalition for a terminal.
+pub(crate) fn core(r: &guarantor_app::CoreReport) -> String {
+    let mut out = format!("{} — the smallest core coalition\n", r.scenario);
+    out.push_str(&format!(
+        "world state: {}\nasked: {:.0}% of the essential troops ({} of {})\n",
+        r.world.replace(',', ", "),
+        100.0 * r.share,
+        n((r.share * r.essential_required_troops as f64).ceil() as u64),
+        n(r.essential_required_troops)
+    ));
+    if r.share_out_of_reach {
+        out.push_str(&format!(
+            "out of reach: every live pledge together fills {} ({}); the core must fill that\n",
+            n(r.essential_reachable_troops),
+            pct(r.essential_reachable_troops, r.essential_required_troops)
+        ));
+    }
+    let nato = r.nations.iter().filter(|c| c.nato).count();
+    out.push_str(&format!(
+        "core: {} of {} nations with live pledges ({} in NATO) — proven the fewest; the seeds (000, 004) expect \
+         a core of 5–8 states\n\n",
+        r.nations.len(),
+        r.candidates,
+        nato
+    ));
+    let mut t = table(
+        &["nation", "name", "NATO", "troops", "of its active forces"],
+        &[3, 4],
+    );
+    for c in &r.nations {
+        t.add_row(vec![
+            Cell::new(&c.nation),
+            Cell::new(&c.name),
+            Cell::new(if c.nato { "yes" } else { "" }),
+            Cell::new(n(c.troops)),
+            Cell::new(format!("{:.1}%", 100.0 * c.share_of_active)),
+        ]);
+    }
+    out.push_str(&format!("{t}\n"));
+    out.push_str(&format!(
+        "essential troops filled: {} (target {}); most stretched nation sends {:.1}% of its active forces\n",
+        n(r.essential_filled_troops),
+        n(r.target_troops),
+        100.0 * r.most_strain
+    ));
+    out.push_str(&format!(
+        "on its own the core fills at most {} essential troops and {} in all\n\n",
+        n(r.core_fill.essential_troops),
+        n(r.core_fill.troops)
+    ));
+    if !r.additions.is_empty() {
+        out.push_str("What each other nation adds to the core\n");
+        let mut t = table(
+            &[
+                "nation",
+                "name",
+                "essential gain",
+                "total gain",
+                "essential with it",
+            ],
+            &[2, 3, 4],
+        );
+        for a in &r.additions {
+            t.add_row(vec![
+                Cell::new(&a.nation),
+                Cell::new(&a.name),
+                Cell::new(format!("+{}", n(a.essential_gain_troops))),
+                Cell::new(format!("+{}", n(a.gain_troops))),
+                Cell::new(pct(a.essential_troops, r.essential_required_troops)),
+            ]);
+        }
+        out.push_str(&format!("{t}\n"));
+    }
+    out
+}
