@@ -1,7 +1,7 @@
 //! Courses of action side by side, and the smallest core coalition (issue #20): `guarantor core` and
 //! `guarantor compare`.
 
-use guarantor_core::{Membership, NationCode, Party, Scenario, WorldState};
+use guarantor_core::{Coalition, Course, Membership, NationCode, Party, Scenario, WorldState};
 use guarantor_sourcing::{CoreCoalition, SolveError};
 use serde::Serialize;
 
@@ -153,5 +153,365 @@ fn core_report(scenario: &Scenario, world: &WorldState, c: &CoreCoalition) -> Co
                 gain_troops: a.fill.troops.saturating_sub(c.core_fill.troops),
             })
             .collect(),
+    }
+}
+
+/// A problem making a course of action's plan.
+#[derive(Debug, thiserror::Error)]
+pub enum CourseError {
+    /// No course has this id.
+    #[error("the scenario has no course of action `{0}`; its courses are {1}")]
+    Unknown(String, String),
+    /// The solver failed.
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+}
+
+/// The course with this id.
+pub fn course<'s>(scenario: &'s Scenario, id: &str) -> Result<&'s Course, CourseError> {
+    scenario
+        .courses
+        .iter()
+        .find(|c| c.id.as_str() == id)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = scenario.courses.iter().map(|c| c.id.as_str()).collect();
+            CourseError::Unknown(
+                id.to_owned(),
+                if ids.is_empty() {
+                    "none (the scenario has no courses.toml)".to_owned()
+                } else {
+                    ids.join(", ")
+                },
+            )
+        })
+}
+
+/// The course's `i`th world state (facts set on top of today's).
+pub fn course_world(scenario: &Scenario, course: &Course, i: usize) -> WorldState {
+    let mut world = scenario.today();
+    for (fact, value) in course.worlds.get(i).into_iter().flatten() {
+        world.set(fact.clone(), *value);
+    }
+    world
+}
+
+/// The scenario as the course of action has it: its requirements, and only its coalition's pledges (the
+/// smallest core is found in the course's first world state). Every figure of the course comes from planning
+/// this scenario, as `guarantor plan --course` does.
+pub fn course_scenario(scenario: &Scenario, course: &Course) -> Result<Scenario, SolveError> {
+    let mut s = scenario.clone();
+    s.requirements = course.requirements.clone();
+    s.courses = Vec::new();
+    let keep: Option<Vec<NationCode>> = match &course.coalition {
+        Coalition::All => None,
+        Coalition::Named(nations) => Some(nations.clone()),
+        Coalition::Core { share } => {
+            let world = course_world(&s, course, 0);
+            Some(guarantor_sourcing::smallest_core(&s, &world, *share)?.nations)
+        }
+    };
+    if let Some(nations) = keep {
+        s.pledges.retain(|p| nations.contains(&p.nation));
+    }
+    if course.units_only {
+        s.pledges
+            .retain(|p| matches!(p.offer, guarantor_core::Offer::Units { .. }));
+    }
+    Ok(s)
+}
+
+/// `guarantor compare --json`: every course of action in each of its world states, on the same criteria.
+#[derive(Clone, Debug, Serialize)]
+pub struct CompareReport {
+    /// Scenario name.
+    pub scenario: String,
+    /// The mission's initial operating capability threshold (share of essential troops) robustness counts.
+    pub ioc_fill: f64,
+    /// Every course in each of its world states, in file order.
+    pub options: Vec<OptionDto>,
+}
+
+/// One course of action in one world state.
+#[derive(Clone, Debug, Serialize)]
+pub struct OptionDto {
+    /// Course id: `guarantor plan --course ID --world WORLD` gives its full plan.
+    pub course: String,
+    /// Name.
+    pub name: String,
+    /// `monitoring`, `reassurance`, `deterrence`, `training` or `backstop`.
+    pub mission: &'static str,
+    /// What it is.
+    pub description: String,
+    /// Where its requirements come from.
+    pub requirements_from: String,
+    /// `all`, `named` or `core`.
+    pub coalition: &'static str,
+    /// The world state's facts set on top of today's (empty: today), in `--world` syntax.
+    pub world_facts: String,
+    /// The whole world state.
+    pub world: String,
+    /// Troops required.
+    pub required_troops: u64,
+    /// Troops filled (deployed).
+    pub filled_troops: u64,
+    /// Essential troops required.
+    pub essential_required_troops: u64,
+    /// Essential troops filled.
+    pub essential_filled_troops: u64,
+    /// Troops short, by the first reason of each short line, most first.
+    pub shortfall: Vec<ShortfallDto>,
+    /// Troops committed at the steady state (deployed, preparing and recovering: rotation).
+    pub committed_troops: u64,
+    /// What the force costs a year (null without a cost model).
+    pub cost_per_year: Option<crate::EstimateDto>,
+    /// The nations that bear most of it (net, best), largest first, at most three.
+    pub top_payers: Vec<PayerDto>,
+    /// The day initial operating capability is in place (null: never within the horizon).
+    pub ioc_day: Option<u32>,
+    /// The day full operating capability is in place (null: never within the horizon).
+    pub foc_day: Option<u32>,
+    /// Key sites in the reinforcement matrix: the fastest reinforcement of each, the slowest of those (hours).
+    pub response_worst_hours: Option<u32>,
+    /// The median over key sites of their fastest reinforcement (hours).
+    pub response_median_hours: Option<u32>,
+    /// Key sites in the matrix.
+    pub response_sites: usize,
+    /// Nations with troops in the plan.
+    pub nations: usize,
+    /// Of those, NATO members.
+    pub nato_nations: usize,
+    /// Of those, nations both parties accept.
+    pub acceptable_to_both_nations: usize,
+    /// Every nation with troops in the plan is accepted by both parties (and there is at least one).
+    pub acceptable_to_both: bool,
+    /// World states (every combination of the facts the pledges name) in which the fill reaches initial
+    /// operating capability (essential troops filled at least `ioc_fill` of those required), by the what-if's
+    /// fill goals.
+    pub robust_states: usize,
+    /// World states counted.
+    pub states: usize,
+}
+
+/// Troops short for one reason.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShortfallDto {
+    /// The reason's kind, as in the plan's `shortfall_reasons`.
+    pub reason: &'static str,
+    /// Troops short on the lines it is the first reason of.
+    pub troops: u64,
+}
+
+/// A nation bearing part of the cost.
+#[derive(Clone, Debug, Serialize)]
+pub struct PayerDto {
+    /// ISO alpha-3.
+    pub nation: String,
+    /// Net a year (best).
+    pub net_per_year: f64,
+    /// Its share of the total net.
+    pub share: f64,
+}
+
+/// Compares every course of action of `scenario`, telling `progress` how many plans are done.
+pub fn compare(
+    scenario: &Scenario,
+    progress: &(dyn crate::Progress + Sync),
+) -> Result<CompareReport, SolveError> {
+    let jobs: Vec<(&Course, usize)> = scenario
+        .courses
+        .iter()
+        .flat_map(|c| (0..c.worlds.len()).map(move |i| (c, i)))
+        .collect();
+    let scenarios: Vec<Scenario> = scenario
+        .courses
+        .iter()
+        .map(|c| course_scenario(scenario, c))
+        .collect::<Result<_, _>>()?;
+    progress.begin("compare: planning each option", jobs.len() as u64);
+    // Every core: the options are independent plans; the answer does not depend on how many run at once.
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<Result<OptionDto, SolveError>>>> =
+        jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+    let ordinal = |c: &Course| {
+        scenario
+            .courses
+            .iter()
+            .position(|x| x.id == c.id)
+            .unwrap_or(0)
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(jobs.len()) {
+            scope.spawn(|| {
+                loop {
+                    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(&(course, i)) = jobs.get(k) else {
+                        break;
+                    };
+                    let s = &scenarios[ordinal(course)];
+                    let world = course_world(s, course, i);
+                    let answer = crate::plan(s, &world).and_then(|report| {
+                        let (robust, states) = robustness(s, &world)?;
+                        Ok(option_dto(s, course, i, &world, &report, robust, states))
+                    });
+                    if let Ok(mut slot) = slots[k].lock() {
+                        *slot = Some(answer);
+                    }
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    progress.advance_to(n as u64);
+                }
+            });
+        }
+    });
+    progress.end();
+    let mut options = Vec::new();
+    for slot in slots {
+        match slot.into_inner().ok().flatten() {
+            Some(answer) => options.push(answer?),
+            None => {
+                return Err(SolveError::Solver {
+                    goal: "compare",
+                    message: "an option's plan was not computed (a worker stopped)".to_owned(),
+                });
+            }
+        }
+    }
+    Ok(CompareReport {
+        scenario: scenario.name.clone(),
+        ioc_fill: scenario.mission.ioc_fill,
+        options,
+    })
+}
+
+/// In how many world states the fill reaches initial operating capability, of how many.
+fn robustness(s: &Scenario, world: &WorldState) -> Result<(usize, usize), SolveError> {
+    let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
+    let w = guarantor_sourcing::what_if(s, world, threads, &|_, _| {})?;
+    let reaches: Vec<bool> = w
+        .plans
+        .iter()
+        .map(|p| {
+            let (need, filled) = p
+                .lines
+                .iter()
+                .filter(|l| l.priority == guarantor_core::Priority::Essential)
+                .fold((0, 0), |(n, f), l| {
+                    (n + l.required_troops(), f + l.filled_troops())
+                });
+            need == 0 || filled as f64 >= s.mission.ioc_fill * need as f64 - 1e-9
+        })
+        .collect();
+    Ok((
+        w.states.iter().filter(|st| reaches[st.plan]).count(),
+        w.states.len(),
+    ))
+}
+
+fn option_dto(
+    s: &Scenario,
+    course: &Course,
+    i: usize,
+    world: &WorldState,
+    r: &crate::PlanReport,
+    robust_states: usize,
+    states: usize,
+) -> OptionDto {
+    let totals = &r.sourcing.totals;
+    let mut short: std::collections::BTreeMap<&'static str, u64> = Default::default();
+    for l in &r.sourcing.lines {
+        let missing = l.required_troops.saturating_sub(l.filled_troops);
+        if missing > 0 {
+            let reason = l.shortfall_reasons.first().map_or("no_pledge", |x| x.kind);
+            *short.entry(reason).or_default() += missing;
+        }
+    }
+    let mut shortfall: Vec<ShortfallDto> = short
+        .into_iter()
+        .map(|(reason, troops)| ShortfallDto { reason, troops })
+        .collect();
+    shortfall.sort_by_key(|s| std::cmp::Reverse(s.troops));
+    let mut payers: Vec<(String, f64)> = r
+        .cost
+        .iter()
+        .flat_map(|c| c.nations.iter())
+        .map(|n| (n.nation.clone(), n.net.best))
+        .collect();
+    let years = r
+        .cost
+        .as_ref()
+        .map_or(1.0, |c| f64::from(c.horizon_months.max(1)) / 12.0);
+    let total: f64 = payers.iter().map(|(_, v)| v.max(0.0)).sum();
+    payers.sort_by(|a, b| b.1.total_cmp(&a.1));
+    // The nations in the plan, with their flags.
+    let mut nations: Vec<&str> = r
+        .sourcing
+        .lines
+        .iter()
+        .flat_map(|l| l.assignments.iter().map(|a| a.nation.as_str()))
+        .collect();
+    nations.sort_unstable();
+    nations.dedup();
+    let flags: Vec<(bool, bool)> = nations
+        .iter()
+        .filter_map(|n| NationCode::new(n).ok())
+        .map(|n| nation_flags(s, &n))
+        .collect();
+    let both = flags.iter().filter(|f| f.1).count();
+    // Key sites: each site's fastest reinforcement in the matrix.
+    let mut fastest: std::collections::BTreeMap<&str, u32> = Default::default();
+    for row in &r.reinforcement {
+        let e = fastest.entry(row.site.as_str()).or_insert(row.hours);
+        *e = (*e).min(row.hours);
+    }
+    let mut hours: Vec<u32> = fastest.values().copied().collect();
+    hours.sort_unstable();
+    OptionDto {
+        course: course.id.to_string(),
+        name: course.name.clone(),
+        mission: course.mission.as_str(),
+        description: course.description.clone(),
+        requirements_from: course.requirements_from.clone(),
+        coalition: match course.coalition {
+            Coalition::All => "all",
+            Coalition::Named(_) => "named",
+            Coalition::Core { .. } => "core",
+        },
+        world_facts: course
+            .worlds
+            .get(i)
+            .into_iter()
+            .flatten()
+            .map(|(f, v)| format!("{f}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
+        world: world.to_string(),
+        required_troops: totals.required_troops,
+        filled_troops: totals.filled_troops,
+        essential_required_troops: totals.essential_required_troops,
+        essential_filled_troops: totals.essential_filled_troops,
+        shortfall,
+        committed_troops: r.rotation.steady_committed,
+        cost_per_year: r.cost.as_ref().map(|c| c.per_year),
+        top_payers: payers
+            .into_iter()
+            .take(3)
+            .map(|(nation, net)| PayerDto {
+                nation,
+                net_per_year: net / years,
+                share: if total > 0.0 { net / total } else { 0.0 },
+            })
+            .collect(),
+        ioc_day: r.movement.ioc_day,
+        foc_day: r.movement.foc_day,
+        response_worst_hours: hours.last().copied(),
+        response_median_hours: hours.get(hours.len() / 2).copied(),
+        response_sites: hours.len(),
+        nations: nations.len(),
+        nato_nations: flags.iter().filter(|f| f.0).count(),
+        acceptable_to_both_nations: both,
+        acceptable_to_both: !flags.is_empty() && both == flags.len(),
+        robust_states,
+        states,
     }
 }

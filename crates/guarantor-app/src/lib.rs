@@ -33,7 +33,10 @@ pub use briefing::{
     plan_tables, response_briefing, response_page, response_whatif_briefing, response_whatif_page,
     whatif_briefing, whatif_page, whatif_picture,
 };
-pub use compare::{AdditionDto, CoreNationDto, CoreReport, FillDto, core};
+pub use compare::{
+    AdditionDto, CompareReport, CoreNationDto, CoreReport, CourseError, FillDto, OptionDto,
+    PayerDto, ShortfallDto, compare, core, course, course_scenario, course_world,
+};
 pub use cost::{
     CategoryDto, CostDto, EstimateDto, NationCostDto, NationMonthDto, ResponseCostDto,
     ResponseLineDto, ResponseNationDto, activity, cost_dto, cost_plan, response_cost,

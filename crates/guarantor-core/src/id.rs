@@ -70,6 +70,10 @@ record_id!(
     CapabilityId
 );
 record_id!(
+    /// The id of a course of action, e.g. `deterrence-40k`.
+    CourseId
+);
+record_id!(
     /// The id of a pledge, e.g. `fra-mech-inf`.
     PledgeId
 );

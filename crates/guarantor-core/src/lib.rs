@@ -24,6 +24,7 @@
 mod capability;
 mod condition;
 mod cost;
+mod course;
 mod diagnostic;
 mod geometry;
 mod id;
@@ -46,6 +47,7 @@ pub use cost::{
     CostKey, CostModel, EnablerCost, Estimate, Financing, FinancingRule, MaterielValue,
     NationFactor, OneOff, OptionCost, TransportCost, TroopMonthCost,
 };
+pub use course::{Coalition, Course, CourseMission};
 pub use diagnostic::{Diagnostic, Level, Location};
 pub use geometry::{
     Area, AreaKind, Country, DatedArea, EARTH_MEAN_RADIUS_KM, NamedPlace, OWN_AIR_KM_PER_DAY,
@@ -53,8 +55,8 @@ pub use geometry::{
     geodesic_km, km_chord, km_to_lines, unit_vector, whole_tonnes_up,
 };
 pub use id::{
-    AreaId, CapabilityId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId, RegionId,
-    RequirementId, ReserveId, SiteId, TermId, is_record_id,
+    AreaId, CapabilityId, CourseId, FactId, IdError, LinkId, NationCode, NodeId, PhaseId, PledgeId,
+    RegionId, RequirementId, ReserveId, SiteId, TermId, is_record_id,
 };
 pub use mission::{Cycle, Mission, Phase, Purpose};
 pub use monitoring::{

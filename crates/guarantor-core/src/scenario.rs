@@ -58,6 +58,8 @@ pub struct Scenario {
     pub response: ResponsePlan,
     /// What the force costs and who pays (`None`: the scenario has no `cost.toml`).
     pub cost: Option<crate::CostModel>,
+    /// The courses of action planners compare (`courses.toml`; empty without one).
+    pub courses: Vec<crate::Course>,
     /// The theatre's geometry.
     pub theatre: Theatre,
     /// Where the scenario as a whole comes from.

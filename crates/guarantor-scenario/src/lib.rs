@@ -13,6 +13,7 @@
 
 mod check;
 mod cost;
+mod courses;
 mod dates;
 mod decode;
 mod diag;
@@ -30,6 +31,7 @@ mod synthetic;
 
 use guarantor_core::{Diagnostic, Scenario, WorldState};
 
+pub use courses::COURSES_FILE;
 pub use dates::{DATE_FORMS, DateOrder, When, parse_when};
 pub use decode::{Decoded, decode, delimiter, delimiter_name, encoding_named};
 pub use edit::{EditError, PLEDGES_FILE, Put, put_pledge};
@@ -138,7 +140,7 @@ fn assemble(model: model::Model, theatre: Option<guarantor_core::Theatre>) -> Op
                 .location;
         }
     }
-    Some(Scenario {
+    let mut scenario = Scenario {
         name: model.name?,
         description: model.description,
         fair_share: model.fair_share?,
@@ -161,9 +163,17 @@ fn assemble(model: model::Model, theatre: Option<guarantor_core::Theatre>) -> Op
         terms: model.terms?,
         response,
         cost: model.cost,
+        courses: Vec::new(),
         theatre: theatre?,
         source: model.source?,
-    })
+    };
+    // A course's requirements are the scenario's unless it has its own: resolved once the scenario is whole.
+    scenario.courses = model
+        .courses
+        .into_iter()
+        .map(|c| courses::resolve(c, &scenario))
+        .collect();
+    Some(scenario)
 }
 
 /// Parses a world state as `--world` takes it: `fact=true,other=false` (also `yes`/`no`, `1`/`0`), starting from

@@ -85,6 +85,8 @@ pub(crate) struct Model {
     pub(crate) response: Option<ResponsePlan>,
     /// The cost model, when the scenario has a `cost.toml` and it reads without errors.
     pub(crate) cost: Option<CostModel>,
+    /// The courses of action of `courses.toml`, requirements not yet resolved.
+    pub(crate) courses: Vec<crate::courses::CourseRead>,
     /// For each contingency read: whether its objective is its site's position (filled in on assembly).
     pub(crate) contingency_at_site: Vec<bool>,
     /// Each escalation step's id with where it is written, for the check that some rule reaches it.
@@ -163,6 +165,16 @@ pub(crate) fn read_model(sources: &SourceSet, sink: &mut Sink) -> Model {
             Some(root) => crate::cost::read_cost(&file, &root, &mut model, sink),
             None => {
                 model.broken.insert(crate::sources::COST_FILE);
+            }
+        }
+    }
+    // Optional: a scenario without it has no courses of action to compare.
+    if let Some(text) = sources.get(crate::courses::COURSES_FILE) {
+        let file = File::new(crate::courses::COURSES_FILE, text);
+        match parse_toml(&file, sink) {
+            Some(root) => crate::courses::read_courses(&file, &root, sources, &mut model, sink),
+            None => {
+                model.broken.insert(crate::courses::COURSES_FILE);
             }
         }
     }
@@ -996,7 +1008,7 @@ fn read_sites(
     }
 }
 
-fn read_requirements(
+pub(crate) fn read_requirements(
     file: &File<'_>,
     root: &toml::Spanned<toml::de::DeTable<'_>>,
     m: &mut Model,

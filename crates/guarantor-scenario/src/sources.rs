@@ -24,6 +24,19 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
     ("terms.toml", include_str!("../default/terms.toml")),
     ("response.toml", include_str!("../default/response.toml")),
     ("cost.toml", include_str!("../default/cost.toml")),
+    ("courses.toml", include_str!("../default/courses.toml")),
+    (
+        "courses/monitoring.toml",
+        include_str!("../default/courses/monitoring.toml"),
+    ),
+    (
+        "courses/backstop.toml",
+        include_str!("../default/courses/backstop.toml"),
+    ),
+    (
+        "courses/training.toml",
+        include_str!("../default/courses/training.toml"),
+    ),
     (
         "geometry/contact_line.geojson",
         include_str!("../default/geometry/contact_line.geojson"),
@@ -138,8 +151,8 @@ impl SourceSet {
         }
     }
 
-    /// Reads the scenario files in `dir`: the model files, and every `.geojson`, `.csv` and `.md` under
-    /// `geometry/` and `data/`. Missing model files are not an error here: validation reports them.
+    /// Reads the scenario files in `dir`: the model files, and every `.geojson`, `.json`, `.csv`, `.md` and
+    /// `.toml` under `geometry/`, `data/` and `courses/`. Missing model files are not an error here: validation reports them.
     pub fn read_dir(dir: &Path) -> Result<Self, ReadError> {
         if !dir.is_dir() {
             return Err(ReadError::NotAFolder(dir.display().to_string()));
@@ -147,10 +160,10 @@ impl SourceSet {
         let mut files = BTreeMap::new();
         let mut paths: Vec<PathBuf> = MODEL_FILES
             .iter()
-            .chain([&COST_FILE])
+            .chain([&COST_FILE, &crate::courses::COURSES_FILE])
             .map(|f| dir.join(f))
             .collect();
-        for sub in ["geometry", "data"] {
+        for sub in ["geometry", "data", "courses"] {
             let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
                 continue;
             };
@@ -159,7 +172,7 @@ impl SourceSet {
                 let wanted = path
                     .extension()
                     .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e, "geojson" | "json" | "csv" | "md"));
+                    .is_some_and(|e| matches!(e, "geojson" | "json" | "csv" | "md" | "toml"));
                 if wanted && path.is_file() {
                     paths.push(path);
                 }

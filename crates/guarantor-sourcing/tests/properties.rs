@@ -242,6 +242,7 @@ fn build(spec: &Spec) -> Scenario {
             source: "test".into(),
         },
         cost: None,
+        courses: Vec::new(),
         response: Default::default(),
         theatre: Theatre {
             contact_line: MultiLineString::new(vec![]),

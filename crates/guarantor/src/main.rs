@@ -67,6 +67,20 @@ enum Command {
         /// sourcing.csv
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Plan a course of action of `courses.toml` (its requirements and coalition; its first world state
+        /// unless `--world` is given, which then sets facts on top of today's)
+        #[arg(long, value_name = "ID")]
+        course: Option<String>,
+    },
+    /// Courses of action side by side (`courses.toml`): each in each of its world states, on the same
+    /// criteria — fill and shortfall, troops deployed and committed, cost and who pays, days to initial and
+    /// full capability, response times at the key sites, nations, acceptability to both parties, robustness
+    Compare {
+        /// Scenario folder (default: the built-in default scenario)
+        dir: Option<PathBuf>,
+        /// Also write the comparison briefing here: compare.html, its chart as SVG and PNG, compare.xlsx
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
     },
     /// Every combination of the political facts the pledges name, worst to best; the facts and the nations
     /// that matter most
@@ -470,7 +484,68 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             cli.json,
             color,
         ),
-        Some(Command::Plan { dir, world, out }) => {
+        Some(Command::Plan {
+            dir,
+            world,
+            out,
+            course: Some(id),
+        }) => {
+            let bars = Bars::new(cli.quiet);
+            let world = world.or(cli.world);
+            let given = world.is_some();
+            with_scenario(dir, world.as_deref(), cli.json, color, |s, w, json| {
+                let c = guarantor_app::course(s, &id)?;
+                let cs = guarantor_app::course_scenario(s, c)?;
+                let w = if given {
+                    w.clone()
+                } else {
+                    guarantor_app::course_world(&cs, c, 0)
+                };
+                let r = guarantor_app::plan(&cs, &w)?;
+                let note = out
+                    .map(|out| write_briefing(&out, guarantor_app::plan_briefing(&cs, &r, &bars)?))
+                    .transpose()?;
+                let mut text = if json {
+                    to_json(&r)?
+                } else {
+                    format!(
+                        "course of action: {} ({})\n{}",
+                        c.name,
+                        c.id,
+                        show::plan(&r, &cs)
+                    )
+                };
+                if let (Some(note), false) = (note, json) {
+                    text.push_str(&note);
+                }
+                Ok(text)
+            })
+        }
+        Some(Command::Compare { dir, out: _ }) => {
+            let bars = Bars::new(cli.quiet);
+            report(
+                dir,
+                cli.world,
+                cli.json,
+                color,
+                |s: &guarantor_core::Scenario, _: &guarantor_core::WorldState| {
+                    guarantor_app::compare(s, &bars)
+                },
+                |r, _| show::compare(r),
+                None::<
+                    fn(
+                        &guarantor_app::CompareReport,
+                        &guarantor_core::Scenario,
+                    ) -> anyhow::Result<String>,
+                >,
+            )
+        }
+        Some(Command::Plan {
+            dir,
+            world,
+            out,
+            course: None,
+        }) => {
             let bars = Bars::new(cli.quiet);
             report(
                 dir,

@@ -1817,3 +1817,155 @@ pub(crate) fn core(r: &guarantor_app::CoreReport) -> String {
     }
     out
 }
+
+/// The short name of a course's world state: `today`, or `+k facts` (set on top of today's; listed under
+/// the tables).
+fn world_label(facts: &str) -> String {
+    if facts.is_empty() {
+        "today".to_owned()
+    } else {
+        format!("+{} facts", facts.split(',').count())
+    }
+}
+
+/// Renders the comparison of courses of action for a terminal.
+pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
+    let mut out = format!("{} — courses of action side by side\n\n", r.scenario);
+    let hours = |h: Option<u32>| h.map_or("-".to_owned(), |h| h.to_string());
+    let day = |d: Option<u32>| d.map_or("never".to_owned(), |d| d.to_string());
+    let mut force = table(
+        &[
+            "course",
+            "world",
+            "essential",
+            "deployed",
+            "committed",
+            "a year",
+            "nations",
+            "both accept",
+            "robust",
+        ],
+        &[2, 3, 4, 5, 8],
+    );
+    let mut timing = table(
+        &[
+            "course",
+            "world",
+            "IOC day",
+            "FOC day",
+            "response h, median",
+            "slowest",
+            "short by",
+        ],
+        &[2, 3, 4, 5],
+    );
+    for o in &r.options {
+        force.add_row(vec![
+            Cell::new(&o.course),
+            Cell::new(world_label(&o.world_facts)),
+            Cell::new(pct(o.essential_filled_troops, o.essential_required_troops)),
+            Cell::new(format!(
+                "{} ({})",
+                n(o.filled_troops),
+                pct(o.filled_troops, o.required_troops)
+            )),
+            Cell::new(n(o.committed_troops)),
+            Cell::new(
+                o.cost_per_year
+                    .as_ref()
+                    .map_or("-".to_owned(), |c| money(c.best)),
+            ),
+            Cell::new(format!("{} ({} NATO)", o.nations, o.nato_nations)),
+            Cell::new(if o.nations == 0 {
+                "-".to_owned()
+            } else if o.acceptable_to_both {
+                "all".to_owned()
+            } else {
+                format!("{} of {}", o.acceptable_to_both_nations, o.nations)
+            }),
+            Cell::new(format!("{}/{}", o.robust_states, o.states)),
+        ]);
+        timing.add_row(vec![
+            Cell::new(&o.course),
+            Cell::new(world_label(&o.world_facts)),
+            Cell::new(day(o.ioc_day)),
+            Cell::new(day(o.foc_day)),
+            Cell::new(hours(o.response_median_hours)),
+            Cell::new(hours(o.response_worst_hours)),
+            Cell::new(
+                o.shortfall
+                    .first()
+                    .map_or(String::new(), |s| s.reason.replace('_', " ")),
+            ),
+        ]);
+    }
+    out.push_str(&format!("The force\n{force}\n\nHow fast\n{timing}\n"));
+    out.push_str(&format!(
+        "essential: essential troops filled of those required; deployed: troops filled (of all required); \
+         committed: with rotation at the steady state; a year: the cost a year (best); both accept: nations both \
+         parties accept; IOC, FOC day: the day initial and full operating capability are in place; response h: \
+         the fastest reinforcement of each key site in hours, the median and the slowest; short by: the first \
+         reason of the largest shortfall; robust: world states (every combination of the facts the pledges name) in \
+         which the fill reaches initial operating capability ({:.0}% of the essential troops)\n\n",
+        100.0 * r.ioc_fill
+    ));
+    let mut worlds: Vec<&str> = r
+        .options
+        .iter()
+        .map(|o| o.world_facts.as_str())
+        .filter(|w| !w.is_empty())
+        .collect();
+    worlds.sort_unstable();
+    worlds.dedup();
+    if !worlds.is_empty() {
+        out.push_str("World states\n");
+        for w in worlds {
+            out.push_str(&format!("  {}: {}\n", world_label(w), w.replace(',', ", ")));
+        }
+        out.push('\n');
+    }
+    out.push_str("Each course\n");
+    for o in &r.options {
+        out.push_str(&format!(
+            "  {} ({}) — {}\n    requirements: {}; coalition: {}\n",
+            o.course,
+            world_label(&o.world_facts),
+            o.name,
+            o.requirements_from,
+            o.coalition
+        ));
+        if !o.shortfall.is_empty() {
+            let why: Vec<String> = o
+                .shortfall
+                .iter()
+                .map(|s| format!("{} {}", n(s.troops), s.reason.replace('_', " ")))
+                .collect();
+            out.push_str(&format!("    short: {}\n", why.join(", ")));
+        }
+        if !o.top_payers.is_empty() {
+            let who: Vec<String> = o
+                .top_payers
+                .iter()
+                .map(|p| {
+                    format!(
+                        "{} {} ({:.0}%)",
+                        p.nation,
+                        money(p.net_per_year),
+                        100.0 * p.share
+                    )
+                })
+                .collect();
+            out.push_str(&format!("    pays most (net a year): {}\n", who.join(", ")));
+        }
+        out.push_str(&format!(
+            "    full plan: guarantor plan --course {}{}\n",
+            o.course,
+            if o.world_facts.is_empty() {
+                String::new()
+            } else {
+                format!(" --world {}", o.world_facts)
+            }
+        ));
+    }
+    out
+}

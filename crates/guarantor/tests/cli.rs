@@ -1876,3 +1876,106 @@ fn layouts_are_listed_and_a_layout_file_reads_an_export_no_shipped_layout_knows(
     assert!(err.contains("`xls` is not a known format"), "{err}");
     assert!(err.contains("missing section `[time]`"), "{err}");
 }
+
+#[test]
+fn courses_of_action_are_compared_and_each_has_its_own_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("s");
+    let dir_s = dir.to_str().unwrap();
+    assert!(guarantor(&["init", dir_s], tmp.path()).status.success());
+    // Keep the two small courses (the whole comparison of the default is in BENCHMARKS.md).
+    let courses = std::fs::read_to_string(dir.join("courses.toml")).unwrap();
+    let kept: Vec<&str> = courses
+        .split("[[course]]")
+        .filter(|c| {
+            !c.contains("id = \"")
+                || c.contains("id = \"training-demining\"")
+                || c.contains("id = \"line-monitoring\"")
+        })
+        .collect();
+    std::fs::write(dir.join("courses.toml"), kept.join("[[course]]")).unwrap();
+
+    let out = guarantor(&["compare", dir_s, "-q"], tmp.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(
+        shown.contains("training-demining")
+            && shown.contains("line-monitoring")
+            && shown.contains("guarantor plan --course line-monitoring --world un_mandate=true"),
+        "{shown}"
+    );
+    let compared = json(&guarantor(&["compare", dir_s, "-q", "--json"], tmp.path()));
+    let options = compared["options"].as_array().unwrap();
+    assert_eq!(options.len(), 3);
+    // The comparison's figures are the course's own plan's.
+    for o in options {
+        let mut args = vec![
+            "plan",
+            dir_s,
+            "-q",
+            "--json",
+            "--course",
+            o["course"].as_str().unwrap(),
+        ];
+        let facts = o["world_facts"].as_str().unwrap();
+        if !facts.is_empty() {
+            args.extend(["--world", facts]);
+        }
+        let plan = json(&guarantor(&args, tmp.path()));
+        let totals = &plan["sourcing"]["totals"];
+        assert_eq!(o["filled_troops"], totals["filled_troops"]);
+        assert_eq!(
+            o["essential_filled_troops"],
+            totals["essential_filled_troops"]
+        );
+        assert_eq!(o["committed_troops"], plan["rotation"]["steady_committed"]);
+        assert_eq!(o["ioc_day"], plan["movement"]["ioc_day"]);
+        assert_eq!(o["world"], plan["world"]);
+    }
+
+    let bad = guarantor(&["plan", dir_s, "--course", "deterence"], tmp.path());
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad.stderr));
+    assert!(
+        text(&bad.stderr).contains("no course of action `deterence`; its courses are"),
+        "{}",
+        text(&bad.stderr)
+    );
+
+    // A broken courses.toml is reported like every other file: file, line, field.
+    std::fs::write(
+        dir.join("courses.toml"),
+        "[[course]]\nid = \"x\"\nname = \"X\"\nmission = \"peace\"\ncoalition = \"named\"\nnations = [\"ZZZ\"]\nrequirements = \"courses/none.toml\"\nsource = \"illustrative\"\n",
+    )
+    .unwrap();
+    let check = text(&guarantor(&["check", dir_s], tmp.path()).stderr);
+    assert!(
+        check.contains("courses.toml:4:11")
+            && check.contains("`peace` is not a known mission")
+            && check.contains("ZZZ")
+            && check.contains("courses/none.toml"),
+        "{check}"
+    );
+}
+
+#[test]
+fn the_smallest_core_names_its_nations_and_what_others_add() {
+    let tmp = tempfile::tempdir().unwrap();
+    let core = json(&guarantor(
+        &[
+            "core",
+            "--json",
+            "--share",
+            "0.9",
+            "--world",
+            "us_backstop=true,un_mandate=true,mutual_defence_pact=true,deu_bundestag_mandate=true,nld_parliament_approved=true,pol_ground_troops=true",
+        ],
+        tmp.path(),
+    ));
+    let nations = core["nations"].as_array().unwrap();
+    assert!((5..=8).contains(&nations.len()), "{core}");
+    assert!(core["essential_filled_troops"].as_u64() >= core["target_troops"].as_u64());
+    assert!(!core["additions"].as_array().unwrap().is_empty());
+    let bad = guarantor(&["core", "--share", "1.5"], tmp.path());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("expected a share between 0 and 1"));
+}
