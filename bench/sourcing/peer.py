@@ -16,7 +16,18 @@ and the objective lexicographically, in two solves: maximise essential troops E;
 maximise desirable troops D. Solved exactly (relative gap 0, absolute gap 0.99 since objectives are whole
 troops), one thread.
 
-    peer.py --solver pulp|highspy --mode plan|whatif [--states N] [--time-limit SECONDS] [--verify] instance.json
+`--mode core` answers `guarantor core` instead, in the base state (offers `live`): E* as above (the essential
+troops reachable), target T = min(ceil(share * essential troops required), E*), and over the same hard rules plus
+
+    z[n] binary per nation,  x[o,l] <= min(count_o, count_l) * z[nation of o],  sum essential troops >= T
+
+minimise sum z (absolute gap 0.99); then with sum z <= that minimum, minimise s >= troops_n / active_forces_n
+(every nation with active forces given; absolute and relative gap 0). The strain reported is recomputed from
+the whole units of the solution. With `--time-limit` (pulp only) the least-strain solve stops after that long with
+its best solution, and `strain_proven` is false.
+
+    peer.py --solver pulp|highspy --mode plan|whatif|core [--share S] [--states N] [--time-limit SECONDS]
+            [--verify] instance.json
 
 Prints one JSON object on stdout; "seconds" is measured from the start of the script (imports and JSON
 reading included) to the end. `--verify` re-checks every solution against the constraints above in plain
@@ -29,6 +40,7 @@ T0 = time.perf_counter()
 
 import argparse  # noqa: E402
 import json  # noqa: E402
+import math  # noqa: E402
 import sys  # noqa: E402
 import warnings  # noqa: E402
 from collections import defaultdict  # noqa: E402
@@ -71,17 +83,14 @@ class TimedOut(Exception):
     """A solve that did not prove its optimum within the time allowed (`--time-limit`)."""
 
 
-def solve_pulp(inst, live, time_limit=None):
+def pulp_hard_rules(inst, pairs, prob):
+    """Adds x (one integer per pair) and the hard rules to the PuLP problem `prob`; returns x, the troops per
+    unit of each pair and each nation's troops (an expression per nation with a pair)."""
     import pulp
 
     offers, lines = inst["offers"], inst["lines"]
-    pairs = live_pairs(inst, live)
-    if not pairs:
-        return 0, 0, []
     by_offer, by_line, by_line_nation, by_nation = groups(inst, pairs)
     troops = [lines[l]["troops_per_unit"] for _, l in pairs]
-
-    prob = pulp.LpProblem("sourcing", pulp.LpMaximize)
     x = {
         p: pulp.LpVariable(f"x_{o}_{l}", 0, min(offers[o]["count"], lines[l]["count"]), pulp.LpInteger)
         for p, (o, l) in enumerate(pairs)
@@ -103,27 +112,57 @@ def solve_pulp(inst, live, time_limit=None):
             prob += nation_sum >= u, f"nation_used_{nation}_{l}"
             used.append(u)
         prob += pulp.lpSum(used) >= k * active, f"min_nations_{l}"
+    nation_troops = {nation: pulp.lpSum(troops[p] * x[p] for p in ps) for nation, ps in by_nation.items()}
     for nation, cap in inst["nation_caps"].items():
-        if by_nation.get(nation):
-            prob += pulp.lpSum(troops[p] * x[p] for p in by_nation[nation]) <= cap, f"cap_{nation}"
+        if nation in nation_troops:
+            prob += nation_troops[nation] <= cap, f"cap_{nation}"
+    return x, troops, nation_troops
 
+
+def pulp_fill_expressions(inst, pairs, x, troops):
+    """Essential and desirable troops filled, as PuLP expressions."""
+    import pulp
+
+    lines = inst["lines"]
     essential = pulp.lpSum(troops[p] * x[p] for p, (_, l) in enumerate(pairs) if lines[l]["essential"])
     desirable = pulp.lpSum(troops[p] * x[p] for p, (_, l) in enumerate(pairs) if not lines[l]["essential"])
+    return essential, desirable
+
+
+def cbc_solver(gap_abs=ABS_GAP, time_left=None):
+    """CBC as every solve here runs it: one thread, relative gap 0 (exact)."""
+    import pulp
+
+    options = dict(msg=False, threads=1, gapRel=REL_GAP, gapAbs=gap_abs)
+    if time_left is not None:
+        options["timeLimit"] = time_left
+    with warnings.catch_warnings():
+        # PuLP 3.3 announces that PULP_CBC_CMD goes away in 4.0; the bundled CBC is still what it runs.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        return pulp.PULP_CBC_CMD(**options)
+
+
+def solve_pulp(inst, live, time_limit=None, desirable_goal=True):
+    import pulp
+
+    pairs = live_pairs(inst, live)
+    if not pairs:
+        return 0, 0, []
+
+    prob = pulp.LpProblem("sourcing", pulp.LpMaximize)
+    x, troops, _ = pulp_hard_rules(inst, pairs, prob)
+    essential, desirable = pulp_fill_expressions(inst, pairs, x, troops)
 
     started = time.perf_counter()
 
     def cbc():
-        options = dict(msg=False, threads=1, gapRel=REL_GAP, gapAbs=ABS_GAP)
+        left = None
         if time_limit is not None:
             left = time_limit - (time.perf_counter() - started)
             if left <= 0:
                 raise TimedOut()
-            options["timeLimit"] = left
-        with warnings.catch_warnings():
-            # PuLP 3.3 announces that PULP_CBC_CMD goes away in 4.0; the bundled CBC is still what it runs.
-            warnings.simplefilter("ignore", DeprecationWarning)
-            warnings.simplefilter("ignore", FutureWarning)
-            return pulp.PULP_CBC_CMD(**options)
+        return cbc_solver(ABS_GAP, left)
 
     def solved(status, goal):
         # With a time limit, CBC stops with the best solution found: status "Optimal" but solution status
@@ -137,6 +176,8 @@ def solve_pulp(inst, live, time_limit=None):
     prob.setObjective(essential)
     solved(prob.solve(cbc()), "essential")
     e_star = round(pulp.value(essential) or 0)
+    if not desirable_goal:
+        return e_star, None, None
 
     prob += essential >= e_star - 0.5, "keep_essential"
     prob.setObjective(desirable)
@@ -147,29 +188,72 @@ def solve_pulp(inst, live, time_limit=None):
     return e_star, d_star, units
 
 
+def core_pulp(inst, live, target, strain_limit=None):
+    """The smallest core with PuLP/CBC: fewest nations filling `target` essential troops, then with that many the
+    least largest share of a nation's active forces. Returns (fewest nations, units per pair, whether the least
+    strain is proven): with `strain_limit` seconds, the least-strain solve may stop at the limit with its best
+    solution, unproven."""
+    import pulp
+
+    pairs = live_pairs(inst, live)
+    if not pairs or target == 0:
+        return 0, [], True
+    offers, lines = inst["offers"], inst["lines"]
+    prob = pulp.LpProblem("core", pulp.LpMinimize)
+    x, troops, nation_troops = pulp_hard_rules(inst, pairs, prob)
+    essential, _ = pulp_fill_expressions(inst, pairs, x, troops)
+    z = {nation: pulp.LpVariable(f"z_{nation}", cat=pulp.LpBinary) for nation in sorted(nation_troops)}
+    for p, (o, l) in enumerate(pairs):
+        most_units = min(offers[o]["count"], lines[l]["count"])
+        prob += x[p] <= most_units * z[offers[o]["nation"]], f"member_{p}"
+    prob += essential >= target, "target"
+    members = pulp.lpSum(z.values())
+
+    def solved(status, goal, limited=False):
+        if status == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionOptimal:
+            return True
+        if limited and status == pulp.LpStatusOptimal and prob.sol_status == pulp.LpSolutionIntegerFeasible:
+            return False  # stopped at the time limit with a solution, not proven optimal
+        sys.exit(f"peer.py: CBC {goal} solve: {pulp.LpStatus[status]} (solution status {prob.sol_status})")
+
+    prob.setObjective(members)
+    solved(prob.solve(cbc_solver(ABS_GAP)), "fewest nations")
+    fewest = round(pulp.value(members))
+
+    most = pulp.LpVariable("most_strain", 0)
+    prob += members <= fewest, "fewest"
+    for nation, sent in nation_troops.items():
+        active = inst["nation_active_forces"].get(nation, 0)
+        if active > 0:
+            prob += active * most >= sent, f"strain_{nation}"
+    prob.setObjective(most)
+    proven = solved(prob.solve(cbc_solver(0.0, strain_limit)), "least strain", strain_limit is not None)
+    units = [(o, l, round(x[p].varValue or 0)) for p, (o, l) in enumerate(pairs)]
+    return fewest, units, proven
+
+
 # ---------------------------------------------------------------------------------------------------------
 # highspy (HiGHS)
 
 
-def solve_highspy(inst, live, time_limit=None):
+def highs_solver(gap_abs=ABS_GAP):
+    """HiGHS as every solve here runs it: quiet, one thread, relative gap 0 (exact)."""
     import highspy
-
-    if time_limit is not None:
-        sys.exit("peer.py: --time-limit is implemented for pulp only")
-
-    offers, lines = inst["offers"], inst["lines"]
-    pairs = live_pairs(inst, live)
-    if not pairs:
-        return 0, 0, []
-    by_offer, by_line, by_line_nation, by_nation = groups(inst, pairs)
-    troops = [lines[l]["troops_per_unit"] for _, l in pairs]
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("mip_rel_gap", REL_GAP)
-    h.setOptionValue("mip_abs_gap", ABS_GAP)
+    h.setOptionValue("mip_abs_gap", gap_abs)
+    return h
 
+
+def highspy_hard_rules(inst, pairs, h):
+    """Adds x (one integer per pair) and the hard rules to the HiGHS model `h`; returns x, the troops per unit of
+    each pair and each nation's troops (an expression per nation with a pair)."""
+    offers, lines = inst["offers"], inst["lines"]
+    by_offer, by_line, by_line_nation, by_nation = groups(inst, pairs)
+    troops = [lines[l]["troops_per_unit"] for _, l in pairs]
     x = [
         h.addIntegral(lb=0, ub=min(offers[o]["count"], lines[l]["count"]), name=f"x_{o}_{l}")
         for o, l in pairs
@@ -191,16 +275,38 @@ def solve_highspy(inst, live, time_limit=None):
             h.addConstr(nation_sum >= u)
             used.append(u)
         h.addConstr(h.qsum(used) >= k * active)
+    nation_troops = {nation: h.qsum(troops[p] * x[p] for p in ps) for nation, ps in by_nation.items()}
     for nation, cap in inst["nation_caps"].items():
-        if by_nation.get(nation):
-            h.addConstr(h.qsum(troops[p] * x[p] for p in by_nation[nation]) <= cap)
+        if nation in nation_troops:
+            h.addConstr(nation_troops[nation] <= cap)
+    return x, troops, nation_troops
 
+
+def highspy_fill_expressions(inst, pairs, x, troops, h):
+    lines = inst["lines"]
     essential = h.qsum(troops[p] * x[p] for p, (_, l) in enumerate(pairs) if lines[l]["essential"])
     desirable = h.qsum(troops[p] * x[p] for p, (_, l) in enumerate(pairs) if not lines[l]["essential"])
+    return essential, desirable
+
+
+def solve_highspy(inst, live, time_limit=None, desirable_goal=True):
+    import highspy
+
+    if time_limit is not None:
+        sys.exit("peer.py: --time-limit is implemented for pulp only")
+
+    pairs = live_pairs(inst, live)
+    if not pairs:
+        return 0, 0, []
+    h = highs_solver()
+    x, troops, _ = highspy_hard_rules(inst, pairs, h)
+    essential, desirable = highspy_fill_expressions(inst, pairs, x, troops, h)
 
     h.maximize(essential)
     check_highs(h, highspy, "essential")
     e_star = round(h.getInfo().objective_function_value)
+    if not desirable_goal:
+        return e_star, None, None
 
     h.addConstr(essential >= e_star - 0.5)
     h.maximize(desirable)
@@ -212,6 +318,42 @@ def solve_highspy(inst, live, time_limit=None):
     return e_star, d_star, units
 
 
+def core_highspy(inst, live, target, strain_limit=None):
+    """The smallest core with highspy/HiGHS (as core_pulp)."""
+    import highspy
+
+    if strain_limit is not None:
+        sys.exit("peer.py: --time-limit is implemented for pulp only")
+    pairs = live_pairs(inst, live)
+    if not pairs or target == 0:
+        return 0, [], True
+    offers, lines = inst["offers"], inst["lines"]
+    h = highs_solver(ABS_GAP)
+    x, troops, nation_troops = highspy_hard_rules(inst, pairs, h)
+    essential, _ = highspy_fill_expressions(inst, pairs, x, troops, h)
+    z = {nation: h.addBinary(name=f"z_{nation}") for nation in sorted(nation_troops)}
+    for p, (o, l) in enumerate(pairs):
+        h.addConstr(x[p] <= min(offers[o]["count"], lines[l]["count"]) * z[offers[o]["nation"]])
+    h.addConstr(essential >= target)
+    members = h.qsum(z.values())
+
+    h.minimize(members)
+    check_highs(h, highspy, "fewest nations")
+    fewest = round(h.getInfo().objective_function_value)
+
+    most = h.addVariable(lb=0, name="most_strain")
+    h.addConstr(members <= fewest)
+    for nation, sent in nation_troops.items():
+        active = inst["nation_active_forces"].get(nation, 0)
+        if active > 0:
+            h.addConstr(active * most >= sent)
+    h.setOptionValue("mip_abs_gap", 0.0)
+    h.minimize(most)
+    check_highs(h, highspy, "least strain")
+    values = h.vals(x)
+    return fewest, [(o, l, round(v)) for (o, l), v in zip(pairs, values)], True
+
+
 def check_highs(h, highspy, goal):
     status = h.getModelStatus()
     if status != highspy.HighsModelStatus.kOptimal:
@@ -219,14 +361,16 @@ def check_highs(h, highspy, goal):
 
 
 SOLVERS = {"pulp": solve_pulp, "highspy": solve_highspy}
+CORE_SOLVERS = {"pulp": core_pulp, "highspy": core_highspy}
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Independent check of a solution (--verify)
 
 
-def verify(inst, live, e_star, d_star, units, label):
-    """Check an assignment against the model's constraints and recompute its objectives; exit on a violation."""
+def check_rules(inst, live, units):
+    """Checks an assignment against the hard rules in plain Python. Returns the violations, the essential and
+    desirable troops filled and the troops of each nation that sends any."""
     offers, lines = inst["offers"], inst["lines"]
     eligible = {(o, l) for o, l in inst["pairs"]}
     problems = []
@@ -262,12 +406,62 @@ def verify(inst, live, e_star, d_star, units, label):
         cap = inst["nation_caps"].get(nation)
         if cap is not None and t > cap:
             problems.append(f"nation {nation}: {t} troops > cap {cap}")
+    return problems, essential, desirable, dict(per_nation)
+
+
+def verify(inst, live, e_star, d_star, units, label):
+    """Check an assignment against the model's constraints and recompute its objectives; exit on a violation."""
+    problems, essential, desirable, _ = check_rules(inst, live, units)
     if essential != e_star or desirable != d_star:
         problems.append(
             f"objectives recomputed E={essential} D={desirable} differ from reported E={e_star} D={d_star}"
         )
     if problems:
         sys.exit(f"peer.py: {label}: solution fails verification:\n  " + "\n  ".join(problems))
+
+
+def strain(inst, troops_of):
+    """The largest share of a nation's active forces it sends (nations with no active forces given do not count),
+    and the nation."""
+    shares = [(t / inst["nation_active_forces"][n], n) for n, t in troops_of.items()
+              if t > 0 and inst["nation_active_forces"].get(n, 0) > 0]
+    return max(shares, default=(0.0, None))
+
+
+def core(inst, solver, share, check, strain_limit=None):
+    """The smallest core coalition in the base state (offers `live`), as guarantor core defines it."""
+    live = [offer["live"] for offer in inst["offers"]]
+    lines = inst["lines"]
+    required = sum(l["count"] * l["troops_per_unit"] for l in lines if l["essential"])
+    reachable, _, _ = SOLVERS[solver](inst, live, desirable_goal=False)
+    wanted = math.ceil(min(max(share, 0.0), 1.0) * required)
+    target = min(wanted, reachable)
+    fewest, units, proven = CORE_SOLVERS[solver](inst, live, target, strain_limit)
+    problems, essential, _, troops_of = check_rules(inst, live, units)
+    sending = sorted(n for n, t in troops_of.items() if t > 0)
+    most, most_nation = strain(inst, troops_of)
+    if check:
+        # Not part of the timed work: the solution against the rules, by hand.
+        if essential < target:
+            problems.append(f"essential troops {essential} < target {target}")
+        if len(sending) != fewest:
+            problems.append(f"{len(sending)} nations send troops, the fewest-nations solve said {fewest}")
+        if problems:
+            sys.exit("peer.py: core: solution fails verification:\n  " + "\n  ".join(problems))
+    return {
+        "share": share,
+        "essential_required_troops": required,
+        "essential_reachable_troops": reachable,
+        "target_troops": target,
+        "share_out_of_reach": wanted > reachable,
+        "nations_count": fewest,
+        "nations": sending,
+        "troops": {n: troops_of[n] for n in sending},
+        "essential_filled_troops": essential,
+        "most_strain": most,
+        "most_strained_nation": most_nation,
+        "strain_proven": proven,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -283,21 +477,28 @@ def sample_states(all_states, n):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--solver", choices=sorted(SOLVERS), required=True)
-    parser.add_argument("--mode", choices=["plan", "whatif"], required=True)
+    parser.add_argument("--mode", choices=["plan", "whatif", "core"], required=True)
+    parser.add_argument("--share", type=float, default=0.95,
+                        help="core: the share of the essential troops the core must fill (default 0.95)")
     parser.add_argument("--states", type=int,
                         help="what-if: solve only a systematic sample of N states (the middle state of each of N "
                              "equal blocks of state indices), not all 2^k")
     parser.add_argument("--verify", action="store_true", help="re-check every solution (slower)")
     parser.add_argument("--time-limit", type=float, metavar="SECONDS",
                         help="what-if with pulp: give up a state not proven optimal within this long and report "
-                             "it as timed out (its time then only bounds the loop's from below)")
+                             "it as timed out (its time then only bounds the loop's from below); core with pulp: "
+                             "stop the least-strain solve after this long with its best solution "
+                             "(strain_proven false)")
     parser.add_argument("instance")
     args = parser.parse_args()
 
     inst = load_instance(args.instance)
     solve = SOLVERS[args.solver]
 
-    if args.mode == "plan":
+    if args.mode == "core":
+        result = {"solver": args.solver, "mode": "core",
+                  **core(inst, args.solver, args.share, args.verify, args.time_limit)}
+    elif args.mode == "plan":
         live = [offer["live"] for offer in inst["offers"]]
         e_star, d_star, units = solve(inst, live)
         if args.verify:

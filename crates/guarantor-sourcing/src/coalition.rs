@@ -5,7 +5,7 @@
 //! nation's cap), with a binary per nation that a pair may use only when it is set, and the essential troops
 //! filled at least the target. Solved twice: fewest nations, then, with that many, the least largest share of
 //! a nation's active forces sent. Both solves are exact (no gap): the count is proven minimal by HiGHS's bound,
-//! and `bench/sourcing/run --core` puts the same question to PuLP from the exported instance.
+//! and `bench/sourcing/core` puts the same question to PuLP and highspy from the exported instance.
 
 use std::collections::BTreeMap;
 
