@@ -2241,3 +2241,264 @@ fn response_whatif_parts(report: &crate::ResponseWhatIf) -> Parts {
         vec![nations, states, fastest],
     )
 }
+
+/// The short name of an option's world state: `today`, or `+k facts` (set on top of today's).
+pub fn world_label(facts: &str) -> String {
+    if facts.is_empty() {
+        "today".to_owned()
+    } else {
+        format!("+{} facts", facts.split(',').count())
+    }
+}
+
+/// The comparison's picture: each option's fill (troops filled of those required, the measure of initial and
+/// full operating capability) against the IOC and FOC thresholds, with its deployed troops, cost a year, days
+/// to IOC and FOC, nations and robustness beside it.
+pub fn compare_picture(report: &crate::CompareReport) -> String {
+    let rows: Vec<chart::Compared> = report
+        .options
+        .iter()
+        .map(|o| {
+            let share = if o.required_troops == 0 {
+                0.0
+            } else {
+                o.filled_troops as f64 / o.required_troops as f64
+            };
+            let day = |d: Option<u32>| d.map_or("never".to_owned(), |d| format!("day {d}"));
+            let cost = o
+                .cost_per_year
+                .map_or("no cost model".to_owned(), |c| {
+                    format!("${:.2} bn a year", c.best / 1e9)
+                });
+            chart::Compared {
+                label: format!("{} ({})", o.name, world_label(&o.world_facts)),
+                share,
+                note: format!(
+                    "{} deployed ({} committed) · {cost} · IOC {} · FOC {} · {} nations ({} NATO){} · robust in {} of {} states",
+                    chart::thousands(o.filled_troops),
+                    chart::thousands(o.committed_troops),
+                    day(o.ioc_day),
+                    day(o.foc_day),
+                    o.nations,
+                    o.nato_nations,
+                    if o.acceptable_to_both { ", all accepted by both parties" } else { "" },
+                    o.robust_states,
+                    o.states
+                ),
+            }
+        })
+        .collect();
+    chart::comparison(
+        &Frame::new(
+            &format!("{}: courses of action side by side", report.scenario),
+            "troops filled, of those required (initial and full operating capability are shares of them)",
+            "",
+        ),
+        &rows,
+        report.ioc_fill,
+        report.foc_fill,
+    )
+}
+
+/// The comparison's tables: the force, how fast, and each option's shortfall and payers.
+pub fn compare_tables(report: &crate::CompareReport) -> Vec<Table> {
+    let opt = |o: &crate::OptionDto| -> Vec<Cell> {
+        vec![o.course.clone().into(), world_label(&o.world_facts).into()]
+    };
+    let force = Table {
+        name: "The force".into(),
+        header: header(&[
+            "course",
+            "world",
+            "essential troops filled",
+            "essential troops required",
+            "troops deployed",
+            "troops required",
+            "troops committed",
+            "cost a year, best (USD)",
+            "nations",
+            "NATO members",
+            "accepted by both parties",
+            "robust states",
+            "states",
+        ]),
+        rows: report
+            .options
+            .iter()
+            .map(|o| {
+                let mut row = opt(o);
+                row.extend([
+                    o.essential_filled_troops.into(),
+                    o.essential_required_troops.into(),
+                    o.filled_troops.into(),
+                    o.required_troops.into(),
+                    o.committed_troops.into(),
+                    o.cost_per_year
+                        .map_or(Cell::from("-"), |c| Cell::Real(c.best.round())),
+                    o.nations.into(),
+                    o.nato_nations.into(),
+                    o.acceptable_to_both_nations.into(),
+                    o.robust_states.into(),
+                    o.states.into(),
+                ]);
+                row
+            })
+            .collect(),
+    };
+    let day = |d: Option<u32>| d.map_or(Cell::from("never"), Cell::from);
+    let hours = |h: Option<u32>| h.map_or(Cell::from("-"), Cell::from);
+    let timing = Table {
+        name: "How fast".into(),
+        header: header(&[
+            "course",
+            "world",
+            "IOC day",
+            "FOC day",
+            "fastest reinforcement of a key site, median (h)",
+            "slowest (h)",
+            "key sites",
+        ]),
+        rows: report
+            .options
+            .iter()
+            .map(|o| {
+                let mut row = opt(o);
+                row.extend([
+                    day(o.ioc_day),
+                    day(o.foc_day),
+                    hours(o.response_median_hours),
+                    hours(o.response_worst_hours),
+                    o.response_sites.into(),
+                ]);
+                row
+            })
+            .collect(),
+    };
+    let why = Table {
+        name: "Shortfall and who pays".into(),
+        header: header(&[
+            "course",
+            "world",
+            "short by (troops, first reason of each short line)",
+            "pays most (net a year, best)",
+            "full plan",
+        ]),
+        rows: report
+            .options
+            .iter()
+            .map(|o| {
+                let mut row = opt(o);
+                row.extend([
+                    o.shortfall
+                        .iter()
+                        .map(|s| {
+                            format!(
+                                "{} {}",
+                                chart::thousands(s.troops),
+                                s.reason.replace('_', " ")
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        .into(),
+                    o.top_payers
+                        .iter()
+                        .map(|p| {
+                            format!(
+                                "{} ${:.0} m ({:.0}%)",
+                                p.nation,
+                                p.net_per_year / 1e6,
+                                100.0 * p.share
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        .into(),
+                    o.plan_command.clone().into(),
+                ]);
+                row
+            })
+            .collect(),
+    };
+    vec![force, timing, why]
+}
+
+fn compare_parts(scenario: &Scenario, report: &crate::CompareReport) -> Parts {
+    let svg = compare_picture(report);
+    let tables = compare_tables(report);
+    let worlds = report.worlds();
+    let mut courses: Vec<Block> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for o in &report.options {
+        if seen.contains(&o.course.as_str()) {
+            continue;
+        }
+        seen.push(&o.course);
+        courses.push(Block::Heading(format!("{} ({})", o.name, o.course)));
+        courses.push(Block::Text(format!(
+            "{} Mission: {}. Requirements: {}. Coalition: {}.",
+            o.description, o.mission, o.requirements_from, o.coalition
+        )));
+    }
+    let briefing = Briefing {
+        title: format!("{}: courses of action", scenario.name),
+        subtitle: format!(
+            "{} options: each course in each of its world states, planned on the same criteria",
+            report.options.len()
+        ),
+        figures: Vec::new(),
+        sections: vec![
+            Section {
+                heading: "Side by side".into(),
+                intro: format!(
+                    "Robust: the world states (every combination of the facts the pledges name) in which the fill \
+                     still reaches initial operating capability ({:.0}% of the troops required). World states: {}.",
+                    100.0 * report.ioc_fill,
+                    if worlds.is_empty() {
+                        "today".to_owned()
+                    } else {
+                        worlds
+                            .iter()
+                            .map(|w| format!("{} = {}", world_label(w), w.replace(',', ", ")))
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    }
+                ),
+                blocks: std::iter::once(Block::Picture {
+                    svg: svg.clone(),
+                    caption: "Each option's fill (troops filled of those required) against the thresholds of \
+                              initial and full operating capability, with its other figures beside it."
+                        .into(),
+                })
+                .chain(tables.iter().cloned().map(Block::Table))
+                .collect(),
+            },
+            Section {
+                heading: "The courses".into(),
+                intro: String::new(),
+                blocks: courses,
+            },
+        ],
+        attribution: Vec::new(),
+    };
+    (briefing, vec![("compare", svg, String::new())], tables)
+}
+
+/// `guarantor compare --out`: compare.html, the chart as SVG and PNG, compare.xlsx.
+pub fn compare_briefing(
+    scenario: &Scenario,
+    report: &crate::CompareReport,
+    progress: &dyn Progress,
+) -> Result<Vec<OutputFile>, BriefingError> {
+    package_parts(
+        "compare",
+        compare_parts(scenario, report),
+        scenario,
+        progress,
+    )
+}
+
+/// The comparison page (for the dashboard).
+pub fn compare_page(scenario: &Scenario, report: &crate::CompareReport) -> Briefing {
+    compare_parts(scenario, report).0
+}

@@ -227,8 +227,25 @@ pub struct CompareReport {
     pub scenario: String,
     /// The mission's initial operating capability threshold (share of essential troops) robustness counts.
     pub ioc_fill: f64,
+    /// The mission's full operating capability threshold.
+    pub foc_fill: f64,
     /// Every course in each of its world states, in file order.
     pub options: Vec<OptionDto>,
+}
+
+impl CompareReport {
+    /// The world states the options are judged in other than today, each once, in `--world` syntax.
+    pub fn worlds(&self) -> Vec<&str> {
+        let mut worlds: Vec<&str> = self
+            .options
+            .iter()
+            .map(|o| o.world_facts.as_str())
+            .filter(|w| !w.is_empty())
+            .collect();
+        worlds.sort_unstable();
+        worlds.dedup();
+        worlds
+    }
 }
 
 /// One course of action in one world state.
@@ -285,11 +302,13 @@ pub struct OptionDto {
     /// Every nation with troops in the plan is accepted by both parties (and there is at least one).
     pub acceptable_to_both: bool,
     /// World states (every combination of the facts the pledges name) in which the fill reaches initial
-    /// operating capability (essential troops filled at least `ioc_fill` of those required), by the what-if's
-    /// fill goals.
+    /// operating capability (troops filled at least `ioc_fill` of those required, as the plan's movement counts
+    /// it), by the what-if's fill goals.
     pub robust_states: usize,
     /// World states counted.
     pub states: usize,
+    /// The command that prints its full plan.
+    pub plan_command: String,
 }
 
 /// Troops short for one reason.
@@ -380,6 +399,7 @@ pub fn compare(
     Ok(CompareReport {
         scenario: scenario.name.clone(),
         ioc_fill: scenario.mission.ioc_fill,
+        foc_fill: scenario.mission.foc_fill,
         options,
     })
 }
@@ -388,24 +408,12 @@ pub fn compare(
 fn robustness(s: &Scenario, world: &WorldState) -> Result<(usize, usize), SolveError> {
     let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
     let w = guarantor_sourcing::what_if(s, world, threads, &|_, _| {})?;
-    let reaches: Vec<bool> = w
-        .plans
-        .iter()
-        .map(|p| {
-            let (need, filled) = p
-                .lines
-                .iter()
-                .filter(|l| l.priority == guarantor_core::Priority::Essential)
-                .fold((0, 0), |(n, f), l| {
-                    (n + l.required_troops(), f + l.filled_troops())
-                });
-            need == 0 || filled as f64 >= s.mission.ioc_fill * need as f64 - 1e-9
-        })
-        .collect();
-    Ok((
-        w.states.iter().filter(|st| reaches[st.plan]).count(),
-        w.states.len(),
-    ))
+    // As the plan's movement counts initial operating capability: troops filled against all those required.
+    let reaches = |st: &&guarantor_sourcing::StateFill| {
+        st.required_troops == 0
+            || st.filled_troops as f64 >= s.mission.ioc_fill * st.required_troops as f64 - 1e-9
+    };
+    Ok((w.states.iter().filter(reaches).count(), w.states.len()))
 }
 
 fn option_dto(
@@ -466,6 +474,14 @@ fn option_dto(
     }
     let mut hours: Vec<u32> = fastest.values().copied().collect();
     hours.sort_unstable();
+    let facts = course
+        .worlds
+        .get(i)
+        .into_iter()
+        .flatten()
+        .map(|(f, v)| format!("{f}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
     OptionDto {
         course: course.id.to_string(),
         name: course.name.clone(),
@@ -477,14 +493,7 @@ fn option_dto(
             Coalition::Named(_) => "named",
             Coalition::Core { .. } => "core",
         },
-        world_facts: course
-            .worlds
-            .get(i)
-            .into_iter()
-            .flatten()
-            .map(|(f, v)| format!("{f}={v}"))
-            .collect::<Vec<_>>()
-            .join(","),
+        world_facts: facts.clone(),
         world: world.to_string(),
         required_troops: totals.required_troops,
         filled_troops: totals.filled_troops,
@@ -513,5 +522,14 @@ fn option_dto(
         acceptable_to_both: !flags.is_empty() && both == flags.len(),
         robust_states,
         states,
+        plan_command: format!(
+            "guarantor plan --course {}{}",
+            course.id,
+            if facts.is_empty() {
+                String::new()
+            } else {
+                format!(" --world {facts}")
+            }
+        ),
     }
 }

@@ -28,10 +28,11 @@ pub use accounts::{
     secret_hash, verify_password, viewer_of,
 };
 pub use briefing::{
-    BriefingError, OutputFile, daily_briefing, daily_page, daily_pictures, daily_tables,
-    incidents_picture, plan_briefing, plan_exports, plan_overlay, plan_page, plan_pictures,
-    plan_tables, response_briefing, response_page, response_whatif_briefing, response_whatif_page,
-    whatif_briefing, whatif_page, whatif_picture,
+    BriefingError, OutputFile, compare_briefing, compare_page, compare_picture, compare_tables,
+    daily_briefing, daily_page, daily_pictures, daily_tables, incidents_picture, plan_briefing,
+    plan_exports, plan_overlay, plan_page, plan_pictures, plan_tables, response_briefing,
+    response_page, response_whatif_briefing, response_whatif_page, whatif_briefing, whatif_page,
+    whatif_picture, world_label,
 };
 pub use compare::{
     AdditionDto, CompareReport, CoreNationDto, CoreReport, CourseError, FillDto, OptionDto,

@@ -644,3 +644,120 @@ mod tests {
         assert_eq!(shade(0.0), "#fff7bc");
     }
 }
+
+/// One course of action in a comparison chart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compared {
+    /// Row label (the course and its world state).
+    pub label: String,
+    /// Troops filled, as a share of those required (0..1): the measure the thresholds apply to.
+    pub share: f64,
+    /// The figures written beside the bar (deployed, cost, days, nations…).
+    pub note: String,
+}
+
+/// Courses of action side by side: each option's fill as a bar against the initial and full operating
+/// capability thresholds (dashed lines across every row), coloured by the threshold it reaches (the
+/// first colour at full, the second at initial, the sixth below), with its other figures written beside it.
+pub fn comparison(frame: &Frame, rows: &[Compared], ioc: f64, foc: f64) -> String {
+    let label_w = rows
+        .iter()
+        .map(|r| text_width(&r.label, 10.0))
+        .fold(60.0f64, f64::max)
+        + 16.0;
+    let row_h = 26.0;
+    let note_w = rows
+        .iter()
+        .map(|r| text_width(&r.note, 9.0))
+        .fold(0.0f64, f64::max)
+        + 16.0;
+    let bar_w = 260.0;
+    let width = frame.width.max(label_w + bar_w + note_w + 20.0);
+    let height = rows.len() as f64 * row_h + 110.0;
+    let frame = Frame {
+        width,
+        height,
+        ..frame.clone()
+    };
+    let mut svg = titled(frame.width, frame.height, &frame.title);
+    let (left, top) = (label_w, 56.0);
+    let bottom = top + rows.len() as f64 * row_h;
+    let x = |share: f64| left + share.clamp(0.0, 1.0) * bar_w;
+    for t in [0.0, 0.25, 0.5, 0.75, 1.0] {
+        svg.line((x(t), top - 4.0), (x(t), bottom), r##"stroke="#e5e5e5""##);
+        svg.text(
+            (x(t), bottom + 14.0),
+            10.0,
+            "middle",
+            r##"fill="#444""##,
+            &format!("{:.0}%", 100.0 * t),
+        );
+    }
+    svg.text(
+        (left + bar_w / 2.0, bottom + 32.0),
+        11.0,
+        "middle",
+        r##"fill="#333""##,
+        &frame.x_label,
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + i as f64 * row_h;
+        let colour = if r.share + 1e-9 >= foc {
+            PALETTE[0]
+        } else if r.share + 1e-9 >= ioc {
+            PALETTE[1]
+        } else {
+            PALETTE[5]
+        };
+        if i % 2 == 1 {
+            svg.rect(4.0, y, frame.width - 8.0, row_h, r##"fill="#f6f6f3""##);
+        }
+        svg.text(
+            (left - 6.0, y + 16.0),
+            10.0,
+            "end",
+            r##"fill="#222""##,
+            &r.label,
+        );
+        svg.rect(
+            left,
+            y + 5.0,
+            r.share.clamp(0.0, 1.0) * bar_w,
+            row_h - 10.0,
+            &format!(r#"fill="{colour}""#),
+        );
+        svg.text(
+            (left + bar_w + 12.0, y + 16.0),
+            9.0,
+            "start",
+            r##"fill="#333""##,
+            &r.note,
+        );
+    }
+    for (share, name) in [(ioc, "IOC"), (foc, "FOC")] {
+        svg.line(
+            (x(share), top - 6.0),
+            (x(share), bottom),
+            r##"stroke="#111" stroke-width="1.5" stroke-dasharray="4 3""##,
+        );
+        svg.text(
+            (x(share), top - 10.0),
+            9.0,
+            "middle",
+            r##"fill="#111""##,
+            &format!("{name} {:.0}%", 100.0 * share),
+        );
+    }
+    // Legend: the three colours.
+    let mut lx = frame.width - 20.0;
+    for (colour, name) in [
+        (PALETTE[5], "short of IOC"),
+        (PALETTE[1], "enough for IOC"),
+        (PALETTE[0], "enough for FOC"),
+    ] {
+        lx -= text_width(name, 10.0) + 24.0;
+        svg.rect(lx, 28.0, 12.0, 10.0, &format!(r#"fill="{colour}""#));
+        svg.text((lx + 16.0, 37.0), 10.0, "start", r##"fill="#222""##, name);
+    }
+    svg.finish(&frame.title)
+}

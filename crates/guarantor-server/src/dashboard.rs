@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{FromRequestParts, Query, RawQuery, State};
+use axum::extract::{FromRequestParts, Path, Query, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -51,6 +51,7 @@ fn page(caller: Option<&Caller>, here: &str, title: &str, content: &str) -> Html
             links.push(("/respond", "Response"));
             if *role == Role::Planner {
                 links.push(("/respond/whatif", "Responses: what if"));
+                links.push(("/compare", "Courses of action"));
             }
         }
         if role.may(Permission::ReadPledges) {
@@ -548,6 +549,80 @@ pub(crate) async fn response_whatif_page(
     .await
 }
 
+/// `GET /compare` (planners): start the comparison of the courses of action, watch it run, see it.
+pub(crate) async fn compare_page(
+    State(state): State<AppState>,
+    browser: Browser,
+    Query(q): Query<JobQuery>,
+) -> Result<Response, PageError> {
+    browser.may(Permission::ReadPlan)?;
+    crate::routes::may_start("compare", &browser.0.viewer).map_err(|e| browser.fail(e))?;
+    let start = format!(
+        "<form class=\"panel\" method=\"post\" action=\"/compare\">{}<b>Every course of action of courses.toml \
+         in each of its world states</b>, on the same criteria (each option planned in full; a minute or so) \
+         <button id=\"compare\">Compare</button></form>",
+        csrf_field(&browser.0)
+    );
+    job_page(
+        &state,
+        &browser,
+        q.job,
+        "compare",
+        "/compare",
+        "Courses of action",
+        &start,
+    )
+    .await
+}
+
+/// `POST /compare` (a form, planners): starts the comparison and goes to its page.
+pub(crate) async fn compare_start(
+    State(state): State<AppState>,
+    browser: Browser,
+    Form(form): Form<CsrfForm>,
+) -> Result<Redirect, PageError> {
+    crate::routes::may_start("compare", &browser.0.viewer).map_err(|e| browser.fail(e))?;
+    start_job_page(&state, &browser, &form, "compare", "/compare").await
+}
+
+/// `GET /courses/{id}` (planners): a course of action's full plan, in its first world state or `world=…`.
+pub(crate) async fn course_page(
+    State(state): State<AppState>,
+    browser: Browser,
+    Path(id): Path<String>,
+    Query(q): Query<Which>,
+) -> Result<Html<String>, PageError> {
+    browser.may(Permission::ReadPlan)?;
+    let fail = |e| browser.fail(e);
+    crate::routes::may_start("compare", &browser.0.viewer).map_err(fail)?;
+    let r = resolve(&state, &Which::default()).await.map_err(fail)?;
+    let world = q
+        .world
+        .as_deref()
+        .map(|w| world_of(&r, Some(w)))
+        .transpose()
+        .map_err(fail)?;
+    let title = format!("Course of action {id}");
+    let content = tokio::task::spawn_blocking(move || {
+        let course = guarantor_app::course(&r.scenario, &id)
+            .map_err(|e| ApiError::not_found(e.to_string()))?;
+        let cs = guarantor_app::course_scenario(&r.scenario, course).map_err(ApiError::internal)?;
+        let w = world.unwrap_or_else(|| guarantor_app::course_world(&cs, course, 0));
+        let report = guarantor_app::plan(&cs, &w).map_err(ApiError::internal)?;
+        Ok::<_, ApiError>(format!(
+            "<div class=\"panel\"><b>{}</b> — {} <a href=\"/compare\">all courses</a><br>World state: {}</div>{}",
+            esc(&course.name),
+            esc(&course.description),
+            esc(&w.to_string().replace(',', ", ")),
+            body(&guarantor_app::plan_page(&cs, &report))
+        ))
+    })
+    .await
+    .map_err(|e| fail(ApiError::internal(e)))?
+    .map_err(fail)?;
+    Ok(page(Some(&browser.0), "/compare", &title, &content))
+}
+
 /// A background job's page: the form that starts it, its progress (refreshing) while it runs, its result (as
 /// releasable to the caller) once done.
 async fn job_page(
@@ -632,6 +707,27 @@ async fn job_page(
             "{start}{}",
             body(&guarantor_app::response_whatif_page(report))
         ),
+        Some(Ok(JobResult::Compare(scenario, report))) => {
+            let mut links = String::from("<div class=\"panel\"><b>Each option's full plan:</b> ");
+            for o in &report.options {
+                let mut href = format!("/courses/{}", o.course);
+                if !o.world_facts.is_empty() {
+                    let _ = write!(href, "?world={}", o.world_facts);
+                }
+                let _ = write!(
+                    links,
+                    "<a href=\"{}\">{} ({})</a> ",
+                    esc(&href),
+                    esc(&o.name),
+                    esc(&guarantor_app::world_label(&o.world_facts))
+                );
+            }
+            links.push_str("</div>");
+            format!(
+                "{start}{links}{}",
+                body(&guarantor_app::compare_page(scenario, report))
+            )
+        }
         Some(Ok(JobResult::Plan(_))) => String::new(),
     };
     Ok(page(Some(caller), path, title, &content).into_response())

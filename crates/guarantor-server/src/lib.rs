@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/plan/published",
             get(routes::published).post(routes::publish),
         )
+        .route("/api/v1/courses/{id}/plan", get(routes::course_plan))
         .route("/api/v1/jobs", post(routes::start_job))
         .route("/api/v1/jobs/{id}", get(routes::job))
         .route("/api/v1/reports", post(routes::ingest))
@@ -95,6 +96,11 @@ pub fn router(state: AppState) -> Router {
             "/respond/whatif",
             get(dashboard::response_whatif_page).post(dashboard::response_whatif_start),
         )
+        .route(
+            "/compare",
+            get(dashboard::compare_page).post(dashboard::compare_start),
+        )
+        .route("/courses/{id}", get(dashboard::course_page))
         .route(
             "/pledges",
             get(dashboard::pledges_page).post(dashboard::pledges_submit),

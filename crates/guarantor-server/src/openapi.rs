@@ -214,9 +214,23 @@ pub fn document() -> Value {
                     "responses": {"201": ok("{scenario, version, world}"), "401": denied(), "403": denied()}
                 }
             },
+            "/api/v1/courses/{id}/plan": {"get": {
+                "summary": "A course of action's full plan (courses.toml): its requirements and coalition, in its \
+                            first world state or in `world`: planners",
+                "parameters": [
+                    {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                    query("scenario", "the scenario's name (default: the server's)", false),
+                    query("version", "the version (default: the latest)", false),
+                    query("world", "fact=true,other=false on top of today's", false)
+                ],
+                "responses": {"200": ok("as `guarantor plan --course ID --json`"),
+                              "400": error_response("a bad world state"),
+                              "404": error_response("no such course"), "401": denied(), "403": denied()}
+            }},
             "/api/v1/jobs": {"post": {
-                "summary": "Start a plan or what-if computation in the background",
-                "requestBody": json_body("{kind: plan | whatif | respond-whatif (planners), scenario?, version?, world?}"),
+                "summary": "Start a plan, what-if or comparison in the background",
+                "requestBody": json_body("{kind: plan | whatif | respond-whatif (planners) | compare (planners: \
+                                          `guarantor compare --json`), scenario?, version?, world?}"),
                 "responses": {"202": ok("{id, href, status}"), "400": error_response("bad_kind or bad_world"),
                               "401": denied(), "403": denied()}
             }},

@@ -675,6 +675,9 @@ pub(crate) fn spawn_job(
             "respond-whatif" => guarantor_app::response_whatif(&r.scenario, &w, None, &progress)
                 .map(|report| JobResult::ResponseWhatIf(std::sync::Arc::new(report)))
                 .map_err(|e| failed(id, &e)),
+            "compare" => guarantor_app::compare(&r.scenario, &progress)
+                .map(|report| JobResult::Compare(r.scenario.clone(), std::sync::Arc::new(report)))
+                .map_err(|e| failed(id, &e)),
             _ => guarantor_app::whatif_with_progress(&r.scenario, &w, &progress)
                 .map(|report| JobResult::WhatIf(r.scenario.clone(), std::sync::Arc::new(report)))
                 .map_err(|e| failed(id, &e)),
@@ -691,17 +694,56 @@ fn failed(id: u64, e: &dyn std::fmt::Display) -> String {
 }
 
 /// Whether `viewer` may start a job of `kind`: the response what-if is for planners (it ranks the nations
-/// against each other and times restricted options in every world state).
+/// against each other and times restricted options in every world state), and so is the comparison of courses
+/// of action (its options name coalitions and what each nation pays, restricted pledges included).
 pub(crate) fn may_start(kind: &str, viewer: &guarantor_app::Viewer) -> Result<(), ApiError> {
-    if kind == "respond-whatif" && viewer.role != guarantor_app::Role::Planner {
-        return Err(ApiError::forbidden(
-            "the response what-if is for planners: it ranks the nations and times restricted options",
-        ));
+    if viewer.role == guarantor_app::Role::Planner {
+        return Ok(());
     }
-    Ok(())
+    match kind {
+        "respond-whatif" => Err(ApiError::forbidden(
+            "the response what-if is for planners: it ranks the nations and times restricted options",
+        )),
+        "compare" => Err(ApiError::forbidden(
+            "courses of action are for planners: they name coalitions and what each nation pays, restricted \
+             pledges included",
+        )),
+        _ => Ok(()),
+    }
 }
 
-/// `POST /api/v1/jobs`: starts a plan, what-if or response what-if computation in the background.
+/// `GET /api/v1/courses/{id}/plan` (planners): a course of action's full plan — its requirements and coalition,
+/// in its first world state or in `world` (facts on top of today's) — as `guarantor plan --course` prints it.
+pub(crate) async fn course_plan(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    q: Result<Query<Which>, QueryRejection>,
+) -> ApiResult {
+    caller.may(Permission::ReadPlan)?;
+    may_start("compare", &caller.viewer)?;
+    let Query(q) = q?;
+    let r = resolve(&state, &q).await?;
+    let world = q
+        .world
+        .as_deref()
+        .map(|w| world_of(&r, Some(w)))
+        .transpose()?;
+    let report = tokio::task::spawn_blocking(move || {
+        let course = guarantor_app::course(&r.scenario, &id)
+            .map_err(|e| ApiError::not_found(e.to_string()))?;
+        let cs = guarantor_app::course_scenario(&r.scenario, course).map_err(ApiError::internal)?;
+        let w = world.unwrap_or_else(|| guarantor_app::course_world(&cs, course, 0));
+        guarantor_app::plan(&cs, &w).map_err(ApiError::internal)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(Json(
+        serde_json::to_value(&report).map_err(ApiError::internal)?,
+    ))
+}
+
+/// `POST /api/v1/jobs`: starts a plan, what-if, response what-if or comparison in the background.
 pub(crate) async fn start_job(
     State(state): State<AppState>,
     caller: Caller,
@@ -713,10 +755,11 @@ pub(crate) async fn start_job(
         "plan" => "plan",
         "whatif" => "whatif",
         "respond-whatif" => "respond-whatif",
+        "compare" => "compare",
         other => {
             return Err(ApiError::bad_request(
                 "bad_kind",
-                format!("kind {other}: expected plan, whatif or respond-whatif"),
+                format!("kind {other}: expected plan, whatif, respond-whatif or compare"),
             ));
         }
     };
@@ -798,6 +841,7 @@ pub(crate) async fn job(
                 ),
                 // Only planners start it, and only its owner or a planner reads a job.
                 JobResult::ResponseWhatIf(report) => serde_json::to_value(&*report),
+                JobResult::Compare(_, report) => serde_json::to_value(&*report),
             };
             Ok(Some(value.map_err(ApiError::internal)?))
         }

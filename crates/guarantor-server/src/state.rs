@@ -70,6 +70,9 @@ pub(crate) enum JobResult {
     /// An attack on every site in every world state (planners only: it ranks nations and times restricted
     /// options).
     ResponseWhatIf(Arc<guarantor_app::ResponseWhatIf>),
+    /// Every course of action side by side (planners only: its options name coalitions and what each nation
+    /// pays, restricted pledges included).
+    Compare(Arc<Scenario>, Arc<guarantor_app::CompareReport>),
 }
 
 /// How many jobs are kept; beyond it the oldest finished ones are forgotten.

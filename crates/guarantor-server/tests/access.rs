@@ -86,6 +86,18 @@ const ROWS: &[Row] = &[
         allowed: "YNYYN",
     },
     Row {
+        method: "POST",
+        uri: "/api/v1/jobs",
+        body: r#"{"kind": "compare", "version": 1}"#,
+        allowed: "YNNNN",
+    },
+    Row {
+        method: "GET",
+        uri: "/api/v1/courses/training-demining/plan?version=1",
+        body: "",
+        allowed: "YNNNN",
+    },
+    Row {
         method: "GET",
         uri: "/api/v1/incidents",
         body: "",
@@ -444,6 +456,70 @@ async fn a_job_is_seen_by_its_owner_and_planners_only_and_released_to_each() {
             .to_string()
             .contains("fra-mech-inf-reinforcement")
     );
+}
+
+#[tokio::test]
+async fn courses_of_action_are_for_planners_and_each_option_links_to_its_plan() {
+    let h = harness();
+    let (status, body) = h
+        .call(
+            Some("fra"),
+            "POST",
+            "/api/v1/jobs",
+            r#"{"kind": "compare"}"#,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(body.to_string().contains("for planners"), "{body}");
+    for path in ["/compare", "/courses/backstop"] {
+        let fra = h.request(Some("fra"), "GET", path, "", &[]).await;
+        assert_eq!(fra.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let planner = h.request(Some("planner"), "GET", "/compare", "", &[]).await;
+    assert_eq!(planner.status, StatusCode::OK);
+    let page = planner.body.as_str().unwrap_or_default();
+    assert!(
+        page.contains("id=\"compare\"") && page.contains("href=\"/compare\""),
+        "{page}"
+    );
+    // An option's plan, as the API gives it, is the course's plan: its requirements, not the scenario's.
+    let (status, plan) = h
+        .call(
+            Some("planner"),
+            "GET",
+            "/api/v1/courses/training-demining/plan",
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    let lines = plan["sourcing"]["lines"].as_array().expect("lines");
+    assert!(
+        lines.iter().all(|l| l["requirement"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("tr-")),
+        "{plan}"
+    );
+    let page = h
+        .request(
+            Some("planner"),
+            "GET",
+            "/courses/backstop?world=pol_ground_troops%3Dtrue",
+            "",
+            &[],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.body.as_str().unwrap_or_default();
+    assert!(
+        text.contains("Backstop from Poland and Romania")
+            && text.contains("pol_ground_troops=true"),
+        "{text}"
+    );
+    let (status, _) = h
+        .call(Some("planner"), "GET", "/api/v1/courses/nonesuch/plan", "")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

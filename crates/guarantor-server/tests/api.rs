@@ -19,7 +19,7 @@ async fn health_and_the_openapi_document_describe_every_route() {
     assert_eq!(doc["openapi"], "3.1.0");
     // Every described path answers (none is the fallback's not_found).
     let paths = doc["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), 20);
+    assert_eq!(paths.len(), 21);
     // Publish first, so that reading the published plan answers.
     let (status, _) = h
         .call(Some("planner"), "POST", "/api/v1/plan/published", "")
@@ -49,6 +49,10 @@ async fn health_and_the_openapi_document_describe_every_route() {
                 }
                 ("/api/v1/jobs", _) => (path.clone(), r#"{"kind": "plan"}"#.to_owned()),
                 ("/api/v1/jobs/{id}", _) => ("/api/v1/jobs/1".to_owned(), String::new()),
+                ("/api/v1/courses/{id}/plan", _) => (
+                    "/api/v1/courses/training-demining/plan".to_owned(),
+                    String::new(),
+                ),
                 ("/api/v1/respond", _) => (format!("{path}?site=npp-rivne"), String::new()),
                 ("/api/v1/login", _) => (
                     path.clone(),

@@ -521,23 +521,22 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
                 Ok(text)
             })
         }
-        Some(Command::Compare { dir, out: _ }) => {
-            let bars = Bars::new(cli.quiet);
+        Some(Command::Compare { dir, out }) => {
+            let bars = &Bars::new(cli.quiet);
             report(
                 dir,
                 cli.world,
                 cli.json,
                 color,
                 |s: &guarantor_core::Scenario, _: &guarantor_core::WorldState| {
-                    guarantor_app::compare(s, &bars)
+                    guarantor_app::compare(s, bars)
                 },
                 |r, _| show::compare(r),
-                None::<
-                    fn(
-                        &guarantor_app::CompareReport,
-                        &guarantor_core::Scenario,
-                    ) -> anyhow::Result<String>,
-                >,
+                out.map(|out| {
+                    move |r: &guarantor_app::CompareReport, s: &guarantor_core::Scenario| {
+                        write_briefing(&out, guarantor_app::compare_briefing(s, r, bars)?)
+                    }
+                }),
             )
         }
         Some(Command::Plan {

@@ -1818,16 +1818,6 @@ pub(crate) fn core(r: &guarantor_app::CoreReport) -> String {
     out
 }
 
-/// The short name of a course's world state: `today`, or `+k facts` (set on top of today's; listed under
-/// the tables).
-fn world_label(facts: &str) -> String {
-    if facts.is_empty() {
-        "today".to_owned()
-    } else {
-        format!("+{} facts", facts.split(',').count())
-    }
-}
-
 /// Renders the comparison of courses of action for a terminal.
 pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
     let mut out = format!("{} — courses of action side by side\n\n", r.scenario);
@@ -1862,7 +1852,7 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
     for o in &r.options {
         force.add_row(vec![
             Cell::new(&o.course),
-            Cell::new(world_label(&o.world_facts)),
+            Cell::new(guarantor_app::world_label(&o.world_facts)),
             Cell::new(pct(o.essential_filled_troops, o.essential_required_troops)),
             Cell::new(format!(
                 "{} ({})",
@@ -1887,7 +1877,7 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
         ]);
         timing.add_row(vec![
             Cell::new(&o.course),
-            Cell::new(world_label(&o.world_facts)),
+            Cell::new(guarantor_app::world_label(&o.world_facts)),
             Cell::new(day(o.ioc_day)),
             Cell::new(day(o.foc_day)),
             Cell::new(hours(o.response_median_hours)),
@@ -1906,21 +1896,18 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
          parties accept; IOC, FOC day: the day initial and full operating capability are in place; response h: \
          the fastest reinforcement of each key site in hours, the median and the slowest; short by: the first \
          reason of the largest shortfall; robust: world states (every combination of the facts the pledges name) in \
-         which the fill reaches initial operating capability ({:.0}% of the essential troops)\n\n",
+         which the fill reaches initial operating capability ({:.0}% of the troops required)\n\n",
         100.0 * r.ioc_fill
     ));
-    let mut worlds: Vec<&str> = r
-        .options
-        .iter()
-        .map(|o| o.world_facts.as_str())
-        .filter(|w| !w.is_empty())
-        .collect();
-    worlds.sort_unstable();
-    worlds.dedup();
+    let worlds = r.worlds();
     if !worlds.is_empty() {
         out.push_str("World states\n");
         for w in worlds {
-            out.push_str(&format!("  {}: {}\n", world_label(w), w.replace(',', ", ")));
+            out.push_str(&format!(
+                "  {}: {}\n",
+                guarantor_app::world_label(w),
+                w.replace(',', ", ")
+            ));
         }
         out.push('\n');
     }
@@ -1929,7 +1916,7 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
         out.push_str(&format!(
             "  {} ({}) — {}\n    requirements: {}; coalition: {}\n",
             o.course,
-            world_label(&o.world_facts),
+            guarantor_app::world_label(&o.world_facts),
             o.name,
             o.requirements_from,
             o.coalition
@@ -1957,15 +1944,7 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
                 .collect();
             out.push_str(&format!("    pays most (net a year): {}\n", who.join(", ")));
         }
-        out.push_str(&format!(
-            "    full plan: guarantor plan --course {}{}\n",
-            o.course,
-            if o.world_facts.is_empty() {
-                String::new()
-            } else {
-                format!(" --world {}", o.world_facts)
-            }
-        ));
+        out.push_str(&format!("    full plan: {}\n", o.plan_command));
     }
     out
 }

@@ -1895,8 +1895,17 @@ fn courses_of_action_are_compared_and_each_has_its_own_plan() {
         .collect();
     std::fs::write(dir.join("courses.toml"), kept.join("[[course]]")).unwrap();
 
-    let out = guarantor(&["compare", dir_s, "-q"], tmp.path());
+    let out = guarantor(&["compare", dir_s, "-q", "--out", "cmp"], tmp.path());
     assert!(out.status.success(), "{}", text(&out.stderr));
+    for f in ["compare.html", "compare.svg", "compare.png", "compare.xlsx"] {
+        assert!(tmp.path().join("cmp").join(f).is_file(), "{f}");
+    }
+    let page = std::fs::read_to_string(tmp.path().join("cmp/compare.html")).unwrap();
+    assert!(
+        page.contains("courses of action")
+            && page.contains("guarantor plan --course line-monitoring"),
+        "the briefing names the options and how to see each plan"
+    );
     let shown = text(&out.stdout);
     assert!(
         shown.contains("training-demining")
