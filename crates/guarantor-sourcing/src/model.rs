@@ -698,9 +698,14 @@ fn solve_model(
     if !goal.is_fill() {
         // No restarts: on the default scenario a secondary goal spent most of its time restarting its root
         // (each restart presolving again); without them the same values are reached in about half the time.
+        // No RINS, RENS or root reduced-cost heuristics: the goal starts from the solution of the goals before,
+        // and those sub-MIPs took 40% of its time on the default without finding better (BENCHMARKS.md).
         problem = problem
             .set_option("mip_max_nodes", SECONDARY_NODE_LIMIT)
-            .set_option("mip_allow_restart", false);
+            .set_option("mip_allow_restart", false)
+            .set_option("mip_heuristic_run_rins", false)
+            .set_option("mip_heuristic_run_rens", false)
+            .set_option("mip_heuristic_run_root_reduced_cost", false);
     }
     if goal.integral() {
         // Integer-valued objective: a better solution is better by at least 1, so a gap under 1 is optimal.
