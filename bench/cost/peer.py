@@ -347,6 +347,9 @@ class Peer:
 
         # one-offs
         for o in self.cost.get("one_off", []):
+            # a nation's one-off (its preparation) only when it sends troops (docs/cost.md, rule 3)
+            if o.get("nation") and sum(deployed_tm.get(o["nation"], [0.0])) <= 0:
+                continue
             amount = est(o["amount"])
             if o.get("per_troop"):
                 amount = scale(amount, total_arrived_troops)

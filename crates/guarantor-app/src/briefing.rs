@@ -2274,16 +2274,19 @@ pub fn compare_picture(report: &crate::CompareReport) -> String {
                 label: format!("{} ({})", o.name, world_label(&o.world_facts)),
                 share,
                 note: format!(
-                    "{} deployed ({} committed) · {cost} · IOC {} · FOC {} · {} nations ({} NATO){} · robust in {} of {} states",
+                    "{} deployed ({} committed) · {cost} · IOC {} · FOC {} · {} nations ({} NATO){} · robust in {:.0}% of world states",
                     chart::thousands(o.filled_troops),
                     chart::thousands(o.committed_troops),
-                    day(o.ioc_day),
+                    match (o.ioc_day, o.ioc_short_by()) {
+                        (Some(d), _) => format!("day {d}"),
+                        (None, Some(short)) => format!("never ({} troops short)", chart::thousands(short)),
+                        (None, None) => "never".to_owned(),
+                    },
                     day(o.foc_day),
                     o.nations,
                     o.nato_nations,
                     if o.acceptable_to_both { ", all accepted by both parties" } else { "" },
-                    o.robust_states,
-                    o.states
+                    100.0 * o.robust_share()
                 ),
             }
         })
@@ -2437,7 +2440,10 @@ fn compare_parts(scenario: &Scenario, report: &crate::CompareReport) -> Parts {
         courses.push(Block::Heading(format!("{} ({})", o.name, o.course)));
         courses.push(Block::Text(format!(
             "{} Mission: {}. Requirements: {}. Coalition: {}.",
-            o.description, o.mission, o.requirements_from, o.coalition
+            o.description,
+            o.mission,
+            o.requirements_from,
+            o.coalition_text()
         )));
     }
     let briefing = Briefing {

@@ -248,6 +248,32 @@ impl CompareReport {
     }
 }
 
+impl OptionDto {
+    /// The coalition in words: `all`, or `core (FRA, GBR, …)`, `named (…)`.
+    pub fn coalition_text(&self) -> String {
+        if self.coalition_nations.is_empty() {
+            self.coalition.to_owned()
+        } else {
+            format!("{} ({})", self.coalition, self.coalition_nations.join(", "))
+        }
+    }
+
+    /// When initial operating capability is never reached because the force is too small: by how many troops.
+    pub fn ioc_short_by(&self) -> Option<u64> {
+        (self.ioc_day.is_none() && self.filled_troops < self.ioc_troops)
+            .then(|| self.ioc_troops - self.filled_troops)
+    }
+
+    /// The share of world states in which the fill reaches initial operating capability (0..1).
+    pub fn robust_share(&self) -> f64 {
+        if self.states == 0 {
+            0.0
+        } else {
+            self.robust_states as f64 / self.states as f64
+        }
+    }
+}
+
 /// One course of action in one world state.
 #[derive(Clone, Debug, Serialize)]
 pub struct OptionDto {
@@ -309,6 +335,10 @@ pub struct OptionDto {
     pub states: usize,
     /// The command that prints its full plan.
     pub plan_command: String,
+    /// A named or core coalition's nations (with a pledge in the course), in scenario order; empty for "all".
+    pub coalition_nations: Vec<String>,
+    /// Troops in place that make initial operating capability (`ioc_fill` of the troops required).
+    pub ioc_troops: u64,
 }
 
 /// Troops short for one reason.
@@ -411,7 +441,7 @@ fn robustness(s: &Scenario, world: &WorldState) -> Result<(usize, usize), SolveE
     // As the plan's movement counts initial operating capability: troops filled against all those required.
     let reaches = |st: &&guarantor_sourcing::StateFill| {
         st.required_troops == 0
-            || st.filled_troops as f64 >= s.mission.ioc_fill * st.required_troops as f64 - 1e-9
+            || st.filled_troops >= (s.mission.ioc_fill * st.required_troops as f64).ceil() as u64
     };
     Ok((w.states.iter().filter(reaches).count(), w.states.len()))
 }
@@ -525,11 +555,26 @@ fn option_dto(
         plan_command: format!(
             "guarantor plan --course {}{}",
             course.id,
-            if facts.is_empty() {
-                String::new()
-            } else {
-                format!(" --world {facts}")
+            // The course's first world state needs no `--world`; any other does, today's too.
+            match (i, facts.is_empty()) {
+                (0, _) => String::new(),
+                (_, true) => " --world today".to_owned(),
+                (_, false) => format!(" --world {facts}"),
             }
         ),
+        coalition_nations: match &course.coalition {
+            Coalition::All => Vec::new(),
+            Coalition::Named(_) | Coalition::Core { .. } => {
+                let mut n: Vec<String> = s
+                    .nations
+                    .iter()
+                    .filter(|x| s.pledges.iter().any(|p| p.nation == x.code))
+                    .map(|x| x.code.to_string())
+                    .collect();
+                n.dedup();
+                n
+            }
+        },
+        ioc_troops: r.movement.ioc_troops,
     }
 }

@@ -431,6 +431,15 @@ pub fn cost(
         );
     }
     for o in &model.one_offs {
+        // A nation's one-off (its preparation for its contribution) is priced only when it sends troops.
+        if let Some(nation) = &o.nation
+            && !activity
+                .troop_months
+                .iter()
+                .any(|t| &t.nation == nation && t.deployed > 0)
+        {
+            continue;
+        }
         let amount = if o.per_troop {
             o.amount.scale(activity.steady_deployed as f64)
         } else {

@@ -360,3 +360,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_nations_one_off_is_priced_only_when_it_sends_troops() {
+    let mut m = model(FinancingRule::LieWhereTheyFall, CostKey::Gdp);
+    for (id, who) in [("aaa-preparation", "AAA"), ("bbb-preparation", "BBB")] {
+        m.one_offs.push(OneOff {
+            id: id.into(),
+            name: id.into(),
+            amount: Estimate::exact(7_000.0),
+            per_troop: false,
+            month: 0,
+            nation: Some(code(who)),
+            common: false,
+            source: "test".into(),
+        });
+    }
+    let with = cost(&m, &nations(), FairShareKey::Gdp, &activity());
+    let without = cost(
+        &model(FinancingRule::LieWhereTheyFall, CostKey::Gdp),
+        &nations(),
+        FairShareKey::Gdp,
+        &activity(),
+    );
+    // AAA sends troops: its preparation is priced. BBB only has an enabler live: its is not.
+    let f = with.flows_by(|n, _| n.to_string(), |n| n.to_string());
+    let g = without.flows_by(|n, _| n.to_string(), |n| n.to_string());
+    assert_eq!(sum(&f["AAA"]).own.best, sum(&g["AAA"]).own.best + 7_000.0);
+    assert_eq!(sum(&f["BBB"]).own.best, sum(&g["BBB"]).own.best);
+    assert_eq!(with.total.best, without.total.best + 7_000.0);
+}

@@ -184,7 +184,12 @@ pub fn parse_world(
     text: &str,
 ) -> Result<WorldState, String> {
     let mut world = base;
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+    // `today` (as courses.toml writes it) sets nothing on top of the base.
+    for part in text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && *p != "today")
+    {
         let Some((name, value)) = part.split_once('=') else {
             return Err(format!("`{part}` is not `fact=true` or `fact=false`"));
         };

@@ -1873,12 +1873,16 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
             } else {
                 format!("{} of {}", o.acceptable_to_both_nations, o.nations)
             }),
-            Cell::new(format!("{}/{}", o.robust_states, o.states)),
+            Cell::new(format!("{:.0}%", 100.0 * o.robust_share())),
         ]);
         timing.add_row(vec![
             Cell::new(&o.course),
             Cell::new(guarantor_app::world_label(&o.world_facts)),
-            Cell::new(day(o.ioc_day)),
+            Cell::new(match (o.ioc_day, o.ioc_short_by()) {
+                (Some(d), _) => d.to_string(),
+                (None, Some(short)) => format!("never ({} short)", n(short)),
+                (None, None) => "never".to_owned(),
+            }),
             Cell::new(day(o.foc_day)),
             Cell::new(hours(o.response_median_hours)),
             Cell::new(hours(o.response_worst_hours)),
@@ -1892,11 +1896,13 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
     out.push_str(&format!("The force\n{force}\n\nHow fast\n{timing}\n"));
     out.push_str(&format!(
         "essential: essential troops filled of those required; deployed: troops filled (of all required); \
-         committed: with rotation at the steady state; a year: the cost a year (best); both accept: nations both \
-         parties accept; IOC, FOC day: the day initial and full operating capability are in place; response h: \
-         the fastest reinforcement of each key site in hours, the median and the slowest; short by: the first \
-         reason of the largest shortfall; robust: world states (every combination of the facts the pledges name) in \
-         which the fill reaches initial operating capability ({:.0}% of the troops required)\n\n",
+         committed: with rotation at the steady state; a year: the cost over the horizon a year, one-offs \
+         included (best, USD); both accept: nations both parties accept; IOC, FOC day: the day initial and full \
+         operating capability are in place (never: with how many troops short); response h: the fastest \
+         reinforcement of each key site in hours from the force and the region's reserves, the median and the \
+         slowest; short by: the reason given first on the short lines with most troops; robust: the share of world \
+         states (every combination of the facts the course's pledges name) in which the fill reaches initial \
+         operating capability ({:.0}% of the troops required)\n\n",
         100.0 * r.ioc_fill
     ));
     let worlds = r.worlds();
@@ -1919,7 +1925,7 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
             guarantor_app::world_label(&o.world_facts),
             o.name,
             o.requirements_from,
-            o.coalition
+            o.coalition_text()
         ));
         if !o.shortfall.is_empty() {
             let why: Vec<String> = o
