@@ -2274,8 +2274,9 @@ pub fn compare_picture(report: &crate::CompareReport) -> String {
                 label: format!("{} ({})", o.name, world_label(&o.world_facts)),
                 share,
                 note: format!(
-                    "{} deployed ({} committed) · {cost} · IOC {} · FOC {} · {} nations ({} NATO){} · robust in {:.0}% of world states",
+                    "{} deployed ({} on the ground in Ukraine; {} committed) · {cost} · IOC {} · FOC {} · {} nations ({} NATO){} · robust in {:.0}% of world states",
                     chart::thousands(o.filled_troops),
+                    chart::thousands(o.troops_in_ukraine),
                     chart::thousands(o.committed_troops),
                     match (o.ioc_day, o.ioc_short_by()) {
                         (Some(d), _) => format!("day {d}"),
@@ -2316,6 +2317,9 @@ pub fn compare_tables(report: &crate::CompareReport) -> Vec<Table> {
             "essential troops filled",
             "essential troops required",
             "troops deployed",
+            "of which on the ground in Ukraine",
+            "in the air and at sea",
+            "in other countries",
             "troops required",
             "troops committed",
             "cost a year, best (USD)",
@@ -2334,6 +2338,9 @@ pub fn compare_tables(report: &crate::CompareReport) -> Vec<Table> {
                     o.essential_filled_troops.into(),
                     o.essential_required_troops.into(),
                     o.filled_troops.into(),
+                    o.troops_in_ukraine.into(),
+                    o.troops_air_sea.into(),
+                    o.troops_outside.into(),
                     o.required_troops.into(),
                     o.committed_troops.into(),
                     o.cost_per_year

@@ -339,6 +339,12 @@ pub struct OptionDto {
     pub coalition_nations: Vec<String>,
     /// Troops in place that make initial operating capability (`ioc_fill` of the troops required).
     pub ioc_troops: u64,
+    /// Troops filled at sites on the ground in Ukraine (the political dividing line between options).
+    pub troops_in_ukraine: u64,
+    /// Troops filled in air and sea areas (air policing, maritime security).
+    pub troops_air_sea: u64,
+    /// Troops filled at sites in other countries (hubs, bases in neighbouring states).
+    pub troops_outside: u64,
 }
 
 /// Troops short for one reason.
@@ -504,6 +510,25 @@ fn option_dto(
     }
     let mut hours: Vec<u32> = fastest.values().copied().collect();
     hours.sort_unstable();
+    // Where the troops filled stand: on the ground in Ukraine, in an air or sea area, in another country.
+    let mut whereabouts = (0, 0, 0);
+    for l in &r.sourcing.lines {
+        let site = guarantor_core::SiteId::new(&l.site)
+            .ok()
+            .and_then(|id| s.site(&id));
+        match site {
+            Some(site)
+                if matches!(
+                    site.kind,
+                    guarantor_core::SiteKind::AirArea | guarantor_core::SiteKind::SeaArea
+                ) =>
+            {
+                whereabouts.1 += l.filled_troops;
+            }
+            Some(site) if site.country.as_str() != "UKR" => whereabouts.2 += l.filled_troops,
+            _ => whereabouts.0 += l.filled_troops,
+        }
+    }
     let facts = course
         .worlds
         .get(i)
@@ -576,5 +601,8 @@ fn option_dto(
             }
         },
         ioc_troops: r.movement.ioc_troops,
+        troops_in_ukraine: whereabouts.0,
+        troops_air_sea: whereabouts.1,
+        troops_outside: whereabouts.2,
     }
 }

@@ -101,6 +101,19 @@ fn every_figure_of_the_comparison_is_that_of_the_options_own_plan() {
         nations.dedup();
         assert_eq!(o.nations, nations.len());
         assert!(o.robust_states <= o.states && o.states > 0);
+        assert_eq!(
+            o.troops_in_ukraine + o.troops_air_sea + o.troops_outside,
+            o.filled_troops,
+            "{}",
+            o.course
+        );
+        if o.course == "backstop" {
+            assert_eq!(
+                o.troops_in_ukraine, 0,
+                "the backstop has no ground troops in Ukraine"
+            );
+            assert!(o.troops_outside > 0 && o.troops_air_sea > 0);
+        }
     }
     // Read as a planner would: the monitoring mission is filled only by nations both parties accept, and
     // only under a UN mandate; training and demining fill in full today.

@@ -1920,12 +1920,16 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
     out.push_str("Each course\n");
     for o in &r.options {
         out.push_str(&format!(
-            "  {} ({}) — {}\n    requirements: {}; coalition: {}\n",
+            "  {} ({}) — {}\n    requirements: {}; coalition: {}\n    troops: {} on the ground in Ukraine, {} in \
+             the air and at sea, {} in other countries\n",
             o.course,
             guarantor_app::world_label(&o.world_facts),
             o.name,
             o.requirements_from,
-            o.coalition_text()
+            o.coalition_text(),
+            n(o.troops_in_ukraine),
+            n(o.troops_air_sea),
+            n(o.troops_outside)
         ));
         if !o.shortfall.is_empty() {
             let why: Vec<String> = o
