@@ -220,6 +220,36 @@ pub fn course_scenario(scenario: &Scenario, course: &Course) -> Result<Scenario,
     Ok(s)
 }
 
+/// A course of action's full plan, as `guarantor plan --course`, the API and the dashboard give it.
+pub struct CoursePlan<'s> {
+    /// The course.
+    pub course: &'s Course,
+    /// The scenario as the course has it (its requirements and coalition): what the plan's briefing draws.
+    pub scenario: Scenario,
+    /// The world state planned.
+    pub world: WorldState,
+    /// The plan.
+    pub report: crate::PlanReport,
+}
+
+/// Plans the course `id` of `scenario` in `world`, or in the course's first world state.
+pub fn course_plan<'s>(
+    scenario: &'s Scenario,
+    id: &str,
+    world: Option<WorldState>,
+) -> Result<CoursePlan<'s>, CourseError> {
+    let course = course(scenario, id)?;
+    let cs = course_scenario(scenario, course)?;
+    let world = world.unwrap_or_else(|| course_world(&cs, course, 0));
+    let report = crate::plan(&cs, &world)?;
+    Ok(CoursePlan {
+        course,
+        scenario: cs,
+        world,
+        report,
+    })
+}
+
 /// `guarantor compare --json`: every course of action in each of its world states, on the same criteria.
 #[derive(Clone, Debug, Serialize)]
 pub struct CompareReport {
@@ -589,16 +619,13 @@ fn option_dto(
         ),
         coalition_nations: match &course.coalition {
             Coalition::All => Vec::new(),
-            Coalition::Named(_) | Coalition::Core { .. } => {
-                let mut n: Vec<String> = s
-                    .nations
-                    .iter()
-                    .filter(|x| s.pledges.iter().any(|p| p.nation == x.code))
-                    .map(|x| x.code.to_string())
-                    .collect();
-                n.dedup();
-                n
-            }
+            // The scenario's nations (unique, in scenario order) with a pledge in the course.
+            Coalition::Named(_) | Coalition::Core { .. } => s
+                .nations
+                .iter()
+                .filter(|x| s.pledges.iter().any(|p| p.nation == x.code))
+                .map(|x| x.code.to_string())
+                .collect(),
         },
         ioc_troops: r.movement.ioc_troops,
         troops_in_ukraine: whereabouts.0,

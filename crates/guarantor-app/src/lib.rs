@@ -35,8 +35,9 @@ pub use briefing::{
     whatif_picture, world_label,
 };
 pub use compare::{
-    AdditionDto, CompareReport, CoreNationDto, CoreReport, CourseError, FillDto, OptionDto,
-    PayerDto, ShortfallDto, compare, core, course, course_scenario, course_world,
+    AdditionDto, CompareReport, CoreNationDto, CoreReport, CourseError, CoursePlan, FillDto,
+    OptionDto, PayerDto, ShortfallDto, compare, core, course, course_plan, course_scenario,
+    course_world,
 };
 pub use cost::{
     CategoryDto, CostDto, EstimateDto, NationCostDto, NationMonthDto, ResponseCostDto,

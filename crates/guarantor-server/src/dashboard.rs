@@ -604,17 +604,15 @@ pub(crate) async fn course_page(
         .map_err(fail)?;
     let title = format!("Course of action {id}");
     let content = tokio::task::spawn_blocking(move || {
-        let course = guarantor_app::course(&r.scenario, &id)
-            .map_err(|e| ApiError::not_found(e.to_string()))?;
-        let cs = guarantor_app::course_scenario(&r.scenario, course).map_err(ApiError::internal)?;
-        let w = world.unwrap_or_else(|| guarantor_app::course_world(&cs, course, 0));
-        let report = guarantor_app::plan(&cs, &w).map_err(ApiError::internal)?;
+        let p = guarantor_app::course_plan(&r.scenario, &id, world)
+            .map_err(crate::routes::course_error)?;
+        let (course, w) = (p.course, &p.world);
         Ok::<_, ApiError>(format!(
             "<div class=\"panel\"><b>{}</b> — {} <a href=\"/compare\">all courses</a><br>World state: {}</div>{}",
             esc(&course.name),
             esc(&course.description),
             esc(&w.to_string().replace(',', ", ")),
-            body(&guarantor_app::plan_page(&cs, &report))
+            body(&guarantor_app::plan_page(&p.scenario, &p.report))
         ))
     })
     .await

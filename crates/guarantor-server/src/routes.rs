@@ -730,17 +730,23 @@ pub(crate) async fn course_plan(
         .map(|w| world_of(&r, Some(w)))
         .transpose()?;
     let report = tokio::task::spawn_blocking(move || {
-        let course = guarantor_app::course(&r.scenario, &id)
-            .map_err(|e| ApiError::not_found(e.to_string()))?;
-        let cs = guarantor_app::course_scenario(&r.scenario, course).map_err(ApiError::internal)?;
-        let w = world.unwrap_or_else(|| guarantor_app::course_world(&cs, course, 0));
-        guarantor_app::plan(&cs, &w).map_err(ApiError::internal)
+        guarantor_app::course_plan(&r.scenario, &id, world)
+            .map(|p| p.report)
+            .map_err(course_error)
     })
     .await
     .map_err(ApiError::internal)??;
     Ok(Json(
         serde_json::to_value(&report).map_err(ApiError::internal)?,
     ))
+}
+
+/// A course's plan that could not be made: no such course (404), or the solver failed (500, logged).
+pub(crate) fn course_error(e: guarantor_app::CourseError) -> ApiError {
+    match e {
+        guarantor_app::CourseError::Unknown(..) => ApiError::not_found(e.to_string()),
+        guarantor_app::CourseError::Solve(e) => ApiError::internal(e),
+    }
 }
 
 /// `POST /api/v1/jobs`: starts a plan, what-if, response what-if or comparison in the background.

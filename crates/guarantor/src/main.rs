@@ -494,14 +494,12 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             let world = world.or(cli.world);
             let given = world.is_some();
             with_scenario(dir, world.as_deref(), cli.json, color, |s, w, json| {
-                let c = guarantor_app::course(s, &id)?;
-                let cs = guarantor_app::course_scenario(s, c)?;
-                let w = if given {
-                    w.clone()
-                } else {
-                    guarantor_app::course_world(&cs, c, 0)
-                };
-                let r = guarantor_app::plan(&cs, &w)?;
+                let guarantor_app::CoursePlan {
+                    course: c,
+                    scenario: cs,
+                    report: r,
+                    ..
+                } = guarantor_app::course_plan(s, &id, given.then(|| w.clone()))?;
                 let note = out
                     .map(|out| write_briefing(&out, guarantor_app::plan_briefing(&cs, &r, &bars)?))
                     .transpose()?;
