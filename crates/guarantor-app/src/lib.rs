@@ -7,6 +7,7 @@ mod access;
 mod accounts;
 mod briefing;
 mod compare;
+mod cores;
 mod cost;
 mod diagnostics;
 mod monitor;

@@ -540,16 +540,14 @@ pub fn reinforcement_dto(
     );
     let matrix = posture.fastest(&reinforceable_sites(scenario), posture.standing_day());
     let none = std::collections::BTreeSet::new();
-    let responses = scenario
-        .response
-        .contingencies
-        .iter()
-        .filter_map(|c| {
-            posture
-                .respond(&crate::Ask::Contingency(c.id.clone()), None, &none)
-                .ok()
-        })
-        .collect();
+    let responses = crate::cores::map(&scenario.response.contingencies, |c| {
+        posture
+            .respond(&crate::Ask::Contingency(c.id.clone()), None, &none)
+            .ok()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     (matrix, responses)
 }
 

@@ -66,11 +66,15 @@ impl Transport for Hourly {
     }
 
     fn alone(&self, dest: &NodeId, loads: &[Load]) -> Vec<Arrival> {
-        let mut cache = self.alone.lock().unwrap_or_else(|p| p.into_inner());
-        let mut missing: Vec<&Load> = loads
-            .iter()
-            .filter(|l| !cache.contains_key(&(dest.clone(), (*l).clone())))
-            .collect();
+        // The cache is not held while the network is searched: other threads' answers go on meanwhile.
+        let cache = || self.alone.lock().unwrap_or_else(|p| p.into_inner());
+        let mut missing: Vec<&Load> = {
+            let known = cache();
+            loads
+                .iter()
+                .filter(|l| !known.contains_key(&(dest.clone(), (*l).clone())))
+                .collect()
+        };
         missing.sort();
         missing.dedup();
         if !missing.is_empty() {
@@ -88,12 +92,13 @@ impl Transport for Hourly {
                         guarantor_movement::NotClosed::Horizon => "horizon",
                     }),
                 };
-                cache.insert((dest.clone(), l.clone()), arrival);
+                cache().insert((dest.clone(), l.clone()), arrival);
             }
         }
+        let known = cache();
         loads
             .iter()
-            .map(|l| cache[&(dest.clone(), l.clone())].clone())
+            .map(|l| known[&(dest.clone(), l.clone())].clone())
             .collect()
     }
 
@@ -471,15 +476,16 @@ impl<'s> Posture<'s> {
     /// the ground unit first closed there, every tier in force — decision, notice and movement.
     pub fn fastest(&self, sites: &[&Site], day: u32) -> Vec<crate::movement::ReinforcementDto> {
         let tiers = self.scenario.response.tiers.len();
-        sites
-            .iter()
-            .flat_map(|site| {
-                self.fastest_at(site, day, tiers)
-                    .iter()
-                    .filter_map(|e| reinforcement_cell(site, e))
-                    .collect::<Vec<_>>()
-            })
-            .collect()
+        // Every core: the sites are independent searches over the same posture.
+        crate::cores::map(sites, |site| {
+            self.fastest_at(site, day, tiers)
+                .iter()
+                .filter_map(|e| reinforcement_cell(site, e))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     }
 }
 

@@ -2,8 +2,8 @@
 //!
 //! Live pledged units (those whose conditions hold in a world state) are assigned to the lines of the statement
 //! of requirements by a mixed-integer program solved with HiGHS, goal by goal: least essential shortfall, then
-//! least desirable shortfall, then cohesive contingents (few nations per site, one framework nation holding the
-//! largest share), then burden close to each nation's fair share, then ready units first. Caveats, pledge
+//! least desirable shortfall, then cohesive contingents (few nations per site; where a line asks for a framework
+//! nation, one nation holding the largest share), then burden close to each nation's fair share, then ready units first. Caveats, pledge
 //! counts, acceptability to the parties, nations per line and political caps are never broken; [`check_plan`]
 //! verifies that independently.
 //!

@@ -6,7 +6,8 @@
 //! The goals are solved in order, each new solve keeping the optimum of the ones before:
 //!
 //! 1. most essential troops filled; 2. most desirable troops filled; 3. fewest nation–site pairs (cohesive
-//!    contingents); 4. most troops held by one framework nation per site; 5. least total deviation from each
+//!    contingents); 4. most troops held by one framework nation at each site with a line that asks for one
+//!    (requirements.toml `framework`); 5. least total deviation from each
 //!    nation's fair share; 6. least troops × days of notice (readiness).
 //!
 //! The two fill goals are solved exactly and fast by working from the LP relaxation, which for this
@@ -105,7 +106,8 @@ struct Vars {
     x: Vec<Variable>,
     /// (nation, site) presence, from the cohesion goal on.
     y: BTreeMap<(usize, usize), Variable>,
-    /// Troops counted for the framework nation of each site, per (nation, site), from the framework goal on.
+    /// Troops counted for the framework nation of each site that needs one, per (nation, site), from the
+    /// framework goal on.
     g: BTreeMap<(usize, usize), Variable>,
     /// Deviation from fair share per nation, from the fair-share goal on.
     d: BTreeMap<usize, Variable>,
@@ -617,8 +619,18 @@ fn solve_model(
                 *best = (n, t);
             }
         }
+        // Only sites with a line that asks for a framework (lead) nation (requirements.toml `framework`).
+        let framework_sites: std::collections::BTreeSet<usize> = inst
+            .lines
+            .iter()
+            .filter(|l| l.requirement.framework)
+            .map(|l| l.site_index)
+            .collect();
         let mut leads: BTreeMap<usize, Expression> = BTreeMap::new();
-        for (key, troops_ns) in &at_site {
+        for (key, troops_ns) in at_site
+            .iter()
+            .filter(|(k, _)| framework_sites.contains(&k.1))
+        {
             let upper = most.get(key).map_or(0.0, |m| m.troops);
             let held = match start_lead.get(&key.1) {
                 Some(&(n, t)) if n == key.0 && t > 0.0 => t,

@@ -163,7 +163,7 @@ pub struct Objectives {
     pub desirable_shortfall_troops: u64,
     /// Nation–site pairs (fewer: more cohesive contingents).
     pub nation_site_pairs: u64,
-    /// Troops held by the framework nation of each site, summed over sites.
+    /// Troops held by the framework nation of each site with a `framework` line, summed over those sites.
     pub framework_troops: u64,
     /// Sum over nations of |troops − fair share|.
     pub fair_share_deviation_troops: u64,
