@@ -28,6 +28,17 @@ pub enum AccountError {
     /// No such user.
     #[error("no user {0}")]
     NoUser(String),
+    /// The account is disabled.
+    #[error("user {0} is disabled (enable it first)")]
+    Disabled(String),
+    /// The user has no token under that label.
+    #[error("user {name} has no token labelled {label:?}")]
+    NoToken {
+        /// The user.
+        name: String,
+        /// The label asked for.
+        label: String,
+    },
     /// The stored account does not read back (a role this guarantor does not know).
     #[error("user {name}: {message}")]
     Corrupt {
@@ -137,32 +148,158 @@ pub fn put_user(
     Ok(())
 }
 
-/// Disables the account `name`: its password, tokens and sessions stop working (a server that checked them
-/// in the last 30 seconds may still take them that long). `put_user` enables it again.
+/// Disables the account `name`: its password stops working and every token and session it had is deleted, on
+/// the next request of every server over the same database. [`enable_user`] lets it log in again with its
+/// password; the old tokens and sessions stay gone.
 pub fn disable_user(
     store: &mut dyn Store,
     name: &str,
     actor: &str,
     now: Timestamp,
 ) -> Result<(), AccountError> {
-    let before = store
-        .user(name)?
-        .ok_or_else(|| AccountError::NoUser(name.to_owned()))?;
+    set_disabled(store, name, true, actor, now)
+}
+
+/// Enables the account `name` again: it may log in with its password (if that may be known, set a new one with
+/// [`set_password`]); tokens and sessions from before it was disabled do not come back.
+pub fn enable_user(
+    store: &mut dyn Store,
+    name: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<(), AccountError> {
+    set_disabled(store, name, false, actor, now)
+}
+
+fn set_disabled(
+    store: &mut dyn Store,
+    name: &str,
+    disabled: bool,
+    actor: &str,
+    now: Timestamp,
+) -> Result<(), AccountError> {
+    let before = existing(store, name)?;
     let after = StoredUser {
-        disabled: true,
+        disabled,
         ..before.clone()
     };
-    let audit = AuditEntry {
-        seq: 0,
-        at: now,
-        actor: actor.to_owned(),
-        action: "user.disable".to_owned(),
-        target: name.to_owned(),
-        before: Some(serde_json::json!({"disabled": before.disabled}).to_string()),
-        after: Some(serde_json::json!({"disabled": true}).to_string()),
+    let action = if disabled {
+        "user.disable"
+    } else {
+        "user.enable"
     };
+    let audit = entry(
+        now,
+        actor,
+        action,
+        name,
+        serde_json::json!({"disabled": before.disabled}),
+        serde_json::json!({"disabled": disabled}),
+    );
     store.put_user(&after, &audit)?;
     Ok(())
+}
+
+/// Sets a new password for `name`: the old one, and every token and session of the account, stop working.
+pub fn set_password(
+    store: &mut dyn Store,
+    name: &str,
+    password: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<(), AccountError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::WeakPassword);
+    }
+    let before = existing(store, name)?;
+    let after = StoredUser {
+        password_hash: hash_password(password)?,
+        ..before
+    };
+    let revoked =
+        serde_json::json!({"password": "changed", "tokens": "revoked", "sessions": "ended"});
+    let audit = entry(
+        now,
+        actor,
+        "user.password",
+        name,
+        serde_json::Value::Null,
+        revoked,
+    );
+    store.put_user(&after, &audit)?;
+    Ok(())
+}
+
+/// Revokes `name`'s API tokens labelled `label` (on the next request of every server); how many there were.
+pub fn revoke_token(
+    store: &mut dyn Store,
+    name: &str,
+    label: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<u64, AccountError> {
+    existing(store, name)?;
+    let audit = entry(
+        now,
+        actor,
+        "token.revoke",
+        name,
+        serde_json::Value::Null,
+        serde_json::json!({"label": label}),
+    );
+    match store.delete_tokens(name, label, &audit)? {
+        0 => Err(AccountError::NoToken {
+            name: name.to_owned(),
+            label: label.to_owned(),
+        }),
+        n => Ok(n),
+    }
+}
+
+/// Ends every session of `name` (its tokens go on working); how many there were.
+pub fn logout_all(
+    store: &mut dyn Store,
+    name: &str,
+    actor: &str,
+    now: Timestamp,
+) -> Result<u64, AccountError> {
+    existing(store, name)?;
+    let audit = entry(
+        now,
+        actor,
+        "user.logout_all",
+        name,
+        serde_json::Value::Null,
+        serde_json::Value::Null,
+    );
+    Ok(store.delete_sessions(name, &audit)?)
+}
+
+fn existing(store: &dyn Store, name: &str) -> Result<StoredUser, AccountError> {
+    store
+        .user(name)?
+        .ok_or_else(|| AccountError::NoUser(name.to_owned()))
+}
+
+/// An audit line; a JSON null before or after is no value.
+fn entry(
+    at: Timestamp,
+    actor: &str,
+    action: &str,
+    target: &str,
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> AuditEntry {
+    let text = |v: serde_json::Value| (!v.is_null()).then(|| v.to_string());
+    AuditEntry {
+        seq: 0,
+        at,
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        target: target.to_owned(),
+        before: text(before),
+        after: text(after),
+    }
 }
 
 /// A new API token for `name` (returned once; only its hash is stored), under `label`.
@@ -173,8 +310,8 @@ pub fn new_token(
     actor: &str,
     now: Timestamp,
 ) -> Result<String, AccountError> {
-    if store.user(name)?.is_none() {
-        return Err(AccountError::NoUser(name.to_owned()));
+    if existing(store, name)?.disabled {
+        return Err(AccountError::Disabled(name.to_owned()));
     }
     let token = format!("gua_{}", random_hex(32));
     let audit = AuditEntry {

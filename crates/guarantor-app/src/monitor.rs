@@ -4,6 +4,7 @@
 use guarantor_core::{Confidence, Diagnostic, Incident, Scenario, Severity, Verdict};
 use guarantor_monitor::{Placement, Slack, Surface};
 use guarantor_scenario::{ReadOptions, read_file};
+use guarantor_sourcing::SourcingPlan;
 use guarantor_store::{Actor, Batch, ReportStore, StoreError, StoredReject};
 use jiff::Timestamp;
 use serde::Serialize;
@@ -985,16 +986,23 @@ impl Analysis {
         &self,
         scenario: &Scenario,
         index: impl Fn(usize) -> Option<usize>,
+        today: Option<(&SourcingPlan, &crate::MovementDto, &crate::Hourly)>,
     ) -> Vec<ResponseDto> {
         let sites = crate::movement::reinforceable_sites(scenario);
-        // Sourced once, and only when a step needs it.
+        // Sourced once (unless given), and only when a step needs it.
         let posture: std::cell::OnceCell<Result<crate::response::Posture<'_>, String>> =
             std::cell::OnceCell::new();
         let posture = || {
-            posture.get_or_init(|| {
-                guarantor_sourcing::source(scenario, &scenario.today())
+            posture.get_or_init(|| match today {
+                Some((plan, moved, transport)) => Ok(crate::response::Posture::with_movement(
+                    scenario,
+                    std::borrow::Cow::Borrowed(plan),
+                    std::borrow::Cow::Borrowed(moved),
+                    transport.clone(),
+                )),
+                None => guarantor_sourcing::source(scenario, &scenario.today())
                     .map(|plan| crate::response::Posture::new(scenario, plan))
-                    .map_err(|e| format!("the force could not be sourced today: {e}"))
+                    .map_err(|e| format!("the force could not be sourced today: {e}")),
             })
         };
         let none = std::collections::BTreeSet::new();
@@ -1127,11 +1135,19 @@ pub fn incidents(
     from: Option<Timestamp>,
     to: Option<Timestamp>,
 ) -> Result<IncidentsReport, StoreError> {
-    incidents_with(&guarantor_monitor::Placer::new(scenario), store, from, to)
+    incidents_with(
+        &guarantor_monitor::Placer::new(scenario),
+        store,
+        from,
+        to,
+        None,
+    )
 }
 
 /// [`incidents`] with the scenario's geography already indexed (a server keeps the [`Placer`] of each
-/// scenario version: building one takes a fifth of a second).
+/// scenario version: building one takes a fifth of a second) and, when it has it, the force as sourced today
+/// and moved with the transport to time responses over (`today`: a plan takes a second or more to source, and the
+/// transport keeps its answers for the next call; without it, it is sourced when a response needs it).
 ///
 /// [`Placer`]: guarantor_monitor::Placer
 pub fn incidents_with(
@@ -1139,10 +1155,11 @@ pub fn incidents_with(
     store: &dyn ReportStore,
     from: Option<Timestamp>,
     to: Option<Timestamp>,
+    today: Option<(&SourcingPlan, &crate::MovementDto, &crate::Hourly)>,
 ) -> Result<IncidentsReport, StoreError> {
     let scenario = placer.scenario();
     let a = Analysis::stored(placer, store, from, to)?;
-    let responses = a.responses(scenario, Some);
+    let responses = a.responses(scenario, Some, today);
     Ok(IncidentsReport {
         from: from.map(|t| t.to_string()),
         to: to.map(|t| t.to_string()),
@@ -1358,7 +1375,7 @@ pub fn daily_report_with(
     let incidents: Vec<IncidentDto> = now.iter().map(|&i| a.dto(i)).collect();
     let before_dtos: Vec<IncidentDto> = prev.iter().map(|&i| a.dto(i)).collect();
     let (x, y) = (&incidents, &before_dtos);
-    let responses = a.responses(scenario, |i| now.iter().position(|&n| n == i));
+    let responses = a.responses(scenario, |i| now.iter().position(|&n| n == i), None);
     Ok(DailyReport {
         terms_effective: scenario.terms.effective.to_string(),
         occupied_as_of: placer.occupied_as_of(day).map(|d| d.to_string()),

@@ -24,12 +24,19 @@ use crate::movement::{MovementDto, reinforceable_sites};
 pub const STEPS_PER_DAY: u32 = 24;
 
 /// The movement engine at hour resolution as the response engine's transport, each answer kept (the same
-/// loads come back for every site, every world state, every incident).
-pub struct Hourly {
+/// loads come back for every site, every world state, every incident). A clone shares the answers kept: a
+/// server keeps one per scenario version for every analysis of its incidents.
+#[derive(Clone)]
+pub struct Hourly(std::sync::Arc<HourlyInner>);
+
+struct HourlyInner {
     net: StepNet,
     alone: Mutex<HashMap<(NodeId, Load), Arrival>>,
     together: Mutex<HashMap<Together, Curves>>,
 }
+
+/// The most build-ups kept: each is a few hundred numbers, and a server asks for new ones as long as it runs.
+const MOST_KEPT: usize = 4096;
 
 /// A build-up asked: the place, the loads (sorted) and the hours.
 type Together = (NodeId, Vec<Load>, Vec<u32>);
@@ -43,11 +50,11 @@ impl Hourly {
         let hours = scenario.response.horizon_days.max(1) * 24 + 1;
         let net = StepNet::new(&scenario.network, hours, STEPS_PER_DAY)
             .unwrap_or_else(|e| unreachable!("a checked scenario's network holds every node: {e}"));
-        Hourly {
+        Hourly(std::sync::Arc::new(HourlyInner {
             net,
             alone: Mutex::new(HashMap::new()),
             together: Mutex::new(HashMap::new()),
-        }
+        }))
     }
 }
 
@@ -62,12 +69,12 @@ fn mover(l: &Load) -> Mover {
 
 impl Transport for Hourly {
     fn horizon_hours(&self) -> u32 {
-        self.net.horizon()
+        self.0.net.horizon()
     }
 
     fn alone(&self, dest: &NodeId, loads: &[Load]) -> Vec<Arrival> {
         // The cache is not held while the network is searched: other threads' answers go on meanwhile.
-        let cache = || self.alone.lock().unwrap_or_else(|p| p.into_inner());
+        let cache = || self.0.alone.lock().unwrap_or_else(|p| p.into_inner());
         let mut missing: Vec<&Load> = {
             let known = cache();
             loads
@@ -79,10 +86,10 @@ impl Transport for Hourly {
         missing.dedup();
         if !missing.is_empty() {
             let movers: Vec<Mover> = missing.iter().map(|l| mover(l)).collect();
-            let got = self
-                .net
-                .alone(dest, &movers)
-                .unwrap_or_else(|e| unreachable!("reserves stand at nodes of the network: {e}"));
+            let got =
+                self.0.net.alone(dest, &movers).unwrap_or_else(|e| {
+                    unreachable!("reserves stand at nodes of the network: {e}")
+                });
             for (l, a) in missing.into_iter().zip(got) {
                 let arrival = Arrival {
                     first_hour: a.first_step,
@@ -110,6 +117,7 @@ impl Transport for Hourly {
         ] {
             if amount > 0 {
                 let steps = self
+                    .0
                     .net
                     .fewest_steps(&load.node, dest, c)
                     .unwrap_or_else(|e| {
@@ -126,6 +134,7 @@ impl Transport for Hourly {
         key.sort();
         let key = (dest.clone(), key, hours.to_vec());
         if let Some(hit) = self
+            .0
             .together
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -135,14 +144,16 @@ impl Transport for Hourly {
         }
         let movers: Vec<Mover> = loads.iter().map(mover).collect();
         let b = self
+            .0
             .net
             .buildup(dest, &movers, hours)
             .unwrap_or_else(|e| unreachable!("reserves stand at nodes of the network: {e}"));
         let out = (b.troops, b.tonnes);
-        self.together
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key, out.clone());
+        let mut kept = self.0.together.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() >= MOST_KEPT {
+            kept.clear();
+        }
+        kept.insert(key, out.clone());
         out
     }
 }

@@ -20,7 +20,7 @@ use serde_json::json;
 
 use crate::blocking;
 use crate::error::{ApiError, ApiResult};
-use crate::state::{AUTH_CACHE, AppState, Authenticated, lock};
+use crate::state::{AppState, Authenticated, lock};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "guarantor_session";
@@ -90,21 +90,16 @@ fn unauthenticated(message: &str) -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
 }
 
-/// Checks a token or session id (by its hash) against the cache, then the store.
+/// Checks a token or session id (by its hash) against the store, on every request: a disabled account, a new
+/// password, a revoked token or ended sessions take effect on the next request of every server over the same
+/// database, whoever changed it (another server, or `guarantor user` in another process).
 async fn authenticate(
     state: &AppState,
     hash: String,
     by_token: bool,
 ) -> Result<Option<Authenticated>, ApiError> {
-    let key = format!("{}:{hash}", if by_token { "token" } else { "session" });
-    let now = Instant::now();
-    if let Some(a) = lock(&state.0.auth)?.get(&key)
-        && now.duration_since(a.checked) < AUTH_CACHE
-    {
-        return Ok(Some(a.clone()));
-    }
     let inner = state.0.clone();
-    let found = blocking(move || {
+    blocking(move || {
         let store = lock(&inner.store)?;
         let (name, csrf) = if by_token {
             match store.token_user(&hash).map_err(ApiError::internal)? {
@@ -127,26 +122,9 @@ async fn authenticate(
             return Ok(None);
         }
         let viewer = guarantor_app::viewer_of(&user).map_err(ApiError::internal)?;
-        Ok(Some(Authenticated {
-            viewer,
-            csrf,
-            checked: Instant::now(),
-        }))
+        Ok(Some(Authenticated { viewer, csrf }))
     })
-    .await?;
-    let mut cache = lock(&state.0.auth)?;
-    if cache.len() > 10_000 {
-        cache.retain(|_, a| now.duration_since(a.checked) < AUTH_CACHE);
-    }
-    match &found {
-        Some(a) => {
-            cache.insert(key, a.clone());
-        }
-        None => {
-            cache.remove(&key);
-        }
-    }
-    Ok(found)
+    .await
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -327,7 +305,13 @@ pub(crate) async fn start_session(
                 .checked_add(jiff::SignedDuration::from_hours(SESSION_HOURS))
                 .map_err(ApiError::internal)?,
         };
-        store.put_session(&session).map_err(ApiError::internal)?;
+        // Disabled, or its password changed, since the password was checked: no session.
+        if !store
+            .put_session(&session, &user.password_hash)
+            .map_err(ApiError::internal)?
+        {
+            return Ok(None);
+        }
         store
             .record(&AuditEntry {
                 seq: 0,
@@ -389,10 +373,9 @@ pub(crate) async fn login(
     Ok(response)
 }
 
-/// Ends the caller's session (if by cookie) and forgets it in the cache.
+/// Ends the caller's session (if by cookie).
 pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
     if let Some(hash) = caller.session.clone() {
-        lock(&state.0.auth)?.remove(&format!("session:{hash}"));
         let inner = state.0.clone();
         let name = caller.viewer.name.clone();
         blocking(move || {

@@ -20,6 +20,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use serde_json::{Value, json};
 
+mod accounts;
 pub mod auth;
 mod dashboard;
 mod error;
@@ -81,6 +82,17 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/reports/daily", get(routes::daily))
         .route("/api/v1/audit", get(routes::audit_log))
         .route("/api/v1/users", get(routes::users))
+        .route("/api/v1/users/{name}/disable", post(accounts::disable))
+        .route("/api/v1/users/{name}/enable", post(accounts::enable))
+        .route("/api/v1/users/{name}/password", put(accounts::password))
+        .route(
+            "/api/v1/users/{name}/logout-all",
+            post(accounts::logout_all),
+        )
+        .route(
+            "/api/v1/users/{name}/tokens/{label}",
+            axum::routing::delete(accounts::revoke_token),
+        )
         .route(
             "/login",
             get(dashboard::login_page).post(dashboard::login_submit),

@@ -22,6 +22,64 @@ fn query(name: &str, description: &str, required: bool) -> Value {
 
 /// The document.
 pub fn document() -> Value {
+    let mut doc = paths();
+    if let (Some(all), Value::Object(more)) = (doc["paths"].as_object_mut(), account_paths()) {
+        all.extend(more);
+    }
+    doc
+}
+
+/// Managing accounts (a document of its own: one `json!` for every path passes the macro's recursion limit).
+fn account_paths() -> Value {
+    let denied = || error_response("not logged in (401) or not allowed (403)");
+    let json_body = |description: &str| {
+        json!({"required": true, "description": description,
+               "content": {"application/json": {"schema": {"type": "object"}}}})
+    };
+    let account = json!({"name": "name", "in": "path", "required": true, "schema": {"type": "string"},
+                         "description": "the account's login name"});
+    json!({
+            "/api/v1/users/{name}/disable": {"post": {
+                "summary": "Disable an account: its password, tokens and sessions stop working on the next request \
+                            (enabling it again brings back none of its tokens or sessions): planners",
+                "parameters": [account.clone()],
+                "responses": {"200": ok("{name, disabled}"), "404": error_response("not_found: no such user"),
+                              "401": denied(), "403": denied()}
+            }},
+            "/api/v1/users/{name}/enable": {"post": {
+                "summary": "Enable an account again: it may log in with its password: planners",
+                "parameters": [account.clone()],
+                "responses": {"200": ok("{name, disabled}"), "404": error_response("not_found: no such user"),
+                              "401": denied(), "403": denied()}
+            }},
+            "/api/v1/users/{name}/password": {"put": {
+                "summary": "Set an account's password: the old one, its tokens and its sessions stop working: planners",
+                "parameters": [account.clone()],
+                "requestBody": json_body("{password}: 12 characters or more"),
+                "responses": {"200": ok("{name, tokens, sessions}"),
+                              "400": error_response("bad_body: a password under 12 characters"),
+                              "404": error_response("not_found: no such user"), "401": denied(), "403": denied()}
+            }},
+            "/api/v1/users/{name}/logout-all": {"post": {
+                "summary": "End every session of an account (its tokens go on working): planners",
+                "parameters": [account.clone()],
+                "responses": {"200": ok("{name, sessions_ended}"), "404": error_response("not_found: no such user"),
+                              "401": denied(), "403": denied()}
+            }},
+            "/api/v1/users/{name}/tokens/{label}": {"delete": {
+                "summary": "Revoke an account's API tokens issued under a label: planners",
+                "parameters": [account.clone(),
+                               {"name": "label", "in": "path", "required": true, "schema": {"type": "string"},
+                                "description": "the label given when the token was issued"}],
+                "responses": {"200": ok("{name, label, revoked}"),
+                              "404": error_response("not_found: no such user, or no token under that label"),
+                              "401": denied(), "403": denied()}
+            }}
+    })
+}
+
+/// Every path but those of [`account_paths`].
+fn paths() -> Value {
     let world = query(
         "world",
         "political facts on top of the scenario's today: fact=true,other=false",

@@ -22,6 +22,8 @@ pub(crate) struct PlanEntry {
     pub scenario: Arc<Scenario>,
     pub plan: SourcingPlan,
     pub report: PlanReport,
+    /// The network at hour resolution, with the response times found so far (for the incidents' responses).
+    pub transport: guarantor_app::Hourly,
 }
 
 self_cell::self_cell!(
@@ -92,9 +94,6 @@ pub(crate) const LOGIN_FAILURES_PER_NAME: usize = 5;
 pub(crate) const LOGIN_FAILURES_PER_NAME_ANYWHERE: usize = 100;
 pub(crate) const LOGIN_FAILURES_PER_ADDRESS: usize = 30;
 pub(crate) const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
-
-/// How long a token or session, once checked, is trusted without asking the store again.
-pub(crate) const AUTH_CACHE: Duration = Duration::from_secs(30);
 
 /// Recent failed logins, by user name from an address, by user name, and by client address.
 #[derive(Default)]
@@ -190,12 +189,10 @@ impl LoginLimiter {
     }
 }
 
-/// A checked credential: who, their session's CSRF token if by session, and when it was checked.
-#[derive(Clone)]
+/// A checked credential: who, and their session's CSRF token if by session.
 pub(crate) struct Authenticated {
     pub viewer: Viewer,
     pub csrf: Option<String>,
-    pub checked: Instant,
 }
 
 pub(crate) struct Inner {
@@ -211,7 +208,6 @@ pub(crate) struct Inner {
     pub jobs: Mutex<Vec<Job>>,
     next_job: AtomicU64,
     pub logins: Mutex<LoginLimiter>,
-    pub auth: Mutex<HashMap<String, Authenticated>>,
 }
 
 /// What every request shares.
@@ -291,7 +287,6 @@ impl AppState {
             jobs: Mutex::new(Vec::new()),
             next_job: AtomicU64::new(1),
             logins: Mutex::new(LoginLimiter::default()),
-            auth: Mutex::new(HashMap::new()),
         })))
     }
 }
@@ -360,6 +355,7 @@ impl Inner {
         let (plan, report) =
             guarantor_app::plan_run(&r.scenario, world).map_err(ApiError::internal)?;
         let entry = Arc::new(PlanEntry {
+            transport: guarantor_app::Hourly::new(&r.scenario),
             scenario: r.scenario.clone(),
             plan,
             report,
@@ -413,6 +409,8 @@ impl Inner {
             to.map(|t| t.as_microsecond()),
         );
         let placer = self.placer(r)?;
+        // The force today, as the plan answers have it (computed once per version): responses time from it.
+        let today = self.plan(r, &r.scenario.today())?;
         let store = self.fresh_store()?;
         // Stored reports change only by revisions, which the store counts: the same count of the window and the
         // same revisions are the same reports, whoever stored them.
@@ -428,8 +426,14 @@ impl Inner {
             return Ok(found.clone());
         }
         let report = Arc::new(
-            guarantor_app::incidents_with(placer.borrow_dependent(), &**store, from, to)
-                .map_err(ApiError::internal)?,
+            guarantor_app::incidents_with(
+                placer.borrow_dependent(),
+                &**store,
+                from,
+                to,
+                Some((&today.plan, &today.report.movement, &today.transport)),
+            )
+            .map_err(ApiError::internal)?,
         );
         let mut cache = lock(&self.incidents)?;
         if cache.len() >= 256 {

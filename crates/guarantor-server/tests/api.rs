@@ -19,7 +19,7 @@ async fn health_and_the_openapi_document_describe_every_route() {
     assert_eq!(doc["openapi"], "3.1.0");
     // Every described path answers (none is the fallback's not_found).
     let paths = doc["paths"].as_object().expect("paths");
-    assert_eq!(paths.len(), 21);
+    assert_eq!(paths.len(), 26);
     // Publish first, so that reading the published plan answers.
     let (status, _) = h
         .call(Some("planner"), "POST", "/api/v1/plan/published", "")
@@ -54,6 +54,20 @@ async fn health_and_the_openapi_document_describe_every_route() {
                     String::new(),
                 ),
                 ("/api/v1/respond", _) => (format!("{path}?site=npp-rivne"), String::new()),
+                // Other accounts than the planner's, whose token the calls go on with.
+                ("/api/v1/users/{name}/disable" | "/api/v1/users/{name}/enable", _) => {
+                    (path.replace("{name}", "observer"), String::new())
+                }
+                ("/api/v1/users/{name}/logout-all", _) => {
+                    (path.replace("{name}", "monitor"), String::new())
+                }
+                ("/api/v1/users/{name}/password", _) => (
+                    path.replace("{name}", "monitor"),
+                    r#"{"password": "a new password for the monitor"}"#.to_owned(),
+                ),
+                ("/api/v1/users/{name}/tokens/{label}", _) => {
+                    ("/api/v1/users/deu/tokens/test".to_owned(), String::new())
+                }
                 ("/api/v1/login", _) => (
                     path.clone(),
                     format!(

@@ -301,7 +301,8 @@ pub struct AuditEntry {
 /// What the server keeps, besides reports. Every write that changes something takes the audit entry that
 /// records it and writes both in one transaction: there is no change without its audit line, nor the reverse.
 pub trait Store: ReportStore + Send {
-    /// Creates or replaces an account.
+    /// Creates or replaces an account. When it is disabled, or its password changes, every token and session it
+    /// had is deleted in the same transaction: enabling it again never brings them back.
     fn put_user(&mut self, user: &StoredUser, audit: &AuditEntry) -> Result<(), StoreError>;
     /// One account.
     fn user(&self, name: &str) -> Result<Option<StoredUser>, StoreError>;
@@ -318,9 +319,24 @@ pub trait Store: ReportStore + Send {
     ) -> Result<(), StoreError>;
     /// The user a token (by its hash) belongs to.
     fn token_user(&self, hash: &str) -> Result<Option<String>, StoreError>;
+    /// Deletes `user`'s tokens labelled `label`, with the audit line; how many there were.
+    fn delete_tokens(
+        &mut self,
+        user: &str,
+        label: &str,
+        audit: &AuditEntry,
+    ) -> Result<u64, StoreError>;
+    /// Ends every session of `user`, with the audit line; how many there were.
+    fn delete_sessions(&mut self, user: &str, audit: &AuditEntry) -> Result<u64, StoreError>;
 
-    /// Starts a session.
-    fn put_session(&mut self, session: &StoredSession) -> Result<(), StoreError>;
+    /// Starts a session for an account whose password hash is still `password_hash` and which is not disabled
+    /// (the password was checked against that hash): false, and nothing stored, when the account was disabled or
+    /// its password changed since.
+    fn put_session(
+        &mut self,
+        session: &StoredSession,
+        password_hash: &str,
+    ) -> Result<bool, StoreError>;
     /// A session by the hash of its id, if it has not expired at `now`.
     fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError>;
     /// Ends a session (and every expired one).

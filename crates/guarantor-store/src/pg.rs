@@ -384,6 +384,15 @@ impl ReportStore for PgStore {
     }
 
     fn touched(&self) -> Result<Vec<Report>, StoreError> {
+        let any: bool = self
+            .client
+            .borrow_mut()
+            .query_one(crate::row::ANY_TOUCHED_SQL, &[])
+            .map_err(|e| self.err(e))?
+            .get(0);
+        if !any {
+            return Ok(Vec::new());
+        }
         let rows = self
             .client
             .borrow_mut()
@@ -541,6 +550,17 @@ impl PgStore {
 impl Store for PgStore {
     fn put_user(&mut self, user: &StoredUser, audit: &AuditEntry) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
+            // The account's row locked first: a login or a token issued meanwhile waits for the revocation.
+            let old: Option<String> = tx
+                .query_opt(
+                    "SELECT password_hash FROM app_user WHERE name = $1 FOR UPDATE",
+                    &[&user.name],
+                )?
+                .map(|r| r.get(0));
+            if user.disabled || old.is_some_and(|h| h != user.password_hash) {
+                tx.execute("DELETE FROM api_token WHERE user_name = $1", &[&user.name])?;
+                tx.execute("DELETE FROM session WHERE user_name = $1", &[&user.name])?;
+            }
             tx.execute(
                 "INSERT INTO app_user (name, role, nation, password_hash, created_us, disabled)
                  VALUES ($1, $2, $3, $4, $5, $6)
@@ -600,6 +620,28 @@ impl Store for PgStore {
         Ok(())
     }
 
+    fn delete_tokens(
+        &mut self,
+        user: &str,
+        label: &str,
+        audit: &AuditEntry,
+    ) -> Result<u64, StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
+                "DELETE FROM api_token WHERE user_name = $1 AND label = $2",
+                &[&user, &label],
+            )
+            .map(Ok)
+        })
+    }
+
+    fn delete_sessions(&mut self, user: &str, audit: &AuditEntry) -> Result<u64, StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute("DELETE FROM session WHERE user_name = $1", &[&user])
+                .map(Ok)
+        })
+    }
+
     fn token_user(&self, hash: &str) -> Result<Option<String>, StoreError> {
         let row = self
             .client
@@ -609,15 +651,17 @@ impl Store for PgStore {
         Ok(row.map(|r| r.get(0)))
     }
 
-    fn put_session(&mut self, s: &StoredSession) -> Result<(), StoreError> {
-        self.client
+    fn put_session(&mut self, s: &StoredSession, password_hash: &str) -> Result<bool, StoreError> {
+        let n = self
+            .client
             .borrow_mut()
             .execute(
-                "INSERT INTO session (id_hash, user_name, csrf, expires_us) VALUES ($1, $2, $3, $4)",
-                &[&s.id_hash, &s.user, &s.csrf, &micros(s.expires)],
+                "INSERT INTO session (id_hash, user_name, csrf, expires_us)
+                 SELECT $1, name, $3, $4 FROM app_user WHERE name = $2 AND password_hash = $5 AND NOT disabled",
+                &[&s.id_hash, &s.user, &s.csrf, &micros(s.expires), &password_hash],
             )
             .map_err(|e| self.err(e))?;
-        Ok(())
+        Ok(n == 1)
     }
 
     fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError> {

@@ -39,6 +39,12 @@ pub(crate) fn stale_sql(source: &str, id: &str) -> String {
 }
 
 /// The stored reports not in an incident, or in one to be formed again, by time, source and id.
+/// Whether any report's incident must be formed: `incident_report` holds only stored reports (which are never
+/// deleted), so none is when every report has a row there that is not stale. Two counts: a few milliseconds on
+/// 50,000 reports where the anti-join of [`touched_sql`] takes a hundred, on every read of the server.
+pub(crate) const ANY_TOUCHED_SQL: &str = "SELECT (SELECT COUNT(*) FROM report) <> \
+     (SELECT COUNT(*) FROM incident_report WHERE stale = 0)";
+
 pub(crate) fn touched_sql() -> String {
     format!(
         "SELECT {COLUMNS} FROM report r

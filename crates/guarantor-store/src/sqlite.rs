@@ -313,6 +313,13 @@ impl ReportStore for SqliteStore {
     }
 
     fn touched(&self) -> Result<Vec<Report>, StoreError> {
+        let any: bool = self
+            .conn
+            .query_row(crate::row::ANY_TOUCHED_SQL, [], |r| r.get(0))
+            .map_err(|e| self.err(e))?;
+        if !any {
+            return Ok(Vec::new());
+        }
         let mut stmt = self.conn.prepare(&touched_sql()).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], read_row)
@@ -508,6 +515,17 @@ impl SqliteStore {
 impl Store for SqliteStore {
     fn put_user(&mut self, user: &StoredUser, audit: &AuditEntry) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
+            let old: Option<String> = tx
+                .query_row(
+                    "SELECT password_hash FROM app_user WHERE name = ?1",
+                    params![user.name],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if user.disabled || old.is_some_and(|h| h != user.password_hash) {
+                tx.execute("DELETE FROM api_token WHERE user_name = ?1", params![user.name])?;
+                tx.execute("DELETE FROM session WHERE user_name = ?1", params![user.name])?;
+            }
             tx.execute(
                 "INSERT INTO app_user (name, role, nation, password_hash, created_us, disabled)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -591,14 +609,38 @@ impl Store for SqliteStore {
             .map_err(|e| self.err(e))
     }
 
-    fn put_session(&mut self, s: &StoredSession) -> Result<(), StoreError> {
-        self.conn
+    fn delete_tokens(
+        &mut self,
+        user: &str,
+        label: &str,
+        audit: &AuditEntry,
+    ) -> Result<u64, StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
+                "DELETE FROM api_token WHERE user_name = ?1 AND label = ?2",
+                params![user, label],
+            )
+            .map(|n| Ok(n as u64))
+        })
+    }
+
+    fn delete_sessions(&mut self, user: &str, audit: &AuditEntry) -> Result<u64, StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute("DELETE FROM session WHERE user_name = ?1", params![user])
+                .map(|n| Ok(n as u64))
+        })
+    }
+
+    fn put_session(&mut self, s: &StoredSession, password_hash: &str) -> Result<bool, StoreError> {
+        let n = self
+            .conn
             .execute(
-                "INSERT INTO session (id_hash, user_name, csrf, expires_us) VALUES (?1, ?2, ?3, ?4)",
-                params![s.id_hash, s.user, s.csrf, micros(s.expires)],
+                "INSERT INTO session (id_hash, user_name, csrf, expires_us)
+                 SELECT ?1, name, ?3, ?4 FROM app_user WHERE name = ?2 AND password_hash = ?5 AND NOT disabled",
+                params![s.id_hash, s.user, s.csrf, micros(s.expires), password_hash],
             )
             .map_err(|e| self.err(e))?;
-        Ok(())
+        Ok(n == 1)
     }
 
     fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError> {

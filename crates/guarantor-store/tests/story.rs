@@ -400,8 +400,37 @@ fn server_story(store: &mut dyn Store) {
         expires: at("2026-11-20T09:00:00Z"),
         ..s1.clone()
     };
-    store.put_session(&s1).expect("session");
-    store.put_session(&s2).expect("session");
+    let bob_hash = planner.password_hash.clone();
+    assert!(store.put_session(&s1, &bob_hash).expect("session"));
+    assert!(store.put_session(&s2, &bob_hash).expect("session"));
+    // Only for the password checked, and never for a disabled account (alice is disabled).
+    let stale = StoredSession {
+        id_hash: "s3".into(),
+        ..s1.clone()
+    };
+    assert!(!store.put_session(&stale, "another hash").expect("session"));
+    let of_alice = StoredSession {
+        id_hash: "s4".into(),
+        user: "alice".into(),
+        ..s1.clone()
+    };
+    assert!(
+        !store
+            .put_session(&of_alice, &alice.password_hash)
+            .expect("session")
+    );
+    assert_eq!(
+        store
+            .session("s3", at("2026-11-20T10:00:00Z"))
+            .expect("read"),
+        None
+    );
+    assert_eq!(
+        store
+            .session("s4", at("2026-11-20T10:00:00Z"))
+            .expect("read"),
+        None
+    );
     assert_eq!(
         store
             .session("s1", at("2026-11-20T10:00:00Z"))
@@ -614,6 +643,82 @@ fn server_story(store: &mut dyn Store) {
     let page = store.audit(Some(log[2].seq), 2).expect("read");
     assert_eq!(page, log[3..5].to_vec());
     assert_eq!(log.len(), 11);
+
+    // Revocation: one token by its label, every session, and everything when the password changes or the
+    // account is disabled (enabling it again brings nothing back).
+    let later = "2026-11-20T10:00:00Z";
+    for (hash, label) in [("hash-2", "ci"), ("hash-3", "ci"), ("hash-4", "laptop")] {
+        store
+            .put_token(
+                hash,
+                "bob",
+                label,
+                &entry("bob", "token.create", "bob", later),
+            )
+            .expect("token");
+    }
+    let s5 = StoredSession {
+        id_hash: "s5".into(),
+        ..s1.clone()
+    };
+    assert!(store.put_session(&s5, &bob_hash).expect("session"));
+    assert_eq!(
+        store
+            .delete_tokens("bob", "ci", &entry("admin", "token.revoke", "bob", later))
+            .expect("revoke"),
+        2
+    );
+    assert_eq!(store.token_user("hash-2").expect("read"), None);
+    assert_eq!(
+        store.token_user("hash-4").expect("read").as_deref(),
+        Some("bob")
+    );
+    assert_eq!(
+        store
+            .delete_sessions("bob", &entry("admin", "user.logout_all", "bob", later))
+            .expect("logout"),
+        1
+    );
+    assert_eq!(store.session("s5", at(later)).expect("read"), None);
+    assert_eq!(
+        store.token_user("hash-4").expect("read").as_deref(),
+        Some("bob")
+    );
+    assert!(store.put_session(&s5, &bob_hash).expect("session"));
+    let mut bob = planner.clone();
+    bob.disabled = true;
+    store
+        .put_user(&bob, &entry("admin", "user.disable", "bob", later))
+        .expect("disable");
+    bob.disabled = false;
+    store
+        .put_user(&bob, &entry("admin", "user.enable", "bob", later))
+        .expect("enable");
+    assert_eq!(store.token_user("hash-4").expect("read"), None);
+    assert_eq!(store.session("s5", at(later)).expect("read"), None);
+    assert!(store.put_session(&s5, &bob_hash).expect("session"));
+    store
+        .put_token(
+            "hash-5",
+            "bob",
+            "new",
+            &entry("bob", "token.create", "bob", later),
+        )
+        .expect("token");
+    bob.password_hash = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$bmV3".into();
+    store
+        .put_user(&bob, &entry("admin", "user.password", "bob", later))
+        .expect("new password");
+    assert_eq!(store.token_user("hash-5").expect("read"), None);
+    assert_eq!(store.session("s5", at(later)).expect("read"), None);
+    // A change of role alone keeps them.
+    assert!(store.put_session(&s5, &bob.password_hash).expect("session"));
+    bob.role = "monitor".into();
+    store
+        .put_user(&bob, &entry("admin", "user.update", "bob", later))
+        .expect("role");
+    assert!(store.session("s5", at(later)).expect("read").is_some());
+    assert_eq!(store.audit(None, 100).expect("read").len(), 21);
 }
 
 #[test]
@@ -625,7 +730,7 @@ fn sqlite_passes_the_server_story() {
         server_story(&mut store);
     }
     let store = SqliteStore::open(&path).expect("reopens");
-    assert_eq!(store.audit(None, 100).expect("read").len(), 11);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 21);
 }
 
 /// A fresh, empty database in the PostgreSQL server the environment names.
@@ -663,7 +768,7 @@ fn postgres_passes_both_stories() {
     // Reconnected: the same data, and the schema is not applied twice.
     let store = PgStore::connect(&url).expect("reconnects");
     assert_eq!(store.reports(None, None).expect("read").len(), 4);
-    assert_eq!(store.audit(None, 100).expect("read").len(), 11);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 21);
 }
 
 #[test]

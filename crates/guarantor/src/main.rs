@@ -309,7 +309,7 @@ impl Database {
 #[derive(Debug, Subcommand)]
 enum UserCommand {
     /// Create or replace an account; the password is read from standard input (one line, 12 characters or
-    /// more)
+    /// more). Replacing an account with a new password revokes its tokens and ends its sessions
     Add {
         /// Login name
         name: String,
@@ -328,8 +328,33 @@ enum UserCommand {
         #[arg(long, default_value = "api")]
         label: String,
     },
-    /// Disable an account: its password, tokens and sessions stop working (`user add` enables it again)
+    /// Disable an account: its password stops working and its tokens and sessions are deleted, on the next
+    /// request of every server over the database
     Disable {
+        /// Login name
+        name: String,
+    },
+    /// Enable an account again: it may log in with its password; its old tokens and sessions stay revoked
+    Enable {
+        /// Login name
+        name: String,
+    },
+    /// Set an account's password (read from standard input, one line, 12 characters or more): the old one, its
+    /// tokens and its sessions stop working
+    Passwd {
+        /// Login name
+        name: String,
+    },
+    /// Revoke an account's API tokens issued under a label
+    Revoke {
+        /// Login name
+        name: String,
+        /// The label the token was issued under (`user token --label`)
+        #[arg(long)]
+        label: String,
+    },
+    /// End every session of an account (its tokens go on working)
+    LogoutAll {
         /// Login name
         name: String,
     },
@@ -1192,6 +1217,15 @@ fn serve(
     })
 }
 
+/// A password from standard input: one line, without its line ending.
+fn read_password() -> anyhow::Result<String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    Ok(password.trim_end_matches(['\r', '\n']).to_owned())
+}
+
 /// `guarantor user ...`.
 fn user(database: &Database, command: UserCommand, json: bool) -> anyhow::Result<Outcome> {
     let (mut store, shown) = database.open(None)?;
@@ -1200,13 +1234,26 @@ fn user(database: &Database, command: UserCommand, json: bool) -> anyhow::Result
         UserCommand::Add { name, role, nation } => {
             let role = guarantor_app::Role::parse(&role, nation.as_deref())
                 .map_err(|e| anyhow::anyhow!("--role: {e}"))?;
-            let mut password = String::new();
-            std::io::stdin()
-                .read_line(&mut password)
-                .context("cannot read the password from standard input")?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            guarantor_app::put_user(&mut *store, &name, &role, password, &cli_actor(), now)?;
+            let password = read_password()?;
+            guarantor_app::put_user(&mut *store, &name, &role, &password, &cli_actor(), now)?;
             format!("user {name} ({}) stored in {shown}\n", role.name())
+        }
+        UserCommand::Enable { name } => {
+            guarantor_app::enable_user(&mut *store, &name, &cli_actor(), now)?;
+            format!("user {name} enabled in {shown} (its old tokens and sessions stay revoked)\n")
+        }
+        UserCommand::Passwd { name } => {
+            let password = read_password()?;
+            guarantor_app::set_password(&mut *store, &name, &password, &cli_actor(), now)?;
+            format!("password of {name} set in {shown}; its tokens and sessions are revoked\n")
+        }
+        UserCommand::Revoke { name, label } => {
+            let n = guarantor_app::revoke_token(&mut *store, &name, &label, &cli_actor(), now)?;
+            format!("{n} token(s) of {name} labelled {label:?} revoked in {shown}\n")
+        }
+        UserCommand::LogoutAll { name } => {
+            let n = guarantor_app::logout_all(&mut *store, &name, &cli_actor(), now)?;
+            format!("{n} session(s) of {name} ended in {shown}\n")
         }
         UserCommand::Token { name, label } => {
             let token = guarantor_app::new_token(&mut *store, &name, &label, &cli_actor(), now)?;

@@ -1347,8 +1347,41 @@ fn serve_story(dir: &std::path::Path, database: &[&str]) {
     let disabled = guarantor(&[&["user", "disable", "ghost"], database].concat(), dir);
     assert!(disabled.status.success(), "{}", text(&disabled.stderr));
     let refused = http_get(&addr, "/api/v1/me", Some(text(&ghost.stdout).trim()));
+    // Enabled again: the old token stays revoked; a new one works until revoked by its label.
+    let user = |args: &[&str]| guarantor(&[&["user"], args, database].concat(), dir);
+    assert!(user(&["enable", "ghost"]).status.success());
+    let still_refused = http_get(&addr, "/api/v1/me", Some(text(&ghost.stdout).trim()));
+    let fresh = user(&["token", "ghost", "--label", "script"]);
+    let fresh = text(&fresh.stdout).trim().to_owned();
+    let taken = http_get(&addr, "/api/v1/me", Some(&fresh));
+    let unknown = user(&["revoke", "ghost", "--label", "nothing"]);
+    let revoked = user(&["revoke", "ghost", "--label", "script"]);
+    let after_revoke = http_get(&addr, "/api/v1/me", Some(&fresh));
+    let other = user(&["token", "ghost", "--label", "other"]);
+    let other = text(&other.stdout).trim().to_owned();
+    let passwd = guarantor_with_input(
+        dir,
+        &[&["user", "passwd", "ghost"], database].concat(),
+        "a new password for the ghost\n",
+    );
+    let after_passwd = http_get(&addr, "/api/v1/me", Some(&other));
+    let logout = user(&["logout-all", "ghost"]);
     let err = server.kill();
     assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    assert!(still_refused.starts_with("HTTP/1.1 401"), "{still_refused}");
+    assert!(taken.starts_with("HTTP/1.1 200"), "{taken}");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr).contains("no token labelled \"nothing\""),
+        "{}",
+        text(&unknown.stderr)
+    );
+    assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+    assert!(after_revoke.starts_with("HTTP/1.1 401"), "{after_revoke}");
+    assert!(passwd.status.success(), "{}", text(&passwd.stderr));
+    assert!(after_passwd.starts_with("HTTP/1.1 401"), "{after_passwd}");
+    assert!(logout.status.success(), "{}", text(&logout.stderr));
+    assert!(text(&logout.stdout).contains("0 session(s) of ghost ended"));
     assert!(err.contains("created the planner `admin`"), "{err}");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains("\"status\":\"ok\""), "{health}");

@@ -30,7 +30,9 @@ pub fn password(name: &str) -> String {
 pub struct Harness {
     pub state: AppState,
     pub tokens: BTreeMap<String, String>,
-    _dir: tempfile::TempDir,
+    /// The SQLite file the server keeps its accounts in.
+    pub db: std::path::PathBuf,
+    _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// A fresh server over the built-in default scenario, in a temporary SQLite file.
@@ -58,7 +60,68 @@ pub fn harness() -> Harness {
     Harness {
         state,
         tokens,
-        _dir: dir,
+        db,
+        _dir: std::sync::Arc::new(dir),
+    }
+}
+
+impl Harness {
+    /// Another server over the same database (as a second instance behind a load balancer would be).
+    pub fn twin(&self) -> Harness {
+        let store = guarantor_store::SqliteStore::open(&self.db).expect("a store");
+        let state = AppState::new(
+            Box::new(store),
+            self.db.display().to_string(),
+            &guarantor_scenario::SourceSet::builtin_default(),
+        )
+        .expect("the server starts");
+        Harness {
+            state,
+            tokens: self.tokens.clone(),
+            db: self.db.clone(),
+            _dir: self._dir.clone(),
+        }
+    }
+
+    /// The database opened by another process, as `guarantor user` does.
+    pub fn other_process(&self) -> Box<dyn guarantor_store::Store> {
+        Box::new(guarantor_store::SqliteStore::open(&self.db).expect("a store"))
+    }
+
+    /// Logs `name` in with `password`: the session cookie (`name=value`) and its CSRF token, or the status.
+    pub async fn login(&self, name: &str, password: &str) -> Result<(String, String), StatusCode> {
+        let body = serde_json::json!({"name": name, "password": password}).to_string();
+        let a = self
+            .request(None, "POST", "/api/v1/login", &body, &[])
+            .await;
+        if a.status != StatusCode::OK {
+            return Err(a.status);
+        }
+        let set = a.headers[header::SET_COOKIE].to_str().expect("text");
+        let cookie = set.split(';').next().expect("name=value").to_owned();
+        let csrf = a.body["csrf"].as_str().expect("a CSRF token").to_owned();
+        Ok((cookie, csrf))
+    }
+
+    /// The status of `GET /api/v1/me` with `cookie` (`name=value`).
+    pub async fn me_by_cookie(&self, cookie: &str) -> StatusCode {
+        self.request(None, "GET", "/api/v1/me", "", &[("cookie", cookie)])
+            .await
+            .status
+    }
+
+    /// The status of `GET /api/v1/me` with bearer `token`.
+    pub async fn me_by_token(&self, token: &str) -> StatusCode {
+        let bearer = format!("Bearer {token}");
+        self.request(
+            None,
+            "GET",
+            "/api/v1/me",
+            "",
+            &[("authorization", bearer.as_str())],
+        )
+        .await
+        .status
     }
 }
 
