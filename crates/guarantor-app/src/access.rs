@@ -464,6 +464,8 @@ pub fn release_plan(
         for (n, _) in &mut site.nations {
             *n = w.nation(n);
         }
+        // Withheld troops are no nation of their own: they may be of a nation already counted.
+        site.nations_present = site.nations.iter().filter(|(n, _)| n != WITHHELD).count();
     }
     let mut movement = full.movement.clone();
     let hidden = |pledge: &str| w.pledge_text(pledge) != pledge;

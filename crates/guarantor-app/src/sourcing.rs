@@ -374,7 +374,12 @@ pub(crate) fn sourcing_dto(
                 required_troops: s.required_troops,
                 troops: s.troops,
                 framework_nation: s.framework_nation.as_ref().map(|n| n.to_string()),
-                nations_present: s.nations.len(),
+                // Withheld troops are no nation of their own: they may be of a nation already counted.
+                nations_present: s
+                    .nations
+                    .iter()
+                    .filter(|(n, _)| n.as_str() != crate::access::WITHHELD)
+                    .count(),
                 nations: s.nations.iter().map(|(n, t)| (n.to_string(), *t)).collect(),
             })
             .collect(),

@@ -207,23 +207,58 @@ pub(crate) struct Login {
     pub password: String,
 }
 
-/// The client's address, when the server knows it (not in router-level tests, which all count as one).
+/// The client's address, when the server knows it (not in router-level tests without one, which all count as
+/// one): the peer's, or behind a trusted reverse proxy the one its `X-Forwarded-For` names.
 pub(crate) struct ClientAddress(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        _: &S,
+        state: &AppState,
     ) -> Result<ClientAddress, Self::Rejection> {
+        let Some(peer) = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+        else {
+            return Ok(ClientAddress("unknown".to_owned()));
+        };
+        let trusted = state.0.trusted_proxies.get().map_or(&[][..], Vec::as_slice);
         Ok(ClientAddress(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+            client_address(peer, trusted, &parts.headers).to_string(),
         ))
     }
+}
+
+/// The client of a request from `peer`: `peer` itself unless it is one of the `trusted` proxies; then, walking
+/// `X-Forwarded-For` from its end (each proxy appends the address it was called from), the first address that
+/// is not a trusted proxy. A malformed header is not believed: the proxy's own address counts.
+pub(crate) fn client_address(
+    peer: std::net::IpAddr,
+    trusted: &[std::net::IpAddr],
+    headers: &HeaderMap,
+) -> std::net::IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let mut hops: Vec<std::net::IpAddr> = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        let Ok(text) = value.to_str() else {
+            return peer;
+        };
+        for hop in text.split(',') {
+            match hop.trim().parse() {
+                Ok(ip) => hops.push(ip),
+                Err(_) => return peer,
+            }
+        }
+    }
+    hops.into_iter()
+        .rev()
+        .find(|ip| !trusted.contains(ip))
+        .unwrap_or(peer)
 }
 
 /// Checks a login and starts a session: the session cookie and its CSRF token, or why not.

@@ -28,6 +28,21 @@ use crate::routes::{Which, put_pledge, release_base, resolve, spawn_job, store_r
 use crate::state::{AppState, JobResult, lock};
 use crate::{MAX_PER_PAGE, blocking};
 
+/// The dashboard's one script: it reads a chosen file into the upload form (as its bytes, so that the server finds
+/// its encoding). The Content-Security-Policy allows it by its hash ([`script_hash`]) and nothing else.
+pub(crate) const UPLOAD_SCRIPT: &str = "var bytes=document.getElementById('bytes'),body=document.getElementById('body');document.getElementById('file').addEventListener('change',function(e){var f=e.target.files[0];if(!f)return;document.getElementById('name').value=f.name;f.arrayBuffer().then(function(b){var u=new Uint8Array(b),s='';for(var i=0;i<u.length;i+=32768){s+=String.fromCharCode.apply(null,u.subarray(i,i+32768));}bytes.value=btoa(s);body.value=new TextDecoder().decode(u);});});body.addEventListener('input',function(){bytes.value='';});document.getElementById('layout_file').addEventListener('change',function(e){var f=e.target.files[0];if(f)f.text().then(function(t){document.getElementById('layout_toml').value=t;});});";
+
+/// `sha256-…` of [`UPLOAD_SCRIPT`], as a Content-Security-Policy source.
+pub(crate) fn script_hash() -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(UPLOAD_SCRIPT.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
 /// The dashboard's own styles, after the briefing's.
 const DASHBOARD_STYLE: &str = "
 nav{background:#1b4f72;color:#fff;display:flex;flex-wrap:wrap;align-items:center;gap:4px 18px;padding:8px 28px}
@@ -194,8 +209,19 @@ fn login_form(message: Option<&str>) -> Html<String> {
 pub(crate) async fn login_submit(
     State(state): State<AppState>,
     ClientAddress(address): ClientAddress,
+    headers: axum::http::HeaderMap,
     form: Result<Form<Login>, FormRejection>,
 ) -> Response {
+    // A form another site's page submits (login CSRF: the victim logged in as the attacker) names that site as
+    // its Origin: the login form is taken only from the server's own pages (the Host the browser asked for,
+    // which a reverse proxy passes on with `proxy_set_header Host $host`).
+    if !same_origin(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            login_form(Some("this form was sent from another site")),
+        )
+            .into_response();
+    }
     let Ok(Form(login)) = form else {
         return (
             StatusCode::BAD_REQUEST,
@@ -212,6 +238,21 @@ pub(crate) async fn login_submit(
         }
         Err(e) => (e.status, login_form(Some(&e.message))).into_response(),
     }
+}
+
+/// Whether a request's `Origin` (when it has one: browsers send it with every form they post) is the host it
+/// was sent to.
+fn same_origin(headers: &axum::http::HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let authority = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .map(|(_, rest)| rest.trim_end_matches('/'));
+    matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
 }
 
 #[derive(Debug, Deserialize)]
@@ -1209,14 +1250,7 @@ pub(crate) async fn incidents_page(
              <textarea name=\"body\" id=\"body\" rows=\"6\" placeholder=\"the reports (a file chosen above is read in here)\"></textarea>\
              <input type=\"hidden\" name=\"bytes\" id=\"bytes\">\
              <button id=\"send\">Send</button></form>\
-             <script>var bytes=document.getElementById('bytes'),body=document.getElementById('body');\
-             document.getElementById('file').addEventListener('change',function(e){{var f=e.target.files[0];\
-             if(!f)return;document.getElementById('name').value=f.name;f.arrayBuffer().then(function(b){{\
-             var u=new Uint8Array(b),s='';for(var i=0;i<u.length;i+=32768){{s+=String.fromCharCode.apply(null,u.subarray(i,i+32768));}}\
-             bytes.value=btoa(s);body.value=new TextDecoder().decode(u);}});}});\
-             body.addEventListener('input',function(){{bytes.value='';}});\
-             document.getElementById('layout_file').addEventListener('change',function(e){{var f=e.target.files[0];\
-             if(f)f.text().then(function(t){{document.getElementById('layout_toml').value=t;}});}});</script>",
+             <script>{UPLOAD_SCRIPT}</script>",
             csrf_field(caller)
         );
     }

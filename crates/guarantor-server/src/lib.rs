@@ -124,7 +124,39 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(dashboard::audit_page))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::map_response(security_headers))
         .with_state(state)
+}
+
+/// Headers every answer carries: pages run no script but the dashboard's own (by its hash), load nothing from
+/// elsewhere, are never framed; nothing is sniffed, no referrer leaves the site, and no answer (they may hold restricted
+/// pledges) is kept by a browser or a shared cache.
+async fn security_headers(mut response: axum::response::Response) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    static CSP: std::sync::OnceLock<Option<HeaderValue>> = std::sync::OnceLock::new();
+    let csp = CSP.get_or_init(|| {
+        HeaderValue::from_str(&format!(
+            "default-src 'none'; script-src {}; style-src 'unsafe-inline'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            dashboard::script_hash()
+        ))
+        .ok()
+    });
+    let headers = response.headers_mut();
+    if let Some(csp) = csp {
+        headers.insert(header::CONTENT_SECURITY_POLICY, csp.clone());
+    }
+    for (name, value) in [
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        // Not `no-referrer`: with it browsers post forms with `Origin: null`, and the login form's origin check
+        // could not tell the server's own page from another site's.
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
 }
 
 async fn not_found() -> ApiError {

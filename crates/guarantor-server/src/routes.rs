@@ -784,9 +784,13 @@ pub(crate) async fn start_job(
 pub(crate) async fn job(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<u64>,
+    Path(id): Path<String>,
 ) -> ApiResult {
     caller.may(Permission::ReadPlan)?;
+    // Job ids are numbers: anything else names no job (never the extractor's plain-text rejection).
+    let id: u64 = id
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("no job {id:?}: job ids are numbers")))?;
     let (head, result) = {
         let jobs = lock(&state.0.jobs)?;
         let job = jobs
@@ -1082,9 +1086,19 @@ pub(crate) async fn daily(
 ) -> ApiResult {
     caller.may(Permission::ReadIncidents)?;
     let Query(q) = q?;
-    let day: jiff::civil::Date = q.day.parse().map_err(|_| {
-        ApiError::bad_request("bad_day", format!("day {}: expected YYYY-MM-DD", q.day))
-    })?;
+    // The report reads two weeks before the day and the day after, in Kyiv time: days near the ends of the
+    // calendar would overflow a timestamp (a 500 before); none of them can hold reports anyway.
+    let day: jiff::civil::Date = q
+        .day
+        .parse()
+        .ok()
+        .filter(|d: &jiff::civil::Date| (1900..=9998).contains(&d.year()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "bad_day",
+                format!("day {}: expected YYYY-MM-DD, from 1900 to 9998", q.day),
+            )
+        })?;
     let cut = guarantor_app::parse_cut(q.cut.as_deref().unwrap_or("19:30"))
         .map_err(|e| ApiError::bad_request("bad_cut", format!("cut: {e}")))?;
     let r = resolve(&state, &Which::default()).await?;

@@ -208,6 +208,8 @@ pub(crate) struct Inner {
     pub jobs: Mutex<Vec<Job>>,
     next_job: AtomicU64,
     pub logins: Mutex<LoginLimiter>,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (set once, before serving).
+    pub trusted_proxies: std::sync::OnceLock<Vec<std::net::IpAddr>>,
 }
 
 /// What every request shares.
@@ -223,6 +225,9 @@ pub enum StartError {
     /// The scenario given at start does not load.
     #[error("the scenario does not load: {0}")]
     Scenario(String),
+    /// The trusted proxies were set twice.
+    #[error("the trusted proxies are set once, before serving")]
+    ProxiesAlreadySet,
 }
 
 /// Locks `m`; a lock poisoned by a panic elsewhere is an internal error, not a panic here.
@@ -240,6 +245,16 @@ fn files_of(sources: &SourceSet) -> Vec<(String, String)> {
 }
 
 impl AppState {
+    /// Behind reverse proxies at `proxies`: a request from one of them is from the client its
+    /// `X-Forwarded-For` names (the last address there that is not a trusted proxy), for the login limits.
+    /// Requests from anywhere else are from their peer, whatever they send. Set once, before serving.
+    pub fn trust_proxies(&self, proxies: Vec<std::net::IpAddr>) -> Result<(), StartError> {
+        self.0
+            .trusted_proxies
+            .set(proxies)
+            .map_err(|_| StartError::ProxiesAlreadySet)
+    }
+
     /// The state over `store` (`db` names it in messages), with the scenario `sources` loaded at start: stored
     /// as a new version when it differs from the latest stored one, and the default for every request that
     /// names none.
@@ -287,6 +302,7 @@ impl AppState {
             jobs: Mutex::new(Vec::new()),
             next_job: AtomicU64::new(1),
             logins: Mutex::new(LoginLimiter::default()),
+            trusted_proxies: std::sync::OnceLock::new(),
         })))
     }
 }

@@ -368,6 +368,20 @@ async fn every_role_on_every_endpoint_for_its_own_nation_and_another() {
         assert_eq!(troops(&seen, nation), troops(&full, nation) - t, "{nation}");
     }
     assert_eq!(troops(&seen, "withheld"), hidden.values().sum::<u64>());
+    // `withheld` is no nation: a site counts only the nations it names (issue #21).
+    for site in seen["sourcing"]["sites"].as_array().expect("sites") {
+        let named = site["nations"]
+            .as_array()
+            .expect("nations")
+            .iter()
+            .filter(|n| n[0] != "withheld")
+            .count();
+        assert_eq!(
+            site["nations_present"].as_u64(),
+            Some(named as u64),
+            "{site}"
+        );
+    }
     // Whatever is withheld is withheld whole: no nation, home, depot or caveat of it is told.
     for r in seen["reinforcement"].as_array().expect("reinforcement") {
         if r["source"]

@@ -5,6 +5,18 @@
 //!   tokens or ending its sessions takes effect on the next request — whoever made the change: this server's
 //!   API, another server over the same database, or `guarantor user` in another process. Enabling an account
 //!   again never brings back a token or session it had before. Only planners manage accounts over the API.
+//! - **Behind a reverse proxy the login limits count each client, not the proxy**: with `--trusted-proxy`, a
+//!   request from the proxy is from the client its `X-Forwarded-For` names; from anyone else the header is not
+//!   believed (it cannot be used to dodge the limits).
+//! - **Withheld troops are no nation**: `sites[].nations_present` never counts `withheld` (`access.rs`).
+//! - **Headers**: every answer — pages, downloads, JSON, errors — carries a strict Content-Security-Policy (the
+//!   dashboard's one script by its hash, nothing from elsewhere, never framed), `nosniff`, a referrer only to
+//!   the server itself (`same-origin`),
+//!   `X-Frame-Options: DENY` and `Cache-Control: no-store`.
+//! - **The login form is taken only from the server's own pages**: a form posted with another site's `Origin`
+//!   is refused (login CSRF).
+//! - **Every error keeps the JSON shape** with a stable code, and a request out of range is the caller's error
+//!   (4xx), never the server's (500).
 
 mod common;
 
@@ -227,4 +239,217 @@ async fn only_planners_manage_accounts() {
         (status, body["error"]["code"].as_str()),
         (StatusCode::NOT_FOUND, Some("not_found"))
     );
+}
+
+#[tokio::test]
+async fn errors_keep_the_json_shape_and_out_of_range_is_never_a_500() {
+    let h = harness();
+    for (uri, status, code) in [
+        ("/api/v1/jobs/abc", StatusCode::NOT_FOUND, "not_found"),
+        (
+            "/api/v1/jobs/99999999999999999999999",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            "/api/v1/reports/daily?day=9999-12-31",
+            StatusCode::BAD_REQUEST,
+            "bad_day",
+        ),
+        (
+            "/api/v1/reports/daily?day=0001-01-01",
+            StatusCode::BAD_REQUEST,
+            "bad_day",
+        ),
+        (
+            "/api/v1/reports/daily?day=tomorrow",
+            StatusCode::BAD_REQUEST,
+            "bad_day",
+        ),
+    ] {
+        let (got, body) = h.call(Some("planner"), "GET", uri, "").await;
+        assert_eq!(
+            (got, body["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{uri}: {body}"
+        );
+    }
+}
+
+/// Five bad passwords for `name` as the client `client` (through `peer`, with `forwarded` as X-Forwarded-For).
+async fn fail_logins(h: &common::Harness, name: &str, peer: &str, forwarded: Option<&str>) {
+    for _ in 0..5 {
+        let status = login_from(h, name, "not the password", peer, forwarded).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+}
+
+/// A login for `name` from `peer` (with `forwarded` as X-Forwarded-For): its status.
+async fn login_from(
+    h: &common::Harness,
+    name: &str,
+    password: &str,
+    peer: &str,
+    forwarded: Option<&str>,
+) -> StatusCode {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt;
+    let body = serde_json::json!({"name": name, "password": password}).to_string();
+    let mut request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/v1/login")
+        .header("content-type", "application/json");
+    if let Some(f) = forwarded {
+        request = request.header("x-forwarded-for", f);
+    }
+    let mut request = request.body(Body::from(body)).expect("a request");
+    let peer: std::net::SocketAddr = format!("{peer}:40000").parse().expect("an address");
+    request.extensions_mut().insert(ConnectInfo(peer));
+    guarantor_server::router(h.state.clone())
+        .oneshot(request)
+        .await
+        .expect("an answer")
+        .status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_login_limits_count_each_client() {
+    let h = harness();
+    h.state
+        .trust_proxies(vec!["10.0.0.1".parse().expect("an address")])
+        .expect("set once");
+    // A client that guesses fra's password is held off, through the proxy...
+    fail_logins(&h, "fra", "10.0.0.1", Some("203.0.113.5")).await;
+    assert_eq!(
+        login_from(&h, "fra", &password("fra"), "10.0.0.1", Some("203.0.113.5")).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ...while fra, from another client through the same proxy, logs in.
+    assert_eq!(
+        login_from(
+            &h,
+            "fra",
+            &password("fra"),
+            "10.0.0.1",
+            Some("198.51.100.7")
+        )
+        .await,
+        StatusCode::OK
+    );
+    // A client behind another proxy of its own: the last address that is not a trusted proxy counts.
+    assert_eq!(
+        login_from(
+            &h,
+            "fra",
+            &password("fra"),
+            "10.0.0.1",
+            Some("203.0.113.5, 192.0.2.44")
+        )
+        .await,
+        StatusCode::OK
+    );
+    // From anywhere but the proxy, X-Forwarded-For is not believed: the peer is held off, whatever it says.
+    fail_logins(&h, "deu", "192.0.2.9", Some("198.51.100.1")).await;
+    assert_eq!(
+        login_from(
+            &h,
+            "deu",
+            &password("deu"),
+            "192.0.2.9",
+            Some("198.51.100.2")
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        login_from(&h, "deu", &password("deu"), "192.0.2.10", None).await,
+        StatusCode::OK
+    );
+    // Set once.
+    assert!(h.state.trust_proxies(Vec::new()).is_err());
+}
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let h = harness();
+    for (who, uri) in [
+        (Some("planner"), "/"),
+        (Some("monitor"), "/incidents"),
+        (Some("planner"), "/api/v1/plan"),
+        (None, "/api/v1/health"),
+        (None, "/login"),
+        (None, "/api/v1/me"),
+        (Some("planner"), "/api/v1/nowhere"),
+    ] {
+        let a = h.request(who, "GET", uri, "", &[]).await;
+        let header = |name: &str| {
+            a.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let csp = header("content-security-policy");
+        for part in [
+            "default-src 'none'",
+            "script-src 'sha256-",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ] {
+            assert!(csp.contains(part), "{uri}: {part} in {csp:?}");
+        }
+        assert_eq!(header("x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(header("x-frame-options"), "DENY", "{uri}");
+        assert_eq!(header("referrer-policy"), "same-origin", "{uri}");
+        assert_eq!(header("cache-control"), "no-store", "{uri}");
+    }
+    // The one script the incidents page runs is the one the policy allows.
+    let page = h
+        .request(Some("monitor"), "GET", "/incidents", "", &[])
+        .await;
+    let html = page.body.as_str().expect("a page");
+    let script = html
+        .split("<script>")
+        .nth(1)
+        .and_then(|s| s.split("</script>").next())
+        .expect("the upload script");
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(script));
+    let csp = page.headers["content-security-policy"]
+        .to_str()
+        .expect("text");
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+    assert_eq!(html.matches("<script").count(), 1);
+}
+
+#[tokio::test]
+async fn the_login_form_is_taken_only_from_the_servers_own_pages() {
+    let h = harness();
+    let form = format!("name=fra&password={}", password("fra").replace(' ', "+"));
+    let post = |origin: Option<&'static str>| {
+        let form = form.clone();
+        let h = &h;
+        async move {
+            let mut headers = vec![
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("host", "guarantor.example.org"),
+            ];
+            if let Some(o) = origin {
+                headers.push(("origin", o));
+            }
+            let a = h.request(None, "POST", "/login", form, &headers).await;
+            (a.status, a.headers.contains_key("set-cookie"))
+        }
+    };
+    assert_eq!(
+        post(Some("https://evil.example.com")).await,
+        (StatusCode::FORBIDDEN, false)
+    );
+    assert_eq!(
+        post(Some("https://guarantor.example.org")).await,
+        (StatusCode::SEE_OTHER, true)
+    );
+    assert_eq!(post(None).await, (StatusCode::SEE_OTHER, true));
 }

@@ -239,6 +239,11 @@ enum Command {
         /// built-in default scenario)
         #[arg(long, value_name = "DIR")]
         scenario: Option<PathBuf>,
+        /// The address of a reverse proxy in front of the server (repeat for several): a request from it is
+        /// from the client its X-Forwarded-For names, for the login limits (without it, every user behind the
+        /// proxy shares its address)
+        #[arg(long = "trusted-proxy", value_name = "IP")]
+        trusted_proxies: Vec<std::net::IpAddr>,
         #[command(flatten)]
         database: Database,
     },
@@ -754,8 +759,9 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
         Some(Command::Serve {
             addr,
             scenario,
+            trusted_proxies,
             database,
-        }) => serve(&addr, scenario, &database, color),
+        }) => serve(&addr, scenario, trusted_proxies, &database, color),
         Some(Command::User { database, command }) => user(&database, command, cli.json),
         Some(Command::Init { dir }) => init(&dir, cli.json),
         Some(Command::Check { dir }) => check(dir, cli.json, color),
@@ -1169,6 +1175,7 @@ impl guarantor_app::Progress for Bars {
 fn serve(
     addr: &str,
     scenario: Option<PathBuf>,
+    trusted_proxies: Vec<std::net::IpAddr>,
     database: &Database,
     color: bool,
 ) -> anyhow::Result<Outcome> {
@@ -1198,6 +1205,7 @@ fn serve(
         );
     }
     let state = guarantor_server::AppState::new(store, shown, &sources)?;
+    state.trust_proxies(trusted_proxies)?;
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| anyhow::anyhow!("cannot start the server's runtime: {e}"))?;
     runtime.block_on(async {
