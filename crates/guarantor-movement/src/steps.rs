@@ -13,7 +13,8 @@
 //!   earliest-arrival flow of each commodity from many origins and ready steps: by every step asked, the most
 //!   the network can deliver by then.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use guarantor_core::{Network, NodeId};
 
@@ -63,10 +64,59 @@ pub struct Buildup {
 }
 
 /// The network indexed at a resolution of `steps_per_day` steps a day, over `horizon` steps.
+///
+/// It keeps the arrivals of each load it has searched alone (see [`StepNet::alone`]): a clone shares them.
 #[derive(Clone, Debug)]
 pub struct StepNet {
     net: Net,
     full: Capacity,
+    curves: Arc<Mutex<HashMap<CurveKey, Curve>>>,
+}
+
+/// A load alone searched: the place, its node, the commodity, and its ready step within the day.
+type CurveKey = (usize, usize, usize, usize);
+
+/// The arrivals of one load alone, kept for every other load from the same node at the same time of day.
+///
+/// The network is at full capacity on every step and a day's capacity is spread over its steps the same way
+/// every day, so a load ready `δ` steps later (a whole number of days) arrives exactly `δ` steps later, the
+/// horizon apart; and a load of `a` at most the amount searched has, by each step, arrived as far as
+/// `min(a, what the search had delivered by then)` (one source: the least cut is the load or the network's), so
+/// it closes at the first step the search had delivered `a`.
+#[derive(Clone, Debug)]
+struct Curve {
+    /// The ready step searched.
+    ready: usize,
+    /// The amount searched.
+    amount: u64,
+    /// Each step something arrived and the total arrived by then (ascending).
+    arrived: Vec<(usize, u64)>,
+}
+
+/// One commodity of a load alone: the first step anything arrives, and the step it closes (`None`: not
+/// within the horizon).
+struct Outcome {
+    first: Option<usize>,
+    closed: Option<usize>,
+}
+
+impl Curve {
+    /// The outcome for `amount` ready at `ready`, when this search answers it (`None`: search again).
+    fn answer(&self, ready: usize, amount: u64, horizon: usize) -> Option<Outcome> {
+        let delta = ready.checked_sub(self.ready)?;
+        let within = |t: usize| Some(t + delta).filter(|&t| t < horizon);
+        let total = self.arrived.last().map_or(0, |a| a.1);
+        let closed = match self.arrived.iter().find(|a| a.1 >= amount) {
+            Some(&(t, _)) => within(t),
+            // Short of the amount searched: the horizon stopped it, and stops a later load sooner.
+            None if total < self.amount => None,
+            None => return None,
+        };
+        Some(Outcome {
+            first: self.arrived.first().and_then(|a| within(a.0)),
+            closed,
+        })
+    }
 }
 
 impl StepNet {
@@ -81,7 +131,11 @@ impl StepNet {
         }
         let net = Net::with_steps(network, horizon_steps as usize, steps_per_day)?;
         let full = Capacity::full(network, &net);
-        Ok(StepNet { net, full })
+        Ok(StepNet {
+            net,
+            full,
+            curves: Arc::default(),
+        })
     }
 
     /// Steps planned: `0..horizon`.
@@ -110,7 +164,8 @@ impl StepNet {
 
     /// Each mover alone on the network at full capacity: when it first delivers and when it closes at `dest`.
     /// A mover standing at `dest` is there from its ready step. The movers are independent: they are solved on
-    /// as many threads as the machine has cores.
+    /// as many threads as the machine has cores. A search answers every later question about a load from the
+    /// same node at the same time of day and no larger (kept, and shared by clones).
     pub fn alone(&self, dest: &NodeId, movers: &[Mover]) -> Result<Vec<Alone>, MovementError> {
         let d = self.net.node(dest)?;
         let nodes = movers
@@ -194,31 +249,13 @@ impl StepNet {
                 closed = None;
                 continue;
             }
-            let bucket = [Bucket {
-                node: v,
-                day: m.ready_step as usize,
-                amount,
-            }];
-            let got = earliest_arrival(
-                &self.net,
-                &self.full.link[k],
-                &self.full.node[k],
-                &bucket,
-                d,
-                &dist[k],
-                h,
-                None,
-            );
-            let arrivals = &got.arrivals[0];
-            let delivered: u64 = arrivals.iter().map(|(_, f)| f).sum();
-            if let Some(&(t, _)) = arrivals.first() {
+            let got = self.one(c, v, d, &dist[k], m.ready_step as usize, amount);
+            if let Some(t) = got.first {
                 first = Some(first.map_or(t as u32, |f| f.min(t as u32)));
             }
-            match arrivals.last() {
-                Some(&(t, _)) if delivered == amount => {
-                    closed = closed.map(|c| c.max(t as u32));
-                }
-                _ => {
+            match got.closed {
+                Some(t) => closed = closed.map(|c| c.max(t as u32)),
+                None => {
                     why.get_or_insert(NotClosed::Horizon);
                     closed = None;
                 }
@@ -232,6 +269,65 @@ impl StepNet {
             closed_step: closed,
             not_closed: if closed.is_some() { None } else { why },
         }
+    }
+
+    /// One commodity of one load alone: from the arrivals kept when they answer it, else searched (and kept).
+    fn one(
+        &self,
+        c: Commodity,
+        v: usize,
+        d: usize,
+        dist: &[usize],
+        ready: usize,
+        amount: u64,
+    ) -> Outcome {
+        let h = self.net.horizon;
+        let k = c.index();
+        let key = (d, v, k, ready % self.net.steps_per_day.max(1) as usize);
+        let curves = || self.curves.lock().unwrap_or_else(|p| p.into_inner());
+        let (ready_asked, amount_asked) = (ready, amount);
+        // A new search covers the one it replaces too: the earlier ready step, the larger amount.
+        let (ready, amount) = match curves().get(&key) {
+            Some(known) => match known.answer(ready, amount, h) {
+                Some(out) => return out,
+                None => (ready.min(known.ready), amount.max(known.amount)),
+            },
+            None => (ready, amount),
+        };
+        // The kept arrivals are not locked while the network is searched.
+        let bucket = [Bucket {
+            node: v,
+            day: ready,
+            amount,
+        }];
+        let got = earliest_arrival(
+            &self.net,
+            &self.full.link[k],
+            &self.full.node[k],
+            &bucket,
+            d,
+            dist,
+            h,
+            None,
+        );
+        let mut total = 0;
+        let arrived: Vec<(usize, u64)> = got.arrivals[0]
+            .iter()
+            .map(|&(t, f)| {
+                total += f;
+                (t, total)
+            })
+            .collect();
+        let curve = Curve {
+            ready,
+            amount,
+            arrived,
+        };
+        let out = curve
+            .answer(ready_asked, amount_asked, h)
+            .unwrap_or_else(|| unreachable!("a search answers the load it was made for"));
+        curves().insert(key, curve);
+        out
     }
 
     /// All `movers` together, each commodity an earliest-arrival flow to `dest`: by each of the steps `at`, the

@@ -241,16 +241,21 @@ static DEFAULT: LazyLock<Scenario> = LazyLock::new(|| {
         .expect("the default scenario is valid")
 });
 
-#[test]
-fn every_site_of_the_default_network_is_reachable_from_every_home() {
-    let s = &*DEFAULT;
-    let sites: Vec<&NodeId> = s
+/// The nodes of the default network that are sites.
+fn default_sites() -> Vec<&'static NodeId> {
+    DEFAULT
         .network
         .nodes
         .iter()
         .filter(|n| n.site.is_some())
         .map(|n| &n.id)
-        .collect();
+        .collect()
+}
+
+#[test]
+fn every_site_of_the_default_network_is_reachable_from_every_home() {
+    let s = &*DEFAULT;
+    let sites = default_sites();
     let mut loads = Vec::new();
     for nation in &s.nations {
         for &site in &sites {
@@ -275,5 +280,36 @@ fn every_site_of_the_default_network_is_reachable_from_every_home() {
             l.id,
             o.not_closed
         );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// A network that keeps what it has searched answers every load as a fresh network does, whatever came
+    /// before it: loads from the same node a whole number of days apart, larger and smaller, near the horizon.
+    #[test]
+    fn kept_arrivals_answer_as_a_fresh_search(
+        asked in proptest::collection::vec((0usize..2, 0usize..2, 0u32..5, proptest::sample::select(vec![0u32, 12]), 0u64..1_500, 0u64..800), 2..9)
+    ) {
+        let s = &*DEFAULT;
+        let hours = 24 * 8 + 1;
+        let homes: Vec<&NodeId> = s.nations.iter().take(4).map(|n| &n.home).collect();
+        let sites = default_sites();
+        let kept = StepNet::new(&s.network, hours, 24).unwrap();
+        for &(home, site, day, hour, troops, tonnes) in &asked {
+            let m = Mover {
+                node: homes[home].clone(),
+                ready_step: day * 24 + hour,
+                troops,
+                tonnes,
+            };
+            let fresh = StepNet::new(&s.network, hours, 24).unwrap();
+            proptest::prop_assert_eq!(
+                kept.alone(sites[site], std::slice::from_ref(&m)).unwrap(),
+                fresh.alone(sites[site], std::slice::from_ref(&m)).unwrap(),
+                "{:?} to {}", m, sites[site]
+            );
+        }
     }
 }
