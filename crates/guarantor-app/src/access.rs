@@ -155,7 +155,7 @@ pub struct Viewer {
 
 impl Viewer {
     /// Whether the viewer sees everything (a planner).
-    fn sees_all(&self) -> bool {
+    pub fn sees_all(&self) -> bool {
         self.role == Role::Planner
     }
 
@@ -394,17 +394,34 @@ impl Withheld {
     }
 }
 
-/// An older version of a scenario with every pledge (and caveat) restricted in `latest` restricted in it too:
-/// what a nation restricts now stays withheld in the versions before.
-pub fn restricted_as_latest(older: &Scenario, latest: &Scenario) -> Scenario {
-    let mut s = older.clone();
-    for p in &mut s.pledges {
-        if let Some(now) = latest.pledges.iter().find(|l| l.id == p.id) {
-            p.restricted |= now.restricted;
-            p.caveats.restricted |= now.caveats.restricted;
+/// Whether each pledge ever stored in a scenario's versions is restricted (and its caveats), as the last version
+/// that holds it says: what a nation restricts now — or restricts and then deletes — stays withheld in every
+/// version before, and what it releases again is released in them too. Built by folding the versions in,
+/// oldest first; an older version is released from [`Restrictions::apply`], never from its own flags alone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Restrictions(BTreeMap<PledgeId, (bool, bool)>);
+
+impl Restrictions {
+    /// Folds in the next version: the flags of the pledges it holds replace what the versions before said; a
+    /// pledge it no longer holds keeps the flags of the last version that did.
+    pub fn fold(&mut self, next: &Scenario) {
+        for p in &next.pledges {
+            self.0
+                .insert(p.id.clone(), (p.restricted, p.caveats.restricted));
         }
     }
-    s
+
+    /// `older` with every pledge (and caveat) restricted in it or in the last version holding it restricted.
+    pub fn apply(&self, older: &Scenario) -> Scenario {
+        let mut s = older.clone();
+        for p in &mut s.pledges {
+            if let Some(&(pledge, caveats)) = self.0.get(&p.id) {
+                p.restricted |= pledge;
+                p.caveats.restricted |= caveats;
+            }
+        }
+        s
+    }
 }
 
 /// The scenario's summary as `viewer` may see it.

@@ -21,8 +21,8 @@ mod sourcing;
 mod summary;
 
 pub use access::{
-    Permission, Role, Viewer, WITHHELD, pledge_json, release_plan, release_pledges,
-    release_response, release_summary, release_whatif, restricted_as_latest,
+    Permission, Restrictions, Role, Viewer, WITHHELD, pledge_json, release_plan, release_pledges,
+    release_response, release_summary, release_whatif,
 };
 pub use accounts::{
     AccountError, MIN_PASSWORD_CHARS, disable_user, enable_user, hash_password, logout_all,

@@ -61,12 +61,7 @@ pub fn put_pledge(sources: &mut SourceSet, pledge: &Value) -> Result<Put, EditEr
         }
         table.insert(key, Item::Value(toml_value(key, value)?));
     }
-    let text = sources
-        .get(PLEDGES_FILE)
-        .ok_or_else(|| EditError::File("the scenario has no pledges.toml".into()))?;
-    let mut doc: DocumentMut = text
-        .parse()
-        .map_err(|e: toml_edit::TomlError| EditError::File(e.to_string()))?;
+    let mut doc = pledges_document(sources)?;
     if !doc.contains_key("pledge") {
         doc.insert("pledge", Item::ArrayOfTables(ArrayOfTables::new()));
     }
@@ -95,6 +90,65 @@ pub fn put_pledge(sources: &mut SourceSet, pledge: &Value) -> Result<Put, EditEr
     };
     sources.set(PLEDGES_FILE, doc.to_string());
     Ok(put)
+}
+
+/// Removes the `[[pledge]]` table with id `id` from `sources`' `pledges.toml`, with the comments above it:
+/// its text before, or `None` when no table has that id (nothing is changed).
+pub fn delete_pledge(sources: &mut SourceSet, id: &str) -> Result<Option<String>, EditError> {
+    let mut doc = pledges_document(sources)?;
+    let Some(tables) = doc.get_mut("pledge").and_then(Item::as_array_of_tables_mut) else {
+        return Ok(None);
+    };
+    let Some(i) = tables
+        .iter()
+        .position(|t| t.get("id").and_then(Item::as_str) == Some(id))
+    else {
+        return Ok(None);
+    };
+    let before = tables
+        .get(i)
+        .map(|t| format!("[[pledge]]\n{t}"))
+        .unwrap_or_default();
+    // The comments above the table after its last blank line are its own and go with it; those before (the
+    // file's header, a section's heading) stay, above whatever comes next.
+    let prefix = tables
+        .get(i)
+        .and_then(|t| t.decor().prefix())
+        .and_then(|p| p.as_str())
+        .unwrap_or("")
+        .to_owned();
+    let kept = prefix
+        .rfind("\n\n")
+        .map_or("", |k| &prefix[..=k])
+        .to_owned();
+    tables.remove(i);
+    match tables.get_mut(i) {
+        Some(next) => {
+            let after = next
+                .decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("")
+                .to_owned();
+            next.decor_mut().set_prefix(format!("{kept}{after}"));
+        }
+        None if !kept.is_empty() => {
+            let trailing = doc.trailing().as_str().unwrap_or("").to_owned();
+            doc.set_trailing(format!("\n{kept}{trailing}"));
+        }
+        None => {}
+    }
+    sources.set(PLEDGES_FILE, doc.to_string());
+    Ok(Some(before))
+}
+
+/// `sources`' `pledges.toml`, parsed to be edited.
+fn pledges_document(sources: &SourceSet) -> Result<DocumentMut, EditError> {
+    sources
+        .get(PLEDGES_FILE)
+        .ok_or_else(|| EditError::File("the scenario has no pledges.toml".into()))?
+        .parse()
+        .map_err(|e: toml_edit::TomlError| EditError::File(e.to_string()))
 }
 
 fn toml_value(field: &str, v: &Value) -> Result<toml_edit::Value, EditError> {
@@ -161,6 +215,24 @@ mod tests {
         assert_eq!(
             s.get(PLEDGES_FILE).expect("there"),
             "# header comment\n\n# the first\n[[pledge]]\nid = \"a\"\ncount = 5\ncaveats = { roles = [\"training\"], restricted = true }\n\n# the second\n[[pledge]]\nid = \"b\"\ncount = 2\n"
+        );
+    }
+
+    #[test]
+    fn a_pledge_is_deleted_with_its_comments_and_nothing_else() {
+        let mut s = sources(FILE);
+        let gone = delete_pledge(&mut s, "a").expect("written");
+        assert_eq!(gone.as_deref(), Some("[[pledge]]\nid = \"a\"\ncount = 1\n"));
+        assert_eq!(
+            s.get(PLEDGES_FILE).expect("there"),
+            "# header comment\n\n# the second\n[[pledge]]\nid = \"b\"\ncount = 2\n"
+        );
+        assert_eq!(delete_pledge(&mut s, "a"), Ok(None));
+        // The last one: the file's header stays.
+        assert!(delete_pledge(&mut s, "b").expect("written").is_some());
+        assert_eq!(
+            s.get(PLEDGES_FILE).expect("there").trim(),
+            "# header comment"
         );
     }
 

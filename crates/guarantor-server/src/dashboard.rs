@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use crate::auth::{Caller, ClientAddress, Login, end_session, session_cookie, start_session};
 use crate::error::ApiError;
-use crate::routes::{Which, put_pledge, release_base, resolve, spawn_job, store_reports, world_of};
+use crate::routes::{Which, put_pledge, resolve, spawn_job, store_reports, world_of};
 use crate::state::{AppState, JobResult, lock};
 use crate::{MAX_PER_PAGE, blocking};
 
@@ -521,8 +521,8 @@ async fn published_page(state: &AppState, browser: &Browser) -> Result<Html<Stri
     let entry = blocking(move || inner.plan(&r2, &w))
         .await
         .map_err(|e| browser.fail(e))?;
-    let base = release_base(state, &r).await.map_err(|e| browser.fail(e))?;
-    let released = guarantor_app::release_plan(&base, &entry.plan, &entry.report, &caller.viewer);
+    let released =
+        guarantor_app::release_plan(&entry.scenario, &entry.plan, &entry.report, &caller.viewer);
     let note = format!(
         "<div class=\"note\">The plan published by {} at {} (version {}).</div>",
         esc(&p.by),
@@ -735,8 +735,7 @@ async fn job_page(
                 world: None,
             };
             let r = resolve(state, &which).await.map_err(|e| browser.fail(e))?;
-            let base = release_base(state, &r).await.map_err(|e| browser.fail(e))?;
-            let released = guarantor_app::release_whatif(&base, report, &caller.viewer);
+            let released = guarantor_app::release_whatif(&r.scenario, report, &caller.viewer);
             format!(
                 "{start}{}",
                 body(&guarantor_app::whatif_page(scenario, &released))

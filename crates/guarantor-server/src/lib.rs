@@ -67,7 +67,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/pledges",
             get(routes::pledges).post(routes::create_pledge),
         )
-        .route("/api/v1/pledges/{id}", put(routes::update_pledge))
+        .route(
+            "/api/v1/pledges/{id}",
+            put(routes::update_pledge).delete(routes::delete_pledge),
+        )
         .route("/api/v1/plan", get(routes::plan))
         .route("/api/v1/respond", get(routes::respond))
         .route(

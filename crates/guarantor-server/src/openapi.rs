@@ -232,6 +232,20 @@ fn paths() -> Value {
                     "422": error_response("invalid_scenario"),
                     "401": denied(), "403": denied()
                 }
+            },
+            "delete": {
+                "summary": "Delete a pledge (a liaison officer: of its own nation); a new scenario version. A pledge \
+                            restricted in its last version stays withheld in every version before",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                               query("scenario", "the scenario's name", false),
+                               query("version", "the version edited (default: the latest)", false)],
+                "responses": {
+                    "200": ok("{version, deleted}"),
+                    "404": error_response("no such pledge (or not one the caller may see)"),
+                    "409": error_response("stale: not the latest version"),
+                    "422": error_response("invalid_scenario: something else names the pledge"),
+                    "401": denied(), "403": denied()
+                }
             }},
             "/api/v1/plan": {"get": {
                 "summary": "Source, rotate and move the force for a version in a world state (computed once, then \

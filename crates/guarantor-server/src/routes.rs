@@ -62,29 +62,6 @@ fn audit(
     }
 }
 
-/// The scenario of `r` to release from: itself when it is the latest version, else with what the latest
-/// restricts restricted (see `guarantor_app::restricted_as_latest`).
-pub(crate) async fn release_base(
-    state: &AppState,
-    r: &Resolved,
-) -> Result<std::sync::Arc<guarantor_core::Scenario>, ApiError> {
-    let latest = resolve(
-        state,
-        &Which {
-            scenario: Some(r.name.clone()),
-            ..Which::default()
-        },
-    )
-    .await?;
-    if latest.version == r.version {
-        return Ok(r.scenario.clone());
-    }
-    Ok(std::sync::Arc::new(guarantor_app::restricted_as_latest(
-        &r.scenario,
-        &latest.scenario,
-    )))
-}
-
 /// A version as listed: who stored it is told to planners, to its author, and for the server's own loads.
 fn version_json(v: &guarantor_store::ScenarioVersion, viewer: &Viewer) -> Value {
     let author = if viewer.role == guarantor_app::Role::Planner
@@ -243,7 +220,7 @@ pub(crate) async fn pledges(
     Ok(Json(json!({
         "scenario": r.name,
         "version": r.version,
-        "pledges": guarantor_app::release_pledges(&*release_base(&state, &r).await?, &caller.viewer),
+        "pledges": guarantor_app::release_pledges(&r.scenario, &caller.viewer),
     })))
 }
 
@@ -301,54 +278,9 @@ pub(crate) async fn put_pledge(
             "a liaison officer edits only its own nation's pledges, not {nation}'s"
         )));
     }
-    // Ids starting `withheld` are how withheld pledges are shown; a liaison officer's ids start with its
-    // nation's code (`fra-…`), so that they never meet, or reveal, another nation's.
-    if id.starts_with(guarantor_app::WITHHELD) {
-        return Err(ApiError::bad_request(
-            "bad_body",
-            format!(
-                "id {id}: ids starting `{}` are reserved",
-                guarantor_app::WITHHELD
-            ),
-        ));
-    }
-    if let Some(own) = caller.viewer.role.nation() {
-        let prefix = format!("{}-", own.as_str().to_lowercase());
-        if !id.starts_with(&prefix) {
-            return Err(ApiError::bad_request(
-                "bad_body",
-                format!("id {id}: a liaison officer's pledge ids start with `{prefix}`"),
-            ));
-        }
-    }
-    // Edits are made to the latest version only: one made from an older one would undo what came since.
-    let latest = resolve(
-        &state,
-        &Which {
-            scenario: q.scenario.clone(),
-            ..Which::default()
-        },
-    )
-    .await?;
-    if let Some(v) = q.version
-        && v != latest.version
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "stale",
-            format!(
-                "version {v} is not the latest ({}): edit the latest",
-                latest.version
-            ),
-        ));
-    }
-    let r = latest;
-    let existing = r
-        .scenario
-        .pledges
-        .iter()
-        .find(|p| p.id.as_str() == id)
-        .filter(|p| caller.viewer.sees_pledge(p));
+    id_in_namespace(&caller.viewer, &id)?;
+    let r = latest_to_edit(&state, &q).await?;
+    let existing = visible_pledge(&r, &caller.viewer, &id);
     match (&path_id, existing) {
         (None, Some(_)) => {
             return Err(ApiError::new(
@@ -384,38 +316,22 @@ pub(crate) async fn put_pledge(
             .find(|p| p.id.as_str() == id)
             .ok_or_else(|| ApiError::internal(format!("pledge {id} written but not read back")))?;
         let after = guarantor_app::pledge_json(new, viewer.sees_caveats(new));
-        let files: Vec<(String, String)> = sources
-            .iter()
-            .map(|(p, t)| (p.to_owned(), t.to_owned()))
-            .collect();
         let action = if created {
             "pledge.create"
         } else {
             "pledge.update"
         };
-        // The note says no more than that a pledge changed: who and which are in the audit log, for planners.
-        let version = lock(&inner.store)?
-            .put_scenario(
-                &r.name,
-                &files,
-                Some(r.version),
-                "a pledge edited",
-                &audit(
-                    &actor,
-                    action,
-                    &format!("{}/{id}", r.name),
-                    before,
-                    Some(guarantor_app::pledge_json(new, true)),
-                ),
-            )
-            .map_err(|e| match e {
-                guarantor_store::StoreError::Stale { .. } => ApiError::new(
-                    StatusCode::CONFLICT,
-                    "stale",
-                    format!("{e}: load the pledges again and redo the edit"),
-                ),
-                e => ApiError::internal(e),
-            })?;
+        let whole = guarantor_app::pledge_json(new, true);
+        let version = store_edit(
+            &inner,
+            &r,
+            &sources,
+            &actor,
+            action,
+            &id,
+            before,
+            Some(whole),
+        )?;
         Ok((version, after))
     })
     .await?;
@@ -425,6 +341,154 @@ pub(crate) async fn put_pledge(
         StatusCode::OK
     };
     Ok((status, version, after))
+}
+
+/// Ids starting `withheld` are how withheld pledges are shown; a liaison officer's ids start with its nation's
+/// code (`fra-…`), so that they never meet, or reveal, another nation's.
+fn id_in_namespace(viewer: &Viewer, id: &str) -> Result<(), ApiError> {
+    if id.starts_with(guarantor_app::WITHHELD) {
+        return Err(ApiError::bad_request(
+            "bad_body",
+            format!(
+                "id {id}: ids starting `{}` are reserved",
+                guarantor_app::WITHHELD
+            ),
+        ));
+    }
+    if let Some(own) = viewer.role.nation() {
+        let prefix = format!("{}-", own.as_str().to_lowercase());
+        if !id.starts_with(&prefix) {
+            return Err(ApiError::forbidden(format!(
+                "id {id}: a liaison officer's pledge ids start with `{prefix}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Pledge `id` of version `r`, if `viewer` may see it (one it may not is as if it were not there).
+fn visible_pledge<'a>(
+    r: &'a Resolved,
+    viewer: &Viewer,
+    id: &str,
+) -> Option<&'a guarantor_core::Pledge> {
+    r.scenario
+        .pledges
+        .iter()
+        .find(|p| p.id.as_str() == id)
+        .filter(|p| viewer.sees_pledge(p))
+}
+
+/// The latest version, to edit: edits are made to it only (one made from an older version would undo what
+/// came since); a `version` that is not the latest is `stale`.
+async fn latest_to_edit(state: &AppState, q: &Which) -> Result<Resolved, ApiError> {
+    let latest = resolve(
+        state,
+        &Which {
+            scenario: q.scenario.clone(),
+            ..Which::default()
+        },
+    )
+    .await?;
+    if let Some(v) = q.version
+        && v != latest.version
+    {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "stale",
+            format!(
+                "version {v} is not the latest ({}): edit the latest",
+                latest.version
+            ),
+        ));
+    }
+    Ok(latest)
+}
+
+/// Stores edited `sources` as the version after `r`, with the audit line of `action` on pledge `id`, in one
+/// transaction: the new version's number (`stale` when another edit came first). Blocking.
+#[allow(clippy::too_many_arguments)]
+fn store_edit(
+    inner: &crate::state::Inner,
+    r: &Resolved,
+    sources: &guarantor_scenario::SourceSet,
+    actor: &str,
+    action: &str,
+    id: &str,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> Result<u32, ApiError> {
+    let files: Vec<(String, String)> = sources
+        .iter()
+        .map(|(p, t)| (p.to_owned(), t.to_owned()))
+        .collect();
+    // The note says no more than that a pledge changed: who and which are in the audit log, for planners.
+    lock(&inner.store)?
+        .put_scenario(
+            &r.name,
+            &files,
+            Some(r.version),
+            "a pledge edited",
+            &audit(actor, action, &format!("{}/{id}", r.name), before, after),
+        )
+        .map_err(|e| match e {
+            guarantor_store::StoreError::Stale { .. } => ApiError::new(
+                StatusCode::CONFLICT,
+                "stale",
+                format!("{e}: load the pledges again and redo the edit"),
+            ),
+            e => ApiError::internal(e),
+        })
+}
+
+/// `DELETE /api/v1/pledges/{id}`: removes a pledge from the latest version — a new version, with its audit
+/// line. A liaison officer deletes only its own nation's; a pledge the caller may not see is not found. What a
+/// pledge was restricted in its last version stays withheld in every version before (see `Restrictions`).
+pub(crate) async fn delete_pledge(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    q: Result<Query<Which>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    caller.may(Permission::EditPledges)?;
+    let Query(q) = q?;
+    id_in_namespace(&caller.viewer, &id)?;
+    let r = latest_to_edit(&state, &q).await?;
+    let existing = visible_pledge(&r, &caller.viewer, &id)
+        .ok_or_else(|| ApiError::not_found(format!("no pledge {id}")))?;
+    if !caller.viewer.may_edit_pledge_of(&existing.nation) {
+        return Err(ApiError::forbidden(format!(
+            "pledge {id} is {}'s",
+            existing.nation.as_str()
+        )));
+    }
+    let before = guarantor_app::pledge_json(existing, true);
+    let inner = state.0.clone();
+    let actor = caller.viewer.name.clone();
+    let version = blocking(move || {
+        let mut sources = inner.sources(&r)?;
+        guarantor_scenario::delete_pledge(&mut sources, &id)
+            .map_err(|e| ApiError::bad_request("bad_body", e.to_string()))?
+            .ok_or_else(|| {
+                ApiError::internal(format!(
+                    "pledge {id} is in the scenario, not in pledges.toml"
+                ))
+            })?;
+        guarantor_scenario::load(&sources)
+            .map_err(|d| diagnostics_error(guarantor_scenario::PLEDGES_FILE, &d))?;
+        store_edit(
+            &inner,
+            &r,
+            &sources,
+            &actor,
+            "pledge.delete",
+            &id,
+            Some(before),
+            None,
+        )
+    })
+    .await?;
+    Ok(Json(json!({"version": version, "deleted": true})).into_response())
 }
 
 fn pledge_answer((status, version, pledge): (StatusCode, u32, Value)) -> Response {
@@ -460,9 +524,8 @@ pub(crate) async fn update_pledge(
 async fn released_plan(state: &AppState, viewer: &Viewer, r: Resolved, w: WorldState) -> ApiResult {
     let inner = state.0.clone();
     let version = r.version;
-    let base = release_base(state, &r).await?;
     let entry = blocking(move || inner.plan(&r, &w)).await?;
-    let released = guarantor_app::release_plan(&base, &entry.plan, &entry.report, viewer);
+    let released = guarantor_app::release_plan(&entry.scenario, &entry.plan, &entry.report, viewer);
     let mut v = serde_json::to_value(&released).map_err(ApiError::internal)?;
     v["version"] = json!(version);
     Ok(Json(v))
@@ -687,6 +750,16 @@ pub(crate) fn spawn_job(
     Ok(id)
 }
 
+/// Whether two loads of one version restrict the same pledges and caveats.
+fn same_restrictions(a: &guarantor_core::Scenario, b: &guarantor_core::Scenario) -> bool {
+    a.pledges.len() == b.pledges.len()
+        && a.pledges.iter().zip(&b.pledges).all(|(x, y)| {
+            x.id == y.id
+                && x.restricted == y.restricted
+                && x.caveats.restricted == y.caveats.restricted
+        })
+}
+
 /// What a failed job says (the cause goes to the server's log).
 fn failed(id: u64, e: &dyn std::fmt::Display) -> String {
     eprintln!("guarantor serve: job {id} failed: {e}");
@@ -838,16 +911,28 @@ pub(crate) async fn job(
                 },
             )
             .await?;
-            let base = release_base(&state, &r).await?;
             let value = match done {
+                // A plan's responses are released by the restrictions it was computed under: when a version
+                // stored since restricts more of this one, the job's answer is no longer the one to release.
+                JobResult::Plan(entry)
+                    if !caller.viewer.sees_all()
+                        && !same_restrictions(&entry.scenario, &r.scenario) =>
+                {
+                    return Err(ApiError::new(
+                        StatusCode::CONFLICT,
+                        "stale",
+                        "a version stored since this job ran restricts pledges of this one: start the job \
+                         again, or ask GET /api/v1/plan",
+                    ));
+                }
                 JobResult::Plan(entry) => serde_json::to_value(guarantor_app::release_plan(
-                    &base,
+                    &r.scenario,
                     &entry.plan,
                     &entry.report,
                     &caller.viewer,
                 )),
                 JobResult::WhatIf(_, report) => serde_json::to_value(
-                    guarantor_app::release_whatif(&base, &report, &caller.viewer),
+                    guarantor_app::release_whatif(&r.scenario, &report, &caller.viewer),
                 ),
                 // Only planners start it, and only its owner or a planner reads a job.
                 JobResult::ResponseWhatIf(report) => serde_json::to_value(&*report),

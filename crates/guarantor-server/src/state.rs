@@ -42,11 +42,22 @@ type Freshness = (u64, u64, u64);
 /// A scenario version and a window of time (as microseconds), the key of computed incidents.
 type IncidentsKey = (String, u32, Option<i64>, Option<i64>);
 
+/// An older version as released: the latest version it was made for, and the scenario.
+type Released = (u32, Arc<Scenario>);
+
+/// A plan: the scenario, its version, the latest version its restrictions are of, the world state.
+type PlanKey = (String, u32, u32, String);
+
 /// A scenario version, resolved.
 #[derive(Clone)]
 pub(crate) struct Resolved {
     pub name: String,
     pub version: u32,
+    /// The latest version when it was resolved: the one whose restrictions `scenario` is released by.
+    pub through: u32,
+    /// The version as every answer is computed and released from: the version's own files, with each pledge
+    /// the latest versions restrict restricted in it too (`guarantor_app::Restrictions`; the latest version
+    /// is its own files).
     pub scenario: Arc<Scenario>,
 }
 
@@ -199,8 +210,14 @@ pub(crate) struct Inner {
     pub store: Mutex<Box<dyn Store>>,
     pub db: String,
     pub default_scenario: String,
+    /// Each version's own files loaded (those asked for).
     scenarios: Mutex<HashMap<(String, u32), Arc<Scenario>>>,
-    plans: Mutex<HashMap<(String, u32, String), Arc<PlanEntry>>>,
+    /// Each scenario's restrictions, through the version they were folded to.
+    restrictions: Mutex<HashMap<String, (u32, Arc<guarantor_app::Restrictions>)>>,
+    /// Each older version as released, through the latest version it was made for.
+    released: Mutex<HashMap<(String, u32), Released>>,
+    /// Plans by version, the latest version its restrictions are of, and world state.
+    plans: Mutex<HashMap<PlanKey, Arc<PlanEntry>>>,
     placers: Mutex<HashMap<(String, u32), Arc<PlacerCell>>>,
     /// Incidents of a scenario version in a window, with the count of the window's reports they came from.
     /// Each window's incidents, with the window's report count and the store's revisions they were computed at.
@@ -296,6 +313,8 @@ impl AppState {
             db,
             default_scenario: name,
             scenarios: Mutex::new(HashMap::new()),
+            restrictions: Mutex::new(HashMap::new()),
+            released: Mutex::new(HashMap::new()),
             plans: Mutex::new(HashMap::new()),
             placers: Mutex::new(HashMap::new()),
             incidents: Mutex::new(HashMap::new()),
@@ -308,8 +327,9 @@ impl AppState {
 }
 
 impl Inner {
-    /// Scenario `name` (the default when `None`) at `version` (the latest when `None`), loaded once.
-    /// Blocking (the store).
+    /// Scenario `name` (the default when `None`) at `version` (the latest when `None`), loaded once; an older
+    /// version with what the versions since restrict restricted in it (every answer about it is released by
+    /// the same rule as the latest). Blocking (the store).
     pub fn resolve(&self, name: Option<&str>, version: Option<u32>) -> Result<Resolved, ApiError> {
         let name = name.unwrap_or(&self.default_scenario).to_owned();
         let versions = lock(&self.store)?
@@ -319,20 +339,42 @@ impl Inner {
             return Err(ApiError::not_found(format!("no scenario {name}")));
         };
         let version = version.unwrap_or(latest);
-        if let Some(s) = lock(&self.scenarios)?.get(&(name.clone(), version)) {
-            return Ok(Resolved {
-                name,
-                version,
-                scenario: s.clone(),
-            });
+        let resolved = |scenario| Resolved {
+            name: name.clone(),
+            version,
+            through: latest,
+            scenario,
+        };
+        if !versions.iter().any(|v| v.version == version) {
+            return Err(ApiError::not_found(format!(
+                "scenario {name} has no version {version} (the latest is {latest})"
+            )));
+        }
+        if version == latest {
+            return Ok(resolved(self.own(&name, version, true)?));
+        }
+        if let Some((through, s)) = lock(&self.released)?.get(&(name.clone(), version))
+            && *through == latest
+        {
+            return Ok(resolved(s.clone()));
+        }
+        let restrictions = self.restrictions(&name, &versions)?;
+        let scenario = Arc::new(restrictions.apply(&*self.own(&name, version, true)?));
+        lock(&self.released)?.insert((name.clone(), version), (latest, scenario.clone()));
+        Ok(resolved(scenario))
+    }
+
+    /// A version as its own files say, loaded once when `keep` (else loaded, or taken if kept, and not kept).
+    fn own(&self, name: &str, version: u32, keep: bool) -> Result<Arc<Scenario>, ApiError> {
+        let key = (name.to_owned(), version);
+        if let Some(s) = lock(&self.scenarios)?.get(&key) {
+            return Ok(s.clone());
         }
         let files = lock(&self.store)?
-            .scenario_files(&name, version)
+            .scenario_files(name, version)
             .map_err(ApiError::internal)?
             .ok_or_else(|| {
-                ApiError::not_found(format!(
-                    "scenario {name} has no version {version} (the latest is {latest})"
-                ))
+                ApiError::not_found(format!("scenario {name} has no version {version}"))
             })?;
         let sources = SourceSet::from_files(&format!("{name}@{version}"), files);
         let loaded = guarantor_scenario::load(&sources).map_err(|d| {
@@ -342,12 +384,34 @@ impl Inner {
             ))
         })?;
         let scenario = Arc::new(loaded.scenario);
-        lock(&self.scenarios)?.insert((name.clone(), version), scenario.clone());
-        Ok(Resolved {
-            name,
-            version,
-            scenario,
-        })
+        if keep {
+            lock(&self.scenarios)?.insert(key, scenario.clone());
+        }
+        Ok(scenario)
+    }
+
+    /// The restrictions of scenario `name` through its latest version (`versions`, oldest first): folded once,
+    /// then only the versions stored since.
+    fn restrictions(
+        &self,
+        name: &str,
+        versions: &[guarantor_store::ScenarioVersion],
+    ) -> Result<Arc<guarantor_app::Restrictions>, ApiError> {
+        let latest = versions.last().map_or(0, |v| v.version);
+        let (through, known) = lock(&self.restrictions)?
+            .get(name)
+            .cloned()
+            .unwrap_or_default();
+        if through == latest {
+            return Ok(known);
+        }
+        let mut next = (*known).clone();
+        for v in versions.iter().filter(|v| v.version > through) {
+            next.fold(&*self.own(name, v.version, v.version == latest)?);
+        }
+        let next = Arc::new(next);
+        lock(&self.restrictions)?.insert(name.to_owned(), (latest, next.clone()));
+        Ok(next)
     }
 
     /// The sources of a resolved version (to edit them). Blocking.
@@ -364,7 +428,7 @@ impl Inner {
 
     /// The plan of a resolved version in `world`, computed once. Blocking (the solver).
     pub fn plan(&self, r: &Resolved, world: &WorldState) -> Result<Arc<PlanEntry>, ApiError> {
-        let key = (r.name.clone(), r.version, world.to_string());
+        let key = (r.name.clone(), r.version, r.through, world.to_string());
         if let Some(p) = lock(&self.plans)?.get(&key) {
             return Ok(p.clone());
         }

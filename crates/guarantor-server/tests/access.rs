@@ -147,6 +147,12 @@ const ROWS: &[Row] = &[
         allowed: "YNYNN",
     },
     Row {
+        method: "DELETE",
+        uri: "/api/v1/pledges/deu-matrix-WHO",
+        body: "",
+        allowed: "YNNYN",
+    },
+    Row {
         method: "PUT",
         uri: "/api/v1/pledges/deu-hq",
         body: "DEU_EXISTING",
@@ -238,7 +244,14 @@ async fn every_role_on_every_endpoint_for_its_own_nation_and_another() {
         };
         // Anonymous: refused, always (a page sends the browser to the login page).
         let page = !row.uri.starts_with("/api/");
-        let (status, value) = h.call(None, row.method, row.uri, &body).await;
+        let (status, value) = h
+            .call(
+                None,
+                row.method,
+                &row.uri.replace("WHO", "anonymous"),
+                &body,
+            )
+            .await;
         let refused = if page {
             status == StatusCode::SEE_OTHER
         } else {
@@ -253,7 +266,8 @@ async fn every_role_on_every_endpoint_for_its_own_nation_and_another() {
         for ((who, _, _), allowed) in USERS.iter().zip(row.allowed.chars()) {
             // Each creates a pledge of its own id.
             let body = body.replace("WHO", who);
-            let (status, value) = h.call(Some(who), row.method, row.uri, &body).await;
+            let uri = row.uri.replace("WHO", who);
+            let (status, value) = h.call(Some(who), row.method, &uri, &body).await;
             let ok = match allowed {
                 'Y' => status.is_success(),
                 _ if page => status == StatusCode::FORBIDDEN,

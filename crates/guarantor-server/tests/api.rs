@@ -44,6 +44,15 @@ async fn health_and_the_openapi_document_describe_every_route() {
                     String::new(),
                 ),
                 ("/api/v1/pledges", "post") => (path.clone(), pledge.to_owned()),
+                ("/api/v1/pledges/{id}", "delete") => {
+                    // One of its own to delete (`put` comes after, on `fra-doc`).
+                    let gone = pledge.replace("fra-doc", "fra-doc-gone");
+                    let (status, _) = h
+                        .call(Some("planner"), "POST", "/api/v1/pledges", &gone)
+                        .await;
+                    assert_eq!(status, StatusCode::CREATED);
+                    ("/api/v1/pledges/fra-doc-gone".to_owned(), String::new())
+                }
                 ("/api/v1/pledges/{id}", _) => {
                     ("/api/v1/pledges/fra-doc".to_owned(), pledge.to_owned())
                 }
@@ -604,9 +613,15 @@ async fn edits_start_from_the_latest_version_and_stay_in_their_own_namespace() {
             body = body.replace("\"FRA\"", "\"DEU\"");
         }
         let (status, value) = h.call(Some(who), "POST", "/api/v1/pledges", &body).await;
+        // Another nation's namespace is forbidden; the reserved prefix is a bad id for anyone.
+        let expected = if who == "deu" {
+            (StatusCode::FORBIDDEN, Some("forbidden"))
+        } else {
+            (StatusCode::BAD_REQUEST, Some("bad_body"))
+        };
         assert_eq!(
             (status, value["error"]["code"].as_str()),
-            (StatusCode::BAD_REQUEST, Some("bad_body")),
+            expected,
             "{who} {id}: {value}"
         );
     }

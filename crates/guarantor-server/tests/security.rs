@@ -8,6 +8,10 @@
 //! - **Behind a reverse proxy the login limits count each client, not the proxy**: with `--trusted-proxy`, a
 //!   request from the proxy is from the client its `X-Forwarded-For` names; from anyone else the header is not
 //!   believed (it cannot be used to dodge the limits).
+//! - **Every version is released by the same rule**: a pledge restricted in the version asked, or in the last
+//!   version that holds it (restricted since, or restricted and then deleted), is withheld from other nations
+//!   in every answer about that version — its summary, pledges and plan (the property test below edits at
+//!   random and reads every version).
 //! - **Withheld troops are no nation**: `sites[].nations_present` never counts `withheld` (`access.rs`).
 //! - **Headers**: every answer — pages, downloads, JSON, errors — carries a strict Content-Security-Policy (the
 //!   dashboard's one script by its hash, nothing from elsewhere, never framed), `nosniff`, a referrer only to
@@ -452,4 +456,233 @@ async fn the_login_form_is_taken_only_from_the_servers_own_pages() {
         (StatusCode::SEE_OTHER, true)
     );
     assert_eq!(post(None).await, (StatusCode::SEE_OTHER, true));
+}
+
+/// A pledge of `nation` with `id`, restricted or not.
+fn test_pledge(id: &str, nation: &str, restricted: bool) -> String {
+    serde_json::json!({
+        "id": id, "nation": nation, "kind": "units", "capability": "engineer_coy", "count": 1,
+        "notice_days": 10, "status": "confirmed", "restricted": restricted, "source": "test",
+    })
+    .to_string()
+}
+
+/// The summary's count of `nation`'s pledges at `version`, as `who` sees it.
+async fn counted(h: &common::Harness, who: &str, version: u32, nation: &str) -> u64 {
+    let (status, s) = h
+        .call(
+            Some(who),
+            "GET",
+            &format!("/api/v1/scenario?version={version}"),
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    s["nations"]
+        .as_array()
+        .expect("nations")
+        .iter()
+        .find(|n| n["nation"] == nation)
+        .and_then(|n| n["pledges"].as_u64())
+        .unwrap_or(0)
+}
+
+/// Every text `who` is given about `version`: its summary, its pledges (when `who` may read them) and, when
+/// `plan`, its plan.
+async fn answers_about(h: &common::Harness, who: &str, version: u32, plan: bool) -> Vec<String> {
+    let mut uris = vec![format!("/api/v1/scenario?version={version}")];
+    if who != "observer" {
+        uris.push(format!("/api/v1/pledges?version={version}"));
+        if plan {
+            uris.push(format!("/api/v1/plan?version={version}"));
+        }
+    }
+    let mut out = Vec::new();
+    for uri in uris {
+        let (status, body) = h.call(Some(who), "GET", &uri, "").await;
+        assert_eq!(status, StatusCode::OK, "{who} {uri}: {body}");
+        out.push(body.to_string());
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_pledge_restricted_later_or_deleted_after_is_withheld_in_every_version_before() {
+    let h = harness();
+    let created = h
+        .call(
+            Some("fra"),
+            "POST",
+            "/api/v1/pledges",
+            &test_pledge("fra-later", "FRA", false),
+        )
+        .await;
+    assert_eq!(created.0, StatusCode::CREATED, "{}", created.1);
+    let open = u32::try_from(created.1["version"].as_u64().expect("a version")).expect("small");
+    let before = counted(&h, "deu", open, "FRA").await;
+    assert!(
+        answers_about(&h, "deu", open, false)
+            .await
+            .iter()
+            .any(|t| t.contains("fra-later")),
+        "shown while public"
+    );
+    // Restricted in the next version: withheld from DEU in both, and counted in neither.
+    let (status, body) = h
+        .call(
+            Some("fra"),
+            "PUT",
+            "/api/v1/pledges/fra-later",
+            &test_pledge("fra-later", "FRA", true),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let restricted = open + 1;
+    for v in [open, restricted] {
+        assert_eq!(
+            counted(&h, "deu", v, "FRA").await,
+            before - 1,
+            "version {v}"
+        );
+        for text in answers_about(&h, "deu", v, v == open).await {
+            assert!(!text.contains("fra-later"), "version {v}: {text:.300}");
+        }
+    }
+    // FRA and planners still see it in the version where it was public.
+    for who in ["fra", "planner"] {
+        assert!(
+            answers_about(&h, who, open, false)
+                .await
+                .iter()
+                .any(|t| t.contains("fra-later")),
+            "{who}"
+        );
+    }
+    // Deleted after being restricted: still withheld in every version before.
+    let (status, body) = h
+        .call(Some("fra"), "DELETE", "/api/v1/pledges/fra-later", "")
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    for v in [open, restricted] {
+        assert_eq!(
+            counted(&h, "deu", v, "FRA").await,
+            before - 1,
+            "version {v}"
+        );
+        for text in answers_about(&h, "deu", v, false).await {
+            assert!(!text.contains("fra-later"), "version {v}: {text:.300}");
+        }
+    }
+    // Another nation cannot delete it, nor learn whether it exists.
+    let (status, _) = h
+        .call(Some("deu"), "DELETE", "/api/v1/pledges/fra-mech-inf", "")
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// One edit of the property test: a nation (0 FRA, 1 DEU), one of its two pledge ids, and what it does (0
+/// create or update public, 1 restrict, 2 make public, 3 delete).
+type Edit = (usize, usize, usize);
+
+/// The test's pledges in one version: id → (nation, restricted).
+type Held = std::collections::BTreeMap<String, (&'static str, bool)>;
+
+async fn edits_then_every_version_read(edits: Vec<Edit>, plan_at: usize) {
+    const NATIONS: [(&str, &str); 2] = [("FRA", "fra"), ("DEU", "deu")];
+    let h = harness();
+    let default = guarantor_scenario::check(&guarantor_scenario::SourceSet::builtin_default())
+        .scenario
+        .expect("the default scenario");
+    // The default's pledges each nation shows another (live or waiting, not withdrawn; not restricted).
+    let shown_by_default = |nation: &str| {
+        default
+            .pledges
+            .iter()
+            .filter(|p| p.nation.as_str() == nation)
+            .filter(|p| p.status != guarantor_core::PledgeStatus::Withdrawn && !p.restricted)
+            .count() as u64
+    };
+    let mut versions: Vec<Held> = vec![Held::new()];
+    for (n, slot, what) in edits {
+        let (nation, user) = NATIONS[n];
+        let id = format!("{user}-prop-{slot}");
+        let mut held = versions.last().cloned().unwrap_or_default();
+        let exists = held.contains_key(&id);
+        let (method, uri, body, restricted) = match (what, exists) {
+            (0, false) => ("POST", "/api/v1/pledges".to_owned(), Some(false), false),
+            (0, true) => ("PUT", format!("/api/v1/pledges/{id}"), Some(false), false),
+            (1, true) => ("PUT", format!("/api/v1/pledges/{id}"), Some(true), true),
+            (1, false) => ("POST", "/api/v1/pledges".to_owned(), Some(true), true),
+            (2, true) => ("PUT", format!("/api/v1/pledges/{id}"), Some(false), false),
+            (_, true) => ("DELETE", format!("/api/v1/pledges/{id}"), None, false),
+            // Nothing to make public or delete.
+            (_, false) => continue,
+        };
+        let text = body.map_or(String::new(), |r| test_pledge(&id, nation, r));
+        let (status, answer) = h.call(Some(user), method, &uri, &text).await;
+        assert!(status.is_success(), "{method} {uri}: {status} {answer}");
+        if method == "DELETE" {
+            held.remove(&id);
+        } else {
+            held.insert(id, (nation, restricted));
+        }
+        versions.push(held);
+    }
+    // Each pledge as the last version holding it has it.
+    let mut last: Held = Held::new();
+    for held in &versions {
+        last.extend(held.iter().map(|(k, v)| (k.clone(), *v)));
+    }
+    for (i, held) in versions.iter().enumerate() {
+        let version = u32::try_from(i + 1).expect("small");
+        for (viewer, own) in [("fra", "FRA"), ("deu", "DEU"), ("observer", "")] {
+            let withheld = |id: &str| {
+                let (nation, here) = held[id];
+                nation != own && (here || last[id].1)
+            };
+            let texts = answers_about(&h, viewer, version, i == plan_at).await;
+            for id in held.keys().filter(|id| withheld(id)) {
+                for t in &texts {
+                    assert!(
+                        !t.contains(id.as_str()),
+                        "{viewer} is told {id} in version {version}: {t:.300}"
+                    );
+                }
+            }
+            for (nation, _) in NATIONS.iter().filter(|(n, _)| *n != own) {
+                let shown = held
+                    .iter()
+                    .filter(|(id, (n, _))| n == nation && !withheld(id))
+                    .count() as u64;
+                assert_eq!(
+                    counted(&h, viewer, version, nation).await,
+                    shown_by_default(nation) + shown,
+                    "{viewer} counts {nation}'s pledges in version {version} of {versions:?}"
+                );
+            }
+        }
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 6,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    /// For random sequences of pledge edits by random nations — create, restrict, make public, delete — no
+    /// answer about any version to a viewer of another nation names or counts a pledge restricted in that
+    /// version or in the last version holding it.
+    #[test]
+    fn no_answer_about_any_version_names_or_counts_a_pledge_withheld_from_the_viewer(
+        edits in proptest::collection::vec((0usize..2, 0usize..2, 0usize..4), 1..7),
+        plan_at in 0usize..7,
+    ) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(edits_then_every_version_read(edits, plan_at));
+    }
 }
