@@ -530,6 +530,24 @@ pub fn release_plan(
                 .is_none_or(|id| !w.pledges.values().any(|shown| shown.as_str() == id))
     });
     let rotation_not_arrived = rotation.not_arrived.clone();
+    // The rotation is of when the units arrive; what is shown of a withheld one is not (its notice and its
+    // hidden home would tell its nation).
+    for u in movement.units.iter_mut().filter(|u| u.nation == WITHHELD) {
+        u.ready_day = None;
+        u.troops_day = None;
+        u.tonnes_day = None;
+        u.arrival_day = None;
+        u.not_closed = None;
+    }
+    for x in movement
+        .stockpiles
+        .iter_mut()
+        .filter(|x| x.nation == WITHHELD)
+    {
+        x.ready_day = None;
+        x.arrival_day = None;
+        x.not_closed = None;
+    }
     let mut reinforcement = full.reinforcement.clone();
     for r in &mut reinforcement {
         let scrubbed = w.scrub(&r.source);

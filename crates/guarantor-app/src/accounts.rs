@@ -323,8 +323,14 @@ pub fn new_token(
         before: None,
         after: Some(serde_json::json!({"label": label}).to_string()),
     };
-    store.put_token(&secret_hash(&token), name, label, &audit)?;
-    Ok(token)
+    // Checked again in the store's own statement: an account disabled meanwhile gets no token.
+    match store.put_token(&secret_hash(&token), name, label, &audit) {
+        Ok(()) => Ok(token),
+        Err(guarantor_store::StoreError::Inactive { .. }) => {
+            Err(AccountError::Disabled(name.to_owned()))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The viewer a stored account is, or why it is not one.

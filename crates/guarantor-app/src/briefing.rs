@@ -895,7 +895,8 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
                     u.site.clone().into(),
                     u.troops.into(),
                     u.route.into(),
-                    u.ready_day.into(),
+                    u.ready_day
+                        .map_or(Cell::Text("withheld".into()), Cell::from),
                     u.arrival_day.map_or(
                         Cell::Text(u.not_closed.unwrap_or("").replace('_', " ")),
                         Cell::from,

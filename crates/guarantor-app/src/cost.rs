@@ -196,7 +196,8 @@ pub fn activity(scenario: &Scenario, plan: &SourcingPlan, movement: &MovementDto
             nation,
             pledge,
             kind: MoveKind::Deploy,
-            month: month(x.ready_day),
+            // The plan's own movement: every stockpile has its ready day (only a released one has none).
+            month: month(x.ready_day.unwrap_or_default()),
             passengers: 0,
             tonne_km: routes.tonne_km(Some(&x.depot), &x.site, x.tonnes as f64),
         });
@@ -204,7 +205,7 @@ pub fn activity(scenario: &Scenario, plan: &SourcingPlan, movement: &MovementDto
     let ready_month: BTreeMap<&str, u32> = movement
         .stockpiles
         .iter()
-        .map(|x| (x.pledge.as_str(), month(x.ready_day)))
+        .map(|x| (x.pledge.as_str(), month(x.ready_day.unwrap_or_default())))
         .collect();
     let mut releases = Vec::new();
     let mut enablers = Vec::new();

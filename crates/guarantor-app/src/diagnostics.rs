@@ -96,3 +96,64 @@ pub fn check_report(origin: &str, diagnostics: &[Diagnostic]) -> CheckReport {
         diagnostics: diagnostics.iter().map(DiagnosticDto::from).collect(),
     }
 }
+
+/// The problems a loaded edit has, told relative to the text the edit wrote: those within `span` of `file`
+/// (`text`) are moved to `label` — their lines, columns and bytes counted from the span's start, so that they
+/// point into `text[span]` and say nothing of what comes before it in the file. Those elsewhere are kept as
+/// they are when `sees_all`; for anyone else each becomes one problem that says only that the edit conflicts
+/// with something outside it (the file's other lines, and whatever a message would name there, may be
+/// another nation's restricted pledges).
+pub fn relative_to(
+    diagnostics: &[Diagnostic],
+    file: &str,
+    text: &str,
+    span: std::ops::Range<usize>,
+    label: &str,
+    sees_all: bool,
+) -> Vec<Diagnostic> {
+    let line_of = |at: usize| text[..at.min(text.len())].matches('\n').count() as u32 + 1;
+    let first = line_of(span.start);
+    let inside =
+        |l: &guarantor_core::Location| l.file == file && l.line > 0 && span.contains(&l.span.start);
+    let moved = |l: &guarantor_core::Location| guarantor_core::Location {
+        file: label.to_owned(),
+        line: l.line + 1 - first,
+        column: l.column,
+        span: l.span.start - span.start..l.span.end.min(span.end) - span.start,
+    };
+    diagnostics
+        .iter()
+        .map(|d| {
+            if inside(&d.location) {
+                let mut d = d.clone();
+                d.location = moved(&d.location);
+                d.related = d
+                    .related
+                    .iter()
+                    .filter(|(l, _)| sees_all || inside(l))
+                    .map(|(l, note)| (if inside(l) { moved(l) } else { l.clone() }, note.clone()))
+                    .collect();
+                d
+            } else if sees_all {
+                d.clone()
+            } else {
+                Diagnostic {
+                    level: d.level,
+                    code: "conflicts-elsewhere",
+                    message: "the edit conflicts with something outside this pledge (a planner can see what)"
+                        .to_owned(),
+                    location: guarantor_core::Location {
+                        file: label.to_owned(),
+                        line: 0,
+                        column: 0,
+                        span: 0..0,
+                    },
+                    field: String::new(),
+                    expected: None,
+                    related: Vec::new(),
+                    help: Some("ask a planner, or change this pledge".to_owned()),
+                }
+            }
+        })
+        .collect()
+}

@@ -45,7 +45,7 @@ pub use cost::{
     CategoryDto, CostDto, EstimateDto, NationCostDto, NationMonthDto, ResponseCostDto,
     ResponseLineDto, ResponseNationDto, activity, cost_dto, cost_plan, response_cost,
 };
-pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report};
+pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report, relative_to};
 /// The scenario's geography indexed for placing reports (kept by servers per scenario version).
 pub use guarantor_monitor::Placer;
 /// The movement engine's synthetic problems (for `closure_bench`).

@@ -90,8 +90,10 @@ pub struct UnitMoveDto {
     pub route: &'static str,
     /// Where it starts (its nation's home node), for network moves.
     pub origin: Option<String>,
-    /// First day it may leave: its phase's start, or its notice to move plus its parliament's vote if later.
-    pub ready_day: u32,
+    /// First day it may leave: its phase's start, or its notice to move plus its parliament's vote if later;
+    /// `null` for a unit withheld from the viewer (its notice and its home are its nation's to tell, and so
+    /// are the days below).
+    pub ready_day: Option<u32>,
     /// Day its troops were all received at the site.
     pub troops_day: Option<u32>,
     /// Day its cargo was all received.
@@ -117,8 +119,8 @@ pub struct StockpileMoveDto {
     pub depot: String,
     /// Where it goes.
     pub site: String,
-    /// First day it may leave.
-    pub ready_day: u32,
+    /// First day it may leave; `null` for a stockpile withheld from the viewer (as its arrival).
+    pub ready_day: Option<u32>,
     /// Day it was all received at the site; `null` when it was not.
     pub arrival_day: Option<u32>,
     /// Why it does not close.
@@ -367,7 +369,7 @@ pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
                         Some(Route::Network { origin, .. }) => Some(origin.to_string()),
                         _ => None,
                     },
-                    ready_day,
+                    ready_day: Some(ready_day),
                     troops_day: load.and_then(|(_, o)| o.troops_day),
                     tonnes_day: load.and_then(|(_, o)| o.tonnes_day),
                     arrival_day: load.and_then(|(_, o)| o.arrival_day),
@@ -398,7 +400,7 @@ pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
                     tonnes: whole_tonnes_up(*tonnes),
                     depot: depot.to_string(),
                     site: site.as_ref().map(ToString::to_string).unwrap_or_default(),
-                    ready_day,
+                    ready_day: Some(ready_day),
                     arrival_day: outcome.and_then(|o| o.arrival_day),
                     not_closed: not_closed(outcome),
                 });
@@ -478,7 +480,7 @@ fn site_rows(units: &[UnitMoveDto]) -> Vec<SiteMoveDto> {
                     site: u.site.clone(),
                     units: 0,
                     troops: 0,
-                    first_ready_day: u.ready_day,
+                    first_ready_day: u32::MAX,
                     first_closed_day: None,
                     all_closed_day: None,
                     not_closed: 0,
@@ -489,7 +491,9 @@ fn site_rows(units: &[UnitMoveDto]) -> Vec<SiteMoveDto> {
         let s = &mut out[i];
         s.units += 1;
         s.troops += u.troops;
-        s.first_ready_day = s.first_ready_day.min(u.ready_day);
+        if let Some(ready) = u.ready_day {
+            s.first_ready_day = s.first_ready_day.min(ready);
+        }
         match u.arrival_day {
             Some(d) => {
                 s.first_closed_day = Some(s.first_closed_day.map_or(d, |f| f.min(d)));

@@ -142,6 +142,27 @@ pub fn delete_pledge(sources: &mut SourceSet, id: &str) -> Result<Option<String>
     Ok(Some(before))
 }
 
+/// The bytes of the `[[pledge]]` table with id `id` in the text of a `pledges.toml`: from its header to the end
+/// of the line of its last value (`None` when the text does not parse or has no such table). What an edit
+/// wrote, so that the problems found in it can be told relative to it.
+pub fn pledge_span(text: &str, id: &str) -> Option<std::ops::Range<usize>> {
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let table = doc
+        .get("pledge")?
+        .as_array_of_tables()?
+        .iter()
+        .find(|t| t.get("id").and_then(Item::as_str) == Some(id))?;
+    let start = table.span()?.start;
+    let last = table
+        .iter()
+        .filter_map(|(_, item)| item.span())
+        .map(|s| s.end)
+        .max()
+        .unwrap_or(start);
+    let end = text[last..].find('\n').map_or(text.len(), |i| last + i + 1);
+    Some(start..end)
+}
+
 /// `sources`' `pledges.toml`, parsed to be edited.
 fn pledges_document(sources: &SourceSet) -> Result<DocumentMut, EditError> {
     sources
@@ -234,6 +255,15 @@ mod tests {
             s.get(PLEDGES_FILE).expect("there").trim(),
             "# header comment"
         );
+    }
+
+    #[test]
+    fn a_pledges_span_is_its_table() {
+        let span = pledge_span(FILE, "b").expect("there");
+        assert_eq!(&FILE[span], "[[pledge]]\nid = \"b\"\ncount = 2\n");
+        let span = pledge_span(FILE, "a").expect("there");
+        assert_eq!(&FILE[span], "[[pledge]]\nid = \"a\"\ncount = 1\n");
+        assert_eq!(pledge_span(FILE, "c"), None);
     }
 
     #[test]

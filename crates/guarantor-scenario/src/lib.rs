@@ -34,7 +34,7 @@ use guarantor_core::{Diagnostic, Scenario, WorldState};
 pub use courses::COURSES_FILE;
 pub use dates::{DATE_FORMS, DateOrder, When, parse_when};
 pub use decode::{Decoded, decode, delimiter, delimiter_name, encoding_named};
-pub use edit::{EditError, PLEDGES_FILE, Put, delete_pledge, put_pledge};
+pub use edit::{EditError, PLEDGES_FILE, Put, delete_pledge, pledge_span, put_pledge};
 pub use encoding_rs::Encoding;
 pub use gazetteer::{Gazetteer, Place};
 pub use layout::{

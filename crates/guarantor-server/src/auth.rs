@@ -144,14 +144,15 @@ impl Caller {
         state: &AppState,
         csrf_header: bool,
     ) -> Result<Caller, ApiError> {
-        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
-            let token = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.strip_prefix("Bearer "))
-                .ok_or_else(|| {
-                    unauthenticated("Authorization: expected `Bearer <token>` (tokens start gua_)")
-                })?;
+        // A bearer token; another scheme (a proxy's Basic authentication, say) is not ours, and leaves the
+        // session cookie to say who calls.
+        let authorization = parts.headers.get(header::AUTHORIZATION);
+        let bearer = authorization
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token);
+        if let Some(token) = bearer {
             let a = authenticate(state, guarantor_app::secret_hash(token.trim()), true)
                 .await?
                 .ok_or_else(|| {
@@ -164,9 +165,11 @@ impl Caller {
             });
         }
         let Some(id) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Err(unauthenticated(
-                "log in (POST /api/v1/login) or send `Authorization: Bearer <token>`",
-            ));
+            return Err(unauthenticated(if authorization.is_some() {
+                "Authorization: expected `Bearer <token>` (tokens start gua_), or log in (POST /api/v1/login)"
+            } else {
+                "log in (POST /api/v1/login) or send `Authorization: Bearer <token>`"
+            }));
         };
         let hash = guarantor_app::secret_hash(&id);
         let a = authenticate(state, hash.clone(), false)

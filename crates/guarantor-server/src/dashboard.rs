@@ -215,7 +215,7 @@ pub(crate) async fn login_submit(
     // A form another site's page submits (login CSRF: the victim logged in as the attacker) names that site as
     // its Origin: the login form is taken only from the server's own pages (the Host the browser asked for,
     // which a reverse proxy passes on with `proxy_set_header Host $host`).
-    if !same_origin(&headers) {
+    if !same_origin(&headers, state.0.public_origin.get().map(String::as_str)) {
         return (
             StatusCode::FORBIDDEN,
             login_form(Some("this form was sent from another site")),
@@ -240,18 +240,20 @@ pub(crate) async fn login_submit(
     }
 }
 
-/// Whether a request's `Origin` (when it has one: browsers send it with every form they post) is the host it
-/// was sent to.
-fn same_origin(headers: &axum::http::HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN) else {
+/// Whether a request's `Origin` (when it has one: browsers send it with every form they post) is the server's:
+/// its `public` origin when one is set (behind a proxy that rewrites `Host`), else the host it was sent to.
+fn same_origin(headers: &axum::http::HeaderMap, public: Option<&str>) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).map(|o| o.to_str().ok()) else {
         return true;
     };
+    let origin = origin.map(|o| o.trim_end_matches('/'));
+    if let Some(public) = public {
+        return origin.is_some_and(|o| o.eq_ignore_ascii_case(public));
+    }
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     let authority = origin
-        .to_str()
-        .ok()
         .and_then(|o| o.split_once("://"))
-        .map(|(_, rest)| rest.trim_end_matches('/'));
+        .map(|(_, rest)| rest);
     matches!((authority, host), (Some(a), Some(h)) if a.eq_ignore_ascii_case(h))
 }
 
@@ -265,8 +267,9 @@ pub(crate) struct CsrfForm {
 pub(crate) async fn logout_submit(
     State(state): State<AppState>,
     browser: Browser,
-    Form(form): Form<CsrfForm>,
+    form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Result<Response, PageError> {
+    let Form(form) = form.map_err(|r| browser.fail(r.into()))?;
     browser.check_csrf(&form.csrf)?;
     end_session(&state, &browser.0)
         .await
@@ -620,8 +623,9 @@ pub(crate) async fn compare_page(
 pub(crate) async fn compare_start(
     State(state): State<AppState>,
     browser: Browser,
-    Form(form): Form<CsrfForm>,
+    form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Result<Redirect, PageError> {
+    let Form(form) = form.map_err(|r| browser.fail(r.into()))?;
     crate::routes::may_start("compare", &browser.0.viewer).map_err(|e| browser.fail(e))?;
     start_job_page(&state, &browser, &form, "compare", "/compare").await
 }
@@ -775,8 +779,9 @@ async fn job_page(
 pub(crate) async fn whatif_start(
     State(state): State<AppState>,
     browser: Browser,
-    Form(form): Form<CsrfForm>,
+    form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Result<Redirect, PageError> {
+    let Form(form) = form.map_err(|r| browser.fail(r.into()))?;
     start_job_page(&state, &browser, &form, "whatif", "/whatif").await
 }
 
@@ -784,8 +789,9 @@ pub(crate) async fn whatif_start(
 pub(crate) async fn response_whatif_start(
     State(state): State<AppState>,
     browser: Browser,
-    Form(form): Form<CsrfForm>,
+    form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Result<Redirect, PageError> {
+    let Form(form) = form.map_err(|r| browser.fail(r.into()))?;
     start_job_page(&state, &browser, &form, "respond-whatif", "/respond/whatif").await
 }
 
@@ -1046,8 +1052,9 @@ fn whole(field: &str, text: &str) -> Result<i64, ApiError> {
 pub(crate) async fn pledges_submit(
     State(state): State<AppState>,
     browser: Browser,
-    Form(form): Form<PledgeForm>,
+    form: Result<Form<PledgeForm>, FormRejection>,
 ) -> Result<Response, PageError> {
+    let Form(form) = form.map_err(|r| browser.fail(r.into()))?;
     browser.may(Permission::EditPledges)?;
     browser.check_csrf(&form.csrf)?;
     let numbers =
@@ -1288,8 +1295,9 @@ pub(crate) struct UploadForm {
 pub(crate) async fn upload_submit(
     State(state): State<AppState>,
     browser: Browser,
-    Form(form): Form<UploadForm>,
+    form: Result<Form<UploadForm>, FormRejection>,
 ) -> Result<Redirect, PageError> {
+    let Form(form) = form.map_err(|r| browser.fail(r.into()))?;
     browser.may(Permission::IngestReports)?;
     browser.check_csrf(&form.csrf)?;
     let layout = crate::routes::upload_layout(Some(&form.layout), Some(&form.layout_toml))

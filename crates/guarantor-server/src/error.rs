@@ -2,7 +2,9 @@
 //! inside the server is `internal`, logged, and says nothing of its cause to the client.
 
 use axum::Json;
-use axum::extract::rejection::{BytesRejection, JsonRejection, QueryRejection, StringRejection};
+use axum::extract::rejection::{
+    BytesRejection, FormRejection, JsonRejection, QueryRejection, StringRejection,
+};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
@@ -89,36 +91,42 @@ fn too_large() -> String {
     format!("the body is over {BODY_LIMIT} bytes: send it in smaller batches")
 }
 
+/// A body the extractor refused, as `status` with axum's `text`: `too_large` (413), `bad_content_type` (415,
+/// the body not of the type the endpoint takes) or `bad_body`.
+fn refused_body(status: StatusCode, text: String) -> ApiError {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(status, "too_large", too_large()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(status, "bad_content_type", text),
+        _ => ApiError::new(status, "bad_body", text),
+    }
+}
+
 impl From<StringRejection> for ApiError {
     fn from(r: StringRejection) -> ApiError {
-        let status = r.status();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(status, "too_large", too_large())
-        } else {
-            ApiError::new(status, "bad_body", r.body_text())
-        }
+        refused_body(r.status(), r.body_text())
     }
 }
 
 impl From<BytesRejection> for ApiError {
     fn from(r: BytesRejection) -> ApiError {
-        let status = r.status();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(status, "too_large", too_large())
-        } else {
-            ApiError::new(status, "bad_body", r.body_text())
-        }
+        refused_body(r.status(), r.body_text())
+    }
+}
+
+impl From<FormRejection> for ApiError {
+    fn from(r: FormRejection) -> ApiError {
+        refused_body(r.status(), r.body_text())
     }
 }
 
 impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> ApiError {
-        let status = r.status();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(status, "too_large", too_large())
-        } else {
-            ApiError::new(StatusCode::BAD_REQUEST, "bad_body", r.body_text())
-        }
+        // A body that is not the JSON asked for is a bad request, whatever axum's finer status.
+        let status = match r.status() {
+            s @ (StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) => s,
+            _ => StatusCode::BAD_REQUEST,
+        };
+        refused_body(status, r.body_text())
     }
 }
 

@@ -144,6 +144,36 @@ fn diagnostics_error(origin: &str, diagnostics: &[guarantor_core::Diagnostic]) -
     .with_details(serde_json::to_value(&report).unwrap_or(Value::Null))
 }
 
+/// A 422 for a pledge edit whose result does not load: its problems told in the pledge's own `[[pledge]]`
+/// table as the edit wrote it (`file` "pledge", lines from its header; the table in `details.text`), never at
+/// their place in the merged `pledges.toml` — whose lines and bytes grow with other nations' hidden edits. A
+/// problem elsewhere (or any problem of a deletion) is told as it is to planners, and to anyone else only as
+/// a conflict outside the pledge.
+fn edit_error(
+    sources: &guarantor_scenario::SourceSet,
+    id: Option<&str>,
+    diagnostics: &[guarantor_core::Diagnostic],
+    sees_all: bool,
+) -> ApiError {
+    let text = sources.get(guarantor_scenario::PLEDGES_FILE).unwrap_or("");
+    let span = id
+        .and_then(|id| guarantor_scenario::pledge_span(text, id))
+        .unwrap_or(0..0);
+    let own = guarantor_app::relative_to(
+        diagnostics,
+        guarantor_scenario::PLEDGES_FILE,
+        text,
+        span.clone(),
+        "pledge",
+        sees_all,
+    );
+    let mut e = diagnostics_error("pledge", &own);
+    if let Some(details) = e.details.as_deref_mut() {
+        details["text"] = json!(text.get(span).unwrap_or(""));
+    }
+    e
+}
+
 /// `POST /api/v1/scenarios`: stores a scenario (a new one, or a new version of one of the same name).
 pub(crate) async fn load_scenario(
     State(state): State<AppState>,
@@ -308,7 +338,7 @@ pub(crate) async fn put_pledge(
         guarantor_scenario::put_pledge(&mut sources, &pledge)
             .map_err(|e| ApiError::bad_request("bad_body", e.to_string()))?;
         let loaded = guarantor_scenario::load(&sources)
-            .map_err(|d| diagnostics_error(guarantor_scenario::PLEDGES_FILE, &d))?;
+            .map_err(|d| edit_error(&sources, Some(&id), &d, viewer.sees_all()))?;
         let new = loaded
             .scenario
             .pledges
@@ -465,6 +495,7 @@ pub(crate) async fn delete_pledge(
     let before = guarantor_app::pledge_json(existing, true);
     let inner = state.0.clone();
     let actor = caller.viewer.name.clone();
+    let sees_all = caller.viewer.sees_all();
     let version = blocking(move || {
         let mut sources = inner.sources(&r)?;
         guarantor_scenario::delete_pledge(&mut sources, &id)
@@ -474,8 +505,7 @@ pub(crate) async fn delete_pledge(
                     "pledge {id} is in the scenario, not in pledges.toml"
                 ))
             })?;
-        guarantor_scenario::load(&sources)
-            .map_err(|d| diagnostics_error(guarantor_scenario::PLEDGES_FILE, &d))?;
+        guarantor_scenario::load(&sources).map_err(|d| edit_error(&sources, None, &d, sees_all))?;
         store_edit(
             &inner,
             &r,

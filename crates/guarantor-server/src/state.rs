@@ -227,6 +227,9 @@ pub(crate) struct Inner {
     pub logins: Mutex<LoginLimiter>,
     /// The reverse proxies whose `X-Forwarded-For` names the client (set once, before serving).
     pub trusted_proxies: std::sync::OnceLock<Vec<std::net::IpAddr>>,
+    /// The origin browsers reach the server at (`https://host[:port]`), when set: the login form is taken
+    /// only from it (set once, before serving).
+    pub public_origin: std::sync::OnceLock<String>,
 }
 
 /// What every request shares.
@@ -245,6 +248,11 @@ pub enum StartError {
     /// The trusted proxies were set twice.
     #[error("the trusted proxies are set once, before serving")]
     ProxiesAlreadySet,
+    /// The public origin is not `http[s]://host[:port]`, or was set twice.
+    #[error(
+        "--public-origin {0}: expected http://host[:port] or https://host[:port], once, with no path"
+    )]
+    BadPublicOrigin(String),
 }
 
 /// Locks `m`; a lock poisoned by a panic elsewhere is an internal error, not a panic here.
@@ -270,6 +278,26 @@ impl AppState {
             .trusted_proxies
             .set(proxies)
             .map_err(|_| StartError::ProxiesAlreadySet)
+    }
+
+    /// Behind a reverse proxy that gives the server another `Host` than the browser asked for (nginx's `$host`
+    /// drops a port that is not the scheme's), the origin browsers reach it at, e.g.
+    /// `https://guarantor.example.org:8443`: the login form is then taken only from pages of that origin.
+    /// Without it, the form's `Origin` must name the `Host` the request came with. Set once, before serving.
+    pub fn set_public_origin(&self, origin: &str) -> Result<(), StartError> {
+        let bad = || StartError::BadPublicOrigin(origin.to_owned());
+        let trimmed = origin.trim_end_matches('/');
+        let (scheme, authority) = trimmed.split_once("://").ok_or_else(bad)?;
+        if !matches!(scheme, "http" | "https")
+            || authority.is_empty()
+            || authority.contains(['/', '?', '#', '@', ' '])
+        {
+            return Err(bad());
+        }
+        self.0
+            .public_origin
+            .set(trimmed.to_ascii_lowercase())
+            .map_err(|_| bad())
     }
 
     /// The state over `store` (`db` names it in messages), with the scenario `sources` loaded at start: stored
@@ -322,6 +350,7 @@ impl AppState {
             next_job: AtomicU64::new(1),
             logins: Mutex::new(LoginLimiter::default()),
             trusted_proxies: std::sync::OnceLock::new(),
+            public_origin: std::sync::OnceLock::new(),
         })))
     }
 }

@@ -497,7 +497,7 @@ async fn a_pledge_edit_is_a_new_version_with_its_audit_line_and_changes_the_plan
         (StatusCode::OK, Some(3)),
         "{updated}"
     );
-    // A bad edit is refused with the line and field of pledges.toml, and stores nothing.
+    // A bad edit is refused with the line and field in the pledge as written, and stores nothing.
     let bad = changed.replace("engineer_coy", "engineer_coyy");
     let (status, body) = h
         .call(
@@ -515,12 +515,19 @@ async fn a_pledge_edit_is_a_new_version_with_its_audit_line_and_changes_the_plan
     assert_eq!(
         (d["file"].as_str(), d["field"].as_str()),
         (
-            Some("pledges.toml"),
+            Some("pledge"),
             Some("pledge[fra-extra-engineers].capability")
         ),
         "{body}"
     );
-    assert!(d["line"].as_u64().is_some_and(|l| l > 1000), "{body}");
+    let text = body["error"]["details"]["text"].as_str().expect("the text");
+    let line = d["line"].as_u64().expect("a line") as usize;
+    assert!(
+        text.lines()
+            .nth(line - 1)
+            .is_some_and(|l| l.contains("engineer_coyy")),
+        "line {line} of {text}"
+    );
     // The plan of the latest version counts the new units.
     let (_, after) = h.call(Some("fra"), "GET", "/api/v1/plan", "").await;
     assert_eq!(after["version"], 3);

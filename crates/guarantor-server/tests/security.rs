@@ -12,15 +12,22 @@
 //!   version that holds it (restricted since, or restricted and then deleted), is withheld from other nations
 //!   in every answer about that version — its summary, pledges and plan (the property test below edits at
 //!   random and reads every version).
-//! - **Withheld troops are no nation**: `sites[].nations_present` never counts `withheld` (`access.rs`).
+//! - **A refused edit is told in its own text**: a 422's problems point into the pledge's `[[pledge]]` table as
+//!   the edit wrote it (`details.text`), the same whatever other nations added before it; a problem elsewhere
+//!   is told to a liaison officer only as a conflict outside its pledge (planners see where).
+//! - **Withheld troops are no nation**: `sites[].nations_present` never counts `withheld` (`access.rs`), and a
+//!   withheld unit or stockpile carries no day of its own (its notice and hidden home would tell its nation).
 //! - **Headers**: every answer — pages, downloads, JSON, errors — carries a strict Content-Security-Policy (the
 //!   dashboard's one script by its hash, nothing from elsewhere, never framed), `nosniff`, a referrer only to
 //!   the server itself (`same-origin`),
 //!   `X-Frame-Options: DENY` and `Cache-Control: no-store`.
 //! - **The login form is taken only from the server's own pages**: a form posted with another site's `Origin`
-//!   is refused (login CSRF).
-//! - **Every error keeps the JSON shape** with a stable code, and a request out of range is the caller's error
-//!   (4xx), never the server's (500).
+//!   is refused (login CSRF) — the `Host` asked for, or the `--public-origin` set behind a proxy.
+//! - **Every error keeps the JSON shape** with a stable code — a body too large (413) or of the wrong type
+//!   (415) too; the dashboard's forms answer the same statuses as a page — and a request out of range is the
+//!   caller's error (4xx), never the server's (500).
+//! - **Another authorization scheme is not ours**: a proxy's `Authorization: Basic …` beside a session cookie
+//!   leaves the session to say who calls.
 
 mod common;
 
@@ -280,6 +287,100 @@ async fn errors_keep_the_json_shape_and_out_of_range_is_never_a_500() {
     }
 }
 
+#[tokio::test]
+async fn bodies_of_the_wrong_type_or_size_keep_the_error_shape() {
+    let h = harness();
+    let pledge = test_pledge("fra-typed", "FRA", false);
+    // JSON sent as text: 415 bad_content_type, in the JSON shape.
+    let a = h
+        .request(
+            Some("fra"),
+            "POST",
+            "/api/v1/pledges",
+            &pledge,
+            &[("content-type", "text/plain")],
+        )
+        .await;
+    assert_eq!(
+        (a.status, a.body["error"]["code"].as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("bad_content_type")),
+        "{}",
+        a.body
+    );
+    // Over the limit: 413 too_large.
+    let huge = format!("{{\"id\": \"{}\"}}", "x".repeat(17 * 1024 * 1024));
+    let (status, body) = h.call(Some("fra"), "POST", "/api/v1/pledges", &huge).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large"))
+    );
+    // A dashboard form sent as something else than a form: the dashboard's page, with the status and what is
+    // wrong — not a bare line of plain text.
+    let (cookie, _) = h.login("fra", &password("fra")).await.expect("logs in");
+    let a = h
+        .request(
+            None,
+            "POST",
+            "/pledges",
+            "{}",
+            &[("cookie", cookie.as_str())],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let page = a.body.as_str().unwrap_or_default();
+    assert!(
+        page.contains("<div class=\"error\">") && page.contains("Content-Type"),
+        "{page:.400}"
+    );
+}
+
+/// `GET /api/v1/me` with `headers` and no token.
+async fn me_with(h: &common::Harness, headers: &[(&str, &str)]) -> common::Answer {
+    h.request(None, "GET", "/api/v1/me", "", headers).await
+}
+
+#[tokio::test]
+async fn another_authorization_scheme_leaves_the_session_to_say_who_calls() {
+    let h = harness();
+    let (cookie, _) = h.login("fra", &password("fra")).await.expect("logs in");
+    // A proxy's Basic authentication beside the session cookie.
+    let a = me_with(
+        &h,
+        &[
+            ("cookie", cookie.as_str()),
+            ("authorization", "Basic cHJveHk6c2VjcmV0"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.body["name"].as_str()),
+        (StatusCode::OK, Some("fra"))
+    );
+    // Without a session it says what it expected.
+    let a = me_with(&h, &[("authorization", "Basic cHJveHk6c2VjcmV0")]).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        a.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Bearer")),
+        "{}",
+        a.body
+    );
+    // A bearer token is taken in any case of the scheme's name.
+    let a = me_with(
+        &h,
+        &[(
+            "authorization",
+            format!("bearer {}", h.tokens["deu"]).as_str(),
+        )],
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.body["name"].as_str()),
+        (StatusCode::OK, Some("deu"))
+    );
+}
+
 /// Five bad passwords for `name` as the client `client` (through `peer`, with `forwarded` as X-Forwarded-For).
 async fn fail_logins(h: &common::Harness, name: &str, peer: &str, forwarded: Option<&str>) {
     for _ in 0..5 {
@@ -456,6 +557,126 @@ async fn the_login_form_is_taken_only_from_the_servers_own_pages() {
         (StatusCode::SEE_OTHER, true)
     );
     assert_eq!(post(None).await, (StatusCode::SEE_OTHER, true));
+    // Behind a proxy on another port that passes `Host` without it (nginx's `$host`), the configured public
+    // origin is the one taken.
+    assert_eq!(
+        post(Some("https://guarantor.example.org:8443")).await,
+        (StatusCode::FORBIDDEN, false)
+    );
+    assert!(
+        h.state
+            .set_public_origin("https://guarantor.example.org/x")
+            .is_err()
+    );
+    h.state
+        .set_public_origin("https://Guarantor.example.org:8443/")
+        .expect("an origin");
+    assert_eq!(
+        post(Some("https://guarantor.example.org:8443")).await,
+        (StatusCode::SEE_OTHER, true)
+    );
+    for other in [
+        "https://guarantor.example.org",
+        "http://guarantor.example.org:8443",
+    ] {
+        assert_eq!(
+            post(Some(other)).await,
+            (StatusCode::FORBIDDEN, false),
+            "{other}"
+        );
+    }
+    assert!(
+        h.state
+            .set_public_origin("https://again.example.org")
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn a_withheld_unit_carries_no_timing_of_its_own() {
+    let h = harness();
+    let (status, plan) = h.call(Some("deu"), "GET", "/api/v1/plan", "").await;
+    assert_eq!(status, StatusCode::OK);
+    let movement = &plan["movement"];
+    let withheld: Vec<&serde_json::Value> = movement["units"]
+        .as_array()
+        .expect("units")
+        .iter()
+        .chain(movement["stockpiles"].as_array().expect("stockpiles"))
+        .filter(|u| u["nation"] == "withheld")
+        .collect();
+    assert!(!withheld.is_empty(), "the default withholds some from DEU");
+    for u in &withheld {
+        for key in [
+            "ready_day",
+            "troops_day",
+            "tonnes_day",
+            "arrival_day",
+            "not_closed",
+        ] {
+            assert!(u[key].is_null(), "{key} of {u}");
+        }
+    }
+    // Planners see every unit's days; the totals DEU sees are the same.
+    let (_, all) = h.call(Some("planner"), "GET", "/api/v1/plan", "").await;
+    assert!(
+        all["movement"]["units"]
+            .as_array()
+            .expect("units")
+            .iter()
+            .all(|u| u["ready_day"].is_u64())
+    );
+    for key in ["closed_troops", "ioc_day", "foc_day"] {
+        assert_eq!(movement[key], all["movement"][key], "{key}");
+    }
+}
+
+#[tokio::test]
+async fn a_refused_edit_says_where_in_its_own_text_whatever_others_hid_before_it() {
+    let h = harness();
+    let bad = test_pledge("fra-bad", "FRA", false).replace("engineer_coy", "engineer_coyy");
+    let refused = || async {
+        let (status, body) = h.call(Some("fra"), "POST", "/api/v1/pledges", &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        body["error"].clone()
+    };
+    let first = refused().await;
+    let d = &first["details"]["diagnostics"][0];
+    assert_eq!(d["file"], "pledge", "{first}");
+    assert!(d["line"].as_u64().is_some_and(|l| l < 20), "{first}");
+    // DEU hides two pledges (the file grows before FRA's): FRA is told exactly the same.
+    for id in ["deu-hidden-1", "deu-hidden-2"] {
+        let (status, body) = h
+            .call(
+                Some("deu"),
+                "POST",
+                "/api/v1/pledges",
+                &test_pledge(id, "DEU", true),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    assert_eq!(refused().await, first);
+    // A problem outside its own pledge (cost.toml prices DEU's IRIS-T by its id) is not shown to a liaison
+    // officer, only that there is one; a planner sees it where it is.
+    let (status, body) = h
+        .call(Some("deu"), "DELETE", "/api/v1/pledges/deu-iris-t", "")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let d = &body["error"]["details"]["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["line"].as_u64()),
+        (Some("conflicts-elsewhere"), Some(0)),
+        "{body}"
+    );
+    let (status, body) = h
+        .call(Some("planner"), "DELETE", "/api/v1/pledges/deu-iris-t", "")
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["error"]["details"]["diagnostics"][0]["file"], "cost.toml",
+        "{body}"
+    );
 }
 
 /// A pledge of `nation` with `id`, restricted or not.

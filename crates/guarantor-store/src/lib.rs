@@ -28,6 +28,12 @@ pub enum StoreError {
         /// What went wrong.
         message: String,
     },
+    /// A credential was asked for an account that does not exist or is disabled: nothing was written.
+    #[error("account {user} does not exist or is disabled: no token issued")]
+    Inactive {
+        /// The account.
+        user: String,
+    },
     /// An edit was made from a version that is no longer the latest.
     #[error(
         "scenario {name}: the edit was made from version {base}, but version {latest} is the latest now"
@@ -309,7 +315,9 @@ pub trait Store: ReportStore + Send {
     /// Every account, by name.
     fn users(&self) -> Result<Vec<StoredUser>, StoreError>;
 
-    /// Stores an API token's hash for `user` under a label.
+    /// Stores an API token's hash for `user` under a label — only for an account that exists and is enabled,
+    /// checked in the same statement (`Inactive` otherwise, and neither the token nor its audit line is
+    /// written): a token issued while the account is being disabled cannot outlive the disabling.
     fn put_token(
         &mut self,
         hash: &str,
@@ -393,6 +401,18 @@ pub fn open_url(url: &str) -> Result<Box<dyn Store>, StoreError> {
 }
 
 /// The audit entry an ingest writes: the counts, after.
+/// What inserting a token for `user` did: one row is a token issued; none, an account that does not exist or
+/// is disabled (the caller's transaction is then rolled back, its audit line with it).
+pub(crate) fn issued(rows: u64, user: &str) -> Result<(), StoreError> {
+    if rows == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Inactive {
+            user: user.to_owned(),
+        })
+    }
+}
+
 pub(crate) fn ingest_audit(by: Actor<'_>, file: &str, done: &Ingested) -> AuditEntry {
     AuditEntry {
         seq: 0,

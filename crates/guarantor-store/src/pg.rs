@@ -16,7 +16,7 @@ use crate::schema;
 use crate::sqlite::{micros, time_of};
 use crate::{
     AuditEntry, Batch, IncidentUpdate, Ingested, Published, ReportStore, ScenarioVersion, Store,
-    StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit,
+    StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit, issued,
 };
 
 /// guarantor's data in a PostgreSQL database.
@@ -612,12 +612,12 @@ impl Store for PgStore {
     ) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
             tx.execute(
-                "INSERT INTO api_token (hash, user_name, label) VALUES ($1, $2, $3)",
+                "INSERT INTO api_token (hash, user_name, label)
+                 SELECT $1, name, $3 FROM app_user WHERE name = $2 AND NOT disabled",
                 &[&hash, &user, &label],
             )
-            .map(Ok)
-        })?;
-        Ok(())
+            .map(|n| issued(n, user))
+        })
     }
 
     fn delete_tokens(

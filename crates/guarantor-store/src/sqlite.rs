@@ -14,7 +14,7 @@ use crate::row::{
 use crate::schema;
 use crate::{
     AuditEntry, Batch, IncidentUpdate, Ingested, Published, ReportStore, ScenarioVersion, Store,
-    StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit,
+    StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit, issued,
 };
 
 /// Monitoring data in a SQLite file.
@@ -590,12 +590,12 @@ impl Store for SqliteStore {
     ) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
             tx.execute(
-                "INSERT INTO api_token (hash, user_name, label) VALUES (?1, ?2, ?3)",
+                "INSERT INTO api_token (hash, user_name, label)
+                 SELECT ?1, name, ?3 FROM app_user WHERE name = ?2 AND NOT disabled",
                 params![hash, user, label],
             )
-            .map(Ok)
-        })?;
-        Ok(())
+            .map(|n| issued(n as u64, user))
+        })
     }
 
     fn token_user(&self, hash: &str) -> Result<Option<String>, StoreError> {

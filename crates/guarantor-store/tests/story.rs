@@ -696,6 +696,30 @@ fn server_story(store: &mut dyn Store) {
         .expect("enable");
     assert_eq!(store.token_user("hash-4").expect("read"), None);
     assert_eq!(store.session("s5", at(later)).expect("read"), None);
+    // No token for an account that is disabled or does not exist: nothing written, no audit line.
+    let audited = store.audit(None, 100).expect("read").len();
+    for who in ["carol", "nobody"] {
+        if who == "carol" {
+            let mut carol = planner.clone();
+            carol.name = "carol".into();
+            carol.disabled = true;
+            store
+                .put_user(&carol, &entry("admin", "user.disable", "carol", later))
+                .expect("a disabled account");
+        }
+        let got = store.put_token(
+            "hash-x",
+            who,
+            "late",
+            &entry("admin", "token.create", who, later),
+        );
+        assert!(
+            matches!(got, Err(guarantor_store::StoreError::Inactive { ref user }) if user == who),
+            "{got:?}"
+        );
+        assert_eq!(store.token_user("hash-x").expect("read"), None);
+    }
+    assert_eq!(store.audit(None, 100).expect("read").len(), audited + 1);
     assert!(store.put_session(&s5, &bob_hash).expect("session"));
     store
         .put_token(
@@ -718,7 +742,7 @@ fn server_story(store: &mut dyn Store) {
         .put_user(&bob, &entry("admin", "user.update", "bob", later))
         .expect("role");
     assert!(store.session("s5", at(later)).expect("read").is_some());
-    assert_eq!(store.audit(None, 100).expect("read").len(), 21);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 22);
 }
 
 #[test]
@@ -730,7 +754,7 @@ fn sqlite_passes_the_server_story() {
         server_story(&mut store);
     }
     let store = SqliteStore::open(&path).expect("reopens");
-    assert_eq!(store.audit(None, 100).expect("read").len(), 21);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 22);
 }
 
 /// A fresh, empty database in the PostgreSQL server the environment names.
@@ -768,7 +792,7 @@ fn postgres_passes_both_stories() {
     // Reconnected: the same data, and the schema is not applied twice.
     let store = PgStore::connect(&url).expect("reconnects");
     assert_eq!(store.reports(None, None).expect("read").len(), 4);
-    assert_eq!(store.audit(None, 100).expect("read").len(), 21);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 22);
 }
 
 #[test]

@@ -244,6 +244,10 @@ enum Command {
         /// proxy shares its address)
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        /// The origin browsers reach the server at through a proxy, e.g. https://guarantor.example.org:8443:
+        /// the login form is taken only from its pages (without it: from the Host the request names)
+        #[arg(long = "public-origin", value_name = "URL")]
+        public_origin: Option<String>,
         #[command(flatten)]
         database: Database,
     },
@@ -760,8 +764,16 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             addr,
             scenario,
             trusted_proxies,
+            public_origin,
             database,
-        }) => serve(&addr, scenario, trusted_proxies, &database, color),
+        }) => serve(
+            &addr,
+            scenario,
+            trusted_proxies,
+            public_origin.as_deref(),
+            &database,
+            color,
+        ),
         Some(Command::User { database, command }) => user(&database, command, cli.json),
         Some(Command::Init { dir }) => init(&dir, cli.json),
         Some(Command::Check { dir }) => check(dir, cli.json, color),
@@ -1176,6 +1188,7 @@ fn serve(
     addr: &str,
     scenario: Option<PathBuf>,
     trusted_proxies: Vec<std::net::IpAddr>,
+    public_origin: Option<&str>,
     database: &Database,
     color: bool,
 ) -> anyhow::Result<Outcome> {
@@ -1206,6 +1219,9 @@ fn serve(
     }
     let state = guarantor_server::AppState::new(store, shown, &sources)?;
     state.trust_proxies(trusted_proxies)?;
+    if let Some(origin) = public_origin {
+        state.set_public_origin(origin)?;
+    }
     let runtime = tokio::runtime::Runtime::new()
         .map_err(|e| anyhow::anyhow!("cannot start the server's runtime: {e}"))?;
     runtime.block_on(async {

@@ -517,7 +517,7 @@ fn movement(m: &guarantor_app::MovementDto) -> String {
                 Cell::new(n(s.tonnes)),
                 Cell::new(&s.depot),
                 Cell::new(&s.site),
-                Cell::new(format!("day {}", s.ready_day)),
+                Cell::new(day_or(s.ready_day, "withheld")),
                 Cell::new(day_or(s.arrival_day, "not closed")),
             ]);
         }
