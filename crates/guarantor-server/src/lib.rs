@@ -29,7 +29,7 @@ mod routes;
 mod state;
 
 pub use error::ApiError;
-pub use state::{AppState, StartError};
+pub use state::{AppState, StartError, public_origin};
 
 /// The largest request body accepted: a day's reports from a busy sector fit many times over.
 ///

@@ -269,6 +269,20 @@ fn files_of(sources: &SourceSet) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `origin` as the server compares it (lower case, no trailing slash), if it is `http[s]://host[:port]`.
+pub fn public_origin(origin: &str) -> Result<String, StartError> {
+    let bad = || StartError::BadPublicOrigin(origin.to_owned());
+    let trimmed = origin.trim_end_matches('/');
+    let (scheme, authority) = trimmed.split_once("://").ok_or_else(bad)?;
+    if !matches!(scheme, "http" | "https")
+        || authority.is_empty()
+        || authority.contains(['/', '?', '#', '@', ' '])
+    {
+        return Err(bad());
+    }
+    Ok(trimmed.to_ascii_lowercase())
+}
+
 impl AppState {
     /// Behind reverse proxies at `proxies`: a request from one of them is from the client its
     /// `X-Forwarded-For` names (the last address there that is not a trusted proxy), for the login limits.
@@ -285,19 +299,11 @@ impl AppState {
     /// `https://guarantor.example.org:8443`: the login form is then taken only from pages of that origin.
     /// Without it, the form's `Origin` must name the `Host` the request came with. Set once, before serving.
     pub fn set_public_origin(&self, origin: &str) -> Result<(), StartError> {
-        let bad = || StartError::BadPublicOrigin(origin.to_owned());
-        let trimmed = origin.trim_end_matches('/');
-        let (scheme, authority) = trimmed.split_once("://").ok_or_else(bad)?;
-        if !matches!(scheme, "http" | "https")
-            || authority.is_empty()
-            || authority.contains(['/', '?', '#', '@', ' '])
-        {
-            return Err(bad());
-        }
+        let checked = public_origin(origin)?;
         self.0
             .public_origin
-            .set(trimmed.to_ascii_lowercase())
-            .map_err(|_| bad())
+            .set(checked)
+            .map_err(|_| StartError::BadPublicOrigin(origin.to_owned()))
     }
 
     /// The state over `store` (`db` names it in messages), with the scenario `sources` loaded at start: stored

@@ -244,7 +244,7 @@ enum Command {
         /// proxy shares its address)
         #[arg(long = "trusted-proxy", value_name = "IP")]
         trusted_proxies: Vec<std::net::IpAddr>,
-        /// The origin browsers reach the server at through a proxy, e.g. https://guarantor.example.org:8443:
+        /// The origin browsers reach the server at through a proxy, e.g. `https://guarantor.example.org:8443`:
         /// the login form is taken only from its pages (without it: from the Host the request names)
         #[arg(long = "public-origin", value_name = "URL")]
         public_origin: Option<String>,
@@ -1192,6 +1192,10 @@ fn serve(
     database: &Database,
     color: bool,
 ) -> anyhow::Result<Outcome> {
+    // Every flag checked before anything is written (the first start creates an account).
+    if let Some(origin) = public_origin {
+        guarantor_server::public_origin(origin)?;
+    }
     let (mut store, shown) = database.open(scenario.as_deref())?;
     let source = ScenarioSource::from_arg(scenario);
     let sources = match guarantor_app::open(&source) {
