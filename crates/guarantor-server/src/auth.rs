@@ -343,24 +343,23 @@ pub(crate) async fn start_session(
                 .checked_add(jiff::SignedDuration::from_hours(SESSION_HOURS))
                 .map_err(ApiError::internal)?,
         };
-        // Disabled, or its password changed, since the password was checked: no session.
+        // With its audit line, in one transaction. Disabled, or its password changed, since the password was
+        // checked: no session (and no line).
+        let audit = AuditEntry {
+            seq: 0,
+            at: now,
+            actor: user.name.clone(),
+            action: "login".into(),
+            target: user.name.clone(),
+            before: None,
+            after: None,
+        };
         if !store
-            .put_session(&session, &user.password_hash)
+            .put_session(&session, &user.password_hash, &audit)
             .map_err(ApiError::internal)?
         {
             return Ok(None);
         }
-        store
-            .record(&AuditEntry {
-                seq: 0,
-                at: now,
-                actor: user.name.clone(),
-                action: "login".into(),
-                target: user.name.clone(),
-                before: None,
-                after: None,
-            })
-            .map_err(ApiError::internal)?;
         Ok(Some((session, id, viewer)))
     })
     .await?;
@@ -417,21 +416,18 @@ pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> Result<(),
         let inner = state.0.clone();
         let name = caller.viewer.name.clone();
         blocking(move || {
-            let mut store = lock(&inner.store)?;
             let now = Timestamp::now();
-            store
-                .delete_session(&hash, now)
-                .map_err(ApiError::internal)?;
-            store
-                .record(&AuditEntry {
-                    seq: 0,
-                    at: now,
-                    actor: name.clone(),
-                    action: "logout".into(),
-                    target: name,
-                    before: None,
-                    after: None,
-                })
+            let audit = AuditEntry {
+                seq: 0,
+                at: now,
+                actor: name.clone(),
+                action: "logout".into(),
+                target: name,
+                before: None,
+                after: None,
+            };
+            lock(&inner.store)?
+                .delete_session(&hash, now, &audit)
                 .map_err(ApiError::internal)
         })
         .await?;

@@ -338,17 +338,23 @@ pub trait Store: ReportStore + Send {
     fn delete_sessions(&mut self, user: &str, audit: &AuditEntry) -> Result<u64, StoreError>;
 
     /// Starts a session for an account whose password hash is still `password_hash` and which is not disabled
-    /// (the password was checked against that hash): false, and nothing stored, when the account was disabled or
-    /// its password changed since.
+    /// (the password was checked against that hash), with its audit line, in one transaction: false, and
+    /// nothing stored (nor the audit line), when the account was disabled or its password changed since.
     fn put_session(
         &mut self,
         session: &StoredSession,
         password_hash: &str,
+        audit: &AuditEntry,
     ) -> Result<bool, StoreError>;
     /// A session by the hash of its id, if it has not expired at `now`.
     fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError>;
-    /// Ends a session (and every expired one).
-    fn delete_session(&mut self, id_hash: &str, now: Timestamp) -> Result<(), StoreError>;
+    /// Ends a session (and every expired one), with its audit line, in one transaction.
+    fn delete_session(
+        &mut self,
+        id_hash: &str,
+        now: Timestamp,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError>;
 
     /// Stores a new version of scenario `name` (its files by path), numbered one past the last; returns it.
     /// `base` is the version the files were made from: if another version was stored since, nothing is
@@ -401,8 +407,9 @@ pub fn open_url(url: &str) -> Result<Box<dyn Store>, StoreError> {
 }
 
 /// The audit entry an ingest writes: the counts, after.
-/// What inserting a token for `user` did: one row is a token issued; none, an account that does not exist or
-/// is disabled (the caller's transaction is then rolled back, its audit line with it).
+/// What inserting a token (or a session) for `user` did: one row is a credential issued; none, an account
+/// that does not exist or is disabled (or whose password changed): the caller's transaction is then rolled
+/// back, its audit line with it.
 pub(crate) fn issued(rows: u64, user: &str) -> Result<(), StoreError> {
     if rows == 1 {
         Ok(())
@@ -410,6 +417,16 @@ pub(crate) fn issued(rows: u64, user: &str) -> Result<(), StoreError> {
         Err(StoreError::Inactive {
             user: user.to_owned(),
         })
+    }
+}
+
+/// A session's insert as `put_session` answers it: stored, or not (an account disabled, or whose password
+/// changed, since the password was checked).
+pub(crate) fn started(put: Result<(), StoreError>) -> Result<bool, StoreError> {
+    match put {
+        Ok(()) => Ok(true),
+        Err(StoreError::Inactive { .. }) => Ok(false),
+        Err(e) => Err(e),
     }
 }
 

@@ -17,6 +17,7 @@ use crate::sqlite::{micros, time_of};
 use crate::{
     AuditEntry, Batch, IncidentUpdate, Ingested, Published, ReportStore, ScenarioVersion, Store,
     StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit, issued,
+    started,
 };
 
 /// guarantor's data in a PostgreSQL database.
@@ -651,17 +652,21 @@ impl Store for PgStore {
         Ok(row.map(|r| r.get(0)))
     }
 
-    fn put_session(&mut self, s: &StoredSession, password_hash: &str) -> Result<bool, StoreError> {
-        let n = self
-            .client
-            .borrow_mut()
-            .execute(
+    fn put_session(
+        &mut self,
+        s: &StoredSession,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let put = self.audited(audit, |tx| {
+            tx.execute(
                 "INSERT INTO session (id_hash, user_name, csrf, expires_us)
                  SELECT $1, name, $3, $4 FROM app_user WHERE name = $2 AND password_hash = $5 AND NOT disabled",
                 &[&s.id_hash, &s.user, &s.csrf, &micros(s.expires), &password_hash],
             )
-            .map_err(|e| self.err(e))?;
-        Ok(n == 1)
+            .map(|n| issued(n, &s.user))
+        });
+        started(put)
     }
 
     fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError> {
@@ -684,15 +689,19 @@ impl Store for PgStore {
         .transpose()
     }
 
-    fn delete_session(&mut self, id_hash: &str, now: Timestamp) -> Result<(), StoreError> {
-        self.client
-            .borrow_mut()
-            .execute(
+    fn delete_session(
+        &mut self,
+        id_hash: &str,
+        now: Timestamp,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
                 "DELETE FROM session WHERE id_hash = $1 OR expires_us <= $2",
                 &[&id_hash, &micros(now)],
             )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+            .map(|_| Ok(()))
+        })
     }
 
     fn put_scenario(

@@ -15,6 +15,7 @@ use crate::schema;
 use crate::{
     AuditEntry, Batch, IncidentUpdate, Ingested, Published, ReportStore, ScenarioVersion, Store,
     StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit, issued,
+    started,
 };
 
 /// Monitoring data in a SQLite file.
@@ -631,16 +632,21 @@ impl Store for SqliteStore {
         })
     }
 
-    fn put_session(&mut self, s: &StoredSession, password_hash: &str) -> Result<bool, StoreError> {
-        let n = self
-            .conn
-            .execute(
+    fn put_session(
+        &mut self,
+        s: &StoredSession,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let put = self.audited(audit, |tx| {
+            tx.execute(
                 "INSERT INTO session (id_hash, user_name, csrf, expires_us)
                  SELECT ?1, name, ?3, ?4 FROM app_user WHERE name = ?2 AND password_hash = ?5 AND NOT disabled",
                 params![s.id_hash, s.user, s.csrf, micros(s.expires), password_hash],
             )
-            .map_err(|e| self.err(e))?;
-        Ok(n == 1)
+            .map(|n| issued(n as u64, &s.user))
+        });
+        started(put)
     }
 
     fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError> {
@@ -664,14 +670,19 @@ impl Store for SqliteStore {
         .transpose()
     }
 
-    fn delete_session(&mut self, id_hash: &str, now: Timestamp) -> Result<(), StoreError> {
-        self.conn
-            .execute(
+    fn delete_session(
+        &mut self,
+        id_hash: &str,
+        now: Timestamp,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        self.audited(audit, |tx| {
+            tx.execute(
                 "DELETE FROM session WHERE id_hash = ?1 OR expires_us <= ?2",
                 params![id_hash, micros(now)],
             )
-            .map_err(|e| self.err(e))?;
-        Ok(())
+            .map(|_| Ok(()))
+        })
     }
 
     fn put_scenario(

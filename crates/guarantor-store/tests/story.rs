@@ -313,6 +313,17 @@ fn entry(actor: &str, action: &str, target: &str, time: &str) -> AuditEntry {
     }
 }
 
+/// Starts session `s` for the password hash `checked`, audited: whether it was stored.
+fn login(store: &mut dyn Store, s: &StoredSession, checked: &str) -> bool {
+    store
+        .put_session(
+            s,
+            checked,
+            &entry(&s.user, "login", &s.user, "2026-11-20T08:00:00Z"),
+        )
+        .expect("session")
+}
+
 /// What the server does with its store, in order: accounts, tokens, sessions, scenario versions, audited
 /// intake, the audit log read back page by page.
 fn server_story(store: &mut dyn Store) {
@@ -401,24 +412,20 @@ fn server_story(store: &mut dyn Store) {
         ..s1.clone()
     };
     let bob_hash = planner.password_hash.clone();
-    assert!(store.put_session(&s1, &bob_hash).expect("session"));
-    assert!(store.put_session(&s2, &bob_hash).expect("session"));
+    assert!(login(store, &s1, &bob_hash));
+    assert!(login(store, &s2, &bob_hash));
     // Only for the password checked, and never for a disabled account (alice is disabled).
     let stale = StoredSession {
         id_hash: "s3".into(),
         ..s1.clone()
     };
-    assert!(!store.put_session(&stale, "another hash").expect("session"));
+    assert!(!login(store, &stale, "another hash"));
     let of_alice = StoredSession {
         id_hash: "s4".into(),
         user: "alice".into(),
         ..s1.clone()
     };
-    assert!(
-        !store
-            .put_session(&of_alice, &alice.password_hash)
-            .expect("session")
-    );
+    assert!(!login(store, &of_alice, &alice.password_hash));
     assert_eq!(
         store
             .session("s3", at("2026-11-20T10:00:00Z"))
@@ -450,7 +457,11 @@ fn server_story(store: &mut dyn Store) {
         Some(s2.clone())
     );
     store
-        .delete_session("s1", at("2026-11-20T10:00:00Z"))
+        .delete_session(
+            "s1",
+            at("2026-11-20T10:00:00Z"),
+            &entry("bob", "logout", "bob", "2026-11-20T10:00:00Z"),
+        )
         .expect("delete");
     assert_eq!(
         store
@@ -628,6 +639,9 @@ fn server_story(store: &mut dyn Store) {
             ("bob", "scenario.load"),
             ("alice", "pledge.create"),
             ("bob", "scenario.load"),
+            ("bob", "logout"),
+            ("bob", "login"),
+            ("bob", "login"),
             ("bob", "token.create"),
             ("admin", "user.update"),
             ("admin", "user.create"),
@@ -642,7 +656,7 @@ fn server_story(store: &mut dyn Store) {
     assert!(log.windows(2).all(|w| w[0].seq > w[1].seq));
     let page = store.audit(Some(log[2].seq), 2).expect("read");
     assert_eq!(page, log[3..5].to_vec());
-    assert_eq!(log.len(), 11);
+    assert_eq!(log.len(), 14);
 
     // Revocation: one token by its label, every session, and everything when the password changes or the
     // account is disabled (enabling it again brings nothing back).
@@ -661,7 +675,7 @@ fn server_story(store: &mut dyn Store) {
         id_hash: "s5".into(),
         ..s1.clone()
     };
-    assert!(store.put_session(&s5, &bob_hash).expect("session"));
+    assert!(login(store, &s5, &bob_hash));
     assert_eq!(
         store
             .delete_tokens("bob", "ci", &entry("admin", "token.revoke", "bob", later))
@@ -684,7 +698,7 @@ fn server_story(store: &mut dyn Store) {
         store.token_user("hash-4").expect("read").as_deref(),
         Some("bob")
     );
-    assert!(store.put_session(&s5, &bob_hash).expect("session"));
+    assert!(login(store, &s5, &bob_hash));
     let mut bob = planner.clone();
     bob.disabled = true;
     store
@@ -720,7 +734,7 @@ fn server_story(store: &mut dyn Store) {
         assert_eq!(store.token_user("hash-x").expect("read"), None);
     }
     assert_eq!(store.audit(None, 100).expect("read").len(), audited + 1);
-    assert!(store.put_session(&s5, &bob_hash).expect("session"));
+    assert!(login(store, &s5, &bob_hash));
     store
         .put_token(
             "hash-5",
@@ -736,13 +750,13 @@ fn server_story(store: &mut dyn Store) {
     assert_eq!(store.token_user("hash-5").expect("read"), None);
     assert_eq!(store.session("s5", at(later)).expect("read"), None);
     // A change of role alone keeps them.
-    assert!(store.put_session(&s5, &bob.password_hash).expect("session"));
+    assert!(login(store, &s5, &bob.password_hash));
     bob.role = "monitor".into();
     store
         .put_user(&bob, &entry("admin", "user.update", "bob", later))
         .expect("role");
     assert!(store.session("s5", at(later)).expect("read").is_some());
-    assert_eq!(store.audit(None, 100).expect("read").len(), 22);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 29);
 }
 
 #[test]
@@ -754,7 +768,7 @@ fn sqlite_passes_the_server_story() {
         server_story(&mut store);
     }
     let store = SqliteStore::open(&path).expect("reopens");
-    assert_eq!(store.audit(None, 100).expect("read").len(), 22);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 29);
 }
 
 /// A fresh, empty database in the PostgreSQL server the environment names.
@@ -792,7 +806,7 @@ fn postgres_passes_both_stories() {
     // Reconnected: the same data, and the schema is not applied twice.
     let store = PgStore::connect(&url).expect("reconnects");
     assert_eq!(store.reports(None, None).expect("read").len(), 4);
-    assert_eq!(store.audit(None, 100).expect("read").len(), 22);
+    assert_eq!(store.audit(None, 100).expect("read").len(), 29);
 }
 
 #[test]
