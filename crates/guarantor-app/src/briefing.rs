@@ -1072,12 +1072,21 @@ fn plan_parts(scenario: &Scenario, report: &PlanReport) -> Parts {
             (
                 "Initial capability".into(),
                 day(m.ioc_day),
-                format!("{} troops in place", chart::thousands(m.ioc_troops)),
+                // The threshold, whether it is reached or not: not the troops in place on that day.
+                format!(
+                    "when {} of the {} troops required are in place",
+                    chart::thousands(m.ioc_troops),
+                    chart::thousands(m.required_troops)
+                ),
             ),
             (
                 "Full capability".into(),
                 day(m.foc_day),
-                format!("{} troops in place", chart::thousands(m.foc_troops)),
+                format!(
+                    "when {} of the {} troops required are in place",
+                    chart::thousands(m.foc_troops),
+                    chart::thousands(m.required_troops)
+                ),
             ),
         ])
         .collect(),

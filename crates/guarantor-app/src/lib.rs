@@ -14,6 +14,7 @@ mod monitor;
 mod monitor_bench;
 mod movement;
 mod open;
+mod pledge_edit;
 mod progress;
 mod response;
 mod rotation;
@@ -54,9 +55,9 @@ pub use monitor::{
     AccountDto, AttributionDto, CountDto, DailyReport, DayCountsDto, FileBytes, HISTORY_DAYS,
     HitDto, IncidentDto, IncidentsReport, Ingest, IngestError, IngestOptions, IngestReport,
     IngestedFile, LadderSiteDto, LadderStepDto, LayoutDto, LayoutError, NearestDto, PeriodTotals,
-    PlaceDto, ResponseDto, daily_report, daily_report_with, incident_ask, incidents,
+    PlaceDto, ResponseDto, WindowError, daily_report, daily_report_with, incident_ask, incidents,
     incidents_with, ingest, ladder, layout, layouts, parse_cut, refresh_incidents,
-    reindex_responses, sent_layout, time_bound,
+    reindex_responses, sent_layout, time_bound, time_window,
 };
 pub use monitor_bench::{FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench};
 pub use movement::{
@@ -65,6 +66,9 @@ pub use movement::{
     horizon_days, movement_dto, reinforcement_dto,
 };
 pub use open::{OpenError, ScenarioSource, open, read_sources};
+pub use pledge_edit::{
+    Edited, Latest, PledgeEdit, PledgeEditError, Prepared, audit_entry, prepare_pledge_edit,
+};
 pub use progress::{Progress, Silent};
 pub use response::{
     AmountsDto, Ask, CheckpointDto, ContingencyDto, ContingencyLine, DecisionDto, ElementDto,

@@ -1184,6 +1184,50 @@ pub fn time_bound(text: &str) -> Result<Timestamp, String> {
         .map_err(|e| format!("`{text}`: {e}"))
 }
 
+/// A window of time asked for (`--since`/`--until`, `since`/`until`) that cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum WindowError {
+    /// A bound is neither a time nor a day.
+    #[error("{name}: {message}")]
+    Bound {
+        /// `since` or `until`.
+        name: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+    /// The window ends before it starts: nothing could be in it.
+    #[error("since {since} is after until {until}: no report can be in that window (swap them?)")]
+    Reversed {
+        /// The start asked for.
+        since: String,
+        /// The end asked for.
+        until: String,
+    },
+}
+
+/// A window as `since` and `until` give it: each bound read by [`time_bound`] (empty: none), the start not
+/// after the end.
+pub fn time_window(
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<(Option<Timestamp>, Option<Timestamp>), WindowError> {
+    let bound = |name: &'static str, text: Option<&str>| {
+        text.filter(|t| !t.trim().is_empty())
+            .map(|t| time_bound(t.trim()).map_err(|message| WindowError::Bound { name, message }))
+            .transpose()
+    };
+    let (from, to) = (bound("since", since)?, bound("until", until)?);
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(WindowError::Reversed {
+            since: since.unwrap_or_default().trim().to_owned(),
+            until: until.unwrap_or_default().trim().to_owned(),
+        });
+    }
+    Ok((from, to))
+}
+
 /// `guarantor monitor report`: the day's report, in the manner of the OSCE monitoring mission's daily reports.
 #[derive(Clone, Debug, Serialize)]
 pub struct DailyReport {

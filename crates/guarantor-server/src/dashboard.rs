@@ -1115,19 +1115,7 @@ pub(crate) async fn incidents_page(
     browser.may(Permission::ReadIncidents)?;
     let caller = &browser.0;
     let fail = |e| browser.fail(e);
-    let bound = |name: &str, t: &Option<String>| {
-        t.as_deref()
-            .filter(|t| !t.is_empty())
-            .map(|t| {
-                guarantor_app::time_bound(t)
-                    .map_err(|e| ApiError::bad_request("bad_time", format!("{name}: {e}")))
-            })
-            .transpose()
-    };
-    let (from, to) = (
-        bound("since", &f.since).map_err(fail)?,
-        bound("until", &f.until).map_err(fail)?,
-    );
+    let (from, to) = crate::routes::window(f.since.as_deref(), f.until.as_deref()).map_err(fail)?;
     let r = resolve(&state, &Which::default()).await.map_err(fail)?;
     let inner = state.0.clone();
     let r2 = r.clone();

@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use guarantor_app::{Permission, Viewer};
 use guarantor_core::WorldState;
-use guarantor_store::AuditEntry;
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -44,23 +43,7 @@ pub(crate) async fn resolve(state: &AppState, which: &Which) -> Result<Resolved,
     blocking(move || inner.resolve(name.as_deref(), version)).await
 }
 
-fn audit(
-    actor: &str,
-    action: &str,
-    target: &str,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> AuditEntry {
-    AuditEntry {
-        seq: 0,
-        at: Timestamp::now(),
-        actor: actor.to_owned(),
-        action: action.to_owned(),
-        target: target.to_owned(),
-        before: before.map(|v| v.to_string()),
-        after: after.map(|v| v.to_string()),
-    }
-}
+use guarantor_app::audit_entry as audit;
 
 /// A version as listed: who stored it is told to planners, to its author, and for the server's own loads.
 fn version_json(v: &guarantor_store::ScenarioVersion, viewer: &Viewer) -> Value {
@@ -142,36 +125,6 @@ fn diagnostics_error(origin: &str, diagnostics: &[guarantor_core::Diagnostic]) -
         format!("the scenario does not load: {first}"),
     )
     .with_details(serde_json::to_value(&report).unwrap_or(Value::Null))
-}
-
-/// A 422 for a pledge edit whose result does not load: its problems told in the pledge's own `[[pledge]]`
-/// table as the edit wrote it (`file` "pledge", lines from its header; the table in `details.text`), never at
-/// their place in the merged `pledges.toml` — whose lines and bytes grow with other nations' hidden edits. A
-/// problem elsewhere (or any problem of a deletion) is told as it is to planners, and to anyone else only as
-/// a conflict outside the pledge.
-fn edit_error(
-    sources: &guarantor_scenario::SourceSet,
-    id: Option<&str>,
-    diagnostics: &[guarantor_core::Diagnostic],
-    sees_all: bool,
-) -> ApiError {
-    let text = sources.get(guarantor_scenario::PLEDGES_FILE).unwrap_or("");
-    let span = id
-        .and_then(|id| guarantor_scenario::pledge_span(text, id))
-        .unwrap_or(0..0);
-    let own = guarantor_app::relative_to(
-        diagnostics,
-        guarantor_scenario::PLEDGES_FILE,
-        text,
-        span.clone(),
-        "pledge",
-        sees_all,
-    );
-    let mut e = diagnostics_error("pledge", &own);
-    if let Some(details) = e.details.as_deref_mut() {
-        details["text"] = json!(text.get(span).unwrap_or(""));
-    }
-    e
 }
 
 /// `POST /api/v1/scenarios`: stores a scenario (a new one, or a new version of one of the same name).
@@ -262,156 +215,35 @@ pub(crate) async fn put_pledge(
     caller: Caller,
     q: Which,
     path_id: Option<String>,
-    mut pledge: Value,
+    pledge: Value,
 ) -> Result<(StatusCode, u32, Value), ApiError> {
-    caller.may(Permission::EditPledges)?;
-    let Some(fields) = pledge.as_object_mut() else {
-        return Err(ApiError::bad_request(
-            "bad_body",
-            "a pledge is a JSON object with the keys of a [[pledge]] table of pledges.toml",
-        ));
-    };
-    // The server's own keys are not the file's.
-    fields.remove("caveats_withheld");
-    if let Some(id) = &path_id {
-        match fields.get("id") {
-            None => {
-                fields.insert("id".into(), json!(id));
-            }
-            Some(v) if v.as_str() == Some(id) => {}
-            Some(v) => {
-                return Err(ApiError::bad_request(
-                    "bad_body",
-                    format!("id: the body says {v}, the path {id}"),
-                ));
-            }
-        }
-    }
-    let id = fields
-        .get("id")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            ApiError::bad_request("bad_body", "id: expected the pledge's id as a string")
-        })?
-        .to_owned();
-    let nation = fields
-        .get("nation")
-        .and_then(Value::as_str)
-        .ok_or_else(|| {
-            ApiError::bad_request("bad_body", "nation: expected a nation code, e.g. \"FRA\"")
-        })?
-        .to_owned();
-    let code = guarantor_core::NationCode::new(&nation)
-        .map_err(|e| ApiError::bad_request("bad_body", format!("nation: {e}")))?;
-    if !caller.viewer.may_edit_pledge_of(&code) {
-        return Err(ApiError::forbidden(format!(
-            "a liaison officer edits only its own nation's pledges, not {nation}'s"
-        )));
-    }
-    id_in_namespace(&caller.viewer, &id)?;
-    let r = latest_to_edit(&state, &q).await?;
-    let existing = visible_pledge(&r, &caller.viewer, &id);
-    match (&path_id, existing) {
-        (None, Some(_)) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "exists",
-                format!("pledge {id} exists: PUT /api/v1/pledges/{id} to change it"),
-            ));
-        }
-        (Some(_), None) => return Err(ApiError::not_found(format!("no pledge {id}"))),
-        (Some(_), Some(old)) if !caller.viewer.may_edit_pledge_of(&old.nation) => {
-            return Err(ApiError::forbidden(format!(
-                "pledge {id} is {}'s",
-                old.nation.as_str()
-            )));
-        }
-        _ => {}
-    }
-    let before = existing.map(|p| guarantor_app::pledge_json(p, true));
-    let created = existing.is_none();
-    let inner = state.0.clone();
-    let actor = caller.viewer.name.clone();
-    let viewer = caller.viewer.clone();
-    let (version, after) = blocking(move || {
-        let mut sources = inner.sources(&r)?;
-        guarantor_scenario::put_pledge(&mut sources, &pledge)
-            .map_err(|e| ApiError::bad_request("bad_body", e.to_string()))?;
-        let loaded = guarantor_scenario::load(&sources)
-            .map_err(|d| edit_error(&sources, Some(&id), &d, viewer.sees_all()))?;
-        let new = loaded
-            .scenario
-            .pledges
-            .iter()
-            .find(|p| p.id.as_str() == id)
-            .ok_or_else(|| ApiError::internal(format!("pledge {id} written but not read back")))?;
-        let after = guarantor_app::pledge_json(new, viewer.sees_caveats(new));
-        let action = if created {
-            "pledge.create"
-        } else {
-            "pledge.update"
-        };
-        let whole = guarantor_app::pledge_json(new, true);
-        let version = store_edit(
-            &inner,
-            &r,
-            &sources,
-            &actor,
-            action,
-            &id,
-            before,
-            Some(whole),
-        )?;
-        Ok((version, after))
-    })
+    let edited = edit_pledge(
+        &state,
+        &caller,
+        &q,
+        guarantor_app::PledgeEdit::Put {
+            pledge,
+            id: path_id,
+        },
+    )
     .await?;
-    let status = if created {
+    let status = if edited.created {
         StatusCode::CREATED
     } else {
         StatusCode::OK
     };
-    Ok((status, version, after))
+    Ok((status, edited.version, edited.pledge.unwrap_or(Value::Null)))
 }
 
-/// Ids starting `withheld` are how withheld pledges are shown; a liaison officer's ids start with its nation's
-/// code (`fra-…`), so that they never meet, or reveal, another nation's.
-fn id_in_namespace(viewer: &Viewer, id: &str) -> Result<(), ApiError> {
-    if id.starts_with(guarantor_app::WITHHELD) {
-        return Err(ApiError::bad_request(
-            "bad_body",
-            format!(
-                "id {id}: ids starting `{}` are reserved",
-                guarantor_app::WITHHELD
-            ),
-        ));
-    }
-    if let Some(own) = viewer.role.nation() {
-        let prefix = format!("{}-", own.as_str().to_lowercase());
-        if !id.starts_with(&prefix) {
-            return Err(ApiError::forbidden(format!(
-                "id {id}: a liaison officer's pledge ids start with `{prefix}`"
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// Pledge `id` of version `r`, if `viewer` may see it (one it may not is as if it were not there).
-fn visible_pledge<'a>(
-    r: &'a Resolved,
-    viewer: &Viewer,
-    id: &str,
-) -> Option<&'a guarantor_core::Pledge> {
-    r.scenario
-        .pledges
-        .iter()
-        .find(|p| p.id.as_str() == id)
-        .filter(|p| viewer.sees_pledge(p))
-}
-
-/// The latest version, to edit: edits are made to it only (one made from an older version would undo what
-/// came since); a `version` that is not the latest is `stale`.
-async fn latest_to_edit(state: &AppState, q: &Which) -> Result<Resolved, ApiError> {
+/// An edit of the latest version by the caller (`guarantor_app::prepare_pledge_edit`): checked, written and
+/// loaded without the store, then stored with its audit line under it.
+async fn edit_pledge(
+    state: &AppState,
+    caller: &Caller,
+    q: &Which,
+    edit: guarantor_app::PledgeEdit,
+) -> Result<guarantor_app::Edited, ApiError> {
+    caller.may(Permission::EditPledges)?;
     let latest = resolve(
         state,
         &Which {
@@ -420,55 +252,48 @@ async fn latest_to_edit(state: &AppState, q: &Which) -> Result<Resolved, ApiErro
         },
     )
     .await?;
-    if let Some(v) = q.version
-        && v != latest.version
-    {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "stale",
-            format!(
-                "version {v} is not the latest ({}): edit the latest",
-                latest.version
-            ),
-        ));
-    }
-    Ok(latest)
+    let inner = state.0.clone();
+    let viewer = caller.viewer.clone();
+    let from = q.version;
+    blocking(move || {
+        let prepared = guarantor_app::prepare_pledge_edit(
+            guarantor_app::Latest {
+                name: &latest.name,
+                version: latest.version,
+                scenario: &latest.scenario,
+                sources: inner.sources(&latest)?,
+            },
+            from,
+            &viewer,
+            edit,
+        )
+        .map_err(edit_refused)?;
+        prepared
+            .store(&mut **lock(&inner.store)?)
+            .map_err(edit_refused)
+    })
+    .await
 }
 
-/// Stores edited `sources` as the version after `r`, with the audit line of `action` on pledge `id`, in one
-/// transaction: the new version's number (`stale` when another edit came first). Blocking.
-#[allow(clippy::too_many_arguments)]
-fn store_edit(
-    inner: &crate::state::Inner,
-    r: &Resolved,
-    sources: &guarantor_scenario::SourceSet,
-    actor: &str,
-    action: &str,
-    id: &str,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> Result<u32, ApiError> {
-    let files: Vec<(String, String)> = sources
-        .iter()
-        .map(|(p, t)| (p.to_owned(), t.to_owned()))
-        .collect();
-    // The note says no more than that a pledge changed: who and which are in the audit log, for planners.
-    lock(&inner.store)?
-        .put_scenario(
-            &r.name,
-            &files,
-            Some(r.version),
-            "a pledge edited",
-            &audit(actor, action, &format!("{}/{id}", r.name), before, after),
-        )
-        .map_err(|e| match e {
-            guarantor_store::StoreError::Stale { .. } => ApiError::new(
-                StatusCode::CONFLICT,
-                "stale",
-                format!("{e}: load the pledges again and redo the edit"),
-            ),
-            e => ApiError::internal(e),
-        })
+/// A refused pledge edit as the API answers it; a 422 carries the problems told in the pledge's own table
+/// (`details.diagnostics`, file `pledge`) and that table as written (`details.text`).
+fn edit_refused(e: guarantor_app::PledgeEditError) -> ApiError {
+    use guarantor_app::PledgeEditError as E;
+    match e {
+        E::BadBody(m) => ApiError::bad_request("bad_body", m),
+        E::Forbidden(m) => ApiError::forbidden(m),
+        E::NotFound(m) => ApiError::not_found(m),
+        E::Exists(m) => ApiError::new(StatusCode::CONFLICT, "exists", m),
+        E::Stale(m) => ApiError::new(StatusCode::CONFLICT, "stale", m),
+        E::Invalid { diagnostics, text } => {
+            let mut e = diagnostics_error("pledge", &diagnostics);
+            if let Some(details) = e.details.as_deref_mut() {
+                details["text"] = json!(text);
+            }
+            e
+        }
+        E::Internal(m) => ApiError::internal(m),
+    }
 }
 
 /// `DELETE /api/v1/pledges/{id}`: removes a pledge from the latest version — a new version, with its audit
@@ -480,45 +305,15 @@ pub(crate) async fn delete_pledge(
     Path(id): Path<String>,
     q: Result<Query<Which>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    caller.may(Permission::EditPledges)?;
     let Query(q) = q?;
-    id_in_namespace(&caller.viewer, &id)?;
-    let r = latest_to_edit(&state, &q).await?;
-    let existing = visible_pledge(&r, &caller.viewer, &id)
-        .ok_or_else(|| ApiError::not_found(format!("no pledge {id}")))?;
-    if !caller.viewer.may_edit_pledge_of(&existing.nation) {
-        return Err(ApiError::forbidden(format!(
-            "pledge {id} is {}'s",
-            existing.nation.as_str()
-        )));
-    }
-    let before = guarantor_app::pledge_json(existing, true);
-    let inner = state.0.clone();
-    let actor = caller.viewer.name.clone();
-    let sees_all = caller.viewer.sees_all();
-    let version = blocking(move || {
-        let mut sources = inner.sources(&r)?;
-        guarantor_scenario::delete_pledge(&mut sources, &id)
-            .map_err(|e| ApiError::bad_request("bad_body", e.to_string()))?
-            .ok_or_else(|| {
-                ApiError::internal(format!(
-                    "pledge {id} is in the scenario, not in pledges.toml"
-                ))
-            })?;
-        guarantor_scenario::load(&sources).map_err(|d| edit_error(&sources, None, &d, sees_all))?;
-        store_edit(
-            &inner,
-            &r,
-            &sources,
-            &actor,
-            "pledge.delete",
-            &id,
-            Some(before),
-            None,
-        )
-    })
+    let edited = edit_pledge(
+        &state,
+        &caller,
+        &q,
+        guarantor_app::PledgeEdit::Delete { id },
+    )
     .await?;
-    Ok(Json(json!({"version": version, "deleted": true})).into_response())
+    Ok(Json(json!({"version": edited.version, "deleted": true})).into_response())
 }
 
 fn pledge_answer((status, version, pledge): (StatusCode, u32, Value)) -> Response {
@@ -1152,6 +947,16 @@ fn page_bounds(page: Option<usize>, per_page: Option<usize>) -> Result<(usize, u
 }
 
 /// `GET /api/v1/incidents`: incidents of the default scenario's terms, filtered and paginated.
+/// A window of incidents asked for: a bound that is neither a time nor a day, or a start after the end, is
+/// `bad_time`.
+pub(crate) fn window(
+    since: Option<&str>,
+    until: Option<&str>,
+) -> Result<(Option<jiff::Timestamp>, Option<jiff::Timestamp>), ApiError> {
+    guarantor_app::time_window(since, until)
+        .map_err(|e| ApiError::bad_request("bad_time", e.to_string()))
+}
+
 pub(crate) async fn incidents(
     State(state): State<AppState>,
     caller: Caller,
@@ -1159,15 +964,7 @@ pub(crate) async fn incidents(
 ) -> ApiResult {
     caller.may(Permission::ReadIncidents)?;
     let Query(q) = q?;
-    let bound = |name: &str, t: &Option<String>| {
-        t.as_deref()
-            .map(|t| {
-                guarantor_app::time_bound(t)
-                    .map_err(|e| ApiError::bad_request("bad_time", format!("{name}: {e}")))
-            })
-            .transpose()
-    };
-    let (from, to) = (bound("since", &q.since)?, bound("until", &q.until)?);
+    let (from, to) = window(q.since.as_deref(), q.until.as_deref())?;
     let (page, per_page) = page_bounds(q.page, q.per_page)?;
     let r = resolve(&state, &Which::default()).await?;
     let inner = state.0.clone();

@@ -277,6 +277,11 @@ async fn errors_keep_the_json_shape_and_out_of_range_is_never_a_500() {
             StatusCode::BAD_REQUEST,
             "bad_day",
         ),
+        (
+            "/api/v1/incidents?since=2026-12-10&until=2026-12-01",
+            StatusCode::BAD_REQUEST,
+            "bad_time",
+        ),
     ] {
         let (got, body) = h.call(Some("planner"), "GET", uri, "").await;
         assert_eq!(

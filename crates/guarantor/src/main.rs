@@ -1571,13 +1571,8 @@ fn monitor(
             })
         }
         MonitorCommand::Incidents { since, until } => {
-            let bound = |flag: &str, text: Option<String>| {
-                text.map(|t| {
-                    guarantor_app::time_bound(&t).map_err(|e| anyhow::anyhow!("--{flag}: {e}"))
-                })
-                .transpose()
-            };
-            let (from, to) = (bound("since", since)?, bound("until", until)?);
+            let (from, to) = guarantor_app::time_window(since.as_deref(), until.as_deref())
+                .map_err(|e| anyhow::anyhow!("--{e}"))?;
             with_scenario(scenario, None, json, color, |scenario, _, json| {
                 let mut store = guarantor_store::SqliteStore::open_existing(&db)?;
                 guarantor_app::refresh_incidents(&mut store, jiff::Timestamp::now())?;

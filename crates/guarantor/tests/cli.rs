@@ -766,6 +766,25 @@ fn monitor_ingests_reports_once_and_judges_the_incidents() {
         "{first}"
     );
 
+    // A window that ends before it starts is an error, not an empty answer.
+    let out = guarantor(
+        &[
+            "monitor",
+            "incidents",
+            "--since",
+            "2026-12-10",
+            "--until",
+            "2026-12-01",
+        ],
+        tmp.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--since 2026-12-10 is after until 2026-12-01"),
+        "{}",
+        text(&out.stderr)
+    );
+
     // The daily report to 19:30 Kyiv time on 5 December: Markdown by default, JSON on request.
     let out = guarantor(&["monitor", "report", "--day", "2026-12-05"], tmp.path());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
