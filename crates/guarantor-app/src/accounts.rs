@@ -333,6 +333,36 @@ pub fn new_token(
     }
 }
 
+/// An account as listed (never its password hash): `guarantor user list --json` and `GET /api/v1/users`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct UserDto {
+    /// Login name.
+    pub name: String,
+    /// `planner`, `monitor`, `liaison` or `observer`.
+    pub role: String,
+    /// A liaison officer's nation (ISO alpha-3).
+    pub nation: Option<String>,
+    /// Whether it may not log in.
+    pub disabled: bool,
+    /// When it was created, RFC 3339.
+    pub created: String,
+}
+
+/// Every account, by name, as listed.
+pub fn users(store: &dyn Store) -> Result<Vec<UserDto>, AccountError> {
+    Ok(store
+        .users()?
+        .into_iter()
+        .map(|u| UserDto {
+            name: u.name,
+            role: u.role,
+            nation: u.nation,
+            disabled: u.disabled,
+            created: u.created.to_string(),
+        })
+        .collect())
+}
+
 /// The viewer a stored account is, or why it is not one.
 pub fn viewer_of(user: &StoredUser) -> Result<Viewer, AccountError> {
     let role = Role::parse(&user.role, user.nation.as_deref()).map_err(|message| {

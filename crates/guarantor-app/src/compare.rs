@@ -473,7 +473,9 @@ pub fn compare(
 /// In how many world states the fill reaches initial operating capability, of how many.
 fn robustness(s: &Scenario, world: &WorldState) -> Result<(usize, usize), SolveError> {
     let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
-    let w = guarantor_sourcing::what_if(s, world, threads, &|_, _| {})?;
+    let w = guarantor_sourcing::what_if(s, world, threads, &|_, _| {
+        std::ops::ControlFlow::Continue(())
+    })?;
     // As the plan's movement counts initial operating capability: troops filled against all those required.
     let reaches = |st: &&guarantor_sourcing::StateFill| {
         st.required_troops == 0

@@ -26,9 +26,9 @@ pub use access::{
     release_response, release_summary, release_whatif,
 };
 pub use accounts::{
-    AccountError, MIN_PASSWORD_CHARS, disable_user, enable_user, hash_password, logout_all,
-    new_token, put_user, random_hex, revoke_token, secret_hash, set_password, verify_password,
-    viewer_of,
+    AccountError, MIN_PASSWORD_CHARS, UserDto, disable_user, enable_user, hash_password,
+    logout_all, new_token, put_user, random_hex, revoke_token, secret_hash, set_password, users,
+    verify_password, viewer_of,
 };
 pub use briefing::{
     BriefingError, OutputFile, compare_briefing, compare_page, compare_picture, compare_tables,

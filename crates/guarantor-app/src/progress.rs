@@ -10,6 +10,22 @@ pub trait Progress {
     fn advance_to(&self, _done: u64) {}
     /// The current step is over.
     fn end(&self) {}
+    /// Whether whoever watches wants it stopped (a server's job cancelled): long steps ask between units of
+    /// work and end with a `cancelled` error.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// What a use case tells an engine that takes `(done, all)` and may be stopped: `done` shown, and stop when
+/// `progress` is cancelled.
+pub(crate) fn told(progress: &(dyn Progress + Sync), done: usize) -> std::ops::ControlFlow<()> {
+    progress.advance_to(done as u64);
+    if progress.cancelled() {
+        std::ops::ControlFlow::Break(())
+    } else {
+        std::ops::ControlFlow::Continue(())
+    }
 }
 
 /// Progress nobody watches.

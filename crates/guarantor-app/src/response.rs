@@ -1468,7 +1468,7 @@ pub fn response_whatif(
         plan_of,
     } = guarantor_sourcing::source_every_world(scenario, base, threads, &|done, all| {
         started.call_once(|| progress.begin("responses: sourcing each world state", all as u64));
-        progress.advance_to(done as u64);
+        crate::progress::told(progress, done)
     })?;
     progress.end();
     let started = std::time::Instant::now();

@@ -495,7 +495,7 @@ pub fn whatif_with_progress(
     let started = std::sync::Once::new();
     let w: WhatIf = guarantor_sourcing::what_if(scenario, base, threads, &|done, all| {
         started.call_once(|| progress.begin("what-if: solving world states", all as u64));
-        progress.advance_to(done as u64);
+        crate::progress::told(progress, done)
     })?;
     progress.end();
     // Each distinct plan's year at the steady state, from the same sourcing the fill comes from.

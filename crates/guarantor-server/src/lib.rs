@@ -79,7 +79,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/courses/{id}/plan", get(routes::course_plan))
         .route("/api/v1/jobs", post(routes::start_job))
-        .route("/api/v1/jobs/{id}", get(routes::job))
+        .route(
+            "/api/v1/jobs/{id}",
+            get(routes::job).delete(routes::cancel_job),
+        )
         .route("/api/v1/reports", post(routes::ingest))
         .route("/api/v1/incidents", get(routes::incidents))
         .route("/api/v1/reports/daily", get(routes::daily))

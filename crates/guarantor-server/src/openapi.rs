@@ -309,8 +309,16 @@ fn paths() -> Value {
             "/api/v1/jobs/{id}": {"get": {
                 "summary": "A job's status and progress, and its result (as releasable to the caller) once done",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-                "responses": {"200": ok("{id, kind, status: running | done | failed, progress {done, total}, \
-                                        result?, error?}"),
+                "responses": {"200": ok("{id, kind, status: running | done | failed | cancelled, progress {done, \
+                                        total}, result?, error?}"),
+                              "404": error_response("no such job of the caller's"), "401": denied()}
+            },
+            "delete": {
+                "summary": "Cancel a running job (its owner or a planner): its solves stop after those running and \
+                            it ends `cancelled`, without a result",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "responses": {"202": ok("{id, status: cancelling}"),
+                              "409": error_response("finished: the job has ended"),
                               "404": error_response("no such job of the caller's"), "401": denied()}
             }},
             "/api/v1/reports": {"post": {

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, to_value};
-use crate::state::{AppState, JobProgress, JobResult, Resolved, lock};
+use crate::state::{AppState, JobResult, Resolved, lock};
 use crate::{MAX_PER_PAGE, blocking};
 
 /// Which scenario version and world state a request is about.
@@ -546,10 +546,17 @@ pub(crate) fn spawn_job(
     r: Resolved,
     w: WorldState,
 ) -> Result<u64, ApiError> {
-    let (id, done, total) = state.0.new_job(owner, kind, &r, &w)?;
+    let (id, progress) = state.0.new_job(owner, kind, &r, &w)?;
     let inner = state.0.clone();
     tokio::task::spawn_blocking(move || {
-        let progress = JobProgress { done, total };
+        // Why it ended without a result: cancelled, or failed (the cause logged).
+        let ended = |e: &dyn std::fmt::Display| {
+            if guarantor_app::Progress::cancelled(&progress) {
+                CANCELLED.to_owned()
+            } else {
+                failed(id, e)
+            }
+        };
         let outcome = match kind {
             "plan" => {
                 guarantor_app::Progress::begin(&progress, "plan", 1);
@@ -562,13 +569,13 @@ pub(crate) fn spawn_job(
             }
             "respond-whatif" => guarantor_app::response_whatif(&r.scenario, &w, None, &progress)
                 .map(|report| JobResult::ResponseWhatIf(std::sync::Arc::new(report)))
-                .map_err(|e| failed(id, &e)),
+                .map_err(|e| ended(&e)),
             "compare" => guarantor_app::compare(&r.scenario, &progress)
                 .map(|report| JobResult::Compare(r.scenario.clone(), std::sync::Arc::new(report)))
-                .map_err(|e| failed(id, &e)),
+                .map_err(|e| ended(&e)),
             _ => guarantor_app::whatif_with_progress(&r.scenario, &w, &progress)
                 .map(|report| JobResult::WhatIf(r.scenario.clone(), std::sync::Arc::new(report)))
-                .map_err(|e| failed(id, &e)),
+                .map_err(|e| ended(&e)),
         };
         inner.finish_job(id, outcome);
     });
@@ -584,6 +591,9 @@ fn same_restrictions(a: &guarantor_core::Scenario, b: &guarantor_core::Scenario)
                 && x.caveats.restricted == y.caveats.restricted
         })
 }
+
+/// What a cancelled job says.
+const CANCELLED: &str = "cancelled at its owner's or a planner's request";
 
 /// What a failed job says (the cause goes to the server's log).
 fn failed(id: u64, e: &dyn std::fmt::Display) -> String {
@@ -678,6 +688,59 @@ pub(crate) async fn start_job(
         .into_response())
 }
 
+/// Job `id` among `jobs`, if the caller may see it (its owner, or a planner). Job ids are numbers: anything
+/// else names no job (never the extractor's plain-text rejection).
+fn job_of<'a>(
+    jobs: &'a [crate::state::Job],
+    id: &str,
+    caller: &Caller,
+) -> Result<&'a crate::state::Job, ApiError> {
+    let id: u64 = id
+        .parse()
+        .map_err(|_| ApiError::not_found(format!("no job {id:?}: job ids are numbers")))?;
+    jobs.iter()
+        .find(|j| {
+            j.id == id
+                && (j.owner == caller.viewer.name
+                    || caller.viewer.role == guarantor_app::Role::Planner)
+        })
+        .ok_or_else(|| ApiError::not_found(format!("no job {id} of yours")))
+}
+
+/// A job's status: `running`, `done`, `failed`, or `cancelled` (cancelled and ended without a result).
+fn job_status(job: &crate::state::Job) -> &'static str {
+    match &job.outcome {
+        None => "running",
+        Some(Ok(_)) => "done",
+        Some(Err(_)) if job.cancel.load(std::sync::atomic::Ordering::SeqCst) => "cancelled",
+        Some(Err(_)) => "failed",
+    }
+}
+
+/// `DELETE /api/v1/jobs/{id}`: cancels a running job (its owner's or a planner's): its solves stop after the
+/// ones running, and it ends `cancelled` without a result (202). One that has ended is `finished` (409).
+pub(crate) async fn cancel_job(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let jobs = lock(&state.0.jobs)?;
+    let job = job_of(&jobs, &id, &caller)?;
+    if job.outcome.is_some() {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "finished",
+            format!("job {id} has ended ({})", job_status(job)),
+        ));
+    }
+    job.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({"id": id, "status": "cancelling"})),
+    )
+        .into_response())
+}
+
 /// `GET /api/v1/jobs/{id}`: a job's progress, and its result (as releasable to the caller) once done.
 pub(crate) async fn job(
     State(state): State<AppState>,
@@ -685,25 +748,10 @@ pub(crate) async fn job(
     Path(id): Path<String>,
 ) -> ApiResult {
     caller.may(Permission::ReadPlan)?;
-    // Job ids are numbers: anything else names no job (never the extractor's plain-text rejection).
-    let id: u64 = id
-        .parse()
-        .map_err(|_| ApiError::not_found(format!("no job {id:?}: job ids are numbers")))?;
     let (head, result) = {
         let jobs = lock(&state.0.jobs)?;
-        let job = jobs
-            .iter()
-            .find(|j| {
-                j.id == id
-                    && (j.owner == caller.viewer.name
-                        || caller.viewer.role == guarantor_app::Role::Planner)
-            })
-            .ok_or_else(|| ApiError::not_found(format!("no job {id} of yours")))?;
-        let status = match &job.outcome {
-            None => "running",
-            Some(Ok(_)) => "done",
-            Some(Err(_)) => "failed",
-        };
+        let job = job_of(&jobs, &id, &caller)?;
+        let status = job_status(job);
         let head = json!({
             "id": job.id,
             "kind": job.kind,
@@ -1075,11 +1123,8 @@ pub(crate) async fn audit_log(
 pub(crate) async fn users(State(state): State<AppState>, caller: Caller) -> ApiResult {
     caller.may(Permission::ManageUsers)?;
     let inner = state.0.clone();
-    let users = blocking(move || lock(&inner.store)?.users().map_err(ApiError::internal)).await?;
-    Ok(Json(json!({
-        "users": users.iter().map(|u| json!({
-            "name": u.name, "role": u.role, "nation": u.nation, "disabled": u.disabled,
-            "created": u.created.to_string(),
-        })).collect::<Vec<_>>()
-    })))
+    let users =
+        blocking(move || guarantor_app::users(&**lock(&inner.store)?).map_err(ApiError::internal))
+            .await?;
+    Ok(Json(json!({ "users": users })))
 }

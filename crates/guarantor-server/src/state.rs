@@ -3,7 +3,7 @@
 //! authentication cache.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -72,6 +72,9 @@ pub(crate) struct Job {
     pub created: Timestamp,
     pub done: Arc<AtomicU64>,
     pub total: Arc<AtomicU64>,
+    /// Set when its owner or a planner cancels it (`DELETE /api/v1/jobs/{id}`): its solves stop at the next
+    /// one.
+    pub cancel: Arc<AtomicBool>,
     pub outcome: Option<Result<JobResult, String>>,
 }
 
@@ -565,7 +568,7 @@ impl Inner {
         kind: &'static str,
         r: &Resolved,
         world: &WorldState,
-    ) -> Result<(u64, Arc<AtomicU64>, Arc<AtomicU64>), ApiError> {
+    ) -> Result<(u64, JobProgress), ApiError> {
         let mut jobs = lock(&self.jobs)?;
         let running = |j: &&Job| j.outcome.is_none();
         let mine = jobs
@@ -587,7 +590,11 @@ impl Inner {
             return Err(e);
         }
         let id = self.next_job.fetch_add(1, Ordering::SeqCst);
-        let (done, total) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let progress = JobProgress {
+            done: Arc::new(AtomicU64::new(0)),
+            total: Arc::new(AtomicU64::new(0)),
+            cancel: Arc::new(AtomicBool::new(false)),
+        };
         if jobs.len() >= MAX_JOBS
             && let Some(i) = jobs.iter().position(|j| j.outcome.is_some())
         {
@@ -601,11 +608,12 @@ impl Inner {
             version: r.version,
             world: world.to_string(),
             created: Timestamp::now(),
-            done: done.clone(),
-            total: total.clone(),
+            done: progress.done.clone(),
+            total: progress.total.clone(),
+            cancel: progress.cancel.clone(),
             outcome: None,
         });
-        Ok((id, done, total))
+        Ok((id, progress))
     }
 
     /// Records a job's outcome.
@@ -622,6 +630,7 @@ impl Inner {
 pub(crate) struct JobProgress {
     pub done: Arc<AtomicU64>,
     pub total: Arc<AtomicU64>,
+    pub cancel: Arc<AtomicBool>,
 }
 
 impl guarantor_app::Progress for JobProgress {
@@ -632,5 +641,9 @@ impl guarantor_app::Progress for JobProgress {
 
     fn advance_to(&self, done: u64) {
         self.done.store(done, Ordering::SeqCst);
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
     }
 }

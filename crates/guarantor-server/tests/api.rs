@@ -57,6 +57,18 @@ async fn health_and_the_openapi_document_describe_every_route() {
                     ("/api/v1/pledges/fra-doc".to_owned(), pledge.to_owned())
                 }
                 ("/api/v1/jobs", _) => (path.clone(), r#"{"kind": "plan"}"#.to_owned()),
+                ("/api/v1/jobs/{id}", "delete") => {
+                    // One of its own, still running, to cancel.
+                    let (_, started) = h
+                        .call(
+                            Some("planner"),
+                            "POST",
+                            "/api/v1/jobs",
+                            r#"{"kind": "whatif"}"#,
+                        )
+                        .await;
+                    (format!("/api/v1/jobs/{}", started["id"]), String::new())
+                }
                 ("/api/v1/jobs/{id}", _) => ("/api/v1/jobs/1".to_owned(), String::new()),
                 ("/api/v1/courses/{id}/plan", _) => (
                     "/api/v1/courses/training-demining/plan".to_owned(),
@@ -1022,4 +1034,44 @@ fn enc(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[tokio::test]
+async fn a_job_is_cancelled_by_its_owner_or_a_planner_and_ends_cancelled() {
+    let h = harness();
+    let (status, started) = h
+        .call(Some("fra"), "POST", "/api/v1/jobs", r#"{"kind": "whatif"}"#)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let uri = format!("/api/v1/jobs/{}", started["id"]);
+    // Another liaison officer cannot see it, so cannot cancel it.
+    let (status, _) = h.call(Some("deu"), "DELETE", &uri, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, body) = h.call(Some("fra"), "DELETE", &uri, "").await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (StatusCode::ACCEPTED, Some("cancelling")),
+        "{body}"
+    );
+    // It ends after the solves running, without a result, before the whole what-if could have.
+    let mut job = serde_json::Value::Null;
+    for _ in 0..600 {
+        job = h.call(Some("fra"), "GET", &uri, "").await.1;
+        if job["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    assert_eq!(job["status"], "cancelled", "{job}");
+    assert!(job["result"].is_null(), "{job}");
+    let progress = &job["progress"];
+    assert!(
+        progress["done"].as_u64() < progress["total"].as_u64(),
+        "{job}"
+    );
+    let (status, body) = h.call(Some("planner"), "DELETE", &uri, "").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("finished"))
+    );
 }

@@ -41,7 +41,7 @@ pub use plan::{
 };
 pub use reasons::unlocking_facts;
 pub use whatif::{
-    EveryWorld, FactEffect, NationEffect, StateFill, WhatIf, source_every_world, what_if,
+    EveryWorld, FactEffect, NationEffect, StateFill, Told, WhatIf, source_every_world, what_if,
 };
 
 use instance::Instance;

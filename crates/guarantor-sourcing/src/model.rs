@@ -88,6 +88,10 @@ pub enum SolveError {
         /// What HiGHS said.
         message: String,
     },
+    /// The caller asked it to stop (a what-if's `progress` answered `Break`): the solves running finished, no
+    /// other started, and nothing is answered.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 pub(crate) fn goal_name(goal: Goal) -> &'static str {

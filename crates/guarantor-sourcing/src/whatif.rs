@@ -3,6 +3,7 @@
 
 use crate::SourcingPlan;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 use guarantor_core::{FactId, NationCode, Offer, Scenario, WorldState};
 
@@ -129,12 +130,13 @@ pub(crate) fn whatif_worlds(facts: &[FactId], base: &WorldState) -> Vec<WorldSta
 /// `threads` threads (each solve is single-threaded and deterministic, so the answer does not depend on it).
 ///
 /// `progress` is told `(solves done, solves in all)` after each solve, from whichever thread did it, the count
-/// never going down.
+/// never going down. Answering [`ControlFlow::Break`] cancels it: the solves running finish, no other starts,
+/// and the answer is [`SolveError::Cancelled`].
 pub fn what_if(
     scenario: &Scenario,
     base: &WorldState,
     threads: std::num::NonZeroUsize,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &Told<'_>,
 ) -> Result<WhatIf, SolveError> {
     let facts = whatif_facts(scenario);
     let required: u64 = scenario
@@ -279,7 +281,7 @@ fn solve_all(
     scenario: &Scenario,
     jobs: &[(WorldState, Option<&NationCode>)],
     threads: std::num::NonZeroUsize,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &Told<'_>,
 ) -> Result<Vec<SourcingPlan>, SolveError> {
     run_jobs(jobs.len(), threads, progress, |i| {
         let (world, without) = &jobs[i];
@@ -287,20 +289,29 @@ fn solve_all(
     })
 }
 
+/// What a long solve tells as it goes — `(done, all)` after each of its solves — and how it is told to stop
+/// (`Break`). Cancellation is a parameter, as everything else an engine is given.
+pub type Told<'a> = dyn Fn(usize, usize) -> ControlFlow<()> + Sync + 'a;
+
 /// Runs jobs `0..n` on up to `threads` threads (each job on one thread, from start to end: HiGHS keeps its
-/// scheduler per thread), telling `progress` after each; the results in job order.
+/// scheduler per thread), telling `progress` after each; the results in job order, or `Cancelled` when
+/// `progress` answered `Break` (the jobs running finish; no other starts).
 fn run_jobs<T: Send>(
     n: usize,
     threads: std::num::NonZeroUsize,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &Told<'_>,
     job: impl Fn(usize) -> Result<T, SolveError> + Sync,
 ) -> Result<Vec<T>, SolveError> {
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
     let results: std::sync::Mutex<Vec<Option<Result<T, SolveError>>>> =
         std::sync::Mutex::new((0..n).map(|_| None).collect());
     let work = || {
         loop {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                break;
+            }
             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             if i >= n {
                 break;
@@ -309,10 +320,13 @@ fn run_jobs<T: Send>(
             // Told under the lock, so the count only goes up whichever thread finishes first.
             if let Ok(mut r) = results.lock() {
                 r[i] = Some(result);
-                progress(
+                let told = progress(
                     done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1,
                     n,
                 );
+                if told.is_break() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
             }
         }
     };
@@ -322,6 +336,9 @@ fn run_jobs<T: Send>(
         }
         work();
     });
+    if stop.into_inner() {
+        return Err(SolveError::Cancelled);
+    }
     let results = results
         .into_inner()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -356,7 +373,7 @@ pub fn source_every_world(
     scenario: &Scenario,
     base: &WorldState,
     threads: std::num::NonZeroUsize,
-    progress: &(dyn Fn(usize, usize) + Sync),
+    progress: &Told<'_>,
 ) -> Result<EveryWorld, SolveError> {
     let worlds = whatif_worlds(&whatif_facts(scenario), base);
     let mut job_of_set: BTreeMap<Vec<bool>, usize> = BTreeMap::new();

@@ -1,8 +1,10 @@
 //! The sourcing engine on the built-in default scenario: sound plans, and answers that agree with the seeds.
 
+use std::ops::ControlFlow;
+
 use guarantor_core::{FactId, NationCode, Scenario};
 use guarantor_scenario::{SourceSet, load};
-use guarantor_sourcing::{ShortfallReason, check_plan, source, what_if};
+use guarantor_sourcing::{ShortfallReason, SolveError, check_plan, source, what_if};
 
 fn scenario() -> Scenario {
     load(&SourceSet::builtin_default())
@@ -94,13 +96,17 @@ fn the_same_input_gives_the_same_plan() {
 #[test]
 fn what_if_covers_every_state_worst_first() {
     let s = scenario();
-    let w = what_if(&s, &s.today(), std::num::NonZeroUsize::MIN, &|_, _| {}).unwrap();
+    let w = what_if(&s, &s.today(), std::num::NonZeroUsize::MIN, &|_, _| {
+        ControlFlow::Continue(())
+    })
+    .unwrap();
     // On two threads, the same answer (each solve is deterministic; HiGHS instances on different threads do
     // not share a scheduler).
     let two = std::num::NonZeroUsize::new(2).unwrap();
     let told = std::sync::Mutex::new(Vec::new());
     let on_two = what_if(&s, &s.today(), two, &|done, all| {
         told.lock().unwrap().push((done, all));
+        ControlFlow::Continue(())
     })
     .unwrap();
     assert_eq!(on_two, w);
@@ -144,4 +150,22 @@ fn what_if_covers_every_state_worst_first() {
         top.iter().any(|n| n.as_str() == "FRA") && top.iter().any(|n| n.as_str() == "GBR"),
         "{top:?}"
     );
+}
+
+#[test]
+fn a_what_if_told_to_stop_stops_after_the_solves_running() {
+    let s = scenario();
+    let two = std::num::NonZeroUsize::new(2).unwrap();
+    let told = std::sync::atomic::AtomicUsize::new(0);
+    let got = what_if(&s, &s.today(), two, &|done, _| {
+        told.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if done >= 1 {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    assert!(matches!(got, Err(SolveError::Cancelled)), "{got:?}");
+    // The first solve asked it to stop; at most the other thread's solve ran on.
+    assert!(told.into_inner() <= 2);
 }

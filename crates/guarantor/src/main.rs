@@ -1292,16 +1292,9 @@ fn user(database: &Database, command: UserCommand, json: bool) -> anyhow::Result
             format!("user {name} disabled in {shown}\n")
         }
         UserCommand::List => {
-            let users = store.users()?;
+            let users = guarantor_app::users(&*store)?;
             if json {
-                let list: Vec<serde_json::Value> = users
-                    .iter()
-                    .map(|u| {
-                        serde_json::json!({"name": u.name, "role": u.role, "nation": u.nation,
-                                           "disabled": u.disabled, "created": u.created.to_string()})
-                    })
-                    .collect();
-                to_json(&list)?
+                to_json(&users)?
             } else {
                 users
                     .iter()
