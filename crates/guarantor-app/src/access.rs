@@ -394,20 +394,28 @@ impl Withheld {
     }
 }
 
-/// Whether each pledge ever stored in a scenario's versions is restricted (and its caveats), as the last version
-/// that holds it says: what a nation restricts now — or restricts and then deletes — stays withheld in every
-/// version before, and what it releases again is released in them too. Built by folding the versions in,
-/// oldest first; an older version is released from [`Restrictions::apply`], never from its own flags alone.
+/// Whether each pledge — and each response option — ever stored in a scenario's versions is restricted (and its
+/// caveats), as the last version that holds it says: what a nation restricts now — or restricts and then
+/// deletes — stays withheld in every version before (a version where it was restricted itself stays so too).
+/// Built by folding the versions in, oldest first; an older version is released from [`Restrictions::apply`],
+/// never from its own flags alone.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Restrictions(BTreeMap<PledgeId, (bool, bool)>);
+pub struct Restrictions {
+    pledges: BTreeMap<PledgeId, (bool, bool)>,
+    options: BTreeMap<guarantor_core::TermId, (bool, bool)>,
+}
 
 impl Restrictions {
     /// Folds in the next version: the flags of the pledges it holds replace what the versions before said; a
     /// pledge it no longer holds keeps the flags of the last version that did.
     pub fn fold(&mut self, next: &Scenario) {
         for p in &next.pledges {
-            self.0
+            self.pledges
                 .insert(p.id.clone(), (p.restricted, p.caveats.restricted));
+        }
+        for o in &next.response.options {
+            self.options
+                .insert(o.id.clone(), (o.restricted, o.caveats.restricted));
         }
     }
 
@@ -415,9 +423,15 @@ impl Restrictions {
     pub fn apply(&self, older: &Scenario) -> Scenario {
         let mut s = older.clone();
         for p in &mut s.pledges {
-            if let Some(&(pledge, caveats)) = self.0.get(&p.id) {
+            if let Some(&(pledge, caveats)) = self.pledges.get(&p.id) {
                 p.restricted |= pledge;
                 p.caveats.restricted |= caveats;
+            }
+        }
+        for o in &mut s.response.options {
+            if let Some(&(option, caveats)) = self.options.get(&o.id) {
+                o.restricted |= option;
+                o.caveats.restricted |= caveats;
             }
         }
         s

@@ -100,9 +100,9 @@ pub fn check_report(origin: &str, diagnostics: &[Diagnostic]) -> CheckReport {
 /// The problems a loaded edit has, told relative to the text the edit wrote: those within `span` of `file`
 /// (`text`) are moved to `label` — their lines, columns and bytes counted from the span's start, so that they
 /// point into `text[span]` and say nothing of what comes before it in the file. Those elsewhere are kept as
-/// they are when `sees_all`; for anyone else each becomes one problem that says only that the edit conflicts
-/// with something outside it (the file's other lines, and whatever a message would name there, may be
-/// another nation's restricted pledges).
+/// they are when `sees_all`; for anyone else they become one error that says only that the edit conflicts
+/// with something outside it (the file's other lines, whatever a message would name there, and how many
+/// warnings there are may tell of another nation's restricted pledges).
 pub fn relative_to(
     diagnostics: &[Diagnostic],
     file: &str,
@@ -121,8 +121,19 @@ pub fn relative_to(
         column: l.column,
         span: l.span.start - span.start..l.span.end.min(span.end) - span.start,
     };
+    // Outside the pledge, for anyone but planners: one error saying there is a conflict (if any error is there),
+    // and no warning — their number would tell of other nations' hidden pledges.
+    let mut told_elsewhere = false;
     diagnostics
         .iter()
+        .filter(|d| {
+            if sees_all || inside(&d.location) {
+                return true;
+            }
+            let first = d.is_error() && !told_elsewhere;
+            told_elsewhere |= first;
+            first
+        })
         .map(|d| {
             if inside(&d.location) {
                 let mut d = d.clone();

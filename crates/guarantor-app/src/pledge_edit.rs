@@ -196,6 +196,13 @@ fn put(
     }
     in_namespace(viewer, &id)?;
     let existing = visible(latest.scenario, viewer, &id);
+    // An id taken by a pledge the editor may not see (a planner can give any id to any nation's pledge): never
+    // overwritten by a create, and told only as taken.
+    if existing.is_none() && latest.scenario.pledges.iter().any(|p| p.id.as_str() == id) {
+        return Err(PledgeEditError::Exists(format!(
+            "id {id} is taken: choose another"
+        )));
+    }
     match (&path_id, existing) {
         (None, Some(_)) => {
             return Err(PledgeEditError::Exists(format!(

@@ -1513,6 +1513,9 @@ pub fn response_whatif(
         });
         transport = Some(posture.into_transport());
         progress.advance_to(n as u64 + 1);
+        if progress.cancelled() {
+            return Err(guarantor_sourcing::SolveError::Cancelled);
+        }
     }
     progress.end();
     let seconds = started.elapsed().as_secs_f64();

@@ -227,6 +227,18 @@ fn a_restricted_pledge_of_another_nation_is_as_if_it_were_not_there() {
     }
     let own = f.create(&fra(), pledge("fra-secret", "FRA", true));
     assert!(matches!(own, Err(PledgeEditError::Exists(_))), "{own:?}");
+    // An id a planner gave another nation's restricted pledge is never overwritten by a create.
+    f.create(&planner(), pledge("fra-joint", "DEU", true))
+        .expect("a planner's");
+    let got = f.create(&fra(), pledge("fra-joint", "FRA", false));
+    assert!(matches!(got, Err(PledgeEditError::Exists(_))), "{got:?}");
+    let (_, latest, _) = f.latest();
+    let kept = latest
+        .pledges
+        .iter()
+        .find(|p| p.id.as_str() == "fra-joint")
+        .expect("kept");
+    assert_eq!(kept.nation.as_str(), "DEU");
 }
 
 #[test]
@@ -300,6 +312,8 @@ fn a_refused_edit_is_told_in_its_own_text_the_same_whatever_came_before_it() {
         },
     ) {
         Err(PledgeEditError::Invalid { diagnostics, .. }) => {
+            // One error, however many problems (or warnings) there are elsewhere.
+            assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
             assert_eq!(diagnostics[0].code, "conflicts-elsewhere");
             assert_eq!(diagnostics[0].location.line, 0);
         }
@@ -378,5 +392,36 @@ fn restrictions_fold_the_last_word_of_each_pledge_into_older_versions() {
             .pledges
             .iter()
             .all(|p| !p.restricted || open.pledges.iter().any(|o| o.id == p.id && o.restricted))
+    );
+}
+
+#[test]
+fn a_response_option_restricted_later_is_restricted_in_older_versions() {
+    let f = fixture();
+    let (_, older, _) = f.latest();
+    let option = older
+        .response
+        .options
+        .iter()
+        .find(|o| !o.restricted)
+        .expect("a public option")
+        .id
+        .clone();
+    let mut later = older.clone();
+    for o in &mut later.response.options {
+        if o.id == option {
+            o.restricted = true;
+        }
+    }
+    let mut restrictions = Restrictions::default();
+    restrictions.fold(&older);
+    restrictions.fold(&later);
+    let released = restrictions.apply(&older);
+    assert!(
+        released
+            .response
+            .options
+            .iter()
+            .any(|o| o.id == option && o.restricted)
     );
 }

@@ -314,11 +314,11 @@ fn paths() -> Value {
                               "404": error_response("no such job of the caller's"), "401": denied()}
             },
             "delete": {
-                "summary": "Cancel a running job (its owner or a planner): its solves stop after those running and \
-                            it ends `cancelled`, without a result",
+                "summary": "Cancel a running what-if or response what-if job (its owner or a planner): its solves \
+                            stop after those running and it ends `cancelled`, without a result",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "responses": {"202": ok("{id, status: cancelling}"),
-                              "409": error_response("finished: the job has ended"),
+                              "409": error_response("finished: the job has ended; not_cancellable: a plan or a comparison"),
                               "404": error_response("no such job of the caller's"), "401": denied()}
             }},
             "/api/v1/reports": {"post": {

@@ -717,8 +717,9 @@ fn job_status(job: &crate::state::Job) -> &'static str {
     }
 }
 
-/// `DELETE /api/v1/jobs/{id}`: cancels a running job (its owner's or a planner's): its solves stop after the
-/// ones running, and it ends `cancelled` without a result (202). One that has ended is `finished` (409).
+/// `DELETE /api/v1/jobs/{id}`: cancels a running what-if or response what-if job (its owner's or a planner's):
+/// its solves stop after the ones running, and it ends `cancelled` without a result (202). One that has ended
+/// is `finished`, a plan or a comparison `not_cancellable` (409).
 pub(crate) async fn cancel_job(
     State(state): State<AppState>,
     caller: Caller,
@@ -726,6 +727,14 @@ pub(crate) async fn cancel_job(
 ) -> Result<Response, ApiError> {
     let jobs = lock(&state.0.jobs)?;
     let job = job_of(&jobs, &id, &caller)?;
+    // A plan is one solve and a comparison plans each option once: they cannot stop early yet.
+    if !matches!(job.kind, "whatif" | "respond-whatif") {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_cancellable",
+            format!("a {} job cannot be cancelled: it ends on its own", job.kind),
+        ));
+    }
     if job.outcome.is_some() {
         return Err(ApiError::new(
             StatusCode::CONFLICT,

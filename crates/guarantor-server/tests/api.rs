@@ -1074,4 +1074,20 @@ async fn a_job_is_cancelled_by_its_owner_or_a_planner_and_ends_cancelled() {
         (status, body["error"]["code"].as_str()),
         (StatusCode::CONFLICT, Some("finished"))
     );
+    // A plan is one solve: it cannot be cancelled, and says so.
+    let (_, plan) = h
+        .call(Some("fra"), "POST", "/api/v1/jobs", r#"{"kind": "plan"}"#)
+        .await;
+    let (status, body) = h
+        .call(
+            Some("fra"),
+            "DELETE",
+            &format!("/api/v1/jobs/{}", plan["id"]),
+            "",
+        )
+        .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::CONFLICT, Some("not_cancellable"))
+    );
 }

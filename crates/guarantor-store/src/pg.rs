@@ -611,10 +611,12 @@ impl Store for PgStore {
         label: &str,
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
+        // FOR SHARE: under READ COMMITTED a plain SELECT reads the last committed row without waiting for a
+        // disabling or a password change in progress; locked, the row is read again once that commits.
         self.audited(audit, |tx| {
             tx.execute(
                 "INSERT INTO api_token (hash, user_name, label)
-                 SELECT $1, name, $3 FROM app_user WHERE name = $2 AND NOT disabled",
+                 SELECT $1, name, $3 FROM app_user WHERE name = $2 AND NOT disabled FOR SHARE",
                 &[&hash, &user, &label],
             )
             .map(|n| issued(n, user))
@@ -661,7 +663,8 @@ impl Store for PgStore {
         let put = self.audited(audit, |tx| {
             tx.execute(
                 "INSERT INTO session (id_hash, user_name, csrf, expires_us)
-                 SELECT $1, name, $3, $4 FROM app_user WHERE name = $2 AND password_hash = $5 AND NOT disabled",
+                 SELECT $1, name, $3, $4 FROM app_user WHERE name = $2 AND password_hash = $5 AND NOT disabled
+                 FOR SHARE",
                 &[&s.id_hash, &s.user, &s.csrf, &micros(s.expires), &password_hash],
             )
             .map(|n| issued(n, &s.user))
