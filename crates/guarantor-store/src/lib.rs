@@ -12,6 +12,7 @@ use jiff::Timestamp;
 mod pg;
 mod row;
 mod schema;
+mod sql;
 mod sqlite;
 
 pub use pg::PgStore;

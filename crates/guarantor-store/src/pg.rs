@@ -12,13 +12,33 @@ use crate::row::{
     COLUMNS, Row, change_row, fold_incidents, incidents_sql, keep_version_sql, report_of, row_of,
     stale_sql, touched_sql, update_sql,
 };
-use crate::schema;
 use crate::sqlite::{micros, time_of};
 use crate::{
     AuditEntry, Batch, IncidentUpdate, Ingested, Published, ReportStore, ScenarioVersion, Store,
     StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit, issued,
     started,
 };
+use crate::{schema, sql};
+
+/// A shared query (`sql.rs`, in SQLite's `?N` placeholders) in PostgreSQL's `$N`.
+fn pg_sql(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut chars = query.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '?' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('$');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A shared query in PostgreSQL's placeholders, with a row lock SQLite has no words for (it writes one
+/// transaction at a time): `FOR SHARE` makes a statement wait for an account's disabling in progress.
+fn pg_sql_locked(query: &str, lock: &str) -> String {
+    format!("{} {lock}", pg_sql(query))
+}
 
 /// guarantor's data in a PostgreSQL database.
 pub struct PgStore {
@@ -136,7 +156,7 @@ fn pg(shown: &str, e: &postgres::Error) -> StoreError {
 
 fn write_audit(tx: &mut Transaction<'_>, a: &AuditEntry) -> Result<u64, postgres::Error> {
     tx.execute(
-        "INSERT INTO audit (at_us, actor, action, target, before, after) VALUES ($1, $2, $3, $4, $5, $6)",
+        &pg_sql(sql::PUT_AUDIT),
         &[
             &micros(a.at),
             &a.actor,
@@ -238,12 +258,7 @@ impl ReportStore for PgStore {
                 done.updated += 1;
             }
         }
-        let reject = tx
-            .prepare(
-                "INSERT INTO reject (file, line, reason, row) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT DO NOTHING",
-            )
-            .map_err(e)?;
+        let reject = tx.prepare(&pg_sql(sql::PUT_REJECT)).map_err(e)?;
         for r in batch.rejected {
             let added = tx
                 .execute(&reject, &[&r.file, &i64::from(r.line), &r.reason, &r.row])
@@ -306,7 +321,7 @@ impl ReportStore for PgStore {
         let n: i64 = self
             .client
             .borrow_mut()
-            .query_one("SELECT COUNT(*) FROM report_version", &[])
+            .query_one(&pg_sql(sql::REVISIONS), &[])
             .map_err(|e| self.err(e))?
             .get(0);
         Ok(u64::try_from(n).unwrap_or(0))
@@ -316,10 +331,7 @@ impl ReportStore for PgStore {
         let rows = self
             .client
             .borrow_mut()
-            .query(
-                "SELECT id FROM report WHERE source = $1 ORDER BY id",
-                &[&source],
-            )
+            .query(&pg_sql(sql::IDS_OF_SOURCE), &[&source])
             .map_err(|e| self.err(e))?;
         Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
     }
@@ -351,10 +363,7 @@ impl ReportStore for PgStore {
         let row = self
             .client
             .borrow_mut()
-            .query_opt(
-                "SELECT time_s, time_nanos FROM report ORDER BY time_s DESC, time_nanos DESC LIMIT 1",
-                &[],
-            )
+            .query_opt(&pg_sql(sql::LATEST_TIME), &[])
             .map_err(|e| self.err(e))?;
         row.map(|r| {
             let (s, n): (i64, i64) = (r.get(0), r.get(1));
@@ -408,7 +417,7 @@ impl ReportStore for PgStore {
         let n: i64 = self
             .client
             .borrow_mut()
-            .query_one("SELECT next FROM incident_next WHERE one = 1", &[])
+            .query_one(&pg_sql(sql::NEXT_INCIDENT_ID), &[])
             .map_err(|e| self.err(e))?
             .get(0);
         Ok(u64::try_from(n).unwrap_or(1))
@@ -421,7 +430,7 @@ impl ReportStore for PgStore {
         let mut tx = client.transaction().map_err(e)?;
         let moved = tx
             .execute(
-                "UPDATE incident_next SET next = $1 WHERE one = 1 AND next = $2",
+                &pg_sql(sql::ADVANCE_INCIDENT_ID),
                 &[
                     &(update.next_id.max(update.read_next_id) as i64),
                     &(update.read_next_id as i64),
@@ -436,26 +445,16 @@ impl ReportStore for PgStore {
         }
         let at = micros(update.at);
         let unlink = tx
-            .prepare("DELETE FROM incident_report WHERE incident = $1")
+            .prepare(&pg_sql(sql::DELETE_INCIDENT_REPORTS))
             .map_err(e)?;
         for &id in update.ended {
             let id = id as i64;
-            tx.execute("DELETE FROM incident WHERE id = $1", &[&id])
+            tx.execute(&pg_sql(sql::DELETE_INCIDENT), &[&id])
                 .map_err(e)?;
             tx.execute(&unlink, &[&id]).map_err(e)?;
         }
-        let put = tx
-            .prepare(
-                "INSERT INTO incident (id, first_us, last_us) VALUES ($1, $2, $3)
-                 ON CONFLICT (id) DO UPDATE SET first_us = excluded.first_us, last_us = excluded.last_us",
-            )
-            .map_err(e)?;
-        let member = tx
-            .prepare(
-                "INSERT INTO incident_report (source, id, incident, stale) VALUES ($1, $2, $3, 0)
-                 ON CONFLICT (source, id) DO UPDATE SET incident = excluded.incident, stale = 0",
-            )
-            .map_err(e)?;
+        let put = tx.prepare(&pg_sql(sql::PUT_INCIDENT)).map_err(e)?;
+        let member = tx.prepare(&pg_sql(sql::PUT_INCIDENT_REPORT)).map_err(e)?;
         for i in update.put {
             let id = i.id as i64;
             tx.execute(&put, &[&id, &micros(i.first), &micros(i.last)])
@@ -470,7 +469,7 @@ impl ReportStore for PgStore {
         }
         for (id, change) in update.changes {
             tx.execute(
-                "INSERT INTO incident_change (at_us, incident, change) VALUES ($1, $2, $3)",
+                &pg_sql(sql::PUT_INCIDENT_CHANGE),
                 &[&at, &(*id as i64), change],
             )
             .map_err(e)?;
@@ -482,10 +481,7 @@ impl ReportStore for PgStore {
         Ok(self
             .client
             .borrow_mut()
-            .query_one(
-                "SELECT COALESCE(MAX(time_precision_hours), 0.0) FROM report",
-                &[],
-            )
+            .query_one(&pg_sql(sql::MAX_TIME_PRECISION), &[])
             .map_err(|e| self.err(e))?
             .get(0))
     }
@@ -494,7 +490,7 @@ impl ReportStore for PgStore {
         let n: i64 = self
             .client
             .borrow_mut()
-            .query_one("SELECT COALESCE(MAX(seq), 0) FROM incident_change", &[])
+            .query_one(&pg_sql(sql::INCIDENT_GENERATION), &[])
             .map_err(|e| self.err(e))?
             .get(0);
         Ok(u64::try_from(n).unwrap_or(0))
@@ -504,10 +500,7 @@ impl ReportStore for PgStore {
         let rows = self
             .client
             .borrow_mut()
-            .query(
-                "SELECT at_us, incident, change FROM incident_change ORDER BY seq",
-                &[],
-            )
+            .query(&pg_sql(sql::INCIDENT_CHANGES), &[])
             .map_err(|e| self.err(e))?;
         rows.iter()
             .map(|r| change_row(&self.shown, r.get(0), r.get(1), r.get(2)))
@@ -518,10 +511,7 @@ impl ReportStore for PgStore {
         let rows = self
             .client
             .borrow_mut()
-            .query(
-                "SELECT file, line, reason, row FROM reject ORDER BY file, line, row",
-                &[],
-            )
+            .query(&pg_sql(sql::REJECTS), &[])
             .map_err(|e| self.err(e))?;
         Ok(rows
             .iter()
@@ -554,18 +544,16 @@ impl Store for PgStore {
             // The account's row locked first: a login or a token issued meanwhile waits for the revocation.
             let old: Option<String> = tx
                 .query_opt(
-                    "SELECT password_hash FROM app_user WHERE name = $1 FOR UPDATE",
+                    &pg_sql_locked(sql::PASSWORD_HASH, "FOR UPDATE"),
                     &[&user.name],
                 )?
                 .map(|r| r.get(0));
             if user.disabled || old.is_some_and(|h| h != user.password_hash) {
-                tx.execute("DELETE FROM api_token WHERE user_name = $1", &[&user.name])?;
-                tx.execute("DELETE FROM session WHERE user_name = $1", &[&user.name])?;
+                tx.execute(&pg_sql(sql::DELETE_USER_TOKENS), &[&user.name])?;
+                tx.execute(&pg_sql(sql::DELETE_USER_SESSIONS), &[&user.name])?;
             }
             tx.execute(
-                "INSERT INTO app_user (name, role, nation, password_hash, created_us, disabled)
-                 VALUES ($1, $2, $3, $4, $5, $6)
-                 ON CONFLICT (name) DO UPDATE SET role = $2, nation = $3, password_hash = $4, disabled = $6",
+                &pg_sql(sql::PUT_USER),
                 &[
                     &user.name,
                     &user.role,
@@ -584,10 +572,7 @@ impl Store for PgStore {
         let row = self
             .client
             .borrow_mut()
-            .query_opt(
-                "SELECT name, role, nation, password_hash, created_us, disabled FROM app_user WHERE name = $1",
-                &[&name],
-            )
+            .query_opt(&pg_sql(sql::USER), &[&name])
             .map_err(|e| self.err(e))?;
         row.map(|r| self.user_of(&r)).transpose()
     }
@@ -596,10 +581,7 @@ impl Store for PgStore {
         let rows = self
             .client
             .borrow_mut()
-            .query(
-                "SELECT name, role, nation, password_hash, created_us, disabled FROM app_user ORDER BY name",
-                &[],
-            )
+            .query(&pg_sql(sql::USERS), &[])
             .map_err(|e| self.err(e))?;
         rows.iter().map(|r| self.user_of(r)).collect()
     }
@@ -615,8 +597,7 @@ impl Store for PgStore {
         // disabling or a password change in progress; locked, the row is read again once that commits.
         self.audited(audit, |tx| {
             tx.execute(
-                "INSERT INTO api_token (hash, user_name, label)
-                 SELECT $1, name, $3 FROM app_user WHERE name = $2 AND NOT disabled FOR SHARE",
+                &pg_sql_locked(sql::PUT_TOKEN, "FOR SHARE"),
                 &[&hash, &user, &label],
             )
             .map(|n| issued(n, user))
@@ -630,17 +611,14 @@ impl Store for PgStore {
         audit: &AuditEntry,
     ) -> Result<u64, StoreError> {
         self.audited(audit, |tx| {
-            tx.execute(
-                "DELETE FROM api_token WHERE user_name = $1 AND label = $2",
-                &[&user, &label],
-            )
-            .map(Ok)
+            tx.execute(&pg_sql(sql::DELETE_TOKENS), &[&user, &label])
+                .map(Ok)
         })
     }
 
     fn delete_sessions(&mut self, user: &str, audit: &AuditEntry) -> Result<u64, StoreError> {
         self.audited(audit, |tx| {
-            tx.execute("DELETE FROM session WHERE user_name = $1", &[&user])
+            tx.execute(&pg_sql(sql::DELETE_USER_SESSIONS), &[&user])
                 .map(Ok)
         })
     }
@@ -649,7 +627,7 @@ impl Store for PgStore {
         let row = self
             .client
             .borrow_mut()
-            .query_opt("SELECT user_name FROM api_token WHERE hash = $1", &[&hash])
+            .query_opt(&pg_sql(sql::TOKEN_USER), &[&hash])
             .map_err(|e| self.err(e))?;
         Ok(row.map(|r| r.get(0)))
     }
@@ -662,10 +640,14 @@ impl Store for PgStore {
     ) -> Result<bool, StoreError> {
         let put = self.audited(audit, |tx| {
             tx.execute(
-                "INSERT INTO session (id_hash, user_name, csrf, expires_us)
-                 SELECT $1, name, $3, $4 FROM app_user WHERE name = $2 AND password_hash = $5 AND NOT disabled
-                 FOR SHARE",
-                &[&s.id_hash, &s.user, &s.csrf, &micros(s.expires), &password_hash],
+                &pg_sql_locked(sql::PUT_SESSION, "FOR SHARE"),
+                &[
+                    &s.id_hash,
+                    &s.user,
+                    &s.csrf,
+                    &micros(s.expires),
+                    &password_hash,
+                ],
             )
             .map(|n| issued(n, &s.user))
         });
@@ -676,10 +658,7 @@ impl Store for PgStore {
         let row = self
             .client
             .borrow_mut()
-            .query_opt(
-                "SELECT id_hash, user_name, csrf, expires_us FROM session WHERE id_hash = $1 AND expires_us > $2",
-                &[&id_hash, &micros(now)],
-            )
+            .query_opt(&pg_sql(sql::SESSION), &[&id_hash, &micros(now)])
             .map_err(|e| self.err(e))?;
         row.map(|r| {
             Ok(StoredSession {
@@ -699,11 +678,8 @@ impl Store for PgStore {
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
-            tx.execute(
-                "DELETE FROM session WHERE id_hash = $1 OR expires_us <= $2",
-                &[&id_hash, &micros(now)],
-            )
-            .map(|_| Ok(()))
+            tx.execute(&pg_sql(sql::DELETE_SESSION), &[&id_hash, &micros(now)])
+                .map(|_| Ok(()))
         })
     }
 
@@ -718,12 +694,7 @@ impl Store for PgStore {
         self.audited(audit, |tx| {
             // Two servers storing a version of the same scenario at once must not pick the same number.
             tx.execute("LOCK TABLE scenario_version IN EXCLUSIVE MODE", &[])?;
-            let last: i64 = tx
-                .query_one(
-                    "SELECT COALESCE(MAX(version), 0) FROM scenario_version WHERE name = $1",
-                    &[&name],
-                )?
-                .get(0);
+            let last: i64 = tx.query_one(&pg_sql(sql::LAST_VERSION), &[&name])?.get(0);
             if let Some(base) = base
                 && i64::from(base) != last
             {
@@ -735,12 +706,10 @@ impl Store for PgStore {
             }
             let version = last + 1;
             tx.execute(
-                "INSERT INTO scenario_version (name, version, author, at_us, note) VALUES ($1, $2, $3, $4, $5)",
+                &pg_sql(sql::PUT_VERSION),
                 &[&name, &version, &audit.actor, &micros(audit.at), &note],
             )?;
-            let insert = tx.prepare(
-                "INSERT INTO scenario_file (name, version, path, text) VALUES ($1, $2, $3, $4)",
-            )?;
+            let insert = tx.prepare(&pg_sql(sql::PUT_FILE))?;
             for (path, text) in files {
                 tx.execute(&insert, &[&name, &version, path, text])?;
             }
@@ -752,10 +721,7 @@ impl Store for PgStore {
         let rows = self
             .client
             .borrow_mut()
-            .query(
-                "SELECT DISTINCT name FROM scenario_version ORDER BY name",
-                &[],
-            )
+            .query(&pg_sql(sql::SCENARIO_NAMES), &[])
             .map_err(|e| self.err(e))?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
@@ -764,10 +730,7 @@ impl Store for PgStore {
         let rows = self
             .client
             .borrow_mut()
-            .query(
-                "SELECT version, author, at_us, note FROM scenario_version WHERE name = $1 ORDER BY version",
-                &[&name],
-            )
+            .query(&pg_sql(sql::SCENARIO_VERSIONS), &[&name])
             .map_err(|e| self.err(e))?;
         rows.iter()
             .map(|r| {
@@ -790,19 +753,13 @@ impl Store for PgStore {
         let mut client = self.client.borrow_mut();
         let version = i64::from(version);
         let known = client
-            .query_opt(
-                "SELECT version FROM scenario_version WHERE name = $1 AND version = $2",
-                &[&name, &version],
-            )
+            .query_opt(&pg_sql(sql::VERSION_EXISTS), &[&name, &version])
             .map_err(|e| self.err(e))?;
         if known.is_none() {
             return Ok(None);
         }
         let rows = client
-            .query(
-                "SELECT path, text FROM scenario_file WHERE name = $1 AND version = $2 ORDER BY path",
-                &[&name, &version],
-            )
+            .query(&pg_sql(sql::SCENARIO_FILES), &[&name, &version])
             .map_err(|e| self.err(e))?;
         Ok(Some(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
     }
@@ -816,9 +773,14 @@ impl Store for PgStore {
     ) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
             tx.execute(
-                "INSERT INTO published (name, version, world, by_user, at_us) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (name) DO UPDATE SET version = $2, world = $3, by_user = $4, at_us = $5",
-                &[&name, &i64::from(version), &world, &audit.actor, &micros(audit.at)],
+                &pg_sql(sql::PUBLISH),
+                &[
+                    &name,
+                    &i64::from(version),
+                    &world,
+                    &audit.actor,
+                    &micros(audit.at),
+                ],
             )
             .map(Ok)
         })?;
@@ -829,10 +791,7 @@ impl Store for PgStore {
         let row = self
             .client
             .borrow_mut()
-            .query_opt(
-                "SELECT version, world, by_user, at_us FROM published WHERE name = $1",
-                &[&name],
-            )
+            .query_opt(&pg_sql(sql::PUBLISHED), &[&name])
             .map_err(|e| self.err(e))?;
         row.map(|r| {
             Ok(Published {
@@ -856,11 +815,7 @@ impl Store for PgStore {
         let rows = self
             .client
             .borrow_mut()
-            .query(
-                "SELECT seq, at_us, actor, action, target, before, after FROM audit
-                 WHERE seq < $1 ORDER BY seq DESC LIMIT $2",
-                &[&before, &limit],
-            )
+            .query(&pg_sql(sql::AUDIT), &[&before, &limit])
             .map_err(|e| self.err(e))?;
         rows.iter()
             .map(|r| {

@@ -12,6 +12,7 @@ use crate::row::{
     stale_sql, touched_sql, update_sql,
 };
 use crate::schema;
+use crate::sql;
 use crate::{
     AuditEntry, Batch, IncidentUpdate, Ingested, Published, ReportStore, ScenarioVersion, Store,
     StoreError, StoredIncident, StoredReject, StoredSession, StoredUser, ingest_audit, issued,
@@ -168,9 +169,7 @@ impl ReportStore for SqliteStore {
                     }
                 }
             }
-            let mut reject = tx
-                .prepare("INSERT OR IGNORE INTO reject (file, line, reason, row) VALUES (?1, ?2, ?3, ?4)")
-                .map_err(e)?;
+            let mut reject = tx.prepare(sql::PUT_REJECT).map_err(e)?;
             for r in batch.rejected {
                 done.rejected += reject
                     .execute(params![r.file, r.line, r.reason, r.row])
@@ -233,7 +232,7 @@ impl ReportStore for SqliteStore {
     fn revisions(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
-            .query_row("SELECT COUNT(*) FROM report_version", [], |r| r.get(0))
+            .query_row(sql::REVISIONS, [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -241,7 +240,7 @@ impl ReportStore for SqliteStore {
     fn ids_of(&self, source: &str) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT id FROM report WHERE source = ?1 ORDER BY id")
+            .prepare(sql::IDS_OF_SOURCE)
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map(params![source], |x| x.get::<_, String>(0))
@@ -276,11 +275,7 @@ impl ReportStore for SqliteStore {
     fn latest_time(&self) -> Result<Option<Timestamp>, StoreError> {
         let found: Option<(i64, i64)> = self
             .conn
-            .query_row(
-                "SELECT time_s, time_nanos FROM report ORDER BY time_s DESC, time_nanos DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row(sql::LATEST_TIME, [], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
             .map_err(|e| self.err(e))?;
         found
@@ -333,9 +328,7 @@ impl ReportStore for SqliteStore {
     fn next_incident_id(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
-            .query_row("SELECT next FROM incident_next WHERE one = 1", [], |r| {
-                r.get(0)
-            })
+            .query_row(sql::NEXT_INCIDENT_ID, [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         Ok(u64::try_from(n).unwrap_or(1))
     }
@@ -346,7 +339,7 @@ impl ReportStore for SqliteStore {
         let tx = self.conn.transaction().map_err(e)?;
         let moved = tx
             .execute(
-                "UPDATE incident_next SET next = ?1 WHERE one = 1 AND next = ?2",
+                sql::ADVANCE_INCIDENT_ID,
                 params![
                     update.next_id.max(update.read_next_id) as i64,
                     update.read_next_id as i64
@@ -359,28 +352,14 @@ impl ReportStore for SqliteStore {
         }
         {
             let at = micros(update.at);
-            let mut end = tx
-                .prepare("DELETE FROM incident WHERE id = ?1")
-                .map_err(e)?;
-            let mut unlink = tx
-                .prepare("DELETE FROM incident_report WHERE incident = ?1")
-                .map_err(e)?;
+            let mut end = tx.prepare(sql::DELETE_INCIDENT).map_err(e)?;
+            let mut unlink = tx.prepare(sql::DELETE_INCIDENT_REPORTS).map_err(e)?;
             for &id in update.ended {
                 end.execute(params![id as i64]).map_err(e)?;
                 unlink.execute(params![id as i64]).map_err(e)?;
             }
-            let mut put = tx
-                .prepare(
-                    "INSERT INTO incident (id, first_us, last_us) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (id) DO UPDATE SET first_us = excluded.first_us, last_us = excluded.last_us",
-                )
-                .map_err(e)?;
-            let mut member = tx
-                .prepare(
-                    "INSERT INTO incident_report (source, id, incident, stale) VALUES (?1, ?2, ?3, 0)
-                     ON CONFLICT (source, id) DO UPDATE SET incident = excluded.incident, stale = 0",
-                )
-                .map_err(e)?;
+            let mut put = tx.prepare(sql::PUT_INCIDENT).map_err(e)?;
+            let mut member = tx.prepare(sql::PUT_INCIDENT_REPORT).map_err(e)?;
             for i in update.put {
                 let id = i.id as i64;
                 put.execute(params![id, micros(i.first), micros(i.last)])
@@ -394,11 +373,7 @@ impl ReportStore for SqliteStore {
                         .map_err(e)?;
                 }
             }
-            let mut log = tx
-                .prepare(
-                    "INSERT INTO incident_change (at_us, incident, change) VALUES (?1, ?2, ?3)",
-                )
-                .map_err(e)?;
+            let mut log = tx.prepare(sql::PUT_INCIDENT_CHANGE).map_err(e)?;
             for (id, change) in update.changes {
                 log.execute(params![at, *id as i64, change]).map_err(e)?;
             }
@@ -408,22 +383,14 @@ impl ReportStore for SqliteStore {
 
     fn max_time_precision(&self) -> Result<f64, StoreError> {
         self.conn
-            .query_row(
-                "SELECT COALESCE(MAX(time_precision_hours), 0.0) FROM report",
-                [],
-                |r| r.get(0),
-            )
+            .query_row(sql::MAX_TIME_PRECISION, [], |r| r.get(0))
             .map_err(|e| self.err(e))
     }
 
     fn incident_generation(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
-            .query_row(
-                "SELECT COALESCE(MAX(seq), 0) FROM incident_change",
-                [],
-                |r| r.get(0),
-            )
+            .query_row(sql::INCIDENT_GENERATION, [], |r| r.get(0))
             .map_err(|e| self.err(e))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -431,7 +398,7 @@ impl ReportStore for SqliteStore {
     fn incident_changes(&self) -> Result<Vec<(Timestamp, u64, String)>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT at_us, incident, change FROM incident_change ORDER BY seq")
+            .prepare(sql::INCIDENT_CHANGES)
             .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)))
@@ -444,10 +411,7 @@ impl ReportStore for SqliteStore {
     }
 
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT file, line, reason, row FROM reject ORDER BY file, line, row")
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::REJECTS).map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |x| {
                 Ok(StoredReject {
@@ -477,12 +441,24 @@ pub(crate) fn time_of(path: &str, us: i64) -> Result<Timestamp, StoreError> {
 
 fn write_audit(tx: &Transaction<'_>, a: &AuditEntry) -> rusqlite::Result<usize> {
     tx.execute(
-        "INSERT INTO audit (at_us, actor, action, target, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        sql::PUT_AUDIT,
         params![micros(a.at), a.actor, a.action, a.target, a.before, a.after],
     )
 }
 
 type UserRow = (String, String, Option<String>, String, i64, bool);
+
+/// An account's columns, as `sql::USER` and `sql::USERS` select them.
+fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
+}
 
 impl SqliteStore {
     /// Runs `f` in a transaction that also writes `audit`, committing both or neither (neither when `f`
@@ -517,20 +493,14 @@ impl Store for SqliteStore {
     fn put_user(&mut self, user: &StoredUser, audit: &AuditEntry) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
             let old: Option<String> = tx
-                .query_row(
-                    "SELECT password_hash FROM app_user WHERE name = ?1",
-                    params![user.name],
-                    |r| r.get(0),
-                )
+                .query_row(sql::PASSWORD_HASH, params![user.name], |r| r.get(0))
                 .optional()?;
             if user.disabled || old.is_some_and(|h| h != user.password_hash) {
-                tx.execute("DELETE FROM api_token WHERE user_name = ?1", params![user.name])?;
-                tx.execute("DELETE FROM session WHERE user_name = ?1", params![user.name])?;
+                tx.execute(sql::DELETE_USER_TOKENS, params![user.name])?;
+                tx.execute(sql::DELETE_USER_SESSIONS, params![user.name])?;
             }
             tx.execute(
-                "INSERT INTO app_user (name, role, nation, password_hash, created_us, disabled)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (name) DO UPDATE SET role = ?2, nation = ?3, password_hash = ?4, disabled = ?6",
+                sql::PUT_USER,
                 params![
                     user.name,
                     user.role,
@@ -548,34 +518,16 @@ impl Store for SqliteStore {
     fn user(&self, name: &str) -> Result<Option<StoredUser>, StoreError> {
         let row: Option<UserRow> = self
             .conn
-            .query_row(
-                "SELECT name, role, nation, password_hash, created_us, disabled FROM app_user WHERE name = ?1",
-                params![name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
-            )
+            .query_row(sql::USER, params![name], user_row)
             .optional()
             .map_err(|e| self.err(e))?;
         row.map(|r| self.user_of(r)).transpose()
     }
 
     fn users(&self) -> Result<Vec<StoredUser>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT name, role, nation, password_hash, created_us, disabled FROM app_user ORDER BY name",
-            )
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::USERS).map_err(|e| self.err(e))?;
         let rows: Vec<UserRow> = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })
+            .query_map([], user_row)
             .map_err(|e| self.err(e))?
             .collect::<Result<_, _>>()
             .map_err(|e| self.err(e))?;
@@ -590,22 +542,14 @@ impl Store for SqliteStore {
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
-            tx.execute(
-                "INSERT INTO api_token (hash, user_name, label)
-                 SELECT ?1, name, ?3 FROM app_user WHERE name = ?2 AND NOT disabled",
-                params![hash, user, label],
-            )
-            .map(|n| issued(n as u64, user))
+            tx.execute(sql::PUT_TOKEN, params![hash, user, label])
+                .map(|n| issued(n as u64, user))
         })
     }
 
     fn token_user(&self, hash: &str) -> Result<Option<String>, StoreError> {
         self.conn
-            .query_row(
-                "SELECT user_name FROM api_token WHERE hash = ?1",
-                params![hash],
-                |r| r.get(0),
-            )
+            .query_row(sql::TOKEN_USER, params![hash], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))
     }
@@ -617,17 +561,14 @@ impl Store for SqliteStore {
         audit: &AuditEntry,
     ) -> Result<u64, StoreError> {
         self.audited(audit, |tx| {
-            tx.execute(
-                "DELETE FROM api_token WHERE user_name = ?1 AND label = ?2",
-                params![user, label],
-            )
-            .map(|n| Ok(n as u64))
+            tx.execute(sql::DELETE_TOKENS, params![user, label])
+                .map(|n| Ok(n as u64))
         })
     }
 
     fn delete_sessions(&mut self, user: &str, audit: &AuditEntry) -> Result<u64, StoreError> {
         self.audited(audit, |tx| {
-            tx.execute("DELETE FROM session WHERE user_name = ?1", params![user])
+            tx.execute(sql::DELETE_USER_SESSIONS, params![user])
                 .map(|n| Ok(n as u64))
         })
     }
@@ -640,8 +581,7 @@ impl Store for SqliteStore {
     ) -> Result<bool, StoreError> {
         let put = self.audited(audit, |tx| {
             tx.execute(
-                "INSERT INTO session (id_hash, user_name, csrf, expires_us)
-                 SELECT ?1, name, ?3, ?4 FROM app_user WHERE name = ?2 AND password_hash = ?5 AND NOT disabled",
+                sql::PUT_SESSION,
                 params![s.id_hash, s.user, s.csrf, micros(s.expires), password_hash],
             )
             .map(|n| issued(n as u64, &s.user))
@@ -652,11 +592,9 @@ impl Store for SqliteStore {
     fn session(&self, id_hash: &str, now: Timestamp) -> Result<Option<StoredSession>, StoreError> {
         let row: Option<(String, String, String, i64)> = self
             .conn
-            .query_row(
-                "SELECT id_hash, user_name, csrf, expires_us FROM session WHERE id_hash = ?1 AND expires_us > ?2",
-                params![id_hash, micros(now)],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            .query_row(sql::SESSION, params![id_hash, micros(now)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()
             .map_err(|e| self.err(e))?;
         row.map(|(id_hash, user, csrf, us)| {
@@ -677,11 +615,8 @@ impl Store for SqliteStore {
         audit: &AuditEntry,
     ) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
-            tx.execute(
-                "DELETE FROM session WHERE id_hash = ?1 OR expires_us <= ?2",
-                params![id_hash, micros(now)],
-            )
-            .map(|_| Ok(()))
+            tx.execute(sql::DELETE_SESSION, params![id_hash, micros(now)])
+                .map(|_| Ok(()))
         })
     }
 
@@ -694,11 +629,7 @@ impl Store for SqliteStore {
         audit: &AuditEntry,
     ) -> Result<u32, StoreError> {
         self.audited(audit, |tx| {
-            let last: i64 = tx.query_row(
-                "SELECT COALESCE(MAX(version), 0) FROM scenario_version WHERE name = ?1",
-                params![name],
-                |r| r.get(0),
-            )?;
+            let last: i64 = tx.query_row(sql::LAST_VERSION, params![name], |r| r.get(0))?;
             if let Some(base) = base
                 && i64::from(base) != last
             {
@@ -710,12 +641,10 @@ impl Store for SqliteStore {
             }
             let version = last + 1;
             tx.execute(
-                "INSERT INTO scenario_version (name, version, author, at_us, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                sql::PUT_VERSION,
                 params![name, version, audit.actor, micros(audit.at), note],
             )?;
-            let mut insert = tx.prepare(
-                "INSERT INTO scenario_file (name, version, path, text) VALUES (?1, ?2, ?3, ?4)",
-            )?;
+            let mut insert = tx.prepare(sql::PUT_FILE)?;
             for (path, text) in files {
                 insert.execute(params![name, version, path, text])?;
             }
@@ -726,7 +655,7 @@ impl Store for SqliteStore {
     fn scenario_names(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare("SELECT DISTINCT name FROM scenario_version ORDER BY name")
+            .prepare(sql::SCENARIO_NAMES)
             .map_err(|e| self.err(e))?;
         let names = stmt
             .query_map([], |r| r.get(0))
@@ -739,9 +668,7 @@ impl Store for SqliteStore {
     fn scenario_versions(&self, name: &str) -> Result<Vec<ScenarioVersion>, StoreError> {
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT version, author, at_us, note FROM scenario_version WHERE name = ?1 ORDER BY version",
-            )
+            .prepare(sql::SCENARIO_VERSIONS)
             .map_err(|e| self.err(e))?;
         let rows: Vec<(i64, String, i64, String)> = stmt
             .query_map(params![name], |r| {
@@ -770,11 +697,7 @@ impl Store for SqliteStore {
     ) -> Result<Option<Vec<(String, String)>>, StoreError> {
         let known: Option<i64> = self
             .conn
-            .query_row(
-                "SELECT version FROM scenario_version WHERE name = ?1 AND version = ?2",
-                params![name, version],
-                |r| r.get(0),
-            )
+            .query_row(sql::VERSION_EXISTS, params![name, version], |r| r.get(0))
             .optional()
             .map_err(|e| self.err(e))?;
         if known.is_none() {
@@ -782,9 +705,7 @@ impl Store for SqliteStore {
         }
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT path, text FROM scenario_file WHERE name = ?1 AND version = ?2 ORDER BY path",
-            )
+            .prepare(sql::SCENARIO_FILES)
             .map_err(|e| self.err(e))?;
         let files = stmt
             .query_map(params![name, version], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -803,8 +724,7 @@ impl Store for SqliteStore {
     ) -> Result<(), StoreError> {
         self.audited(audit, |tx| {
             tx.execute(
-                "INSERT INTO published (name, version, world, by_user, at_us) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (name) DO UPDATE SET version = ?2, world = ?3, by_user = ?4, at_us = ?5",
+                sql::PUBLISH,
                 params![name, version, world, audit.actor, micros(audit.at)],
             )
             .map(Ok)
@@ -815,11 +735,9 @@ impl Store for SqliteStore {
     fn published(&self, name: &str) -> Result<Option<Published>, StoreError> {
         let row: Option<(i64, String, String, i64)> = self
             .conn
-            .query_row(
-                "SELECT version, world, by_user, at_us FROM published WHERE name = ?1",
-                params![name],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
+            .query_row(sql::PUBLISHED, params![name], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
             .optional()
             .map_err(|e| self.err(e))?;
         row.map(|(version, world, by, us)| {
@@ -841,13 +759,7 @@ impl Store for SqliteStore {
     fn audit(&self, before: Option<u64>, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
         let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT seq, at_us, actor, action, target, before, after FROM audit
-                 WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
-            )
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::AUDIT).map_err(|e| self.err(e))?;
         type AuditRow = (
             i64,
             i64,
