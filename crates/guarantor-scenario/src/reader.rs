@@ -275,7 +275,7 @@ impl<'a, 'i> Rec<'a, 'i> {
         if value.v.trim().is_empty() {
             sink.error(self.file, value.span.clone(), "empty-value", self.field(key), format!("`{key}` may not be empty"))
                 .expected(if key == "source" {
-                    "where the figures come from: \"seed 003\", \"FACTS: …\", \"data: …\" or \"illustrative\""
+                    "where the figures come from: keys of docs/sources.md (e.g. \"wapo-2025-02 (France: up to 10,000 troops); count illustrative\") or \"illustrative\""
                 } else {
                     "some text"
                 });
