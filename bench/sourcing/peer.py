@@ -26,8 +26,16 @@ minimise sum z (absolute gap 0.99); then with sum z <= that minimum, minimise s 
 the whole units of the solution. With `--time-limit` (pulp only) the least-strain solve stops after that long with
 its best solution, and `strain_proven` is false.
 
-    peer.py --solver pulp|highspy --mode plan|whatif|core [--share S] [--states N] [--time-limit SECONDS]
-            [--verify] instance.json
+`--mode lexi` solves the whole lexicographic order of `guarantor plan`: the two fill goals exactly, then, each
+keeping the goals before it, fewest (nation, site) pairs (a binary y per pair of them, sum of x <= most * y);
+most troops held by one framework nation at each site a line asks one for (lead binaries, at most one a site;
+h <= its troops there, h <= most * lead); least sum over nations of |troops - weight * filled| (weights: the
+fair-share key's values of the nations with a live offer, normalised); least troops x days of readiness. The
+secondary goals to a relative gap of 0.1% within `--goal-time-limit` seconds each; each goal's value, bound, gap
+and time are printed (CBC's bound read from its log).
+
+    peer.py --solver pulp|highspy --mode plan|whatif|core|lexi [--share S] [--states N] [--time-limit SECONDS]
+            [--goal-time-limit SECONDS] [--verify] instance.json
 
 Prints one JSON object on stdout; "seconds" is measured from the start of the script (imports and JSON
 reading included) to the end. `--verify` re-checks every solution against the constraints above in plain
@@ -365,6 +373,239 @@ CORE_SOLVERS = {"pulp": core_pulp, "highspy": core_highspy}
 
 
 # ---------------------------------------------------------------------------------------------------------
+# The whole lexicographic order (--mode lexi): the fill goals exactly, then the four secondary goals, each
+# within --goal-time-limit seconds, as guarantor plan --goal-time-limit solves them.
+
+SECONDARY_GAP = 1e-3  # guarantor's tolerance on the secondary goals
+
+
+def secondary_sets(inst, pairs):
+    """What the secondary goals range over: pair indices by (nation, site), the most units and troops each
+    pair can bring, the sites whose lines ask for a framework nation, each nation's fair-share weight (its key
+    value over the sum of the values of the nations with a live offer) and each pair's readiness troop-days."""
+    offers, lines = inst["offers"], inst["lines"]
+    by_nation_site = defaultdict(list)
+    most_units = []
+    for p, (o, l) in enumerate(pairs):
+        by_nation_site[offers[o]["nation"], lines[l]["site"]].append(p)
+        most_units.append(min(offers[o]["count"], lines[l]["count"]))
+    framework_sites = {line["site"] for line in lines if line.get("framework")}
+    return by_nation_site, most_units, framework_sites
+
+
+def fair_weights(inst, live):
+    taking_part = {offer["nation"] for offer, is_live in zip(inst["offers"], live) if is_live}
+    values = {n: inst["nation_fair_share"].get(n, 0.0) for n in taking_part}
+    total = sum(values.values())
+    return {n: v / total for n, v in values.items() if total > 0 and v > 0}
+
+
+def lexi_result(goal, value, bound, proven, began):
+    gap = abs(bound - value) / max(abs(value), 1.0) if bound is not None else None
+    return {"goal": goal, "value": value, "bound": bound, "gap": gap, "proven": proven,
+            "seconds": round(time.perf_counter() - began, 3)}
+
+
+def cbc_bound(log_path, value):
+    """The best bound CBC proved, from its log (PuLP does not tell it), in the objective's own sign."""
+    bound = None
+    try:
+        with open(log_path) as f:
+            for line in f:
+                if line.startswith("Lower bound:") or line.startswith("Upper bound:"):
+                    bound = float(line.split(":", 1)[1])
+                elif line.startswith("Objective value:") and bound is None:
+                    pass
+    except OSError:
+        return None
+    if bound is None:
+        return None
+    # CBC minimises: a maximised objective is reported negated.
+    return -bound if value is not None and abs(-bound - value) < abs(bound - value) else bound
+
+
+def lexi_pulp(inst, live, limit):
+    import os
+    import tempfile
+
+    import pulp
+
+    pairs = live_pairs(inst, live)
+    prob = pulp.LpProblem("lexi", pulp.LpMaximize)
+    x, troops, nation_troops = pulp_hard_rules(inst, pairs, prob)
+    essential, desirable = pulp_fill_expressions(inst, pairs, x, troops)
+    by_nation_site, most_units, framework_sites = secondary_sets(inst, pairs)
+    log = os.path.join(tempfile.mkdtemp(), "cbc.log")
+    results = []
+
+    def run(goal, expr, sense, exact):
+        began = time.perf_counter()
+        prob.sense = sense
+        prob.setObjective(expr)
+        options = dict(msg=False, threads=1, gapRel=0.0 if exact else SECONDARY_GAP, gapAbs=ABS_GAP,
+                       logPath=log)
+        if not exact and limit is not None:
+            options["timeLimit"] = limit
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            status = prob.solve(pulp.PULP_CBC_CMD(**options))
+        found = status == pulp.LpStatusOptimal and prob.sol_status in (
+            pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
+        if not found:
+            results.append({"goal": goal, "value": None, "bound": None, "gap": None, "proven": False,
+                            "seconds": round(time.perf_counter() - began, 3)})
+            return None
+        value = pulp.value(expr) or 0.0
+        proven = prob.sol_status == pulp.LpSolutionOptimal
+        bound = value if proven else cbc_bound(log, value)
+        results.append(lexi_result(goal, value, bound, proven, began))
+        return value
+
+    e = run("essential fill", essential, pulp.LpMaximize, True)
+    prob += essential >= e - 0.5, "keep_essential"
+    d = run("desirable fill", desirable, pulp.LpMaximize, True)
+    prob += desirable >= d - 0.5, "keep_desirable"
+    filled = e + d
+
+    y = {}
+    for (n, s), ps in by_nation_site.items():
+        y[n, s] = pulp.LpVariable(f"y_{n}_{s}", cat=pulp.LpBinary)
+        prob += pulp.lpSum(x[p] for p in ps) <= sum(most_units[p] for p in ps) * y[n, s]
+    cohesion = pulp.lpSum(y.values())
+    c = run("cohesion", cohesion, pulp.LpMinimize, False)
+    if c is None:
+        return results
+    prob += cohesion <= c + 0.5, "keep_cohesion"
+
+    h_vars = []
+    for s in sorted(framework_sites):
+        leads = []
+        for (n, site), ps in by_nation_site.items():
+            if site != s:
+                continue
+            most = sum(troops[p] * most_units[p] for p in ps)
+            lead = pulp.LpVariable(f"lead_{n}_{s}", cat=pulp.LpBinary)
+            h = pulp.LpVariable(f"h_{n}_{s}", 0, most)
+            prob += h <= pulp.lpSum(troops[p] * x[p] for p in ps)
+            prob += h <= most * lead
+            leads.append(lead)
+            h_vars.append(h)
+        prob += pulp.lpSum(leads) <= 1
+    framework = pulp.lpSum(h_vars)
+    f = run("framework nation", framework, pulp.LpMaximize, False)
+    if f is None:
+        return results
+    prob += framework >= f - 0.5, "keep_framework"
+
+    devs = []
+    for n, w in sorted(fair_weights(inst, live).items()):
+        dn = pulp.LpVariable(f"d_{n}", 0)
+        sent = nation_troops.get(n, 0)
+        prob += dn >= sent - w * filled
+        prob += dn >= w * filled - sent
+        devs.append(dn)
+    fair = pulp.lpSum(devs)
+    fs = run("fair share", fair, pulp.LpMinimize, False)
+    if fs is None:
+        return results
+    prob += fair <= fs + 1e-6 * max(abs(fs), 1.0), "keep_fair_share"
+
+    readiness = pulp.lpSum(inst["offers"][o]["readiness_days"] * troops[p] * x[p] for p, (o, _) in enumerate(pairs))
+    run("readiness", readiness, pulp.LpMinimize, False)
+    return results
+
+
+def lexi_highspy(inst, live, limit):
+    import highspy
+
+    pairs = live_pairs(inst, live)
+    h = highs_solver()
+    x, troops, nation_troops = highspy_hard_rules(inst, pairs, h)
+    essential, desirable = highspy_fill_expressions(inst, pairs, x, troops, h)
+    by_nation_site, most_units, framework_sites = secondary_sets(inst, pairs)
+    results = []
+
+    def run(goal, expr, maximise, exact):
+        began = time.perf_counter()
+        h.setOptionValue("mip_rel_gap", 0.0 if exact else SECONDARY_GAP)
+        h.setOptionValue("time_limit", float("inf") if exact or limit is None else float(limit))
+        if maximise:
+            h.maximize(expr)
+        else:
+            h.minimize(expr)
+        info = h.getInfo()
+        status = h.getModelStatus()
+        if info.primal_solution_status != 2:  # kSolutionStatusFeasible
+            results.append({"goal": goal, "value": None, "bound": None, "gap": None, "proven": False,
+                            "seconds": round(time.perf_counter() - began, 3)})
+            return None
+        value = info.objective_function_value
+        proven = status == highspy.HighsModelStatus.kOptimal
+        results.append(lexi_result(goal, value, info.mip_dual_bound, proven, began))
+        return value
+
+    e = run("essential fill", essential, True, True)
+    h.addConstr(essential >= e - 0.5)
+    d = run("desirable fill", desirable, True, True)
+    h.addConstr(desirable >= d - 0.5)
+    filled = e + d
+
+    y = []
+    for (n, s), ps in by_nation_site.items():
+        yv = h.addBinary(name=f"y_{n}_{s}")
+        h.addConstr(h.qsum(x[p] for p in ps) <= sum(most_units[p] for p in ps) * yv)
+        y.append(yv)
+    cohesion = h.qsum(y)
+    c = run("cohesion", cohesion, False, False)
+    if c is None:
+        return results
+    h.addConstr(cohesion <= c + 0.5)
+
+    h_vars = []
+    for s in sorted(framework_sites):
+        leads = []
+        for (n, site), ps in by_nation_site.items():
+            if site != s:
+                continue
+            most = sum(troops[p] * most_units[p] for p in ps)
+            lead = h.addBinary(name=f"lead_{n}_{s}")
+            hv = h.addVariable(lb=0, ub=most, name=f"h_{n}_{s}")
+            h.addConstr(hv <= h.qsum(troops[p] * x[p] for p in ps))
+            h.addConstr(hv <= most * lead)
+            leads.append(lead)
+            h_vars.append(hv)
+        h.addConstr(h.qsum(leads) <= 1)
+    framework = h.qsum(h_vars)
+    f = run("framework nation", framework, True, False)
+    if f is None:
+        return results
+    h.addConstr(framework >= f - 0.5)
+
+    devs = []
+    for n, w in sorted(fair_weights(inst, live).items()):
+        dn = h.addVariable(lb=0, name=f"d_{n}")
+        sent = nation_troops.get(n)
+        if sent is None:
+            h.addConstr(dn >= w * filled)
+        else:
+            h.addConstr(dn >= sent - w * filled)
+            h.addConstr(dn >= w * filled - sent)
+        devs.append(dn)
+    fair = h.qsum(devs)
+    fs = run("fair share", fair, False, False)
+    if fs is None:
+        return results
+    h.addConstr(fair <= fs + 1e-6 * max(abs(fs), 1.0))
+
+    readiness = h.qsum(inst["offers"][o]["readiness_days"] * troops[p] * x[p] for p, (o, _) in enumerate(pairs))
+    run("readiness", readiness, False, False)
+    return results
+
+
+LEXI_SOLVERS = {"pulp": lexi_pulp, "highspy": lexi_highspy}
+
+# ---------------------------------------------------------------------------------------------------------
 # Independent check of a solution (--verify)
 
 
@@ -477,7 +718,7 @@ def sample_states(all_states, n):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--solver", choices=sorted(SOLVERS), required=True)
-    parser.add_argument("--mode", choices=["plan", "whatif", "core"], required=True)
+    parser.add_argument("--mode", choices=["plan", "whatif", "core", "lexi"], required=True)
     parser.add_argument("--share", type=float, default=0.95,
                         help="core: the share of the essential troops the core must fill (default 0.95)")
     parser.add_argument("--states", type=int,
@@ -489,13 +730,19 @@ def main():
                              "it as timed out (its time then only bounds the loop's from below); core with pulp: "
                              "stop the least-strain solve after this long with its best solution "
                              "(strain_proven false)")
+    parser.add_argument("--goal-time-limit", type=float, metavar="SECONDS",
+                        help="lexi: seconds each secondary goal may take (the fill goals are always exact)")
     parser.add_argument("instance")
     args = parser.parse_args()
 
     inst = load_instance(args.instance)
     solve = SOLVERS[args.solver]
 
-    if args.mode == "core":
+    if args.mode == "lexi":
+        live = [offer["live"] for offer in inst["offers"]]
+        result = {"solver": args.solver, "mode": "lexi", "goal_time_limit": args.goal_time_limit,
+                  "goals": LEXI_SOLVERS[args.solver](inst, live, args.goal_time_limit)}
+    elif args.mode == "core":
         result = {"solver": args.solver, "mode": "core",
                   **core(inst, args.solver, args.share, args.verify, args.time_limit)}
     elif args.mode == "plan":

@@ -525,7 +525,7 @@ pub fn release_plan(
     // Rotation: the totals are the plan's own; each nation's row is of what the viewer may see of it (its
     // own cycle), and the withheld pledges have no row (the stand-in nation has no cycle of its own) and no
     // warnings (their figures are theirs).
-    let mut rotation = crate::rotation::rotation_dto(&s, &p, &movement);
+    let mut rotation = crate::rotation::rotate_force(&s, &p, &movement);
     rotation.months = full.rotation.months.clone();
     rotation.peak_deployed = full.rotation.peak_deployed;
     rotation.peak_committed = full.rotation.peak_committed;

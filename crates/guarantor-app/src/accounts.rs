@@ -91,7 +91,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn check_name(name: &str) -> Result<(), AccountError> {
+pub(crate) fn check_name(name: &str) -> Result<(), AccountError> {
     let ok = !name.is_empty()
         && name.len() <= 64
         && name

@@ -3,6 +3,8 @@
 
 use guarantor_core::{Coalition, Course, Membership, NationCode, Party, Scenario, WorldState};
 use guarantor_sourcing::{CoreCoalition, SolveError};
+
+use crate::PlanError;
 use serde::Serialize;
 
 /// `guarantor core --json`: the fewest nations whose live pledges fill a share of the essential troops.
@@ -162,9 +164,15 @@ pub enum CourseError {
     /// No course has this id.
     #[error("the scenario has no course of action `{0}`; its courses are {1}")]
     Unknown(String, String),
-    /// The solver failed.
+    /// The plan could not be made (the solver failed, or the engines after it).
     #[error(transparent)]
-    Solve(#[from] SolveError),
+    Plan(#[from] PlanError),
+}
+
+impl From<SolveError> for CourseError {
+    fn from(e: SolveError) -> CourseError {
+        CourseError::Plan(PlanError::Solve(e))
+    }
 }
 
 /// The course with this id.
@@ -401,7 +409,7 @@ pub struct PayerDto {
 pub fn compare(
     scenario: &Scenario,
     progress: &(dyn crate::Progress + Sync),
-) -> Result<CompareReport, SolveError> {
+) -> Result<CompareReport, PlanError> {
     let jobs: Vec<(&Course, usize)> = scenario
         .courses
         .iter()
@@ -417,7 +425,7 @@ pub fn compare(
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let next = std::sync::atomic::AtomicUsize::new(0);
     let done = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::Mutex<Option<Result<OptionDto, SolveError>>>> =
+    let slots: Vec<std::sync::Mutex<Option<Result<OptionDto, PlanError>>>> =
         jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
     let ordinal = |c: &Course| {
         scenario
@@ -455,10 +463,10 @@ pub fn compare(
         match slot.into_inner().ok().flatten() {
             Some(answer) => options.push(answer?),
             None => {
-                return Err(SolveError::Solver {
+                return Err(PlanError::Solve(SolveError::Solver {
                     goal: "compare",
                     message: "an option's plan was not computed (a worker stopped)".to_owned(),
-                });
+                }));
             }
         }
     }

@@ -83,6 +83,10 @@ pub struct CheckReport {
     pub warnings: usize,
     /// Every diagnostic, ordered by file, line and column.
     pub diagnostics: Vec<DiagnosticDto>,
+    /// With `check --illustrative`: every record whose `source` says its figures are illustrative, by file
+    /// and line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub illustrative: Option<Vec<guarantor_scenario::Cited>>,
 }
 
 /// Builds the check report for a scenario's diagnostics.
@@ -94,6 +98,7 @@ pub fn check_report(origin: &str, diagnostics: &[Diagnostic]) -> CheckReport {
         errors,
         warnings: diagnostics.len() - errors,
         diagnostics: diagnostics.iter().map(DiagnosticDto::from).collect(),
+        illustrative: None,
     }
 }
 

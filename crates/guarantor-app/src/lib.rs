@@ -18,6 +18,8 @@ mod pledge_edit;
 mod progress;
 mod response;
 mod rotation;
+mod scenarios;
+mod sessions;
 mod sourcing;
 mod summary;
 
@@ -49,8 +51,8 @@ pub use cost::{
 pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report, relative_to};
 /// The scenario's geography indexed for placing reports (kept by servers per scenario version).
 pub use guarantor_monitor::Placer;
-/// The movement engine's synthetic problems (for `closure_bench`).
-pub use guarantor_movement::synthetic::Spec as ClosureSpec;
+/// What the sourcing's secondary goals are limited to (`plan --goal-time-limit`).
+pub use guarantor_sourcing::Limits as SourcingLimits;
 pub use monitor::{
     AccountDto, AttributionDto, CountDto, DailyReport, DayCountsDto, FileBytes, HISTORY_DAYS,
     HitDto, IncidentDto, IncidentsReport, Ingest, IngestError, IngestOptions, IngestReport,
@@ -59,11 +61,9 @@ pub use monitor::{
     incidents_with, ingest, ladder, layout, layouts, parse_cut, refresh_incidents,
     reindex_responses, sent_layout, time_bound, time_window,
 };
-pub use monitor_bench::{FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench};
 pub use movement::{
-    BottleneckDto, ClosureInstance, ClosureLink, ClosureLoad, ClosureNode, ClosurePointDto,
-    ClosureRun, MovementDto, ReinforcementDto, StockpileMoveDto, UnitMoveDto, closure_bench,
-    horizon_days, movement_dto, reinforcement_dto,
+    BottleneckDto, ClosurePointDto, MovementDto, ReinforcementDto, StockpileMoveDto, UnitMoveDto,
+    horizon_days, move_force, reinforcements,
 };
 pub use open::{OpenError, ScenarioSource, open, read_sources};
 pub use pledge_edit::{
@@ -78,14 +78,32 @@ pub use response::{
 };
 pub use rotation::{
     CapabilityRotationDto, MonthDto, NationRotationDto, NotArrivedDto, RotationDto,
-    RotationWarningDto, deployments, rotation_dto,
+    RotationWarningDto, deployments, rotate_force,
 };
+pub use scenarios::{CheckedScenario, check_scenario, publish};
+pub use sessions::{LoginError, SESSION_HOURS, Started, log_in, log_out};
 pub use sourcing::{
-    AssignmentDto, CriticalDto, ExportedInstance, FactEffectDto, LineDto, NationDto, ObjectivesDto,
-    PlanReport, ReasonDto, SiteDto, SourcingDto, SourcingTotals, StateDto, WhatIfReport,
-    export_instance, plan, plan_report, plan_run, whatif, whatif_with_progress,
+    AssignmentDto, CriticalDto, ExportedInstance, FactEffectDto, GoalDto, LineDto, NationDto,
+    ObjectivesDto, PlanError, PlanReport, ReasonDto, SiteDto, SourcingDto, SourcingTotals,
+    StateDto, WhatIfReport, complete_plan, export_instance, plan, plan_run, plan_within, whatif,
+    whatif_with_progress,
 };
 pub use summary::{
     CapabilityLine, DomainLine, FactLine, NationLine, PledgeCounts, SiteLine, Summary, Totals,
     primary_domain, summary,
 };
+
+/// The harnesses of the benchmark drivers under `bench/` (`guarantor closure-bench`, `guarantor monitor
+/// generate` and `guarantor monitor bench`): synthetic problems, timed runs and the instances handed to the peers.
+/// Not use cases — no interface but those commands calls them — so they stand apart from the API above.
+pub mod bench {
+    /// The movement engine's synthetic problems (for [`closure_bench`]).
+    pub use guarantor_movement::synthetic::Spec as ClosureSpec;
+
+    pub use crate::monitor_bench::{
+        FeedSpec, PlaceBench, PlaceBenchRun, generate_reports, place_bench,
+    };
+    pub use crate::movement::{
+        ClosureInstance, ClosureLink, ClosureLoad, ClosureNode, ClosureRun, closure_bench,
+    };
+}

@@ -1000,8 +1000,7 @@ impl Analysis {
                     std::borrow::Cow::Borrowed(moved),
                     transport.clone(),
                 )),
-                None => guarantor_sourcing::source(scenario, &scenario.today())
-                    .map(|plan| crate::response::Posture::new(scenario, plan))
+                None => crate::response::posture(scenario, &scenario.today())
                     .map_err(|e| format!("the force could not be sourced today: {e}")),
             })
         };

@@ -9,6 +9,8 @@ use guarantor_movement::{
     BottleneckAt, Load, LoadOutcome, Movement, NotClosed, Route, own_transit_days, whole_tonnes_up,
 };
 use guarantor_sourcing::SourcingPlan;
+
+use crate::PlanError;
 use serde::Serialize;
 
 /// Mean Gregorian month, in days: the horizon in months becomes days.
@@ -332,12 +334,13 @@ fn not_closed(o: Option<&LoadOutcome>) -> Option<&'static str> {
     }
 }
 
-/// Moves `plan`'s force and the live stockpiles over the scenario's network.
-pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
+/// Moves `plan`'s force and the live stockpiles over the scenario's network (the movement engine), and tells
+/// each unit's and stockpile's move. The engine's error (a network that does not hold a load's node, which a
+/// checked scenario never has) is returned.
+pub fn move_force(scenario: &Scenario, plan: &SourcingPlan) -> Result<MovementDto, PlanError> {
     let horizon = horizon_days(scenario);
     let (loads, what) = loads(scenario, plan, &plan.world);
-    let moved: Movement = guarantor_movement::movement(&scenario.network, &loads, horizon)
-        .unwrap_or_else(|e| unreachable!("a checked scenario's network holds every node: {e}"));
+    let moved: Movement = guarantor_movement::movement(&scenario.network, &loads, horizon)?;
     let mut units = Vec::new();
     let mut stockpiles = Vec::new();
     for w in &what {
@@ -422,7 +425,7 @@ pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
     };
     let (ioc_troops, ioc_day, ioc_not_reached) = milestone(scenario.mission.ioc_fill);
     let (foc_troops, foc_day, foc_not_reached) = milestone(scenario.mission.foc_fill);
-    MovementDto {
+    Ok(MovementDto {
         horizon_days: horizon,
         sites: site_rows(&units),
         units,
@@ -466,7 +469,7 @@ pub fn movement_dto(scenario: &Scenario, plan: &SourcingPlan) -> MovementDto {
                 }
             })
             .collect(),
-    }
+    })
 }
 
 /// Each site's units: when the first may leave, when the first and the last close.
@@ -531,28 +534,25 @@ pub(crate) fn reinforceable_sites(scenario: &Scenario) -> Vec<&Site> {
 /// mission's last phase), every tier of the response plan in force — the same answer `guarantor respond` and the
 /// monitor's spot reports give; and every planned contingency of the response plan in full, as `guarantor
 /// respond --contingency` gives it (one posture for both).
-pub fn reinforcement_dto(
+pub fn reinforcements(
     scenario: &Scenario,
     plan: &SourcingPlan,
     moved: &MovementDto,
-) -> (Vec<ReinforcementDto>, Vec<crate::ResponseReport>) {
+) -> Result<(Vec<ReinforcementDto>, Vec<crate::ResponseReport>), PlanError> {
     let posture = crate::response::Posture::with_movement(
         scenario,
         std::borrow::Cow::Borrowed(plan),
         std::borrow::Cow::Borrowed(moved),
-        crate::response::Hourly::new(scenario),
+        crate::response::Hourly::new(scenario)?,
     );
     let matrix = posture.fastest(&reinforceable_sites(scenario), posture.standing_day());
     let none = std::collections::BTreeSet::new();
     let responses = crate::cores::map(&scenario.response.contingencies, |c| {
-        posture
-            .respond(&crate::Ask::Contingency(c.id.clone()), None, &none)
-            .ok()
+        posture.respond(&crate::Ask::Contingency(c.id.clone()), None, &none)
     })
     .into_iter()
-    .flatten()
-    .collect();
-    (matrix, responses)
+    .collect::<Result<_, _>>()?;
+    Ok((matrix, responses))
 }
 
 /// A single-commodity movement problem as JSON, for a max-flow solver outside guarantor

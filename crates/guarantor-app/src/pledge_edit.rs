@@ -16,6 +16,7 @@ use guarantor_store::{AuditEntry, Store, StoreError};
 use jiff::Timestamp;
 use serde_json::Value;
 
+use crate::scenarios::files;
 use crate::{Viewer, WITHHELD, pledge_json};
 
 /// An edit asked for.
@@ -343,13 +344,6 @@ fn invalid(
         ),
         text: text.get(span).unwrap_or("").to_owned(),
     }
-}
-
-fn files(sources: &SourceSet) -> Vec<(String, String)> {
-    sources
-        .iter()
-        .map(|(p, t)| (p.to_owned(), t.to_owned()))
-        .collect()
 }
 
 fn audit(

@@ -18,6 +18,7 @@ use guarantor_response::{Arrival, GroundSource, Load, Response, Situation, Trans
 use guarantor_sourcing::SourcingPlan;
 use serde::Serialize;
 
+use crate::PlanError;
 use crate::movement::{MovementDto, reinforceable_sites};
 
 /// Steps a day of the response's movement: hours.
@@ -45,16 +46,17 @@ type Together = (NodeId, Vec<Load>, Vec<u32>);
 type Curves = (Vec<u64>, Vec<u64>);
 
 impl Hourly {
-    /// The scenario's network, hour by hour over the response plan's horizon (hour 0 to the last day's end).
-    pub fn new(scenario: &Scenario) -> Hourly {
+    /// The scenario's network, hour by hour over the response plan's horizon (hour 0 to the last day's end); the
+    /// movement engine's error when the network is not one (a link to a node it does not have, which a checked
+    /// scenario never has). A load or place at a node the network does not have never arrives (`unreachable`).
+    pub fn new(scenario: &Scenario) -> Result<Hourly, guarantor_movement::MovementError> {
         let hours = scenario.response.horizon_days.max(1) * 24 + 1;
-        let net = StepNet::new(&scenario.network, hours, STEPS_PER_DAY)
-            .unwrap_or_else(|e| unreachable!("a checked scenario's network holds every node: {e}"));
-        Hourly(std::sync::Arc::new(HourlyInner {
+        let net = StepNet::new(&scenario.network, hours, STEPS_PER_DAY)?;
+        Ok(Hourly(std::sync::Arc::new(HourlyInner {
             net,
             alone: Mutex::new(HashMap::new()),
             together: Mutex::new(HashMap::new()),
-        }))
+        })))
     }
 }
 
@@ -86,18 +88,26 @@ impl Transport for Hourly {
         missing.dedup();
         if !missing.is_empty() {
             let movers: Vec<Mover> = missing.iter().map(|l| mover(l)).collect();
-            let got =
-                self.0.net.alone(dest, &movers).unwrap_or_else(|e| {
-                    unreachable!("reserves stand at nodes of the network: {e}")
-                });
+            // A node the network does not have (the engine's only error here): nothing arrives from it.
+            let got = match self.0.net.alone(dest, &movers) {
+                Ok(got) => got.into_iter().map(Some).collect(),
+                Err(_) => vec![None; missing.len()],
+            };
             for (l, a) in missing.into_iter().zip(got) {
-                let arrival = Arrival {
-                    first_hour: a.first_step,
-                    closed_hour: a.closed_step,
-                    not_closed: a.not_closed.map(|n| match n {
-                        guarantor_movement::NotClosed::Unreachable => "unreachable",
-                        guarantor_movement::NotClosed::Horizon => "horizon",
-                    }),
+                let arrival = match a {
+                    Some(a) => Arrival {
+                        first_hour: a.first_step,
+                        closed_hour: a.closed_step,
+                        not_closed: a.not_closed.map(|n| match n {
+                            guarantor_movement::NotClosed::Unreachable => "unreachable",
+                            guarantor_movement::NotClosed::Horizon => "horizon",
+                        }),
+                    },
+                    None => Arrival {
+                        first_hour: None,
+                        closed_hour: None,
+                        not_closed: Some("unreachable"),
+                    },
                 };
                 cache().insert((dest.clone(), l.clone()), arrival);
             }
@@ -116,13 +126,13 @@ impl Transport for Hourly {
             (guarantor_movement::Commodity::Tonnes, load.tonnes),
         ] {
             if amount > 0 {
+                // A node the network does not have: it cannot reach `dest` at all.
                 let steps = self
                     .0
                     .net
                     .fewest_steps(&load.node, dest, c)
-                    .unwrap_or_else(|e| {
-                        unreachable!("reserves stand at nodes of the network: {e}")
-                    })?;
+                    .ok()
+                    .flatten()?;
                 bound = bound.max(load.ready_hour.saturating_add(steps));
             }
         }
@@ -143,12 +153,11 @@ impl Transport for Hourly {
             return hit.clone();
         }
         let movers: Vec<Mover> = loads.iter().map(mover).collect();
-        let b = self
-            .0
-            .net
-            .buildup(dest, &movers, hours)
-            .unwrap_or_else(|e| unreachable!("reserves stand at nodes of the network: {e}"));
-        let out = (b.troops, b.tonnes);
+        // A node the network does not have: nothing is received there.
+        let out = match self.0.net.buildup(dest, &movers, hours) {
+            Ok(b) => (b.troops, b.tonnes),
+            Err(_) => (vec![0; hours.len()], vec![0; hours.len()]),
+        };
         let mut kept = self.0.together.lock().unwrap_or_else(|p| p.into_inner());
         if kept.len() >= MOST_KEPT {
             kept.clear();
@@ -206,14 +215,8 @@ pub enum RespondError {
 }
 
 /// The force sourced in `world`, as it stands: what [`Posture::respond`] answers from.
-pub fn posture<'s>(
-    scenario: &'s Scenario,
-    world: &WorldState,
-) -> Result<Posture<'s>, guarantor_sourcing::SolveError> {
-    Ok(Posture::new(
-        scenario,
-        guarantor_sourcing::source(scenario, world)?,
-    ))
+pub fn posture<'s>(scenario: &'s Scenario, world: &WorldState) -> Result<Posture<'s>, PlanError> {
+    Posture::new(scenario, guarantor_sourcing::source(scenario, world)?)
 }
 
 /// The force as it stands in one world state: the sourced plan, when each unit arrives, and the network at hour
@@ -228,14 +231,14 @@ pub struct Posture<'s> {
 
 impl<'s> Posture<'s> {
     /// The posture of `plan` (sourced in its world state); movement is computed here.
-    pub fn new(scenario: &'s Scenario, plan: SourcingPlan) -> Posture<'s> {
-        let movement = crate::movement::movement_dto(scenario, &plan);
-        Posture::with_movement(
+    pub fn new(scenario: &'s Scenario, plan: SourcingPlan) -> Result<Posture<'s>, PlanError> {
+        let movement = crate::movement::move_force(scenario, &plan)?;
+        Ok(Posture::with_movement(
             scenario,
             Cow::Owned(plan),
             Cow::Owned(movement),
-            Hourly::new(scenario),
-        )
+            Hourly::new(scenario)?,
+        ))
     }
 
     /// The posture of `plan` with its movement already computed, and a transport (whose answers it keeps)
@@ -1459,7 +1462,7 @@ pub fn response_whatif(
     base: &WorldState,
     day: Option<u32>,
     progress: &(dyn crate::Progress + Sync),
-) -> Result<ResponseWhatIf, guarantor_sourcing::SolveError> {
+) -> Result<ResponseWhatIf, PlanError> {
     let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
     let started = std::sync::Once::new();
     let guarantor_sourcing::EveryWorld {
@@ -1478,11 +1481,11 @@ pub fn response_whatif(
     );
     let movements: Vec<MovementDto> = plans
         .iter()
-        .map(|p| crate::movement::movement_dto(scenario, p))
-        .collect();
+        .map(|p| crate::movement::move_force(scenario, p))
+        .collect::<Result<_, _>>()?;
     let sites = reinforceable_sites(scenario);
     let none = BTreeSet::new();
-    let mut transport = Some(Hourly::new(scenario));
+    let mut transport = Some(Hourly::new(scenario)?);
     let mut day_used = 0;
     let mut states = Vec::with_capacity(worlds.len());
     let mut critical = Vec::new();
@@ -1493,7 +1496,10 @@ pub fn response_whatif(
             scenario,
             Cow::Owned(plan),
             Cow::Borrowed(&movements[p]),
-            transport.take().unwrap_or_else(|| Hourly::new(scenario)),
+            match transport.take() {
+                Some(t) => t,
+                None => Hourly::new(scenario)?,
+            },
         );
         let d = day.unwrap_or_else(|| posture.standing_day());
         day_used = d;
@@ -1514,7 +1520,7 @@ pub fn response_whatif(
         transport = Some(posture.into_transport());
         progress.advance_to(n as u64 + 1);
         if progress.cancelled() {
-            return Err(guarantor_sourcing::SolveError::Cancelled);
+            return Err(guarantor_sourcing::SolveError::Cancelled.into());
         }
     }
     progress.end();

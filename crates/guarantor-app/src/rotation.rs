@@ -169,8 +169,9 @@ pub(crate) fn month_of_day(day: u32) -> u32 {
     (f64::from(day) / crate::movement::DAYS_PER_MONTH).floor() as u32
 }
 
-/// The rotation of `plan`'s force (moved as `movement` says), as JSON.
-pub fn rotation_dto(
+/// The rotation engine run on `plan`'s force (moved as `movement` says: each unit deployed from the month it
+/// arrives), as JSON.
+pub fn rotate_force(
     scenario: &Scenario,
     plan: &SourcingPlan,
     movement: &MovementDto,

@@ -159,16 +159,36 @@ pub struct ObjectivesDto {
     pub essential_shortfall_troops: u64,
     /// Desirable troops unfilled.
     pub desirable_shortfall_troops: u64,
-    /// Nation–site pairs.
-    pub nation_site_pairs: u64,
-    /// Troops held by each site's framework nation, summed.
-    pub framework_troops: u64,
-    /// Sum of |troops − fair share| over nations.
-    pub fair_share_deviation_troops: u64,
-    /// Troops × days of notice.
-    pub readiness_troop_days: u64,
-    /// The secondary goal at which the solver stopped within its work limit (null when every goal was reached).
+    /// Nation–site pairs (null when the goal was not reached).
+    pub nation_site_pairs: Option<u64>,
+    /// Troops held by the framework nation of each site whose lines ask for one, summed (null when not reached).
+    pub framework_troops: Option<u64>,
+    /// Sum of |troops − fair share| over nations (null when not reached).
+    pub fair_share_deviation_troops: Option<u64>,
+    /// Troops × days of notice (null when not reached).
+    pub readiness_troop_days: Option<u64>,
+    /// Each goal reached, in the order solved: its value, the bound the solver proved, the gap, and whether it
+    /// was closed to its tolerance (false: a limit stopped it with the best solution found).
+    pub goals: Vec<GoalDto>,
+    /// The secondary goal at which the solver found no solution within its limits (null when every goal was
+    /// reached).
     pub stopped_at: Option<&'static str>,
+}
+
+/// How far one sourcing goal was taken.
+#[derive(Clone, Debug, Serialize)]
+pub struct GoalDto {
+    /// `essential fill`, `desirable fill`, `cohesion`, `framework nation`, `fair share` or `readiness`.
+    pub goal: &'static str,
+    /// Its value in the plan.
+    pub value: f64,
+    /// The best bound the solver proved (the value when proven exactly; null when a limit stopped the solver
+    /// before it proved one).
+    pub bound: Option<f64>,
+    /// |bound − value| / max(|value|, 1) (null without a bound).
+    pub gap: Option<f64>,
+    /// Closed to its tolerance (the fill exactly, the others to 0.1%).
+    pub proven: bool,
 }
 
 /// A shortfall reason as JSON; the caveats of pledges for which `shows_caveats` is false are not told.
@@ -261,15 +281,31 @@ fn reason(r: &ShortfallReason, shows_caveats: &dyn Fn(&PledgeId) -> bool) -> Rea
     dto
 }
 
-/// The JSON form of a plan, checked by the independent checker.
-pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
+/// Why a plan could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The sourcing solver failed.
+    #[error(transparent)]
+    Solve(#[from] SolveError),
+    /// The movement engine refused the network (a checked scenario's never is).
+    #[error("moving the force: {0}")]
+    Movement(#[from] guarantor_movement::MovementError),
+    /// A planned contingency could not be answered.
+    #[error("a planned contingency: {0}")]
+    Respond(#[from] crate::RespondError),
+}
+
+/// The rest of a plan from its sourcing: the force moved over the network, rotated, costed, the reinforcement
+/// matrix and the planned contingencies computed — and the sourcing checked by the independent checker (its
+/// violations listed) —, as the plan's JSON.
+pub fn complete_plan(scenario: &Scenario, plan: &SourcingPlan) -> Result<PlanReport, PlanError> {
     let violations = guarantor_sourcing::check_plan(scenario, plan)
         .into_iter()
         .map(|v| format!("{}: {}", v.rule, v.message))
         .collect();
-    let movement = crate::movement::movement_dto(scenario, plan);
-    let (reinforcement, responses) = crate::movement::reinforcement_dto(scenario, plan, &movement);
-    let rotation = crate::rotation::rotation_dto(scenario, plan, &movement);
+    let movement = crate::movement::move_force(scenario, plan)?;
+    let (reinforcement, responses) = crate::movement::reinforcements(scenario, plan, &movement)?;
+    let rotation = crate::rotation::rotate_force(scenario, plan, &movement);
     let cost = crate::cost::cost_plan(scenario, plan, &movement).and_then(|c| {
         crate::cost::cost_dto(
             scenario,
@@ -279,7 +315,7 @@ pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
             &|n| n.to_string(),
         )
     });
-    PlanReport {
+    Ok(PlanReport {
         scenario: scenario.name.clone(),
         world: plan.world.to_string(),
         sourcing: sourcing_dto(scenario, plan, violations, &|_| true),
@@ -288,7 +324,7 @@ pub fn plan_report(scenario: &Scenario, plan: &SourcingPlan) -> PlanReport {
         responses,
         cost,
         movement,
-    }
+    })
 }
 
 /// The sourcing part of a plan's JSON, with the checker's `violations`; the caveats of pledges for which
@@ -390,15 +426,36 @@ pub(crate) fn sourcing_dto(
             framework_troops: o.framework_troops,
             fair_share_deviation_troops: o.fair_share_deviation_troops,
             readiness_troop_days: o.readiness_troop_days,
+            goals: o
+                .goals
+                .iter()
+                .map(|g| GoalDto {
+                    goal: g.goal,
+                    value: g.value,
+                    bound: g.bound,
+                    gap: g.gap,
+                    proven: g.proven,
+                })
+                .collect(),
             stopped_at: o.stopped_at,
         },
         violations,
     }
 }
 
-/// Sources `scenario` in `world`.
-pub fn plan(scenario: &Scenario, world: &WorldState) -> Result<PlanReport, SolveError> {
+/// Sources `scenario` in `world` and completes the plan ([`complete_plan`]).
+pub fn plan(scenario: &Scenario, world: &WorldState) -> Result<PlanReport, PlanError> {
     Ok(plan_run(scenario, world)?.1)
+}
+
+/// As [`plan`], the sourcing's secondary goals within `limits` (`guarantor plan --goal-time-limit`).
+pub fn plan_within(
+    scenario: &Scenario,
+    world: &WorldState,
+    limits: &guarantor_sourcing::Limits,
+) -> Result<PlanReport, PlanError> {
+    let plan = guarantor_sourcing::source_within(scenario, world, limits)?;
+    complete_plan(scenario, &plan)
 }
 
 /// Sources `scenario` in `world`, keeping the engine's plan beside its JSON (to release it to each viewer
@@ -406,9 +463,9 @@ pub fn plan(scenario: &Scenario, world: &WorldState) -> Result<PlanReport, Solve
 pub fn plan_run(
     scenario: &Scenario,
     world: &WorldState,
-) -> Result<(SourcingPlan, PlanReport), SolveError> {
+) -> Result<(SourcingPlan, PlanReport), PlanError> {
     let plan = guarantor_sourcing::source(scenario, world)?;
-    let report = plan_report(scenario, &plan);
+    let report = complete_plan(scenario, &plan)?;
     Ok((plan, report))
 }
 

@@ -6,7 +6,7 @@ use guarantor_app::{
     Edited, Latest, PledgeEdit, PledgeEditError, Restrictions, Role, Viewer, prepare_pledge_edit,
 };
 use guarantor_scenario::SourceSet;
-use guarantor_store::{AuditEntry, SqliteStore, Store};
+use guarantor_store::{SqliteStore, Store};
 use serde_json::{Value, json};
 
 /// A store holding the default scenario as version 1.
@@ -19,26 +19,10 @@ struct Fixture {
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("a folder");
     let mut store = SqliteStore::open(&dir.path().join("edits.sqlite")).expect("a store");
-    let sources = SourceSet::builtin_default();
-    let name = guarantor_scenario::load(&sources)
-        .expect("the default loads")
-        .scenario
-        .name;
-    let files: Vec<(String, String)> = sources
-        .iter()
-        .map(|(p, t)| (p.to_owned(), t.to_owned()))
-        .collect();
-    let audit = AuditEntry {
-        seq: 0,
-        at: jiff::Timestamp::now(),
-        actor: "test".into(),
-        action: "scenario.load".into(),
-        target: name.clone(),
-        before: None,
-        after: None,
-    };
-    store
-        .put_scenario(&name, &files, None, "the default", &audit)
+    let checked = guarantor_app::check_scenario(&SourceSet::builtin_default()).expect("loads");
+    let name = checked.name().to_owned();
+    checked
+        .store(&mut store, "test", "the default")
         .expect("stored");
     Fixture {
         store,

@@ -40,7 +40,7 @@ fn every_world(s: &Scenario) -> Vec<WorldState> {
 fn posture<'s>(scenario: &'s Scenario, world: &WorldState, transport: Hourly) -> Posture<'s> {
     let mut plan = TODAY.clone();
     plan.world = world.clone();
-    let moved = guarantor_app::movement_dto(scenario, &plan);
+    let moved = guarantor_app::move_force(scenario, &plan).expect("moved");
     Posture::with_movement(
         scenario,
         std::borrow::Cow::Owned(plan),
@@ -91,7 +91,7 @@ fn holds_for(scenario: &Scenario, world: &WorldState, option: &TermId, label: &s
 #[test]
 fn in_every_world_state_nothing_responds_whose_condition_is_false() {
     let s = &*DEFAULT;
-    let mut transport = Some(Hourly::new(s));
+    let mut transport = Some(Hourly::new(s).expect("a network"));
     let us = NationCode::new("USA").unwrap();
     let pol = NationCode::new("POL").unwrap();
     for world in every_world(s) {
@@ -133,7 +133,7 @@ fn in_every_world_state_nothing_responds_whose_condition_is_false() {
 #[test]
 fn the_fastest_search_finds_the_first_unit_of_each_capability() {
     let s = &*DEFAULT;
-    let p = posture(s, &s.today(), Hourly::new(s));
+    let p = posture(s, &s.today(), Hourly::new(s).expect("a network"));
     for site in [
         "npp-south-ukraine",
         "npp-khmelnytskyi",
@@ -182,7 +182,7 @@ fn the_fastest_search_finds_the_first_unit_of_each_capability() {
 #[test]
 fn during_the_freeze_no_unit_of_the_force_is_in_theatre_yet() {
     let s = &*DEFAULT;
-    let p = posture(s, &s.today(), Hourly::new(s));
+    let p = posture(s, &s.today(), Hourly::new(s).expect("a network"));
     let freeze = s.mission.phases.first().unwrap();
     let early = attack(
         &p,
@@ -218,7 +218,7 @@ fn during_the_freeze_no_unit_of_the_force_is_in_theatre_yet() {
 #[test]
 fn both_contingencies_of_the_issue_in_every_world_state() {
     let s = &*DEFAULT;
-    let mut transport = Some(Hourly::new(s));
+    let mut transport = Some(Hourly::new(s).expect("a network"));
     let none = BTreeSet::new();
     let us_backstop = FactId::new("us_backstop").unwrap();
     let worlds = every_world(s);
@@ -334,9 +334,9 @@ proptest! {
         let n = s.response.options.len();
         let keep: Vec<bool> = (0..n).map(|i| keep[i % keep.len()]).collect();
         let fewer = with_options(&keep);
-        let all = posture(s, world, Hourly::new(s));
+        let all = posture(s, world, Hourly::new(s).expect("a network"));
         let full = attack(&all, s, site, all.standing_day(), Detail::Elements);
-        let some = posture(&fewer, world, Hourly::new(&fewer));
+        let some = posture(&fewer, world, Hourly::new(&fewer).expect("a network"));
         let part = attack(&some, &fewer, site, some.standing_day(), Detail::Elements);
         let (full_first, part_first) = (firsts(&full), firsts(&part));
         for (what, hour) in &part_first {

@@ -27,6 +27,19 @@ named_enum! {
     }
 }
 
+impl FairShareKey {
+    /// `nation`'s value under the key (its GDP in USD bn, population in millions, defence spending in USD bn,
+    /// or 1): its fair share is this over the sum of the values of the nations taking part.
+    pub fn weight(self, nation: &Nation) -> f64 {
+        match self {
+            FairShareKey::Gdp => nation.gdp_usd_bn,
+            FairShareKey::Population => nation.population_m,
+            FairShareKey::Defence => nation.defence_usd_bn,
+            FairShareKey::Equal => 1.0,
+        }
+    }
+}
+
 /// A complete, validated scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {

@@ -12,6 +12,7 @@
 //! crate's `default/` folder and is embedded in the binary.
 
 mod check;
+mod cited;
 mod cost;
 mod courses;
 mod dates;
@@ -31,6 +32,7 @@ mod synthetic;
 
 use guarantor_core::{Diagnostic, Scenario, WorldState};
 
+pub use cited::{Cited, citations, illustrative};
 pub use courses::COURSES_FILE;
 pub use dates::{DATE_FORMS, DateOrder, When, parse_when};
 pub use decode::{Decoded, decode, delimiter, delimiter_name, encoding_named};

@@ -308,9 +308,16 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
         } else {
             ""
         };
+        // Every tenth line asks for a framework nation at its site (by its number, not a draw: the scenario
+        // is otherwise the one the same seed always gave).
+        let framework = if made % 10 == 0 {
+            "framework = true\n"
+        } else {
+            ""
+        };
         let _ = write!(
             requirements,
-            "[[requirement]]\nid = \"line-{made:04}\"\ncapability = \"{cap}\"\ncount = {}\nsite = \"{site}\"\nphase = \"entry\"\npriority = \"{}\"\nrole = \"{}\"\nmin_nations = {min_nations}\n{both}source = \"illustrative\"\n\n",
+            "[[requirement]]\nid = \"line-{made:04}\"\ncapability = \"{cap}\"\ncount = {}\nsite = \"{site}\"\nphase = \"entry\"\npriority = \"{}\"\nrole = \"{}\"\nmin_nations = {min_nations}\n{both}{framework}source = \"illustrative\"\n\n",
             d.range(1, 4),
             if d.chance(0.7) {
                 "essential"

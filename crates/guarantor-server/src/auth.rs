@@ -13,7 +13,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use guarantor_app::{Permission, Viewer};
-use guarantor_store::{AuditEntry, StoredSession};
+use guarantor_store::StoredSession;
 use jiff::Timestamp;
 use serde::Deserialize;
 use serde_json::json;
@@ -29,7 +29,7 @@ pub const SESSION_COOKIE: &str = "guarantor_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// How long a session lasts.
-pub const SESSION_HOURS: i64 = 12;
+pub use guarantor_app::SESSION_HOURS;
 
 /// The caller of a request, authenticated.
 #[derive(Clone, Debug)]
@@ -264,22 +264,13 @@ pub(crate) fn client_address(
         .unwrap_or(peer)
 }
 
-/// Checks a login and starts a session: the session cookie and its CSRF token, or why not.
+/// Checks a login and starts a session (`guarantor_app::log_in`), within the limits on failed attempts per
+/// name and per client address: the session as stored, its id (for the cookie) and who, or why not.
 pub(crate) async fn start_session(
     state: &AppState,
     login: Login,
     address: String,
 ) -> Result<(StoredSession, String, Viewer), ApiError> {
-    // A name no account can have fails like a wrong password (and goes into no log or limiter).
-    let plausible = !login.name.is_empty()
-        && login.name.len() <= 64
-        && login
-            .name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
-    if !plausible {
-        return Err(unauthenticated("wrong user name or password").code("bad_credentials"));
-    }
     // The attempt counts as a failure before the (slow) check, so that parallel tries cannot outrun the
     // limit; a success takes it back.
     let blocked = {
@@ -302,78 +293,20 @@ pub(crate) async fn start_session(
     }
     let inner = state.0.clone();
     let name = login.name.clone();
-    let outcome = blocking(move || {
-        let user = lock(&inner.store)?
-            .user(&login.name)
-            .map_err(ApiError::internal)?;
-        // Unknown users cost a hash too, so timing does not tell which names exist.
-        let ok = match &user {
-            Some(u) => {
-                guarantor_app::verify_password(&login.password, &u.password_hash) && !u.disabled
-            }
-            None => {
-                guarantor_app::verify_password(&login.password, DUMMY_HASH);
-                false
-            }
-        };
-        let now = Timestamp::now();
-        let mut store = lock(&inner.store)?;
-        if !ok {
-            store
-                .record(&AuditEntry {
-                    seq: 0,
-                    at: now,
-                    actor: login.name.clone(),
-                    action: "login.failed".into(),
-                    target: login.name.clone(),
-                    before: None,
-                    after: None,
-                })
-                .map_err(ApiError::internal)?;
-            return Ok(None);
+    let started = blocking(move || {
+        match guarantor_app::log_in(&inner.store, &login.name, &login.password, Timestamp::now()) {
+            Ok(started) => Ok(Some(started)),
+            Err(guarantor_app::LoginError::Refused) => Ok(None),
+            Err(e) => Err(ApiError::internal(e)),
         }
-        let Some(user) = user else { return Ok(None) };
-        let viewer = guarantor_app::viewer_of(&user).map_err(ApiError::internal)?;
-        let id = guarantor_app::random_hex(32);
-        let session = StoredSession {
-            id_hash: guarantor_app::secret_hash(&id),
-            user: user.name.clone(),
-            csrf: guarantor_app::random_hex(16),
-            expires: now
-                .checked_add(jiff::SignedDuration::from_hours(SESSION_HOURS))
-                .map_err(ApiError::internal)?,
-        };
-        // With its audit line, in one transaction. Disabled, or its password changed, since the password was
-        // checked: no session (and no line).
-        let audit = AuditEntry {
-            seq: 0,
-            at: now,
-            actor: user.name.clone(),
-            action: "login".into(),
-            target: user.name.clone(),
-            before: None,
-            after: None,
-        };
-        if !store
-            .put_session(&session, &user.password_hash, &audit)
-            .map_err(ApiError::internal)?
-        {
-            return Ok(None);
-        }
-        Ok(Some((session, id, viewer)))
     })
     .await?;
-    match outcome {
-        Some(started) => {
-            lock(&state.0.logins)?.succeeded(&name, &address);
-            Ok(started)
-        }
-        None => Err(unauthenticated("wrong user name or password").code("bad_credentials")),
-    }
+    let Some(started) = started else {
+        return Err(unauthenticated("wrong user name or password").code("bad_credentials"));
+    };
+    lock(&state.0.logins)?.succeeded(&name, &address);
+    Ok((started.session, started.id, started.viewer))
 }
-
-/// A valid Argon2id hash of a random password, verified against when the user does not exist.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$1hL1bJ5Wm3m8Yc8q1WmV0m9VZ3n6y6eC2b3WmF0bq1k";
 
 /// The `Set-Cookie` value that starts (or, with an empty id, ends) a session.
 pub(crate) fn session_cookie(id: &str) -> HeaderValue {
@@ -410,24 +343,13 @@ pub(crate) async fn login(
     Ok(response)
 }
 
-/// Ends the caller's session (if by cookie).
+/// Ends the caller's session (if by cookie), with its audit line (`guarantor_app::log_out`).
 pub(crate) async fn end_session(state: &AppState, caller: &Caller) -> Result<(), ApiError> {
     if let Some(hash) = caller.session.clone() {
         let inner = state.0.clone();
         let name = caller.viewer.name.clone();
         blocking(move || {
-            let now = Timestamp::now();
-            let audit = AuditEntry {
-                seq: 0,
-                at: now,
-                actor: name.clone(),
-                action: "logout".into(),
-                target: name,
-                before: None,
-                after: None,
-            };
-            lock(&inner.store)?
-                .delete_session(&hash, now, &audit)
+            guarantor_app::log_out(&mut **lock(&inner.store)?, &hash, &name, Timestamp::now())
                 .map_err(ApiError::internal)
         })
         .await?;

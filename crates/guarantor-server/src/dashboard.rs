@@ -23,8 +23,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::{Caller, ClientAddress, Login, end_session, session_cookie, start_session};
+use crate::calls::{Which, put_pledge, resolve, spawn_job, store_reports, world_of};
 use crate::error::ApiError;
-use crate::routes::{Which, put_pledge, resolve, spawn_job, store_reports, world_of};
 use crate::state::{AppState, JobResult, lock};
 use crate::{MAX_PER_PAGE, blocking};
 
@@ -398,8 +398,8 @@ pub(crate) async fn respond_page(
     let (r2, w2, id) = (r.clone(), world.clone(), chosen_id.clone());
     let report = blocking(move || {
         let entry = inner.plan(&r2, &w2)?;
-        let posture = guarantor_app::Posture::new(&entry.scenario, entry.plan.clone());
-        posture
+        entry
+            .posture()
             .respond(
                 &guarantor_app::Ask::Contingency(id),
                 None,
@@ -574,7 +574,7 @@ pub(crate) async fn response_whatif_page(
     Query(q): Query<JobQuery>,
 ) -> Result<Response, PageError> {
     browser.may(Permission::ReadPlan)?;
-    crate::routes::may_start("respond-whatif", &browser.0.viewer).map_err(|e| browser.fail(e))?;
+    crate::calls::may_start("respond-whatif", &browser.0.viewer).map_err(|e| browser.fail(e))?;
     let start = format!(
         "<form class=\"panel\" method=\"post\" action=\"/respond/whatif\">{}<b>An attack on every site in every \
          world state</b>, and the response without each nation (every state sourced, then every site timed; \
@@ -600,7 +600,7 @@ pub(crate) async fn compare_page(
     Query(q): Query<JobQuery>,
 ) -> Result<Response, PageError> {
     browser.may(Permission::ReadPlan)?;
-    crate::routes::may_start("compare", &browser.0.viewer).map_err(|e| browser.fail(e))?;
+    crate::calls::may_start("compare", &browser.0.viewer).map_err(|e| browser.fail(e))?;
     let start = format!(
         "<form class=\"panel\" method=\"post\" action=\"/compare\">{}<b>Every course of action of courses.toml \
          in each of its world states</b>, on the same criteria (each option planned in full; a minute or so) \
@@ -626,7 +626,7 @@ pub(crate) async fn compare_start(
     form: Result<Form<CsrfForm>, FormRejection>,
 ) -> Result<Redirect, PageError> {
     let Form(form) = form.map_err(|r| browser.fail(r.into()))?;
-    crate::routes::may_start("compare", &browser.0.viewer).map_err(|e| browser.fail(e))?;
+    crate::calls::may_start("compare", &browser.0.viewer).map_err(|e| browser.fail(e))?;
     start_job_page(&state, &browser, &form, "compare", "/compare").await
 }
 
@@ -639,7 +639,7 @@ pub(crate) async fn course_page(
 ) -> Result<Html<String>, PageError> {
     browser.may(Permission::ReadPlan)?;
     let fail = |e| browser.fail(e);
-    crate::routes::may_start("compare", &browser.0.viewer).map_err(fail)?;
+    crate::calls::may_start("compare", &browser.0.viewer).map_err(fail)?;
     let r = resolve(&state, &Which::default()).await.map_err(fail)?;
     let world = q
         .world
@@ -650,7 +650,7 @@ pub(crate) async fn course_page(
     let title = format!("Course of action {id}");
     let content = tokio::task::spawn_blocking(move || {
         let p = guarantor_app::course_plan(&r.scenario, &id, world)
-            .map_err(crate::routes::course_error)?;
+            .map_err(crate::calls::course_error)?;
         let (course, w) = (p.course, &p.world);
         Ok::<_, ApiError>(format!(
             "<div class=\"panel\"><b>{}</b> — {} <a href=\"/compare\">all courses</a><br>World state: {}</div>{}",
@@ -770,7 +770,7 @@ async fn job_page(
                 body(&guarantor_app::compare_page(scenario, report))
             )
         }
-        Some(Ok(JobResult::Plan(_))) => String::new(),
+        Some(Ok(JobResult::Plan)) => String::new(),
     };
     Ok(page(Some(caller), path, title, &content).into_response())
 }
@@ -805,7 +805,7 @@ async fn start_job_page(
 ) -> Result<Redirect, PageError> {
     browser.may(Permission::ReadPlan)?;
     browser.check_csrf(&form.csrf)?;
-    crate::routes::may_start(kind, &browser.0.viewer).map_err(|e| browser.fail(e))?;
+    crate::calls::may_start(kind, &browser.0.viewer).map_err(|e| browser.fail(e))?;
     let r = resolve(state, &Which::default())
         .await
         .map_err(|e| browser.fail(e))?;
@@ -1115,7 +1115,7 @@ pub(crate) async fn incidents_page(
     browser.may(Permission::ReadIncidents)?;
     let caller = &browser.0;
     let fail = |e| browser.fail(e);
-    let (from, to) = crate::routes::window(f.since.as_deref(), f.until.as_deref()).map_err(fail)?;
+    let (from, to) = crate::calls::window(f.since.as_deref(), f.until.as_deref()).map_err(fail)?;
     let r = resolve(&state, &Which::default()).await.map_err(fail)?;
     let inner = state.0.clone();
     let r2 = r.clone();
@@ -1288,7 +1288,7 @@ pub(crate) async fn upload_submit(
     let Form(form) = form.map_err(|r| browser.fail(r.into()))?;
     browser.may(Permission::IngestReports)?;
     browser.check_csrf(&form.csrf)?;
-    let layout = crate::routes::upload_layout(Some(&form.layout), Some(&form.layout_toml))
+    let layout = crate::calls::upload_layout(Some(&form.layout), Some(&form.layout_toml))
         .map_err(|e| browser.fail(e))?;
     let encoding = match form.encoding.trim() {
         "" => None,
@@ -1311,7 +1311,7 @@ pub(crate) async fn upload_submit(
         })?),
     };
     let name = if form.name.trim().is_empty() {
-        crate::routes::upload_name(layout.as_deref())
+        crate::calls::upload_name(layout.as_deref())
     } else {
         form.name.trim().to_owned()
     };

@@ -22,6 +22,7 @@ use serde_json::{Value, json};
 
 mod accounts;
 pub mod auth;
+mod calls;
 mod dashboard;
 mod error;
 mod openapi;

@@ -11,7 +11,7 @@ use guarantor_app::{Placer, PlanReport, Viewer, WhatIfReport};
 use guarantor_core::{Scenario, WorldState};
 use guarantor_scenario::SourceSet;
 use guarantor_sourcing::SourcingPlan;
-use guarantor_store::{AuditEntry, Store, StoreError};
+use guarantor_store::{Store, StoreError};
 use jiff::Timestamp;
 
 use crate::error::ApiError;
@@ -24,6 +24,19 @@ pub(crate) struct PlanEntry {
     pub report: PlanReport,
     /// The network at hour resolution, with the response times found so far (for the incidents' responses).
     pub transport: guarantor_app::Hourly,
+}
+
+impl PlanEntry {
+    /// The force as the plan stands it, for responses: its movement and the kept network (whose answers each
+    /// response adds to).
+    pub fn posture(&self) -> guarantor_app::Posture<'_> {
+        guarantor_app::Posture::with_movement(
+            &self.scenario,
+            std::borrow::Cow::Borrowed(&self.plan),
+            std::borrow::Cow::Borrowed(&self.report.movement),
+            self.transport.clone(),
+        )
+    }
 }
 
 self_cell::self_cell!(
@@ -81,7 +94,9 @@ pub(crate) struct Job {
 /// What a finished job computed (released to each viewer when read).
 #[derive(Clone)]
 pub(crate) enum JobResult {
-    Plan(Arc<PlanEntry>),
+    /// A plan: computed into the server's cache, and asked of it again when read (so it is released by the
+    /// restrictions of the latest version then, as `GET /api/v1/plan` is).
+    Plan,
     WhatIf(Arc<Scenario>, Arc<WhatIfReport>),
     /// An attack on every site in every world state (planners only: it ranks nations and times restricted
     /// options).
@@ -265,13 +280,6 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> Result<MutexGuard<'_, T>, ApiError> {
 }
 
 /// The files of a source set, by path.
-fn files_of(sources: &SourceSet) -> Vec<(String, String)> {
-    sources
-        .iter()
-        .map(|(p, t)| (p.to_owned(), t.to_owned()))
-        .collect()
-}
-
 /// `origin` as the server compares it (lower case, no trailing slash), if it is `http[s]://host[:port]`.
 pub fn public_origin(origin: &str) -> Result<String, StartError> {
     let bad = || StartError::BadPublicOrigin(origin.to_owned());
@@ -317,7 +325,7 @@ impl AppState {
         db: String,
         sources: &SourceSet,
     ) -> Result<AppState, StartError> {
-        let loaded = guarantor_scenario::load(sources).map_err(|d| {
+        let checked = guarantor_app::check_scenario(sources).map_err(|d| {
             StartError::Scenario(
                 d.iter()
                     .map(ToString::to_string)
@@ -325,26 +333,9 @@ impl AppState {
                     .join("; "),
             )
         })?;
-        let name = loaded.scenario.name.clone();
-        let files = files_of(sources);
-        let latest = store.scenario_versions(&name)?.last().map(|v| v.version);
-        let same = match latest {
-            Some(v) => store.scenario_files(&name, v)?.as_ref() == Some(&files),
-            None => false,
-        };
-        if !same {
-            let audit = AuditEntry {
-                seq: 0,
-                at: Timestamp::now(),
-                actor: "server".to_owned(),
-                action: "scenario.load".to_owned(),
-                target: name.clone(),
-                before: latest.map(|v| format!("{{\"version\":{v}}}")),
-                after: Some(format!("{{\"origin\":{:?}}}", sources.origin)),
-            };
-            let note = format!("loaded at start from {}", sources.origin);
-            store.put_scenario(&name, &files, latest, &note, &audit)?;
-        }
+        let name = checked.name().to_owned();
+        let note = format!("loaded at start from {}", sources.origin);
+        checked.store_if_changed(&mut *store, "server", &note)?;
         Ok(AppState(Arc::new(Inner {
             store: Mutex::new(store),
             db,
@@ -473,7 +464,7 @@ impl Inner {
         let (plan, report) =
             guarantor_app::plan_run(&r.scenario, world).map_err(ApiError::internal)?;
         let entry = Arc::new(PlanEntry {
-            transport: guarantor_app::Hourly::new(&r.scenario),
+            transport: guarantor_app::Hourly::new(&r.scenario).map_err(ApiError::internal)?,
             scenario: r.scenario.clone(),
             plan,
             report,

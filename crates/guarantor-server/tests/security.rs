@@ -11,7 +11,7 @@
 //! - **Every version is released by the same rule**: a pledge restricted in the version asked, or in the last
 //!   version that holds it (restricted since, or restricted and then deleted), is withheld from other nations
 //!   in every answer about that version — its summary, pledges and plan (the property test below edits at
-//!   random and reads every version).
+//!   random and reads every version); a plan job read after a later restriction is released by it.
 //! - **A refused edit is told in its own text**: a 422's problems point into the pledge's `[[pledge]]` table as
 //!   the edit wrote it (`details.text`), the same whatever other nations added before it; a problem elsewhere
 //!   is told to a liaison officer only as a conflict outside its pledge (planners see where).
@@ -693,6 +693,21 @@ fn test_pledge(id: &str, nation: &str, restricted: bool) -> String {
     .to_string()
 }
 
+/// Creates pledge `id` of `nation` (its liaison officer's account is the nation in lower case): the version.
+async fn created(h: &common::Harness, id: &str, nation: &str, restricted: bool) -> u32 {
+    let who = nation.to_lowercase();
+    let (status, body) = h
+        .call(
+            Some(&who),
+            "POST",
+            "/api/v1/pledges",
+            &test_pledge(id, nation, restricted),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    u32::try_from(body["version"].as_u64().expect("a version")).expect("small")
+}
+
 /// The summary's count of `nation`'s pledges at `version`, as `who` sees it.
 async fn counted(h: &common::Harness, who: &str, version: u32, nation: &str) -> u64 {
     let (status, s) = h
@@ -735,16 +750,7 @@ async fn answers_about(h: &common::Harness, who: &str, version: u32, plan: bool)
 #[tokio::test]
 async fn a_pledge_restricted_later_or_deleted_after_is_withheld_in_every_version_before() {
     let h = harness();
-    let created = h
-        .call(
-            Some("fra"),
-            "POST",
-            "/api/v1/pledges",
-            &test_pledge("fra-later", "FRA", false),
-        )
-        .await;
-    assert_eq!(created.0, StatusCode::CREATED, "{}", created.1);
-    let open = u32::try_from(created.1["version"].as_u64().expect("a version")).expect("small");
+    let open = created(&h, "fra-later", "FRA", false).await;
     let before = counted(&h, "deu", open, "FRA").await;
     assert!(
         answers_about(&h, "deu", open, false)
@@ -804,6 +810,69 @@ async fn a_pledge_restricted_later_or_deleted_after_is_withheld_in_every_version
         .call(Some("deu"), "DELETE", "/api/v1/pledges/fra-mech-inf", "")
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// `who`'s job at `href` once it has ended.
+async fn ended(h: &common::Harness, who: &str, href: &str) -> serde_json::Value {
+    for _ in 0..600 {
+        let (status, job) = h.call(Some(who), "GET", href, "").await;
+        assert_eq!(status, StatusCode::OK, "{job}");
+        if job["status"] != "running" {
+            return job;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{href} still running after a minute");
+}
+
+#[tokio::test]
+async fn a_plan_job_read_after_a_later_restriction_is_released_by_it() {
+    let h = harness();
+    let open = created(&h, "fra-job", "FRA", false).await;
+    let (status, started) = h
+        .call(
+            Some("deu"),
+            "POST",
+            "/api/v1/jobs",
+            &format!(r#"{{"kind": "plan", "version": {open}}}"#),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{started}");
+    let href = started["href"].as_str().expect("href").to_owned();
+    let done = ended(&h, "deu", &href).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert!(
+        done["result"].to_string().contains("fra-job"),
+        "public when planned"
+    );
+    // FRA restricts it in a later version: the job, read again, is released by that restriction (as
+    // `GET /api/v1/plan` of the version is), not refused and not as it was computed.
+    let (status, body) = h
+        .call(
+            Some("fra"),
+            "PUT",
+            "/api/v1/pledges/fra-job",
+            &test_pledge("fra-job", "FRA", true),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let again = ended(&h, "deu", &href).await;
+    assert_eq!(again["status"], "done", "{again}");
+    let text = again["result"].to_string();
+    assert!(!text.contains("fra-job"), "{text:.300}");
+    let (status, plan) = h
+        .call(
+            Some("deu"),
+            "GET",
+            &format!("/api/v1/plan?version={open}"),
+            "",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{plan}");
+    assert_eq!(again["result"]["sourcing"], plan["sourcing"]);
+    // FRA may not read DEU's job at all.
+    let (status, _) = h.call(Some("fra"), "GET", &href, "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
 /// One edit of the property test: a nation (0 FRA, 1 DEU), one of its two pledge ids, and what it does (0

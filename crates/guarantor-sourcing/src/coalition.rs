@@ -15,7 +15,7 @@ use good_lp::{
 use guarantor_core::{NationCode, Scenario, WorldState};
 
 use crate::instance::{Instance, essential};
-use crate::model::{Columns, Goal, How, SolveError, hard_rules, solve, troops};
+use crate::model::{Columns, Goal, How, Limits, SolveError, hard_rules, solve, troops};
 
 /// The smallest core coalition in a world state.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,7 +96,7 @@ pub fn fill_among(
     let inst = Instance::of_pledges(scenario, |p| {
         p.is_live(world) && nations.contains(&p.nation)
     });
-    let reached = solve(&inst, Goal::Desirable)?.reached;
+    let reached = solve(&inst, Goal::Desirable, &Limits::default())?.reached;
     let value = |g: Goal| {
         reached
             .iter()
@@ -124,7 +124,7 @@ pub fn smallest_core(
         .filter(|l| essential(l.requirement))
         .map(|l| u64::from(l.requirement.count) * l.personnel())
         .sum();
-    let reachable = solve(&inst, Goal::Essential)?
+    let reachable = solve(&inst, Goal::Essential, &Limits::default())?
         .reached
         .first()
         .map_or(0.0, |(_, v)| *v);
@@ -211,6 +211,7 @@ fn solve_core(
         vars: ProblemVariables::new(),
         all: Vec::new(),
         start: None,
+        starts: Vec::new(),
     };
     let rules = hard_rules(inst, &mut cols, &How::default());
     let mut constraints = rules.constraints;

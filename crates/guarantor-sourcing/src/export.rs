@@ -57,6 +57,9 @@ pub struct ExportedLine {
     pub essential: bool,
     /// Nations that must share the line if it is filled at all (1: no rule).
     pub min_nations: u32,
+    /// The line asks for a framework (lead) nation at its site: the framework goal counts the site's largest
+    /// contributor's troops (all its lines' troops at that site).
+    pub framework: bool,
 }
 
 /// The sourcing instance of a scenario.
@@ -80,6 +83,12 @@ pub struct ExportedInstance {
     pub nation_caps: BTreeMap<String, u32>,
     /// Active armed forces, by nation: the strain of a contribution is its share of them.
     pub nation_active_forces: BTreeMap<String, u32>,
+    /// The scenario's fair-share key (`gdp`, `population`, `defence` or `equal`) and its value by nation: a
+    /// nation's fair share of the troops filled is its value over the sum of the values of the nations with a
+    /// live units pledge.
+    pub fair_share_key: String,
+    /// The key's value by nation.
+    pub nation_fair_share: BTreeMap<String, f64>,
 }
 
 /// Exports the sourcing instance of `scenario`, with `base` as the base world state.
@@ -114,6 +123,7 @@ pub fn export_instance(scenario: &Scenario, base: &WorldState) -> ExportedInstan
             troops_per_unit: l.personnel(),
             essential: essential(l.requirement),
             min_nations: l.requirement.min_nations,
+            framework: l.requirement.framework,
         })
         .collect();
     ExportedInstance {
@@ -133,6 +143,12 @@ pub fn export_instance(scenario: &Scenario, base: &WorldState) -> ExportedInstan
             .nations
             .iter()
             .map(|n| (n.code.to_string(), n.active_forces))
+            .collect(),
+        fair_share_key: scenario.fair_share.as_str().to_owned(),
+        nation_fair_share: scenario
+            .nations
+            .iter()
+            .map(|n| (n.code.to_string(), scenario.fair_share.weight(n)))
             .collect(),
     }
 }

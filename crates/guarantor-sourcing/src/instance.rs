@@ -305,18 +305,12 @@ impl<'s> Instance<'s> {
 
     /// Fair-share weight of each nation (by the scenario's key), for the nations that have a live units pledge.
     pub(crate) fn fair_share_weights(&self) -> Vec<f64> {
-        use guarantor_core::FairShareKey;
         let mut weights = vec![0.0; self.nations.len()];
         for offer in &self.offers {
             let Some(nation) = self.scenario.nation(&offer.pledge.nation) else {
                 continue;
             };
-            weights[offer.nation_index] = match self.scenario.fair_share {
-                FairShareKey::Gdp => nation.gdp_usd_bn,
-                FairShareKey::Population => nation.population_m,
-                FairShareKey::Defence => nation.defence_usd_bn,
-                FairShareKey::Equal => 1.0,
-            };
+            weights[offer.nation_index] = self.scenario.fair_share.weight(nation);
         }
         let total: f64 = weights.iter().sum();
         if total > 0.0 {

@@ -35,9 +35,10 @@ pub use checker::{Violation, check_plan};
 pub use coalition::{Addition, CoreCoalition, Fill, fill_among, smallest_core};
 pub use export::{ExportedInstance, ExportedLine, ExportedOffer, INSTANCE_FORMAT, export_instance};
 pub use instance::{Exclusion, eligibility};
-pub use model::SolveError;
+pub use model::{Limits, SolveError};
 pub use plan::{
-    Assignment, LinePlan, NationLoad, Objectives, ShortfallReason, SitePlan, SourcingPlan,
+    Assignment, GoalValue, LinePlan, NationLoad, Objectives, ShortfallReason, SitePlan,
+    SourcingPlan,
 };
 pub use reasons::unlocking_facts;
 pub use whatif::{
@@ -49,7 +50,19 @@ use model::{Goal, solve};
 
 /// Sources the scenario's requirement in `world`: the full plan, every goal optimised.
 pub fn source(scenario: &Scenario, world: &WorldState) -> Result<SourcingPlan, SolveError> {
-    source_without(scenario, world, None)
+    source_within(scenario, world, &Limits::default())
+}
+
+/// As [`source`], the secondary goals within `limits` (a goal a limit stops keeps its best solution; the plan's
+/// `objectives.goals` tell its value, bound and gap).
+pub fn source_within(
+    scenario: &Scenario,
+    world: &WorldState,
+    limits: &Limits,
+) -> Result<SourcingPlan, SolveError> {
+    let inst = Instance::new(scenario, world, None);
+    let solved = solve(&inst, Goal::Readiness, limits)?;
+    Ok(assemble(&inst, world, None, &solved))
 }
 
 /// As [`source`], with one nation's pledges left out.
@@ -59,7 +72,7 @@ pub fn source_without(
     without: Option<&NationCode>,
 ) -> Result<SourcingPlan, SolveError> {
     let inst = Instance::new(scenario, world, without);
-    let solved = solve(&inst, Goal::Readiness)?;
+    let solved = solve(&inst, Goal::Readiness, &Limits::default())?;
     Ok(assemble(&inst, world, without, &solved))
 }
 
@@ -71,7 +84,7 @@ pub fn source_fill(
     without: Option<&NationCode>,
 ) -> Result<SourcingPlan, SolveError> {
     let inst = Instance::new(scenario, world, without);
-    let solved = solve(&inst, Goal::Desirable)?;
+    let solved = solve(&inst, Goal::Desirable, &Limits::default())?;
     Ok(assemble(&inst, world, without, &solved))
 }
 
@@ -86,7 +99,7 @@ pub fn filled_troops(
     without: Option<&NationCode>,
 ) -> Result<u64, SolveError> {
     let inst = Instance::new(scenario, world, without);
-    let solved = solve(&inst, Goal::Desirable)?;
+    let solved = solve(&inst, Goal::Desirable, &Limits::default())?;
     Ok(inst
         .pairs
         .iter()
@@ -209,22 +222,37 @@ fn assemble(
         })
         .collect();
 
+    // A goal not reached (stopped before it) has no value: never a 0 that reads as one.
     let value = |goal: Goal| {
         solved
             .reached
             .iter()
             .find(|(g, _)| *g == goal)
-            .map_or(0.0, |(_, v)| *v)
+            .map(|(_, v)| *v)
     };
     let essential = |l: &&LinePlan| l.priority == guarantor_core::Priority::Essential;
     let shortfall = |l: &LinePlan| l.required_troops() - l.filled_troops();
     let objectives = Objectives {
         essential_shortfall_troops: lines.iter().filter(essential).map(shortfall).sum(),
         desirable_shortfall_troops: lines.iter().filter(|l| !essential(l)).map(shortfall).sum(),
-        nation_site_pairs: value(Goal::Cohesion) as u64,
-        framework_troops: value(Goal::Framework) as u64,
-        fair_share_deviation_troops: value(Goal::FairShare).round() as u64,
-        readiness_troop_days: value(Goal::Readiness) as u64,
+        nation_site_pairs: value(Goal::Cohesion).map(|v| v as u64),
+        framework_troops: value(Goal::Framework).map(|v| v as u64),
+        fair_share_deviation_troops: value(Goal::FairShare).map(|v| v.round() as u64),
+        readiness_troop_days: value(Goal::Readiness).map(|v| v as u64),
+        goals: solved
+            .outcomes
+            .iter()
+            .map(|o| GoalValue {
+                goal: model::goal_name(o.goal),
+                value: o.value,
+                bound: o.bound,
+                // To nine decimals: beyond that it is the solver's floating-point noise.
+                gap: o
+                    .bound
+                    .map(|b| ((b - o.value).abs() / o.value.abs().max(1.0) * 1e9).round() / 1e9),
+                proven: o.proven,
+            })
+            .collect(),
         stopped_at: solved.stopped_at.map(model::goal_name),
     };
     SourcingPlan {

@@ -31,10 +31,16 @@ pub(crate) const SECONDARY_GAP: f32 = 1e-3;
 /// on every machine. On large scenarios a secondary goal may stop there with a good, unproven solution.
 pub(crate) const SECONDARY_NODE_LIMIT: i32 = 1000;
 
-/// Above this many (pledge, line) pairs the secondary goals are not attempted: on a 71,000-pair instance the
-/// cohesion goal's root solve alone ran for over ten minutes. The fill is always optimised; the plan says where
-/// it stopped.
-pub(crate) const SECONDARY_PAIR_LIMIT: usize = 20_000;
+/// What the caller limits the secondary goals to (the fill goals are always solved exactly).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Limits {
+    /// Seconds each secondary goal may take (HiGHS's time limit): a goal stopped by it keeps the best solution
+    /// found, and the plan reports its value, the solver's bound and the gap between them. `None` (the default):
+    /// every goal is solved to its gap, whatever it takes — on a 71,000-pair instance the cohesion goal's root
+    /// alone takes over ten minutes. A time limit makes the answer depend on the machine (the one exception to
+    /// "the same input gives the same bytes").
+    pub goal_seconds: Option<f64>,
+}
 
 /// A goal of the lexicographic order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -120,23 +126,41 @@ struct Vars {
 /// The values of the goals reached so far.
 pub(crate) type Reached = Vec<(Goal, f64)>;
 
+/// How far one goal was taken: the value of the solution kept, the best bound the solver proved on it, and
+/// whether the gap between them is within the goal's tolerance (else a limit stopped it).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Outcome {
+    pub(crate) goal: Goal,
+    pub(crate) value: f64,
+    /// `None` when a limit stopped the solver before it proved any bound.
+    pub(crate) bound: Option<f64>,
+    pub(crate) proven: bool,
+}
+
 /// Assigned units per pair, the value of every goal reached, and whether every goal was.
 pub(crate) struct Solved {
     pub(crate) units: Vec<u32>,
     pub(crate) reached: Reached,
+    /// Each goal reached, with its bound.
+    pub(crate) outcomes: Vec<Outcome>,
     /// The first secondary goal the solver found no solution for within its work limit, if any: the plan then
     /// keeps the solution of the goals before it.
     pub(crate) stopped_at: Option<Goal>,
 }
 
-/// Solves the goals up to and including `last`.
-pub(crate) fn solve(inst: &Instance<'_>, last: Goal) -> Result<Solved, SolveError> {
+/// Solves the goals up to and including `last`, the secondary ones within `limits`.
+pub(crate) fn solve(
+    inst: &Instance<'_>,
+    last: Goal,
+    limits: &Limits,
+) -> Result<Solved, SolveError> {
     // Every goal on the instance with offers merged that no goal tells apart (`fine`: same optimum, fewer
     // pairs), and the fill goals on the one merged further, as the fill goals cannot tell apart offers with
     // different notice (`merged`); each solution spread back over the offers it stands for.
     let (fine, fine_members) = inst.merged(true);
     let (merged, members) = fine.merged(false);
     let mut reached: Reached = Vec::new();
+    let mut outcomes = Vec::new();
     let mut merged_units = vec![0; merged.pairs.len()];
     for goal in [Goal::Essential, Goal::Desirable] {
         if goal > last {
@@ -144,6 +168,12 @@ pub(crate) fn solve(inst: &Instance<'_>, last: Goal) -> Result<Solved, SolveErro
         }
         let (value, solution) = solve_fill(&merged, goal, &reached)?;
         reached.push((goal, value));
+        outcomes.push(Outcome {
+            goal,
+            value,
+            bound: Some(value),
+            proven: true,
+        });
         merged_units = solution;
     }
     let mut units = fine.spread(&merged, &members, &merged_units);
@@ -155,16 +185,13 @@ pub(crate) fn solve(inst: &Instance<'_>, last: Goal) -> Result<Solved, SolveErro
 
     let mut stopped_at = None;
     for goal in Goal::ALL.into_iter().filter(|g| !g.is_fill() && *g <= last) {
-        if fine.pairs.len() > SECONDARY_PAIR_LIMIT {
-            stopped_at = Some(goal);
-            break;
-        }
-        match solve_goal(&fine, goal, &reached, filled, Some(&units)) {
-            Ok(Some((value, solution))) => {
-                reached.push((goal, value));
+        match solve_goal(&fine, goal, &reached, filled, Some(&units), limits) {
+            Ok(Some((outcome, solution))) => {
+                reached.push((goal, outcome.value));
+                outcomes.push(outcome);
                 units = solution;
             }
-            // A secondary goal that finds nothing within its work limit leaves the plan as it is.
+            // A secondary goal that finds nothing within its limits leaves the plan as it is.
             Ok(None) | Err(_) => {
                 stopped_at = Some(goal);
                 break;
@@ -174,6 +201,7 @@ pub(crate) fn solve(inst: &Instance<'_>, last: Goal) -> Result<Solved, SolveErro
     Ok(Solved {
         units: inst.spread(&fine, &fine_members, &units),
         reached,
+        outcomes,
         stopped_at,
     })
 }
@@ -345,6 +373,8 @@ pub(crate) struct How<'a> {
     /// A feasible solution to start from as units per pair (the solution of the goals before): every other
     /// column's start is derived from it.
     units: Option<&'a [u32]>,
+    /// Seconds the solve may take (`None`: no limit).
+    seconds: Option<f64>,
 }
 
 /// The columns of one build of the model, in the order they are added.
@@ -352,15 +382,19 @@ pub(crate) struct Columns<'a> {
     pub(crate) vars: ProblemVariables,
     pub(crate) all: Vec<Variable>,
     pub(crate) start: Option<&'a [f64]>,
+    /// Each column's start value, if it has one (in the order added).
+    pub(crate) starts: Vec<Option<f64>>,
 }
 
 impl Columns<'_> {
     /// Adds a column, starting at `guess` when one is given, else at the start's value for it.
     pub(crate) fn add(&mut self, def: good_lp::VariableDefinition, guess: Option<f64>) -> Variable {
-        let def = match guess.or_else(|| self.start.and_then(|s| s.get(self.all.len()).copied())) {
+        let value = guess.or_else(|| self.start.and_then(|s| s.get(self.all.len()).copied()));
+        let def = match value {
             Some(v) => def.initial(v),
             None => def,
         };
+        self.starts.push(value);
         let v = self.vars.add(def);
         self.all.push(v);
         v
@@ -370,6 +404,11 @@ impl Columns<'_> {
 /// What one solve found.
 struct Found {
     objective: f64,
+    /// The best bound the solver proved on the objective (the objective itself for an LP); `None` when a
+    /// limit stopped it before it proved one.
+    bound: Option<f64>,
+    /// Whether the solve ended within its gap (not stopped by a limit).
+    proven: bool,
     /// Pair values as the solver gave them (fractional for an LP).
     x: Vec<f64>,
     /// Pair values rounded to whole units.
@@ -528,27 +567,32 @@ fn most_at_site(inst: &Instance<'_>) -> BTreeMap<(usize, usize), Most> {
     most
 }
 
-/// Solves a secondary goal: its value and the assigned units, or `None` when the model is infeasible.
+/// Solves a secondary goal within `limits`: how far it went and the assigned units, or `None` when no solution
+/// was found.
 fn solve_goal(
     inst: &Instance<'_>,
     goal: Goal,
     reached: &Reached,
     filled: f64,
     start: Option<&[u32]>,
-) -> Result<Option<(f64, Vec<u32>)>, SolveError> {
+    limits: &Limits,
+) -> Result<Option<(Outcome, Vec<u32>)>, SolveError> {
     // The solution of the goals before keeps them all: the solver starts from it.
     let how = How {
         units: start,
+        seconds: limits.goal_seconds,
         ..How::default()
     };
     let found = solve_model(inst, goal, reached, filled, &how)?;
     Ok(found.map(|f| {
-        let value = if goal == Goal::FairShare {
-            f.objective
-        } else {
-            f.objective.round()
+        let whole = |v: f64| if goal.integral() { v.round() } else { v };
+        let outcome = Outcome {
+            goal,
+            value: whole(f.objective),
+            bound: f.bound,
+            proven: f.proven,
         };
-        (value, f.units)
+        (outcome, f.units)
     }))
 }
 
@@ -563,6 +607,8 @@ fn solve_model(
         // Nothing can be assigned: every goal is at its trivial value (HiGHS refuses an empty model).
         return Ok(Some(Found {
             objective: 0.0,
+            bound: Some(0.0),
+            proven: true,
             x: Vec::new(),
             units: Vec::new(),
             all: Vec::new(),
@@ -572,6 +618,7 @@ fn solve_model(
         vars: ProblemVariables::new(),
         all: Vec::new(),
         start: how.start,
+        starts: Vec::new(),
     };
     let mut constraints = Vec::new();
 
@@ -696,6 +743,7 @@ fn solve_model(
     let Columns {
         vars: problem_vars,
         all,
+        starts,
         ..
     } = cols;
     let unsolved = if goal.maximise() {
@@ -707,47 +755,142 @@ fn solve_model(
         goal: goal_name(goal),
         message,
     };
-    let mut problem = unsolved.using(highs).set_threads(1);
-    problem = problem
-        .set_mip_rel_gap(goal.gap())
-        .map_err(|e| fail(e.to_string()))?;
+    let mut problem = unsolved.using(highs);
+    for c in constraints {
+        problem = problem.with(c);
+    }
+    // HiGHS through its own crate rather than good_lp's `solve`, which tells neither the bound it proved nor
+    // the gap: a goal stopped by a limit reports both. Columns are in the order they were added (`all`).
+    let mut model = problem.try_into_inner().map_err(|e| fail(e.to_string()))?;
+    let mut options: Vec<(&str, HighsValue)> = vec![
+        ("threads", HighsValue::Int(1)),
+        ("mip_rel_gap", HighsValue::Float(f64::from(goal.gap()))),
+        ("random_seed", HighsValue::Int(0)),
+    ];
     if !goal.is_fill() {
         // No restarts: on the default scenario a secondary goal spent most of its time restarting its root
         // (each restart presolving again); without them the same values are reached in about half the time.
         // No RINS, RENS or root reduced-cost heuristics: the goal starts from the solution of the goals before,
         // and those sub-MIPs took 40% of its time on the default without finding better (BENCHMARKS.md).
-        problem = problem
-            .set_option("mip_max_nodes", SECONDARY_NODE_LIMIT)
-            .set_option("mip_allow_restart", false)
-            .set_option("mip_heuristic_run_rins", false)
-            .set_option("mip_heuristic_run_rens", false)
-            .set_option("mip_heuristic_run_root_reduced_cost", false);
+        options.extend([
+            ("mip_max_nodes", HighsValue::Int(SECONDARY_NODE_LIMIT)),
+            ("mip_allow_restart", HighsValue::Bool(false)),
+            ("mip_heuristic_run_rins", HighsValue::Bool(false)),
+            ("mip_heuristic_run_rens", HighsValue::Bool(false)),
+            (
+                "mip_heuristic_run_root_reduced_cost",
+                HighsValue::Bool(false),
+            ),
+        ]);
     }
     if goal.integral() {
         // Integer-valued objective: a better solution is better by at least 1, so a gap under 1 is optimal.
-        problem = problem
-            .set_mip_abs_gap(0.99)
-            .map_err(|e| fail(e.to_string()))?;
+        options.push(("mip_abs_gap", HighsValue::Float(0.99)));
     }
     if how.relax {
-        problem = problem.set_option("solve_relaxation", true);
+        options.push(("solve_relaxation", HighsValue::Bool(true)));
     }
-    problem = problem.set_option("random_seed", 0);
-    for c in constraints {
-        problem = problem.with(c);
+    if let Some(seconds) = how.seconds {
+        options.push(("time_limit", HighsValue::Float(seconds)));
     }
-    let solution = match problem.solve() {
-        Ok(solution) => solution,
-        Err(good_lp::ResolutionError::Infeasible) => return Ok(None),
-        Err(e) => return Err(fail(e.to_string())),
+    for (key, value) in options {
+        let set = match value {
+            HighsValue::Int(v) => model.try_set_option(key, v),
+            HighsValue::Float(v) => model.try_set_option(key, v),
+            HighsValue::Bool(v) => model.try_set_option(key, v),
+        };
+        set.map_err(|e| fail(format!("option {key}: {e:?}")))?;
+    }
+    if starts.iter().any(Option::is_some) {
+        let start: Vec<f64> = starts.iter().map(|v| v.unwrap_or(0.0)).collect();
+        model
+            .try_set_solution(Some(&start), None, None, None)
+            .map_err(|e| fail(format!("the start: {e:?}")))?;
+    }
+    let solved = model
+        .try_solve()
+        .map_err(|e| fail(format!("HiGHS: {e:?}")))?;
+    use highs::HighsModelStatus as S;
+    let proven = match solved.status() {
+        S::Infeasible | S::UnboundedOrInfeasible => return Ok(None),
+        S::Optimal | S::ObjectiveBound | S::ObjectiveTarget => true,
+        // Stopped by a limit (time, nodes, iterations, solutions): the best solution found, if any.
+        S::ReachedTimeLimit
+        | S::ReachedSolutionLimit
+        | S::ReachedIterationLimit
+        | S::ReachedInterrupt
+        | S::ReachedMemoryLimit => false,
+        other => return Err(fail(format!("status {other:?}"))),
     };
-    let x: Vec<f64> = vars.x.iter().map(|v| solution.value(*v)).collect();
+    if solved.primal_solution_status() != highs::HighsSolutionStatus::Feasible {
+        // A limit before any solution: nothing to keep.
+        return Ok(None);
+    }
+    let columns = solved.get_solution().columns().to_vec();
+    if columns.len() != all.len() {
+        return Err(fail(format!(
+            "{} columns solved for {} added",
+            columns.len(),
+            all.len()
+        )));
+    }
+    let values = Values {
+        index: all.iter().enumerate().map(|(i, v)| (*v, i)).collect(),
+        columns,
+    };
+    let value = values.eval(&objective);
+    // The bound HiGHS proved (the objective itself for an LP).
+    let bound = if how.relax {
+        Some(value)
+    } else {
+        solved
+            .double_info_value(c"mip_dual_bound")
+            .ok()
+            .filter(|b| b.is_finite())
+            // A whole-number objective's bound is a whole number too (rounded towards the value, less a hair
+            // of floating-point noise); a continuous one is kept to a millionth.
+            .map(|b| match (goal.integral(), goal.maximise()) {
+                (true, true) => (b + 1e-6).floor(),
+                (true, false) => (b - 1e-6).ceil(),
+                (false, _) => (b * 1e6).round() / 1e6,
+            })
+    };
+    let x: Vec<f64> = vars.x.iter().map(|v| values.value(*v)).collect();
     Ok(Some(Found {
-        objective: solution.eval(&objective),
+        objective: value,
+        bound,
+        proven,
         units: x.iter().map(|v| v.round().max(0.0) as u32).collect(),
         x,
-        all: all.iter().map(|v| solution.value(*v)).collect(),
+        all: all.iter().map(|v| values.value(*v)).collect(),
     }))
+}
+
+/// A HiGHS option's value.
+enum HighsValue {
+    Int(i32),
+    Float(f64),
+    Bool(bool),
+}
+
+/// A solution's column values, read by good_lp's expressions.
+struct Values {
+    index: std::collections::HashMap<Variable, usize>,
+    columns: Vec<f64>,
+}
+
+impl Solution for Values {
+    fn status(&self) -> good_lp::SolutionStatus {
+        good_lp::SolutionStatus::Optimal
+    }
+
+    fn value(&self, variable: Variable) -> f64 {
+        self.index
+            .get(&variable)
+            .and_then(|&i| self.columns.get(i))
+            .copied()
+            .unwrap_or(0.0)
+    }
 }
 
 #[cfg(test)]
@@ -779,9 +922,12 @@ mod tests {
             for goal in [Goal::Essential, Goal::Desirable] {
                 let (fast, _, proof) =
                     solve_fill_traced(&inst, goal, &reached_fast).expect("fill solves");
-                let (plain, _) = solve_goal(&inst, goal, &reached_plain, 0.0, None)
-                    .expect("MIP solves")
-                    .expect("MIP feasible");
+                let (plain, _) =
+                    solve_goal(&inst, goal, &reached_plain, 0.0, None, &Limits::default())
+                        .expect("MIP solves")
+                        .expect("MIP feasible");
+                assert!(plain.proven, "seed {seed}: the plain MIP is proven optimal");
+                let plain = plain.value;
                 assert_eq!(fast, plain, "seed {seed}, {}", goal_name(goal));
                 reached_fast.push((goal, fast));
                 reached_plain.push((goal, plain));

@@ -161,17 +161,37 @@ pub struct Objectives {
     pub essential_shortfall_troops: u64,
     /// Desirable troops left unfilled.
     pub desirable_shortfall_troops: u64,
-    /// Nation–site pairs (fewer: more cohesive contingents).
-    pub nation_site_pairs: u64,
-    /// Troops held by the framework nation of each site with a `framework` line, summed over those sites.
-    pub framework_troops: u64,
-    /// Sum over nations of |troops − fair share|.
-    pub fair_share_deviation_troops: u64,
-    /// Troops × days of notice (plus parliamentary votes), summed.
-    pub readiness_troop_days: u64,
-    /// The secondary goal at which the solver stopped within its work limit, if any (the goals from there on
-    /// were not optimised; the fill always is).
+    /// Nation–site pairs (fewer: more cohesive contingents); `None` when the goal was not reached.
+    pub nation_site_pairs: Option<u64>,
+    /// Troops held by the framework nation of each site with a `framework` line, summed over those sites;
+    /// `None` when the goal was not reached.
+    pub framework_troops: Option<u64>,
+    /// Sum over nations of |troops − fair share|; `None` when the goal was not reached.
+    pub fair_share_deviation_troops: Option<u64>,
+    /// Troops × days of notice (plus parliamentary votes), summed; `None` when the goal was not reached.
+    pub readiness_troop_days: Option<u64>,
+    /// Each goal reached, in order, with the bound the solver proved and the gap between them.
+    pub goals: Vec<GoalValue>,
+    /// The secondary goal at which the solver found no solution within its limits, if any (the goals from there
+    /// on were not optimised; the fill always is).
     pub stopped_at: Option<&'static str>,
+}
+
+/// How far one goal of the lexicographic order was taken.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoalValue {
+    /// The goal (`essential fill`, `desirable fill`, `cohesion`, `framework nation`, `fair share`, `readiness`).
+    pub goal: &'static str,
+    /// Its value in the plan.
+    pub value: f64,
+    /// The best bound the solver proved on it (the value itself when proven exactly); `None` when a limit
+    /// stopped the solver before it proved any.
+    pub bound: Option<f64>,
+    /// |bound − value| / max(|value|, 1); `None` without a bound.
+    pub gap: Option<f64>,
+    /// Whether the solver closed the goal to its tolerance (the fill goals exactly, the others to 0.1%); false
+    /// when a limit (the time a caller set, or the node limit) stopped it with the best solution found.
+    pub proven: bool,
 }
 
 /// The sourcing answer for one world state.

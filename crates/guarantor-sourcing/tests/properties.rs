@@ -321,10 +321,11 @@ fn brute_force(s: &Scenario) -> (u64, u64) {
             objectives: Objectives {
                 essential_shortfall_troops: 0,
                 desirable_shortfall_troops: 0,
-                nation_site_pairs: 0,
-                framework_troops: 0,
-                fair_share_deviation_troops: 0,
-                readiness_troop_days: 0,
+                nation_site_pairs: None,
+                framework_troops: None,
+                fair_share_deviation_troops: None,
+                readiness_troop_days: None,
+                goals: vec![],
                 stopped_at: None,
             },
         };

@@ -71,6 +71,12 @@ enum Command {
         /// unless `--world` is given, which then sets facts on top of today's)
         #[arg(long, value_name = "ID")]
         course: Option<String>,
+        /// Seconds each secondary sourcing goal (contingents, framework nation, fair share, readiness) may
+        /// take; a goal stopped there keeps its best solution, and `objectives.goals` tells its value, bound and
+        /// gap. Default: every goal solved to its gap, however long it takes. The answer then depends on the
+        /// machine's speed
+        #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
+        goal_time_limit: Option<f64>,
     },
     /// Courses of action side by side (`courses.toml`): each in each of its world states, on the same
     /// criteria — fill and shortfall, troops deployed and committed, cost and who pays, days to initial and
@@ -267,6 +273,10 @@ enum Command {
     Check {
         /// Scenario folder (default: the built-in default scenario)
         dir: Option<PathBuf>,
+        /// Also list every record whose `source` says its figures are illustrative (not from a published
+        /// source), with file and line
+        #[arg(long)]
+        illustrative: bool,
     },
 }
 
@@ -523,7 +533,13 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             world,
             out,
             course: Some(id),
+            goal_time_limit,
         }) => {
+            if goal_time_limit.is_some() {
+                anyhow::bail!(
+                    "--goal-time-limit is for a plan of the scenario's own requirements, not --course"
+                );
+            }
             let bars = Bars::new(cli.quiet);
             let world = world.or(cli.world);
             let given = world.is_some();
@@ -576,14 +592,20 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             world,
             out,
             course: None,
+            goal_time_limit,
         }) => {
             let bars = Bars::new(cli.quiet);
+            let limits = guarantor_app::SourcingLimits {
+                goal_seconds: goal_time_limit,
+            };
             report(
                 dir,
                 world.or(cli.world),
                 cli.json,
                 color,
-                guarantor_app::plan,
+                |s: &guarantor_core::Scenario, w: &guarantor_core::WorldState| {
+                    guarantor_app::plan_within(s, w, &limits)
+                },
                 show::plan,
                 out.map(|out| {
                     move |r: &guarantor_app::PlanReport, s: &guarantor_core::Scenario| {
@@ -721,14 +743,14 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             seed,
             instance,
         }) => {
-            let spec = guarantor_app::ClosureSpec {
+            let spec = guarantor_app::bench::ClosureSpec {
                 seed,
                 nodes,
                 extra_links_per_node: extra_links,
                 units,
                 max_ready_day: max_ready,
             };
-            let (problem, run) = guarantor_app::closure_bench(&spec, days)?;
+            let (problem, run) = guarantor_app::bench::closure_bench(&spec, days)?;
             if let Some(path) = &instance {
                 std::fs::write(path, to_json(&problem)?)
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
@@ -776,7 +798,7 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
         ),
         Some(Command::User { database, command }) => user(&database, command, cli.json),
         Some(Command::Init { dir }) => init(&dir, cli.json),
-        Some(Command::Check { dir }) => check(dir, cli.json, color),
+        Some(Command::Check { dir, illustrative }) => check(dir, illustrative, cli.json, color),
     }
 }
 
@@ -1099,11 +1121,19 @@ fn init(dir: &std::path::Path, json: bool) -> anyhow::Result<Outcome> {
     })
 }
 
-fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcome> {
+fn check(
+    dir: Option<PathBuf>,
+    illustrative: bool,
+    json: bool,
+    color: bool,
+) -> anyhow::Result<Outcome> {
     let source = ScenarioSource::from_arg(dir);
     let sources = guarantor_app::read_sources(&source)?;
     let checked = guarantor_scenario::check(&sources);
-    let report = guarantor_app::check_report(&sources.origin, &checked.diagnostics);
+    let mut report = guarantor_app::check_report(&sources.origin, &checked.diagnostics);
+    if illustrative {
+        report.illustrative = Some(guarantor_scenario::illustrative(&sources));
+    }
     let code = if report.valid { 0 } else { 2 };
     if json {
         return Ok(Outcome {
@@ -1113,7 +1143,7 @@ fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcom
         });
     }
     let mut stderr = render_diagnostics(&sources, &checked.diagnostics, RenderOptions { color });
-    let stdout = if report.valid {
+    let mut stdout = if report.valid {
         match &checked.scenario {
             Some(s) => format!(
                 "ok: {} is valid: {} nations, {} pledges, {} sites, {} requirement lines{}\n",
@@ -1135,6 +1165,9 @@ fn check(dir: Option<PathBuf>, json: bool, color: bool) -> anyhow::Result<Outcom
     };
     if report.valid && report.warnings == 0 {
         stderr.clear();
+    }
+    if let Some(cited) = &report.illustrative {
+        stdout.push_str(&show::illustrative(cited));
     }
     Ok(Outcome {
         stdout,
@@ -1503,14 +1536,14 @@ fn monitor(
             let start: jiff::Timestamp = start
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--start {start}: expected an RFC 3339 time ({e})"))?;
-            let spec = guarantor_app::FeedSpec {
+            let spec = guarantor_app::bench::FeedSpec {
                 seed,
                 reports: usize::try_from(reports).unwrap_or(usize::MAX),
                 days,
                 start,
             };
             with_scenario(scenario, None, json, color, |scenario, _, json| {
-                let text = guarantor_app::generate_reports(scenario, &spec);
+                let text = guarantor_app::bench::generate_reports(scenario, &spec);
                 write_file(&out, &text)?;
                 Ok(if json {
                     to_json(
@@ -1533,7 +1566,7 @@ fn monitor(
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let path = file.display().to_string();
             with_scenario(scenario, None, json, color, |scenario, _, json| {
-                let bench = guarantor_app::place_bench(scenario, &path, &text).map_err(|diagnostics| {
+                let bench = guarantor_app::bench::place_bench(scenario, &path, &text).map_err(|diagnostics| {
                     let n = diagnostics.len();
                     let sources = SourceSet::from_files("reports", vec![(path.clone(), text.clone())]);
                     anyhow::anyhow!(
@@ -1586,4 +1619,14 @@ fn cli_actor() -> String {
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| "unknown".to_owned());
     format!("cli:{user}")
+}
+
+/// A `--goal-time-limit`: a positive, finite number of seconds.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 => Ok(v),
+        _ => Err(format!(
+            "{text}: expected a positive number of seconds, e.g. 60 or 2.5"
+        )),
+    }
 }

@@ -1958,3 +1958,32 @@ pub(crate) fn compare(r: &guarantor_app::CompareReport) -> String {
     }
     out
 }
+
+/// The records whose figures are illustrative (`check --illustrative`): where, which record, what it says.
+pub fn illustrative(cited: &[guarantor_scenario::Cited]) -> String {
+    let mut out = format!(
+        "\n{} records say their figures are illustrative (not from a published source):\n",
+        cited.len()
+    );
+    let at: Vec<String> = cited
+        .iter()
+        .map(|c| format!("{}:{}", c.file, c.line))
+        .collect();
+    let named: Vec<String> = cited
+        .iter()
+        .map(|c| {
+            let named = format!("{} {}", c.table, c.record);
+            // A long name (a mission's, the terms') is cut so the sources stay in one column.
+            match named.char_indices().nth(56) {
+                Some((end, _)) => format!("{}…", &named[..end]),
+                None => named,
+            }
+        })
+        .collect();
+    let wide = |v: &[String]| v.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+    let (w_at, w_named) = (wide(&at), wide(&named));
+    for ((c, at), named) in cited.iter().zip(&at).zip(&named) {
+        out.push_str(&format!("  {at:<w_at$}  {named:<w_named$}  {}\n", c.source));
+    }
+    out
+}

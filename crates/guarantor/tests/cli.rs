@@ -221,6 +221,63 @@ fn check_json_of_a_valid_scenario() {
 }
 
 #[test]
+fn check_lists_every_illustrative_figure_where_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    assert_eq!(
+        guarantor(&["init", "plan"], tmp.path()).status.code(),
+        Some(0)
+    );
+    let out = guarantor(&["check", "plan", "--illustrative", "--json"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listed = json(&out)["illustrative"].as_array().unwrap().clone();
+    assert!(listed.len() > 10, "{listed:?}");
+    for c in &listed {
+        let file = c["file"].as_str().unwrap();
+        let line = c["line"].as_u64().unwrap() as usize;
+        let body = std::fs::read_to_string(tmp.path().join("plan").join(file)).unwrap();
+        let written = body.lines().nth(line - 1).unwrap_or_default();
+        let source = c["source"].as_str().unwrap();
+        assert!(
+            written.trim_start().starts_with("source") && written.contains(source),
+            "{file}:{line} is {written:?}, not the source {source:?}"
+        );
+        assert!(source.to_lowercase().contains("illustrative"), "{c}");
+    }
+    // The text output counts the same records.
+    let shown = guarantor(&["check", "plan", "--illustrative"], tmp.path());
+    let shown = text(&shown.stdout);
+    assert!(
+        shown.contains(&format!(
+            "{} records say their figures are illustrative",
+            listed.len()
+        )),
+        "{shown}"
+    );
+    // Without the flag, no list.
+    let plain = guarantor(&["check", "plan", "--json"], tmp.path());
+    assert!(json(&plain).get("illustrative").is_none());
+}
+
+#[test]
+fn a_goal_time_limit_must_be_a_positive_number_of_seconds() {
+    let tmp = tempfile::tempdir().unwrap();
+    for bad in ["0", "-3", "soon", "inf"] {
+        let arg = format!("--goal-time-limit={bad}");
+        let out = guarantor(&["plan", &arg], tmp.path());
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(
+            text(&out.stderr).contains("expected a positive number of seconds"),
+            "{bad}: {}",
+            text(&out.stderr)
+        );
+    }
+    let out = guarantor(&["plan", "--json", "--goal-time-limit", "30"], tmp.path());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let goals = json(&out)["sourcing"]["objectives"]["goals"].clone();
+    assert_eq!(goals.as_array().map(Vec::len), Some(6), "{goals}");
+}
+
+#[test]
 fn a_missing_folder_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();
     for args in [&["check", "nowhere"][..], &["summary", "nowhere"][..]] {
