@@ -61,7 +61,12 @@ pub fn source_within(
     limits: &Limits,
 ) -> Result<SourcingPlan, SolveError> {
     let inst = Instance::new(scenario, world, None);
-    let solved = solve(&inst, Goal::Readiness, limits)?;
+    let last = if limits.fill_only {
+        Goal::Desirable
+    } else {
+        Goal::Readiness
+    };
+    let solved = solve(&inst, last, limits)?;
     Ok(assemble(&inst, world, None, &solved))
 }
 

@@ -40,6 +40,9 @@ pub struct Limits {
     /// alone takes over ten minutes. A time limit makes the answer depend on the machine (the one exception to
     /// "the same input gives the same bytes").
     pub goal_seconds: Option<f64>,
+    /// Solve the fill goals only (the secondary goals are then not reached: `null` in the plan). For comparing
+    /// the fill with solvers that do only that (`bench/sourcing/run`), or a quick answer on a large scenario.
+    pub fill_only: bool,
 }
 
 /// A goal of the lexicographic order.

@@ -64,6 +64,7 @@ fn a_goal_stopped_by_a_time_limit_keeps_its_best_solution_and_says_so() {
         &world,
         &Limits {
             goal_seconds: Some(0.01),
+            fill_only: false,
         },
     )
     .expect("a plan");

@@ -77,6 +77,10 @@ enum Command {
         /// machine's speed
         #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
         goal_time_limit: Option<f64>,
+        /// Solve the fill goals only (most essential, then most desirable troops): the later goals are not
+        /// reached (null in `objectives`); quick on a large scenario
+        #[arg(long)]
+        fill_only: bool,
     },
     /// Courses of action side by side (`courses.toml`): each in each of its world states, on the same
     /// criteria — fill and shortfall, troops deployed and committed, cost and who pays, days to initial and
@@ -534,10 +538,12 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             out,
             course: Some(id),
             goal_time_limit,
+            fill_only,
         }) => {
-            if goal_time_limit.is_some() {
+            if goal_time_limit.is_some() || fill_only {
                 anyhow::bail!(
-                    "--goal-time-limit is for a plan of the scenario's own requirements, not --course"
+                    "--goal-time-limit and --fill-only are for a plan of the scenario's own requirements, not \
+                     --course"
                 );
             }
             let bars = Bars::new(cli.quiet);
@@ -593,10 +599,12 @@ fn run(cli: Cli, color: bool) -> anyhow::Result<Outcome> {
             out,
             course: None,
             goal_time_limit,
+            fill_only,
         }) => {
             let bars = Bars::new(cli.quiet);
             let limits = guarantor_app::SourcingLimits {
                 goal_seconds: goal_time_limit,
+                fill_only,
             };
             report(
                 dir,
