@@ -442,8 +442,9 @@ def lexi_pulp(inst, live, limit):
         began = time.perf_counter()
         prob.sense = sense
         prob.setObjective(expr)
-        options = dict(msg=False, threads=1, gapRel=0.0 if exact else SECONDARY_GAP, gapAbs=ABS_GAP,
-                       logPath=log)
+        # Whole-number objectives to an absolute gap under 1, as guarantor; the fair share is continuous.
+        options = dict(msg=False, threads=1, gapRel=0.0 if exact else SECONDARY_GAP,
+                       gapAbs=0.0 if goal == "fair share" else ABS_GAP, logPath=log)
         if not exact and limit is not None:
             options["timeLimit"] = limit
         with warnings.catch_warnings():
@@ -529,6 +530,8 @@ def lexi_highspy(inst, live, limit):
     def run(goal, expr, maximise, exact):
         began = time.perf_counter()
         h.setOptionValue("mip_rel_gap", 0.0 if exact else SECONDARY_GAP)
+        # Whole-number objectives to an absolute gap under 1, as guarantor; the fair share is continuous.
+        h.setOptionValue("mip_abs_gap", 0.0 if goal == "fair share" else ABS_GAP)
         h.setOptionValue("time_limit", float("inf") if exact or limit is None else float(limit))
         if maximise:
             h.maximize(expr)

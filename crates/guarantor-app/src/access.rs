@@ -582,6 +582,7 @@ pub fn release_plan(
             .iter()
             .map(|r| release_response(r, viewer))
             .collect(),
+        unanswered: full.unanswered.clone(),
         cost: crate::cost::cost_plan(scenario, plan, &full.movement).and_then(|c| {
             crate::cost::cost_dto(
                 scenario,

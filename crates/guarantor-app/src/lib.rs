@@ -81,12 +81,12 @@ pub use rotation::{
     RotationWarningDto, deployments, rotate_force,
 };
 pub use scenarios::{CheckedScenario, check_scenario, publish};
-pub use sessions::{LoginError, SESSION_HOURS, Started, log_in, log_out};
+pub use sessions::{LoginError, SESSION_HOURS, Started, could_be_account, log_in, log_out};
 pub use sourcing::{
     AssignmentDto, CriticalDto, ExportedInstance, FactEffectDto, GoalDto, LineDto, NationDto,
     ObjectivesDto, PlanError, PlanReport, ReasonDto, SiteDto, SourcingDto, SourcingTotals,
-    StateDto, WhatIfReport, complete_plan, export_instance, plan, plan_run, plan_within, whatif,
-    whatif_with_progress,
+    StateDto, UnansweredDto, WhatIfReport, complete_plan, export_instance, plan, plan_run,
+    plan_within, whatif, whatif_with_progress,
 };
 pub use summary::{
     CapabilityLine, DomainLine, FactLine, NationLine, PledgeCounts, SiteLine, Summary, Totals,

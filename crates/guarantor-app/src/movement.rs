@@ -534,11 +534,19 @@ pub(crate) fn reinforceable_sites(scenario: &Scenario) -> Vec<&Site> {
 /// mission's last phase), every tier of the response plan in force — the same answer `guarantor respond` and the
 /// monitor's spot reports give; and every planned contingency of the response plan in full, as `guarantor
 /// respond --contingency` gives it (one posture for both).
+#[allow(clippy::type_complexity)]
 pub fn reinforcements(
     scenario: &Scenario,
     plan: &SourcingPlan,
     moved: &MovementDto,
-) -> Result<(Vec<ReinforcementDto>, Vec<crate::ResponseReport>), PlanError> {
+) -> Result<
+    (
+        Vec<ReinforcementDto>,
+        Vec<crate::ResponseReport>,
+        Vec<crate::UnansweredDto>,
+    ),
+    PlanError,
+> {
     let posture = crate::response::Posture::with_movement(
         scenario,
         std::borrow::Cow::Borrowed(plan),
@@ -547,12 +555,26 @@ pub fn reinforcements(
     );
     let matrix = posture.fastest(&reinforceable_sites(scenario), posture.standing_day());
     let none = std::collections::BTreeSet::new();
-    let responses = crate::cores::map(&scenario.response.contingencies, |c| {
-        posture.respond(&crate::Ask::Contingency(c.id.clone()), None, &none)
-    })
-    .into_iter()
-    .collect::<Result<_, _>>()?;
-    Ok((matrix, responses))
+    let answers = crate::cores::map(&scenario.response.contingencies, |c| {
+        (
+            c.id.to_string(),
+            posture.respond(&crate::Ask::Contingency(c.id.clone()), None, &none),
+        )
+    });
+    // A contingency that cannot be answered (at a logistics hub, or at a site without a network node) is told,
+    // not dropped, and does not stop the plan.
+    let mut responses = Vec::new();
+    let mut unanswered = Vec::new();
+    for (contingency, answer) in answers {
+        match answer {
+            Ok(r) => responses.push(r),
+            Err(e) => unanswered.push(crate::UnansweredDto {
+                contingency,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    Ok((matrix, responses, unanswered))
 }
 
 /// A single-commodity movement problem as JSON, for a max-flow solver outside guarantor

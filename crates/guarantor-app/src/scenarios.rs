@@ -33,10 +33,11 @@ impl CheckedScenario {
     }
 
     /// Stores the scenario as its next version, by `actor` with `note`, with an audit line (`scenario.load`:
-    /// the version before, the file count and origin) in the same transaction; the version written.
+    /// the version before, the file count and origin) in the same transaction; the version written. A whole
+    /// scenario builds on no earlier version: another version stored meanwhile does not make it stale.
     pub fn store(self, store: &mut dyn Store, actor: &str, note: &str) -> Result<u32, StoreError> {
         let latest = self.latest(store)?;
-        self.put(store, latest, actor, note)
+        self.put(store, latest, None, actor, note)
     }
 
     /// As [`CheckedScenario::store`], unless the latest stored version has the same files (a server loading its
@@ -53,7 +54,8 @@ impl CheckedScenario {
         {
             return Ok(None);
         }
-        self.put(store, latest, actor, note).map(Some)
+        // At start, only over the version compared with: a server that stored one meanwhile wins (`Stale`).
+        self.put(store, latest, latest, actor, note).map(Some)
     }
 
     fn latest(&self, store: &dyn Store) -> Result<Option<u32>, StoreError> {
@@ -67,6 +69,7 @@ impl CheckedScenario {
         self,
         store: &mut dyn Store,
         latest: Option<u32>,
+        base: Option<u32>,
         actor: &str,
         note: &str,
     ) -> Result<u32, StoreError> {
@@ -77,7 +80,7 @@ impl CheckedScenario {
             latest.map(|v| json!({ "version": v })),
             Some(json!({ "files": self.files.len(), "origin": self.origin })),
         );
-        store.put_scenario(&self.name, &self.files, latest, note, &audit)
+        store.put_scenario(&self.name, &self.files, base, note, &audit)
     }
 }
 

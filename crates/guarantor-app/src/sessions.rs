@@ -68,6 +68,12 @@ fn own(name: &str, action: &str, now: Timestamp) -> AuditEntry {
     }
 }
 
+/// Whether `name` could be an account's name (1 to 64 letters, digits, `.`, `-` or `_`). A login under any
+/// other name is refused before anything is counted or recorded: a server must not keep it (it may be megabytes).
+pub fn could_be_account(name: &str) -> bool {
+    check_name(name).is_ok()
+}
+
 /// Checks `password` for `name` and, when they are an enabled account's, starts a session of
 /// [`SESSION_HOURS`] from `now` with its audit line (`login`); a wrong password, an unknown or a disabled
 /// account is recorded (`login.failed`) and refused alike. A name no account can have is refused without a
@@ -78,7 +84,7 @@ pub fn log_in(
     password: &str,
     now: Timestamp,
 ) -> Result<Started, LoginError> {
-    if check_name(name).is_err() {
+    if !could_be_account(name) {
         return Err(LoginError::Refused);
     }
     let user = hold(store)?.user(name)?;

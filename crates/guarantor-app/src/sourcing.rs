@@ -27,8 +27,20 @@ pub struct PlanReport {
     /// Each planned contingency of `response.toml` in this world state, in full with its build-up, as
     /// `guarantor respond --contingency` gives it (the same force, the same code path).
     pub responses: Vec<crate::ResponseReport>,
+    /// The planned contingencies that could not be answered, with why (e.g. one at a logistics hub, or at a
+    /// site without a network node: `check` warns of the latter); the others are in `responses`.
+    pub unanswered: Vec<UnansweredDto>,
     /// What the force costs and who pays (null when the scenario has no `cost.toml`).
     pub cost: Option<crate::CostDto>,
+}
+
+/// A planned contingency the plan could not answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct UnansweredDto {
+    /// The contingency's id (`response.toml`).
+    pub contingency: String,
+    /// Why, as `guarantor respond --contingency` says it.
+    pub reason: String,
 }
 
 /// The sourcing answer.
@@ -173,6 +185,8 @@ pub struct ObjectivesDto {
     /// The secondary goal at which the solver found no solution within its limits (null when every goal was
     /// reached).
     pub stopped_at: Option<&'static str>,
+    /// Why it stopped there (null when it did not).
+    pub stopped_why: Option<String>,
 }
 
 /// How far one sourcing goal was taken.
@@ -304,7 +318,8 @@ pub fn complete_plan(scenario: &Scenario, plan: &SourcingPlan) -> Result<PlanRep
         .map(|v| format!("{}: {}", v.rule, v.message))
         .collect();
     let movement = crate::movement::move_force(scenario, plan)?;
-    let (reinforcement, responses) = crate::movement::reinforcements(scenario, plan, &movement)?;
+    let (reinforcement, responses, unanswered) =
+        crate::movement::reinforcements(scenario, plan, &movement)?;
     let rotation = crate::rotation::rotate_force(scenario, plan, &movement);
     let cost = crate::cost::cost_plan(scenario, plan, &movement).and_then(|c| {
         crate::cost::cost_dto(
@@ -322,6 +337,7 @@ pub fn complete_plan(scenario: &Scenario, plan: &SourcingPlan) -> Result<PlanRep
         rotation,
         reinforcement,
         responses,
+        unanswered,
         cost,
         movement,
     })
@@ -438,6 +454,7 @@ pub(crate) fn sourcing_dto(
                 })
                 .collect(),
             stopped_at: o.stopped_at,
+            stopped_why: o.stopped_why.clone(),
         },
         violations,
     }
@@ -445,7 +462,7 @@ pub(crate) fn sourcing_dto(
 
 /// Sources `scenario` in `world` and completes the plan ([`complete_plan`]).
 pub fn plan(scenario: &Scenario, world: &WorldState) -> Result<PlanReport, PlanError> {
-    Ok(plan_run(scenario, world)?.1)
+    plan_within(scenario, world, &guarantor_sourcing::Limits::default())
 }
 
 /// As [`plan`], the sourcing's secondary goals within `limits` (`guarantor plan --goal-time-limit`).
@@ -454,17 +471,17 @@ pub fn plan_within(
     world: &WorldState,
     limits: &guarantor_sourcing::Limits,
 ) -> Result<PlanReport, PlanError> {
-    let plan = guarantor_sourcing::source_within(scenario, world, limits)?;
-    complete_plan(scenario, &plan)
+    Ok(plan_run(scenario, world, limits)?.1)
 }
 
-/// Sources `scenario` in `world`, keeping the engine's plan beside its JSON (to release it to each viewer
-/// with [`crate::release_plan`]).
+/// Sources `scenario` in `world` within `limits`, keeping the engine's plan beside its JSON (to release it to
+/// each viewer with [`crate::release_plan`]).
 pub fn plan_run(
     scenario: &Scenario,
     world: &WorldState,
+    limits: &guarantor_sourcing::Limits,
 ) -> Result<(SourcingPlan, PlanReport), PlanError> {
-    let plan = guarantor_sourcing::source(scenario, world)?;
+    let plan = guarantor_sourcing::source_within(scenario, world, limits)?;
     let report = complete_plan(scenario, &plan)?;
     Ok((plan, report))
 }

@@ -430,3 +430,31 @@ fn the_response_what_if_orders_every_state_and_its_page_shows_them() {
         assert!(names.contains(&name), "{names:?}");
     }
 }
+
+#[test]
+fn a_contingency_that_cannot_be_answered_is_told_and_the_plan_stands() {
+    // The South Ukraine strike moved to a logistics hub, where no reinforcement goes: `check` lets it pass.
+    let mut sources = guarantor_scenario::SourceSet::builtin_default();
+    let text = sources
+        .get("response.toml")
+        .expect("a response plan")
+        .replacen("site = \"npp-south-ukraine\"", "site = \"hub-rzeszow\"", 1);
+    sources.set("response.toml", text);
+    let s = guarantor_scenario::load(&sources)
+        .expect("the scenario loads")
+        .scenario;
+    let report = guarantor_app::plan(&s, &s.today()).expect("the plan stands");
+    let told: Vec<(&str, &str)> = report
+        .unanswered
+        .iter()
+        .map(|u| (u.contingency.as_str(), u.reason.as_str()))
+        .collect();
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert_eq!(told[0].0, "strike-south-ukraine-npp");
+    assert!(told[0].1.contains("hub-rzeszow"), "{told:?}");
+    assert_eq!(
+        report.responses.len() + 1,
+        s.response.contingencies.len(),
+        "the others are answered"
+    );
+}

@@ -271,6 +271,11 @@ pub(crate) async fn start_session(
     login: Login,
     address: String,
 ) -> Result<(StoredSession, String, Viewer), ApiError> {
+    // A name no account can have fails like a wrong password, and goes into no log or limiter (which would
+    // keep it: a name may be megabytes).
+    if !guarantor_app::could_be_account(&login.name) {
+        return Err(unauthenticated("wrong user name or password").code("bad_credentials"));
+    }
     // The attempt counts as a failure before the (slow) check, so that parallel tries cannot outrun the
     // limit; a success takes it back.
     let blocked = {

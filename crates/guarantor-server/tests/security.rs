@@ -21,6 +21,7 @@
 //!   dashboard's one script by its hash, nothing from elsewhere, never framed), `nosniff`, a referrer only to
 //!   the server itself (`same-origin`),
 //!   `X-Frame-Options: DENY` and `Cache-Control: no-store`.
+//! - **A login under a name no account can have is refused before anything counts or keeps it.**
 //! - **The login form is taken only from the server's own pages**: a form posted with another site's `Origin`
 //!   is refused (login CSRF) — the `Host` asked for, or the `--public-origin` set behind a proxy.
 //! - **Every error keeps the JSON shape** with a stable code — a body too large (413) or of the wrong type
@@ -478,6 +479,28 @@ async fn behind_a_trusted_proxy_the_login_limits_count_each_client() {
     );
     // Set once.
     assert!(h.state.trust_proxies(Vec::new()).is_err());
+}
+
+#[tokio::test]
+async fn a_name_no_account_can_have_is_refused_uncounted_and_unkept() {
+    let h = harness();
+    // Far more tries than the limits allow, each under a name no account can have (and large: a server that
+    // kept such names could be made to hold gigabytes).
+    let long = "x".repeat(100_000);
+    for name in [long.as_str(), "a b", "x/../y"].iter().cycle().take(60) {
+        let body = serde_json::json!({"name": name, "password": "whatever"}).to_string();
+        let (status, answer) = h.call(None, "POST", "/api/v1/login", &body).await;
+        assert_eq!(
+            (status, answer["error"]["code"].as_str()),
+            (StatusCode::UNAUTHORIZED, Some("bad_credentials"))
+        );
+    }
+    // None of them counted against this address: a real login from it goes through.
+    let right = format!(r#"{{"name": "deu", "password": "{}"}}"#, password("deu"));
+    assert_eq!(
+        h.call(None, "POST", "/api/v1/login", &right).await.0,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]

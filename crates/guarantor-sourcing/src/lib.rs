@@ -259,6 +259,7 @@ fn assemble(
             })
             .collect(),
         stopped_at: solved.stopped_at.map(model::goal_name),
+        stopped_why: solved.stopped_why.clone(),
     };
     SourcingPlan {
         world: world.clone(),

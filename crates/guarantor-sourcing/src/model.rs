@@ -36,9 +36,9 @@ pub(crate) const SECONDARY_NODE_LIMIT: i32 = 1000;
 pub struct Limits {
     /// Seconds each secondary goal may take (HiGHS's time limit): a goal stopped by it keeps the best solution
     /// found, and the plan reports its value, the solver's bound and the gap between them. `None` (the default):
-    /// every goal is solved to its gap, whatever it takes — on a 71,000-pair instance the cohesion goal's root
-    /// alone takes over ten minutes. A time limit makes the answer depend on the machine (the one exception to
-    /// "the same input gives the same bytes").
+    /// no time limit — each goal runs to its gap or to the fixed node limit (`SECONDARY_NODE_LIMIT`), whatever
+    /// the time; on a 71,000-pair instance the cohesion goal's root alone takes over ten minutes. A time limit
+    /// makes the answer depend on the machine (the one exception to "the same input gives the same bytes").
     pub goal_seconds: Option<f64>,
     /// Solve the fill goals only (the secondary goals are then not reached: `null` in the plan). For comparing
     /// the fill with solvers that do only that (`bench/sourcing/run`), or a quick answer on a large scenario.
@@ -146,9 +146,11 @@ pub(crate) struct Solved {
     pub(crate) reached: Reached,
     /// Each goal reached, with its bound.
     pub(crate) outcomes: Vec<Outcome>,
-    /// The first secondary goal the solver found no solution for within its work limit, if any: the plan then
+    /// The first secondary goal the solver found no solution for within its limits, if any: the plan then
     /// keeps the solution of the goals before it.
     pub(crate) stopped_at: Option<Goal>,
+    /// Why it stopped there: no solution within the limits, or what the solver said.
+    pub(crate) stopped_why: Option<String>,
 }
 
 /// Solves the goals up to and including `last`, the secondary ones within `limits`.
@@ -187,6 +189,7 @@ pub(crate) fn solve(
         .sum();
 
     let mut stopped_at = None;
+    let mut stopped_why = None;
     for goal in Goal::ALL.into_iter().filter(|g| !g.is_fill() && *g <= last) {
         match solve_goal(&fine, goal, &reached, filled, Some(&units), limits) {
             Ok(Some((outcome, solution))) => {
@@ -194,9 +197,15 @@ pub(crate) fn solve(
                 outcomes.push(outcome);
                 units = solution;
             }
-            // A secondary goal that finds nothing within its limits leaves the plan as it is.
-            Ok(None) | Err(_) => {
+            // A secondary goal that finds nothing within its limits leaves the plan as it is, and says why.
+            Ok(None) => {
                 stopped_at = Some(goal);
+                stopped_why = Some("no solution found within the limits".to_owned());
+                break;
+            }
+            Err(e) => {
+                stopped_at = Some(goal);
+                stopped_why = Some(e.to_string());
                 break;
             }
         }
@@ -206,6 +215,7 @@ pub(crate) fn solve(
         reached,
         outcomes,
         stopped_at,
+        stopped_why,
     })
 }
 
@@ -816,9 +826,12 @@ fn solve_model(
     use highs::HighsModelStatus as S;
     let proven = match solved.status() {
         S::Infeasible | S::UnboundedOrInfeasible => return Ok(None),
-        S::Optimal | S::ObjectiveBound | S::ObjectiveTarget => true,
+        S::Optimal => true,
+        // Stopped at an objective bound or target (never set here): a solution, not a proof.
         // Stopped by a limit (time, nodes, iterations, solutions): the best solution found, if any.
-        S::ReachedTimeLimit
+        S::ObjectiveBound
+        | S::ObjectiveTarget
+        | S::ReachedTimeLimit
         | S::ReachedSolutionLimit
         | S::ReachedIterationLimit
         | S::ReachedInterrupt

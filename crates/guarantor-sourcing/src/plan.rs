@@ -175,6 +175,8 @@ pub struct Objectives {
     /// The secondary goal at which the solver found no solution within its limits, if any (the goals from there
     /// on were not optimised; the fill always is).
     pub stopped_at: Option<&'static str>,
+    /// Why it stopped there.
+    pub stopped_why: Option<String>,
 }
 
 /// How far one goal of the lexicographic order was taken.

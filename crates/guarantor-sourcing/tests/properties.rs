@@ -327,6 +327,7 @@ fn brute_force(s: &Scenario) -> (u64, u64) {
                 readiness_troop_days: None,
                 goals: vec![],
                 stopped_at: None,
+                stopped_why: None,
             },
         };
         plan.nations = s

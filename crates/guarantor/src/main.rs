@@ -73,8 +73,8 @@ enum Command {
         course: Option<String>,
         /// Seconds each secondary sourcing goal (contingents, framework nation, fair share, readiness) may
         /// take; a goal stopped there keeps its best solution, and `objectives.goals` tells its value, bound and
-        /// gap. Default: every goal solved to its gap, however long it takes. The answer then depends on the
-        /// machine's speed
+        /// gap. Default: no time limit (each goal runs to its 0.1% gap or its fixed node limit). With a limit
+        /// the answer depends on the machine's speed
         #[arg(long, value_name = "SECONDS", value_parser = positive_seconds)]
         goal_time_limit: Option<f64>,
         /// Solve the fill goals only (most essential, then most desirable troops): the later goals are not

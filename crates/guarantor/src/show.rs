@@ -225,7 +225,23 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
     ));
     if let Some(goal) = s.objectives.stopped_at {
         out.push_str(&format!(
-            "note       the {goal} goal and those after it were stopped by the solver's work limits (size or nodes): the fill is optimal, the rest is not\n"
+            "note       the {goal} goal and those after it were not reached ({}): the fill is optimal, the rest is not\n",
+            s.objectives
+                .stopped_why
+                .as_deref()
+                .unwrap_or("no solution within the limits")
+        ));
+    }
+    for g in s.objectives.goals.iter().filter(|g| !g.proven) {
+        out.push_str(&format!(
+            "note       the {} goal was stopped at a limit: {} kept, {}\n",
+            g.goal,
+            n(g.value.round() as u64),
+            match (g.bound, g.gap) {
+                (Some(b), Some(gap)) =>
+                    format!("bound {}, gap {:.1}%", n(b.round() as u64), gap * 100.0),
+                _ => "no bound proved".to_owned(),
+            }
         ));
     }
     if s.violations.is_empty() {
