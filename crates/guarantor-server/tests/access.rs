@@ -456,15 +456,7 @@ async fn a_job_is_seen_by_its_owner_and_planners_only_and_released_to_each() {
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{started}");
     let href = started["href"].as_str().expect("href").to_owned();
-    let mut done = Value::Null;
-    for _ in 0..600 {
-        let (_, job) = h.call(Some("deu"), "GET", &href, "").await;
-        if job["status"] != "running" {
-            done = job;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    let done = h.job_ended("deu", &href).await;
     assert_eq!(done["status"], "done", "{done}");
     assert_eq!(done["progress"]["done"], done["progress"]["total"]);
     assert!(

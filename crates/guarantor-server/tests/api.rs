@@ -1054,14 +1054,7 @@ async fn a_job_is_cancelled_by_its_owner_or_a_planner_and_ends_cancelled() {
         "{body}"
     );
     // It ends after the solves running, without a result, before the whole what-if could have.
-    let mut job = serde_json::Value::Null;
-    for _ in 0..600 {
-        job = h.call(Some("fra"), "GET", &uri, "").await.1;
-        if job["status"] != "running" {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
+    let job = h.job_ended("fra", &uri).await;
     assert_eq!(job["status"], "cancelled", "{job}");
     assert!(job["result"].is_null(), "{job}");
     let progress = &job["progress"];

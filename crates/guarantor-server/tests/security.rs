@@ -835,19 +835,6 @@ async fn a_pledge_restricted_later_or_deleted_after_is_withheld_in_every_version
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
-/// `who`'s job at `href` once it has ended.
-async fn ended(h: &common::Harness, who: &str, href: &str) -> serde_json::Value {
-    for _ in 0..600 {
-        let (status, job) = h.call(Some(who), "GET", href, "").await;
-        assert_eq!(status, StatusCode::OK, "{job}");
-        if job["status"] != "running" {
-            return job;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("{href} still running after a minute");
-}
-
 #[tokio::test]
 async fn a_plan_job_read_after_a_later_restriction_is_released_by_it() {
     let h = harness();
@@ -862,7 +849,7 @@ async fn a_plan_job_read_after_a_later_restriction_is_released_by_it() {
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{started}");
     let href = started["href"].as_str().expect("href").to_owned();
-    let done = ended(&h, "deu", &href).await;
+    let done = h.job_ended("deu", &href).await;
     assert_eq!(done["status"], "done", "{done}");
     assert!(
         done["result"].to_string().contains("fra-job"),
@@ -879,7 +866,7 @@ async fn a_plan_job_read_after_a_later_restriction_is_released_by_it() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let again = ended(&h, "deu", &href).await;
+    let again = h.job_ended("deu", &href).await;
     assert_eq!(again["status"], "done", "{again}");
     let text = again["result"].to_string();
     assert!(!text.contains("fra-job"), "{text:.300}");

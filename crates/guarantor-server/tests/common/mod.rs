@@ -66,6 +66,20 @@ pub fn harness() -> Harness {
 }
 
 impl Harness {
+    /// `who`'s job at `href` once it has ended (polled every 100 ms, for at most two minutes).
+    #[allow(dead_code)] // not every test binary starts jobs
+    pub async fn job_ended(&self, who: &str, href: &str) -> serde_json::Value {
+        for _ in 0..1200 {
+            let (status, job) = self.call(Some(who), "GET", href, "").await;
+            assert_eq!(status, axum::http::StatusCode::OK, "{job}");
+            if job["status"] != "running" {
+                return job;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("{href} still running after two minutes");
+    }
+
     /// Another server over the same database (as a second instance behind a load balancer would be).
     pub fn twin(&self) -> Harness {
         let store = guarantor_store::SqliteStore::open(&self.db).expect("a store");
