@@ -236,6 +236,12 @@ impl SourceSet {
         Ok(written)
     }
 
+    /// Whether `text` is the built-in default's file `path`, byte for byte: its geometry is known valid (a test
+    /// validates every built-in file), so loading need not check it again on every run.
+    pub(crate) fn is_builtin_text(path: &str, text: &str) -> bool {
+        DEFAULT_FILES.iter().any(|(p, t)| *p == path && *t == text)
+    }
+
     /// The text of one file.
     pub fn get(&self, path: &str) -> Option<&str> {
         self.files.get(path).map(String::as_str)
