@@ -9,6 +9,7 @@
 use guarantor_core::Report;
 use jiff::Timestamp;
 
+mod at;
 mod pg;
 mod row;
 mod schema;

@@ -8,6 +8,7 @@ use guarantor_core::Report;
 use jiff::Timestamp;
 use postgres::{Client, NoTls, Transaction};
 
+use crate::at::At;
 use crate::row::{
     COLUMNS, Row, change_row, fold_incidents, incidents_sql, keep_version_sql, report_of, row_of,
     stale_sql, touched_sql, update_sql,
@@ -71,7 +72,7 @@ impl PgStore {
     /// to date.
     pub fn connect(url: &str) -> Result<PgStore, StoreError> {
         let shown = without_password(url);
-        let client = Client::connect(url, NoTls).map_err(|e| pg(&shown, &e))?;
+        let client = Client::connect(url, NoTls).at(&shown)?;
         let store = PgStore {
             shown,
             client: RefCell::new(client),
@@ -80,27 +81,22 @@ impl PgStore {
         Ok(store)
     }
 
-    fn err(&self, e: postgres::Error) -> StoreError {
-        pg(&self.shown, &e)
-    }
-
     fn migrate(&self) -> Result<(), StoreError> {
         let mut client = self.client.borrow_mut();
-        let e = |e: postgres::Error| pg(&self.shown, &e);
-        let mut tx = client.transaction().map_err(e)?;
+        let mut tx = client.transaction().at(&self.shown)?;
         // One migrator at a time, across server instances.
         tx.batch_execute(
             "SELECT pg_advisory_xact_lock(7368011);
              CREATE TABLE IF NOT EXISTS guarantor_schema (version BIGINT NOT NULL);",
         )
-        .map_err(e)?;
+        .at(&self.shown)?;
         let done: Option<i64> = tx
             .query_opt("SELECT version FROM guarantor_schema", &[])
-            .map_err(e)?
+            .at(&self.shown)?
             .map(|r| r.get(0));
         if done.is_none() {
             tx.execute("INSERT INTO guarantor_schema (version) VALUES (0)", &[])
-                .map_err(e)?;
+                .at(&self.shown)?;
         }
         let done = usize::try_from(done.unwrap_or(0)).unwrap_or(0);
         let migrations = schema::migrations(&schema::POSTGRES);
@@ -114,14 +110,14 @@ impl PgStore {
             });
         }
         for (i, step) in migrations.iter().enumerate().skip(done) {
-            tx.batch_execute(step).map_err(e)?;
+            tx.batch_execute(step).at(&self.shown)?;
             tx.execute(
                 "UPDATE guarantor_schema SET version = $1",
                 &[&(i as i64 + 1)],
             )
-            .map_err(e)?;
+            .at(&self.shown)?;
         }
-        tx.commit().map_err(e)
+        tx.commit().at(&self.shown)
     }
 
     /// Runs `f` in a transaction that also writes `audit`, committing both or neither (neither when `f`
@@ -132,25 +128,12 @@ impl PgStore {
         f: impl FnOnce(&mut Transaction<'_>) -> Result<Result<T, StoreError>, postgres::Error>,
     ) -> Result<T, StoreError> {
         let shown = self.shown.clone();
-        let e = |e: postgres::Error| pg(&shown, &e);
         let mut client = self.client.borrow_mut();
-        let mut tx = client.transaction().map_err(e)?;
-        let out = f(&mut tx).map_err(e)??;
-        write_audit(&mut tx, audit).map_err(e)?;
-        tx.commit().map_err(e)?;
+        let mut tx = client.transaction().at(&shown)?;
+        let out = f(&mut tx).at(&shown)??;
+        write_audit(&mut tx, audit).at(&shown)?;
+        tx.commit().at(&shown)?;
         Ok(out)
-    }
-}
-
-fn pg(shown: &str, e: &postgres::Error) -> StoreError {
-    // The server's own words (with its detail) when it sent some; the client's otherwise.
-    let message = match e.as_db_error() {
-        Some(d) => format!("{}: {}", d.code().code(), d.message()),
-        None => e.to_string(),
-    };
-    StoreError::Database {
-        path: shown.to_owned(),
-        message,
     }
 }
 
@@ -195,15 +178,14 @@ impl ReportStore for PgStore {
         progress: &mut dyn FnMut(usize),
     ) -> Result<Ingested, StoreError> {
         let shown = self.shown.clone();
-        let e = |e: postgres::Error| pg(&shown, &e);
         let mut client = self.client.borrow_mut();
-        let mut tx = client.transaction().map_err(e)?;
+        let mut tx = client.transaction().at(&shown)?;
         let mut done = Ingested::default();
         let existing = tx
             .prepare(&format!(
                 "SELECT {COLUMNS} FROM report WHERE source = $1 AND id = $2"
             ))
-            .map_err(e)?;
+            .at(&shown)?;
         let insert = tx
             .prepare(
                 "INSERT INTO report (source, id, source_kind, time_s, time_nanos, time_precision_hours, lon,
@@ -211,10 +193,10 @@ impl ReportStore for PgStore {
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
                  ON CONFLICT (source, id) DO NOTHING",
             )
-            .map_err(e)?;
-        let keep = tx.prepare(&keep_version_sql("$1", "$2", "$3")).map_err(e)?;
-        let stale = tx.prepare(&stale_sql("$1", "$2")).map_err(e)?;
-        let update = tx.prepare(&update_sql(|n| format!("${n}"))).map_err(e)?;
+            .at(&shown)?;
+        let keep = tx.prepare(&keep_version_sql("$1", "$2", "$3")).at(&shown)?;
+        let stale = tx.prepare(&stale_sql("$1", "$2")).at(&shown)?;
+        let update = tx.prepare(&update_sql(|n| format!("${n}"))).at(&shown)?;
         let at = batch
             .by
             .map_or_else(Timestamp::now, |b| b.at)
@@ -243,32 +225,32 @@ impl ReportStore for PgStore {
                 &row.14,
                 &batch.file,
             ];
-            let inserted = tx.execute(&insert, &values).map_err(e)?;
+            let inserted = tx.execute(&insert, &values).at(&shown)?;
             if inserted == 1 {
                 done.new += 1;
                 continue;
             }
-            let stored = tx.query_one(&existing, &[&r.source, &r.id]).map_err(e)?;
+            let stored = tx.query_one(&existing, &[&r.source, &r.id]).at(&shown)?;
             if report_of(&shown, read_row(&stored))? == *r {
                 done.duplicates += 1;
             } else {
-                tx.execute(&keep, &[&r.source, &r.id, &at]).map_err(e)?;
-                tx.execute(&stale, &[&r.source, &r.id]).map_err(e)?;
-                tx.execute(&update, &values).map_err(e)?;
+                tx.execute(&keep, &[&r.source, &r.id, &at]).at(&shown)?;
+                tx.execute(&stale, &[&r.source, &r.id]).at(&shown)?;
+                tx.execute(&update, &values).at(&shown)?;
                 done.updated += 1;
             }
         }
-        let reject = tx.prepare(&pg_sql(sql::PUT_REJECT)).map_err(e)?;
+        let reject = tx.prepare(&pg_sql(sql::PUT_REJECT)).at(&shown)?;
         for r in batch.rejected {
             let added = tx
                 .execute(&reject, &[&r.file, &i64::from(r.line), &r.reason, &r.row])
-                .map_err(e)?;
+                .at(&shown)?;
             done.rejected += usize::try_from(added).unwrap_or(0);
         }
         if let Some(by) = batch.by {
-            write_audit(&mut tx, &ingest_audit(by, batch.file, &done)).map_err(e)?;
+            write_audit(&mut tx, &ingest_audit(by, batch.file, &done)).at(&shown)?;
         }
-        tx.commit().map_err(e)?;
+        tx.commit().at(&shown)?;
         progress(batch.reports.len());
         Ok(done)
     }
@@ -293,7 +275,7 @@ impl ReportStore for PgStore {
                 ),
                 &[&from_s, &from_n, &to_s, &to_n],
             )
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         rows.iter()
             .map(|r| report_of(&self.shown, read_row(r)))
             .collect()
@@ -312,7 +294,7 @@ impl ReportStore for PgStore {
                    AND (time_s < $3 OR (time_s = $3 AND time_nanos < $4))",
                 &[&from_s, &from_n, &to_s, &to_n],
             )
-            .map_err(|e| self.err(e))?
+            .at(&self.shown)?
             .get(0);
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -322,7 +304,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query_one(&pg_sql(sql::REVISIONS), &[])
-            .map_err(|e| self.err(e))?
+            .at(&self.shown)?
             .get(0);
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -332,7 +314,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query(&pg_sql(sql::IDS_OF_SOURCE), &[&source])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
     }
 
@@ -347,7 +329,7 @@ impl ReportStore for PgStore {
                 ),
                 &[&source, &id],
             )
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         let mut out = Vec::new();
         for row in &rows {
             let at: i64 = row.get(15);
@@ -364,7 +346,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query_opt(&pg_sql(sql::LATEST_TIME), &[])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         row.map(|r| {
             let (s, n): (i64, i64) = (r.get(0), r.get(1));
             Timestamp::new(s, i32::try_from(n).unwrap_or(0)).map_err(|e| StoreError::Database {
@@ -385,7 +367,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query(&incidents_sql("$1", "$2"), &[&from, &to])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         fold_incidents(
             &self.shown,
             rows.iter()
@@ -398,7 +380,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query_one(crate::row::ANY_TOUCHED_SQL, &[])
-            .map_err(|e| self.err(e))?
+            .at(&self.shown)?
             .get(0);
         if !any {
             return Ok(Vec::new());
@@ -407,7 +389,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query(&touched_sql(), &[])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         rows.iter()
             .map(|r| report_of(&self.shown, read_row(r)))
             .collect()
@@ -418,16 +400,15 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query_one(&pg_sql(sql::NEXT_INCIDENT_ID), &[])
-            .map_err(|e| self.err(e))?
+            .at(&self.shown)?
             .get(0);
         Ok(u64::try_from(n).unwrap_or(1))
     }
 
     fn put_incidents(&mut self, update: IncidentUpdate<'_>) -> Result<(), StoreError> {
         let shown = self.shown.clone();
-        let e = |e: postgres::Error| pg(&shown, &e);
         let mut client = self.client.borrow_mut();
-        let mut tx = client.transaction().map_err(e)?;
+        let mut tx = client.transaction().at(&shown)?;
         let moved = tx
             .execute(
                 &pg_sql(sql::ADVANCE_INCIDENT_ID),
@@ -436,7 +417,7 @@ impl ReportStore for PgStore {
                     &(update.read_next_id as i64),
                 ],
             )
-            .map_err(e)?
+            .at(&shown)?
             == 0;
         if moved {
             return Err(StoreError::IncidentsMoved {
@@ -446,25 +427,25 @@ impl ReportStore for PgStore {
         let at = micros(update.at);
         let unlink = tx
             .prepare(&pg_sql(sql::DELETE_INCIDENT_REPORTS))
-            .map_err(e)?;
+            .at(&shown)?;
         for &id in update.ended {
             let id = id as i64;
             tx.execute(&pg_sql(sql::DELETE_INCIDENT), &[&id])
-                .map_err(e)?;
-            tx.execute(&unlink, &[&id]).map_err(e)?;
+                .at(&shown)?;
+            tx.execute(&unlink, &[&id]).at(&shown)?;
         }
-        let put = tx.prepare(&pg_sql(sql::PUT_INCIDENT)).map_err(e)?;
-        let member = tx.prepare(&pg_sql(sql::PUT_INCIDENT_REPORT)).map_err(e)?;
+        let put = tx.prepare(&pg_sql(sql::PUT_INCIDENT)).at(&shown)?;
+        let member = tx.prepare(&pg_sql(sql::PUT_INCIDENT_REPORT)).at(&shown)?;
         for i in update.put {
             let id = i.id as i64;
             tx.execute(&put, &[&id, &micros(i.first), &micros(i.last)])
-                .map_err(e)?;
-            tx.execute(&unlink, &[&id]).map_err(e)?;
+                .at(&shown)?;
+            tx.execute(&unlink, &[&id]).at(&shown)?;
         }
         for i in update.put {
             let id = i.id as i64;
             for (source, report) in &i.reports {
-                tx.execute(&member, &[source, report, &id]).map_err(e)?;
+                tx.execute(&member, &[source, report, &id]).at(&shown)?;
             }
         }
         for (id, change) in update.changes {
@@ -472,9 +453,9 @@ impl ReportStore for PgStore {
                 &pg_sql(sql::PUT_INCIDENT_CHANGE),
                 &[&at, &(*id as i64), change],
             )
-            .map_err(e)?;
+            .at(&shown)?;
         }
-        tx.commit().map_err(e)
+        tx.commit().at(&shown)
     }
 
     fn max_time_precision(&self) -> Result<f64, StoreError> {
@@ -482,7 +463,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query_one(&pg_sql(sql::MAX_TIME_PRECISION), &[])
-            .map_err(|e| self.err(e))?
+            .at(&self.shown)?
             .get(0))
     }
 
@@ -491,7 +472,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query_one(&pg_sql(sql::INCIDENT_GENERATION), &[])
-            .map_err(|e| self.err(e))?
+            .at(&self.shown)?
             .get(0);
         Ok(u64::try_from(n).unwrap_or(0))
     }
@@ -501,7 +482,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query(&pg_sql(sql::INCIDENT_CHANGES), &[])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         rows.iter()
             .map(|r| change_row(&self.shown, r.get(0), r.get(1), r.get(2)))
             .collect()
@@ -512,7 +493,7 @@ impl ReportStore for PgStore {
             .client
             .borrow_mut()
             .query(&pg_sql(sql::REJECTS), &[])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         Ok(rows
             .iter()
             .map(|x| StoredReject {
@@ -573,7 +554,7 @@ impl Store for PgStore {
             .client
             .borrow_mut()
             .query_opt(&pg_sql(sql::USER), &[&name])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         row.map(|r| self.user_of(&r)).transpose()
     }
 
@@ -582,7 +563,7 @@ impl Store for PgStore {
             .client
             .borrow_mut()
             .query(&pg_sql(sql::USERS), &[])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         rows.iter().map(|r| self.user_of(r)).collect()
     }
 
@@ -628,7 +609,7 @@ impl Store for PgStore {
             .client
             .borrow_mut()
             .query_opt(&pg_sql(sql::TOKEN_USER), &[&hash])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         Ok(row.map(|r| r.get(0)))
     }
 
@@ -659,7 +640,7 @@ impl Store for PgStore {
             .client
             .borrow_mut()
             .query_opt(&pg_sql(sql::SESSION), &[&id_hash, &micros(now)])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         row.map(|r| {
             Ok(StoredSession {
                 id_hash: r.get(0),
@@ -722,7 +703,7 @@ impl Store for PgStore {
             .client
             .borrow_mut()
             .query(&pg_sql(sql::SCENARIO_NAMES), &[])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
@@ -731,7 +712,7 @@ impl Store for PgStore {
             .client
             .borrow_mut()
             .query(&pg_sql(sql::SCENARIO_VERSIONS), &[&name])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         rows.iter()
             .map(|r| {
                 Ok(ScenarioVersion {
@@ -754,13 +735,13 @@ impl Store for PgStore {
         let version = i64::from(version);
         let known = client
             .query_opt(&pg_sql(sql::VERSION_EXISTS), &[&name, &version])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         if known.is_none() {
             return Ok(None);
         }
         let rows = client
             .query(&pg_sql(sql::SCENARIO_FILES), &[&name, &version])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         Ok(Some(rows.iter().map(|r| (r.get(0), r.get(1))).collect()))
     }
 
@@ -792,7 +773,7 @@ impl Store for PgStore {
             .client
             .borrow_mut()
             .query_opt(&pg_sql(sql::PUBLISHED), &[&name])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         row.map(|r| {
             Ok(Published {
                 name: name.to_owned(),
@@ -816,7 +797,7 @@ impl Store for PgStore {
             .client
             .borrow_mut()
             .query(&pg_sql(sql::AUDIT), &[&before, &limit])
-            .map_err(|e| self.err(e))?;
+            .at(&self.shown)?;
         rows.iter()
             .map(|r| {
                 Ok(AuditEntry {

@@ -7,6 +7,7 @@ use guarantor_core::Report;
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
+use crate::at::At;
 use crate::row::{
     COLUMNS, Row, change_row, fold_incidents, incidents_sql, keep_version_sql, report_of, row_of,
     stale_sql, touched_sql, update_sql,
@@ -42,24 +43,20 @@ impl SqliteStore {
     /// Opens (creating it if need be) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<SqliteStore, StoreError> {
         let shown = path.display().to_string();
-        let conn = Connection::open(path).map_err(|e| db(&shown, e))?;
+        let conn = Connection::open(path).at(&shown)?;
         let mut store = SqliteStore { path: shown, conn };
         store.migrate()?;
         Ok(store)
     }
 
-    fn err(&self, e: rusqlite::Error) -> StoreError {
-        db(&self.path, e)
-    }
-
     fn migrate(&mut self) -> Result<(), StoreError> {
         self.conn
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         let done: i64 = self
             .conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         let done = usize::try_from(done).unwrap_or(0);
         let migrations = schema::migrations(&schema::SQLITE);
         if done > migrations.len() {
@@ -72,20 +69,13 @@ impl SqliteStore {
             });
         }
         for (i, step) in migrations.iter().enumerate().skip(done) {
-            let tx = self.conn.transaction().map_err(|e| db(&self.path, e))?;
-            tx.execute_batch(step).map_err(|e| db(&self.path, e))?;
+            let tx = self.conn.transaction().at(&self.path)?;
+            tx.execute_batch(step).at(&self.path)?;
             tx.pragma_update(None, "user_version", i as i64 + 1)
-                .map_err(|e| db(&self.path, e))?;
-            tx.commit().map_err(|e| db(&self.path, e))?;
+                .at(&self.path)?;
+            tx.commit().at(&self.path)?;
         }
         Ok(())
-    }
-}
-
-fn db(path: &str, e: rusqlite::Error) -> StoreError {
-    StoreError::Database {
-        path: path.to_owned(),
-        message: e.to_string(),
     }
 }
 
@@ -117,25 +107,24 @@ impl ReportStore for SqliteStore {
         progress: &mut dyn FnMut(usize),
     ) -> Result<Ingested, StoreError> {
         let path = self.path.clone();
-        let e = |e: rusqlite::Error| db(&path, e);
-        let tx = self.conn.transaction().map_err(e)?;
+        let tx = self.conn.transaction().at(&path)?;
         let mut done = Ingested::default();
         {
             let mut existing = tx
                 .prepare(&format!(
                     "SELECT {COLUMNS} FROM report WHERE source = ?1 AND id = ?2"
                 ))
-                .map_err(e)?;
+                .at(&path)?;
             let mut insert = tx
                 .prepare(
                     "INSERT INTO report (source, id, source_kind, time_s, time_nanos, time_precision_hours, lon,
                                          lat, place_precision_km, kind, target, count, text, parties, links, file)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
                 )
-                .map_err(e)?;
-            let mut keep = tx.prepare(&keep_version_sql("?1", "?2", "?3")).map_err(e)?;
-            let mut stale = tx.prepare(&stale_sql("?1", "?2")).map_err(e)?;
-            let mut update = tx.prepare(&update_sql(|n| format!("?{n}"))).map_err(e)?;
+                .at(&path)?;
+            let mut keep = tx.prepare(&keep_version_sql("?1", "?2", "?3")).at(&path)?;
+            let mut stale = tx.prepare(&stale_sql("?1", "?2")).at(&path)?;
+            let mut update = tx.prepare(&update_sql(|n| format!("?{n}"))).at(&path)?;
             let at = batch
                 .by
                 .map_or_else(Timestamp::now, |b| b.at)
@@ -148,7 +137,7 @@ impl ReportStore for SqliteStore {
                 let found: Option<Row> = existing
                     .query_row(params![r.source, r.id], read_row)
                     .optional()
-                    .map_err(e)?;
+                    .at(&path)?;
                 let found = found.map(|stored| report_of(&path, stored)).transpose()?;
                 // The row's 15 columns and its file: the values of both the insert and the update.
                 let values = params![
@@ -158,28 +147,28 @@ impl ReportStore for SqliteStore {
                 match found {
                     Some(stored) if stored == *r => done.duplicates += 1,
                     Some(_) => {
-                        keep.execute(params![r.source, r.id, at]).map_err(e)?;
-                        stale.execute(params![r.source, r.id]).map_err(e)?;
-                        update.execute(values).map_err(e)?;
+                        keep.execute(params![r.source, r.id, at]).at(&path)?;
+                        stale.execute(params![r.source, r.id]).at(&path)?;
+                        update.execute(values).at(&path)?;
                         done.updated += 1;
                     }
                     None => {
-                        insert.execute(values).map_err(e)?;
+                        insert.execute(values).at(&path)?;
                         done.new += 1;
                     }
                 }
             }
-            let mut reject = tx.prepare(sql::PUT_REJECT).map_err(e)?;
+            let mut reject = tx.prepare(sql::PUT_REJECT).at(&path)?;
             for r in batch.rejected {
                 done.rejected += reject
                     .execute(params![r.file, r.line, r.reason, r.row])
-                    .map_err(e)?;
+                    .at(&path)?;
             }
         }
         if let Some(by) = batch.by {
-            write_audit(&tx, &ingest_audit(by, batch.file, &done)).map_err(e)?;
+            write_audit(&tx, &ingest_audit(by, batch.file, &done)).at(&path)?;
         }
-        tx.commit().map_err(e)?;
+        tx.commit().at(&path)?;
         progress(batch.reports.len());
         Ok(done)
     }
@@ -197,16 +186,16 @@ impl ReportStore for SqliteStore {
                    AND (time_s < ?3 OR (time_s = ?3 AND time_nanos < ?4))
                  ORDER BY time_s, time_nanos, source, id"
             ))
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         let split = |t: Timestamp| (t.as_second(), i64::from(t.subsec_nanosecond()));
         let (from_s, from_n) = from.map_or((i64::MIN, 0), split);
         let (to_s, to_n) = to.map_or((i64::MAX, 0), split);
         let rows = stmt
             .query_map(params![from_s, from_n, to_s, to_n], read_row)
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         let mut out = Vec::new();
         for row in rows {
-            let row = row.map_err(|e| self.err(e))?;
+            let row = row.at(&self.path)?;
             out.push(report_of(&self.path, row)?);
         }
         Ok(out)
@@ -225,7 +214,7 @@ impl ReportStore for SqliteStore {
                 params![from_s, from_n, to_s, to_n],
                 |r| r.get(0),
             )
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
@@ -233,19 +222,16 @@ impl ReportStore for SqliteStore {
         let n: i64 = self
             .conn
             .query_row(sql::REVISIONS, [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     fn ids_of(&self, source: &str) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(sql::IDS_OF_SOURCE)
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::IDS_OF_SOURCE).at(&self.path)?;
         let rows = stmt
             .query_map(params![source], |x| x.get::<_, String>(0))
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+            .at(&self.path)?;
+        rows.collect::<Result<Vec<_>, _>>().at(&self.path)
     }
 
     fn history(&self, source: &str, id: &str) -> Result<Vec<(Timestamp, Report)>, StoreError> {
@@ -255,15 +241,15 @@ impl ReportStore for SqliteStore {
                 "SELECT {COLUMNS}, replaced_at_us FROM report_version WHERE source = ?1 AND id = ?2
                  ORDER BY revision"
             ))
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         let rows = stmt
             .query_map(params![source, id], |x| {
                 Ok((read_row(x)?, x.get::<_, i64>(15)?))
             })
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         let mut out = Vec::new();
         for row in rows {
-            let (row, at) = row.map_err(|e| self.err(e))?;
+            let (row, at) = row.at(&self.path)?;
             out.push((
                 crate::row::replaced_at(&self.path, source, id, at)?,
                 report_of(&self.path, row)?,
@@ -277,7 +263,7 @@ impl ReportStore for SqliteStore {
             .conn
             .query_row(sql::LATEST_TIME, [], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         found
             .map(|(s, n)| {
                 Timestamp::new(s, i32::try_from(n).unwrap_or(0)).map_err(|e| StoreError::Database {
@@ -296,15 +282,15 @@ impl ReportStore for SqliteStore {
         let mut stmt = self
             .conn
             .prepare(&incidents_sql("?1", "?2"))
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         let rows = stmt
             .query_map(
                 params![from.map_or(i64::MIN, micros), to.map_or(i64::MAX, micros)],
                 |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?, x.get(3)?, x.get(4)?)),
             )
-            .map_err(|e| self.err(e))?
+            .at(&self.path)?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         fold_incidents(&self.path, rows)
     }
 
@@ -312,16 +298,16 @@ impl ReportStore for SqliteStore {
         let any: bool = self
             .conn
             .query_row(crate::row::ANY_TOUCHED_SQL, [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         if !any {
             return Ok(Vec::new());
         }
-        let mut stmt = self.conn.prepare(&touched_sql()).map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(&touched_sql()).at(&self.path)?;
         let rows = stmt
             .query_map([], read_row)
-            .map_err(|e| self.err(e))?
+            .at(&self.path)?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         rows.into_iter().map(|r| report_of(&self.path, r)).collect()
     }
 
@@ -329,14 +315,13 @@ impl ReportStore for SqliteStore {
         let n: i64 = self
             .conn
             .query_row(sql::NEXT_INCIDENT_ID, [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         Ok(u64::try_from(n).unwrap_or(1))
     }
 
     fn put_incidents(&mut self, update: IncidentUpdate<'_>) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let e = |e: rusqlite::Error| db(&path, e);
-        let tx = self.conn.transaction().map_err(e)?;
+        let tx = self.conn.transaction().at(&path)?;
         let moved = tx
             .execute(
                 sql::ADVANCE_INCIDENT_ID,
@@ -345,73 +330,70 @@ impl ReportStore for SqliteStore {
                     update.read_next_id as i64
                 ],
             )
-            .map_err(e)?
+            .at(&path)?
             == 0;
         if moved {
             return Err(StoreError::IncidentsMoved { path: path.clone() });
         }
         {
             let at = micros(update.at);
-            let mut end = tx.prepare(sql::DELETE_INCIDENT).map_err(e)?;
-            let mut unlink = tx.prepare(sql::DELETE_INCIDENT_REPORTS).map_err(e)?;
+            let mut end = tx.prepare(sql::DELETE_INCIDENT).at(&path)?;
+            let mut unlink = tx.prepare(sql::DELETE_INCIDENT_REPORTS).at(&path)?;
             for &id in update.ended {
-                end.execute(params![id as i64]).map_err(e)?;
-                unlink.execute(params![id as i64]).map_err(e)?;
+                end.execute(params![id as i64]).at(&path)?;
+                unlink.execute(params![id as i64]).at(&path)?;
             }
-            let mut put = tx.prepare(sql::PUT_INCIDENT).map_err(e)?;
-            let mut member = tx.prepare(sql::PUT_INCIDENT_REPORT).map_err(e)?;
+            let mut put = tx.prepare(sql::PUT_INCIDENT).at(&path)?;
+            let mut member = tx.prepare(sql::PUT_INCIDENT_REPORT).at(&path)?;
             for i in update.put {
                 let id = i.id as i64;
                 put.execute(params![id, micros(i.first), micros(i.last)])
-                    .map_err(e)?;
-                unlink.execute(params![id]).map_err(e)?;
+                    .at(&path)?;
+                unlink.execute(params![id]).at(&path)?;
             }
             for i in update.put {
                 for (source, report) in &i.reports {
                     member
                         .execute(params![source, report, i.id as i64])
-                        .map_err(e)?;
+                        .at(&path)?;
                 }
             }
-            let mut log = tx.prepare(sql::PUT_INCIDENT_CHANGE).map_err(e)?;
+            let mut log = tx.prepare(sql::PUT_INCIDENT_CHANGE).at(&path)?;
             for (id, change) in update.changes {
-                log.execute(params![at, *id as i64, change]).map_err(e)?;
+                log.execute(params![at, *id as i64, change]).at(&path)?;
             }
         }
-        tx.commit().map_err(e)
+        tx.commit().at(&path)
     }
 
     fn max_time_precision(&self) -> Result<f64, StoreError> {
         self.conn
             .query_row(sql::MAX_TIME_PRECISION, [], |r| r.get(0))
-            .map_err(|e| self.err(e))
+            .at(&self.path)
     }
 
     fn incident_generation(&self) -> Result<u64, StoreError> {
         let n: i64 = self
             .conn
             .query_row(sql::INCIDENT_GENERATION, [], |r| r.get(0))
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
     fn incident_changes(&self) -> Result<Vec<(Timestamp, u64, String)>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(sql::INCIDENT_CHANGES)
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::INCIDENT_CHANGES).at(&self.path)?;
         let rows = stmt
             .query_map([], |x| Ok((x.get(0)?, x.get(1)?, x.get(2)?)))
-            .map_err(|e| self.err(e))?
+            .at(&self.path)?
             .collect::<Result<Vec<(i64, i64, String)>, _>>()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         rows.into_iter()
             .map(|(at, id, c)| change_row(&self.path, at, id, c))
             .collect()
     }
 
     fn rejects(&self) -> Result<Vec<StoredReject>, StoreError> {
-        let mut stmt = self.conn.prepare(sql::REJECTS).map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::REJECTS).at(&self.path)?;
         let rows = stmt
             .query_map([], |x| {
                 Ok(StoredReject {
@@ -421,8 +403,8 @@ impl ReportStore for SqliteStore {
                     row: x.get(3)?,
                 })
             })
-            .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+            .at(&self.path)?;
+        rows.collect::<Result<_, _>>().at(&self.path)
     }
 }
 
@@ -469,11 +451,10 @@ impl SqliteStore {
         f: impl FnOnce(&Transaction<'_>) -> rusqlite::Result<Result<T, StoreError>>,
     ) -> Result<T, StoreError> {
         let path = self.path.clone();
-        let e = |e: rusqlite::Error| db(&path, e);
-        let tx = self.conn.transaction().map_err(e)?;
-        let out = f(&tx).map_err(e)??;
-        write_audit(&tx, audit).map_err(e)?;
-        tx.commit().map_err(e)?;
+        let tx = self.conn.transaction().at(&path)?;
+        let out = f(&tx).at(&path)??;
+        write_audit(&tx, audit).at(&path)?;
+        tx.commit().at(&path)?;
         Ok(out)
     }
 
@@ -520,17 +501,17 @@ impl Store for SqliteStore {
             .conn
             .query_row(sql::USER, params![name], user_row)
             .optional()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         row.map(|r| self.user_of(r)).transpose()
     }
 
     fn users(&self) -> Result<Vec<StoredUser>, StoreError> {
-        let mut stmt = self.conn.prepare(sql::USERS).map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::USERS).at(&self.path)?;
         let rows: Vec<UserRow> = stmt
             .query_map([], user_row)
-            .map_err(|e| self.err(e))?
+            .at(&self.path)?
             .collect::<Result<_, _>>()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         rows.into_iter().map(|r| self.user_of(r)).collect()
     }
 
@@ -551,7 +532,7 @@ impl Store for SqliteStore {
         self.conn
             .query_row(sql::TOKEN_USER, params![hash], |r| r.get(0))
             .optional()
-            .map_err(|e| self.err(e))
+            .at(&self.path)
     }
 
     fn delete_tokens(
@@ -596,7 +577,7 @@ impl Store for SqliteStore {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         row.map(|(id_hash, user, csrf, us)| {
             Ok(StoredSession {
                 id_hash,
@@ -653,30 +634,24 @@ impl Store for SqliteStore {
     }
 
     fn scenario_names(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(sql::SCENARIO_NAMES)
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::SCENARIO_NAMES).at(&self.path)?;
         let names = stmt
             .query_map([], |r| r.get(0))
-            .map_err(|e| self.err(e))?
+            .at(&self.path)?
             .collect::<Result<_, _>>()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         Ok(names)
     }
 
     fn scenario_versions(&self, name: &str) -> Result<Vec<ScenarioVersion>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare(sql::SCENARIO_VERSIONS)
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::SCENARIO_VERSIONS).at(&self.path)?;
         let rows: Vec<(i64, String, i64, String)> = stmt
             .query_map(params![name], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
-            .map_err(|e| self.err(e))?
+            .at(&self.path)?
             .collect::<Result<_, _>>()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         rows.into_iter()
             .map(|(version, author, us, note)| {
                 Ok(ScenarioVersion {
@@ -699,19 +674,16 @@ impl Store for SqliteStore {
             .conn
             .query_row(sql::VERSION_EXISTS, params![name, version], |r| r.get(0))
             .optional()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         if known.is_none() {
             return Ok(None);
         }
-        let mut stmt = self
-            .conn
-            .prepare(sql::SCENARIO_FILES)
-            .map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::SCENARIO_FILES).at(&self.path)?;
         let files = stmt
             .query_map(params![name, version], |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(|e| self.err(e))?
+            .at(&self.path)?
             .collect::<Result<_, _>>()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         Ok(Some(files))
     }
 
@@ -739,7 +711,7 @@ impl Store for SqliteStore {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })
             .optional()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         row.map(|(version, world, by, us)| {
             Ok(Published {
                 name: name.to_owned(),
@@ -759,7 +731,7 @@ impl Store for SqliteStore {
     fn audit(&self, before: Option<u64>, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
         let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut stmt = self.conn.prepare(sql::AUDIT).map_err(|e| self.err(e))?;
+        let mut stmt = self.conn.prepare(sql::AUDIT).at(&self.path)?;
         type AuditRow = (
             i64,
             i64,
@@ -781,9 +753,9 @@ impl Store for SqliteStore {
                     r.get(6)?,
                 ))
             })
-            .map_err(|e| self.err(e))?
+            .at(&self.path)?
             .collect::<Result<_, _>>()
-            .map_err(|e| self.err(e))?;
+            .at(&self.path)?;
         rows.into_iter()
             .map(|(seq, us, actor, action, target, before, after)| {
                 Ok(AuditEntry {
