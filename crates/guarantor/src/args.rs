@@ -1,7 +1,7 @@
-//! The command line's arguments: every command, subcommand and flag as clap reads them (the dispatch and the
-//! commands are in `main.rs`).
+//! The command line's arguments: every command, subcommand and flag as clap reads them (the dispatch is in
+//! `main.rs`, the commands in `commands/`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -293,10 +293,7 @@ impl Database {
         if let Some(url) = &self.database_url {
             return url.clone();
         }
-        let path = self.db.clone().unwrap_or_else(|| match scenario {
-            Some(dir) => dir.join("monitor.sqlite"),
-            None => PathBuf::from("guarantor-monitor.sqlite"),
-        });
+        let path = self.db.clone().unwrap_or_else(|| default_db(scenario));
         path.display().to_string()
     }
 
@@ -312,6 +309,15 @@ impl Database {
             url
         };
         Ok((store, shown))
+    }
+}
+
+/// The monitoring database when `--db` is not given: `monitor.sqlite` in the scenario folder if one is given,
+/// else `./guarantor-monitor.sqlite`.
+pub(crate) fn default_db(scenario: Option<&Path>) -> PathBuf {
+    match scenario {
+        Some(dir) => dir.join("monitor.sqlite"),
+        None => PathBuf::from("guarantor-monitor.sqlite"),
     }
 }
 

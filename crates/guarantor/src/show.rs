@@ -48,6 +48,20 @@ fn pct(part: u64, whole: u64) -> String {
 
 /// Renders the summary for a terminal.
 pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
+    let mut out = summary_totals(s, is_today);
+    out.push_str(&summary_facts(s));
+    out.push_str(&summary_domains(s));
+    out.push_str(&summary_capabilities(s));
+    out.push_str(&summary_nations(s));
+    out.push_str(&summary_sites(s));
+    if !s.attribution.is_empty() {
+        out.push_str(&format!("\n{}\n", s.attribution.join("; ")));
+    }
+    out
+}
+
+/// The summary's heading: the scenario, the world state, troops required and pledged, and the pledges.
+fn summary_totals(s: &Summary, is_today: bool) -> String {
     let t = &s.totals;
     let p = &s.pledges;
     let mut out = String::new();
@@ -79,8 +93,12 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
         "pledges    {} from {} nations: {} live ({} unconditional), {} waiting on conditions, {} withdrawn; {} units, {} materiel, {} enablers\n\n",
         p.total, t.nations, p.live, p.unconditional, p.waiting_on_conditions, p.withdrawn, p.units, p.materiel, p.enablers
     ));
+    out
+}
 
-    out.push_str("Political facts\n");
+/// The summary's table of political facts.
+fn summary_facts(s: &Summary) -> String {
+    let mut out = String::from("Political facts\n");
     let mut facts = table(&["fact", "value", "today", "pledges", "meaning"], &[3]);
     for f in &s.facts {
         facts.add_row(vec![
@@ -92,8 +110,12 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
         ]);
     }
     out.push_str(&format!("{facts}\n\n"));
+    out
+}
 
-    out.push_str("Troops by domain\n");
+/// The summary's troops by domain: required, live and if all conditions were met.
+fn summary_domains(s: &Summary) -> String {
+    let mut out = String::from("Troops by domain\n");
     let mut domains = table(
         &[
             "domain",
@@ -118,8 +140,12 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
         ]);
     }
     out.push_str(&format!("{domains}\n\n"));
+    out
+}
 
-    out.push_str("Troops by capability (units in brackets)\n");
+/// The summary's troops by capability, units in brackets.
+fn summary_capabilities(s: &Summary) -> String {
+    let mut out = String::from("Troops by capability (units in brackets)\n");
     let mut caps = table(
         &[
             "capability",
@@ -142,8 +168,12 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
         ]);
     }
     out.push_str(&format!("{caps}\n\n"));
+    out
+}
 
-    out.push_str(&format!("Nations ({})\n", s.nations.len()));
+/// The summary's nations: live and waiting troops, caps and what they wait on.
+fn summary_nations(s: &Summary) -> String {
+    let mut out = format!("Nations ({})\n", s.nations.len());
     let mut nations = table(
         &[
             "nation",
@@ -168,8 +198,12 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
         ]);
     }
     out.push_str(&format!("{nations}\n\n"));
+    out
+}
 
-    out.push_str(&format!("Sites ({})\n", s.sites.len()));
+/// The summary's sites: kind, region, troops required and distance to the line.
+fn summary_sites(s: &Summary) -> String {
+    let mut out = format!("Sites ({})\n", s.sites.len());
     let mut sites = table(
         &[
             "site",
@@ -195,14 +229,33 @@ pub(crate) fn summary(s: &Summary, is_today: bool) -> String {
         ]);
     }
     out.push_str(&format!("{sites}\n"));
-    if !s.attribution.is_empty() {
-        out.push_str(&format!("\n{}\n", s.attribution.join("; ")));
-    }
     out
 }
 
 /// Renders a sourcing plan for a terminal.
 pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Scenario) -> String {
+    let s = &r.sourcing;
+    let mut out = plan_totals(r);
+    out.push_str(&plan_lines(s));
+    out.push_str(&plan_shortfalls(s));
+    out.push_str(&plan_nations(s, scenario));
+    out.push_str(&plan_sites(s));
+    out.push_str(&rotation(&r.rotation));
+    out.push_str(&movement(&r.movement));
+    out.push_str(&reinforcement(&r.reinforcement));
+    if let Some(c) = &r.cost {
+        out.push_str(&cost(c));
+    }
+    if !r.responses.is_empty() {
+        out.push('\n');
+        out.push_str(&contingencies(&r.responses));
+    }
+    out
+}
+
+/// The plan's heading: the world state, the fill and the shortfall, goals a limit stopped, and the checker's
+/// verdict.
+fn plan_totals(r: &guarantor_app::PlanReport) -> String {
     let s = &r.sourcing;
     let t = &s.totals;
     let mut out = String::new();
@@ -256,8 +309,12 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
         }
         out.push('\n');
     }
+    out
+}
 
-    out.push_str("Requirement lines\n");
+/// The plan's requirement lines: need, fill and the nations filling each.
+fn plan_lines(s: &guarantor_app::SourcingDto) -> String {
+    let mut out = String::from("Requirement lines\n");
     let mut lines = table(
         &["line", "site", "capability", "need", "filled", "by"],
         &[3, 4],
@@ -297,7 +354,12 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
     out.push_str(&format!(
         "{lines}\n(d) desirable; troops with units in brackets; ! short\n\n"
     ));
+    out
+}
 
+/// Why each line that falls short does (nothing when every line is filled).
+fn plan_shortfalls(s: &guarantor_app::SourcingDto) -> String {
+    let mut out = String::new();
     let short: Vec<_> = s
         .lines
         .iter()
@@ -320,8 +382,12 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
         }
         out.push('\n');
     }
+    out
+}
 
-    out.push_str("Nations against their fair share (by ");
+/// The plan's nations against their fair share.
+fn plan_nations(s: &guarantor_app::SourcingDto, scenario: &guarantor_core::Scenario) -> String {
+    let mut out = String::from("Nations against their fair share (by ");
     out.push_str(scenario.fair_share.as_str());
     out.push_str(")\n");
     let mut nations = table(
@@ -361,8 +427,12 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
         ]);
     }
     out.push_str(&format!("{nations}\n\n"));
+    out
+}
 
-    out.push_str("Sites: framework nation and tripwire (nations present)\n");
+/// The plan's sites: framework nation and tripwire (the nations present).
+fn plan_sites(s: &guarantor_app::SourcingDto) -> String {
+    let mut out = String::from("Sites: framework nation and tripwire (nations present)\n");
     let mut sites = table(
         &["site", "required", "filled", "framework", "nations", "who"],
         &[1, 2, 4],
@@ -383,16 +453,6 @@ pub(crate) fn plan(r: &guarantor_app::PlanReport, scenario: &guarantor_core::Sce
         ]);
     }
     out.push_str(&format!("{sites}\n"));
-    out.push_str(&rotation(&r.rotation));
-    out.push_str(&movement(&r.movement));
-    out.push_str(&reinforcement(&r.reinforcement));
-    if let Some(c) = &r.cost {
-        out.push_str(&cost(c));
-    }
-    if !r.responses.is_empty() {
-        out.push('\n');
-        out.push_str(&contingencies(&r.responses));
-    }
     out
 }
 
@@ -403,6 +463,16 @@ fn day_or(d: Option<u32>, otherwise: &str) -> String {
 
 /// The movement section of the plan.
 fn movement(m: &guarantor_app::MovementDto) -> String {
+    let mut out = movement_milestones(m);
+    out.push_str(&closure_curve(m));
+    out.push_str(&movement_sites(m));
+    out.push_str(&movement_stockpiles(m));
+    out.push_str(&movement_bottlenecks(m));
+    out
+}
+
+/// The movement's heading: what moves, the days of initial and full operating capability, the units closed.
+fn movement_milestones(m: &guarantor_app::MovementDto) -> String {
     let mut out = format!(
         "\nMovement: {} units ({} troops) and {} stockpiles, over the network within {} days\n",
         m.units.len(),
@@ -455,8 +525,11 @@ fn movement(m: &guarantor_app::MovementDto) -> String {
             ""
         }
     ));
+    out
+}
 
-    // The closure curve at each tenth of the troops that close, and its end.
+/// The closure curve at each tenth of the troops that close, and its end.
+fn closure_curve(m: &guarantor_app::MovementDto) -> String {
     let mut curve = table(
         &["day", "troops in place", "of the requirement"],
         &[0, 1, 2],
@@ -474,11 +547,11 @@ fn movement(m: &guarantor_app::MovementDto) -> String {
             ]);
         }
     }
-    out.push_str(&format!(
-        "{curve}\n(the closure curve at each tenth of the force)\n\n"
-    ));
+    format!("{curve}\n(the closure curve at each tenth of the force)\n\n")
+}
 
-    // Per site: when its units leave and close.
+/// Per site: when its units leave and close; then the units that do not close, and why.
+fn movement_sites(m: &guarantor_app::MovementDto) -> String {
     let mut t = table(
         &[
             "site",
@@ -506,7 +579,7 @@ fn movement(m: &guarantor_app::MovementDto) -> String {
             Cell::new(all),
         ]);
     }
-    out.push_str(&format!("{t}\n"));
+    let mut out = format!("{t}\n");
     let open: Vec<_> = m.units.iter().filter(|u| u.not_closed.is_some()).collect();
     if !open.is_empty() {
         out.push_str("not closed:\n");
@@ -522,50 +595,59 @@ fn movement(m: &guarantor_app::MovementDto) -> String {
             ));
         }
     }
-    if !m.stockpiles.is_empty() {
-        let mut t = table(
-            &["stockpile", "tonnes", "from", "to", "ready", "closes"],
-            &[1, 4, 5],
-        );
-        for s in &m.stockpiles {
-            t.add_row(vec![
-                Cell::new(format!("{} ({})", s.item, s.pledge)),
-                Cell::new(n(s.tonnes)),
-                Cell::new(&s.depot),
-                Cell::new(&s.site),
-                Cell::new(day_or(s.ready_day, "withheld")),
-                Cell::new(day_or(s.arrival_day, "not closed")),
-            ]);
-        }
-        out.push_str(&format!("\n{t}\n"));
-    }
-    if m.bottlenecks.is_empty() {
-        out.push_str("\nno link or node ran full\n");
-    } else {
-        let mut t = table(
-            &["bottleneck", "of", "days full", "from day", "to day"],
-            &[2, 3, 4],
-        );
-        for b in m.bottlenecks.iter().take(10) {
-            let at = match (&b.from, &b.to) {
-                (Some(f), Some(to)) => format!("{f} → {to} ({})", b.id),
-                _ => format!("{} (reception)", b.id),
-            };
-            t.add_row(vec![
-                Cell::new(at),
-                Cell::new(b.commodity),
-                Cell::new(b.days_full),
-                Cell::new(b.first_day),
-                Cell::new(b.last_day),
-            ]);
-        }
-        out.push_str(&format!(
-            "\n{t}\n({} links and nodes ran full on some day; the {} fullest are shown)\n",
-            m.bottlenecks.len(),
-            m.bottlenecks.len().min(10)
-        ));
-    }
     out
+}
+
+/// The stockpiles moved: from which depot, to which site, when ready and when they close (nothing without
+/// stockpiles).
+fn movement_stockpiles(m: &guarantor_app::MovementDto) -> String {
+    if m.stockpiles.is_empty() {
+        return String::new();
+    }
+    let mut t = table(
+        &["stockpile", "tonnes", "from", "to", "ready", "closes"],
+        &[1, 4, 5],
+    );
+    for s in &m.stockpiles {
+        t.add_row(vec![
+            Cell::new(format!("{} ({})", s.item, s.pledge)),
+            Cell::new(n(s.tonnes)),
+            Cell::new(&s.depot),
+            Cell::new(&s.site),
+            Cell::new(day_or(s.ready_day, "withheld")),
+            Cell::new(day_or(s.arrival_day, "not closed")),
+        ]);
+    }
+    format!("\n{t}\n")
+}
+
+/// The links and nodes that ran full, the fullest ten.
+fn movement_bottlenecks(m: &guarantor_app::MovementDto) -> String {
+    if m.bottlenecks.is_empty() {
+        return "\nno link or node ran full\n".to_owned();
+    }
+    let mut t = table(
+        &["bottleneck", "of", "days full", "from day", "to day"],
+        &[2, 3, 4],
+    );
+    for b in m.bottlenecks.iter().take(10) {
+        let at = match (&b.from, &b.to) {
+            (Some(f), Some(to)) => format!("{f} → {to} ({})", b.id),
+            _ => format!("{} (reception)", b.id),
+        };
+        t.add_row(vec![
+            Cell::new(at),
+            Cell::new(b.commodity),
+            Cell::new(b.days_full),
+            Cell::new(b.first_day),
+            Cell::new(b.last_day),
+        ]);
+    }
+    format!(
+        "\n{t}\n({} links and nodes ran full on some day; the {} fullest are shown)\n",
+        m.bottlenecks.len(),
+        m.bottlenecks.len().min(10)
+    )
 }
 
 /// The reinforcement matrix: sites down, capabilities across, days (and where the fastest comes from) in each
@@ -1338,6 +1420,20 @@ fn amount(x: f64) -> String {
 
 /// The response timeline of one contingency.
 pub(crate) fn response(r: &guarantor_app::ResponseReport) -> String {
+    let mut out = response_heading(r);
+    out.push_str(&response_tiers(r));
+    out.push_str(&response_first(r));
+    out.push_str(&response_build_up(r));
+    out.push_str(&response_elements(r));
+    out.push_str(&response_excluded(r));
+    if let Some(c) = &r.cost {
+        out.push_str(&response_cost(c));
+    }
+    out
+}
+
+/// The response's heading: the contingency, the threatened site, the nations left out and the force in place.
+fn response_heading(r: &guarantor_app::ResponseReport) -> String {
     let c = &r.contingency;
     let mut out = format!(
         "Response to: {} ({}), day {} — world state: {}\n",
@@ -1362,7 +1458,11 @@ pub(crate) fn response(r: &guarantor_app::ResponseReport) -> String {
         n(r.in_place_troops),
         r.horizon_hours / 24
     ));
+    out
+}
 
+/// The response's tiers, each a political decision: when it is meant, decided and first acts.
+fn response_tiers(r: &guarantor_app::ResponseReport) -> String {
     let mut t = table(
         &["tier", "meant within", "decided", "first acts"],
         &[1, 2, 3],
@@ -1375,8 +1475,11 @@ pub(crate) fn response(r: &guarantor_app::ResponseReport) -> String {
             Cell::new(hours(tier.first_hour)),
         ]);
     }
-    out.push_str(&format!("\nTiers (each a political decision)\n{t}\n"));
+    format!("\nTiers (each a political decision)\n{t}\n")
+}
 
+/// Who acts first in each way, and when.
+fn response_first(r: &guarantor_app::ResponseReport) -> String {
     let mut t = table(&["first to act", "at", "who"], &[1]);
     for f in &r.first {
         t.add_row(vec![
@@ -1385,8 +1488,11 @@ pub(crate) fn response(r: &guarantor_app::ResponseReport) -> String {
             Cell::new(&f.label),
         ]);
     }
-    out.push_str(&format!("\n{t}\n"));
+    format!("\n{t}\n")
+}
 
+/// The build-up at the place against the need, at each checkpoint.
+fn response_build_up(r: &guarantor_app::ResponseReport) -> String {
     let mut t = table(
         &["by", "troops", "tonnes", "sorties/day", "missiles", "ships"],
         &[1, 2, 3, 4, 5],
@@ -1417,10 +1523,11 @@ pub(crate) fn response(r: &guarantor_app::ResponseReport) -> String {
             cell(n(u64::from(h.ships)), g.ships > 0),
         ]);
     }
-    out.push_str(&format!(
-        "\nBuild-up at the place against the need (\"short\": below what is needed)\n{t}\n"
-    ));
+    format!("\nBuild-up at the place against the need (\"short\": below what is needed)\n{t}\n")
+}
 
+/// What responds: each element's decision, notice and movement, and when it is first and all at the place.
+fn response_elements(r: &guarantor_app::ResponseReport) -> String {
     let mut t = table(
         &[
             "option",
@@ -1472,41 +1579,37 @@ pub(crate) fn response(r: &guarantor_app::ResponseReport) -> String {
             )),
         ]);
     }
-    out.push_str(&format!(
-        "\nWhat responds: decision + notice + movement = first at the place\n{t}\n"
-    ));
+    format!("\nWhat responds: decision + notice + movement = first at the place\n{t}\n")
+}
 
-    if !r.excluded.is_empty() {
-        // The units of one pledge or reserve (`label#k`) left out for one reason: one row.
-        let mut rows: Vec<(&str, &str, &str, &str, usize)> = Vec::new();
-        for x in &r.excluded {
-            let base = x.label.split_once('#').map_or(x.label.as_str(), |(b, _)| b);
-            match rows.last_mut() {
-                Some(last) if (last.0, last.1, last.3) == (&x.option, base, &x.detail) => {
-                    last.4 += 1
-                }
-                _ => rows.push((&x.option, base, &x.nation, &x.detail, 1)),
-            }
-        }
-        let mut t = table(&["option", "element", "nation", "why not"], &[]);
-        for (option, label, nation, detail, count) in rows {
-            t.add_row(vec![
-                Cell::new(option),
-                Cell::new(if count > 1 {
-                    format!("{label} ({count} units)")
-                } else {
-                    label.to_owned()
-                }),
-                Cell::new(nation),
-                Cell::new(detail),
-            ]);
-        }
-        out.push_str(&format!("\nLeft out in this world state\n{t}\n"));
+/// What is left out in this world state, and why (nothing when nothing is).
+fn response_excluded(r: &guarantor_app::ResponseReport) -> String {
+    if r.excluded.is_empty() {
+        return String::new();
     }
-    if let Some(c) = &r.cost {
-        out.push_str(&response_cost(c));
+    // The units of one pledge or reserve (`label#k`) left out for one reason: one row.
+    let mut rows: Vec<(&str, &str, &str, &str, usize)> = Vec::new();
+    for x in &r.excluded {
+        let base = x.label.split_once('#').map_or(x.label.as_str(), |(b, _)| b);
+        match rows.last_mut() {
+            Some(last) if (last.0, last.1, last.3) == (&x.option, base, &x.detail) => last.4 += 1,
+            _ => rows.push((&x.option, base, &x.nation, &x.detail, 1)),
+        }
     }
-    out
+    let mut t = table(&["option", "element", "nation", "why not"], &[]);
+    for (option, label, nation, detail, count) in rows {
+        t.add_row(vec![
+            Cell::new(option),
+            Cell::new(if count > 1 {
+                format!("{label} ({count} units)")
+            } else {
+                label.to_owned()
+            }),
+            Cell::new(nation),
+            Cell::new(detail),
+        ]);
+    }
+    format!("\nLeft out in this world state\n{t}\n")
 }
 
 /// Dollars in millions to one decimal.
