@@ -102,7 +102,19 @@ fn check_position(
     false
 }
 
+/// Checks the files against each other (and the theatre's geometry, when read): references, requirements,
+/// sites and the positions of nodes and protected sites.
 pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut Sink) {
+    resolve_references(model, sink);
+    unreachable_steps(model, sink);
+    check_requirements(model, sink);
+    check_sites(model, theatre, sink);
+    sites_without_nodes(model, sink);
+    check_other_positions(model, sink);
+}
+
+/// Every reference names a record of the file that defines its kind.
+fn resolve_references(model: &Model, sink: &mut Sink) {
     let nations = Names::new("nation", "nations.toml", model);
     let capabilities = Names::new("capability", "capabilities.toml", model);
     let sites = Names::new("site", "sites.toml", model);
@@ -141,9 +153,11 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
                 .get_or_insert_with(|| "declare it as a `[[fact]]` in scenario.toml".into());
         }
     }
+}
 
-    unreachable_steps(model, sink);
-
+/// Every requirement line can be met: its capability serves its site's domain and takes its role, and some
+/// nation pledges it.
+fn check_requirements(model: &Model, sink: &mut Sink) {
     let capability_by_id: BTreeMap<&str, &Capability> = model
         .capabilities
         .iter()
@@ -224,7 +238,11 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
             ));
         }
     }
+}
 
+/// Every site stands in Europe, in an area of the right kind when it names one, and (a Ukrainian site, with
+/// the theatre read) outside the occupied area and at the mission's stand-off from the contact line.
+fn check_sites(model: &Model, theatre: Option<&Theatre>, sink: &mut Sink) {
     let areas: Option<BTreeMap<&str, &Area>> =
         theatre.map(|t| t.areas.iter().map(|a| (a.id.as_str(), a)).collect());
     let standoff = model.mission.as_ref().map(|m| m.standoff_km);
@@ -302,25 +320,32 @@ pub(crate) fn cross_check(model: &Model, theatre: Option<&Theatre>, sink: &mut S
             .help("move the site, or lower `mission.standoff_km` in scenario.toml");
         }
     }
+}
 
-    if !model.broken.contains("network.toml") {
-        let served: BTreeSet<&str> = model
-            .nodes
-            .iter()
-            .filter_map(|n| n.node.site.as_ref().map(|s| s.as_str()))
-            .collect();
-        for s in &model.sites {
-            let site = &s.site;
-            if !site.kind.is_area() && !served.contains(site.id.as_str()) {
-                sink.at(Level::Warning, s.position.clone(), "site-without-node", format!("site[{}]", site.id), format!(
-                    "no node in network.toml serves `{}`: units and materiel for it cannot be moved there, nor reinforcements",
-                    site.id
-                ))
-                .help(format!("add a `[[node]]` with `site = \"{}\"` and links to it", site.id));
-            }
+/// Every site that is not an area is served by a node of network.toml (when it could be read).
+fn sites_without_nodes(model: &Model, sink: &mut Sink) {
+    if model.broken.contains("network.toml") {
+        return;
+    }
+    let served: BTreeSet<&str> = model
+        .nodes
+        .iter()
+        .filter_map(|n| n.node.site.as_ref().map(|s| s.as_str()))
+        .collect();
+    for s in &model.sites {
+        let site = &s.site;
+        if !site.kind.is_area() && !served.contains(site.id.as_str()) {
+            sink.at(Level::Warning, s.position.clone(), "site-without-node", format!("site[{}]", site.id), format!(
+                "no node in network.toml serves `{}`: units and materiel for it cannot be moved there, nor reinforcements",
+                site.id
+            ))
+            .help(format!("add a `[[node]]` with `site = \"{}\"` and links to it", site.id));
         }
     }
+}
 
+/// Every node but a home and every protected site with a position of its own stands in Europe.
+fn check_other_positions(model: &Model, sink: &mut Sink) {
     for n in &model.nodes {
         let node = &n.node;
         if node.kind != NodeKind::Home {

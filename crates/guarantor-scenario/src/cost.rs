@@ -12,7 +12,10 @@ use crate::sources::File;
 /// The most any one figure may be: a trillion (a typo's zeros would otherwise pass).
 const MAX_AMOUNT: f64 = 1e12;
 
-/// Reads `cost.toml` into `m.cost`.
+/// The `[cost]` section: currency, price year, the stock warning share and the source.
+type Header = (Option<String>, Option<u32>, f64, Option<String>);
+
+/// Reads `cost.toml` into `m.cost`: each table in the file's order, then the model when none had an error.
 pub(crate) fn read_cost(
     file: &File<'_>,
     root: &toml::Spanned<toml::de::DeTable<'_>>,
@@ -36,41 +39,89 @@ pub(crate) fn read_cost(
     top.finish(sink);
     let errors_before = sink.error_count();
 
-    let mut header = None;
-    if let Some(mut rec) = Rec::section(file, root, "cost", true, sink) {
-        let currency = rec.text(sink, "currency", true);
-        if let Some(c) = &currency
-            && c.v != "USD"
-        {
-            sink.error(
-                file,
-                c.span.clone(),
-                "bad-currency",
-                rec.field("currency"),
-                format!("`currency` is `{}`", c.v),
-            )
-            .expected("\"USD\": nations.toml's GDP and defence spending, against which burdens are shown, are in US dollars");
-        }
-        let year = rec.uint(sink, "price_year", true, 1900);
-        let warn = rec.num(sink, "stock_warn_share", false, 0.0, true, 1.0);
-        let src = source(&mut rec, sink);
-        rec.finish(sink);
-        header = Some((
-            currency.map(|c| c.v),
-            year.map(|y| y.v as u32),
-            warn.map_or(0.25, |w| w.v),
-            src,
-        ));
-    }
+    let header = read_header(file, root, sink);
+    let nations: BTreeSet<String> = m.nations.iter().map(|n| n.code.to_string()).collect();
+    let troop_months = read_troop_months(file, root, m, header.is_some(), sink);
+    let nation_factors = read_nation_factors(file, root, m, &nations, sink);
+    let transport = read_transport(file, root, sink);
+    let one_offs = read_one_offs(file, root, m, &nations, sink);
+    let materiel = read_materiel(file, root, m, sink);
+    let enablers = read_enablers(file, root, m, sink);
+    let options = read_response_options(file, root, m, sink);
+    let financing = read_financing(file, root, m, &nations, sink);
 
+    if sink.error_count() > errors_before {
+        return;
+    }
+    if let (
+        Some((Some(currency), Some(price_year), stock_warn_share, Some(source))),
+        Some(transport),
+        Some(financing),
+    ) = (header, transport, financing)
+    {
+        m.cost = Some(CostModel {
+            currency,
+            price_year,
+            stock_warn_share,
+            troop_months,
+            nation_factors,
+            transport,
+            one_offs,
+            materiel,
+            enablers,
+            options,
+            financing,
+            source,
+        });
+    }
+}
+
+/// The `[cost]` section (`None`: absent or not a table, reported).
+fn read_header(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    sink: &mut Sink,
+) -> Option<Header> {
+    let mut rec = Rec::section(file, root, "cost", true, sink)?;
+    let currency = rec.text(sink, "currency", true);
+    if let Some(c) = &currency
+        && c.v != "USD"
+    {
+        sink.error(
+            file,
+            c.span.clone(),
+            "bad-currency",
+            rec.field("currency"),
+            format!("`currency` is `{}`", c.v),
+        )
+        .expected("\"USD\": nations.toml's GDP and defence spending, against which burdens are shown, are in US dollars");
+    }
+    let year = rec.uint(sink, "price_year", true, 1900);
+    let warn = rec.num(sink, "stock_warn_share", false, 0.0, true, 1.0);
+    let src = source(&mut rec, sink);
+    rec.finish(sink);
+    Some((
+        currency.map(|c| c.v),
+        year.map(|y| y.v as u32),
+        warn.map_or(0.25, |w| w.v),
+        src,
+    ))
+}
+
+/// `[[troop_month]]` records: the cost of a troop-month per capability (`"*"`: every capability without its
+/// own line), one of which must be the default when the file has a `[cost]` section (`has_header`).
+fn read_troop_months(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &Model,
+    has_header: bool,
+    sink: &mut Sink,
+) -> Vec<TroopMonthCost> {
     let capabilities: BTreeSet<String> = m
         .capabilities
         .iter()
         .map(|(c, _)| c.id.to_string())
         .collect();
-    let nations: BTreeSet<String> = m.nations.iter().map(|n| n.code.to_string()).collect();
-    let pledges_known = !m.broken.contains("pledges.toml");
-
     let mut troop_months = Vec::new();
     let mut seen_caps = BTreeSet::new();
     for mut rec in Rec::records(file, root.get_ref(), "troop_month", sink) {
@@ -132,7 +183,7 @@ pub(crate) fn read_cost(
             });
         }
     }
-    if header.is_some() && !seen_caps.contains("*") {
+    if has_header && !seen_caps.contains("*") {
         sink.error(
             file,
             0..0,
@@ -145,10 +196,20 @@ pub(crate) fn read_cost(
                 .to_owned(),
         );
     }
+    troop_months
+}
 
+/// `[[nation_factor]]` records: a nation's costs as a factor of the troop-month's.
+fn read_nation_factors(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &Model,
+    nations: &BTreeSet<String>,
+    sink: &mut Sink,
+) -> Vec<NationFactor> {
     let mut nation_factors = Vec::new();
     for mut rec in Rec::records(file, root.get_ref(), "nation_factor", sink) {
-        let nation = nation_ref(&mut rec, sink, file, &nations, "nation", m);
+        let nation = nation_ref(&mut rec, sink, file, nations, "nation", m);
         let factor = rec.num(sink, "factor", true, 0.0, true, 10.0);
         let src = source(&mut rec, sink);
         rec.finish(sink);
@@ -160,37 +221,51 @@ pub(crate) fn read_cost(
             });
         }
     }
+    nation_factors
+}
 
-    let mut transport = None;
-    if let Some(mut rec) = Rec::section(file, root, "transport", true, sink) {
-        let mut rates = Vec::new();
-        if let Some(mut sub) = rec.sub(sink, "per_tonne_km") {
-            for mode in [Mode::Road, Mode::Rail, Mode::Sea, Mode::Air] {
-                let key: &'static str = mode.as_str();
-                if let Some(e) = estimate(&mut sub, sink, key, true) {
-                    rates.push((mode, e));
-                }
+/// The `[transport]` section: rates per tonne-km by mode and per passenger.
+fn read_transport(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    sink: &mut Sink,
+) -> Option<TransportCost> {
+    let mut rec = Rec::section(file, root, "transport", true, sink)?;
+    let mut rates = Vec::new();
+    if let Some(mut sub) = rec.sub(sink, "per_tonne_km") {
+        for mode in [Mode::Road, Mode::Rail, Mode::Sea, Mode::Air] {
+            let key: &'static str = mode.as_str();
+            if let Some(e) = estimate(&mut sub, sink, key, true) {
+                rates.push((mode, e));
             }
-            sub.finish(sink);
-        } else if !rec.has("per_tonne_km") {
-            rec.missing(
-                sink,
-                "per_tonne_km",
-                "a table { road = …, rail = …, sea = …, air = … }",
-            );
         }
-        let passenger = estimate(&mut rec, sink, "per_passenger", true);
-        let src = source(&mut rec, sink);
-        rec.finish(sink);
-        if let (Some(per_passenger), Some(source)) = (passenger, src) {
-            transport = Some(TransportCost {
-                per_tonne_km: rates,
-                per_passenger,
-                source,
-            });
-        }
+        sub.finish(sink);
+    } else if !rec.has("per_tonne_km") {
+        rec.missing(
+            sink,
+            "per_tonne_km",
+            "a table { road = …, rail = …, sea = …, air = … }",
+        );
     }
+    let passenger = estimate(&mut rec, sink, "per_passenger", true);
+    let src = source(&mut rec, sink);
+    rec.finish(sink);
+    let (per_passenger, source) = (passenger?, src?);
+    Some(TransportCost {
+        per_tonne_km: rates,
+        per_passenger,
+        source,
+    })
+}
 
+/// `[[one_off]]` records: costs paid once, in a given month.
+fn read_one_offs(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &Model,
+    nations: &BTreeSet<String>,
+    sink: &mut Sink,
+) -> Vec<OneOff> {
     let mut one_offs = Vec::new();
     let mut ids = BTreeSet::new();
     for mut rec in Rec::records(file, root.get_ref(), "one_off", sink) {
@@ -211,7 +286,7 @@ pub(crate) fn read_cost(
         let amount = estimate(&mut rec, sink, "amount", true);
         let month = rec.uint(sink, "month", false, 0);
         let nation = if rec.has("nation") {
-            nation_ref(&mut rec, sink, file, &nations, "nation", m)
+            nation_ref(&mut rec, sink, file, nations, "nation", m)
         } else {
             rec.allow("nation");
             None
@@ -233,7 +308,17 @@ pub(crate) fn read_cost(
             });
         }
     }
+    one_offs
+}
 
+/// `[[materiel]]` records: the value of a materiel pledge's items.
+fn read_materiel(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &Model,
+    sink: &mut Sink,
+) -> Vec<MaterielValue> {
+    let pledges_known = !m.broken.contains("pledges.toml");
     let mut materiel = Vec::new();
     for mut rec in Rec::records(file, root.get_ref(), "materiel", sink) {
         let pledge = pledge_ref(&mut rec, sink, file, m, pledges_known, "materiel");
@@ -253,7 +338,17 @@ pub(crate) fn read_cost(
             });
         }
     }
+    materiel
+}
 
+/// `[[enabler]]` records: the monthly cost of an enabler pledge.
+fn read_enablers(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &Model,
+    sink: &mut Sink,
+) -> Vec<EnablerCost> {
+    let pledges_known = !m.broken.contains("pledges.toml");
     let mut enablers = Vec::new();
     for mut rec in Rec::records(file, root.get_ref(), "enabler", sink) {
         let pledge = pledge_ref(&mut rec, sink, file, m, pledges_known, "enabler");
@@ -270,7 +365,16 @@ pub(crate) fn read_cost(
             });
         }
     }
+    enablers
+}
 
+/// `[[response_option]]` records: the price of one use of an air, strike or naval option of response.toml.
+fn read_response_options(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &Model,
+    sink: &mut Sink,
+) -> Vec<OptionCost> {
     let mut options = Vec::new();
     let mut seen_options = BTreeSet::new();
     for mut rec in Rec::records(file, root.get_ref(), "response_option", sink) {
@@ -335,90 +439,67 @@ pub(crate) fn read_cost(
             });
         }
     }
+    options
+}
 
-    let mut financing = None;
-    if let Some(mut rec) = Rec::section(file, root, "financing", true, sink) {
-        let rule = rec.choice(
-            sink,
-            "rule",
-            true,
-            FinancingRule::from_name,
-            &FinancingRule::names(),
-        );
-        let key = rec.choice(sink, "key", true, CostKey::from_name, &CostKey::names());
-        let reimbursement = estimate(&mut rec, sink, "reimbursement_per_troop_month", false);
-        let mut table = Vec::new();
-        for mut share in Rec::records(file, rec.table, "share", sink) {
-            let nation = nation_ref(&mut share, sink, file, &nations, "nation", m);
-            let v = share.num(sink, "share", true, 0.0, false, 1.0);
-            share.finish(sink);
-            if let (Some(n), Some(v)) = (nation, v) {
-                table.push((n, v.v));
-            }
-        }
-        rec.allow("share");
-        let src = source(&mut rec, sink);
-        if let Some(k) = &key
-            && k.v == CostKey::Table
-        {
-            let sum: f64 = table.iter().map(|(_, v)| v).sum();
-            if (sum - 1.0).abs() > 1e-6 {
-                sink.error(
-                    file,
-                    k.span.clone(),
-                    "bad-key",
-                    rec.field("share"),
-                    format!("the shares of the `table` key add up to {sum}"),
-                )
-                .expected("`[[financing.share]]` records whose shares add up to 1".to_owned());
-            }
-        }
-        if let Some(r) = &rule
-            && r.v == FinancingRule::Reimburse
-            && reimbursement.is_none()
-        {
-            rec.missing(
-                sink,
-                "reimbursement_per_troop_month",
-                "the fund's rate per troop-month deployed, e.g. 1428 (the UN's)",
-            );
-        }
-        rec.finish(sink);
-        if let (Some(rule), Some(key), Some(source)) = (rule, key, src) {
-            financing = Some(Financing {
-                rule: rule.v,
-                key: key.v,
-                table,
-                reimbursement: reimbursement.unwrap_or_default(),
-                source,
-            });
+/// The `[financing]` section: who pays, how the common fund is shared (with its `[[financing.share]]`
+/// table) and the reimbursement rate.
+fn read_financing(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    m: &Model,
+    nations: &BTreeSet<String>,
+    sink: &mut Sink,
+) -> Option<Financing> {
+    let mut rec = Rec::section(file, root, "financing", true, sink)?;
+    let rule = rec.enum_field::<FinancingRule>(sink, "rule", true);
+    let key = rec.enum_field::<CostKey>(sink, "key", true);
+    let reimbursement = estimate(&mut rec, sink, "reimbursement_per_troop_month", false);
+    let mut table = Vec::new();
+    for mut share in Rec::records(file, rec.table, "share", sink) {
+        let nation = nation_ref(&mut share, sink, file, nations, "nation", m);
+        let v = share.num(sink, "share", true, 0.0, false, 1.0);
+        share.finish(sink);
+        if let (Some(n), Some(v)) = (nation, v) {
+            table.push((n, v.v));
         }
     }
-
-    if sink.error_count() > errors_before {
-        return;
-    }
-    if let (
-        Some((Some(currency), Some(price_year), stock_warn_share, Some(source))),
-        Some(transport),
-        Some(financing),
-    ) = (header, transport, financing)
+    rec.allow("share");
+    let src = source(&mut rec, sink);
+    if let Some(k) = &key
+        && k.v == CostKey::Table
     {
-        m.cost = Some(CostModel {
-            currency,
-            price_year,
-            stock_warn_share,
-            troop_months,
-            nation_factors,
-            transport,
-            one_offs,
-            materiel,
-            enablers,
-            options,
-            financing,
-            source,
-        });
+        let sum: f64 = table.iter().map(|(_, v)| v).sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            sink.error(
+                file,
+                k.span.clone(),
+                "bad-key",
+                rec.field("share"),
+                format!("the shares of the `table` key add up to {sum}"),
+            )
+            .expected("`[[financing.share]]` records whose shares add up to 1".to_owned());
+        }
     }
+    if let Some(r) = &rule
+        && r.v == FinancingRule::Reimburse
+        && reimbursement.is_none()
+    {
+        rec.missing(
+            sink,
+            "reimbursement_per_troop_month",
+            "the fund's rate per troop-month deployed, e.g. 1428 (the UN's)",
+        );
+    }
+    rec.finish(sink);
+    let (rule, key, source) = (rule?, key?, src?);
+    Some(Financing {
+        rule: rule.v,
+        key: key.v,
+        table,
+        reimbursement: reimbursement.unwrap_or_default(),
+        source,
+    })
 }
 
 /// The field that prices one use of an option of `kind` (`None`: not priced per use).

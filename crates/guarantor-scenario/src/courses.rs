@@ -22,6 +22,8 @@ pub(crate) struct CourseRead {
     pub(crate) scale_to: Option<u64>,
 }
 
+/// Reads `courses.toml` into `m.courses`: each `[[course]]` record, with its own requirements file when it
+/// names one.
 pub(crate) fn read_courses(
     file: &File<'_>,
     root: &toml::Spanned<toml::de::DeTable<'_>>,
@@ -40,142 +42,12 @@ pub(crate) fn read_courses(
         }
         let name = rec.text(sink, "name", true);
         let description = rec.str(sink, "description", false);
-        let mission = rec.choice(
-            sink,
-            "mission",
-            true,
-            CourseMission::from_name,
-            &CourseMission::names(),
-        );
-        let own = rec.text(sink, "requirements", false).and_then(|path| {
-            let Some(text) = sources.get(&path.v) else {
-                sink.error(
-                    file,
-                    path.span.clone(),
-                    "missing-file",
-                    rec.field("requirements"),
-                    format!("the scenario has no file `{}`", path.v),
-                )
-                .expected("a requirements file of the scenario folder, e.g. \"courses/backstop.toml\" (files under courses/ are read)");
-                return None;
-            };
-            let own_file = File::new(&path.v, text);
-            let root = parse_toml(&own_file, sink)?;
-            // Read like requirements.toml, into the model's list for its references, then taken out again.
-            let before = m.requirements.len();
-            read_requirements(&own_file, &root, m, sink);
-            let lines: Vec<Requirement> = m
-                .requirements
-                .drain(before..)
-                .map(|r| r.requirement)
-                .collect();
-            Some((path.v, lines))
-        });
+        let mission = rec.enum_field::<CourseMission>(sink, "mission", true);
+        let own = own_requirements(file, &mut rec, sources, m, sink);
         let scale_to = rec.uint(sink, "scale_to", false, 1);
         let units_only = rec.boolean(sink, "units_only", false).is_some_and(|b| b.v);
-        let coalition_kind = rec.str(sink, "coalition", false);
-        let nations = rec.str_list(sink, "nations");
-        let share = rec.num(sink, "core_share", false, 0.0, true, 1.0);
-        let coalition = match coalition_kind.as_ref().map(|c| c.v.as_str()) {
-            None | Some("all") => Some(Coalition::All),
-            Some("core") => Some(Coalition::Core {
-                share: share
-                    .as_ref()
-                    .map_or(m.mission.as_ref().map_or(0.95, |x| x.foc_fill), |s| s.v),
-            }),
-            Some("named") => {
-                let mut codes = Vec::new();
-                for n in nations.iter().flat_map(|l| l.v.iter()) {
-                    match NationCode::new(&n.v) {
-                        Ok(code) => {
-                            m.refer(
-                                "nation",
-                                &Ref {
-                                    name: code.to_string(),
-                                    at: rec.location(n.span.clone()),
-                                },
-                                rec.field("nations"),
-                            );
-                            codes.push(code);
-                        }
-                        Err(e) => {
-                            sink.error(
-                                file,
-                                n.span.clone(),
-                                "bad-id",
-                                rec.field("nations"),
-                                e.to_string(),
-                            );
-                        }
-                    }
-                }
-                if codes.is_empty() {
-                    rec.missing(
-                        sink,
-                        "nations",
-                        "a list of the coalition's nation codes, e.g. [\"FRA\", \"GBR\"]",
-                    );
-                }
-                Some(Coalition::Named(codes))
-            }
-            Some(other) => {
-                if let Some(c) = &coalition_kind {
-                    sink.error(
-                        file,
-                        c.span.clone(),
-                        "unknown-name",
-                        rec.field("coalition"),
-                        format!("unknown coalition `{other}`"),
-                    )
-                    .expected("one of \"all\" (every willing nation), \"core\" (the smallest core, with `core_share`), \"named\" (with `nations`)");
-                }
-                None
-            }
-        };
-        let mut worlds = Vec::new();
-        for w in rec.str_list(sink, "worlds").iter().flat_map(|l| l.v.iter()) {
-            let mut facts = Vec::new();
-            let text = w.v.trim();
-            if text != "today" {
-                for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    let parsed = part.split_once('=').and_then(|(f, v)| {
-                        let value = match v.trim() {
-                            "true" => true,
-                            "false" => false,
-                            _ => return None,
-                        };
-                        Some((FactId::new(f.trim()).ok()?, value))
-                    });
-                    match parsed {
-                        Some((fact, value)) => {
-                            m.refer(
-                                "fact",
-                                &Ref {
-                                    name: fact.to_string(),
-                                    at: rec.location(w.span.clone()),
-                                },
-                                rec.field("worlds"),
-                            );
-                            facts.push((fact, value));
-                        }
-                        None => {
-                            sink.error(
-                                file,
-                                w.span.clone(),
-                                "bad-world",
-                                rec.field("worlds"),
-                                format!("`{part}` is not `fact=true` or `fact=false`"),
-                            )
-                            .expected("\"today\", or facts set on top of today's, e.g. \"us_backstop=true,un_mandate=true\"");
-                        }
-                    }
-                }
-            }
-            worlds.push(facts);
-        }
-        if worlds.is_empty() {
-            worlds.push(Vec::new());
-        }
+        let coalition = coalition(file, &mut rec, m, sink);
+        let worlds = worlds(file, &mut rec, m, sink);
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
@@ -208,6 +80,164 @@ pub(crate) fn read_courses(
             scale_to: scale_to.map(|s| s.v),
         });
     }
+}
+
+/// A course's own requirements file named in `requirements`, with its path, read like `requirements.toml`
+/// (`None`: none named, or the file is missing or not TOML, reported).
+fn own_requirements(
+    file: &File<'_>,
+    rec: &mut Rec<'_, '_>,
+    sources: &SourceSet,
+    m: &mut Model,
+    sink: &mut Sink,
+) -> Option<(String, Vec<Requirement>)> {
+    let path = rec.text(sink, "requirements", false)?;
+    let Some(text) = sources.get(&path.v) else {
+        sink.error(
+            file,
+            path.span.clone(),
+            "missing-file",
+            rec.field("requirements"),
+            format!("the scenario has no file `{}`", path.v),
+        )
+        .expected("a requirements file of the scenario folder, e.g. \"courses/backstop.toml\" (files under courses/ are read)");
+        return None;
+    };
+    let own_file = File::new(&path.v, text);
+    let root = parse_toml(&own_file, sink)?;
+    // Read like requirements.toml, into the model's list for its references, then taken out again.
+    let before = m.requirements.len();
+    read_requirements(&own_file, &root, m, sink);
+    let lines: Vec<Requirement> = m
+        .requirements
+        .drain(before..)
+        .map(|r| r.requirement)
+        .collect();
+    Some((path.v, lines))
+}
+
+/// A course's coalition, from `coalition` (`"all"` when absent), `nations` and `core_share` (`None`: an
+/// unknown coalition, reported).
+fn coalition(
+    file: &File<'_>,
+    rec: &mut Rec<'_, '_>,
+    m: &mut Model,
+    sink: &mut Sink,
+) -> Option<Coalition> {
+    let coalition_kind = rec.str(sink, "coalition", false);
+    let nations = rec.str_list(sink, "nations");
+    let share = rec.num(sink, "core_share", false, 0.0, true, 1.0);
+    match coalition_kind.as_ref().map(|c| c.v.as_str()) {
+        None | Some("all") => Some(Coalition::All),
+        Some("core") => Some(Coalition::Core {
+            share: share
+                .as_ref()
+                .map_or(m.mission.as_ref().map_or(0.95, |x| x.foc_fill), |s| s.v),
+        }),
+        Some("named") => {
+            let mut codes = Vec::new();
+            for n in nations.iter().flat_map(|l| l.v.iter()) {
+                match NationCode::new(&n.v) {
+                    Ok(code) => {
+                        m.refer(
+                            "nation",
+                            &Ref {
+                                name: code.to_string(),
+                                at: rec.location(n.span.clone()),
+                            },
+                            rec.field("nations"),
+                        );
+                        codes.push(code);
+                    }
+                    Err(e) => {
+                        sink.error(
+                            file,
+                            n.span.clone(),
+                            "bad-id",
+                            rec.field("nations"),
+                            e.to_string(),
+                        );
+                    }
+                }
+            }
+            if codes.is_empty() {
+                rec.missing(
+                    sink,
+                    "nations",
+                    "a list of the coalition's nation codes, e.g. [\"FRA\", \"GBR\"]",
+                );
+            }
+            Some(Coalition::Named(codes))
+        }
+        Some(other) => {
+            if let Some(c) = &coalition_kind {
+                sink.error(
+                    file,
+                    c.span.clone(),
+                    "unknown-name",
+                    rec.field("coalition"),
+                    format!("unknown coalition `{other}`"),
+                )
+                .expected("one of \"all\" (every willing nation), \"core\" (the smallest core, with `core_share`), \"named\" (with `nations`)");
+            }
+            None
+        }
+    }
+}
+
+/// A course's `worlds`: each the facts set on top of today's (`"today"`: none); today alone when the list is
+/// absent or empty.
+fn worlds(
+    file: &File<'_>,
+    rec: &mut Rec<'_, '_>,
+    m: &mut Model,
+    sink: &mut Sink,
+) -> Vec<Vec<(FactId, bool)>> {
+    let mut worlds = Vec::new();
+    for w in rec.str_list(sink, "worlds").iter().flat_map(|l| l.v.iter()) {
+        let mut facts = Vec::new();
+        let text = w.v.trim();
+        if text != "today" {
+            for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let parsed = part.split_once('=').and_then(|(f, v)| {
+                    let value = match v.trim() {
+                        "true" => true,
+                        "false" => false,
+                        _ => return None,
+                    };
+                    Some((FactId::new(f.trim()).ok()?, value))
+                });
+                match parsed {
+                    Some((fact, value)) => {
+                        m.refer(
+                            "fact",
+                            &Ref {
+                                name: fact.to_string(),
+                                at: rec.location(w.span.clone()),
+                            },
+                            rec.field("worlds"),
+                        );
+                        facts.push((fact, value));
+                    }
+                    None => {
+                        sink.error(
+                            file,
+                            w.span.clone(),
+                            "bad-world",
+                            rec.field("worlds"),
+                            format!("`{part}` is not `fact=true` or `fact=false`"),
+                        )
+                        .expected("\"today\", or facts set on top of today's, e.g. \"us_backstop=true,un_mandate=true\"");
+                    }
+                }
+            }
+        }
+        worlds.push(facts);
+    }
+    if worlds.is_empty() {
+        worlds.push(Vec::new());
+    }
+    worlds
 }
 
 /// The course with its requirements resolved: its own or the scenario's, scaled to `scale_to` troops (each

@@ -315,7 +315,8 @@ fn polygons(feature: &Feature, sink: &mut Sink) -> Option<Vec<Polygon<f64>>> {
     Some(mp.orient(Direction::Default).0)
 }
 
-/// Reads every geometry file scenario.toml names into a theatre.
+/// Reads every geometry file scenario.toml names into a theatre: one function per file, in this order (the
+/// places are matched to the regions of the admin-1 file).
 pub(crate) fn read_theatre(
     sources: &SourceSet,
     paths: &GeometryPaths,
@@ -326,225 +327,23 @@ pub(crate) fn read_theatre(
         ..Theatre::default()
     };
     let mut ok = true;
-
     if let Some(path) = &paths.contact_line {
-        match read_features(sources, path, sink) {
-            Some(features) => {
-                let mut lines = Vec::new();
-                for f in &features {
-                    if !plausible(f, sink) {
-                        ok = false;
-                        continue;
-                    }
-                    match &f.geometry {
-                        Geometry::LineString(l) => lines.push(l.clone()),
-                        Geometry::MultiLineString(ml) => lines.extend(ml.0.iter().cloned()),
-                        other => {
-                            sink.at(
-                                Level::Error,
-                                f.at.clone(),
-                                "wrong-geometry",
-                                f.field.clone(),
-                                format!("found a {} in the contact line", type_name(other)),
-                            )
-                            .expected("LineString or MultiLineString features");
-                            ok = false;
-                        }
-                    }
-                }
-                if lines.is_empty() && ok {
-                    sink.at(
-                        Level::Error,
-                        path.0.at.clone(),
-                        "empty-geometry",
-                        path.1.clone(),
-                        "the contact line file has no lines",
-                    )
-                    .expected("at least one LineString");
-                    ok = false;
-                }
-                theatre.contact_line = MultiLineString::new(lines);
-            }
-            None => ok = false,
-        }
+        ok &= read_contact_line(sources, path, &mut theatre, sink);
     }
-
     if let Some(path) = &paths.occupied_area {
-        match read_features(sources, path, sink) {
-            Some(features) => {
-                let mut polys = Vec::new();
-                for f in &features {
-                    if !plausible(f, sink) {
-                        ok = false;
-                        continue;
-                    }
-                    match polygons(f, sink) {
-                        Some(p) => polys.extend(p),
-                        None => ok = false,
-                    }
-                }
-                theatre.occupied_area = MultiPolygon::new(polys);
-            }
-            None => ok = false,
-        }
+        ok &= read_occupied_area(sources, path, &mut theatre, sink);
     }
-
     if let Some(path) = &paths.occupied_series {
-        let series = &mut theatre.occupied_series;
-        ok &= each_feature(sources, path, sink, |f, sink| {
-            let day = property(f, "date", sink);
-            let mut bad = |code, message: String, expected: &str| {
-                sink.at(
-                    Level::Error,
-                    f.at.clone(),
-                    code,
-                    format!("{}.properties.date", f.field),
-                    message,
-                )
-                .expected(expected);
-            };
-            let date = day.and_then(|d| {
-                let date = d.parse::<jiff::civil::Date>().ok();
-                if date.is_none() {
-                    bad(
-                        "bad-value",
-                        format!("`{d}` is not a day"),
-                        "a day, YYYY-MM-DD",
-                    );
-                }
-                date
-            });
-            if let Some(date) = date
-                && series.iter().any(|a| a.date == date)
-            {
-                bad(
-                    "duplicate-id",
-                    format!("the series has two outlines for {date}"),
-                    "one outline per day",
-                );
-                return false;
-            }
-            match (date, polygons(f, sink)) {
-                (Some(date), Some(p)) => {
-                    series.push(DatedArea {
-                        date,
-                        shape: MultiPolygon::new(p),
-                    });
-                    true
-                }
-                _ => false,
-            }
-        });
-        theatre.occupied_series.sort_by_key(|a| a.date);
+        ok &= read_occupied_series(sources, path, &mut theatre, sink);
     }
-
     if let Some(path) = &paths.countries {
-        match read_features(sources, path, sink) {
-            Some(features) => {
-                for f in &features {
-                    let iso3 = property(f, "iso3", sink).and_then(|s| match NationCode::new(&s) {
-                        Ok(code) => Some(code),
-                        Err(e) => {
-                            sink.at(
-                                Level::Error,
-                                f.at.clone(),
-                                "bad-id",
-                                format!("{}.properties.iso3", f.field),
-                                e.to_string(),
-                            );
-                            None
-                        }
-                    });
-                    let name = property(f, "name", sink);
-                    match (iso3, name, polygons(f, sink)) {
-                        (Some(iso3), Some(name), Some(p)) => theatre.countries.push(Country {
-                            iso3,
-                            name,
-                            shape: MultiPolygon::new(p),
-                        }),
-                        _ => ok = false,
-                    }
-                }
-            }
-            None => ok = false,
-        }
+        ok &= read_countries(sources, path, &mut theatre, sink);
     }
-
     if let Some(path) = &paths.areas {
-        match read_features(sources, path, sink) {
-            Some(features) => {
-                let mut seen = BTreeMap::new();
-                for f in &features {
-                    if !plausible(f, sink) {
-                        ok = false;
-                        continue;
-                    }
-                    let id = property(f, "id", sink).and_then(|s| match AreaId::new(&s) {
-                        Ok(id) => Some(id),
-                        Err(e) => {
-                            sink.at(
-                                Level::Error,
-                                f.at.clone(),
-                                "bad-id",
-                                format!("{}.properties.id", f.field),
-                                e.to_string(),
-                            );
-                            None
-                        }
-                    });
-                    let name = property(f, "name", sink);
-                    let kind =
-                        property(f, "kind", sink).and_then(|k| match AreaKind::from_name(&k) {
-                            Some(kind) => Some(kind),
-                            None => {
-                                sink.at(
-                                    Level::Error,
-                                    f.at.clone(),
-                                    "unknown-name",
-                                    format!("{}.properties.kind", f.field),
-                                    format!("`{k}` is not a kind of area"),
-                                )
-                                .expected(one_of(&AreaKind::names()));
-                                None
-                            }
-                        });
-                    if let Some(id) = &id
-                        && duplicate(sink, &mut seen, id.as_str(), &f.at, "area", &path.0.name)
-                    {
-                        ok = false;
-                        continue;
-                    }
-                    match (id, name, kind, polygons(f, sink)) {
-                        (Some(id), Some(name), Some(kind), Some(p)) => theatre.areas.push(Area {
-                            id,
-                            name,
-                            kind,
-                            shape: MultiPolygon::new(p),
-                        }),
-                        _ => ok = false,
-                    }
-                }
-            }
-            None => ok = false,
-        }
+        ok &= read_areas(sources, path, &mut theatre, sink);
     }
     if let Some(path) = &paths.admin1 {
-        let regions = &mut theatre.regions;
-        ok &= each_feature(sources, path, sink, |f, sink| {
-            let code = property(f, "code", sink);
-            let name = property(f, "name", sink);
-            match (code, name, polygons(f, sink)) {
-                (Some(code), Some(name), Some(p)) => {
-                    regions.push(Region {
-                        code,
-                        name,
-                        shape: MultiPolygon::new(p),
-                    });
-                    true
-                }
-                _ => false,
-            }
-        });
+        ok &= read_regions(sources, path, &mut theatre, sink);
     }
     if let Some(path) = &paths.places {
         match read_places(sources, path, &theatre.regions, sink) {
@@ -553,6 +352,227 @@ pub(crate) fn read_theatre(
         }
     }
     ok.then_some(theatre)
+}
+
+/// The contact line file (LineString and MultiLineString features) into `theatre.contact_line`; false when
+/// something is wrong (reported).
+fn read_contact_line(
+    sources: &SourceSet,
+    path: &(Ref, String),
+    theatre: &mut Theatre,
+    sink: &mut Sink,
+) -> bool {
+    let mut lines = Vec::new();
+    let mut ok = each_feature(sources, path, sink, |f, sink| match &f.geometry {
+        Geometry::LineString(l) => {
+            lines.push(l.clone());
+            true
+        }
+        Geometry::MultiLineString(ml) => {
+            lines.extend(ml.0.iter().cloned());
+            true
+        }
+        other => {
+            sink.at(
+                Level::Error,
+                f.at.clone(),
+                "wrong-geometry",
+                f.field.clone(),
+                format!("found a {} in the contact line", type_name(other)),
+            )
+            .expected("LineString or MultiLineString features");
+            false
+        }
+    });
+    if lines.is_empty() && ok {
+        sink.at(
+            Level::Error,
+            path.0.at.clone(),
+            "empty-geometry",
+            path.1.clone(),
+            "the contact line file has no lines",
+        )
+        .expected("at least one LineString");
+        ok = false;
+    }
+    theatre.contact_line = MultiLineString::new(lines);
+    ok
+}
+
+/// The occupied area file (polygons) into `theatre.occupied_area`; false when something is wrong (reported).
+fn read_occupied_area(
+    sources: &SourceSet,
+    path: &(Ref, String),
+    theatre: &mut Theatre,
+    sink: &mut Sink,
+) -> bool {
+    let mut polys = Vec::new();
+    let ok = each_feature(sources, path, sink, |f, sink| match polygons(f, sink) {
+        Some(p) => {
+            polys.extend(p);
+            true
+        }
+        None => false,
+    });
+    theatre.occupied_area = MultiPolygon::new(polys);
+    ok
+}
+
+/// The occupied area's series file (one outline per `date`) into `theatre.occupied_series`, by date; false
+/// when something is wrong (reported).
+fn read_occupied_series(
+    sources: &SourceSet,
+    path: &(Ref, String),
+    theatre: &mut Theatre,
+    sink: &mut Sink,
+) -> bool {
+    let series = &mut theatre.occupied_series;
+    let ok = each_feature(sources, path, sink, |f, sink| {
+        let day = property(f, "date", sink);
+        let mut bad = |code, message: String, expected: &str| {
+            sink.at(
+                Level::Error,
+                f.at.clone(),
+                code,
+                format!("{}.properties.date", f.field),
+                message,
+            )
+            .expected(expected);
+        };
+        let date = day.and_then(|d| {
+            let date = d.parse::<jiff::civil::Date>().ok();
+            if date.is_none() {
+                bad(
+                    "bad-value",
+                    format!("`{d}` is not a day"),
+                    "a day, YYYY-MM-DD",
+                );
+            }
+            date
+        });
+        if let Some(date) = date
+            && series.iter().any(|a| a.date == date)
+        {
+            bad(
+                "duplicate-id",
+                format!("the series has two outlines for {date}"),
+                "one outline per day",
+            );
+            return false;
+        }
+        match (date, polygons(f, sink)) {
+            (Some(date), Some(p)) => {
+                series.push(DatedArea {
+                    date,
+                    shape: MultiPolygon::new(p),
+                });
+                true
+            }
+            _ => false,
+        }
+    });
+    theatre.occupied_series.sort_by_key(|a| a.date);
+    ok
+}
+
+/// The country outlines file (`iso3`, `name`) into `theatre.countries`; false when something is wrong
+/// (reported).
+fn read_countries(
+    sources: &SourceSet,
+    path: &(Ref, String),
+    theatre: &mut Theatre,
+    sink: &mut Sink,
+) -> bool {
+    let Some(features) = read_features(sources, path, sink) else {
+        return false;
+    };
+    let mut ok = true;
+    for f in &features {
+        let iso3 = id_property(f, "iso3", NationCode::new, sink);
+        let name = property(f, "name", sink);
+        match (iso3, name, polygons(f, sink)) {
+            (Some(iso3), Some(name), Some(p)) => theatre.countries.push(Country {
+                iso3,
+                name,
+                shape: MultiPolygon::new(p),
+            }),
+            _ => ok = false,
+        }
+    }
+    ok
+}
+
+/// The air and sea areas file (`id`, `name`, `kind`) into `theatre.areas`; false when something is wrong
+/// (reported).
+fn read_areas(
+    sources: &SourceSet,
+    path: &(Ref, String),
+    theatre: &mut Theatre,
+    sink: &mut Sink,
+) -> bool {
+    let mut seen = BTreeMap::new();
+    let areas = &mut theatre.areas;
+    each_feature(sources, path, sink, |f, sink| {
+        let id = id_property(f, "id", AreaId::new, sink);
+        let name = property(f, "name", sink);
+        let kind = property(f, "kind", sink).and_then(|k| match AreaKind::from_name(&k) {
+            Some(kind) => Some(kind),
+            None => {
+                sink.at(
+                    Level::Error,
+                    f.at.clone(),
+                    "unknown-name",
+                    format!("{}.properties.kind", f.field),
+                    format!("`{k}` is not a kind of area"),
+                )
+                .expected(one_of(&AreaKind::names()));
+                None
+            }
+        });
+        if let Some(id) = &id
+            && duplicate(sink, &mut seen, id.as_str(), &f.at, "area", &path.0.name)
+        {
+            return false;
+        }
+        match (id, name, kind, polygons(f, sink)) {
+            (Some(id), Some(name), Some(kind), Some(p)) => {
+                areas.push(Area {
+                    id,
+                    name,
+                    kind,
+                    shape: MultiPolygon::new(p),
+                });
+                true
+            }
+            _ => false,
+        }
+    })
+}
+
+/// The admin-1 regions file (`code`, `name`) into `theatre.regions`; false when something is wrong
+/// (reported).
+fn read_regions(
+    sources: &SourceSet,
+    path: &(Ref, String),
+    theatre: &mut Theatre,
+    sink: &mut Sink,
+) -> bool {
+    let regions = &mut theatre.regions;
+    each_feature(sources, path, sink, |f, sink| {
+        let code = property(f, "code", sink);
+        let name = property(f, "name", sink);
+        match (code, name, polygons(f, sink)) {
+            (Some(code), Some(name), Some(p)) => {
+                regions.push(Region {
+                    code,
+                    name,
+                    shape: MultiPolygon::new(p),
+                });
+                true
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Each feature of the file a field of scenario.toml names, to `each` once it is plausible; false when the file,
@@ -729,6 +749,29 @@ fn property(feature: &Feature, key: &str, sink: &mut Sink) -> Option<String> {
                 format!("the feature has no `{key}` property"),
             )
             .expected(format!("\"properties\": {{\"{key}\": \"…\"}}"));
+            None
+        }
+    }
+}
+
+/// The property `key` parsed as an id by `parse` (an error at the property when it is missing or bad).
+fn id_property<T, E: std::fmt::Display>(
+    feature: &Feature,
+    key: &str,
+    parse: impl FnOnce(&str) -> Result<T, E>,
+    sink: &mut Sink,
+) -> Option<T> {
+    let text = property(feature, key, sink)?;
+    match parse(&text) {
+        Ok(id) => Some(id),
+        Err(e) => {
+            sink.at(
+                Level::Error,
+                feature.at.clone(),
+                "bad-id",
+                format!("{}.properties.{key}", feature.field),
+                e.to_string(),
+            );
             None
         }
     }

@@ -793,6 +793,24 @@ pub fn read_layout(path: &str, text: &str) -> Result<Layout, Vec<Diagnostic>> {
     }
 }
 
+/// The `[layout]` section as read: what the file is and how to read it.
+struct Head {
+    name: Option<Sp<String>>,
+    description: Option<String>,
+    format: Option<Sp<LayoutFormat>>,
+    detect: Vec<String>,
+    records: Option<String>,
+    source: Named<String>,
+    source_kind: Named<SourceKind>,
+    zone_name: Option<Sp<String>>,
+    zone: Option<TimeZone>,
+    date_order: Option<DateOrder>,
+    encoding: Option<&'static encoding_rs::Encoding>,
+    strict: bool,
+}
+
+/// Reads the layout file's tables, one function per table, into a layout (`None`: something is missing or
+/// wrong, reported).
 fn read_root<'i>(
     file: &File<'_>,
     root: &toml::Spanned<DeTable<'i>>,
@@ -806,6 +824,98 @@ fn read_root<'i>(
         top.allow(key);
     }
     top.finish(sink);
+    let (head, mut b) = read_head(file, root, sink)?;
+    let (id, id_prefix) = b.id_section(root, sink);
+    let (time, by_day, time_precision) = b.time_section(root, sink);
+    let geojson = matches!(
+        head.format.as_ref().map(|f| f.v),
+        Some(LayoutFormat::GeoJson)
+    );
+    let (lat_lon, area, place_precision) = b.place_section(root, geojson, sink);
+    let kind = b.kind_section(root, sink);
+    let target_rec = Rec::section(file, root, "target", false, sink);
+    let target = b.classify(
+        target_rec,
+        sink,
+        "target",
+        Category::from_name,
+        &Category::names(),
+    );
+    let count = b.count_section(root, sink);
+    let (text, join) = b.text_section(root, sink);
+    let links = b.links_section(root, sink);
+    let parties = b.parties_section(root, sink);
+    let mut skip = Vec::new();
+    for rec in Rec::records(file, root.get_ref(), "skip", sink) {
+        let rule = b.rule(
+            rec,
+            sink,
+            |r, sink, _| r.text(sink, "reason", true).map(|t| t.v),
+            |_, _| None,
+        );
+        skip.extend(rule);
+    }
+    let each = b.each_section(root, sink);
+    let words = field_words(
+        kind.rules
+            .iter()
+            .flat_map(|r| r.words.iter().chain(&r.except))
+            .chain(
+                target
+                    .rules
+                    .iter()
+                    .flat_map(|r| r.words.iter().chain(&r.except)),
+            )
+            .chain(skip.iter().flat_map(|r| r.words.iter().chain(&r.except))),
+        file,
+        sink,
+    );
+    Some(Layout {
+        words,
+        word_lists: b.word_lists,
+        name: head.name?.v,
+        description: head.description.unwrap_or_default(),
+        format: head.format?.v,
+        origin: file.path.to_owned(),
+        detect: head.detect,
+        zone_name: head
+            .zone_name
+            .map_or_else(|| crate::reports::LOCAL_ZONE.to_owned(), |z| z.v),
+        date_order: head.date_order,
+        encoding: head.encoding,
+        zone: head.zone?,
+        records: head.records,
+        strict: head.strict,
+        fields: b.fields,
+        source: head.source,
+        source_kind: head.source_kind,
+        id: id?,
+        id_prefix,
+        time: time?,
+        by_day,
+        time_precision: time_precision.unwrap_or(Number::Fixed(0.0)),
+        lat_lon,
+        area,
+        place_precision: place_precision.unwrap_or(Number::Fixed(1.0)),
+        kind,
+        target,
+        count: count?,
+        text,
+        join,
+        links,
+        parties,
+        skip,
+        each,
+    })
+}
+
+/// The `[layout]` section, with the builder of the layout's fields (JSON paths when the format is not CSV);
+/// `None` when the section is missing or not a table (reported).
+fn read_head<'a>(
+    file: &'a File<'a>,
+    root: &toml::Spanned<DeTable<'_>>,
+    sink: &mut Sink,
+) -> Option<(Head, Builder<'a>)> {
     let mut head = Rec::section(file, root, "layout", true, sink)?;
     let name = head.text(sink, "name", true);
     let description = head.str(sink, "description", false).map(|d| d.v);
@@ -900,212 +1010,12 @@ fn read_root<'i>(
     };
     let strict = head.boolean(sink, "strict", false).is_some_and(|s| s.v);
     head.finish(sink);
-
-    let mut id_rec = Rec::section(file, root, "id", true, sink);
-    let (id, id_prefix) = match id_rec.as_mut() {
-        Some(rec) => (
-            b.field(rec, sink, "field", true),
-            rec.str(sink, "prefix", false)
-                .map(|p| p.v)
-                .unwrap_or_default(),
-        ),
-        None => (None, String::new()),
-    };
-    if let Some(rec) = id_rec {
-        rec.finish(sink);
-    }
-
-    let mut time_rec = Rec::section(file, root, "time", true, sink);
-    let (time, by_day, time_precision) = match time_rec.as_mut() {
-        Some(rec) => {
-            let one = b.field(rec, sink, "field", false);
-            let start = b.field(rec, sink, "start", false);
-            let end = b.field(rec, sink, "end", false);
-            let at = match (one, start, end) {
-                (Some(f), None, None) => Some(TimeAt::One(f)),
-                (None, Some(s), Some(e)) => Some(TimeAt::Span(s, e)),
-                _ => {
-                    rec.missing(
-                        sink,
-                        "field",
-                        "`field = \"column\"`, or `start` and `end` (not both ways)",
-                    );
-                    None
-                }
-            };
-            let by_day = rec.boolean(sink, "by_day", false).is_some_and(|d| d.v);
-            let precision = b.number(rec, sink, "precision_hours");
-            (at, by_day, precision)
-        }
-        None => (None, false, None),
-    };
-    if let Some(rec) = time_rec {
-        rec.finish(sink);
-    }
-
-    let geojson = matches!(format.as_ref().map(|f| f.v), Some(LayoutFormat::GeoJson));
-    let mut place_rec = Rec::section(file, root, "place", !geojson, sink);
-    let (lat_lon, area, place_precision) = match place_rec.as_mut() {
-        Some(rec) => {
-            let area = b.field(rec, sink, "area", false);
-            let lat = b.field(rec, sink, "lat", !geojson && area.is_none());
-            let lon = b.field(rec, sink, "lon", !geojson && area.is_none());
-            (lat.zip(lon), area, b.number(rec, sink, "precision_km"))
-        }
-        None => (None, None, None),
-    };
-    if let Some(rec) = place_rec {
-        rec.finish(sink);
-    }
-
-    let kind_rec = Rec::section(file, root, "kind", true, sink);
-    let kind = b.classify(
-        kind_rec,
-        sink,
-        "kind",
-        EventKind::from_name,
-        &EventKind::names(),
-    );
-    let kind_keys = root.get_ref().iter().any(|(k, v)| {
-        k.get_ref().as_ref() == "kind"
-            && matches!(v.get_ref(), toml::de::DeValue::Table(t)
-                if t.iter().any(|(k, _)| ["field", "rule", "default"].contains(&k.get_ref().as_ref())))
-    });
-    if !kind_keys
-        && root
-            .get_ref()
-            .iter()
-            .any(|(k, _)| k.get_ref().as_ref() == "kind")
-    {
-        sink.error(
-            file,
-            0..0,
-            "missing-field",
-            "kind",
-            "`[kind]` gives no way to tell a report's kind",
-        )
-        .expected("`field`, `[[kind.rule]]` or `default`");
-    }
-    let target_rec = Rec::section(file, root, "target", false, sink);
-    let target = b.classify(
-        target_rec,
-        sink,
-        "target",
-        Category::from_name,
-        &Category::names(),
-    );
-
-    let count = match Rec::section(file, root, "count", false, sink) {
-        Some(mut rec) => {
-            let field = b.field(&mut rec, sink, "field", true);
-            let default = rec.num(sink, "default", false, 0.0, false, f64::INFINITY);
-            rec.finish(sink);
-            field.map(|field| Number::Column {
-                field,
-                default: default.map(|d| d.v),
-                table: Vec::new(),
-            })
-        }
-        None => Some(Number::Fixed(1.0)),
-    };
-
-    let (text, join) = match Rec::section(file, root, "text", false, sink) {
-        Some(mut rec) => {
-            let fields = b.field_list(&mut rec, sink, "fields");
-            if fields.is_none() {
-                rec.missing(
-                    sink,
-                    "fields",
-                    "the columns the text is made of, e.g. [\"notes\"]",
-                );
-            }
-            let join = rec
-                .str(sink, "join", false)
-                .map_or_else(|| " — ".to_owned(), |j| j.v);
-            rec.finish(sink);
-            (fields.unwrap_or_default(), join)
-        }
-        None => (Vec::new(), String::new()),
-    };
-    let links = match Rec::section(file, root, "links", false, sink) {
-        Some(mut rec) => {
-            let fields = b.field_list(&mut rec, sink, "fields");
-            if fields.is_none() {
-                rec.missing(sink, "fields", "the columns holding links, e.g. [\"link\"]");
-            }
-            rec.finish(sink);
-            fields.unwrap_or_default()
-        }
-        None => Vec::new(),
-    };
-    let parties = match Rec::section(file, root, "parties", false, sink) {
-        Some(mut rec) => {
-            let a = b.field(&mut rec, sink, "a", true);
-            let other = b.field(&mut rec, sink, "b", false);
-            rec.finish(sink);
-            a.into_iter().chain(other).collect()
-        }
-        None => Vec::new(),
-    };
-    let mut skip = Vec::new();
-    for rec in Rec::records(file, root.get_ref(), "skip", sink) {
-        let rule = b.rule(
-            rec,
-            sink,
-            |r, sink, _| r.text(sink, "reason", true).map(|t| t.v),
-            |_, _| None,
-        );
-        skip.extend(rule);
-    }
-    let each = match Rec::section(file, root, "each", false, sink) {
-        Some(mut rec) => {
-            let field = b.field(&mut rec, sink, "field", true);
-            let separator = rec.str(sink, "separator", true).map(|s| s.v);
-            let trim = rec
-                .str(sink, "trim", false)
-                .map(|s| s.v)
-                .unwrap_or_default();
-            rec.finish(sink);
-            match (field, separator) {
-                (Some(field), Some(separator)) if !separator.is_empty() => Some(Each {
-                    field,
-                    separator,
-                    trim,
-                }),
-                _ => None,
-            }
-        }
-        None => None,
-    };
-    let words = field_words(
-        kind.rules
-            .iter()
-            .flat_map(|r| r.words.iter().chain(&r.except))
-            .chain(
-                target
-                    .rules
-                    .iter()
-                    .flat_map(|r| r.words.iter().chain(&r.except)),
-            )
-            .chain(skip.iter().flat_map(|r| r.words.iter().chain(&r.except))),
-        file,
-        sink,
-    );
-    Some(Layout {
-        words,
-        word_lists: b.word_lists,
-        name: name?.v,
-        description: description.unwrap_or_default(),
-        format: format?.v,
-        origin: file.path.to_owned(),
+    let head = Head {
+        name,
+        description,
+        format,
         detect,
-        zone_name: zone_name.map_or_else(|| crate::reports::LOCAL_ZONE.to_owned(), |z| z.v),
-        date_order,
-        encoding,
-        zone: zone?,
         records,
-        strict,
-        fields: b.fields,
         source: Named {
             field: source_field,
             fixed: source_fixed,
@@ -1114,24 +1024,230 @@ fn read_root<'i>(
             field: kind_field,
             fixed: kind_fixed,
         },
-        id: id?,
-        id_prefix,
-        time: time?,
-        by_day,
-        time_precision: time_precision.unwrap_or(Number::Fixed(0.0)),
-        lat_lon,
-        area,
-        place_precision: place_precision.unwrap_or(Number::Fixed(1.0)),
-        kind,
-        target,
-        count: count?,
-        text,
-        join,
-        links,
-        parties,
-        skip,
-        each,
-    })
+        zone_name,
+        zone,
+        date_order,
+        encoding,
+        strict,
+    };
+    Some((head, b))
+}
+
+impl Builder<'_> {
+    /// `[id]`: the field holding a report's id, and the prefix put before it.
+    fn id_section(
+        &mut self,
+        root: &toml::Spanned<DeTable<'_>>,
+        sink: &mut Sink,
+    ) -> (Option<FieldId>, String) {
+        let mut id_rec = Rec::section(self.file, root, "id", true, sink);
+        let (id, id_prefix) = match id_rec.as_mut() {
+            Some(rec) => (
+                self.field(rec, sink, "field", true),
+                rec.str(sink, "prefix", false)
+                    .map(|p| p.v)
+                    .unwrap_or_default(),
+            ),
+            None => (None, String::new()),
+        };
+        if let Some(rec) = id_rec {
+            rec.finish(sink);
+        }
+        (id, id_prefix)
+    }
+
+    /// `[time]`: the field holding a report's time (or its `start` and `end`), whether it is a day's, and its
+    /// precision.
+    fn time_section(
+        &mut self,
+        root: &toml::Spanned<DeTable<'_>>,
+        sink: &mut Sink,
+    ) -> (Option<TimeAt>, bool, Option<Number>) {
+        let mut time_rec = Rec::section(self.file, root, "time", true, sink);
+        let (time, by_day, time_precision) = match time_rec.as_mut() {
+            Some(rec) => {
+                let one = self.field(rec, sink, "field", false);
+                let start = self.field(rec, sink, "start", false);
+                let end = self.field(rec, sink, "end", false);
+                let at = match (one, start, end) {
+                    (Some(f), None, None) => Some(TimeAt::One(f)),
+                    (None, Some(s), Some(e)) => Some(TimeAt::Span(s, e)),
+                    _ => {
+                        rec.missing(
+                            sink,
+                            "field",
+                            "`field = \"column\"`, or `start` and `end` (not both ways)",
+                        );
+                        None
+                    }
+                };
+                let by_day = rec.boolean(sink, "by_day", false).is_some_and(|d| d.v);
+                let precision = self.number(rec, sink, "precision_hours");
+                (at, by_day, precision)
+            }
+            None => (None, false, None),
+        };
+        if let Some(rec) = time_rec {
+            rec.finish(sink);
+        }
+        (time, by_day, time_precision)
+    }
+
+    /// `[place]` (required but for GeoJSON, whose features have their own): the `lat` and `lon` fields or an
+    /// `area`, and the precision.
+    fn place_section(
+        &mut self,
+        root: &toml::Spanned<DeTable<'_>>,
+        geojson: bool,
+        sink: &mut Sink,
+    ) -> (Option<(FieldId, FieldId)>, Option<FieldId>, Option<Number>) {
+        let mut place_rec = Rec::section(self.file, root, "place", !geojson, sink);
+        let place = match place_rec.as_mut() {
+            Some(rec) => {
+                let area = self.field(rec, sink, "area", false);
+                let lat = self.field(rec, sink, "lat", !geojson && area.is_none());
+                let lon = self.field(rec, sink, "lon", !geojson && area.is_none());
+                (lat.zip(lon), area, self.number(rec, sink, "precision_km"))
+            }
+            None => (None, None, None),
+        };
+        if let Some(rec) = place_rec {
+            rec.finish(sink);
+        }
+        place
+    }
+
+    /// `[kind]`: how a report's kind is told; a `[kind]` with no way to tell it is reported.
+    fn kind_section(
+        &mut self,
+        root: &toml::Spanned<DeTable<'_>>,
+        sink: &mut Sink,
+    ) -> Classify<EventKind> {
+        let kind_rec = Rec::section(self.file, root, "kind", true, sink);
+        let kind = self.classify(
+            kind_rec,
+            sink,
+            "kind",
+            EventKind::from_name,
+            &EventKind::names(),
+        );
+        let kind_keys = root.get_ref().iter().any(|(k, v)| {
+            k.get_ref().as_ref() == "kind"
+                && matches!(v.get_ref(), toml::de::DeValue::Table(t)
+                    if t.iter().any(|(k, _)| ["field", "rule", "default"].contains(&k.get_ref().as_ref())))
+        });
+        if !kind_keys
+            && root
+                .get_ref()
+                .iter()
+                .any(|(k, _)| k.get_ref().as_ref() == "kind")
+        {
+            sink.error(
+                self.file,
+                0..0,
+                "missing-field",
+                "kind",
+                "`[kind]` gives no way to tell a report's kind",
+            )
+            .expected("`field`, `[[kind.rule]]` or `default`");
+        }
+        kind
+    }
+
+    /// `[count]`: the field holding how many a report counts (absent: one each).
+    fn count_section(
+        &mut self,
+        root: &toml::Spanned<DeTable<'_>>,
+        sink: &mut Sink,
+    ) -> Option<Number> {
+        let Some(mut rec) = Rec::section(self.file, root, "count", false, sink) else {
+            return Some(Number::Fixed(1.0));
+        };
+        let field = self.field(&mut rec, sink, "field", true);
+        let default = rec.num(sink, "default", false, 0.0, false, f64::INFINITY);
+        rec.finish(sink);
+        field.map(|field| Number::Column {
+            field,
+            default: default.map(|d| d.v),
+            table: Vec::new(),
+        })
+    }
+
+    /// `[text]`: the fields a report's text is made of, and what joins them.
+    fn text_section(
+        &mut self,
+        root: &toml::Spanned<DeTable<'_>>,
+        sink: &mut Sink,
+    ) -> (Vec<FieldId>, String) {
+        let Some(mut rec) = Rec::section(self.file, root, "text", false, sink) else {
+            return (Vec::new(), String::new());
+        };
+        let fields = self.field_list(&mut rec, sink, "fields");
+        if fields.is_none() {
+            rec.missing(
+                sink,
+                "fields",
+                "the columns the text is made of, e.g. [\"notes\"]",
+            );
+        }
+        let join = rec
+            .str(sink, "join", false)
+            .map_or_else(|| " — ".to_owned(), |j| j.v);
+        rec.finish(sink);
+        (fields.unwrap_or_default(), join)
+    }
+
+    /// `[links]`: the fields holding a report's links.
+    fn links_section(
+        &mut self,
+        root: &toml::Spanned<DeTable<'_>>,
+        sink: &mut Sink,
+    ) -> Vec<FieldId> {
+        let Some(mut rec) = Rec::section(self.file, root, "links", false, sink) else {
+            return Vec::new();
+        };
+        let fields = self.field_list(&mut rec, sink, "fields");
+        if fields.is_none() {
+            rec.missing(sink, "fields", "the columns holding links, e.g. [\"link\"]");
+        }
+        rec.finish(sink);
+        fields.unwrap_or_default()
+    }
+
+    /// `[parties]`: the fields naming the parties involved (`a`, and `b` when there is one).
+    fn parties_section(
+        &mut self,
+        root: &toml::Spanned<DeTable<'_>>,
+        sink: &mut Sink,
+    ) -> Vec<FieldId> {
+        let Some(mut rec) = Rec::section(self.file, root, "parties", false, sink) else {
+            return Vec::new();
+        };
+        let a = self.field(&mut rec, sink, "a", true);
+        let other = self.field(&mut rec, sink, "b", false);
+        rec.finish(sink);
+        a.into_iter().chain(other).collect()
+    }
+
+    /// `[each]`: the field that splits one record into several reports, at `separator`.
+    fn each_section(&mut self, root: &toml::Spanned<DeTable<'_>>, sink: &mut Sink) -> Option<Each> {
+        let mut rec = Rec::section(self.file, root, "each", false, sink)?;
+        let field = self.field(&mut rec, sink, "field", true);
+        let separator = rec.str(sink, "separator", true).map(|s| s.v);
+        let trim = rec
+            .str(sink, "trim", false)
+            .map(|s| s.v)
+            .unwrap_or_default();
+        rec.finish(sink);
+        match (field, separator) {
+            (Some(field), Some(separator)) if !separator.is_empty() => Some(Each {
+                field,
+                separator,
+                trim,
+            }),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

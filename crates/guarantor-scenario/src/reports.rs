@@ -665,20 +665,8 @@ impl Convert<'_> {
             *v = None;
         }
         let l = self.layout;
-        for skip in &l.skip {
-            if let Some(reason) = self.rule(skip, row) {
-                let field = skip.field.map_or("", |f| self.name(f));
-                let value = skip.field.and_then(|f| row.first(f)).map(|v| v.to_string());
-                return Ok(Outcome::Skipped(Bad {
-                    field: field.to_owned(),
-                    message: match &value {
-                        Some(v) => format!("`{field}` is `{v}`: {reason}"),
-                        None => reason,
-                    },
-                    expected: "a ceasefire event".into(),
-                    value,
-                }));
-            }
+        if let Some(skipped) = self.skipped(row) {
+            return Ok(Outcome::Skipped(skipped));
         }
         // A feature with no point and no other way to be placed: said before anything else of it.
         if l.lat_lon.is_none() && l.area.is_none() && row.point().is_none() {
@@ -693,8 +681,78 @@ impl Convert<'_> {
                 None,
             )
         })?;
-        let source = match l.source.field.and_then(|f| row.first(f)) {
-            Some(s) => s.to_string(),
+        let source = self.source(row)?;
+        let source_kind = self.source_kind(row)?;
+        let (time, time_precision) = self.time(row)?;
+        let (place, place_precision) = self.place(row)?;
+        let kind = self
+            .classify(
+                &l.kind,
+                row,
+                guarantor_core::EventKind::from_name,
+                &guarantor_core::EventKind::names(),
+            )?
+            .ok_or_else(|| self.no_kind(row))?;
+        let target = self.classify(
+            &l.target,
+            row,
+            guarantor_core::Category::from_name,
+            &guarantor_core::Category::names(),
+        )?;
+        let count = self.count(row)?;
+        let (text, links) = self.text_and_links(row);
+        let parties = l
+            .parties
+            .iter()
+            .filter_map(|&f| row.first(f).map(|v| v.into_owned()))
+            .collect();
+        let report = Report {
+            id: format!("{}{id}", l.id_prefix),
+            source,
+            source_kind,
+            time,
+            time_precision: Precision {
+                radius: time_precision,
+            },
+            place,
+            place_precision: Precision {
+                radius: place_precision,
+            },
+            kind,
+            target,
+            count,
+            text,
+            parties,
+            links,
+        };
+        Ok(Outcome::Reports(self.each(row, report)))
+    }
+
+    /// The first of the layout's skip rules the row matches, as why it is skipped.
+    fn skipped(&self, row: &dyn Row) -> Option<Bad> {
+        for skip in &self.layout.skip {
+            if let Some(reason) = self.rule(skip, row) {
+                let field = skip.field.map_or("", |f| self.name(f));
+                let value = skip.field.and_then(|f| row.first(f)).map(|v| v.to_string());
+                return Some(Bad {
+                    field: field.to_owned(),
+                    message: match &value {
+                        Some(v) => format!("`{field}` is `{v}`: {reason}"),
+                        None => reason,
+                    },
+                    expected: "a ceasefire event".into(),
+                    value,
+                });
+            }
+        }
+        None
+    }
+
+    /// Who reports: the row's source field, else the layout's fixed source.
+    fn source(&self, row: &dyn Row) -> Result<String, Bad> {
+        let l = self.layout;
+        match l.source.field.and_then(|f| row.first(f)) {
+            Some(s) => Ok(s.to_string()),
             None => l.source.fixed.clone().ok_or_else(|| {
                 let name = l.source.field.map_or("source", |f| self.name(f));
                 bad(
@@ -703,9 +761,14 @@ impl Convert<'_> {
                     "who reports, e.g. smm-patrol-7",
                     None,
                 )
-            })?,
-        };
-        let source_kind = match l
+            }),
+        }
+    }
+
+    /// The kind of source: the row's source kind field, else the layout's fixed kind.
+    fn source_kind(&self, row: &dyn Row) -> Result<SourceKind, Bad> {
+        let l = self.layout;
+        match l
             .source_kind
             .field
             .and_then(|f| row.first(f).map(|v| (f, v)))
@@ -718,7 +781,7 @@ impl Convert<'_> {
                     "patrol, sensor, party or media",
                     Some(&v),
                 )
-            })?,
+            }),
             None => l.source_kind.fixed.ok_or_else(|| {
                 let name = l.source_kind.field.map_or("source_kind", |f| self.name(f));
                 bad(
@@ -727,8 +790,14 @@ impl Convert<'_> {
                     "patrol, sensor, party or media",
                     None,
                 )
-            })?,
-        };
+            }),
+        }
+    }
+
+    /// When: the instant (a span's middle), and its precision in hours (at least half a day for a whole day,
+    /// plus half the span).
+    fn time(&self, row: &dyn Row) -> Result<(Timestamp, f64), Bad> {
+        let l = self.layout;
         let (time, day, half_span) = match l.time {
             TimeAt::One(f) => {
                 let (t, day) = self.when(row, f)?;
@@ -755,8 +824,13 @@ impl Convert<'_> {
         };
         let base = self.number(&l.time_precision, row, "hours, 0 or more")?;
         let time_precision = if day { base.max(12.0) } else { base } + half_span;
-        // Coordinates when the row has them; else the area it names (an oblast, at its size); else the
-        // feature's point.
+        Ok((time, time_precision))
+    }
+
+    /// Where: coordinates when the row has them; else the area it names (an oblast, at its size); else the
+    /// feature's point. With its precision in km.
+    fn place(&self, row: &dyn Row) -> Result<(Point<f64>, f64), Bad> {
+        let l = self.layout;
         let given = l.lat_lon.filter(|(lat, lon)| {
             l.area.is_none() || row.first(*lat).is_some() || row.first(*lon).is_some()
         });
@@ -819,20 +893,12 @@ impl Convert<'_> {
             }
             None => self.number(&l.place_precision, row, "km, 0 or more")?,
         };
-        let kind = self
-            .classify(
-                &l.kind,
-                row,
-                guarantor_core::EventKind::from_name,
-                &guarantor_core::EventKind::names(),
-            )?
-            .ok_or_else(|| self.no_kind(row))?;
-        let target = self.classify(
-            &l.target,
-            row,
-            guarantor_core::Category::from_name,
-            &guarantor_core::Category::names(),
-        )?;
+        Ok((place, place_precision))
+    }
+
+    /// How many the report counts: a whole number that fits.
+    fn count(&self, row: &dyn Row) -> Result<u32, Bad> {
+        let l = self.layout;
         let count = self.number(&l.count, row, "a whole number, 0 or more")?;
         if count.fract() != 0.0 || count > f64::from(u32::MAX) {
             let name = match l.count {
@@ -846,7 +912,13 @@ impl Convert<'_> {
                 None,
             ));
         }
-        // The text fields' values joined, each said once (a value an earlier one holds adds nothing).
+        Ok(count as u32)
+    }
+
+    /// The text fields' values joined, each said once (a value an earlier one holds adds nothing), and the
+    /// links, each once.
+    fn text_and_links(&self, row: &dyn Row) -> (String, Vec<String>) {
+        let l = self.layout;
         let mut parts: Vec<Cow<'_, str>> = Vec::new();
         for v in l.text.iter().flat_map(|&f| row.all(f)) {
             if !parts.iter().any(|p| p.contains(v.as_ref())) {
@@ -860,31 +932,7 @@ impl Convert<'_> {
                 links.push(v.into_owned());
             }
         }
-        let parties = l
-            .parties
-            .iter()
-            .filter_map(|&f| row.first(f).map(|v| v.into_owned()))
-            .collect();
-        let report = Report {
-            id: format!("{}{id}", l.id_prefix),
-            source,
-            source_kind,
-            time,
-            time_precision: Precision {
-                radius: time_precision,
-            },
-            place,
-            place_precision: Precision {
-                radius: place_precision,
-            },
-            kind,
-            target,
-            count: count as u32,
-            text,
-            parties,
-            links,
-        };
-        Ok(Outcome::Reports(self.each(row, report)))
+        (text, links)
     }
 
     /// Why a row has no kind: the values the layout's rules looked at.
@@ -1110,136 +1158,75 @@ impl ReadReports {
         rows: &[Lined<'r>],
         progress: &mut dyn FnMut(usize),
     ) {
-        let order = match order {
-            Some(o) => Some(o),
-            None => {
-                let mut decided: Option<DateOrder> = None;
-                for f in layout.date_fields() {
-                    let values: Vec<Cow<'_, str>> = rows
-                        .iter()
-                        .filter_map(|(_, r)| r.as_ref().ok().and_then(|r| r.first(f)))
-                        .collect();
-                    match DateOrder::decide(layout.field_name(f), values.iter().map(|v| v.as_ref()))
-                    {
-                        Err(reason) => {
-                            self.refuse(
-                                lines,
-                                path,
-                                layout.field_name(f),
-                                reason,
-                                crate::dates::DATE_FORMS,
-                            );
-                            return;
-                        }
-                        Ok(Some(o)) if decided.is_some_and(|d| d != o) => {
-                            self.refuse(
-                                lines,
-                                path,
-                                layout.field_name(f),
-                                "the date columns are written in different orders".into(),
-                                crate::dates::DATE_FORMS,
-                            );
-                            return;
-                        }
-                        Ok(o) => decided = decided.or(o),
-                    }
-                }
-                decided
-            }
+        let Some(order) = self.date_order_of(lines, path, layout, order, rows) else {
+            return;
         };
         self.date_order = order;
-        // The rows converted in batches, each batch's rows split between the cores (each thread with its own
-        // caches); then, in file order, each row's reports or rejection.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
-        let mut outcomes: Vec<Result<Outcome, Bad>> = Vec::with_capacity(rows.len());
-        let mut local_seen = false;
-        let mut by_area = 0usize;
-        for batch in rows.chunks(PROGRESS_EVERY * 16) {
-            progress(lines.start(batch.first().map_or(0, |(line, _)| *line)));
-            let part = batch.len().div_ceil(threads).max(1);
-            let done = std::thread::scope(|scope| {
-                let handles: Vec<_> = batch
-                    .chunks(part)
-                    .map(|part| {
-                        scope.spawn(move || {
-                            let convert = Convert::new(layout, order);
-                            let out: Vec<Result<Outcome, Bad>> = part
-                                .iter()
-                                .map(|(_, row)| match row {
-                                    Err(reason) => Err(bad(
-                                        "",
-                                        reason.clone(),
-                                        "a record the layout can read",
-                                        None,
-                                    )),
-                                    Ok(row) => convert.row(row.as_ref()),
-                                })
-                                .collect();
-                            (out, convert.local_seen.get(), convert.by_area.get())
-                        })
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                    .collect::<Vec<_>>()
-            });
-            for (out, seen, areas) in done {
-                outcomes.extend(out);
-                local_seen |= seen;
-                by_area += areas;
-            }
+        let converted = convert_all(lines, layout, order, rows, progress);
+        let fates = fates(layout, rows, &converted.outcomes);
+        let joined = self.place_outcomes(lines, path, layout, rows, converted.outcomes, fates);
+        self.notes = Convert::notes(layout, converted.local_seen);
+        self.file_notes(layout, rows, converted.by_area, joined);
+    }
+
+    /// The rows' date order: `order` when given, else decided from the values of the layout's date fields
+    /// (`None`: they cannot be read one way, and the file is refused).
+    fn date_order_of(
+        &mut self,
+        lines: &Lines<'_>,
+        path: &str,
+        layout: &Layout,
+        order: Option<DateOrder>,
+        rows: &[Lined<'_>],
+    ) -> Option<Option<DateOrder>> {
+        if order.is_some() {
+            return Some(order);
         }
-        // Within the file, a (source, id) seen before is the same event again (its links join the first's) or
-        // another event under a used id (rejected, naming where the first is). Decided first, on borrowed ids.
-        #[derive(Clone, Copy)]
-        enum Where {
-            Line(u32),
-            Record(usize),
-        }
-        enum Fate {
-            Keep,
-            Join(usize),
-            Clash(Where),
-        }
-        let mut fates: Vec<Fate> = Vec::with_capacity(outcomes.len());
-        {
-            let mut firsts: std::collections::HashMap<(&str, &str), (usize, &Report, Where)> =
-                std::collections::HashMap::with_capacity(outcomes.len());
-            let mut ordinal = 0;
-            for (n, ((line, _), result)) in rows.iter().zip(&outcomes).enumerate() {
-                let Ok(Outcome::Reports(reports)) = result else {
-                    continue;
-                };
-                for r in reports {
-                    let fate = match firsts.get(&(r.source.as_str(), r.id.as_str())) {
-                        Some(&(first, earlier, at)) => {
-                            let without_links = |x: &Report| Report {
-                                links: Vec::new(),
-                                ..x.clone()
-                            };
-                            if without_links(earlier) == without_links(r) {
-                                Fate::Join(first)
-                            } else {
-                                Fate::Clash(at)
-                            }
-                        }
-                        None => {
-                            let at = match layout.format {
-                                LayoutFormat::Json | LayoutFormat::GeoJson => Where::Record(n + 1),
-                                _ => Where::Line(*line),
-                            };
-                            firsts.insert((r.source.as_str(), r.id.as_str()), (ordinal, r, at));
-                            Fate::Keep
-                        }
-                    };
-                    fates.push(fate);
-                    ordinal += 1;
+        let mut decided: Option<DateOrder> = None;
+        for f in layout.date_fields() {
+            let values: Vec<Cow<'_, str>> = rows
+                .iter()
+                .filter_map(|(_, r)| r.as_ref().ok().and_then(|r| r.first(f)))
+                .collect();
+            match DateOrder::decide(layout.field_name(f), values.iter().map(|v| v.as_ref())) {
+                Err(reason) => {
+                    self.refuse(
+                        lines,
+                        path,
+                        layout.field_name(f),
+                        reason,
+                        crate::dates::DATE_FORMS,
+                    );
+                    return None;
                 }
+                Ok(Some(o)) if decided.is_some_and(|d| d != o) => {
+                    self.refuse(
+                        lines,
+                        path,
+                        layout.field_name(f),
+                        "the date columns are written in different orders".into(),
+                        crate::dates::DATE_FORMS,
+                    );
+                    return None;
+                }
+                Ok(o) => decided = decided.or(o),
             }
         }
+        Some(decided)
+    }
+
+    /// Puts each row's reports in `self.reports` (a repeated event's links joined to the first's, a clashing id
+    /// rejected, as `fates` says) or its rejection in `self.rejected`, in file order; how many reports were
+    /// joined.
+    fn place_outcomes(
+        &mut self,
+        lines: &Lines<'_>,
+        path: &str,
+        layout: &Layout,
+        rows: &[Lined<'_>],
+        outcomes: Vec<Result<Outcome, Bad>>,
+        fates: Vec<Fate>,
+    ) -> usize {
         let mut fates = fates.into_iter();
         // Where each report (by its ordinal in the file) went in `self.reports`.
         let mut placed: Vec<usize> = Vec::with_capacity(outcomes.len());
@@ -1303,7 +1290,12 @@ impl ReadReports {
                 self.narrow_last(lines, *line, record);
             }
         }
-        self.notes = Convert::notes(layout, local_seen);
+        joined
+    }
+
+    /// The notes on the whole file, after the layout's: fields no row has a value for, rows placed by the
+    /// area they name (`by_area`), rows joined to an event read above (`joined`).
+    fn file_notes(&mut self, layout: &Layout, rows: &[Lined<'_>], by_area: usize, joined: usize) {
         // A field no row has a value for is most likely misnamed (a column the file calls otherwise, a JSON path
         // one step off): said, since its rules and numbers then quietly take their defaults.
         if !rows.is_empty() {
@@ -1336,6 +1328,128 @@ impl ReadReports {
             ));
         }
     }
+}
+
+/// Every row's outcome, in file order, with what the conversion saw on the way.
+struct Converted {
+    outcomes: Vec<Result<Outcome, Bad>>,
+    /// A time without an offset was read in the layout's zone.
+    local_seen: bool,
+    /// Reports placed by the area they name.
+    by_area: usize,
+}
+
+/// Converts the rows in batches, each batch's rows split between the cores (each thread with its own caches).
+fn convert_all(
+    lines: &Lines<'_>,
+    layout: &Layout,
+    order: Option<DateOrder>,
+    rows: &[Lined<'_>],
+    progress: &mut dyn FnMut(usize),
+) -> Converted {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let mut outcomes: Vec<Result<Outcome, Bad>> = Vec::with_capacity(rows.len());
+    let mut local_seen = false;
+    let mut by_area = 0usize;
+    for batch in rows.chunks(PROGRESS_EVERY * 16) {
+        progress(lines.start(batch.first().map_or(0, |(line, _)| *line)));
+        let part = batch.len().div_ceil(threads).max(1);
+        let done = std::thread::scope(|scope| {
+            let handles: Vec<_> = batch
+                .chunks(part)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let convert = Convert::new(layout, order);
+                        let out: Vec<Result<Outcome, Bad>> = part
+                            .iter()
+                            .map(|(_, row)| match row {
+                                Err(reason) => Err(bad(
+                                    "",
+                                    reason.clone(),
+                                    "a record the layout can read",
+                                    None,
+                                )),
+                                Ok(row) => convert.row(row.as_ref()),
+                            })
+                            .collect();
+                        (out, convert.local_seen.get(), convert.by_area.get())
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect::<Vec<_>>()
+        });
+        for (out, seen, areas) in done {
+            outcomes.extend(out);
+            local_seen |= seen;
+            by_area += areas;
+        }
+    }
+    Converted {
+        outcomes,
+        local_seen,
+        by_area,
+    }
+}
+
+/// Where an event was first read: a line (CSV, JSON lines) or a record (JSON, GeoJSON).
+#[derive(Clone, Copy)]
+enum Where {
+    Line(u32),
+    Record(usize),
+}
+
+/// What becomes of a report: kept, joined to the report of that ordinal (the same event again), or rejected
+/// (another event under an id used where it says).
+enum Fate {
+    Keep,
+    Join(usize),
+    Clash(Where),
+}
+
+/// Each report's fate, by its ordinal in the file. Within the file, a (source, id) seen before is the same
+/// event again (its links join the first's) or another event under a used id (rejected, naming where the
+/// first is). Decided first, on borrowed ids.
+fn fates(layout: &Layout, rows: &[Lined<'_>], outcomes: &[Result<Outcome, Bad>]) -> Vec<Fate> {
+    let mut fates: Vec<Fate> = Vec::with_capacity(outcomes.len());
+    let mut firsts: std::collections::HashMap<(&str, &str), (usize, &Report, Where)> =
+        std::collections::HashMap::with_capacity(outcomes.len());
+    let mut ordinal = 0;
+    for (n, ((line, _), result)) in rows.iter().zip(outcomes).enumerate() {
+        let Ok(Outcome::Reports(reports)) = result else {
+            continue;
+        };
+        for r in reports {
+            let fate = match firsts.get(&(r.source.as_str(), r.id.as_str())) {
+                Some(&(first, earlier, at)) => {
+                    let without_links = |x: &Report| Report {
+                        links: Vec::new(),
+                        ..x.clone()
+                    };
+                    if without_links(earlier) == without_links(r) {
+                        Fate::Join(first)
+                    } else {
+                        Fate::Clash(at)
+                    }
+                }
+                None => {
+                    let at = match layout.format {
+                        LayoutFormat::Json | LayoutFormat::GeoJson => Where::Record(n + 1),
+                        _ => Where::Line(*line),
+                    };
+                    firsts.insert((r.source.as_str(), r.id.as_str()), (ordinal, r, at));
+                    Fate::Keep
+                }
+            };
+            fates.push(fate);
+            ordinal += 1;
+        }
+    }
+    fates
 }
 
 fn read_csv(

@@ -16,7 +16,32 @@ use crate::sources::File;
 /// hours
 const MAX_HOURS: u64 = 24 * 366;
 
-/// Reads `response.toml` into `m.response`.
+/// The ids of the records of response.toml, which share one namespace whatever their kind.
+#[derive(Default)]
+struct ResponseIds(BTreeMap<String, Location>);
+
+impl ResponseIds {
+    /// The record's `id`, declared as a `kind` and naming the record `kind[id]` in later problems; `None` when
+    /// it is missing, bad or already the id of another record (reported).
+    fn read(
+        &mut self,
+        rec: &mut Rec<'_, '_>,
+        sink: &mut Sink,
+        kind: &'static str,
+        m: &mut Model,
+    ) -> Option<TermId> {
+        let id = rec.id(sink, "id", true, TermId::new)?;
+        rec.path = format!("{kind}[{}]", id.v);
+        m.declare(kind, id.v.as_str());
+        let at = rec.location(id.span.clone());
+        if duplicate(sink, &mut self.0, id.v.as_str(), &at, kind, "response.toml") {
+            return None;
+        }
+        Some(id.v)
+    }
+}
+
+/// Reads `response.toml` into `m.response`: the `[response]` section, then each kind of record.
 pub(crate) fn read_response(
     file: &File<'_>,
     root: &toml::Spanned<toml::de::DeTable<'_>>,
@@ -29,60 +54,71 @@ pub(crate) fn read_response(
     }
     top.finish(sink);
     let mut plan = ResponsePlan::default();
-    let mut complete = false;
-    if let Some(mut rec) = Rec::section(file, root, "response", true, sink) {
-        let horizon = rec.uint(sink, "horizon_days", true, 1).filter(|h| {
-            let ok = h.v <= 365;
-            if !ok {
-                sink.error(
-                    file,
-                    h.span.clone(),
-                    "out-of-range",
-                    rec.field("horizon_days"),
-                    format!("`horizon_days` is {}", h.v),
-                )
-                .expected("at most 365 days: a response is followed for weeks, not years");
-            }
-            ok
-        });
-        let default_needs = needs(&mut rec, sink, "default_needs");
-        if !rec.has("default_needs") {
-            rec.missing(
-                sink,
-                "default_needs",
-                "a table such as { troops = 3000, sorties_per_day = 40 }",
-            );
-        }
-        let src = source(&mut rec, sink);
-        rec.finish(sink);
-        complete = horizon.is_some() && matches!(default_needs, Some(Some(_))) && src.is_some();
-        plan.horizon_days = horizon.map_or(0, |h| h.v as u32);
-        plan.default_needs = default_needs.flatten().unwrap_or_default();
-        plan.source = src.unwrap_or_default();
+    let complete = read_section(file, root, &mut plan, sink);
+    let mut ids = ResponseIds::default();
+    plan.deciders = read_deciders(file, root, &mut ids, m, sink);
+    plan.tiers = read_tiers(file, root, &mut ids, m, sink);
+    plan.options = read_options(file, root, &mut ids, m, sink);
+    plan.contingencies = read_contingencies(file, root, &mut ids, m, &plan.default_needs, sink);
+    if complete {
+        m.response = Some(plan);
     }
-    let mut seen: BTreeMap<String, Location> = BTreeMap::new();
-    let mut record_id =
-        |rec: &mut Rec<'_, '_>, sink: &mut Sink, kind: &'static str, m: &mut Model| {
-            let id = rec.id(sink, "id", true, TermId::new)?;
-            rec.path = format!("{kind}[{}]", id.v);
-            m.declare(kind, id.v.as_str());
-            let at = rec.location(id.span.clone());
-            if duplicate(sink, &mut seen, id.v.as_str(), &at, kind, "response.toml") {
-                return None;
-            }
-            Some(id.v)
-        };
+}
 
-    for mut rec in Rec::records(file, root.get_ref(), "decider", sink) {
-        let id = record_id(&mut rec, sink, "decider", m);
-        let name = rec.text(sink, "name", true);
-        let kind = rec.choice(
+/// The `[response]` section into `plan`'s horizon, default needs and source; whether it is complete.
+fn read_section(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    plan: &mut ResponsePlan,
+    sink: &mut Sink,
+) -> bool {
+    let Some(mut rec) = Rec::section(file, root, "response", true, sink) else {
+        return false;
+    };
+    let horizon = rec.uint(sink, "horizon_days", true, 1).filter(|h| {
+        let ok = h.v <= 365;
+        if !ok {
+            sink.error(
+                file,
+                h.span.clone(),
+                "out-of-range",
+                rec.field("horizon_days"),
+                format!("`horizon_days` is {}", h.v),
+            )
+            .expected("at most 365 days: a response is followed for weeks, not years");
+        }
+        ok
+    });
+    let default_needs = needs(&mut rec, sink, "default_needs");
+    if !rec.has("default_needs") {
+        rec.missing(
             sink,
-            "kind",
-            true,
-            DeciderKind::from_name,
-            &DeciderKind::names(),
+            "default_needs",
+            "a table such as { troops = 3000, sorties_per_day = 40 }",
         );
+    }
+    let src = source(&mut rec, sink);
+    rec.finish(sink);
+    let complete = horizon.is_some() && matches!(default_needs, Some(Some(_))) && src.is_some();
+    plan.horizon_days = horizon.map_or(0, |h| h.v as u32);
+    plan.default_needs = default_needs.flatten().unwrap_or_default();
+    plan.source = src.unwrap_or_default();
+    complete
+}
+
+/// `[[decider]]` records: who decides, and how long they take.
+fn read_deciders(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    ids: &mut ResponseIds,
+    m: &mut Model,
+    sink: &mut Sink,
+) -> Vec<Decider> {
+    let mut deciders = Vec::new();
+    for mut rec in Rec::records(file, root.get_ref(), "decider", sink) {
+        let id = ids.read(&mut rec, sink, "decider", m);
+        let name = rec.text(sink, "name", true);
+        let kind = rec.enum_field::<DeciderKind>(sink, "kind", true);
         // A parliament's time is each nation's own (nations.toml); the others state theirs.
         let parliament = kind
             .as_ref()
@@ -91,7 +127,7 @@ pub(crate) fn read_response(
         let src = source(&mut rec, sink);
         rec.finish(sink);
         if let (Some(id), Some(name), Some(kind), Some(source)) = (id, name, kind, src) {
-            plan.deciders.push(Decider {
+            deciders.push(Decider {
                 id,
                 name: name.v,
                 kind: kind.v,
@@ -100,9 +136,20 @@ pub(crate) fn read_response(
             });
         }
     }
+    deciders
+}
 
+/// `[[tier]]` records: the tiers of the response, each with its target time and deciders.
+fn read_tiers(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    ids: &mut ResponseIds,
+    m: &mut Model,
+    sink: &mut Sink,
+) -> Vec<Tier> {
+    let mut tiers = Vec::new();
     for mut rec in Rec::records(file, root.get_ref(), "tier", sink) {
-        let id = record_id(&mut rec, sink, "tier", m);
+        let id = ids.read(&mut rec, sink, "tier", m);
         let name = rec.text(sink, "name", true);
         let target = hours(&mut rec, sink, "target_hours", true);
         let deciders = references(&mut rec, sink, m, "deciders", "decider");
@@ -115,7 +162,7 @@ pub(crate) fn read_response(
         if let (Some(id), Some(name), Some(target), Some(deciders), Some(source)) =
             (id, name, target, deciders, src)
         {
-            plan.tiers.push(Tier {
+            tiers.push(Tier {
                 id,
                 name: name.v,
                 target_hours: target,
@@ -125,19 +172,24 @@ pub(crate) fn read_response(
             });
         }
     }
+    tiers
+}
 
+/// `[[option]]` records: the options of the response, each of a tier, with the force its kind says.
+fn read_options(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    ids: &mut ResponseIds,
+    m: &mut Model,
+    sink: &mut Sink,
+) -> Vec<ResponseOption> {
+    let mut options = Vec::new();
     for mut rec in Rec::records(file, root.get_ref(), "option", sink) {
-        let id = record_id(&mut rec, sink, "option", m);
+        let id = ids.read(&mut rec, sink, "option", m);
         let name = rec.text(sink, "name", true);
         let tier = rec.id(sink, "tier", true, TermId::new);
         refer(m, &rec, "tier", "tier", &tier);
-        let kind = rec.choice(
-            sink,
-            "kind",
-            true,
-            OptionKind::from_name,
-            &OptionKind::names(),
-        );
+        let kind = rec.enum_field::<OptionKind>(sink, "kind", true);
         let kind = kind.map(|k| k.v);
         // Air, strike and naval options are one nation's; ground and stockpile options bring each reserve's
         // and pledge's own; a measure may be one nation's or the coalition's.
@@ -157,87 +209,13 @@ pub(crate) fn read_response(
             )
             .expected("no `nation` here");
         }
-        let force = match kind {
-            Some(OptionKind::Ground) => rec
-                .choice(
-                    sink,
-                    "from",
-                    true,
-                    ReserveKind::from_name,
-                    &ReserveKind::names(),
-                )
-                .map(|f| OptionForce::Ground { from: f.v }),
-            Some(OptionKind::Stockpiles) => Some(OptionForce::Stockpiles),
-            Some(OptionKind::Measure) => Some(OptionForce::Measure),
-            Some(OptionKind::Air) => {
-                let aircraft = rec.uint(sink, "aircraft", true, 1);
-                let base = node(&mut rec, sink, m, "base");
-                let rate = rec.num(sink, "sorties_per_aircraft_day", true, 0.0, true, 10.0);
-                let radius = rec.num(sink, "radius_km", true, 0.0, true, 20_000.0);
-                let speed = rec.num(sink, "speed_km_h", true, 0.0, true, 5_000.0);
-                match (aircraft, base, rate, radius, speed) {
-                    (Some(a), Some(b), Some(r), Some(rad), Some(sp)) => Some(OptionForce::Air {
-                        aircraft: a.v as u32,
-                        base: b,
-                        sorties_per_aircraft_day: r.v,
-                        radius_km: rad.v,
-                        speed_km_h: sp.v,
-                    }),
-                    _ => None,
-                }
-            }
-            Some(OptionKind::Strike) => {
-                let missiles = rec.uint(sink, "missiles", true, 1);
-                let per_day = rec.uint(sink, "per_day", true, 1);
-                let base = node(&mut rec, sink, m, "base");
-                let range = rec.num(sink, "range_km", true, 0.0, true, 20_000.0);
-                let speed = rec.num(sink, "speed_km_h", true, 0.0, true, 30_000.0);
-                match (missiles, per_day, base, range, speed) {
-                    (Some(n), Some(d), Some(b), Some(r), Some(sp)) => Some(OptionForce::Strike {
-                        missiles: n.v as u32,
-                        per_day: d.v as u32,
-                        base: b,
-                        range_km: r.v,
-                        speed_km_h: sp.v,
-                    }),
-                    _ => None,
-                }
-            }
-            Some(OptionKind::Naval) => {
-                let ships = rec.uint(sink, "ships", true, 1);
-                let base = node(&mut rec, sink, m, "base");
-                match (ships, base) {
-                    (Some(s), Some(b)) => Some(OptionForce::Naval {
-                        ships: s.v as u32,
-                        base: b,
-                    }),
-                    _ => None,
-                }
-            }
-            None => None,
-        };
+        let force = option_force(&mut rec, sink, m, kind);
         let deciders = if rec.has("deciders") {
             references(&mut rec, sink, m, "deciders", "decider")
         } else {
             Some(Vec::new())
         };
-        // Ground reserves and stockpiles keep their own notice (network.toml, pledges.toml).
-        let own_notice = matches!(kind, Some(OptionKind::Ground | OptionKind::Stockpiles));
-        let notice = if own_notice {
-            if let Some(sp) = rec.uint(sink, "notice_hours", false, 0) {
-                sink.error(
-                    file,
-                    sp.span,
-                    "unexpected-field",
-                    rec.field("notice_hours"),
-                    "ground reserves and stockpiles move at their own notice (network.toml, pledges.toml)",
-                )
-                .expected("no `notice_hours` here");
-            }
-            Some(0)
-        } else {
-            hours(&mut rec, sink, "notice_hours", true)
-        };
+        let notice = option_notice(file, &mut rec, sink, kind);
         let condition = condition(file, &mut rec, m, sink);
         let restricted = rec
             .boolean(sink, "restricted", false)
@@ -245,12 +223,7 @@ pub(crate) fn read_response(
             .unwrap_or(false);
         let caveats = caveats(file, &mut rec, m, sink);
         let applies_to = rec
-            .choices(
-                sink,
-                "applies_to",
-                ContingencyKind::from_name,
-                &ContingencyKind::names(),
-            )
+            .enum_set::<ContingencyKind>(sink, "applies_to")
             .map(|s| s.v);
         let description = rec
             .str(sink, "description", false)
@@ -271,7 +244,7 @@ pub(crate) fn read_response(
         ) = (
             id, name, tier, force, deciders, notice, condition, caveats, src,
         ) {
-            plan.options.push(ResponseOption {
+            options.push(ResponseOption {
                 id,
                 name: name.v,
                 tier: tier.v,
@@ -288,17 +261,109 @@ pub(crate) fn read_response(
             });
         }
     }
+    options
+}
 
+/// The force of an option of `kind`, from the fields that kind has (`None`: no kind, or a field wrong).
+fn option_force(
+    rec: &mut Rec<'_, '_>,
+    sink: &mut Sink,
+    m: &mut Model,
+    kind: Option<OptionKind>,
+) -> Option<OptionForce> {
+    match kind? {
+        OptionKind::Ground => rec
+            .enum_field::<ReserveKind>(sink, "from", true)
+            .map(|f| OptionForce::Ground { from: f.v }),
+        OptionKind::Stockpiles => Some(OptionForce::Stockpiles),
+        OptionKind::Measure => Some(OptionForce::Measure),
+        OptionKind::Air => {
+            let aircraft = rec.uint(sink, "aircraft", true, 1);
+            let base = node(rec, sink, m, "base");
+            let rate = rec.num(sink, "sorties_per_aircraft_day", true, 0.0, true, 10.0);
+            let radius = rec.num(sink, "radius_km", true, 0.0, true, 20_000.0);
+            let speed = rec.num(sink, "speed_km_h", true, 0.0, true, 5_000.0);
+            match (aircraft, base, rate, radius, speed) {
+                (Some(a), Some(b), Some(r), Some(rad), Some(sp)) => Some(OptionForce::Air {
+                    aircraft: a.v as u32,
+                    base: b,
+                    sorties_per_aircraft_day: r.v,
+                    radius_km: rad.v,
+                    speed_km_h: sp.v,
+                }),
+                _ => None,
+            }
+        }
+        OptionKind::Strike => {
+            let missiles = rec.uint(sink, "missiles", true, 1);
+            let per_day = rec.uint(sink, "per_day", true, 1);
+            let base = node(rec, sink, m, "base");
+            let range = rec.num(sink, "range_km", true, 0.0, true, 20_000.0);
+            let speed = rec.num(sink, "speed_km_h", true, 0.0, true, 30_000.0);
+            match (missiles, per_day, base, range, speed) {
+                (Some(n), Some(d), Some(b), Some(r), Some(sp)) => Some(OptionForce::Strike {
+                    missiles: n.v as u32,
+                    per_day: d.v as u32,
+                    base: b,
+                    range_km: r.v,
+                    speed_km_h: sp.v,
+                }),
+                _ => None,
+            }
+        }
+        OptionKind::Naval => {
+            let ships = rec.uint(sink, "ships", true, 1);
+            let base = node(rec, sink, m, "base");
+            match (ships, base) {
+                (Some(s), Some(b)) => Some(OptionForce::Naval {
+                    ships: s.v as u32,
+                    base: b,
+                }),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// An option's `notice_hours`: required, except for ground reserves and stockpiles, which keep their own
+/// notice (network.toml, pledges.toml) and may not state one (`Some(0)`).
+fn option_notice(
+    file: &File<'_>,
+    rec: &mut Rec<'_, '_>,
+    sink: &mut Sink,
+    kind: Option<OptionKind>,
+) -> Option<u32> {
+    if !matches!(kind, Some(OptionKind::Ground | OptionKind::Stockpiles)) {
+        return hours(rec, sink, "notice_hours", true);
+    }
+    if let Some(sp) = rec.uint(sink, "notice_hours", false, 0) {
+        sink.error(
+            file,
+            sp.span,
+            "unexpected-field",
+            rec.field("notice_hours"),
+            "ground reserves and stockpiles move at their own notice (network.toml, pledges.toml)",
+        )
+        .expected("no `notice_hours` here");
+    }
+    Some(0)
+}
+
+/// `[[contingency]]` records: the planned contingencies, each at a site or an objective of its own, with its
+/// needs (`default_needs` when it states none).
+fn read_contingencies(
+    file: &File<'_>,
+    root: &toml::Spanned<toml::de::DeTable<'_>>,
+    ids: &mut ResponseIds,
+    m: &mut Model,
+    default_needs: &Needs,
+    sink: &mut Sink,
+) -> Vec<Contingency> {
+    let mut contingencies = Vec::new();
     for mut rec in Rec::records(file, root.get_ref(), "contingency", sink) {
-        let id = record_id(&mut rec, sink, "contingency", m);
+        let id = ids.read(&mut rec, sink, "contingency", m);
         let name = rec.text(sink, "name", true);
-        let kind = rec.choice(
-            sink,
-            "kind",
-            true,
-            ContingencyKind::from_name,
-            &ContingencyKind::names(),
-        );
+        let kind = rec.enum_field::<ContingencyKind>(sink, "kind", true);
         let site = rec.id(sink, "site", false, SiteId::new);
         refer(m, &rec, "site", "site", &site);
         let objective = point(&mut rec, sink, "objective", site.is_none());
@@ -319,7 +384,7 @@ pub(crate) fn read_response(
                 (None, None) => continue,
             };
             m.contingency_at_site.push(at_site);
-            plan.contingencies.push(Contingency {
+            contingencies.push(Contingency {
                 id,
                 name: name.v,
                 kind: kind.v,
@@ -327,14 +392,12 @@ pub(crate) fn read_response(
                 objective,
                 origin,
                 day,
-                needs: needs.unwrap_or_else(|| plan.default_needs.clone()),
+                needs: needs.unwrap_or_else(|| default_needs.clone()),
                 source,
             });
         }
     }
-    if complete {
-        m.response = Some(plan);
-    }
+    contingencies
 }
 
 /// Hours in `key`, at most a year.

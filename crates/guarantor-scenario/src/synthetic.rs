@@ -88,6 +88,12 @@ fn nation_code(i: usize) -> String {
     )
 }
 
+/// An id with its latitude and longitude (a home node, a land site).
+type Spot = (String, f64, f64);
+
+/// A site's id with its kind and region.
+type SiteOf = (String, &'static str, &'static str);
+
 /// Generates a synthetic scenario.
 ///
 /// # Examples
@@ -101,6 +107,73 @@ fn nation_code(i: usize) -> String {
 /// assert!(checked.diagnostics.iter().all(|d| d.code != "site-without-node"));
 /// ```
 pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
+    check_sizes(spec)?;
+    let mut d = Draw(ChaCha8Rng::seed_from_u64(spec.seed));
+    let default = SourceSet::builtin_default();
+    let mut files = SourceSet::from_files(
+        &format!("<synthetic seed {}>", spec.seed),
+        default
+            .iter()
+            .filter(|(p, _)| p.starts_with("geometry/") || *p == "capabilities.toml")
+            .map(|(p, t)| (p.to_owned(), t.to_owned())),
+    );
+    let header = format!(
+        "# Synthetic scenario (guarantor generate): {} nations, {} pledges, {} lines, {} sites, {} facts, seed {}.\n# Every figure is illustrative.\n\n",
+        spec.nations, spec.pledges, spec.lines, spec.sites, spec.facts, spec.seed
+    );
+    let facts: Vec<String> = (1..=spec.facts).map(|i| format!("fact_{i}")).collect();
+    files.set("scenario.toml", scenario_file(&header, &facts, &mut d));
+
+    let mut network = header.clone();
+    let (nations, homes) = nations_file(spec, &header, &mut network, &mut d);
+    files.set("nations.toml", nations);
+    let (sites, site_kinds, land_sites) = sites_file(spec, &header, &mut d);
+    files.set("sites.toml", sites);
+    network_links(&mut network, &homes, &land_sites);
+    files.set("network.toml", network);
+
+    // Capabilities, their roles and the site kinds they can serve, from the default catalogue itself.
+    let catalogue = crate::load(&default)
+        .map(|l| l.scenario.capabilities)
+        .unwrap_or_default();
+    let weighted: Vec<usize> = catalogue
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            let w = WEIGHTS
+                .iter()
+                .find(|(id, _)| *id == c.id.as_str())
+                .map_or(1, |(_, w)| *w);
+            std::iter::repeat_n(i, w)
+        })
+        .collect();
+    if weighted.is_empty() {
+        return Err(SyntheticError::Size(
+            "the default capability catalogue did not load".into(),
+        ));
+    }
+    let draw = CapabilityDraw {
+        catalogue: &catalogue,
+        weighted: &weighted,
+    };
+    let requirements = requirements_file(spec, &header, &draw, &site_kinds, &mut d);
+    files.set("requirements.toml", requirements);
+    let pledges = pledges_file(spec, &header, &draw, &facts, &site_kinds, &mut d);
+    files.set("pledges.toml", pledges);
+
+    let terms = format!(
+        "{header}[terms]\nname = \"Synthetic terms\"\ncoverage = \"general\"\neffective = 2026-12-01\nsource = \"illustrative\"\n"
+    );
+    files.set("terms.toml", terms);
+    let response = format!(
+        "{header}[response]\nhorizon_days = 30\ndefault_needs = {{ troops = 1000 }}\nsource = \"illustrative\"\n"
+    );
+    files.set("response.toml", response);
+    Ok(files)
+}
+
+/// The spec's sizes, or why one is out of range.
+fn check_sizes(spec: &SyntheticSpec) -> Result<(), SyntheticError> {
     if spec.nations == 0 || spec.nations > 26 * 26 {
         return Err(SyntheticError::Size(format!(
             "nations must be 1..=676, not {}",
@@ -125,26 +198,17 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
             "lines and pledges must be at least 1".into(),
         ));
     }
-    let mut d = Draw(ChaCha8Rng::seed_from_u64(spec.seed));
-    let default = SourceSet::builtin_default();
-    let mut files = SourceSet::from_files(
-        &format!("<synthetic seed {}>", spec.seed),
-        default
-            .iter()
-            .filter(|(p, _)| p.starts_with("geometry/") || *p == "capabilities.toml")
-            .map(|(p, t)| (p.to_owned(), t.to_owned())),
-    );
-    let header = format!(
-        "# Synthetic scenario (guarantor generate): {} nations, {} pledges, {} lines, {} sites, {} facts, seed {}.\n# Every figure is illustrative.\n\n",
-        spec.nations, spec.pledges, spec.lines, spec.sites, spec.facts, spec.seed
-    );
-    let facts: Vec<String> = (1..=spec.facts).map(|i| format!("fact_{i}")).collect();
+    Ok(())
+}
 
-    let mut s = header.clone();
+/// `scenario.toml`: the scenario, its mission, one phase, the facts (each true today at random) and the default
+/// geometry.
+fn scenario_file(header: &str, facts: &[String], d: &mut Draw) -> String {
+    let mut s = header.to_owned();
     s.push_str("[scenario]\nname = \"Synthetic scenario\"\nfair_share = \"gdp\"\nsource = \"illustrative\"\n\n");
     s.push_str("[mission]\nname = \"Synthetic mission\"\npurposes = [\"reassurance\", \"deterrence\"]\nstandoff_km = 100\ntour_months = 6\nhorizon_months = 24\nioc_fill = 0.6\nfoc_fill = 0.95\nsource = \"illustrative\"\n\n");
     s.push_str("[[phase]]\nid = \"entry\"\nname = \"Entry\"\nstart_day = 0\nduration_days = 60\nsource = \"illustrative\"\n\n");
-    for f in &facts {
+    for f in facts {
         let _ = write!(
             s,
             "[[fact]]\nid = \"{f}\"\ndescription = \"synthetic fact {f}\"\ntoday = {}\nsource = \"illustrative\"\n\n",
@@ -152,11 +216,18 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
         );
     }
     s.push_str("[geometry]\ncontact_line = \"geometry/contact_line.geojson\"\noccupied_area = \"geometry/occupied_area.geojson\"\ncountries = \"geometry/countries.geojson\"\nareas = \"geometry/areas.geojson\"\nattribution = [\"Contact line and occupied area derived from DeepStateMap data via github.com/cyterat/deepstate-map-data (2026-08-22)\", \"Country outlines: Natural Earth (public domain)\"]\n");
-    files.set("scenario.toml", s);
+    s
+}
 
-    let mut nations = header.clone();
-    let mut network = header.clone();
-    let mut homes: Vec<(String, f64, f64)> = Vec::new();
+/// `nations.toml`, with each nation's home node written to `network`; the homes, for the links to the hub.
+fn nations_file(
+    spec: &SyntheticSpec,
+    header: &str,
+    network: &mut String,
+    d: &mut Draw,
+) -> (String, Vec<Spot>) {
+    let mut nations = header.to_owned();
+    let mut homes: Vec<Spot> = Vec::new();
     for i in 0..spec.nations {
         let code = nation_code(i);
         let gdp = d.float(20.0, 4000.0);
@@ -182,12 +253,19 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
         );
         homes.push((code.to_lowercase(), lat, lon));
     }
-    files.set("nations.toml", nations);
+    (nations, homes)
+}
 
-    // Sites: the three areas, then land sites in western and central Ukraine (far from the line).
-    let mut sites = header.clone();
-    let mut site_kinds: Vec<(String, &str, &str)> = Vec::new();
-    let mut land_sites: Vec<(String, f64, f64)> = Vec::new();
+/// `sites.toml`: the three areas, then land sites in western and central Ukraine (far from the line); every
+/// site with its kind and region, and the land sites' positions.
+fn sites_file(
+    spec: &SyntheticSpec,
+    header: &str,
+    d: &mut Draw,
+) -> (String, Vec<SiteOf>, Vec<Spot>) {
+    let mut sites = header.to_owned();
+    let mut site_kinds: Vec<SiteOf> = Vec::new();
+    let mut land_sites: Vec<Spot> = Vec::new();
     for (id, kind, lat, lon) in AREAS {
         let region = if *kind == "air_area" {
             "airspace"
@@ -222,10 +300,13 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
         land_sites.push((id.clone(), lat, lon));
         site_kinds.push((id, kind, region));
     }
-    files.set("sites.toml", sites);
-    // The network around them: one staging hub (at Rzeszów) that every home reaches by air and by rail, and a
-    // node for each land site, by rail from the hub. Derived from the positions already drawn, so the rest of
-    // the scenario is the same stream of random numbers as without it.
+    (sites, site_kinds, land_sites)
+}
+
+/// The network around the sites, after the home nodes in `network`: one staging hub (at Rzeszów) that every
+/// home reaches by air and by rail, and a node for each land site, by rail from the hub. Derived from the
+/// positions already drawn, so the rest of the scenario is the same stream of random numbers as without it.
+fn network_links(network: &mut String, homes: &[Spot], land_sites: &[Spot]) {
     let hub = (50.11, 22.02);
     network.push_str("[[node]]\nid = \"hub\"\nname = \"Staging hub\"\nkind = \"staging_hub\"\ncountry = \"POL\"\nlat = 50.11\nlon = 22.02\nreception_troops_per_day = 20000\nreception_tonnes_per_day = 60000\nsource = \"illustrative\"\n\n");
     let km = |(a, b): (f64, f64), (c, e): (f64, f64)| {
@@ -233,7 +314,7 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
             .round()
             .max(1.0)
     };
-    for (home, lat, lon) in &homes {
+    for (home, lat, lon) in homes {
         let far = km((*lat, *lon), hub);
         for (mode, detour, speed, troops, tonnes) in [
             ("air", 1.0, 8000, 2000, 600),
@@ -246,19 +327,36 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
             );
         }
     }
-    for (id, lat, lon) in &land_sites {
+    for (id, lat, lon) in land_sites {
         let _ = write!(
             network,
             "[[node]]\nid = \"node-{id}\"\nname = \"{id}\"\nkind = \"site\"\ncountry = \"UKR\"\nlat = {lat:.4}\nlon = {lon:.4}\nreception_troops_per_day = 3000\nreception_tonnes_per_day = 8000\nsite = \"{id}\"\nsource = \"illustrative\"\n\n[[link]]\nid = \"hub-{id}-rail\"\nfrom = \"hub\"\nto = \"node-{id}\"\nmode = \"rail\"\ndistance_km = {:.0}\nspeed_km_per_day = 500\ntroops_per_day = 3000\ntonnes_per_day = 8000\nsource = \"illustrative\"\n\n",
             km((*lat, *lon), hub) * 1.2
         );
     }
-    files.set("network.toml", network);
+}
 
-    // Capabilities, their roles and the site kinds they can serve, from the default catalogue itself.
-    let catalogue = crate::load(&default)
-        .map(|l| l.scenario.capabilities)
-        .unwrap_or_default();
+/// The default capability catalogue, and each capability's index as often as it is drawn (see [`WEIGHTS`]).
+struct CapabilityDraw<'a> {
+    catalogue: &'a [guarantor_core::Capability],
+    weighted: &'a [usize],
+}
+
+impl CapabilityDraw<'_> {
+    /// A capability drawn by weight.
+    fn pick(&self, d: &mut Draw) -> &guarantor_core::Capability {
+        &self.catalogue[*d.pick(self.weighted)]
+    }
+}
+
+/// `requirements.toml`: `spec.lines` lines, each a capability drawn by weight at a site of a kind it can serve.
+fn requirements_file(
+    spec: &SyntheticSpec,
+    header: &str,
+    draw: &CapabilityDraw<'_>,
+    site_kinds: &[SiteOf],
+    d: &mut Draw,
+) -> String {
     let kinds_of = |c: &guarantor_core::Capability| -> Vec<&'static str> {
         guarantor_core::SiteKind::ALL
             .iter()
@@ -266,29 +364,13 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
             .map(|k| k.as_str())
             .collect()
     };
-    let weighted: Vec<usize> = catalogue
-        .iter()
-        .enumerate()
-        .flat_map(|(i, c)| {
-            let w = WEIGHTS
-                .iter()
-                .find(|(id, _)| *id == c.id.as_str())
-                .map_or(1, |(_, w)| *w);
-            std::iter::repeat_n(i, w)
-        })
-        .collect();
-    if weighted.is_empty() {
-        return Err(SyntheticError::Size(
-            "the default capability catalogue did not load".into(),
-        ));
-    }
-    let mut requirements = header.clone();
+    let mut requirements = header.to_owned();
     let mut made = 0;
     while made < spec.lines {
-        let c = &catalogue[*d.pick(&weighted)];
+        let c = draw.pick(d);
         let (cap, kinds) = (c.id.as_str(), kinds_of(c));
         let roles: Vec<&str> = c.roles.iter().map(|r| r.as_str()).collect();
-        let fitting: Vec<&(String, &str, &str)> = site_kinds
+        let fitting: Vec<&SiteOf> = site_kinds
             .iter()
             .filter(|(_, k, _)| kinds.contains(k))
             .collect();
@@ -328,8 +410,19 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
         );
         made += 1;
     }
-    files.set("requirements.toml", requirements);
+    requirements
+}
 
+/// `pledges.toml`: `spec.pledges` units pledges, each a capability drawn by weight with a random nation,
+/// condition on the facts, caveats, count, notice and status.
+fn pledges_file(
+    spec: &SyntheticSpec,
+    header: &str,
+    draw: &CapabilityDraw<'_>,
+    facts: &[String],
+    site_kinds: &[SiteOf],
+    d: &mut Draw,
+) -> String {
     // Caveats name only regions some site is in.
     let mut regions: Vec<&str> = site_kinds
         .iter()
@@ -338,17 +431,17 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
         .collect();
     regions.sort_unstable();
     regions.dedup();
-    let mut pledges = header.clone();
+    let mut pledges = header.to_owned();
     for i in 0..spec.pledges {
-        let c = &catalogue[*d.pick(&weighted)];
+        let c = draw.pick(d);
         let cap = c.id.as_str();
         let roles: Vec<&str> = c.roles.iter().map(|r| r.as_str()).collect();
         let nation = nation_code(d.below(spec.nations));
         let condition = if facts.is_empty() || d.chance(0.3) {
             String::new()
         } else {
-            let a = d.pick(&facts).clone();
-            let b = d.pick(&facts).clone();
+            let a = d.pick(facts).clone();
+            let b = d.pick(facts).clone();
             match d.below(3) {
                 0 => format!("condition = \"{a}\"\n"),
                 1 => format!("condition = \"{a} && {b}\"\n"),
@@ -384,15 +477,5 @@ pub fn synthetic(spec: &SyntheticSpec) -> Result<SourceSet, SyntheticError> {
             d.range(2, 90)
         );
     }
-    files.set("pledges.toml", pledges);
-
-    let terms = format!(
-        "{header}[terms]\nname = \"Synthetic terms\"\ncoverage = \"general\"\neffective = 2026-12-01\nsource = \"illustrative\"\n"
-    );
-    files.set("terms.toml", terms);
-    let response = format!(
-        "{header}[response]\nhorizon_days = 30\ndefault_needs = {{ troops = 1000 }}\nsource = \"illustrative\"\n"
-    );
-    files.set("response.toml", response);
-    Ok(files)
+    pledges
 }
