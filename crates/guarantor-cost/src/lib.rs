@@ -365,159 +365,20 @@ pub fn cost(
     activity: &Activity,
 ) -> CostPlan {
     let horizon = activity.horizon_months;
-    let all_common = model.financing.rule == FinancingRule::Common;
-    let mut warnings = Vec::new();
-    let mut items: Vec<Item> = Vec::new();
-    let mut push = |nation: Option<&NationCode>,
-                    pledge: Option<&PledgeId>,
-                    category: Category,
-                    month: u32,
-                    amount: Estimate,
-                    common: bool| {
-        if month < horizon {
-            items.push(Item {
-                nation: nation.cloned(),
-                pledge: pledge.cloned(),
-                category,
-                month,
-                amount,
-                common: all_common || common || nation.is_none(),
-            });
-        }
+    let mut priced = Priced {
+        horizon,
+        all_common: model.financing.rule == FinancingRule::Common,
+        items: Vec::new(),
+        warnings: Vec::new(),
     };
-
-    for t in &activity.troop_months {
-        let Some(rate) = model.troop_month(&t.capability) else {
-            continue;
-        };
-        let k = model.factor(&t.nation);
-        if t.deployed > 0 {
-            push(
-                Some(&t.nation),
-                Some(&t.pledge),
-                Category::Deployed,
-                t.month,
-                rate.deployed.scale(t.deployed as f64 * k),
-                false,
-            );
-        }
-        if t.preparing_or_recovering > 0 {
-            push(
-                Some(&t.nation),
-                Some(&t.pledge),
-                Category::PreparingOrRecovering,
-                t.month,
-                rate.preparing_or_recovering
-                    .scale(t.preparing_or_recovering as f64 * k),
-                false,
-            );
-        }
-    }
-    let tr = &model.transport;
-    for m in &activity.moves {
-        let mut amount = tr.per_passenger.scale(m.passengers as f64);
-        for (mode, tkm) in &m.tonne_km {
-            if let Some(rate) = tr.rate(*mode) {
-                amount = amount.plus(rate.scale(*tkm));
-            }
-        }
-        push(
-            Some(&m.nation),
-            Some(&m.pledge),
-            Category::Transport(m.kind),
-            m.month.min(horizon.saturating_sub(1)),
-            amount,
-            false,
-        );
-    }
-    for o in &model.one_offs {
-        // A nation's one-off (its preparation for its contribution) is priced only when it sends troops.
-        if let Some(nation) = &o.nation
-            && !activity
-                .troop_months
-                .iter()
-                .any(|t| &t.nation == nation && t.deployed > 0)
-        {
-            continue;
-        }
-        let amount = if o.per_troop {
-            o.amount.scale(activity.steady_deployed as f64)
-        } else {
-            o.amount
-        };
-        push(
-            o.nation.as_ref(),
-            None,
-            Category::OneOff(o.id.clone()),
-            o.month.min(horizon.saturating_sub(1)),
-            amount,
-            o.common,
-        );
-    }
-    for r in &activity.releases {
-        let Some(v) = model.materiel.iter().find(|v| v.pledge == r.pledge) else {
-            warnings.push(CostWarning::NotPriced {
-                nation: r.nation.clone(),
-                pledge: r.pledge.clone(),
-            });
-            continue;
-        };
-        let value = v.per_item.scale(r.quantity as f64);
-        let month = r.month.min(horizon.saturating_sub(1));
-        push(
-            Some(&r.nation),
-            Some(&r.pledge),
-            Category::Materiel,
-            month,
-            value,
-            false,
-        );
-        // Replacing it costs the value times (replacement − 1) on top.
-        let extra = Estimate {
-            low: value.low * (v.replacement.low - 1.0).max(0.0),
-            best: value.best * (v.replacement.best - 1.0).max(0.0),
-            high: value.high * (v.replacement.high - 1.0).max(0.0),
-        };
-        if extra.high > 0.0 {
-            push(
-                Some(&r.nation),
-                Some(&r.pledge),
-                Category::Replacement,
-                month,
-                extra,
-                false,
-            );
-        }
-        if let Some(share) = v.stock_share
-            && share > model.stock_warn_share
-        {
-            warnings.push(CostWarning::DepletedStock {
-                nation: r.nation.clone(),
-                pledge: r.pledge.clone(),
-                share,
-                limit: model.stock_warn_share,
-            });
-        }
-    }
-    for (nation, pledge) in &activity.enablers {
-        let Some(e) = model.enablers.iter().find(|e| &e.pledge == pledge) else {
-            warnings.push(CostWarning::NotPriced {
-                nation: nation.clone(),
-                pledge: pledge.clone(),
-            });
-            continue;
-        };
-        for month in 0..horizon {
-            push(
-                Some(nation),
-                Some(pledge),
-                Category::Enabler,
-                month,
-                e.per_month,
-                e.common,
-            );
-        }
-    }
+    priced.troop_months(model, activity);
+    priced.moves(model, activity);
+    priced.one_offs(model, activity);
+    priced.releases(model, activity);
+    priced.enablers(model, activity);
+    let Priced {
+        items, warnings, ..
+    } = priced;
 
     // Who pays.
     let key_shares = key_shares(
@@ -537,36 +398,8 @@ pub fn cost(
             pool[m] = pool[m].plus(it.amount);
         }
     }
-    let mut credits = Vec::new();
-    if model.financing.rule == FinancingRule::Reimburse {
-        for t in &activity.troop_months {
-            if t.deployed == 0 || t.month >= horizon {
-                continue;
-            }
-            let amount = model.financing.reimbursement.scale(t.deployed as f64);
-            pool[t.month as usize] = pool[t.month as usize].plus(amount);
-            credits.push(Credit {
-                nation: t.nation.clone(),
-                pledge: t.pledge.clone(),
-                month: t.month,
-                amount,
-            });
-        }
-    }
-    let mut full: BTreeMap<(NationCode, PledgeId), f64> = BTreeMap::new();
-    for t in activity.troop_months.iter().filter(|t| t.month < horizon) {
-        let Some(n) = nations.iter().find(|n| n.code == t.nation) else {
-            continue;
-        };
-        let per_soldier_month = if n.active_forces > 0 {
-            n.defence_usd_bn * 1e9 / f64::from(n.active_forces) / 12.0
-        } else {
-            0.0
-        };
-        *full
-            .entry((t.nation.clone(), t.pledge.clone()))
-            .or_default() += per_soldier_month * (t.deployed + t.preparing_or_recovering) as f64;
-    }
+    let credits = reimbursements(model, activity, &mut pool);
+    let full = full_costs(nations, activity);
     let total = months.iter().fold(Estimate::default(), |a, m| a.plus(*m));
     CostPlan {
         horizon_months: horizon,
@@ -583,6 +416,242 @@ pub fn cost(
         total,
         warnings,
     }
+}
+
+/// The items of an activity priced so far (within its horizon), and the warnings said.
+struct Priced {
+    horizon: u32,
+    /// Whether the financing rule funds every item in common.
+    all_common: bool,
+    items: Vec<Item>,
+    warnings: Vec<CostWarning>,
+}
+
+impl Priced {
+    /// Keeps an item, when its month is within the horizon.
+    fn push(
+        &mut self,
+        nation: Option<&NationCode>,
+        pledge: Option<&PledgeId>,
+        category: Category,
+        month: u32,
+        amount: Estimate,
+        common: bool,
+    ) {
+        if month < self.horizon {
+            self.items.push(Item {
+                nation: nation.cloned(),
+                pledge: pledge.cloned(),
+                category,
+                month,
+                amount,
+                common: self.all_common || common || nation.is_none(),
+            });
+        }
+    }
+
+    /// `month`, or the horizon's last month when it falls after it: a move, a one-off or a release after the
+    /// horizon is priced in its last month.
+    fn within_horizon(&self, month: u32) -> u32 {
+        month.min(self.horizon.saturating_sub(1))
+    }
+
+    /// Troop-months deployed, and preparing or recovering, at the rate of their capability.
+    fn troop_months(&mut self, model: &CostModel, activity: &Activity) {
+        for t in &activity.troop_months {
+            let Some(rate) = model.troop_month(&t.capability) else {
+                continue;
+            };
+            let k = model.factor(&t.nation);
+            if t.deployed > 0 {
+                self.push(
+                    Some(&t.nation),
+                    Some(&t.pledge),
+                    Category::Deployed,
+                    t.month,
+                    rate.deployed.scale(t.deployed as f64 * k),
+                    false,
+                );
+            }
+            if t.preparing_or_recovering > 0 {
+                self.push(
+                    Some(&t.nation),
+                    Some(&t.pledge),
+                    Category::PreparingOrRecovering,
+                    t.month,
+                    rate.preparing_or_recovering
+                        .scale(t.preparing_or_recovering as f64 * k),
+                    false,
+                );
+            }
+        }
+    }
+
+    /// Each move: its passengers, and its tonne-km at the rate of each mode.
+    fn moves(&mut self, model: &CostModel, activity: &Activity) {
+        let tr = &model.transport;
+        for m in &activity.moves {
+            let mut amount = tr.per_passenger.scale(m.passengers as f64);
+            for (mode, tkm) in &m.tonne_km {
+                if let Some(rate) = tr.rate(*mode) {
+                    amount = amount.plus(rate.scale(*tkm));
+                }
+            }
+            self.push(
+                Some(&m.nation),
+                Some(&m.pledge),
+                Category::Transport(m.kind),
+                self.within_horizon(m.month),
+                amount,
+                false,
+            );
+        }
+    }
+
+    /// The model's one-off costs.
+    fn one_offs(&mut self, model: &CostModel, activity: &Activity) {
+        for o in &model.one_offs {
+            // A nation's one-off (its preparation for its contribution) is priced only when it sends troops.
+            if let Some(nation) = &o.nation
+                && !activity
+                    .troop_months
+                    .iter()
+                    .any(|t| &t.nation == nation && t.deployed > 0)
+            {
+                continue;
+            }
+            let amount = if o.per_troop {
+                o.amount.scale(activity.steady_deployed as f64)
+            } else {
+                o.amount
+            };
+            self.push(
+                o.nation.as_ref(),
+                None,
+                Category::OneOff(o.id.clone()),
+                self.within_horizon(o.month),
+                amount,
+                o.common,
+            );
+        }
+    }
+
+    /// Materiel released: its value and the extra cost of replacing it; a warning for materiel the model does
+    /// not price or that depletes a stock.
+    fn releases(&mut self, model: &CostModel, activity: &Activity) {
+        for r in &activity.releases {
+            let Some(v) = model.materiel.iter().find(|v| v.pledge == r.pledge) else {
+                self.warnings.push(CostWarning::NotPriced {
+                    nation: r.nation.clone(),
+                    pledge: r.pledge.clone(),
+                });
+                continue;
+            };
+            let value = v.per_item.scale(r.quantity as f64);
+            let month = self.within_horizon(r.month);
+            self.push(
+                Some(&r.nation),
+                Some(&r.pledge),
+                Category::Materiel,
+                month,
+                value,
+                false,
+            );
+            // Replacing it costs the value times (replacement − 1) on top.
+            let extra = Estimate {
+                low: value.low * (v.replacement.low - 1.0).max(0.0),
+                best: value.best * (v.replacement.best - 1.0).max(0.0),
+                high: value.high * (v.replacement.high - 1.0).max(0.0),
+            };
+            if extra.high > 0.0 {
+                self.push(
+                    Some(&r.nation),
+                    Some(&r.pledge),
+                    Category::Replacement,
+                    month,
+                    extra,
+                    false,
+                );
+            }
+            if let Some(share) = v.stock_share
+                && share > model.stock_warn_share
+            {
+                self.warnings.push(CostWarning::DepletedStock {
+                    nation: r.nation.clone(),
+                    pledge: r.pledge.clone(),
+                    share,
+                    limit: model.stock_warn_share,
+                });
+            }
+        }
+    }
+
+    /// Each enabler live, every month of the horizon; a warning for one the model does not price.
+    fn enablers(&mut self, model: &CostModel, activity: &Activity) {
+        for (nation, pledge) in &activity.enablers {
+            let Some(e) = model.enablers.iter().find(|e| &e.pledge == pledge) else {
+                self.warnings.push(CostWarning::NotPriced {
+                    nation: nation.clone(),
+                    pledge: pledge.clone(),
+                });
+                continue;
+            };
+            for month in 0..self.horizon {
+                self.push(
+                    Some(nation),
+                    Some(pledge),
+                    Category::Enabler,
+                    month,
+                    e.per_month,
+                    e.common,
+                );
+            }
+        }
+    }
+}
+
+/// Under the `reimburse` rule, the rate per troop-month deployed paid back to each contributor, each added to
+/// the common `pool` of its month; none under the other rules.
+fn reimbursements(model: &CostModel, activity: &Activity, pool: &mut [Estimate]) -> Vec<Credit> {
+    let horizon = activity.horizon_months;
+    let mut credits = Vec::new();
+    if model.financing.rule == FinancingRule::Reimburse {
+        for t in &activity.troop_months {
+            if t.deployed == 0 || t.month >= horizon {
+                continue;
+            }
+            let amount = model.financing.reimbursement.scale(t.deployed as f64);
+            pool[t.month as usize] = pool[t.month as usize].plus(amount);
+            credits.push(Credit {
+                nation: t.nation.clone(),
+                pledge: t.pledge.clone(),
+                month: t.month,
+                amount,
+            });
+        }
+    }
+    credits
+}
+
+/// The full cost of each (nation, pledge)'s troops within the horizon: their troop-months at the nation's
+/// defence budget per soldier and month.
+fn full_costs(nations: &[Nation], activity: &Activity) -> BTreeMap<(NationCode, PledgeId), f64> {
+    let horizon = activity.horizon_months;
+    let mut full: BTreeMap<(NationCode, PledgeId), f64> = BTreeMap::new();
+    for t in activity.troop_months.iter().filter(|t| t.month < horizon) {
+        let Some(n) = nations.iter().find(|n| n.code == t.nation) else {
+            continue;
+        };
+        let per_soldier_month = if n.active_forces > 0 {
+            n.defence_usd_bn * 1e9 / f64::from(n.active_forces) / 12.0
+        } else {
+            0.0
+        };
+        *full
+            .entry((t.nation.clone(), t.pledge.clone()))
+            .or_default() += per_soldier_month * (t.deployed + t.preparing_or_recovering) as f64;
+    }
+    full
 }
 
 /// The fair-share key of the sourcing engine (`gdp`, `population`, `defence`, `equal`) as a cost key.

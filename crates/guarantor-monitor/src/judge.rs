@@ -2,7 +2,8 @@
 //! inside a time window), where (buffer zone, protected site, sea), and what it hit — with a severity.
 
 use guarantor_core::{
-    Category, Coverage, EventKind, Hit, Incident, Report, Scenario, Severity, Verdict,
+    Attribution, Category, Coverage, EventKind, Hit, Incident, Report, Scenario, Severity, Terms,
+    Verdict,
 };
 use jiff::tz::TimeZone;
 
@@ -180,23 +181,50 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
     }
     // Forces seen are not a hostile act: a violation only where the terms keep forces out.
     if sighting {
-        return match &placement.buffer_zone {
-            Some(zone) => {
-                reasons.push(format!(
-                    "forces or heavy weapons inside the buffer zone `{zone}`, which the terms keep clear"
-                ));
-                (placement, verdict(true, Severity::Serious, reasons))
-            }
-            None => {
-                reasons.push(
-                    "forces seen outside any buffer zone: recorded, not a violation".to_owned(),
-                );
-                (placement, verdict(false, Severity::None, reasons))
-            }
-        };
+        let (violation, severity) = sighting_verdict(&placement, &mut reasons);
+        return (placement, verdict(violation, severity, reasons));
     }
     let hit = hit.as_ref().map(|h| h.category);
-    let covered = match terms.coverage {
+    if !covered(terms, hit, &mut reasons) {
+        let v = verdict(false, Severity::None, reasons);
+        return (placement, v);
+    }
+
+    let judged = Judged {
+        terms,
+        incident,
+        placement: &placement,
+        day,
+    };
+    let severity = judged.severity(hit, named, &mut reasons);
+    // A violation names the party the evidence points to (a proposal; the commission attributes).
+    reasons.push(attribution_reason(&attribution));
+    let v = verdict(true, severity, reasons);
+    (placement, v)
+}
+
+/// Forces or heavy weapons seen: a serious violation inside a buffer zone (the terms keep it clear), else
+/// recorded and no violation. Whether it is a violation and its severity; the reason is added to `reasons`.
+fn sighting_verdict(placement: &Placement, reasons: &mut Vec<String>) -> (bool, Severity) {
+    match &placement.buffer_zone {
+        Some(zone) => {
+            reasons.push(format!(
+                "forces or heavy weapons inside the buffer zone `{zone}`, which the terms keep clear"
+            ));
+            (true, Severity::Serious)
+        }
+        None => {
+            reasons
+                .push("forces seen outside any buffer zone: recorded, not a violation".to_owned());
+            (false, Severity::None)
+        }
+    }
+}
+
+/// Whether the ceasefire covers a hostile act that hit `hit`: any under a general ceasefire, under a limited
+/// one only what it names. The reason is added to `reasons`.
+fn covered(terms: &Terms, hit: Option<Category>, reasons: &mut Vec<String>) -> bool {
+    match terms.coverage {
         Coverage::General => {
             reasons.push("a hostile act under a general ceasefire".to_owned());
             true
@@ -221,68 +249,83 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
                 false
             }
         },
-    };
-    if !covered {
-        let v = verdict(false, Severity::None, reasons);
-        return (placement, v);
     }
+}
 
-    // Severity: what was hit and where, raised inside a protection window for the category hit.
-    let heavy = incident
-        .reports
-        .iter()
-        .any(|r| is_strike(r.kind) || r.kind == EventKind::Interception);
-    let protected = placement
-        .inside_protected
-        .as_ref()
-        .and_then(|id| terms.protected_site(id));
-    let mut severity = if heavy {
-        Severity::Serious
-    } else {
-        Severity::Minor
-    };
-    if let Some(zone) = &placement.buffer_zone {
-        reasons.push(format!("inside the buffer zone `{zone}`"));
-    }
-    if let Some(site) = protected {
-        reasons.push(format!(
-            "inside the {} km of protected site `{}` ({})",
-            site.radius_km,
-            site.id,
-            site.category.as_str()
-        ));
-        severity = severity.max(Severity::Serious);
-        if site.category == Category::Nuclear && heavy {
-            reasons.push("a strike near a nuclear plant".to_owned());
-            severity = Severity::Grave;
+/// An incident the terms cover, as judged: the terms, where it was placed and the day it happened.
+struct Judged<'a> {
+    terms: &'a Terms,
+    incident: &'a Incident,
+    placement: &'a Placement,
+    day: jiff::civil::Date,
+}
+
+impl Judged<'_> {
+    /// Severity: what was hit (`hit`; `named`, whether a report named it) and where, raised inside a protection
+    /// window for the category hit. The reasons are added to `reasons`.
+    fn severity(&self, hit: Option<Category>, named: bool, reasons: &mut Vec<String>) -> Severity {
+        let (terms, placement, day) = (self.terms, self.placement, self.day);
+        let heavy = self
+            .incident
+            .reports
+            .iter()
+            .any(|r| is_strike(r.kind) || r.kind == EventKind::Interception);
+        let protected = placement
+            .inside_protected
+            .as_ref()
+            .and_then(|id| terms.protected_site(id));
+        let mut severity = if heavy {
+            Severity::Serious
+        } else {
+            Severity::Minor
+        };
+        if let Some(zone) = &placement.buffer_zone {
+            reasons.push(format!("inside the buffer zone `{zone}`"));
         }
-    }
-    if let Some(c) = hit {
-        // The categories the terms name are specially protected: hitting one is serious at least.
-        if terms.categories.contains(&c) {
-            if terms.coverage == Coverage::General && named {
-                reasons.push(format!("it hit {}, which the terms protect", c.as_str()));
-            } else if c == Category::SeaTargets && placement.inside_protected.is_none() {
-                reasons.push("a naval attack at sea, on sea targets the terms protect".to_owned());
-            }
+        if let Some(site) = protected {
+            reasons.push(format!(
+                "inside the {} km of protected site `{}` ({})",
+                site.radius_km,
+                site.id,
+                site.category.as_str()
+            ));
             severity = severity.max(Severity::Serious);
+            if site.category == Category::Nuclear && heavy {
+                reasons.push("a strike near a nuclear plant".to_owned());
+                severity = Severity::Grave;
+            }
         }
-        for w in &terms.windows {
-            if w.covers.contains(&c) && w.start <= day && day <= w.end {
-                reasons.push(format!(
-                    "during the `{}` window, which protects {}",
-                    w.id,
-                    c.as_str()
-                ));
-                if heavy {
-                    severity = Severity::Grave;
+        if let Some(c) = hit {
+            // The categories the terms name are specially protected: hitting one is serious at least.
+            if terms.categories.contains(&c) {
+                if terms.coverage == Coverage::General && named {
+                    reasons.push(format!("it hit {}, which the terms protect", c.as_str()));
+                } else if c == Category::SeaTargets && placement.inside_protected.is_none() {
+                    reasons
+                        .push("a naval attack at sea, on sea targets the terms protect".to_owned());
+                }
+                severity = severity.max(Severity::Serious);
+            }
+            for w in &terms.windows {
+                if w.covers.contains(&c) && w.start <= day && day <= w.end {
+                    reasons.push(format!(
+                        "during the `{}` window, which protects {}",
+                        w.id,
+                        c.as_str()
+                    ));
+                    if heavy {
+                        severity = Severity::Grave;
+                    }
                 }
             }
         }
+        severity
     }
-    // A violation names the party the evidence points to (a proposal; the commission attributes).
-    let a = &attribution;
-    reasons.push(match a.party {
+}
+
+/// The party the evidence points to, and how firmly, in words.
+fn attribution_reason(a: &Attribution) -> String {
+    match a.party {
         Some(p) => format!(
             "the evidence points to {} ({} firmness)",
             p.as_str(),
@@ -290,7 +333,5 @@ pub fn judge(placer: &Placer<'_>, incident: &Incident) -> (Placement, Verdict) {
         ),
         None if a.grounds.is_empty() => "no report says which party acted".to_owned(),
         None => "the evidence points to both parties".to_owned(),
-    });
-    let v = verdict(true, severity, reasons);
-    (placement, v)
+    }
 }

@@ -165,153 +165,234 @@ pub fn movement(
     let full = Capacity::full(network, &net);
     let mut cap = full.clone();
 
-    // Groups: (class, destination by first mention); the loads of each, in input order.
-    let mut dest_rank: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut groups: BTreeMap<(u32, usize), (usize, Vec<usize>)> = BTreeMap::new();
-    let mut days: Vec<[Option<u32>; 2]> = vec![[None, None]; loads.len()];
-    let mut not_closed: Vec<Option<NotClosed>> = vec![None; loads.len()];
-    let mut origins = vec![0; loads.len()];
-    for (i, load) in loads.iter().enumerate() {
-        match &load.route {
-            Route::Network {
-                origin,
-                destination,
-            } => {
-                origins[i] = net.node(origin)?;
-                let d = net.node(destination)?;
-                let next = dest_rank.len();
-                let rank = *dest_rank.entry(d).or_insert(next);
-                groups
-                    .entry((load.order, rank))
-                    .or_insert_with(|| (d, Vec::new()))
-                    .1
-                    .push(i);
-            }
-            Route::Own { days: transit } => {
-                let day = load.ready_day.saturating_add(*transit);
-                if day < horizon_days {
-                    days[i] = [Some(day), Some(day)];
-                } else {
-                    not_closed[i] = Some(NotClosed::Horizon);
-                }
-            }
-        }
-    }
-
+    let (groups, mut moving) = Moving::group(&net, loads, horizon_days)?;
     let mut days_to_cache: BTreeMap<(usize, Commodity), Vec<usize>> = BTreeMap::new();
     for (dest, members) in groups.values() {
         for c in Commodity::ALL {
             let days_to = days_to_cache
                 .entry((*dest, c))
                 .or_insert_with(|| net.days_to(*dest, &full, c));
-            let amount = |i: usize| match c {
-                Commodity::Troops => loads[i].troops,
-                Commodity::Tonnes => loads[i].tonnes,
-            };
-            let mut buckets: Vec<Bucket> = Vec::new();
-            let mut bucket_of: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-            let mut members_of: Vec<Vec<usize>> = Vec::new();
-            for &i in members {
-                if amount(i) == 0 {
-                    continue;
+            moving.move_group(&net, &mut cap, *dest, members, c, days_to);
+        }
+    }
+
+    let outcomes: Vec<LoadOutcome> = (0..loads.len()).map(|i| moving.outcome(i)).collect();
+    let closure_curve = closure_curve(loads, &outcomes);
+    Ok(Movement {
+        horizon_days,
+        loads: outcomes,
+        closure_curve,
+        bottlenecks: bottlenecks(network, &net, &full, &cap),
+    })
+}
+
+impl Load {
+    /// Its troops or its tonnes.
+    fn amount(&self, c: Commodity) -> u64 {
+        match c {
+            Commodity::Troops => self.troops,
+            Commodity::Tonnes => self.tonnes,
+        }
+    }
+}
+
+/// The groups of loads moved over the network: per (class, destination by first mention), the destination
+/// node and the loads of the group, in input order.
+type Groups = BTreeMap<(u32, usize), (usize, Vec<usize>)>;
+
+/// The loads as they are moved, group by group: where each starts, the day each of its commodities was all
+/// received, and why it did not close.
+struct Moving<'l> {
+    loads: &'l [Load],
+    /// Days planned.
+    h: usize,
+    /// Each load's origin node (0 for a load moving by its own means).
+    origins: Vec<usize>,
+    /// Per load, the day its troops and the day its tonnes were all received.
+    days: Vec<[Option<u32>; 2]>,
+    not_closed: Vec<Option<NotClosed>>,
+}
+
+impl<'l> Moving<'l> {
+    /// Groups the loads that move over the network; those moving by their own means arrive after their transit.
+    fn group(
+        net: &Net,
+        loads: &'l [Load],
+        horizon_days: u32,
+    ) -> Result<(Groups, Self), MovementError> {
+        let mut moving = Moving {
+            loads,
+            h: horizon_days as usize,
+            origins: vec![0; loads.len()],
+            days: vec![[None, None]; loads.len()],
+            not_closed: vec![None; loads.len()],
+        };
+        let mut dest_rank: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut groups: Groups = BTreeMap::new();
+        for (i, load) in loads.iter().enumerate() {
+            match &load.route {
+                Route::Network {
+                    origin,
+                    destination,
+                } => {
+                    moving.origins[i] = net.node(origin)?;
+                    let d = net.node(destination)?;
+                    let next = dest_rank.len();
+                    let rank = *dest_rank.entry(d).or_insert(next);
+                    groups
+                        .entry((load.order, rank))
+                        .or_insert_with(|| (d, Vec::new()))
+                        .1
+                        .push(i);
                 }
-                if days_to[origins[i]] == usize::MAX {
-                    not_closed[i] = Some(NotClosed::Unreachable);
-                    continue;
-                }
-                // It could not arrive within the horizon even on an empty network: it would only hold the
-                // group's search open to the horizon.
-                if (loads[i].ready_day as usize).saturating_add(days_to[origins[i]]) >= h {
-                    not_closed[i].get_or_insert(NotClosed::Horizon);
-                    continue;
-                }
-                let key = (origins[i], loads[i].ready_day as usize);
-                let b = *bucket_of.entry(key).or_insert_with(|| {
-                    buckets.push(Bucket {
-                        node: key.0,
-                        day: key.1,
-                        amount: 0,
-                    });
-                    members_of.push(Vec::new());
-                    buckets.len() - 1
-                });
-                buckets[b].amount += amount(i);
-                members_of[b].push(i);
-            }
-            if buckets.is_empty() {
-                continue;
-            }
-            let k = c.index();
-            let delivered = earliest_arrival(
-                &net,
-                &cap.link[k],
-                &cap.node[k],
-                &buckets,
-                *dest,
-                days_to,
-                h,
-                None,
-            );
-            for (a, t, f) in delivered.link_use {
-                cap.link[k][a * h + t] -= f;
-            }
-            for (v, t, f) in delivered.node_use {
-                cap.node[k][v * h + t] -= f;
-            }
-            for (b, arrivals) in delivered.arrivals.iter().enumerate() {
-                let mut arrived = 0u64;
-                let mut next = arrivals.iter();
-                let mut day = None;
-                let mut needed = 0u64;
-                for &i in &members_of[b] {
-                    needed += amount(i);
-                    while arrived < needed {
-                        match next.next() {
-                            Some(&(d, f)) => {
-                                arrived += f;
-                                day = Some(d as u32);
-                            }
-                            None => break,
-                        }
-                    }
-                    if arrived >= needed {
-                        days[i][k] = day;
+                Route::Own { days: transit } => {
+                    let day = load.ready_day.saturating_add(*transit);
+                    if day < horizon_days {
+                        moving.days[i] = [Some(day), Some(day)];
                     } else {
-                        not_closed[i].get_or_insert(NotClosed::Horizon);
+                        moving.not_closed[i] = Some(NotClosed::Horizon);
                     }
                 }
             }
         }
+        Ok((groups, moving))
     }
 
-    let outcomes: Vec<LoadOutcome> = loads
-        .iter()
-        .enumerate()
-        .map(|(i, load)| {
-            let [troops_day, tonnes_day] = days[i];
-            let troops_day = troops_day.filter(|_| load.troops > 0 || load.tonnes == 0);
-            let tonnes_day = tonnes_day.filter(|_| load.tonnes > 0);
-            let arrival_day = match (not_closed[i], &load.route) {
-                (Some(_), _) => None,
-                // Moving itself, it arrives after its own transit, whatever it carries.
-                (None, Route::Own { .. }) => days[i][0],
-                // Nothing to move over the network: there as soon as it is ready.
-                (None, Route::Network { .. }) if load.troops == 0 && load.tonnes == 0 => {
-                    Some(load.ready_day)
-                }
-                (None, Route::Network { .. }) => troops_day.max(tonnes_day),
-            };
-            LoadOutcome {
-                troops_day,
-                tonnes_day,
-                arrival_day,
-                not_closed: not_closed[i],
-            }
-        })
-        .collect();
+    /// Moves commodity `c` of a group's loads (`members`) to `dest` over the capacity left (`cap`, less what
+    /// they take); `days_to` is each node's fewest days to `dest` on the empty network.
+    fn move_group(
+        &mut self,
+        net: &Net,
+        cap: &mut Capacity,
+        dest: usize,
+        members: &[usize],
+        c: Commodity,
+        days_to: &[usize],
+    ) {
+        let h = self.h;
+        let (buckets, members_of) = self.buckets(members, c, days_to);
+        if buckets.is_empty() {
+            return;
+        }
+        let k = c.index();
+        let delivered = earliest_arrival(
+            net,
+            &cap.link[k],
+            &cap.node[k],
+            &buckets,
+            dest,
+            days_to,
+            h,
+            None,
+        );
+        for (a, t, f) in delivered.link_use {
+            cap.link[k][a * h + t] -= f;
+        }
+        for (v, t, f) in delivered.node_use {
+            cap.node[k][v * h + t] -= f;
+        }
+        for (b, arrivals) in delivered.arrivals.iter().enumerate() {
+            self.received(&members_of[b], arrivals, c);
+        }
+    }
 
+    /// The group's loads (`members`) with some of commodity `c` that can arrive within the horizon, pooled by
+    /// (origin, ready day): the buckets, and the loads of each. A load that cannot is marked as not closed.
+    fn buckets(
+        &mut self,
+        members: &[usize],
+        c: Commodity,
+        days_to: &[usize],
+    ) -> (Vec<Bucket>, Vec<Vec<usize>>) {
+        let loads = self.loads;
+        let mut buckets: Vec<Bucket> = Vec::new();
+        let mut bucket_of: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+        let mut members_of: Vec<Vec<usize>> = Vec::new();
+        for &i in members {
+            if loads[i].amount(c) == 0 {
+                continue;
+            }
+            if days_to[self.origins[i]] == usize::MAX {
+                self.not_closed[i] = Some(NotClosed::Unreachable);
+                continue;
+            }
+            // It could not arrive within the horizon even on an empty network: it would only hold the
+            // group's search open to the horizon.
+            if (loads[i].ready_day as usize).saturating_add(days_to[self.origins[i]]) >= self.h {
+                self.not_closed[i].get_or_insert(NotClosed::Horizon);
+                continue;
+            }
+            let key = (self.origins[i], loads[i].ready_day as usize);
+            let b = *bucket_of.entry(key).or_insert_with(|| {
+                buckets.push(Bucket {
+                    node: key.0,
+                    day: key.1,
+                    amount: 0,
+                });
+                members_of.push(Vec::new());
+                buckets.len() - 1
+            });
+            buckets[b].amount += loads[i].amount(c);
+            members_of[b].push(i);
+        }
+        (buckets, members_of)
+    }
+
+    /// The day each load of a bucket (`members`, in order) had all its commodity `c` received, from the
+    /// bucket's `arrivals` (amounts by day, ascending): the first loads are served first.
+    fn received(&mut self, members: &[usize], arrivals: &[(usize, u64)], c: Commodity) {
+        let mut arrived = 0u64;
+        let mut next = arrivals.iter();
+        let mut day = None;
+        let mut needed = 0u64;
+        for &i in members {
+            needed += self.loads[i].amount(c);
+            while arrived < needed {
+                match next.next() {
+                    Some(&(d, f)) => {
+                        arrived += f;
+                        day = Some(d as u32);
+                    }
+                    None => break,
+                }
+            }
+            if arrived >= needed {
+                self.days[i][c.index()] = day;
+            } else {
+                self.not_closed[i].get_or_insert(NotClosed::Horizon);
+            }
+        }
+    }
+
+    /// What happened to load `i`, once every group has moved.
+    fn outcome(&self, i: usize) -> LoadOutcome {
+        let load = &self.loads[i];
+        let [troops_day, tonnes_day] = self.days[i];
+        let troops_day = troops_day.filter(|_| load.troops > 0 || load.tonnes == 0);
+        let tonnes_day = tonnes_day.filter(|_| load.tonnes > 0);
+        let arrival_day = match (self.not_closed[i], &load.route) {
+            (Some(_), _) => None,
+            // Moving itself, it arrives after its own transit, whatever it carries.
+            (None, Route::Own { .. }) => self.days[i][0],
+            // Nothing to move over the network: there as soon as it is ready.
+            (None, Route::Network { .. }) if load.troops == 0 && load.tonnes == 0 => {
+                Some(load.ready_day)
+            }
+            (None, Route::Network { .. }) => troops_day.max(tonnes_day),
+        };
+        LoadOutcome {
+            troops_day,
+            tonnes_day,
+            arrival_day,
+            not_closed: self.not_closed[i],
+        }
+    }
+}
+
+/// `(day, troops)`: troops of the loads closed by each day a load closes, ascending.
+fn closure_curve(loads: &[Load], outcomes: &[LoadOutcome]) -> Vec<(u32, u64)> {
     let mut by_day: BTreeMap<u32, u64> = BTreeMap::new();
-    for (load, outcome) in loads.iter().zip(&outcomes) {
+    for (load, outcome) in loads.iter().zip(outcomes) {
         if let Some(d) = outcome.arrival_day
             && load.troops > 0
         {
@@ -319,20 +400,13 @@ pub fn movement(
         }
     }
     let mut total = 0;
-    let closure_curve = by_day
+    by_day
         .into_iter()
         .map(|(d, t)| {
             total += t;
             (d, total)
         })
-        .collect();
-
-    Ok(Movement {
-        horizon_days,
-        loads: outcomes,
-        closure_curve,
-        bottlenecks: bottlenecks(network, &net, &full, &cap),
-    })
+        .collect()
 }
 
 /// Every (arc or node, commodity) that had capacity and none left on some day.

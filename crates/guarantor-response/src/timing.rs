@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use geo_types::Point;
 use guarantor_core::{
     CapabilityId, ContingencyKind, DeciderKind, NationCode, Needs, NodeId, OWN_SEA_KM_PER_DAY,
-    Offer, OptionForce, PledgeId, ResponseOption, Role, SEA_DETOUR, Scenario, Site, SiteKind,
-    TermId, WorldState, geodesic_km, whole_tonnes_up,
+    Offer, OptionForce, PledgeId, ReserveKind, ResponseOption, Role, SEA_DETOUR, Scenario, Site,
+    SiteKind, TermId, WorldState, geodesic_km, whole_tonnes_up,
 };
 
 use crate::{GroundSource, Load, Transport};
@@ -638,11 +638,13 @@ fn planned(s: &Situation<'_>) -> Planned {
     let plan = &scenario.response;
     let in_force: Vec<&TermId> = plan.tiers.iter().take(s.tiers).map(|t| &t.id).collect();
     let site_km = scenario.theatre.km_to_contact_line(s.site.location);
-    let mut elements: Vec<Element> = Vec::new();
-    let mut excluded: Vec<Excluded> = Vec::new();
-    // Ground loads (units) and stockpile loads, each with the element it times.
-    let mut ground: Vec<(usize, Load)> = Vec::new();
-    let mut stocks: Vec<(usize, Load)> = Vec::new();
+    let mut out = Planned {
+        elements: Vec::new(),
+        excluded: Vec::new(),
+        ground: Vec::new(),
+        stocks: Vec::new(),
+    };
+    // The option that released each reserve, by the reserve's label.
     let mut released: BTreeMap<&str, &TermId> = BTreeMap::new();
 
     for option in &plan.options {
@@ -656,18 +658,10 @@ fn planned(s: &Situation<'_>) -> Planned {
         {
             continue;
         }
-        let exclude =
-            |label: String, nation: Option<NationCode>, restricted: bool, reason| Excluded {
-                option: option.id.clone(),
-                tier: option.tier.clone(),
-                label,
-                nation,
-                restricted: option.restricted || restricted,
-                reason,
-            };
-        let whole = |reason| exclude(option.id.to_string(), option.nation.clone(), false, reason);
+        let o = OptionPlan { s, option };
         if !option.condition.holds(s.world) {
-            excluded.push(whole(Reason::Condition(option.condition.to_string())));
+            out.excluded
+                .push(o.whole(Reason::Condition(option.condition.to_string())));
             continue;
         }
         if option
@@ -675,160 +669,12 @@ fn planned(s: &Situation<'_>) -> Planned {
             .as_ref()
             .is_some_and(|n| s.without.contains(n))
         {
-            excluded.push(whole(Reason::LeftOut));
+            out.excluded.push(o.whole(Reason::LeftOut));
             continue;
         }
-        let element = |label: String,
-                       nation: Option<NationCode>,
-                       restricted: bool,
-                       what: What,
-                       notice_hours: u32| {
-            let decisions = decisions(scenario, option, nation.as_ref());
-            let decision_hours = decisions
-                .iter()
-                .fold(0u32, |a, d| a.saturating_add(d.hours));
-            Element {
-                option: option.id.clone(),
-                tier: option.tier.clone(),
-                label,
-                nation,
-                restricted: option.restricted || restricted,
-                what,
-                decisions,
-                decision_hours,
-                notice_hours,
-                ready_hour: decision_hours.saturating_add(notice_hours),
-                from: None,
-                distance_km: None,
-                first_hour: None,
-                closed_hour: None,
-                not_closed: None,
-            }
-        };
-        // Flying, sailing or striking from a base to a point.
-        let from_base = |base: &NodeId, to: Point<f64>| {
-            scenario.node(base).map(|n| geodesic_km(n.location, to))
-        };
-        // An aircraft, missile or ship element: from its base, acting `travel` hours after it is ready.
-        let from_base_element = |what: What, base: &NodeId, km: f64, travel: u32| {
-            let mut e = element(
-                option.id.to_string(),
-                option.nation.clone(),
-                false,
-                what,
-                option.notice_hours,
-            );
-            e.distance_km = Some(km);
-            e.from = Some(base.clone());
-            let at = e.ready_hour.saturating_add(travel);
-            e.first_hour = Some(at);
-            e.closed_hour = Some(at);
-            e
-        };
         match &option.force {
-            OptionForce::Ground { from } => {
-                // Forces standing at the place are there already (`in_place_troops`), not reinforcements;
-                // ships and aircraft serve none of a land site's domains (air and naval options time those).
-                let domains = s.site.kind.domains();
-                let serves = |g: &GroundSource| {
-                    scenario
-                        .capability(&g.capability)
-                        .is_some_and(|c| !c.domains.is_disjoint(&domains))
-                };
-                for source in s
-                    .sources
-                    .iter()
-                    .filter(|g| g.kind == *from && &g.node != s.dest && serves(g))
-                {
-                    let label = source.label.clone();
-                    let nation = Some(source.nation.clone());
-                    if let Some(by) = released.get(source.label.as_str()) {
-                        excluded.push(exclude(
-                            label,
-                            nation,
-                            source.restricted,
-                            Reason::ReleasedBy((*by).clone()),
-                        ));
-                        continue;
-                    }
-                    if let Err(reason) =
-                        vet_ground(scenario, s.world, source, s.site, site_km, s.without)
-                    {
-                        excluded.push(exclude(label, nation, source.restricted, reason));
-                        continue;
-                    }
-                    released.insert(&source.label, &option.id);
-                    let mut e = element(
-                        label,
-                        nation,
-                        source.restricted,
-                        What::Troops {
-                            capability: source.capability.clone(),
-                            troops: source.troops,
-                            tonnes: source.tonnes,
-                        },
-                        source.notice_hours,
-                    );
-                    e.from = Some(source.node.clone());
-                    ground.push((
-                        elements.len(),
-                        Load {
-                            node: source.node.clone(),
-                            ready_hour: e.ready_hour,
-                            troops: source.troops,
-                            tonnes: source.tonnes,
-                        },
-                    ));
-                    elements.push(e);
-                }
-            }
-            OptionForce::Stockpiles => {
-                for pledge in &scenario.pledges {
-                    let Offer::Materiel {
-                        item,
-                        tonnes,
-                        depot,
-                        ..
-                    } = &pledge.offer
-                    else {
-                        continue;
-                    };
-                    let label = format!("pledge:{}", pledge.id);
-                    let nation = Some(pledge.nation.clone());
-                    if !pledge.is_live(s.world) {
-                        let reason = Reason::Condition(pledge.condition.to_string());
-                        excluded.push(exclude(label, nation, pledge.restricted, reason));
-                        continue;
-                    }
-                    if s.without.contains(&pledge.nation) {
-                        excluded.push(exclude(label, nation, pledge.restricted, Reason::LeftOut));
-                        continue;
-                    }
-                    let tonnes = whole_tonnes_up(*tonnes);
-                    let mut e = element(
-                        label,
-                        nation,
-                        pledge.restricted,
-                        What::Materiel {
-                            pledge: pledge.id.clone(),
-                            item: item.clone(),
-                            tonnes,
-                        },
-                        pledge.notice_days.saturating_mul(24),
-                    );
-                    e.from = Some(depot.clone());
-                    stocks.push((
-                        elements.len(),
-                        Load {
-                            node: depot.clone(),
-                            ready_hour: e.ready_hour,
-                            troops: 0,
-                            tonnes,
-                        },
-                    ));
-                    elements.push(e);
-                }
-            }
+            OptionForce::Ground { from } => out.ground_forces(&o, from, site_km, &mut released),
+            OptionForce::Stockpiles => out.stockpiles(&o),
             OptionForce::Air {
                 aircraft,
                 base,
@@ -836,35 +682,11 @@ fn planned(s: &Situation<'_>) -> Planned {
                 radius_km,
                 speed_km_h,
             } => {
-                if let Err(reason) = vet_option(
-                    s,
-                    option,
-                    &[Role::AirDefence, Role::AirPolicing, Role::Deterrence],
-                    s.objective,
-                ) {
-                    excluded.push(whole(reason));
-                    continue;
-                }
-                let Some(km) = from_base(base, s.objective) else {
-                    continue;
-                };
-                if km > *radius_km {
-                    excluded.push(whole(Reason::OutOfReach {
-                        km,
-                        reach_km: *radius_km,
-                    }));
-                    continue;
-                }
                 let what = What::Sorties {
                     aircraft: *aircraft,
                     per_day: f64::from(*aircraft) * sorties_per_aircraft_day,
                 };
-                elements.push(from_base_element(
-                    what,
-                    base,
-                    km,
-                    travel_hours(km, *speed_km_h),
-                ));
+                out.push_timed(&o, o.air(what, base, *radius_km, *speed_km_h));
             }
             OptionForce::Strike {
                 missiles,
@@ -873,73 +695,316 @@ fn planned(s: &Situation<'_>) -> Planned {
                 range_km,
                 speed_km_h,
             } => {
-                let target = s.origin.unwrap_or(s.objective);
-                if let Err(reason) = vet_option(s, option, &[Role::Deterrence], target) {
-                    excluded.push(whole(reason));
-                    continue;
-                }
-                let Some(km) = from_base(base, target) else {
-                    continue;
-                };
-                if km > *range_km {
-                    excluded.push(whole(Reason::OutOfReach {
-                        km,
-                        reach_km: *range_km,
-                    }));
-                    continue;
-                }
                 let what = What::Missiles {
                     missiles: *missiles,
                     per_day: *per_day,
                 };
-                elements.push(from_base_element(
-                    what,
-                    base,
-                    km,
-                    travel_hours(km, *speed_km_h),
-                ));
+                out.push_timed(&o, o.strike(what, base, *range_km, *speed_km_h));
             }
-            OptionForce::Naval { ships, base } => {
-                if !matches!(s.site.kind, SiteKind::Port | SiteKind::SeaArea) {
-                    excluded.push(whole(Reason::NotAtSea));
-                    continue;
-                }
-                if let Err(reason) = vet_option(
-                    s,
-                    option,
-                    &[Role::MaritimeSecurity, Role::Protection, Role::Deterrence],
-                    s.site.location,
-                ) {
-                    excluded.push(whole(reason));
-                    continue;
-                }
-                let Some(km) = from_base(base, s.site.location) else {
-                    continue;
-                };
-                let what = What::Ships { ships: *ships };
-                let sail = travel_hours(km * SEA_DETOUR, OWN_SEA_KM_PER_DAY / 24.0);
-                elements.push(from_base_element(what, base, km, sail));
-            }
-            OptionForce::Measure => {
-                let mut e = element(
-                    option.id.to_string(),
-                    option.nation.clone(),
-                    false,
-                    What::Measure,
-                    option.notice_hours,
-                );
-                e.first_hour = Some(e.ready_hour);
-                e.closed_hour = Some(e.ready_hour);
-                elements.push(e);
-            }
+            OptionForce::Naval { ships, base } => out.push_timed(&o, o.naval(*ships, base)),
+            OptionForce::Measure => out.elements.push(o.measure()),
+        }
+    }
+    out
+}
+
+/// One option of the plan in force, in a situation: what its elements and its exclusions are made of.
+struct OptionPlan<'p> {
+    s: &'p Situation<'p>,
+    option: &'p ResponseOption,
+}
+
+impl<'p> OptionPlan<'p> {
+    /// Something of the option's (`label`, of `nation`) that takes no part, and why.
+    fn exclude(
+        &self,
+        label: String,
+        nation: Option<NationCode>,
+        restricted: bool,
+        reason: Reason,
+    ) -> Excluded {
+        let option = self.option;
+        Excluded {
+            option: option.id.clone(),
+            tier: option.tier.clone(),
+            label,
+            nation,
+            restricted: option.restricted || restricted,
+            reason,
         }
     }
 
-    Planned {
-        elements,
-        excluded,
-        ground,
-        stocks,
+    /// The whole option takes no part, and why.
+    fn whole(&self, reason: Reason) -> Excluded {
+        let option = self.option;
+        self.exclude(option.id.to_string(), option.nation.clone(), false, reason)
+    }
+
+    /// An element of the option (`label`, of `nation`, bringing `what`), with its decisions and notice added
+    /// up; not yet timed.
+    fn element(
+        &self,
+        label: String,
+        nation: Option<NationCode>,
+        restricted: bool,
+        what: What,
+        notice_hours: u32,
+    ) -> Element {
+        let option = self.option;
+        let decisions = decisions(self.s.scenario, option, nation.as_ref());
+        let decision_hours = decisions
+            .iter()
+            .fold(0u32, |a, d| a.saturating_add(d.hours));
+        Element {
+            option: option.id.clone(),
+            tier: option.tier.clone(),
+            label,
+            nation,
+            restricted: option.restricted || restricted,
+            what,
+            decisions,
+            decision_hours,
+            notice_hours,
+            ready_hour: decision_hours.saturating_add(notice_hours),
+            from: None,
+            distance_km: None,
+            first_hour: None,
+            closed_hour: None,
+            not_closed: None,
+        }
+    }
+
+    /// The option's own element (under its id, of its nation), bringing `what` at its notice.
+    fn own_element(&self, what: What) -> Element {
+        let option = self.option;
+        self.element(
+            option.id.to_string(),
+            option.nation.clone(),
+            false,
+            what,
+            option.notice_hours,
+        )
+    }
+
+    /// Flying, sailing or striking from a base to a point: how far.
+    fn km_from_base(&self, base: &NodeId, to: Point<f64>) -> Option<f64> {
+        self.s
+            .scenario
+            .node(base)
+            .map(|n| geodesic_km(n.location, to))
+    }
+
+    /// An aircraft, missile or ship element: from its base, acting `travel` hours after it is ready.
+    fn element_from_base(&self, what: What, base: &NodeId, km: f64, travel: u32) -> Element {
+        let mut e = self.own_element(what);
+        e.distance_km = Some(km);
+        e.from = Some(base.clone());
+        let at = e.ready_hour.saturating_add(travel);
+        e.first_hour = Some(at);
+        e.closed_hour = Some(at);
+        e
+    }
+
+    /// An element bringing `what` from `base` to `target` at `speed_km_h`, if `target` is within `reach_km`
+    /// (`None` when the base is not in the network).
+    fn within_reach(
+        &self,
+        what: What,
+        base: &NodeId,
+        target: Point<f64>,
+        reach_km: f64,
+        speed_km_h: f64,
+    ) -> Result<Option<Element>, Reason> {
+        let Some(km) = self.km_from_base(base, target) else {
+            return Ok(None);
+        };
+        if km > reach_km {
+            return Err(Reason::OutOfReach { km, reach_km });
+        }
+        let travel = travel_hours(km, speed_km_h);
+        Ok(Some(self.element_from_base(what, base, km, travel)))
+    }
+
+    /// Aircraft over the objective, flying the sorties of `what` from `base`.
+    fn air(
+        &self,
+        what: What,
+        base: &NodeId,
+        radius_km: f64,
+        speed_km_h: f64,
+    ) -> Result<Option<Element>, Reason> {
+        let s = self.s;
+        let roles = [Role::AirDefence, Role::AirPolicing, Role::Deterrence];
+        vet_option(s, self.option, &roles, s.objective)?;
+        self.within_reach(what, base, s.objective, radius_km, speed_km_h)
+    }
+
+    /// Missiles from `base` at where the attack comes from (else the objective).
+    fn strike(
+        &self,
+        what: What,
+        base: &NodeId,
+        range_km: f64,
+        speed_km_h: f64,
+    ) -> Result<Option<Element>, Reason> {
+        let s = self.s;
+        let target = s.origin.unwrap_or(s.objective);
+        vet_option(s, self.option, &[Role::Deterrence], target)?;
+        self.within_reach(what, base, target, range_km, speed_km_h)
+    }
+
+    /// Warships from `base` sailing to the site, when it is a port or a sea area.
+    fn naval(&self, ships: u32, base: &NodeId) -> Result<Option<Element>, Reason> {
+        let s = self.s;
+        if !matches!(s.site.kind, SiteKind::Port | SiteKind::SeaArea) {
+            return Err(Reason::NotAtSea);
+        }
+        let roles = [Role::MaritimeSecurity, Role::Protection, Role::Deterrence];
+        vet_option(s, self.option, &roles, s.site.location)?;
+        let Some(km) = self.km_from_base(base, s.site.location) else {
+            return Ok(None);
+        };
+        let what = What::Ships { ships };
+        let sail = travel_hours(km * SEA_DETOUR, OWN_SEA_KM_PER_DAY / 24.0);
+        Ok(Some(self.element_from_base(what, base, km, sail)))
+    }
+
+    /// A non-military measure: in force once decided.
+    fn measure(&self) -> Element {
+        let mut e = self.own_element(What::Measure);
+        e.first_hour = Some(e.ready_hour);
+        e.closed_hour = Some(e.ready_hour);
+        e
+    }
+}
+
+impl Planned {
+    /// An aircraft, missile or ship element of option `o` already timed, or why the option takes no part
+    /// (nothing when it cannot be placed).
+    fn push_timed(&mut self, o: &OptionPlan<'_>, timed: Result<Option<Element>, Reason>) {
+        match timed {
+            Ok(Some(e)) => self.elements.push(e),
+            Ok(None) => {}
+            Err(reason) => self.excluded.push(o.whole(reason)),
+        }
+    }
+
+    /// Option `o`'s ground reinforcement by the reserves of kind `from`: each that may reinforce the site and
+    /// that no option before released (`released`: the option that released each reserve, by label).
+    fn ground_forces<'p>(
+        &mut self,
+        o: &OptionPlan<'p>,
+        from: &ReserveKind,
+        site_km: Option<f64>,
+        released: &mut BTreeMap<&'p str, &'p TermId>,
+    ) {
+        let s = o.s;
+        let scenario = s.scenario;
+        // Forces standing at the place are there already (`in_place_troops`), not reinforcements;
+        // ships and aircraft serve none of a land site's domains (air and naval options time those).
+        let domains = s.site.kind.domains();
+        let serves = |g: &GroundSource| {
+            scenario
+                .capability(&g.capability)
+                .is_some_and(|c| !c.domains.is_disjoint(&domains))
+        };
+        for source in s
+            .sources
+            .iter()
+            .filter(|g| g.kind == *from && &g.node != s.dest && serves(g))
+        {
+            let label = source.label.clone();
+            let nation = Some(source.nation.clone());
+            if let Some(by) = released.get(source.label.as_str()) {
+                self.excluded.push(o.exclude(
+                    label,
+                    nation,
+                    source.restricted,
+                    Reason::ReleasedBy((*by).clone()),
+                ));
+                continue;
+            }
+            if let Err(reason) = vet_ground(scenario, s.world, source, s.site, site_km, s.without) {
+                self.excluded
+                    .push(o.exclude(label, nation, source.restricted, reason));
+                continue;
+            }
+            released.insert(&source.label, &o.option.id);
+            let mut e = o.element(
+                label,
+                nation,
+                source.restricted,
+                What::Troops {
+                    capability: source.capability.clone(),
+                    troops: source.troops,
+                    tonnes: source.tonnes,
+                },
+                source.notice_hours,
+            );
+            e.from = Some(source.node.clone());
+            self.ground.push((
+                self.elements.len(),
+                Load {
+                    node: source.node.clone(),
+                    ready_hour: e.ready_hour,
+                    troops: source.troops,
+                    tonnes: source.tonnes,
+                },
+            ));
+            self.elements.push(e);
+        }
+    }
+
+    /// Option `o`'s stockpiles: each materiel pledge live in the world state and of a nation not left out.
+    fn stockpiles(&mut self, o: &OptionPlan<'_>) {
+        let s = o.s;
+        for pledge in &s.scenario.pledges {
+            let Offer::Materiel {
+                item,
+                tonnes,
+                depot,
+                ..
+            } = &pledge.offer
+            else {
+                continue;
+            };
+            let label = format!("pledge:{}", pledge.id);
+            let nation = Some(pledge.nation.clone());
+            if !pledge.is_live(s.world) {
+                let reason = Reason::Condition(pledge.condition.to_string());
+                self.excluded
+                    .push(o.exclude(label, nation, pledge.restricted, reason));
+                continue;
+            }
+            if s.without.contains(&pledge.nation) {
+                self.excluded
+                    .push(o.exclude(label, nation, pledge.restricted, Reason::LeftOut));
+                continue;
+            }
+            let tonnes = whole_tonnes_up(*tonnes);
+            let mut e = o.element(
+                label,
+                nation,
+                pledge.restricted,
+                What::Materiel {
+                    pledge: pledge.id.clone(),
+                    item: item.clone(),
+                    tonnes,
+                },
+                pledge.notice_days.saturating_mul(24),
+            );
+            e.from = Some(depot.clone());
+            self.stocks.push((
+                self.elements.len(),
+                Load {
+                    node: depot.clone(),
+                    ready_hour: e.ready_hour,
+                    troops: 0,
+                    tonnes,
+                },
+            ));
+            self.elements.push(e);
+        }
     }
 }
 

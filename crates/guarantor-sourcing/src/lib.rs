@@ -200,8 +200,21 @@ fn assemble(
         })
         .collect();
 
-    let sites = inst
-        .sites
+    let sites = site_plans(inst, &lines);
+    let objectives = objectives(solved, &lines);
+    SourcingPlan {
+        world: world.clone(),
+        lines,
+        nations,
+        sites,
+        objectives,
+    }
+}
+
+/// Each site of the instance: the troops its lines require, and the troops each nation sends there, most first
+/// (the first is its framework nation).
+fn site_plans(inst: &Instance<'_>, lines: &[LinePlan]) -> Vec<SitePlan> {
+    inst.sites
         .iter()
         .map(|site| {
             let mut per_nation: BTreeMap<&NationCode, u64> = BTreeMap::new();
@@ -225,8 +238,11 @@ fn assemble(
                 nations,
             }
         })
-        .collect();
+        .collect()
+}
 
+/// The plan's objectives: the shortfalls of `lines`, and each goal's value as the solver reached it.
+fn objectives(solved: &model::Solved, lines: &[LinePlan]) -> Objectives {
     // A goal not reached (stopped before it) has no value: never a 0 that reads as one.
     let value = |goal: Goal| {
         solved
@@ -237,7 +253,7 @@ fn assemble(
     };
     let essential = |l: &&LinePlan| l.priority == guarantor_core::Priority::Essential;
     let shortfall = |l: &LinePlan| l.required_troops() - l.filled_troops();
-    let objectives = Objectives {
+    Objectives {
         essential_shortfall_troops: lines.iter().filter(essential).map(shortfall).sum(),
         desirable_shortfall_troops: lines.iter().filter(|l| !essential(l)).map(shortfall).sum(),
         nation_site_pairs: value(Goal::Cohesion).map(|v| v as u64),
@@ -260,12 +276,5 @@ fn assemble(
             .collect(),
         stopped_at: solved.stopped_at.map(model::goal_name),
         stopped_why: solved.stopped_why.clone(),
-    };
-    SourcingPlan {
-        world: world.clone(),
-        lines,
-        nations,
-        sites,
-        objectives,
     }
 }

@@ -220,10 +220,10 @@ pub(crate) fn solve(
 }
 
 fn infeasible(goal: Goal) -> SolveError {
-    SolveError::Solver {
-        goal: goal_name(goal),
-        message: "no solution keeps the goals already reached".to_owned(),
-    }
+    solver_failed(
+        goal,
+        "no solution keeps the goals already reached".to_owned(),
+    )
 }
 
 pub(crate) fn troops(inst: &Instance<'_>, k: usize) -> f64 {
@@ -458,10 +458,6 @@ pub(crate) fn hard_rules(inst: &Instance<'_>, cols: &mut Columns<'_>, how: &How<
             )
         })
         .collect();
-    // The start's units per pair (zero without one), for the start values of the other columns.
-    let guess = |k: usize| how.units.map_or(0.0, |u| f64::from(u[k]));
-    let guessing = how.units.is_some();
-    let start_if = |v: f64| guessing.then_some(v);
     let mut constraints = Vec::new();
 
     // A pledge's count, a line's count, a nation's cap.
@@ -488,8 +484,8 @@ pub(crate) fn hard_rules(inst: &Instance<'_>, cols: &mut Columns<'_>, how: &How<
             continue;
         }
         // Filled only by at least k nations: a[l] = line active, u[n] = nation n contributes.
-        let any = ks.iter().any(|&k| guess(k) > 0.0);
-        let active = cols.add(variable().binary(), start_if(f64::from(u8::from(any))));
+        let any = ks.iter().any(|&k| how.guess(k) > 0.0);
+        let active = cols.add(variable().binary(), how.start_if(f64::from(u8::from(any))));
         constraints.push(constraint!(sum <= count * active));
         let mut per_nation: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for &k in ks {
@@ -503,8 +499,11 @@ pub(crate) fn hard_rules(inst: &Instance<'_>, cols: &mut Columns<'_>, how: &How<
         let most_per_nation = (count - f64::from(k_nations) + 1.0).max(0.0);
         let mut contributors = Expression::from(0.0);
         for ks_n in per_nation.values() {
-            let brings = ks_n.iter().any(|&k| guess(k) > 0.0);
-            let u = cols.add(variable().binary(), start_if(f64::from(u8::from(brings))));
+            let brings = ks_n.iter().any(|&k| how.guess(k) > 0.0);
+            let u = cols.add(
+                variable().binary(),
+                how.start_if(f64::from(u8::from(brings))),
+            );
             let sum_n: Expression = ks_n.iter().map(|&k| x[k]).sum();
             constraints.push(constraint!(sum_n.clone() <= most_per_nation * u));
             constraints.push(constraint!(sum_n >= u));
@@ -590,6 +589,8 @@ fn solve_goal(
     }))
 }
 
+/// Builds the model of `goal` (keeping every goal `reached`) as `how` says, and solves it with HiGHS: what it
+/// found, or `None` when it is infeasible or a limit stopped it before any solution.
 fn solve_model(
     inst: &Instance<'_>,
     goal: Goal,
@@ -622,138 +623,22 @@ fn solve_model(
         constraints: hard,
     } = hard_rules(inst, &mut cols, how);
     constraints.extend(hard);
-    // The start's units per pair (zero without one), for the start values of the other columns.
-    let guess = |k: usize| how.units.map_or(0.0, |u| f64::from(u[k]));
-    let guessing = how.units.is_some();
-    let start_if = |v: f64| guessing.then_some(v);
-
-    // Cohesion and framework: troops of nation n at site s.
-    let mut at_site: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
-    let mut units_at_site: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
-    let most = most_at_site(inst);
-    // The start's troops of nation n at site s, and of each nation.
-    let mut start_at_site: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    let mut start_of_nation: BTreeMap<usize, f64> = BTreeMap::new();
-    for (k, &(o, l)) in inst.pairs.iter().enumerate() {
-        let key = (inst.offers[o].nation_index, inst.lines[l].site_index);
-        *at_site.entry(key).or_default() += troops(inst, k) * x[k];
-        *start_at_site.entry(key).or_default() += troops(inst, k) * guess(k);
-        *start_of_nation.entry(key.0).or_default() += troops(inst, k) * guess(k);
-        *units_at_site.entry(key).or_default() += x[k];
-    }
+    let goals = GoalColumns::new(inst, how, &x);
     let mut y = BTreeMap::new();
     if goal >= Goal::Cohesion {
-        for (key, sum) in &units_at_site {
-            let present = start_at_site.get(key).is_some_and(|t| *t > 0.0);
-            let v = cols.add(variable().binary(), start_if(f64::from(u8::from(present))));
-            let max = most.get(key).copied().unwrap_or(0.0);
-            constraints.push(constraint!(sum.clone() <= max * v));
-            y.insert(*key, v);
-        }
+        y = goals.cohesion(&mut cols, &mut constraints);
     }
-    // Framework: F[n,s] = 1 when n is site s's one framework nation, and h[n,l] the units of nation n on line l
-    // at s counted for it: h <= X[n,l] and h <= U[n,l] * F[n,s], with U[n,l] the most units n could bring to
-    // the line (its offers' units, at most the line's count less one unit for each other nation the line
-    // needs). Bounding each line on its own rather than the site as a whole keeps the LP relaxation close to
-    // the optimum (on the default with four facts its root bound is 9% above instead of 37%), which is what
-    // makes this goal and the ones after it fast (BENCHMARKS.md).
     let mut g = Vec::new();
     if goal >= Goal::Framework {
-        // The start's framework nation of each site: the one with most troops there (the first on a tie).
-        let mut start_lead: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
-        for (&(n, site), &t) in &start_at_site {
-            let best = start_lead.entry(site).or_insert((n, t));
-            if t > best.1 {
-                *best = (n, t);
-            }
-        }
-        let is_lead = |n: usize, site: usize| matches!(start_lead.get(&site), Some(&(m, t)) if m == n && t > 0.0);
-        // Only sites with a line that asks for a framework (lead) nation (requirements.toml `framework`).
-        let framework_sites: std::collections::BTreeSet<usize> = inst
-            .lines
-            .iter()
-            .filter(|l| l.requirement.framework)
-            .map(|l| l.site_index)
-            .collect();
-        // Per (nation, line) at those sites: the units, the start's units and the most units it could bring.
-        let mut on_line: BTreeMap<(usize, usize), (Expression, f64, u64)> = BTreeMap::new();
-        for (k, &(o, l)) in inst.pairs.iter().enumerate() {
-            if !framework_sites.contains(&inst.lines[l].site_index) {
-                continue;
-            }
-            let offer = &inst.offers[o];
-            let e = on_line.entry((offer.nation_index, l)).or_default();
-            e.0 += x[k];
-            e.1 += guess(k);
-            e.2 += u64::from(offer.count.min(inst.lines[l].requirement.count));
-        }
-        let mut lead: BTreeMap<(usize, usize), Variable> = BTreeMap::new();
-        for ((n, l), (units_nl, start_nl, units)) in on_line {
-            let line = &inst.lines[l];
-            let site = line.site_index;
-            let f = *lead.entry((n, site)).or_insert_with(|| {
-                let f = cols.add(
-                    variable().binary(),
-                    start_if(f64::from(u8::from(is_lead(n, site)))),
-                );
-                if let Some(present) = y.get(&(n, site)) {
-                    constraints.push(constraint!(f <= *present));
-                }
-                f
-            });
-            let others = u64::from(line.requirement.min_nations.max(1) - 1);
-            let most_units =
-                units.min(u64::from(line.requirement.count).saturating_sub(others)) as f64;
-            let held = if is_lead(n, site) { start_nl } else { 0.0 };
-            // Units, not troops: HiGHS's root reduced-cost fixing keeps a bound for every value of an integer
-            // column's range, so a column counting thousands of troops costs far more than one counting units.
-            let h = cols.add(variable().min(0).max(most_units), start_if(held));
-            constraints.push(constraint!(h <= units_nl));
-            constraints.push(constraint!(h <= most_units * f));
-            g.push((h, line.personnel() as f64));
-        }
-        let mut per_site: BTreeMap<usize, Expression> = BTreeMap::new();
-        for ((_, site), f) in lead {
-            *per_site.entry(site).or_default() += f;
-        }
-        for sum in per_site.into_values() {
-            constraints.push(constraint!(sum <= 1.0));
-        }
+        g = goals.framework(&y, &mut cols, &mut constraints);
     }
     let mut d = BTreeMap::new();
     if goal >= Goal::FairShare {
-        let weights = inst.fair_share_weights();
-        for (n, w) in weights.iter().enumerate() {
-            if *w <= 0.0 {
-                continue;
-            }
-            let share = w * filled;
-            let own = start_of_nation.get(&n).copied().unwrap_or(0.0);
-            let dn = cols.add(variable().min(0), start_if((own - share).abs()));
-            let troops_n = nation_troops
-                .get(&n)
-                .cloned()
-                .unwrap_or_else(|| Expression::from(0.0));
-            constraints.push(constraint!(dn >= troops_n.clone() - share));
-            constraints.push(constraint!(dn >= share - troops_n));
-            d.insert(n, dn);
-        }
+        d = goals.fair_share(&nation_troops, filled, &mut cols, &mut constraints);
     }
 
     let vars = Vars { x, y, g, d };
-    // Keep every goal reached so far.
-    for &(done, value) in reached {
-        let e = goal_expression(inst, &vars, done);
-        let slack = match done {
-            Goal::FairShare => 1e-6 * value.abs().max(1.0),
-            _ => 0.5,
-        };
-        if done.maximise() {
-            constraints.push(constraint!(e >= value - slack));
-        } else {
-            constraints.push(constraint!(e <= value + slack));
-        }
-    }
+    keep_reached(inst, &vars, reached, &mut constraints);
 
     let objective = goal_expression(inst, &vars, goal);
     let Columns {
@@ -767,17 +652,235 @@ fn solve_model(
     } else {
         problem_vars.minimise(objective.clone())
     };
-    let fail = |message: String| SolveError::Solver {
-        goal: goal_name(goal),
-        message,
-    };
     let mut problem = unsolved.using(highs);
     for c in constraints {
         problem = problem.with(c);
     }
     // HiGHS through its own crate rather than good_lp's `solve`, which tells neither the bound it proved nor
     // the gap: a goal stopped by a limit reports both. Columns are in the order they were added (`all`).
-    let mut model = problem.try_into_inner().map_err(|e| fail(e.to_string()))?;
+    let model = problem
+        .try_into_inner()
+        .map_err(|e| solver_failed(goal, e.to_string()))?;
+    let Some((solved, proven)) = run_highs(model, goal, how, &starts)? else {
+        return Ok(None);
+    };
+    read_solution(&solved, goal, how, &all, &vars.x, &objective, proven).map(Some)
+}
+
+/// HiGHS failed at `goal`, saying `message`.
+fn solver_failed(goal: Goal, message: String) -> SolveError {
+    SolveError::Solver {
+        goal: goal_name(goal),
+        message,
+    }
+}
+
+impl How<'_> {
+    /// The start's units of pair `k` (zero without a start), for the start values of the other columns.
+    fn guess(&self, k: usize) -> f64 {
+        self.units.map_or(0.0, |u| f64::from(u[k]))
+    }
+
+    /// `v` as a column's start value when the solve starts from units per pair, else no start value.
+    fn start_if(&self, v: f64) -> Option<f64> {
+        self.units.is_some().then_some(v)
+    }
+}
+
+/// What the columns of the goals after fill are stated over: the pair columns, and the troops the start (the
+/// solution of the goals before) has per (nation, site) and per nation.
+struct GoalColumns<'m, 'i, 'a> {
+    inst: &'m Instance<'i>,
+    how: &'m How<'a>,
+    /// Units per pair.
+    x: &'m [Variable],
+    /// The start's troops of nation n at site s.
+    start_at_site: BTreeMap<(usize, usize), f64>,
+    /// The start's troops of each nation.
+    start_of_nation: BTreeMap<usize, f64>,
+}
+
+impl<'m, 'i, 'a> GoalColumns<'m, 'i, 'a> {
+    fn new(inst: &'m Instance<'i>, how: &'m How<'a>, x: &'m [Variable]) -> Self {
+        let mut start_at_site: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+        let mut start_of_nation: BTreeMap<usize, f64> = BTreeMap::new();
+        for (k, &(o, l)) in inst.pairs.iter().enumerate() {
+            let key = (inst.offers[o].nation_index, inst.lines[l].site_index);
+            *start_at_site.entry(key).or_default() += troops(inst, k) * how.guess(k);
+            *start_of_nation.entry(key.0).or_default() += troops(inst, k) * how.guess(k);
+        }
+        GoalColumns {
+            inst,
+            how,
+            x,
+            start_at_site,
+            start_of_nation,
+        }
+    }
+
+    /// Cohesion: a binary column per (nation, site) the nation may serve, 1 when the nation has units there.
+    fn cohesion(
+        &self,
+        cols: &mut Columns<'_>,
+        constraints: &mut Vec<good_lp::Constraint>,
+    ) -> BTreeMap<(usize, usize), Variable> {
+        let inst = self.inst;
+        let mut units_at_site: BTreeMap<(usize, usize), Expression> = BTreeMap::new();
+        for (k, &(o, l)) in inst.pairs.iter().enumerate() {
+            let key = (inst.offers[o].nation_index, inst.lines[l].site_index);
+            *units_at_site.entry(key).or_default() += self.x[k];
+        }
+        let most = most_at_site(inst);
+        let mut y = BTreeMap::new();
+        for (key, sum) in &units_at_site {
+            let present = self.start_at_site.get(key).is_some_and(|t| *t > 0.0);
+            let v = cols.add(
+                variable().binary(),
+                self.how.start_if(f64::from(u8::from(present))),
+            );
+            let max = most.get(key).copied().unwrap_or(0.0);
+            constraints.push(constraint!(sum.clone() <= max * v));
+            y.insert(*key, v);
+        }
+        y
+    }
+
+    /// Framework: F[n,s] = 1 when n is site s's one framework nation, and h[n,l] the units of nation n on line
+    /// l at s counted for it: h <= X[n,l] and h <= U[n,l] * F[n,s], with U[n,l] the most units n could bring to
+    /// the line (its offers' units, at most the line's count less one unit for each other nation the line
+    /// needs). Bounding each line on its own rather than the site as a whole keeps the LP relaxation close to
+    /// the optimum (on the default with four facts its root bound is 9% above instead of 37%), which is what
+    /// makes this goal and the ones after it fast (BENCHMARKS.md). The h columns, each with its line's troops
+    /// per unit; `y` is the cohesion goal's presence per (nation, site).
+    fn framework(
+        &self,
+        y: &BTreeMap<(usize, usize), Variable>,
+        cols: &mut Columns<'_>,
+        constraints: &mut Vec<good_lp::Constraint>,
+    ) -> Vec<(Variable, f64)> {
+        let inst = self.inst;
+        // The start's framework nation of each site: the one with most troops there (the first on a tie).
+        let mut start_lead: BTreeMap<usize, (usize, f64)> = BTreeMap::new();
+        for (&(n, site), &t) in &self.start_at_site {
+            let best = start_lead.entry(site).or_insert((n, t));
+            if t > best.1 {
+                *best = (n, t);
+            }
+        }
+        let is_lead = |n: usize, site: usize| matches!(start_lead.get(&site), Some(&(m, t)) if m == n && t > 0.0);
+        let mut g = Vec::new();
+        let mut lead: BTreeMap<(usize, usize), Variable> = BTreeMap::new();
+        for ((n, l), (units_nl, start_nl, units)) in self.units_on_framework_lines() {
+            let line = &inst.lines[l];
+            let site = line.site_index;
+            let f = *lead.entry((n, site)).or_insert_with(|| {
+                let f = cols.add(
+                    variable().binary(),
+                    self.how.start_if(f64::from(u8::from(is_lead(n, site)))),
+                );
+                if let Some(present) = y.get(&(n, site)) {
+                    constraints.push(constraint!(f <= *present));
+                }
+                f
+            });
+            let others = u64::from(line.requirement.min_nations.max(1) - 1);
+            let most_units =
+                units.min(u64::from(line.requirement.count).saturating_sub(others)) as f64;
+            let held = if is_lead(n, site) { start_nl } else { 0.0 };
+            // Units, not troops: HiGHS's root reduced-cost fixing keeps a bound for every value of an integer
+            // column's range, so a column counting thousands of troops costs far more than one counting units.
+            let h = cols.add(variable().min(0).max(most_units), self.how.start_if(held));
+            constraints.push(constraint!(h <= units_nl));
+            constraints.push(constraint!(h <= most_units * f));
+            g.push((h, line.personnel() as f64));
+        }
+        let mut per_site: BTreeMap<usize, Expression> = BTreeMap::new();
+        for ((_, site), f) in lead {
+            *per_site.entry(site).or_default() += f;
+        }
+        for sum in per_site.into_values() {
+            constraints.push(constraint!(sum <= 1.0));
+        }
+        g
+    }
+
+    /// Per (nation, line) at the sites with a line that asks for a framework (lead) nation (requirements.toml
+    /// `framework`): the units, the start's units and the most units it could bring.
+    fn units_on_framework_lines(&self) -> BTreeMap<(usize, usize), (Expression, f64, u64)> {
+        let inst = self.inst;
+        let framework_sites: std::collections::BTreeSet<usize> = inst
+            .lines
+            .iter()
+            .filter(|l| l.requirement.framework)
+            .map(|l| l.site_index)
+            .collect();
+        let mut on_line: BTreeMap<(usize, usize), (Expression, f64, u64)> = BTreeMap::new();
+        for (k, &(o, l)) in inst.pairs.iter().enumerate() {
+            if !framework_sites.contains(&inst.lines[l].site_index) {
+                continue;
+            }
+            let offer = &inst.offers[o];
+            let e = on_line.entry((offer.nation_index, l)).or_default();
+            e.0 += self.x[k];
+            e.1 += self.how.guess(k);
+            e.2 += u64::from(offer.count.min(inst.lines[l].requirement.count));
+        }
+        on_line
+    }
+
+    /// Fair share: a column per nation with a fair share, at least the deviation of its troops
+    /// (`nation_troops`) from its share of the `filled` troops.
+    fn fair_share(
+        &self,
+        nation_troops: &BTreeMap<usize, Expression>,
+        filled: f64,
+        cols: &mut Columns<'_>,
+        constraints: &mut Vec<good_lp::Constraint>,
+    ) -> BTreeMap<usize, Variable> {
+        let mut d = BTreeMap::new();
+        let weights = self.inst.fair_share_weights();
+        for (n, w) in weights.iter().enumerate() {
+            if *w <= 0.0 {
+                continue;
+            }
+            let share = w * filled;
+            let own = self.start_of_nation.get(&n).copied().unwrap_or(0.0);
+            let dn = cols.add(variable().min(0), self.how.start_if((own - share).abs()));
+            let troops_n = nation_troops
+                .get(&n)
+                .cloned()
+                .unwrap_or_else(|| Expression::from(0.0));
+            constraints.push(constraint!(dn >= troops_n.clone() - share));
+            constraints.push(constraint!(dn >= share - troops_n));
+            d.insert(n, dn);
+        }
+        d
+    }
+}
+
+/// Keeps every goal reached so far: a constraint holding each at its value (less a slack for rounding).
+fn keep_reached(
+    inst: &Instance<'_>,
+    vars: &Vars,
+    reached: &Reached,
+    constraints: &mut Vec<good_lp::Constraint>,
+) {
+    for &(done, value) in reached {
+        let e = goal_expression(inst, vars, done);
+        let slack = match done {
+            Goal::FairShare => 1e-6 * value.abs().max(1.0),
+            _ => 0.5,
+        };
+        if done.maximise() {
+            constraints.push(constraint!(e >= value - slack));
+        } else {
+            constraints.push(constraint!(e <= value + slack));
+        }
+    }
+}
+
+/// The HiGHS options a solve of `goal` runs with.
+fn highs_options(goal: Goal, how: &How<'_>) -> Vec<(&'static str, HighsValue)> {
     let mut options: Vec<(&str, HighsValue)> = vec![
         ("threads", HighsValue::Int(1)),
         ("mip_rel_gap", HighsValue::Float(f64::from(goal.gap()))),
@@ -809,7 +912,20 @@ fn solve_model(
     if let Some(seconds) = how.seconds {
         options.push(("time_limit", HighsValue::Float(seconds)));
     }
-    for (key, value) in options {
+    options
+}
+
+/// Solves the HiGHS model of `goal` with its options, from the columns' start values (`starts`) when any
+/// has one: the solved model and whether it is proven optimal, or `None` when it is infeasible or a limit
+/// stopped it before any solution.
+fn run_highs(
+    mut model: highs::Model,
+    goal: Goal,
+    how: &How<'_>,
+    starts: &[Option<f64>],
+) -> Result<Option<(highs::SolvedModel, bool)>, SolveError> {
+    let fail = |message: String| solver_failed(goal, message);
+    for (key, value) in highs_options(goal, how) {
         let set = match value {
             HighsValue::Int(v) => model.try_set_option(key, v),
             HighsValue::Float(v) => model.try_set_option(key, v),
@@ -845,19 +961,32 @@ fn solve_model(
         // A limit before any solution: nothing to keep.
         return Ok(None);
     }
+    Ok(Some((solved, proven)))
+}
+
+/// Reads what HiGHS found for `goal`: the objective's value, the bound it proved and every column's value
+/// (`all`, in the order the columns were added; `x`, the pair columns).
+fn read_solution(
+    solved: &highs::SolvedModel,
+    goal: Goal,
+    how: &How<'_>,
+    all: &[Variable],
+    x: &[Variable],
+    objective: &Expression,
+    proven: bool,
+) -> Result<Found, SolveError> {
     let columns = solved.get_solution().columns().to_vec();
     if columns.len() != all.len() {
-        return Err(fail(format!(
-            "{} columns solved for {} added",
-            columns.len(),
-            all.len()
-        )));
+        return Err(solver_failed(
+            goal,
+            format!("{} columns solved for {} added", columns.len(), all.len()),
+        ));
     }
     let values = Values {
         index: all.iter().enumerate().map(|(i, v)| (*v, i)).collect(),
         columns,
     };
-    let value = values.eval(&objective);
+    let value = values.eval(objective);
     // The bound HiGHS proved (the objective itself for an LP).
     let bound = if how.relax {
         Some(value)
@@ -874,15 +1003,15 @@ fn solve_model(
                 (false, _) => (b * 1e6).round() / 1e6,
             })
     };
-    let x: Vec<f64> = vars.x.iter().map(|v| values.value(*v)).collect();
-    Ok(Some(Found {
+    let x: Vec<f64> = x.iter().map(|v| values.value(*v)).collect();
+    Ok(Found {
         objective: value,
         bound,
         proven,
         units: x.iter().map(|v| v.round().max(0.0) as u32).collect(),
         x,
         all: all.iter().map(|v| values.value(*v)).collect(),
-    }))
+    })
 }
 
 /// A HiGHS option's value.
