@@ -11,7 +11,7 @@ use guarantor_render::table::{Cell, Table};
 use guarantor_render::{Laydown, Overlay};
 
 use crate::Progress;
-use crate::sourcing::{PlanReport, WhatIfReport};
+use crate::sourcing::{PlanReport, SourcingDto, WhatIfReport};
 
 /// A file of a briefing: its name in the output folder and its bytes.
 #[derive(Clone, Debug, PartialEq)]
@@ -35,6 +35,9 @@ pub enum BriefingError {
 
 /// Pictures are rasterised at twice their size, for slides.
 const PNG_SCALE: f32 = 2.0;
+
+/// A picture of a briefing: its file stem, its SVG and its caption.
+type Picture = (&'static str, String, String);
 
 /// The picture with this stem (its SVG and caption), or an empty one.
 fn picture(pictures: &[(&str, String, String)], stem: &str) -> (String, String, String) {
@@ -172,16 +175,35 @@ pub fn plan_pictures(
     scenario: &Scenario,
     report: &PlanReport,
 ) -> Vec<(&'static str, String, String)> {
-    let m = &report.movement;
-    let mut pictures = vec![(
+    let mut pictures = vec![
+        map_picture(scenario, report),
+        closure_picture(&report.movement),
+        rotation_picture(&report.rotation),
+    ];
+    pictures.extend(fill_pictures(scenario, report));
+    pictures.push(nations_picture(report));
+    if let Some(c) = &report.cost {
+        pictures.extend(cost_pictures(c));
+    }
+    if let Some(picture) = responses_picture(&report.responses) {
+        pictures.push(picture);
+    }
+    pictures
+}
+
+/// The plan's map: the force at its sites, and the routes that ran full.
+fn map_picture(scenario: &Scenario, report: &PlanReport) -> Picture {
+    (
         "map",
         guarantor_render::map(scenario, &plan_overlay(scenario, report), 1200.0),
         "The force at its sites (APP-6 style frames: sign inside, echelon above, nations below), the line of \
          contact and occupied area, buffer zones, protected sites and the routes in theatre."
             .to_owned(),
-    )];
+    )
+}
 
-    // Closure: troops in place by day, with the IOC and FOC thresholds.
+/// Closure: troops in place by day, with the IOC and FOC thresholds.
+fn closure_picture(m: &crate::movement::MovementDto) -> Picture {
     let mut points: Vec<(f64, f64)> = vec![(0.0, 0.0)];
     points.extend(
         m.closure_curve
@@ -201,7 +223,7 @@ pub fn plan_pictures(
             label: format!("FOC day {d}"),
         });
     }
-    pictures.push((
+    (
         "closure",
         chart::lines(
             &Frame::new("Closure: troops in place by day", "day", "troops"),
@@ -243,20 +265,25 @@ pub fn plan_pictures(
                 |d| format!("day {d}")
             ),
         ),
-    ));
+    )
+}
 
-    // Rotation: deployed, preparing and recovering by month.
-    let r = &report.rotation;
+/// Rotation: deployed, preparing and recovering by month.
+fn rotation_picture(r: &crate::rotation::RotationDto) -> Picture {
     let months: Vec<String> = r.months.iter().map(|x| format!("M{}", x.month)).collect();
     let stack = |name: &str, f: fn(&crate::rotation::MonthDto) -> u64| Stack {
         name: name.to_owned(),
         values: r.months.iter().map(|x| f(x) as f64).collect(),
         colour: None,
     };
-    pictures.push((
+    (
         "rotation",
         chart::stacked_bars(
-            &Frame::new("Rotation: the force committed, by month", "month of the mission", "troops"),
+            &Frame::new(
+                "Rotation: the force committed, by month",
+                "month of the mission",
+                "troops",
+            ),
             &months,
             &[
                 stack("deployed", |x| x.deployed),
@@ -275,9 +302,11 @@ pub fn plan_pictures(
             r.cycle,
             r.tour_months
         ),
-    ));
+    )
+}
 
-    // Fill by capability and by domain.
+/// Fill by capability and by domain: troops sourced against those required.
+fn fill_pictures(scenario: &Scenario, report: &PlanReport) -> [Picture; 2] {
     let mut by_capability: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     let mut by_domain: BTreeMap<String, (f64, f64)> = BTreeMap::new();
     for line in &report.sourcing.lines {
@@ -305,30 +334,34 @@ pub fn plan_pictures(
             })
             .collect()
     };
-    pictures.push((
-        "fill-capability",
-        chart::bars_against(
-            &Frame::new("Fill by capability", "troops", ""),
-            &against(by_capability),
-            "sourced",
-            "required",
+    [
+        (
+            "fill-capability",
+            chart::bars_against(
+                &Frame::new("Fill by capability", "troops", ""),
+                &against(by_capability),
+                "sourced",
+                "required",
+            ),
+            "Troops sourced for each capability against the requirement's.".to_owned(),
         ),
-        "Troops sourced for each capability against the requirement's.".to_owned(),
-    ));
-    pictures.push((
-        "fill-domain",
-        chart::bars_against(
-            &Frame::new("Fill by domain", "troops", ""),
-            &against(by_domain),
-            "sourced",
-            "required",
+        (
+            "fill-domain",
+            chart::bars_against(
+                &Frame::new("Fill by domain", "troops", ""),
+                &against(by_domain),
+                "sourced",
+                "required",
+            ),
+            "Troops sourced for each domain against the requirement's (a capability of several domains counts under \
+             the first of land, air, sea, border)."
+                .to_owned(),
         ),
-        "Troops sourced for each domain against the requirement's (a capability of several domains counts under the \
-         first of land, air, sea, border)."
-            .to_owned(),
-    ));
+    ]
+}
 
-    // Nations against their fair share.
+/// Each nation's troops against its fair share.
+fn nations_picture(report: &PlanReport) -> Picture {
     let nations: Vec<Against> = report
         .sourcing
         .nations
@@ -340,7 +373,7 @@ pub fn plan_pictures(
             target: n.fair_share_troops as f64,
         })
         .collect();
-    pictures.push((
+    (
         "nations",
         chart::bars_against(
             &Frame::new("Each nation's troops against its fair share", "troops", ""),
@@ -349,19 +382,12 @@ pub fn plan_pictures(
             "fair share",
         ),
         "Troops each nation sends in this plan, and its fair share of the requirement by the scenario's key.".to_owned(),
-    ));
-    if let Some(c) = &report.cost {
-        pictures.extend(cost_pictures(c));
-    }
-    if let Some(picture) = responses_picture(&report.responses) {
-        pictures.push(picture);
-    }
-    pictures
+    )
 }
 
 /// The plan's cost charts: each month's net burden stacked by nation, and each nation's net burden against its
 /// fair share (best estimates, in millions; the ranges are in the tables).
-fn cost_pictures(c: &crate::CostDto) -> Vec<(&'static str, String, String)> {
+fn cost_pictures(c: &crate::CostDto) -> Vec<Picture> {
     let mut by_net: Vec<&crate::NationCostDto> = c.nations.iter().collect();
     by_net.sort_by(|a, b| b.net.best.total_cmp(&a.net.best));
     let top: Vec<&crate::NationCostDto> = by_net.iter().take(7).copied().collect();
@@ -509,9 +535,7 @@ fn cost_tables(c: &crate::CostDto) -> Vec<Table> {
 
 /// The plan's response chart: ground troops at each planned contingency's threatened site, hour by hour for a
 /// week, the tiers' target hours marked (`None` without contingencies).
-fn responses_picture(
-    responses: &[crate::ResponseReport],
-) -> Option<(&'static str, String, String)> {
+fn responses_picture(responses: &[crate::ResponseReport]) -> Option<Picture> {
     let first = responses.first()?;
     let week = 168.min(first.horizon_hours.saturating_sub(1));
     // Contingencies at one site often bring the same troops: one line for them, named by all.
@@ -744,7 +768,25 @@ fn response_cost_table(responses: &[crate::ResponseReport]) -> Option<Table> {
 /// The plan's tables: lines, assignments, nations, sites, moves.
 pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
     let s = &report.sourcing;
-    let lines = Table {
+    let mut tables = vec![
+        lines_table(s),
+        sourcing_table(s),
+        nations_table(s),
+        sites_table(s),
+        movement_table(&report.movement),
+    ];
+    if let Some(c) = &report.cost {
+        tables.extend(cost_tables(c));
+    }
+    if !report.responses.is_empty() {
+        tables.extend(responses_tables(&report.responses));
+    }
+    tables
+}
+
+/// The lines of the requirement: what each asks for, what it got, from whom, and why it falls short.
+fn lines_table(s: &SourcingDto) -> Table {
+    Table {
         name: "Lines".into(),
         header: [
             "requirement",
@@ -788,8 +830,12 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
                 ]
             })
             .collect(),
-    };
-    let sourcing = Table {
+    }
+}
+
+/// Who sends what where: each assignment of a pledge to a line.
+fn sourcing_table(s: &SourcingDto) -> Table {
+    Table {
         name: "Sourcing".into(),
         header: [
             "requirement",
@@ -819,8 +865,12 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
                 })
             })
             .collect(),
-    };
-    let nations = Table {
+    }
+}
+
+/// Each nation's troops against its fair share and its cap.
+fn nations_table(s: &SourcingDto) -> Table {
+    Table {
         name: "Nations".into(),
         header: header(&["nation", "name", "troops", "fair share", "cap"]),
         rows: s
@@ -836,8 +886,12 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
                 ]
             })
             .collect(),
-    };
-    let sites = Table {
+    }
+}
+
+/// Each site's troops against its requirement, with its framework nation.
+fn sites_table(s: &SourcingDto) -> Table {
+    Table {
         name: "Sites".into(),
         header: [
             "site",
@@ -868,8 +922,12 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
                 ]
             })
             .collect(),
-    };
-    let moves = Table {
+    }
+}
+
+/// Each unit's move: its route, the day it is ready and the day it closes.
+fn movement_table(m: &crate::movement::MovementDto) -> Table {
+    Table {
         name: "Movement".into(),
         header: [
             "pledge",
@@ -883,8 +941,7 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
         ]
         .map(String::from)
         .to_vec(),
-        rows: report
-            .movement
+        rows: m
             .units
             .iter()
             .map(|u| {
@@ -904,15 +961,7 @@ pub fn plan_tables(report: &PlanReport) -> Vec<Table> {
                 ]
             })
             .collect(),
-    };
-    let mut tables = vec![lines, sourcing, nations, sites, moves];
-    if let Some(c) = &report.cost {
-        tables.extend(cost_tables(c));
     }
-    if !report.responses.is_empty() {
-        tables.extend(responses_tables(&report.responses));
-    }
-    tables
 }
 
 /// Every file of a plan's briefing: `briefing.html`, each picture as `.svg` and `.png`, `sourcing.xlsx` (all
@@ -958,7 +1007,7 @@ pub fn plan_page(scenario: &Scenario, report: &PlanReport) -> Briefing {
 }
 
 /// A briefing page's parts: the page, its pictures by stem, its tables.
-type Parts = (Briefing, Vec<(&'static str, String, String)>, Vec<Table>);
+type Parts = (Briefing, Vec<Picture>, Vec<Table>);
 
 fn plan_parts(scenario: &Scenario, report: &PlanReport) -> Parts {
     let pictures = plan_pictures(scenario, report);
@@ -1722,203 +1771,11 @@ fn phase(e: &crate::ElementDto, hour: u32) -> &'static str {
 }
 
 fn response_parts(r: &crate::ResponseReport) -> Parts {
-    let last = r.horizon_hours.saturating_sub(1);
-    let week = 168.min(last);
-    let points = |f: &dyn Fn(&crate::AmountsDto) -> f64| -> Vec<(f64, f64)> {
-        r.timeline
-            .iter()
-            .filter(|t| t.hour <= week)
-            .map(|t| (f64::from(t.hour), f(&t.have)))
-            .collect()
-    };
-    let tiers = tier_markers(&r.tiers);
-    let chart = |title: &str, y: &str, name: &str, need: f64, pts: Vec<(f64, f64)>| {
-        let thresholds = if need > 0.0 {
-            vec![Marker {
-                value: need,
-                label: format!("needed: {}", chart::axis_number(need)),
-            }]
-        } else {
-            Vec::new()
-        };
-        chart::lines(
-            &Frame::new(title, "hours from the violation", y),
-            &[Series {
-                name: name.to_owned(),
-                points: pts,
-                steps: true,
-            }],
-            f64::from(week),
-            &thresholds,
-            &tiers,
-        )
-    };
-    let pictures = vec![
-        (
-            "response-troops",
-            chart(
-                "Ground troops at the threatened site",
-                "troops",
-                "the force there and the reinforcements received",
-                r.needs.troops as f64,
-                points(&|a| a.troops as f64),
-            ),
-            "Troops at the site hour by hour for a week: the force already there and every ground unit moving \
-             together over the network; the dashed verticals are the tiers' target hours."
-                .to_owned(),
-        ),
-        (
-            "response-air",
-            chart(
-                "Air sorties over the objective",
-                "sorties a day",
-                "sorties a day",
-                r.needs.sorties_per_day,
-                points(&|a| a.sorties_per_day),
-            ),
-            "Sorties a day the aircraft in reach can fly over the objective, from their first hour over it."
-                .to_owned(),
-        ),
-        (
-            "response-materiel",
-            chart(
-                "Materiel released to Ukraine's forces",
-                "tonnes",
-                "tonnes received",
-                r.needs.tonnes as f64,
-                points(&|a| a.tonnes as f64),
-            ),
-            "Stockpiles received at the threatened site, all moving together over the network.".to_owned(),
-        ),
-    ];
-    let mut sync_header = vec!["option", "element", "nation", "decided by"];
-    sync_header.extend(SPANS.iter().map(|(_, _, name)| *name));
-    let sync = Table {
-        name: "Synchronisation: what each element is doing by the end of each span (decision, notice, moving, \
-               arriving, ACTS at the place)"
-            .into(),
-        header: header(&sync_header),
-        rows: r
-            .elements
-            .iter()
-            .map(|e| {
-                let mut row: Vec<Cell> = vec![
-                    e.option.clone().into(),
-                    e.label.clone().into(),
-                    e.nation.clone().into(),
-                    e.decisions
-                        .iter()
-                        .map(|d| format!("{} ({} h)", d.name, d.hours))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                        .into(),
-                ];
-                row.extend(
-                    SPANS
-                        .iter()
-                        .map(|(_, end, _)| Cell::from(phase(e, (*end).min(last)))),
-                );
-                row
-            })
-            .collect(),
-    };
-    let elements = Table {
-        name: "Elements: decision + notice + movement".into(),
-        header: header(&[
-            "option",
-            "tier",
-            "element",
-            "nation",
-            "brings",
-            "troops",
-            "tonnes",
-            "sorties a day",
-            "missiles",
-            "ships",
-            "from",
-            "decision (h)",
-            "notice (h)",
-            "ready (h)",
-            "first at the place (h)",
-            "all there (h)",
-        ]),
-        rows: r
-            .elements
-            .iter()
-            .map(|e| {
-                let hour = |h: Option<u32>| h.map_or(Cell::from("-"), Cell::from);
-                vec![
-                    e.option.clone().into(),
-                    e.tier.clone().into(),
-                    e.label.clone().into(),
-                    e.nation.clone().into(),
-                    if e.what.is_empty() {
-                        e.kind.into()
-                    } else {
-                        e.what.clone().into()
-                    },
-                    e.troops.into(),
-                    e.tonnes.into(),
-                    e.sorties_per_day.into(),
-                    e.missiles.into(),
-                    e.ships.into(),
-                    e.from.clone().unwrap_or_default().into(),
-                    e.decision_hours.into(),
-                    e.notice_hours.into(),
-                    e.ready_hour.into(),
-                    hour(e.first_hour),
-                    hour(e.closed_hour),
-                ]
-            })
-            .collect(),
-    };
-    let gaps = Table {
-        name: "Against the need".into(),
-        header: header(&[
-            "by (hours)",
-            "troops",
-            "short",
-            "tonnes",
-            "short",
-            "sorties a day",
-            "short",
-            "missiles",
-            "short",
-        ]),
-        rows: r
-            .checkpoints
-            .iter()
-            .map(|c| {
-                vec![
-                    c.hour.into(),
-                    c.have.troops.into(),
-                    c.gap.troops.into(),
-                    c.have.tonnes.into(),
-                    c.gap.tonnes.into(),
-                    c.have.sorties_per_day.into(),
-                    c.gap.sorties_per_day.into(),
-                    c.have.missiles.into(),
-                    c.gap.missiles.into(),
-                ]
-            })
-            .collect(),
-    };
-    let left_out = Table {
-        name: "Left out in this world state".into(),
-        header: header(&["option", "element", "nation", "why not"]),
-        rows: r
-            .excluded
-            .iter()
-            .map(|x| {
-                vec![
-                    x.option.clone().into(),
-                    x.label.clone().into(),
-                    x.nation.clone().into(),
-                    x.detail.clone().into(),
-                ]
-            })
-            .collect(),
-    };
+    let pictures = build_up_pictures(r);
+    let sync = element_sync_table(r);
+    let elements = elements_table(r);
+    let gaps = against_need_table(r);
+    let left_out = left_out_table(r);
     let cost = response_cost_table(std::slice::from_ref(r));
     let first = |prefix: &str| {
         r.first.iter().find(|f| f.what.starts_with(prefix)).map_or(
@@ -1994,6 +1851,225 @@ fn response_parts(r: &crate::ResponseReport) -> Parts {
     (briefing, pictures, tables)
 }
 
+/// The build-up at the threatened site, hour by hour for a week: ground troops, air sorties and materiel, each
+/// against the need, the tiers' target hours marked.
+fn build_up_pictures(r: &crate::ResponseReport) -> Vec<Picture> {
+    let last = r.horizon_hours.saturating_sub(1);
+    let week = 168.min(last);
+    let points = |f: &dyn Fn(&crate::AmountsDto) -> f64| -> Vec<(f64, f64)> {
+        r.timeline
+            .iter()
+            .filter(|t| t.hour <= week)
+            .map(|t| (f64::from(t.hour), f(&t.have)))
+            .collect()
+    };
+    let tiers = tier_markers(&r.tiers);
+    let chart = |title: &str, y: &str, name: &str, need: f64, pts: Vec<(f64, f64)>| {
+        let thresholds = if need > 0.0 {
+            vec![Marker {
+                value: need,
+                label: format!("needed: {}", chart::axis_number(need)),
+            }]
+        } else {
+            Vec::new()
+        };
+        chart::lines(
+            &Frame::new(title, "hours from the violation", y),
+            &[Series {
+                name: name.to_owned(),
+                points: pts,
+                steps: true,
+            }],
+            f64::from(week),
+            &thresholds,
+            &tiers,
+        )
+    };
+    vec![
+        (
+            "response-troops",
+            chart(
+                "Ground troops at the threatened site",
+                "troops",
+                "the force there and the reinforcements received",
+                r.needs.troops as f64,
+                points(&|a| a.troops as f64),
+            ),
+            "Troops at the site hour by hour for a week: the force already there and every ground unit moving \
+             together over the network; the dashed verticals are the tiers' target hours."
+                .to_owned(),
+        ),
+        (
+            "response-air",
+            chart(
+                "Air sorties over the objective",
+                "sorties a day",
+                "sorties a day",
+                r.needs.sorties_per_day,
+                points(&|a| a.sorties_per_day),
+            ),
+            "Sorties a day the aircraft in reach can fly over the objective, from their first hour over it."
+                .to_owned(),
+        ),
+        (
+            "response-materiel",
+            chart(
+                "Materiel released to Ukraine's forces",
+                "tonnes",
+                "tonnes received",
+                r.needs.tonnes as f64,
+                points(&|a| a.tonnes as f64),
+            ),
+            "Stockpiles received at the threatened site, all moving together over the network.".to_owned(),
+        ),
+    ]
+}
+
+/// What each element of the response is doing by the end of each span of hours, with who decides.
+fn element_sync_table(r: &crate::ResponseReport) -> Table {
+    let last = r.horizon_hours.saturating_sub(1);
+    let mut sync_header = vec!["option", "element", "nation", "decided by"];
+    sync_header.extend(SPANS.iter().map(|(_, _, name)| *name));
+    Table {
+        name: "Synchronisation: what each element is doing by the end of each span (decision, notice, moving, \
+               arriving, ACTS at the place)"
+            .into(),
+        header: header(&sync_header),
+        rows: r
+            .elements
+            .iter()
+            .map(|e| {
+                let mut row: Vec<Cell> = vec![
+                    e.option.clone().into(),
+                    e.label.clone().into(),
+                    e.nation.clone().into(),
+                    e.decisions
+                        .iter()
+                        .map(|d| format!("{} ({} h)", d.name, d.hours))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                        .into(),
+                ];
+                row.extend(
+                    SPANS
+                        .iter()
+                        .map(|(_, end, _)| Cell::from(phase(e, (*end).min(last)))),
+                );
+                row
+            })
+            .collect(),
+    }
+}
+
+/// Each element of the response: what it brings, from where, and its hours of decision, notice and movement.
+fn elements_table(r: &crate::ResponseReport) -> Table {
+    Table {
+        name: "Elements: decision + notice + movement".into(),
+        header: header(&[
+            "option",
+            "tier",
+            "element",
+            "nation",
+            "brings",
+            "troops",
+            "tonnes",
+            "sorties a day",
+            "missiles",
+            "ships",
+            "from",
+            "decision (h)",
+            "notice (h)",
+            "ready (h)",
+            "first at the place (h)",
+            "all there (h)",
+        ]),
+        rows: r
+            .elements
+            .iter()
+            .map(|e| {
+                let hour = |h: Option<u32>| h.map_or(Cell::from("-"), Cell::from);
+                vec![
+                    e.option.clone().into(),
+                    e.tier.clone().into(),
+                    e.label.clone().into(),
+                    e.nation.clone().into(),
+                    if e.what.is_empty() {
+                        e.kind.into()
+                    } else {
+                        e.what.clone().into()
+                    },
+                    e.troops.into(),
+                    e.tonnes.into(),
+                    e.sorties_per_day.into(),
+                    e.missiles.into(),
+                    e.ships.into(),
+                    e.from.clone().unwrap_or_default().into(),
+                    e.decision_hours.into(),
+                    e.notice_hours.into(),
+                    e.ready_hour.into(),
+                    hour(e.first_hour),
+                    hour(e.closed_hour),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// What is at the threatened site by each checkpoint hour, and how far short of the need.
+fn against_need_table(r: &crate::ResponseReport) -> Table {
+    Table {
+        name: "Against the need".into(),
+        header: header(&[
+            "by (hours)",
+            "troops",
+            "short",
+            "tonnes",
+            "short",
+            "sorties a day",
+            "short",
+            "missiles",
+            "short",
+        ]),
+        rows: r
+            .checkpoints
+            .iter()
+            .map(|c| {
+                vec![
+                    c.hour.into(),
+                    c.have.troops.into(),
+                    c.gap.troops.into(),
+                    c.have.tonnes.into(),
+                    c.gap.tonnes.into(),
+                    c.have.sorties_per_day.into(),
+                    c.gap.sorties_per_day.into(),
+                    c.have.missiles.into(),
+                    c.gap.missiles.into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The elements left out of the response in this world state, and why.
+fn left_out_table(r: &crate::ResponseReport) -> Table {
+    Table {
+        name: "Left out in this world state".into(),
+        header: header(&["option", "element", "nation", "why not"]),
+        rows: r
+            .excluded
+            .iter()
+            .map(|x| {
+                vec![
+                    x.option.clone().into(),
+                    x.label.clone().into(),
+                    x.nation.clone().into(),
+                    x.detail.clone().into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// The response what-if briefing (`respond --whatif --out`): the heat map of every world state's first ground
 /// unit at each site, the states worst first, and who matters most.
 pub fn response_whatif_briefing(
@@ -2029,165 +2105,20 @@ fn facts_on(facts: &BTreeMap<String, bool>) -> String {
 }
 
 fn response_whatif_parts(report: &crate::ResponseWhatIf) -> Parts {
-    // A week: the span over which hours make the difference (the 72-hour tier inside it).
-    const WEEK: f64 = 168.0;
-    let facts: Vec<String> = report
-        .states
-        .first()
-        .map(|s| s.facts.keys().cloned().collect())
-        .unwrap_or_default();
     let sites: Vec<String> = report
         .states
         .first()
         .map(|s| s.sites.iter().map(|x| x.site.clone()).collect())
         .unwrap_or_default();
-    // Each site's cell: how soon its first ground unit closes (dark: within the hour; pale: a week or more;
-    // grey: not within the horizon).
-    let rows: Vec<(String, Vec<Option<f64>>, String)> = report
-        .states
-        .iter()
-        .map(|s| {
-            let cells = facts
-                .iter()
-                .map(|f| s.facts.get(f).map(|v| if *v { 1.0 } else { 0.0 }))
-                .chain(s.sites.iter().map(|x| {
-                    x.first_troops_hour
-                        .map(|h| (1.0 - f64::from(h) / WEEK).clamp(0.0, 1.0))
-                }))
-                .collect();
-            (
-                format!("{} of {} ≤72 h", s.sites_reached_by_72h, s.sites.len()),
-                cells,
-                s.worst_first_troops_hour
-                    .map_or("a site not reached".to_owned(), |h| {
-                        format!("slowest {h} h")
-                    }),
-            )
-        })
-        .collect();
-    let columns: Vec<(String, chart::Scale)> = facts
-        .iter()
-        .map(|f| (f.clone(), chart::Scale::Flag))
-        .chain(sites.iter().map(|s| (s.clone(), chart::Scale::Share)))
-        .collect();
-    let svg = chart::heat_map(
-        &Frame::new(
-            &format!(
-                "If the ceasefire breaks: an attack on every site, {} world states, worst first",
-                report.states.len()
-            ),
-            "Each row a world state: its facts (dark grey = true), then each site's first ground unit closed (dark blue = within the hour, pale = a week or more, grey = none within the horizon).",
-            "",
-        ),
-        &columns,
-        &rows,
-    );
-    let mut states_header = vec![
-        "facts true",
-        "sites reached within 72 h",
-        "sites",
-        "slowest site's first unit (h)",
-        "sorties a day at 72 h",
-    ];
-    states_header.extend(sites.iter().map(String::as_str));
-    let states = Table {
-        name: "World states, worst first (each site's first ground unit, hours)".into(),
-        header: header(&states_header),
-        rows: report
-            .states
-            .iter()
-            .map(|s| {
-                let mut row: Vec<Cell> = vec![
-                    facts_on(&s.facts).into(),
-                    s.sites_reached_by_72h.into(),
-                    s.sites.len().into(),
-                    s.worst_first_troops_hour
-                        .map_or(Cell::from("-"), Cell::from),
-                    s.sorties_per_day_at_72h.into(),
-                ];
-                row.extend(
-                    s.sites
-                        .iter()
-                        .map(|x| x.first_troops_hour.map_or(Cell::from("-"), Cell::from)),
-                );
-                row
-            })
-            .collect(),
-    };
-    let nations = Table {
-        name: format!(
-            "Who matters most: the response without each nation ({})",
-            report.base
-        )
-        .chars()
-        .take(200)
-        .collect(),
-        header: header(&[
-            "without",
-            "slowest site's first unit (h)",
-            "later by (h)",
-            "sites reached within 72 h",
-            "sorties a day at 72 h",
-            "sorties a day lost",
-        ]),
-        rows: report
-            .critical_nations
-            .iter()
-            .map(|n| {
-                vec![
-                    n.nation.clone().into(),
-                    n.worst_first_troops_hour
-                        .map_or(Cell::from("-"), Cell::from),
-                    n.delay_hours
-                        .map_or(Cell::from("a site no longer reached"), Cell::from),
-                    n.sites_reached_by_72h.into(),
-                    n.sorties_per_day_at_72h.into(),
-                    n.sorties_lost.into(),
-                ]
-            })
-            .collect(),
-    };
+    let svg = response_whatif_picture(report, &sites);
+    let states = world_states_table(report, &sites);
+    let nations = critical_nations_table(report);
     let base = report
         .states
         .iter()
         .find(|s| s.world == report.base)
         .or_else(|| report.states.first());
-    let fastest = Table {
-        name: "Today: the first unit of each capability at each site".into(),
-        header: header(&[
-            "site",
-            "capability",
-            "unit",
-            "nation",
-            "option",
-            "from",
-            "ready (h)",
-            "first (h)",
-            "all there (h)",
-        ]),
-        rows: base
-            .map(|s| {
-                s.sites
-                    .iter()
-                    .flat_map(|x| {
-                        x.fastest.iter().map(|f| {
-                            vec![
-                                x.site.clone().into(),
-                                f.capability.clone().into(),
-                                f.label.clone().into(),
-                                f.nation.clone().into(),
-                                f.option.clone().into(),
-                                f.from.clone().into(),
-                                f.ready_hour.into(),
-                                f.first_hour.map_or(Cell::from("-"), Cell::from),
-                                f.closed_hour.map_or(Cell::from("-"), Cell::from),
-                            ]
-                        })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
-    };
+    let fastest = fastest_units_table(base);
     let worst = report.states.first();
     let best = report.states.last();
     let state_figure = |s: Option<&crate::StateResponseDto>, name: &str| {
@@ -2250,6 +2181,172 @@ fn response_whatif_parts(report: &crate::ResponseWhatIf) -> Parts {
         vec![("response-whatif", svg, String::new())],
         vec![nations, states, fastest],
     )
+}
+
+/// The heat map of every world state, worst first: its facts, then how soon each site's first ground unit
+/// closes.
+fn response_whatif_picture(report: &crate::ResponseWhatIf, sites: &[String]) -> String {
+    // A week: the span over which hours make the difference (the 72-hour tier inside it).
+    const WEEK: f64 = 168.0;
+    let facts: Vec<String> = report
+        .states
+        .first()
+        .map(|s| s.facts.keys().cloned().collect())
+        .unwrap_or_default();
+    // Each site's cell: how soon its first ground unit closes (dark: within the hour; pale: a week or more;
+    // grey: not within the horizon).
+    let rows: Vec<(String, Vec<Option<f64>>, String)> = report
+        .states
+        .iter()
+        .map(|s| {
+            let cells = facts
+                .iter()
+                .map(|f| s.facts.get(f).map(|v| if *v { 1.0 } else { 0.0 }))
+                .chain(s.sites.iter().map(|x| {
+                    x.first_troops_hour
+                        .map(|h| (1.0 - f64::from(h) / WEEK).clamp(0.0, 1.0))
+                }))
+                .collect();
+            (
+                format!("{} of {} ≤72 h", s.sites_reached_by_72h, s.sites.len()),
+                cells,
+                s.worst_first_troops_hour
+                    .map_or("a site not reached".to_owned(), |h| {
+                        format!("slowest {h} h")
+                    }),
+            )
+        })
+        .collect();
+    let columns: Vec<(String, chart::Scale)> = facts
+        .iter()
+        .map(|f| (f.clone(), chart::Scale::Flag))
+        .chain(sites.iter().map(|s| (s.clone(), chart::Scale::Share)))
+        .collect();
+    chart::heat_map(
+        &Frame::new(
+            &format!(
+                "If the ceasefire breaks: an attack on every site, {} world states, worst first",
+                report.states.len()
+            ),
+            "Each row a world state: its facts (dark grey = true), then each site's first ground unit closed (dark blue = within the hour, pale = a week or more, grey = none within the horizon).",
+            "",
+        ),
+        &columns,
+        &rows,
+    )
+}
+
+/// Every world state, worst first: how many sites it reaches within 72 hours, and each site's first ground unit.
+fn world_states_table(report: &crate::ResponseWhatIf, sites: &[String]) -> Table {
+    let mut states_header = vec![
+        "facts true",
+        "sites reached within 72 h",
+        "sites",
+        "slowest site's first unit (h)",
+        "sorties a day at 72 h",
+    ];
+    states_header.extend(sites.iter().map(String::as_str));
+    Table {
+        name: "World states, worst first (each site's first ground unit, hours)".into(),
+        header: header(&states_header),
+        rows: report
+            .states
+            .iter()
+            .map(|s| {
+                let mut row: Vec<Cell> = vec![
+                    facts_on(&s.facts).into(),
+                    s.sites_reached_by_72h.into(),
+                    s.sites.len().into(),
+                    s.worst_first_troops_hour
+                        .map_or(Cell::from("-"), Cell::from),
+                    s.sorties_per_day_at_72h.into(),
+                ];
+                row.extend(
+                    s.sites
+                        .iter()
+                        .map(|x| x.first_troops_hour.map_or(Cell::from("-"), Cell::from)),
+                );
+                row
+            })
+            .collect(),
+    }
+}
+
+/// Who matters most: the response without each nation, against today's.
+fn critical_nations_table(report: &crate::ResponseWhatIf) -> Table {
+    Table {
+        name: format!(
+            "Who matters most: the response without each nation ({})",
+            report.base
+        )
+        .chars()
+        .take(200)
+        .collect(),
+        header: header(&[
+            "without",
+            "slowest site's first unit (h)",
+            "later by (h)",
+            "sites reached within 72 h",
+            "sorties a day at 72 h",
+            "sorties a day lost",
+        ]),
+        rows: report
+            .critical_nations
+            .iter()
+            .map(|n| {
+                vec![
+                    n.nation.clone().into(),
+                    n.worst_first_troops_hour
+                        .map_or(Cell::from("-"), Cell::from),
+                    n.delay_hours
+                        .map_or(Cell::from("a site no longer reached"), Cell::from),
+                    n.sites_reached_by_72h.into(),
+                    n.sorties_per_day_at_72h.into(),
+                    n.sorties_lost.into(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The first unit of each capability at each site, in today's world state (`base`; empty without one).
+fn fastest_units_table(base: Option<&crate::StateResponseDto>) -> Table {
+    Table {
+        name: "Today: the first unit of each capability at each site".into(),
+        header: header(&[
+            "site",
+            "capability",
+            "unit",
+            "nation",
+            "option",
+            "from",
+            "ready (h)",
+            "first (h)",
+            "all there (h)",
+        ]),
+        rows: base
+            .map(|s| {
+                s.sites
+                    .iter()
+                    .flat_map(|x| {
+                        x.fastest.iter().map(|f| {
+                            vec![
+                                x.site.clone().into(),
+                                f.capability.clone().into(),
+                                f.label.clone().into(),
+                                f.nation.clone().into(),
+                                f.option.clone().into(),
+                                f.from.clone().into(),
+                                f.ready_hour.into(),
+                                f.first_hour.map_or(Cell::from("-"), Cell::from),
+                                f.closed_hour.map_or(Cell::from("-"), Cell::from),
+                            ]
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
 }
 
 /// The short name of an option's world state: `today`, or `+k facts` (set on top of today's).

@@ -502,31 +502,7 @@ fn option_dto(
     states: usize,
 ) -> OptionDto {
     let totals = &r.sourcing.totals;
-    let mut short: std::collections::BTreeMap<&'static str, u64> = Default::default();
-    for l in &r.sourcing.lines {
-        let missing = l.required_troops.saturating_sub(l.filled_troops);
-        if missing > 0 {
-            let reason = l.shortfall_reasons.first().map_or("no_pledge", |x| x.kind);
-            *short.entry(reason).or_default() += missing;
-        }
-    }
-    let mut shortfall: Vec<ShortfallDto> = short
-        .into_iter()
-        .map(|(reason, troops)| ShortfallDto { reason, troops })
-        .collect();
-    shortfall.sort_by_key(|s| std::cmp::Reverse(s.troops));
-    let mut payers: Vec<(String, f64)> = r
-        .cost
-        .iter()
-        .flat_map(|c| c.nations.iter())
-        .map(|n| (n.nation.clone(), n.net.best))
-        .collect();
-    let years = r
-        .cost
-        .as_ref()
-        .map_or(1.0, |c| f64::from(c.horizon_months.max(1)) / 12.0);
-    let total: f64 = payers.iter().map(|(_, v)| v.max(0.0)).sum();
-    payers.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let shortfall = shortfall_by_reason(r);
     // The nations in the plan, with their flags.
     let mut nations: Vec<&str> = r
         .sourcing
@@ -542,33 +518,8 @@ fn option_dto(
         .map(|n| nation_flags(s, &n))
         .collect();
     let both = flags.iter().filter(|f| f.1).count();
-    // Key sites: each site's fastest reinforcement in the matrix.
-    let mut fastest: std::collections::BTreeMap<&str, u32> = Default::default();
-    for row in &r.reinforcement {
-        let e = fastest.entry(row.site.as_str()).or_insert(row.hours);
-        *e = (*e).min(row.hours);
-    }
-    let mut hours: Vec<u32> = fastest.values().copied().collect();
-    hours.sort_unstable();
-    // Where the troops filled stand: on the ground in Ukraine, in an air or sea area, in another country.
-    let mut whereabouts = (0, 0, 0);
-    for l in &r.sourcing.lines {
-        let site = guarantor_core::SiteId::new(&l.site)
-            .ok()
-            .and_then(|id| s.site(&id));
-        match site {
-            Some(site)
-                if matches!(
-                    site.kind,
-                    guarantor_core::SiteKind::AirArea | guarantor_core::SiteKind::SeaArea
-                ) =>
-            {
-                whereabouts.1 += l.filled_troops;
-            }
-            Some(site) if site.country.as_str() != "UKR" => whereabouts.2 += l.filled_troops,
-            _ => whereabouts.0 += l.filled_troops,
-        }
-    }
+    let hours = fastest_reinforcement_hours(r);
+    let whereabouts = troops_by_whereabouts(s, r);
     let facts = course
         .worlds
         .get(i)
@@ -597,15 +548,7 @@ fn option_dto(
         shortfall,
         committed_troops: r.rotation.steady_committed,
         cost_per_year: r.cost.as_ref().map(|c| c.per_year),
-        top_payers: payers
-            .into_iter()
-            .take(3)
-            .map(|(nation, net)| PayerDto {
-                nation,
-                net_per_year: net / years,
-                share: if total > 0.0 { net / total } else { 0.0 },
-            })
-            .collect(),
+        top_payers: top_payers(r),
         ioc_day: r.movement.ioc_day,
         foc_day: r.movement.foc_day,
         response_worst_hours: hours.last().copied(),
@@ -642,4 +585,82 @@ fn option_dto(
         troops_air_sea: whereabouts.1,
         troops_outside: whereabouts.2,
     }
+}
+
+/// Troops short on the plan's lines by the first reason of each, the most first.
+fn shortfall_by_reason(r: &crate::PlanReport) -> Vec<ShortfallDto> {
+    let mut short: std::collections::BTreeMap<&'static str, u64> = Default::default();
+    for l in &r.sourcing.lines {
+        let missing = l.required_troops.saturating_sub(l.filled_troops);
+        if missing > 0 {
+            let reason = l.shortfall_reasons.first().map_or("no_pledge", |x| x.kind);
+            *short.entry(reason).or_default() += missing;
+        }
+    }
+    let mut shortfall: Vec<ShortfallDto> = short
+        .into_iter()
+        .map(|(reason, troops)| ShortfallDto { reason, troops })
+        .collect();
+    shortfall.sort_by_key(|s| std::cmp::Reverse(s.troops));
+    shortfall
+}
+
+/// The three nations bearing the most of the plan's cost: each one's net a year and share of the total net.
+fn top_payers(r: &crate::PlanReport) -> Vec<PayerDto> {
+    let mut payers: Vec<(String, f64)> = r
+        .cost
+        .iter()
+        .flat_map(|c| c.nations.iter())
+        .map(|n| (n.nation.clone(), n.net.best))
+        .collect();
+    let years = r
+        .cost
+        .as_ref()
+        .map_or(1.0, |c| f64::from(c.horizon_months.max(1)) / 12.0);
+    let total: f64 = payers.iter().map(|(_, v)| v.max(0.0)).sum();
+    payers.sort_by(|a, b| b.1.total_cmp(&a.1));
+    payers
+        .into_iter()
+        .take(3)
+        .map(|(nation, net)| PayerDto {
+            nation,
+            net_per_year: net / years,
+            share: if total > 0.0 { net / total } else { 0.0 },
+        })
+        .collect()
+}
+
+/// Key sites: each site's fastest reinforcement in the matrix, in hours, the fastest first.
+fn fastest_reinforcement_hours(r: &crate::PlanReport) -> Vec<u32> {
+    let mut fastest: std::collections::BTreeMap<&str, u32> = Default::default();
+    for row in &r.reinforcement {
+        let e = fastest.entry(row.site.as_str()).or_insert(row.hours);
+        *e = (*e).min(row.hours);
+    }
+    let mut hours: Vec<u32> = fastest.values().copied().collect();
+    hours.sort_unstable();
+    hours
+}
+
+/// Where the troops filled stand: on the ground in Ukraine, in an air or sea area, in another country.
+fn troops_by_whereabouts(s: &Scenario, r: &crate::PlanReport) -> (u64, u64, u64) {
+    let mut whereabouts = (0, 0, 0);
+    for l in &r.sourcing.lines {
+        let site = guarantor_core::SiteId::new(&l.site)
+            .ok()
+            .and_then(|id| s.site(&id));
+        match site {
+            Some(site)
+                if matches!(
+                    site.kind,
+                    guarantor_core::SiteKind::AirArea | guarantor_core::SiteKind::SeaArea
+                ) =>
+            {
+                whereabouts.1 += l.filled_troops;
+            }
+            Some(site) if site.country.as_str() != "UKR" => whereabouts.2 += l.filled_troops,
+            _ => whereabouts.0 += l.filled_troops,
+        }
+    }
+    whereabouts
 }

@@ -186,7 +186,45 @@ pub fn primary_domain(capability: &Capability) -> Domain {
 /// assert!(s.totals.live_troops < s.totals.potential_troops);
 /// ```
 pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
-    let mut capability_lines: BTreeMap<&str, CapabilityLine> = scenario
+    let mut capability_lines = capability_lines(scenario);
+    let mut totals = Totals {
+        nations: scenario.nations.len(),
+        required_troops: 0,
+        essential_troops: 0,
+        live_troops: 0,
+        potential_troops: 0,
+        sites: scenario.sites.len(),
+        requirement_lines: scenario.requirements.len(),
+    };
+    let site_troops = count_requirements(scenario, &mut totals, &mut capability_lines);
+    let (counts, nations) = count_pledges(scenario, world, &mut totals, &mut capability_lines);
+    let domains = domain_lines(scenario, &capability_lines);
+    let facts = fact_lines(scenario, world);
+    let sites = site_lines(scenario, &site_troops);
+
+    Summary {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        mission: scenario.mission.name.clone(),
+        world: world.to_string(),
+        facts,
+        totals,
+        pledges: counts,
+        nations,
+        capabilities: scenario
+            .capabilities
+            .iter()
+            .filter_map(|c| capability_lines.remove(c.id.as_str()))
+            .collect(),
+        domains,
+        sites,
+        attribution: scenario.theatre.attribution.clone(),
+    }
+}
+
+/// Each capability's line, by id, with nothing required or pledged yet.
+fn capability_lines(scenario: &Scenario) -> BTreeMap<&str, CapabilityLine> {
+    scenario
         .capabilities
         .iter()
         .map(|c| {
@@ -204,16 +242,16 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
                 },
             )
         })
-        .collect();
-    let mut totals = Totals {
-        nations: scenario.nations.len(),
-        required_troops: 0,
-        essential_troops: 0,
-        live_troops: 0,
-        potential_troops: 0,
-        sites: scenario.sites.len(),
-        requirement_lines: scenario.requirements.len(),
-    };
+        .collect()
+}
+
+/// Adds the requirement's troops to the totals and to each capability's line; returns the troops required at
+/// each site.
+fn count_requirements<'a>(
+    scenario: &'a Scenario,
+    totals: &mut Totals,
+    capability_lines: &mut BTreeMap<&str, CapabilityLine>,
+) -> BTreeMap<&'a str, u64> {
     let mut site_troops: BTreeMap<&str, u64> = BTreeMap::new();
     for r in &scenario.requirements {
         let troops = scenario.required_troops(r);
@@ -227,7 +265,17 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
             line.required_troops += troops;
         }
     }
+    site_troops
+}
 
+/// Adds the pledges in this world state to the totals and to each capability's line; returns the pledges counted
+/// by where they stand, and each nation's offer, the largest first.
+fn count_pledges(
+    scenario: &Scenario,
+    world: &WorldState,
+    totals: &mut Totals,
+    capability_lines: &mut BTreeMap<&str, CapabilityLine>,
+) -> (PledgeCounts, Vec<NationLine>) {
     let mut counts = PledgeCounts {
         total: scenario.pledges.len(),
         live: 0,
@@ -314,7 +362,14 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
             .cmp(&(a.live_troops + a.conditional_troops))
             .then(a.nation.cmp(&b.nation))
     });
+    (counts, nations)
+}
 
+/// Required against pledged, by domain, from the capabilities' lines.
+fn domain_lines(
+    scenario: &Scenario,
+    capability_lines: &BTreeMap<&str, CapabilityLine>,
+) -> Vec<DomainLine> {
     let mut domains: Vec<DomainLine> = Domain::ALL
         .iter()
         .map(|d| DomainLine {
@@ -333,8 +388,12 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
             d.potential_troops += line.potential_units * personnel;
         }
     }
+    domains
+}
 
-    let facts = scenario
+/// Each political fact: its value in this world state and how many pledges name it.
+fn fact_lines(scenario: &Scenario, world: &WorldState) -> Vec<FactLine> {
+    scenario
         .facts
         .iter()
         .map(|f| FactLine {
@@ -348,9 +407,12 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
                 .count(),
             description: f.description.clone(),
         })
-        .collect();
+        .collect()
+}
 
-    let sites = scenario
+/// Each site, with the troops required there and its distance to the contact line.
+fn site_lines(scenario: &Scenario, site_troops: &BTreeMap<&str, u64>) -> Vec<SiteLine> {
+    scenario
         .sites
         .iter()
         .map(|s| SiteLine {
@@ -368,24 +430,5 @@ pub fn summary(scenario: &Scenario, world: &WorldState) -> Summary {
                     .map(|km| km.round())
             },
         })
-        .collect();
-
-    Summary {
-        name: scenario.name.clone(),
-        description: scenario.description.clone(),
-        mission: scenario.mission.name.clone(),
-        world: world.to_string(),
-        facts,
-        totals,
-        pledges: counts,
-        nations,
-        capabilities: scenario
-            .capabilities
-            .iter()
-            .filter_map(|c| capability_lines.remove(c.id.as_str()))
-            .collect(),
-        domains,
-        sites,
-        attribution: scenario.theatre.attribution.clone(),
-    }
+        .collect()
 }
