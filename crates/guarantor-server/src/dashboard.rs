@@ -841,16 +841,40 @@ async fn pledges_content(
         .await
         .map_err(|e| browser.fail(e))?;
     let pledges = guarantor_app::release_pledges(&r.scenario, &caller.viewer);
+    let mut content = String::from("<h1>Pledges</h1>");
+    if let Some(id) = created {
+        let _ = write!(
+            content,
+            "<div class=\"note\" id=\"created\">Pledge {} stored: a new version of the scenario.</div>",
+            esc(id)
+        );
+    }
+    if let Some(e) = error {
+        let _ = write!(
+            content,
+            "<div class=\"error\" id=\"problem\">{}</div>",
+            esc(&e.message)
+        );
+    }
+    if caller.viewer.role.may(Permission::EditPledges) {
+        content.push_str(&pledge_form(caller, &r.scenario, form));
+    }
+    content.push_str(&table_html(&pledges_table(&pledges, r.version)));
+    Ok(page(Some(caller), "/pledges", "Pledges", &content))
+}
+
+/// The table of the pledges the caller may see, as released to them.
+fn pledges_table(pledges: &[Value], version: u32) -> Table {
     let text = |p: &Value, k: &str| match &p[k] {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         v => v.to_string(),
     };
-    let table = Table {
+    Table {
         name: format!(
             "Pledges you may see ({} of version {})",
             pledges.len(),
-            r.version
+            version
         ),
         header: [
             "id",
@@ -897,97 +921,84 @@ async fn pledges_content(
                 ]
             })
             .collect(),
+    }
+}
+
+/// The form to add a pledge of units: a liaison officer's nation only, any nation for a planner; refilled with
+/// what was sent when the last try was refused.
+fn pledge_form(
+    caller: &Caller,
+    scenario: &guarantor_core::Scenario,
+    form: Option<&PledgeForm>,
+) -> String {
+    let nations: Vec<String> = match caller.viewer.role.nation() {
+        Some(n) => vec![n.to_string()],
+        None => scenario
+            .nations
+            .iter()
+            .map(|n| n.code.to_string())
+            .collect(),
     };
-    let mut content = String::from("<h1>Pledges</h1>");
-    if let Some(id) = created {
-        let _ = write!(
-            content,
-            "<div class=\"note\" id=\"created\">Pledge {} stored: a new version of the scenario.</div>",
-            esc(id)
-        );
-    }
-    if let Some(e) = error {
-        let _ = write!(
-            content,
-            "<div class=\"error\" id=\"problem\">{}</div>",
-            esc(&e.message)
-        );
-    }
-    if caller.viewer.role.may(Permission::EditPledges) {
-        let nations: Vec<String> = match caller.viewer.role.nation() {
-            Some(n) => vec![n.to_string()],
-            None => r
-                .scenario
-                .nations
-                .iter()
-                .map(|n| n.code.to_string())
-                .collect(),
-        };
-        let f = form.cloned().unwrap_or_default();
-        let options = |items: &[String], chosen: &str| {
-            items
-                .iter()
-                .map(|i| {
-                    format!(
-                        "<option{}>{}</option>",
-                        if i == chosen { " selected" } else { "" },
-                        esc(i)
-                    )
-                })
-                .collect::<String>()
-        };
-        let capabilities: Vec<String> = r
-            .scenario
-            .capabilities
+    let f = form.cloned().unwrap_or_default();
+    let options = |items: &[String], chosen: &str| {
+        items
             .iter()
-            .map(|c| c.id.to_string())
-            .collect();
-        let statuses: Vec<String> = guarantor_core::PledgeStatus::names()
-            .iter()
-            .map(|s| (*s).to_owned())
-            .collect();
-        let _ = write!(
-            content,
-            "<form class=\"panel\" method=\"post\" action=\"/pledges\" id=\"add-pledge\">{csrf}<b>Add a pledge of units</b><br>\
-             <label>Id <input name=\"id\" value=\"{id}\" required pattern=\"[a-z][a-z0-9_-]*\"></label>\
-             <label>Nation <select name=\"nation\">{nations}</select></label>\
-             <label>Capability <select name=\"capability\">{caps}</select></label>\
-             <label>Count <input name=\"count\" type=\"number\" min=\"1\" value=\"{count}\"></label>\
-             <label>Notice (days) <input name=\"notice_days\" type=\"number\" min=\"0\" value=\"{notice}\"></label>\
-             <label>Status <select name=\"status\">{statuses}</select></label>\
-             <label>Condition <input name=\"condition\" value=\"{condition}\" placeholder=\"e.g. us_backstop && un_mandate\"></label>\
-             <label><input type=\"checkbox\" name=\"restricted\" value=\"true\"{restricted}> restricted (your nation and planners only)</label>\
-             <label>Source <input name=\"source\" value=\"{source}\" required></label>\
-             <button id=\"save-pledge\">Add</button></form>",
-            csrf = csrf_field(caller),
-            id = esc(&f.id),
-            nations = options(&nations, &f.nation),
-            caps = options(&capabilities, &f.capability),
-            count = esc(if f.count.is_empty() { "1" } else { &f.count }),
-            notice = esc(if f.notice_days.is_empty() {
-                "30"
+            .map(|i| {
+                format!(
+                    "<option{}>{}</option>",
+                    if i == chosen { " selected" } else { "" },
+                    esc(i)
+                )
+            })
+            .collect::<String>()
+    };
+    let capabilities: Vec<String> = scenario
+        .capabilities
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    let statuses: Vec<String> = guarantor_core::PledgeStatus::names()
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+    format!(
+        "<form class=\"panel\" method=\"post\" action=\"/pledges\" id=\"add-pledge\">{csrf}<b>Add a pledge of units</b><br>\
+         <label>Id <input name=\"id\" value=\"{id}\" required pattern=\"[a-z][a-z0-9_-]*\"></label>\
+         <label>Nation <select name=\"nation\">{nations}</select></label>\
+         <label>Capability <select name=\"capability\">{caps}</select></label>\
+         <label>Count <input name=\"count\" type=\"number\" min=\"1\" value=\"{count}\"></label>\
+         <label>Notice (days) <input name=\"notice_days\" type=\"number\" min=\"0\" value=\"{notice}\"></label>\
+         <label>Status <select name=\"status\">{statuses}</select></label>\
+         <label>Condition <input name=\"condition\" value=\"{condition}\" placeholder=\"e.g. us_backstop && un_mandate\"></label>\
+         <label><input type=\"checkbox\" name=\"restricted\" value=\"true\"{restricted}> restricted (your nation and planners only)</label>\
+         <label>Source <input name=\"source\" value=\"{source}\" required></label>\
+         <button id=\"save-pledge\">Add</button></form>",
+        csrf = csrf_field(caller),
+        id = esc(&f.id),
+        nations = options(&nations, &f.nation),
+        caps = options(&capabilities, &f.capability),
+        count = esc(if f.count.is_empty() { "1" } else { &f.count }),
+        notice = esc(if f.notice_days.is_empty() {
+            "30"
+        } else {
+            &f.notice_days
+        }),
+        statuses = options(
+            &statuses,
+            if f.status.is_empty() {
+                "offered"
             } else {
-                &f.notice_days
-            }),
-            statuses = options(
-                &statuses,
-                if f.status.is_empty() {
-                    "offered"
-                } else {
-                    &f.status
-                }
-            ),
-            condition = esc(&f.condition),
-            restricted = if f.restricted.is_some() {
-                " checked"
-            } else {
-                ""
-            },
-            source = esc(&f.source),
-        );
-    }
-    content.push_str(&table_html(&table));
-    Ok(page(Some(caller), "/pledges", "Pledges", &content))
+                &f.status
+            }
+        ),
+        condition = esc(&f.condition),
+        restricted = if f.restricted.is_some() {
+            " checked"
+        } else {
+            ""
+        },
+        source = esc(&f.source),
+    )
 }
 
 /// Caveats in words: `min_km_from_line 100; domains air`.

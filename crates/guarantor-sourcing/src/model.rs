@@ -787,8 +787,9 @@ impl<'m, 'i, 'a> GoalColumns<'m, 'i, 'a> {
             let most_units =
                 units.min(u64::from(line.requirement.count).saturating_sub(others)) as f64;
             let held = if is_lead(n, site) { start_nl } else { 0.0 };
-            // Units, not troops: HiGHS's root reduced-cost fixing keeps a bound for every value of an integer
-            // column's range, so a column counting thousands of troops costs far more than one counting units.
+            // Units, not troops. The column is continuous, but presolve finds it integral (it is bounded by a
+            // sum of integer units), and HiGHS's root reduced-cost fixing then keeps a bound for every value of
+            // its range: a column counting thousands of troops cost far more than one counting units.
             let h = cols.add(variable().min(0).max(most_units), self.how.start_if(held));
             constraints.push(constraint!(h <= units_nl));
             constraints.push(constraint!(h <= most_units * f));
