@@ -405,9 +405,12 @@ pub struct PayerDto {
     pub share: f64,
 }
 
-/// Compares every course of action of `scenario`, telling `progress` how many plans are done.
+/// Compares every course of action of `scenario`, telling `progress` how many plans are done. Each option's
+/// sourcing solves its secondary goals within `limits` ([`INTERACTIVE_LIMITS`](crate::INTERACTIVE_LIMITS) where
+/// someone waits for the answer): a course's own plan within the same limits gives the same figures.
 pub fn compare(
     scenario: &Scenario,
+    limits: &crate::SourcingLimits,
     progress: &(dyn crate::Progress + Sync),
 ) -> Result<CompareReport, PlanError> {
     let jobs: Vec<(&Course, usize)> = scenario
@@ -444,7 +447,7 @@ pub fn compare(
                     };
                     let s = &scenarios[ordinal(course)];
                     let world = course_world(s, course, i);
-                    let answer = crate::plan(s, &world).and_then(|report| {
+                    let answer = crate::plan_within(s, &world, limits).and_then(|report| {
                         let (robust, states) = robustness(s, &world)?;
                         Ok(option_dto(s, course, i, &world, &report, robust, states))
                     });

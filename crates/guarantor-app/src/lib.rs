@@ -53,6 +53,16 @@ pub use diagnostics::{CheckReport, DiagnosticDto, RelatedDto, check_report, rela
 pub use guarantor_monitor::Placer;
 /// What the sourcing's secondary goals are limited to (`plan --goal-time-limit`).
 pub use guarantor_sourcing::Limits as SourcingLimits;
+
+/// The limits of a sourcing someone waits for (the server's plans, comparisons and response what-ifs): each
+/// secondary goal at most 60 s. On a large scenario a goal stopped there keeps its best solution and says so
+/// (`objectives.goals[].proven`), so no request or job runs for hours; the default scenario's goals close in
+/// well under a second each, so its answers are the command line's, which sets no limit unless asked
+/// (`--goal-time-limit`) and so gives the same bytes on every machine.
+pub const INTERACTIVE_LIMITS: SourcingLimits = SourcingLimits {
+    goal_seconds: Some(60.0),
+    fill_only: false,
+};
 pub use monitor::{
     AccountDto, AttributionDto, CountDto, DailyReport, DayCountsDto, FileBytes, HISTORY_DAYS,
     HitDto, IncidentDto, IncidentsReport, Ingest, IngestError, IngestOptions, IngestReport,

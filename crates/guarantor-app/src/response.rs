@@ -1457,10 +1457,14 @@ fn critical_nations(
 /// stands), in every world state over the facts the pledges name (from `base`), each state's force sourced (the
 /// distinct sets of live pledges once each, on every core); and who matters most in the base state (each nation
 /// of its response left out in turn).
+///
+/// Each state's sourcing solves its secondary goals within `limits` ([`INTERACTIVE_LIMITS`](crate::INTERACTIVE_LIMITS)
+/// where someone waits for the answer).
 pub fn response_whatif(
     scenario: &Scenario,
     base: &WorldState,
     day: Option<u32>,
+    limits: &crate::SourcingLimits,
     progress: &(dyn crate::Progress + Sync),
 ) -> Result<ResponseWhatIf, PlanError> {
     let threads = std::thread::available_parallelism().unwrap_or(std::num::NonZeroUsize::MIN);
@@ -1469,7 +1473,7 @@ pub fn response_whatif(
         worlds,
         plans,
         plan_of,
-    } = guarantor_sourcing::source_every_world(scenario, base, threads, &|done, all| {
+    } = guarantor_sourcing::source_every_world(scenario, base, threads, limits, &|done, all| {
         started.call_once(|| progress.begin("responses: sourcing each world state", all as u64));
         crate::progress::told(progress, done)
     })?;

@@ -58,7 +58,7 @@ fn every_figure_of_the_comparison_is_that_of_the_options_own_plan() {
     // The three smaller options (the comparison of all six is in the CLI test and BENCHMARKS.md).
     s.courses
         .retain(|c| ["line-monitoring", "backstop", "training-demining"].contains(&c.id.as_str()));
-    let report = compare(&s, &Silent).expect("compares");
+    let report = compare(&s, &guarantor_app::SourcingLimits::default(), &Silent).expect("compares");
     assert_eq!(report.options.len(), 5);
     for o in &report.options {
         let c = course(&s, &o.course).expect("listed");

@@ -373,8 +373,14 @@ fn the_response_what_if_orders_every_state_and_its_page_shows_them() {
     let tiny = guarantor_scenario::check(&sources)
         .scenario
         .expect("the fixture is valid");
-    let r = guarantor_app::response_whatif(&tiny, &tiny.today(), None, &guarantor_app::Silent)
-        .expect("every state sources");
+    let r = guarantor_app::response_whatif(
+        &tiny,
+        &tiny.today(),
+        None,
+        &guarantor_app::SourcingLimits::default(),
+        &guarantor_app::Silent,
+    )
+    .expect("every state sources");
     assert_eq!(r.states.len(), 1 << tiny.facts.len());
     // Worst first: fewest sites reached within 72 hours, then the slowest first unit (none is worst).
     let key = |s: &guarantor_app::StateResponseDto| {

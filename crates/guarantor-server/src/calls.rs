@@ -174,12 +174,22 @@ pub(crate) fn spawn_job(
                 guarantor_app::Progress::advance_to(&progress, 1);
                 out
             }
-            "respond-whatif" => guarantor_app::response_whatif(&r.scenario, &w, None, &progress)
-                .map(|report| JobResult::ResponseWhatIf(std::sync::Arc::new(report)))
-                .map_err(|e| ended(&e)),
-            "compare" => guarantor_app::compare(&r.scenario, &progress)
-                .map(|report| JobResult::Compare(r.scenario.clone(), std::sync::Arc::new(report)))
-                .map_err(|e| ended(&e)),
+            "respond-whatif" => guarantor_app::response_whatif(
+                &r.scenario,
+                &w,
+                None,
+                &guarantor_app::INTERACTIVE_LIMITS,
+                &progress,
+            )
+            .map(|report| JobResult::ResponseWhatIf(std::sync::Arc::new(report)))
+            .map_err(|e| ended(&e)),
+            "compare" => {
+                guarantor_app::compare(&r.scenario, &guarantor_app::INTERACTIVE_LIMITS, &progress)
+                    .map(|report| {
+                        JobResult::Compare(r.scenario.clone(), std::sync::Arc::new(report))
+                    })
+                    .map_err(|e| ended(&e))
+            }
             _ => guarantor_app::whatif_with_progress(&r.scenario, &w, &progress)
                 .map(|report| JobResult::WhatIf(r.scenario.clone(), std::sync::Arc::new(report)))
                 .map_err(|e| ended(&e)),

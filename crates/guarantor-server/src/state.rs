@@ -106,11 +106,6 @@ pub(crate) enum JobResult {
     Compare(Arc<Scenario>, Arc<guarantor_app::CompareReport>),
 }
 
-/// Seconds each secondary sourcing goal of a plan the server computes may take: on a large scenario a goal
-/// stopped there keeps its best solution and says so (`objectives.goals[].proven`), so no request or job runs
-/// for hours; the default scenario's goals close in well under a second each, so its plans are the CLI's.
-const PLAN_GOAL_SECONDS: f64 = 60.0;
-
 /// How many jobs are kept; beyond it the oldest finished ones are forgotten.
 const MAX_JOBS: usize = 1000;
 
@@ -466,12 +461,9 @@ impl Inner {
         if let Some(p) = lock(&self.plans)?.get(&key) {
             return Ok(p.clone());
         }
-        let limits = guarantor_app::SourcingLimits {
-            goal_seconds: Some(PLAN_GOAL_SECONDS),
-            fill_only: false,
-        };
         let (plan, report) =
-            guarantor_app::plan_run(&r.scenario, world, &limits).map_err(ApiError::internal)?;
+            guarantor_app::plan_run(&r.scenario, world, &guarantor_app::INTERACTIVE_LIMITS)
+                .map_err(ApiError::internal)?;
         let entry = Arc::new(PlanEntry {
             transport: guarantor_app::Hourly::new(&r.scenario).map_err(ApiError::internal)?,
             scenario: r.scenario.clone(),

@@ -369,10 +369,12 @@ pub struct EveryWorld {
 /// Every what-if world state over the facts the pledges name (as [`what_if`] enumerates them, from `base`)
 /// with its full plan: the distinct sets of live unit pledges are each sourced once, on up to `threads` threads.
 /// A plan's `world` is the first state that needed it: the caller puts each state's own world where it matters.
+/// Each plan's secondary goals within `limits`.
 pub fn source_every_world(
     scenario: &Scenario,
     base: &WorldState,
     threads: std::num::NonZeroUsize,
+    limits: &crate::Limits,
     progress: &Told<'_>,
 ) -> Result<EveryWorld, SolveError> {
     let worlds = whatif_worlds(&whatif_facts(scenario), base);
@@ -394,7 +396,7 @@ pub fn source_every_world(
         })
         .collect();
     let plans = run_jobs(jobs.len(), threads, progress, |i| {
-        crate::source(scenario, jobs[i])
+        crate::source_within(scenario, jobs[i], limits)
     })?;
     Ok(EveryWorld {
         worlds,

@@ -99,7 +99,7 @@ pub(crate) fn compare(
         world,
         flags,
         |s: &guarantor_core::Scenario, _: &guarantor_core::WorldState| {
-            guarantor_app::compare(s, bars)
+            guarantor_app::compare(s, &guarantor_app::SourcingLimits::default(), bars)
         },
         |r, _| show::compare(r),
         briefing(out, bars, guarantor_app::compare_briefing),

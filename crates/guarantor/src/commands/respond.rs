@@ -113,8 +113,14 @@ fn every_site_in_every_state(
     target: &Target,
     bars: &Bars,
 ) -> anyhow::Result<String> {
-    let report = guarantor_app::response_whatif(scenario, world, target.day, bars)
-        .context("the force could not be sourced in some world state")?;
+    let report = guarantor_app::response_whatif(
+        scenario,
+        world,
+        target.day,
+        &guarantor_app::SourcingLimits::default(),
+        bars,
+    )
+    .context("the force could not be sourced in some world state")?;
     let written = target
         .out
         .as_deref()
