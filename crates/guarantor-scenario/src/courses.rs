@@ -6,7 +6,7 @@
 use guarantor_core::*;
 
 use crate::diag::Sink;
-use crate::model::{Model, Ref, duplicate, read_requirements, source, top_level};
+use crate::model::{Model, Ref, first_definition, read_requirements, source, top_level};
 use crate::reader::{Rec, parse_toml};
 use crate::sources::{File, SourceSet};
 
@@ -51,10 +51,16 @@ pub(crate) fn read_courses(
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(sink, &mut seen, id.v.as_str(), &at, "course", COURSES_FILE) {
+        let Some(_) = first_definition(
+            sink,
+            &mut seen,
+            file.location(id.span.clone()),
+            id.v.as_str(),
+            "course",
+            COURSES_FILE,
+        ) else {
             continue;
-        }
+        };
         let (Some(name), Some(mission), Some(coalition), Some(source)) =
             (name, mission, coalition, src)
         else {

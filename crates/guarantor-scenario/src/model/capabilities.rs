@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use guarantor_core::*;
 
-use super::{Model, duplicate, source, top_level};
+use super::{Model, first_definition, source, top_level};
 use crate::diag::Sink;
 use crate::reader::Rec;
 use crate::sources::File;
@@ -38,17 +38,16 @@ pub(super) fn read_capabilities(
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(
+        let Some(at) = first_definition(
             sink,
             &mut seen,
+            file.location(id.span.clone()),
             id.v.as_str(),
-            &at,
             "capability",
             "capabilities.toml",
-        ) {
+        ) else {
             continue;
-        }
+        };
         if let (
             Some(name),
             Some(echelon),

@@ -212,6 +212,19 @@ pub(crate) fn duplicate(
     }
 }
 
+/// Where a record with id `id` is defined (`at`), if it is the first definition of that id; a later one is
+/// reported as a [`duplicate`] and gives `None` (the caller skips the record).
+pub(crate) fn first_definition(
+    sink: &mut Sink,
+    seen: &mut BTreeMap<String, Location>,
+    at: Location,
+    id: &str,
+    kind: &str,
+    file: &str,
+) -> Option<Location> {
+    (!duplicate(sink, seen, id, &at, kind, file)).then_some(at)
+}
+
 /// Latitude and longitude of a record, with the span covering both.
 pub(crate) fn position(
     rec: &mut Rec<'_, '_>,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use guarantor_core::*;
 
-use super::{Model, condition, duplicate, position, refer, source, top_level};
+use super::{Model, condition, first_definition, position, refer, source, top_level};
 use crate::diag::Sink;
 use crate::reader::Rec;
 use crate::sources::File;
@@ -65,10 +65,16 @@ fn read_nodes(
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(sink, &mut seen, id.v.as_str(), &at, "node", "network.toml") {
+        let Some(_) = first_definition(
+            sink,
+            &mut seen,
+            file.location(id.span.clone()),
+            id.v.as_str(),
+            "node",
+            "network.toml",
+        ) else {
             continue;
-        }
+        };
         if let (
             Some(name),
             Some(kind),
@@ -136,10 +142,16 @@ fn read_links(
         }
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(sink, &mut seen, id.v.as_str(), &at, "link", "network.toml") {
+        let Some(at) = first_definition(
+            sink,
+            &mut seen,
+            file.location(id.span.clone()),
+            id.v.as_str(),
+            "link",
+            "network.toml",
+        ) else {
             continue;
-        }
+        };
         if let (
             Some(from),
             Some(to),
@@ -208,17 +220,16 @@ fn read_reserves(
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(
+        let Some(_) = first_definition(
             sink,
             &mut seen,
+            file.location(id.span.clone()),
             id.v.as_str(),
-            &at,
             "reserve",
             "network.toml",
-        ) {
+        ) else {
             continue;
-        }
+        };
         if let (
             Some(name),
             Some(kind),

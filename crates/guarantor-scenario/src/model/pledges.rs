@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use guarantor_core::*;
 
 use super::named::Named;
-use super::{Model, caveats, condition, duplicate, refer, source, top_level};
+use super::{Model, caveats, condition, first_definition, refer, source, top_level};
 use crate::diag::Sink;
 use crate::reader::{Rec, Sp};
 use crate::sources::File;
@@ -72,17 +72,16 @@ pub(super) fn read_pledges(
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(
+        let Some(_) = first_definition(
             sink,
             &mut seen,
+            file.location(id.span.clone()),
             id.v.as_str(),
-            &at,
             "pledge",
             "pledges.toml",
-        ) {
+        ) else {
             continue;
-        }
+        };
         if let (
             Some(code),
             Some(offer),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use guarantor_core::*;
 
-use super::{Model, Ref, duplicate, source, top_level};
+use super::{Model, Ref, first_definition, source, top_level};
 use crate::diag::Sink;
 use crate::reader::Rec;
 use crate::sources::File;
@@ -78,17 +78,16 @@ pub(crate) fn read_requirements(
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(
+        let Some(_) = first_definition(
             sink,
             &mut seen,
+            file.location(id.span.clone()),
             id.v.as_str(),
-            &at,
             "requirement",
             "requirements.toml",
-        ) {
+        ) else {
             continue;
-        }
+        };
         if let (
             Some(capability),
             Some(count),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use guarantor_core::*;
 
-use super::{Model, Ref, duplicate, source, top_level};
+use super::{Model, Ref, first_definition, source, top_level};
 use crate::diag::Sink;
 use crate::reader::Rec;
 use crate::sources::File;
@@ -109,17 +109,16 @@ fn read_phases(
         }
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(
+        let Some(_) = first_definition(
             sink,
             &mut m.phases_at,
+            file.location(id.span.clone()),
             id.v.as_str(),
-            &at,
             "phase",
             "scenario.toml",
-        ) {
+        ) else {
             continue;
-        }
+        };
         if let (Some(name), Some(start), Some(duration), Some(source)) =
             (name, start, duration, src)
         {
@@ -221,10 +220,16 @@ fn read_facts(
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(sink, &mut seen, id.v.as_str(), &at, "fact", "scenario.toml") {
+        let Some(at) = first_definition(
+            sink,
+            &mut seen,
+            file.location(id.span.clone()),
+            id.v.as_str(),
+            "fact",
+            "scenario.toml",
+        ) else {
             continue;
-        }
+        };
         if let (Some(description), Some(today), Some(source)) = (description, today, src) {
             m.facts.push((
                 PoliticalFact {

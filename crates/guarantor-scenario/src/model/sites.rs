@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use guarantor_core::*;
 
-use super::{Model, Ref, duplicate, position, source, top_level};
+use super::{Model, Ref, first_definition, position, source, top_level};
 use crate::diag::Sink;
 use crate::reader::Rec;
 use crate::sources::File;
@@ -82,10 +82,16 @@ pub(super) fn read_sites(
         let src = source(&mut rec, sink);
         rec.finish(sink);
         let Some(id) = id else { continue };
-        let at = file.location(id.span.clone());
-        if duplicate(sink, &mut seen, id.v.as_str(), &at, "site", "sites.toml") {
+        let Some(_) = first_definition(
+            sink,
+            &mut seen,
+            file.location(id.span.clone()),
+            id.v.as_str(),
+            "site",
+            "sites.toml",
+        ) else {
             continue;
-        }
+        };
         if let (
             Some(name),
             Some(kind),
